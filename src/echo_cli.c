@@ -1,0 +1,432 @@
+/*
+ * echo_cli.c - parse and check sctpu-echo's arguments.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "echo_cli.h"
+#include "echo_msg.h"
+#include "units.h"
+
+#define BUF_MIN 4096u
+#define BUF_MAX (256u * 1024 * 1024)
+#define MTU_MIN 552u        /* IPv4 + UDP + SCTP headers + 512 */
+#define MTU_MAX 65536u
+
+enum {
+    OPT_NSTREAMS = 256,
+    OPT_PPID,
+    OPT_TIMEOUT,
+    OPT_VERSION,
+    OPT_UDP_PORT,
+    OPT_LOCAL_UDP_PORT,
+    OPT_LPORT,
+    OPT_IP,
+    OPT_MTU,
+    OPT_SNDBUF,
+    OPT_RCVBUF,
+    OPT_BUFSIZE,
+    OPT_BACKEND,
+    OPT_ONCE,
+    OPT_RTO_MIN,
+    OPT_RTO_MAX,
+    OPT_RTO_INITIAL,
+};
+
+static const struct option longopts[] = {
+    { "server",         no_argument,       NULL, 's' },
+    { "client",         required_argument, NULL, 'c' },
+    { "ip",             required_argument, NULL, OPT_IP },
+    { "port",           required_argument, NULL, 'p' },
+    { "udp-port",       required_argument, NULL, OPT_UDP_PORT },
+    { "local-udp-port", required_argument, NULL, OPT_LOCAL_UDP_PORT },
+    { "lport",          required_argument, NULL, OPT_LPORT },
+    { "count",          required_argument, NULL, 'n' },
+    { "interval",       required_argument, NULL, 'i' },
+    { "len",            required_argument, NULL, 'l' },
+    { "nstreams",       required_argument, NULL, OPT_NSTREAMS },
+    { "ppid",           required_argument, NULL, OPT_PPID },
+    { "unordered",      no_argument,       NULL, 'u' },
+    { "timeout",        required_argument, NULL, OPT_TIMEOUT },
+    { "once",           no_argument,       NULL, OPT_ONCE },
+    { "json",           no_argument,       NULL, 'J' },
+    { "quiet",          no_argument,       NULL, 'q' },
+    { "verbose",        no_argument,       NULL, 'v' },
+    { "backend",        required_argument, NULL, OPT_BACKEND },
+    { "mtu",            required_argument, NULL, OPT_MTU },
+    { "sndbuf",         required_argument, NULL, OPT_SNDBUF },
+    { "rcvbuf",         required_argument, NULL, OPT_RCVBUF },
+    { "bufsize",        required_argument, NULL, OPT_BUFSIZE },
+    { "rto-min",        required_argument, NULL, OPT_RTO_MIN },
+    { "rto-max",        required_argument, NULL, OPT_RTO_MAX },
+    { "rto-initial",    required_argument, NULL, OPT_RTO_INITIAL },
+    { "help",           no_argument,       NULL, 'h' },
+    { "version",        no_argument,       NULL, OPT_VERSION },
+    { NULL,             0,                 NULL, 0 },
+};
+
+static const char shortopts[] = ":sc:p:n:i:l:uJqv46h";
+
+/* The Go sctp example's flags, spelled with one dash. */
+static const char *const go_flags[] = {
+    "server", "ip", "port", "lport", "bufsize", "sndbuf", "rcvbuf", NULL,
+};
+
+void echo_cli_usage(FILE *out, const char *prog)
+{
+    fprintf(out,
+"Usage: %s -s [options]            echo server\n"
+"       %s -c HOST [options]       echo client\n"
+"       %s -server -ip ADDR -port N | -ip HOST -port N   (Go sctp example)\n"
+"\n"
+"SCTP in userspace (usrsctp) over UDP (RFC 6951): no sctp.ko needed.\n"
+"\n"
+"Roles and addresses:\n"
+"  -s, --server            serve echoes until SIGINT/SIGTERM\n"
+"  -c, --client HOST       send messages to HOST and verify every echo\n"
+"      --ip ADDR[,ADDR]    server: bind address; client: server address\n"
+"                          (only the first address is used)\n"
+"  -p, --port N            SCTP port (default %u)\n"
+"      --udp-port N        UDP encapsulation port: server listens, client\n"
+"                          sends to it (default %u)\n"
+"      --local-udp-port N  client's own UDP port (default: ephemeral)\n"
+"      --lport N           client's own SCTP port (default: ephemeral)\n"
+"  -4, -6                  IPv4 or IPv6 only\n"
+"      --backend NAME      usrsctp (default) or kernel\n"
+"\n"
+"Client workload:\n"
+"  -n, --count N           messages to send, 0 = until interrupted (default 0)\n"
+"  -i, --interval SEC      pause between messages, 0 = back to back\n"
+"                          (default 1)\n"
+"  -l, --len SIZE[,SIZE]   message sizes, cycled (default 64; 1..1M; k/m ok)\n"
+"      --nstreams N        outbound streams to ask for; messages go\n"
+"                          round-robin over those negotiated (default 10)\n"
+"      --ppid N            payload protocol identifier (default 0)\n"
+"  -u, --unordered         send unordered messages\n"
+"      --timeout SEC       give up on a connect or an echo after SEC\n"
+"                          (default 5)\n"
+"\n"
+"Server:\n"
+"      --once              exit after the first association ends\n"
+"\n"
+"SCTP and sockets:\n"
+"      --mtu BYTES         IP MTU of the path (default: from the route)\n"
+"      --sndbuf SIZE       SCTP send buffer (default 2M)\n"
+"      --rcvbuf SIZE       SCTP receive buffer (default 2M)\n"
+"      --bufsize SIZE      bytes read per receive call (default 64k)\n"
+"      --rto-min MS, --rto-max MS, --rto-initial MS\n"
+"                          retransmission timeout bounds\n"
+"\n"
+"Output:\n"
+"  -J, --json              client: print the summary as one JSON object\n"
+"  -q, --quiet             client: no line per message\n"
+"  -v, --verbose           more diagnostics (twice for debug)\n"
+"  -h, --help              this text\n"
+"      --version           versions of sctpu, usrsctp and libevent\n"
+"\n"
+"Exit status: 0 when every echo was verified, 1 when not (or the peer\n"
+"failed), 2 for bad arguments or an unusable address or port.\n",
+            prog, prog, prog, ECHO_DEFAULT_SCTP_PORT, ECHO_DEFAULT_UDP_PORT);
+}
+
+static void config_defaults(struct echo_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->family = AF_UNSPEC;
+    cfg->port = ECHO_DEFAULT_SCTP_PORT;
+    cfg->udp_port = ECHO_DEFAULT_UDP_PORT;
+    cfg->interval_s = 1.0;
+    cfg->sizes[0] = 64;
+    cfg->nsizes = 1;
+    cfg->nstreams = 10;
+    cfg->timeout_s = 5.0;
+    cfg->bufsize = 64 * 1024;
+}
+
+/*
+ * Copy argv's pointers, turning the Go example's "-name" and "-name=v"
+ * into "--name" (and "v"), so getopt_long sees one syntax. Strings are
+ * shared with argv or static; only the pointer array is allocated.
+ */
+static char **translate_go_flags(int argc, char **argv)
+{
+    static char *const long_names[] = {
+        "--server", "--ip", "--port", "--lport", "--bufsize", "--sndbuf",
+        "--rcvbuf",
+    };
+    char **out = calloc((size_t)argc * 2 + 1, sizeof(*out));
+    int i;
+    int n = 0;
+
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        size_t k;
+
+        out[n++] = argv[i];
+        if (i == 0 || a[0] != '-' || a[1] == '-' || a[1] == '\0')
+            continue;
+        for (k = 0; go_flags[k] != NULL; k++) {
+            size_t len = strlen(go_flags[k]);
+
+            if (strncmp(a + 1, go_flags[k], len) != 0 ||
+                (a[1 + len] != '\0' && a[1 + len] != '='))
+                continue;
+            out[n - 1] = long_names[k];
+            if (a[1 + len] == '=')
+                out[n++] = argv[i] + 2 + len;
+            break;
+        }
+    }
+    out[n] = NULL;
+    return out;
+}
+
+static int fail(char *err, size_t errlen, const char *opt, const char *arg,
+                const char *why)
+{
+    snprintf(err, errlen, "%s: '%s' %s", opt, arg, why);
+    return -1;
+}
+
+/* A number that did not parse (rc from units_parse_*) or is off range. */
+static int fail_num(char *err, size_t errlen, const char *opt,
+                    const char *arg, int rc, const char *range)
+{
+    if (rc == -ERANGE)
+        snprintf(err, errlen, "%s: '%s' is out of range (%s)", opt, arg,
+                 range);
+    else
+        snprintf(err, errlen, "%s: '%s' is not a valid number", opt, arg);
+    return -1;
+}
+
+/* "a,b,c": keep "a" in cfg->host and remember that there was more. */
+static int set_host(struct echo_config *cfg, const char *opt,
+                    const char *arg, char *err, size_t errlen)
+{
+    size_t len = strcspn(arg, ",");
+
+    if (len == 0 || len >= sizeof(cfg->host))
+        return fail(err, errlen, opt, arg, "is not a host name or address");
+    memcpy(cfg->host, arg, len);
+    cfg->host[len] = '\0';
+    cfg->host_list = arg[len] == ',';
+    return 0;
+}
+
+/* One option with its argument into cfg; 0 or -1 with err written. */
+static int apply_option(struct echo_config *cfg, int c, const char *opt,
+                        const char *arg, char *err, size_t errlen)
+{
+    uint64_t u = 0;
+    int rc = 0;
+
+    switch (c) {
+    case 's':
+        cfg->server = true;
+        return 0;
+    case 'c':
+    case OPT_IP:
+        /* The Go example takes a comma list; usrsctp uses one address. */
+        return set_host(cfg, opt, arg, err, errlen);
+    case 'p':
+        rc = units_parse_port(arg, 0, &cfg->port);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+    case OPT_UDP_PORT:
+        rc = units_parse_port(arg, 0, &cfg->udp_port);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+    case OPT_LOCAL_UDP_PORT:
+        rc = units_parse_port(arg, 1, &cfg->local_udp_port);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
+    case OPT_LPORT:
+        rc = units_parse_port(arg, 1, &cfg->local_sctp_port);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
+    case 'n':
+        rc = units_parse_u64(arg, 0, UINT64_MAX, &cfg->count);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "0-18446744073709551615") : 0;
+    case 'i':
+        rc = units_parse_seconds(arg, 0, 3600, &cfg->interval_s);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "0-3600 s") : 0;
+    case OPT_TIMEOUT:
+        rc = units_parse_seconds(arg, 0.001, 86400, &cfg->timeout_s);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "0.001-86400 s") : 0;
+    case 'l':
+        rc = units_parse_size_list(arg, 1, ECHO_MSG_MAX, cfg->sizes,
+                                   ECHO_MAX_SIZES, &cfg->nsizes);
+        return rc ? fail(err, errlen, opt, arg,
+                         rc == -ERANGE ? "is out of range (1-1M bytes each)"
+                                       : "is not a size or a list of up to "
+                                         "64 sizes")
+                  : 0;
+    case OPT_NSTREAMS:
+        rc = units_parse_u64(arg, 1, 65535, &u);
+        cfg->nstreams = (uint16_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+    case OPT_PPID:
+        rc = units_parse_u64(arg, 0, UINT32_MAX, &u);
+        cfg->ppid = (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "0-4294967295") : 0;
+    case OPT_MTU:
+        rc = units_parse_u64(arg, MTU_MIN, MTU_MAX, &u);
+        cfg->mtu = (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "552-65536") : 0;
+    case OPT_SNDBUF:
+    case OPT_RCVBUF:
+        rc = units_parse_size(arg, BUF_MIN, BUF_MAX, &u);
+        if (c == OPT_SNDBUF)
+            cfg->sndbuf = (uint32_t)u;
+        else
+            cfg->rcvbuf = (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "4k-256M") : 0;
+    case OPT_BUFSIZE:
+        rc = units_parse_size(arg, 1, ECHO_MSG_MAX, &u);
+        cfg->bufsize = (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-1M") : 0;
+    case OPT_RTO_MIN:
+    case OPT_RTO_MAX:
+    case OPT_RTO_INITIAL:
+        rc = units_parse_u64(arg, 10, 600000, &u);
+        if (c == OPT_RTO_MIN)
+            cfg->rto_min_ms = (uint32_t)u;
+        else if (c == OPT_RTO_MAX)
+            cfg->rto_max_ms = (uint32_t)u;
+        else
+            cfg->rto_initial_ms = (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "10-600000 ms") : 0;
+    case OPT_BACKEND:
+        cfg->backend = arg;
+        return 0;
+    case 'u':
+        cfg->unordered = true;
+        return 0;
+    case OPT_ONCE:
+        cfg->once = true;
+        return 0;
+    case 'J':
+        cfg->json = true;
+        return 0;
+    case 'q':
+        cfg->quiet = true;
+        return 0;
+    case 'v':
+        cfg->verbosity++;
+        return 0;
+    case '4':
+        cfg->family = AF_INET;
+        return 0;
+    case '6':
+        cfg->family = AF_INET6;
+        return 0;
+    }
+    snprintf(err, errlen, "%s: not handled", opt);
+    return -1;
+}
+
+/* The option's name as typed, for messages: "--count" or "-n". */
+static void option_name(int c, int longindex, char *buf, size_t len)
+{
+    if (longindex >= 0)
+        snprintf(buf, len, "--%s", longopts[longindex].name);
+    else
+        snprintf(buf, len, "-%c", c);
+}
+
+/* Cross-option rules, once every option is known. */
+static int check_config(const struct echo_config *cfg, char *err,
+                        size_t errlen)
+{
+    size_t i;
+
+    if (!cfg->server && cfg->host[0] == '\0') {
+        snprintf(err, errlen, "a client needs the server's address "
+                              "(-c HOST or -ip HOST); a server needs -s");
+        return -1;
+    }
+    if (cfg->rto_min_ms && cfg->rto_max_ms &&
+        cfg->rto_min_ms > cfg->rto_max_ms) {
+        snprintf(err, errlen, "--rto-min %u is above --rto-max %u",
+                 cfg->rto_min_ms, cfg->rto_max_ms);
+        return -1;
+    }
+    for (i = 0; i < cfg->nsizes && cfg->sndbuf != 0; i++) {
+        if (cfg->sizes[i] > cfg->sndbuf) {
+            snprintf(err, errlen, "--len %u exceeds --sndbuf %u: a message "
+                                  "must fit the send buffer",
+                     cfg->sizes[i], cfg->sndbuf);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static enum echo_cli_result parse_translated(struct echo_config *cfg,
+                                             int argc, char **argv,
+                                             char *err, size_t errlen)
+{
+    bool client_flag = false;
+    int c;
+
+    optind = 0;     /* glibc: full re-initialisation, for repeat calls */
+    opterr = 0;
+    for (;;) {
+        int longindex = -1;
+        char name[48];
+
+        c = getopt_long(argc, argv, shortopts, longopts, &longindex);
+        if (c == -1)
+            break;
+        if (c == '?') {
+            snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+            return ECHO_CLI_ERROR;
+        }
+        if (c == ':') {
+            snprintf(err, errlen, "option '%s' needs a value",
+                     argv[optind - 1]);
+            return ECHO_CLI_ERROR;
+        }
+        if (c == 'h')
+            return ECHO_CLI_HELP;
+        if (c == OPT_VERSION)
+            return ECHO_CLI_VERSION;
+        client_flag |= c == 'c';
+        option_name(c, longindex, name, sizeof(name));
+        if (apply_option(cfg, c, name, optarg, err, errlen) < 0)
+            return ECHO_CLI_ERROR;
+    }
+    if (optind < argc) {
+        snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+        return ECHO_CLI_ERROR;
+    }
+    if (client_flag && cfg->server) {
+        snprintf(err, errlen, "-s and -c exclude each other");
+        return ECHO_CLI_ERROR;
+    }
+    return check_config(cfg, err, errlen) < 0 ? ECHO_CLI_ERROR
+                                              : ECHO_CLI_RUN;
+}
+
+enum echo_cli_result echo_cli_parse(struct echo_config *cfg, int argc,
+                                    char **argv, char *err, size_t errlen)
+{
+    char **args = NULL;
+    int n = 0;
+    enum echo_cli_result res;
+
+    config_defaults(cfg);
+    args = translate_go_flags(argc, argv);
+    if (args == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return ECHO_CLI_ERROR;
+    }
+    while (args[n] != NULL)
+        n++;
+    res = parse_translated(cfg, n, args, err, errlen);
+    free(args);
+    return res;
+}

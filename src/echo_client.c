@@ -1,0 +1,459 @@
+/*
+ * echo_client.c - send numbered messages, verify every echo.
+ *
+ * One message is in flight at a time, like ping: the round-trip time is
+ * then the echo's alone, and an echo is checked against exactly the
+ * message that went out (bytes, length, stream, PPID, unordered flag).
+ * Messages go round-robin over the streams that both directions have.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "echo.h"
+#include "echo_msg.h"
+#include "echo_report.h"
+#include "echo_run.h"
+#include "log.h"
+#include "rtt_stats.h"
+#include "transport.h"
+
+#define FINISH_GRACE_S 2    /* wait this long for our SHUTDOWN to finish */
+
+enum client_phase {
+    PHASE_CONNECTING,
+    PHASE_RUNNING,
+    PHASE_FINISHING,        /* SHUTDOWN sent, waiting for it to complete */
+    PHASE_DONE,
+};
+
+struct echo_client {
+    const struct echo_config *cfg;
+    struct echo_runtime rt;
+    struct transport_conn *conn;
+    struct event *send_timer;       /* next message after -i */
+    struct event *wait_timer;       /* connect / echo / finish deadline */
+    enum client_phase phase;
+    bool stop_requested;
+    uint8_t *txbuf;
+    uint8_t *rxbuf;
+    size_t rxlen;
+    struct transport_msginfo rxinfo;
+    uint16_t streams;               /* streams used: min(in, out) */
+    struct transport_assoc_info info;
+    char peer[NETADDR_STRLEN + 32];
+    /* the message in flight */
+    bool in_flight;
+    bool send_blocked;              /* waiting for room to send it */
+    uint32_t seq;
+    size_t len;
+    struct transport_msginfo txinfo;
+    struct timespec sent_at;
+    /* results */
+    uint64_t sent;
+    uint64_t received;
+    uint64_t verified;
+    uint64_t corrupt;
+    struct rtt_stats rtt;
+    char error[256];
+};
+
+static void client_send_next(struct echo_client *cl);
+
+static void set_timer(struct event *ev, double seconds)
+{
+    struct timeval tv;
+
+    tv.tv_sec = (time_t)seconds;
+    tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
+    evtimer_add(ev, &tv);
+}
+
+/* End the run at once: record why (first reason wins), drop the link. */
+static void client_fail(struct echo_client *cl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void client_fail(struct echo_client *cl, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (cl->error[0] == '\0') {
+        va_start(ap, fmt);
+        vsnprintf(cl->error, sizeof(cl->error), fmt, ap);
+        va_end(ap);
+    }
+    cl->phase = PHASE_DONE;
+    event_base_loopexit(cl->rt.base, NULL);
+}
+
+/* All sent, or asked to stop: close gracefully and wait for the end. */
+static void client_finish(struct echo_client *cl)
+{
+    int rc;
+
+    if (cl->phase != PHASE_RUNNING)
+        return;
+    cl->phase = PHASE_FINISHING;
+    evtimer_del(cl->send_timer);
+    rc = transport_shutdown(cl->conn);
+    if (rc < 0) {
+        client_fail(cl, "shutdown: %s", strerror(-rc));
+        return;
+    }
+    set_timer(cl->wait_timer, FINISH_GRACE_S);
+}
+
+static uint64_t elapsed_us(const struct timespec *since)
+{
+    struct timespec now;
+    int64_t us;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    us = (int64_t)(now.tv_sec - since->tv_sec) * 1000000 +
+         (now.tv_nsec - since->tv_nsec) / 1000;
+    return us > 0 ? (uint64_t)us : 0;
+}
+
+static const char *check_metadata(const struct echo_client *cl)
+{
+    if (cl->rxinfo.sid != cl->txinfo.sid)
+        return "echo came back on another stream";
+    if (cl->rxinfo.ppid != cl->txinfo.ppid)
+        return "echo carries another PPID";
+    if (cl->rxinfo.unordered != cl->txinfo.unordered)
+        return "echo's unordered flag differs";
+    return NULL;
+}
+
+/* A whole message arrived: it must be the echo of the one in flight. */
+static void client_on_echo(struct echo_client *cl)
+{
+    enum echo_msg_verdict verdict;
+    const char *why = NULL;
+    uint32_t rtt;
+
+    if (!cl->in_flight) {
+        cl->received++;
+        cl->corrupt++;
+        printf("%zu bytes from %s: unexpected message (none in flight)\n",
+               cl->rxlen, cl->peer);
+        return;
+    }
+    rtt = (uint32_t)elapsed_us(&cl->sent_at);
+    evtimer_del(cl->wait_timer);
+    cl->in_flight = false;
+    cl->received++;
+    verdict = echo_msg_verify(cl->rxbuf, cl->rxlen, cl->seq, cl->len);
+    why = verdict == ECHO_MSG_OK ? check_metadata(cl)
+                                 : echo_msg_verdict_str(verdict);
+    rtt_stats_add(&cl->rtt, rtt);
+    if (why == NULL) {
+        cl->verified++;
+        if (!cl->cfg->quiet && !cl->cfg->json)
+            printf("%zu bytes from %s: seq=%u stream=%u time=%u us\n",
+                   cl->rxlen, cl->peer, cl->seq, cl->rxinfo.sid, rtt);
+    } else {
+        cl->corrupt++;
+        printf("%zu bytes from %s: seq=%u stream=%u CORRUPT: %s\n",
+               cl->rxlen, cl->peer, cl->seq, cl->rxinfo.sid, why);
+    }
+    if (cl->stop_requested || (cl->cfg->count && cl->sent >= cl->cfg->count))
+        client_finish(cl);
+    else if (cl->cfg->interval_s > 0)
+        set_timer(cl->send_timer, cl->cfg->interval_s);
+    else
+        client_send_next(cl);
+}
+
+static void client_read(struct echo_client *cl)
+{
+    for (;;) {
+        struct transport_msginfo part;
+        ssize_t n;
+
+        memset(&part, 0, sizeof(part));
+        n = transport_recv(cl->conn, cl->rxbuf + cl->rxlen,
+                           ECHO_MSG_MAX - cl->rxlen, &part);
+        if (n == -EAGAIN)
+            return;
+        if (n == 0) {
+            if (cl->phase == PHASE_FINISHING) {
+                cl->phase = PHASE_DONE;
+                event_base_loopexit(cl->rt.base, NULL);
+            } else {
+                client_fail(cl, "the server closed the association");
+            }
+            return;
+        }
+        if (n < 0) {
+            client_fail(cl, "association lost: %s", strerror((int)-n));
+            return;
+        }
+        if (cl->rxlen == 0)
+            cl->rxinfo = part;
+        cl->rxlen += (size_t)n;
+        if (part.eor || cl->rxlen == ECHO_MSG_MAX) {
+            client_on_echo(cl);
+            cl->rxlen = 0;
+            if (cl->phase == PHASE_DONE)
+                return;
+        }
+    }
+}
+
+/* Send (or retry sending) the message in txbuf. */
+static void client_transmit(struct echo_client *cl)
+{
+    ssize_t n = transport_send(cl->conn, cl->txbuf, cl->len, &cl->txinfo);
+
+    if (n == -EAGAIN) {
+        cl->send_blocked = true;
+        return;
+    }
+    cl->send_blocked = false;
+    if (n < 0) {
+        client_fail(cl, "send seq=%u: %s", cl->seq, strerror((int)-n));
+        return;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &cl->sent_at);
+    cl->in_flight = true;
+    cl->sent++;
+    set_timer(cl->wait_timer, cl->cfg->timeout_s);
+}
+
+static void client_send_next(struct echo_client *cl)
+{
+    const struct echo_config *cfg = cl->cfg;
+    uint64_t n = cl->sent;
+
+    if (cl->phase != PHASE_RUNNING)
+        return;
+    cl->seq = (uint32_t)n;
+    cl->len = cfg->sizes[n % cfg->nsizes];
+    memset(&cl->txinfo, 0, sizeof(cl->txinfo));
+    cl->txinfo.sid = (uint16_t)(n % cl->streams);
+    cl->txinfo.ppid = cfg->ppid;
+    cl->txinfo.unordered = cfg->unordered;
+    echo_msg_fill(cl->txbuf, cl->len, cl->seq);
+    client_transmit(cl);
+}
+
+static void client_on_connected(struct echo_client *cl)
+{
+    evtimer_del(cl->wait_timer);
+    if (transport_get_info(cl->conn, &cl->info) < 0) {
+        client_fail(cl, "SCTP_STATUS: %s",
+                    transport_conn_strerror(cl->conn));
+        return;
+    }
+    cl->streams = cl->info.out_streams < cl->info.in_streams
+                      ? cl->info.out_streams
+                      : cl->info.in_streams;
+    if (cl->streams == 0) {
+        client_fail(cl, "the association has no usable stream");
+        return;
+    }
+    cl->phase = PHASE_RUNNING;
+    if (!cl->cfg->json)
+        printf("connected to %s from %s: streams out %u in %u (using %u), "
+               "path MTU %u, backend %s\n",
+               cl->peer, cl->rt.local, (unsigned)cl->info.out_streams,
+               (unsigned)cl->info.in_streams, (unsigned)cl->streams,
+               (unsigned)cl->info.pathmtu, cl->rt.ops->name);
+    if (cl->stop_requested)
+        client_finish(cl);
+    else
+        client_send_next(cl);
+}
+
+static void client_event_cb(struct transport_conn *conn, int events,
+                            void *arg)
+{
+    struct echo_client *cl = arg;
+
+    if (events & TRANSPORT_EV_ERROR) {
+        client_fail(cl, "cannot associate with %s: %s", cl->peer,
+                    transport_conn_strerror(conn));
+        return;
+    }
+    if (events & TRANSPORT_EV_CONNECTED)
+        client_on_connected(cl);
+    if ((events & TRANSPORT_EV_WRITABLE) && cl->send_blocked &&
+        cl->phase == PHASE_RUNNING)
+        client_transmit(cl);
+    if ((events & TRANSPORT_EV_READABLE) && cl->phase != PHASE_DONE &&
+        cl->phase != PHASE_CONNECTING)
+        client_read(cl);
+}
+
+static void send_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    client_send_next(arg);
+}
+
+static void wait_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct echo_client *cl = arg;
+
+    (void)fd;
+    (void)what;
+    switch (cl->phase) {
+    case PHASE_CONNECTING:
+        client_fail(cl, "no answer from %s within %.3g s (is the server "
+                        "running, and UDP port %u reachable?)",
+                    cl->peer, cl->cfg->timeout_s, (unsigned)cl->cfg->udp_port);
+        break;
+    case PHASE_RUNNING:
+        client_fail(cl, "no echo for seq=%u within %.3g s", cl->seq,
+                    cl->cfg->timeout_s);
+        break;
+    case PHASE_FINISHING:
+        /* Everything was verified; only the goodbye went missing. */
+        log_warn("the server did not complete SHUTDOWN in %d s",
+                 FINISH_GRACE_S);
+        cl->phase = PHASE_DONE;
+        event_base_loopexit(cl->rt.base, NULL);
+        break;
+    case PHASE_DONE:
+        break;
+    }
+}
+
+/* SIGINT/SIGTERM: let the echo in flight arrive, then finish; twice: now. */
+static void client_stop(void *arg)
+{
+    struct echo_client *cl = arg;
+
+    if (cl->stop_requested) {
+        client_fail(cl, "interrupted");
+        return;
+    }
+    cl->stop_requested = true;
+    if (cl->phase == PHASE_CONNECTING)
+        client_fail(cl, "interrupted before the association was up");
+    else if (!cl->in_flight)
+        client_finish(cl);
+}
+
+static int client_start(struct echo_client *cl)
+{
+    const struct echo_config *cfg = cl->cfg;
+    struct transport_peer peer;
+    char err[256];
+    char host[NETADDR_STRLEN];
+    int rc;
+
+    memset(&peer, 0, sizeof(peer));
+    if (netaddr_resolve(cfg->host, cfg->udp_port, cfg->family, false,
+                        &peer.addr, &peer.addrlen, err, sizeof(err)) < 0) {
+        log_err("%s", err);
+        return ECHO_EXIT_USAGE;
+    }
+    peer.udp_port = cfg->udp_port;
+    peer.sctp_port = cfg->port;
+    netaddr_format_host((struct sockaddr *)&peer.addr, host, sizeof(host));
+    snprintf(cl->peer, sizeof(cl->peer), "%s udp/%u sctp/%u", host,
+             (unsigned)cfg->udp_port, (unsigned)cfg->port);
+    if (cfg->host_list)
+        log_warn("-ip: only the first address (%s) is used; usrsctp "
+                 "over UDP has one path", host);
+
+    rc = echo_runtime_open(&cl->rt, cfg, NULL, peer.addr.ss_family,
+                           cfg->local_udp_port, cfg->nstreams, client_stop,
+                           cl);
+    if (rc != ECHO_EXIT_OK)
+        return rc;
+    cl->send_timer = evtimer_new(cl->rt.base, send_timer_cb, cl);
+    cl->wait_timer = evtimer_new(cl->rt.base, wait_timer_cb, cl);
+    if (cl->send_timer == NULL || cl->wait_timer == NULL) {
+        log_err("out of memory");
+        return ECHO_EXIT_FAIL;
+    }
+    if (cl->rt.ops->connect(cl->rt.t, &peer, cfg->local_sctp_port,
+                            &cl->conn, err, sizeof(err)) < 0) {
+        log_err("%s", err);
+        return ECHO_EXIT_USAGE;
+    }
+    transport_conn_set_cb(cl->conn, client_event_cb, cl);
+    set_timer(cl->wait_timer, cfg->timeout_s);
+    return ECHO_EXIT_OK;
+}
+
+static void client_report(const struct echo_client *cl)
+{
+    struct echo_summary s;
+
+    memset(&s, 0, sizeof(s));
+    s.peer = cl->peer;
+    s.local = cl->rt.local;
+    s.backend = cl->rt.ops ? cl->rt.ops->name : "";
+    s.in_streams = cl->info.in_streams;
+    s.out_streams = cl->info.out_streams;
+    s.streams_used = cl->streams;
+    s.pathmtu = cl->info.pathmtu;
+    s.sent = cl->sent;
+    s.received = cl->received;
+    s.verified = cl->verified;
+    s.corrupt = cl->corrupt;
+    s.rtt = &cl->rtt;
+    s.error = cl->error[0] ? cl->error : NULL;
+    if (cl->cfg->json)
+        echo_report_json(stdout, &s);
+    else
+        echo_report_text(stdout, &s);
+    if (s.error != NULL)
+        log_err("%s", s.error);
+}
+
+static void client_free(struct echo_client *cl)
+{
+    /* A finished association closes gracefully; a failed one aborts. */
+    transport_conn_free(cl->conn, cl->phase != PHASE_DONE ||
+                                      cl->error[0] != '\0');
+    if (cl->send_timer != NULL)
+        event_free(cl->send_timer);
+    if (cl->wait_timer != NULL)
+        event_free(cl->wait_timer);
+    echo_runtime_close(&cl->rt);
+    free(cl->txbuf);
+    free(cl->rxbuf);
+    free(cl);
+}
+
+int echo_client_run(const struct echo_config *cfg)
+{
+    struct echo_client *cl = calloc(1, sizeof(*cl));
+    int rc;
+
+    if (cl == NULL) {
+        log_err("out of memory");
+        return ECHO_EXIT_FAIL;
+    }
+    cl->cfg = cfg;
+    rtt_stats_init(&cl->rtt);
+    cl->txbuf = malloc(ECHO_MSG_MAX);
+    cl->rxbuf = malloc(ECHO_MSG_MAX);
+    if (cl->txbuf == NULL || cl->rxbuf == NULL) {
+        log_err("out of memory");
+        client_free(cl);
+        return ECHO_EXIT_FAIL;
+    }
+    rc = client_start(cl);
+    if (rc != ECHO_EXIT_OK) {
+        client_free(cl);
+        return rc;
+    }
+    event_base_dispatch(cl->rt.base);
+
+    client_report(cl);
+    rc = cl->error[0] == '\0' && cl->verified == cl->sent ? ECHO_EXIT_OK
+                                                          : ECHO_EXIT_FAIL;
+    client_free(cl);
+    return rc;
+}

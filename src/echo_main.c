@@ -1,0 +1,47 @@
+/*
+ * echo_main.c - sctpu-echo: parse the command line and run a role.
+ */
+#include <event2/event.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crc32c.h"
+#include "echo.h"
+#include "echo_cli.h"
+#include "log.h"
+#include "version.h"
+
+static void print_version(void)
+{
+    printf("sctpu-echo %s\nusrsctp %s\nlibevent %s\nCRC32c %s\n",
+           SCTPU_VERSION, SCTPU_USRSCTP_VERSION, event_get_version(),
+           crc32c_impl_name());
+}
+
+int main(int argc, char **argv)
+{
+    const char *prog = "sctpu-echo";
+    struct echo_config cfg;
+    char err[256];
+
+    log_init(prog, LOG_LEVEL_INFO);
+    switch (echo_cli_parse(&cfg, argc, argv, err, sizeof(err))) {
+    case ECHO_CLI_HELP:
+        echo_cli_usage(stdout, prog);
+        return ECHO_EXIT_OK;
+    case ECHO_CLI_VERSION:
+        print_version();
+        return ECHO_EXIT_OK;
+    case ECHO_CLI_ERROR:
+        fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, err, prog);
+        return ECHO_EXIT_USAGE;
+    case ECHO_CLI_RUN:
+        break;
+    }
+    log_init(prog, cfg.verbosity >= 2   ? LOG_LEVEL_DEBUG
+                   : cfg.verbosity == 1 ? LOG_LEVEL_INFO
+                                        : LOG_LEVEL_WARN);
+    /* Results stream to pipes and log files line by line. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return cfg.server ? echo_server_run(&cfg) : echo_client_run(&cfg);
+}

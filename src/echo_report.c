@@ -1,0 +1,82 @@
+/*
+ * echo_report.c - print the echo client's summary.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+
+#include "echo_report.h"
+
+uint64_t echo_summary_lost(const struct echo_summary *s)
+{
+    return s->sent > s->received ? s->sent - s->received : 0;
+}
+
+void echo_report_text(FILE *out, const struct echo_summary *s)
+{
+    const struct rtt_stats *r = s->rtt;
+
+    fprintf(out, "--- %s echo statistics ---\n", s->peer);
+    fprintf(out,
+            "%" PRIu64 " sent, %" PRIu64 " received, %" PRIu64
+            " verified, %" PRIu64 " lost, %" PRIu64 " corrupt\n",
+            s->sent, s->received, s->verified, echo_summary_lost(s),
+            s->corrupt);
+    if (r->count > 0)
+        fprintf(out,
+                "rtt min/avg/max/p50/p99 = %" PRIu32 "/%.1f/%" PRIu32
+                "/%" PRIu32 "/%" PRIu32 " us\n",
+                r->min_us, rtt_stats_avg(r), r->max_us,
+                rtt_stats_percentile(r, 50), rtt_stats_percentile(r, 99));
+    if (s->error != NULL)
+        fprintf(out, "FAILED: %s\n", s->error);
+}
+
+/* A JSON string; our strings are ASCII, but escape what JSON requires. */
+static void json_string(FILE *out, const char *str)
+{
+    if (str == NULL) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (; *str != '\0'; str++) {
+        unsigned char ch = (unsigned char)*str;
+
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+void echo_report_json(FILE *out, const struct echo_summary *s)
+{
+    const struct rtt_stats *r = s->rtt;
+    bool have = r->count > 0;
+
+    fputs("{\"peer\":", out);
+    json_string(out, s->peer);
+    fputs(",\"local\":", out);
+    json_string(out, s->local);
+    fputs(",\"backend\":", out);
+    json_string(out, s->backend);
+    fprintf(out,
+            ",\"streams\":{\"in\":%u,\"out\":%u,\"used\":%u}"
+            ",\"pathmtu\":%" PRIu32 ",\"sent\":%" PRIu64
+            ",\"received\":%" PRIu64 ",\"verified\":%" PRIu64
+            ",\"lost\":%" PRIu64 ",\"corrupt\":%" PRIu64,
+            (unsigned)s->in_streams, (unsigned)s->out_streams,
+            (unsigned)s->streams_used, s->pathmtu, s->sent, s->received,
+            s->verified, echo_summary_lost(s), s->corrupt);
+    fprintf(out,
+            ",\"rtt_us\":{\"min\":%" PRIu32 ",\"avg\":%.1f,\"max\":%" PRIu32
+            ",\"p50\":%" PRIu32 ",\"p99\":%" PRIu32 "}",
+            have ? r->min_us : 0, rtt_stats_avg(r), have ? r->max_us : 0,
+            rtt_stats_percentile(r, 50), rtt_stats_percentile(r, 99));
+    fputs(",\"error\":", out);
+    json_string(out, s->error);
+    fputs("}\n", out);
+}

@@ -1,0 +1,36 @@
+/*
+ * echo_report.h - the echo client's summary, as text or as JSON.
+ */
+#ifndef SCTPU_ECHO_REPORT_H
+#define SCTPU_ECHO_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rtt_stats.h"
+
+struct echo_summary {
+    const char *peer;           /* "HOST udp/PORT sctp/PORT" */
+    const char *local;          /* our UDP endpoint */
+    const char *backend;
+    uint16_t in_streams;
+    uint16_t out_streams;
+    uint16_t streams_used;
+    uint32_t pathmtu;
+    uint64_t sent;
+    uint64_t received;
+    uint64_t verified;
+    uint64_t corrupt;           /* received but not verified */
+    const struct rtt_stats *rtt;
+    const char *error;          /* why the run failed; NULL if it did not */
+};
+
+/* lost = sent - received. */
+uint64_t echo_summary_lost(const struct echo_summary *s);
+
+void echo_report_text(FILE *out, const struct echo_summary *s);
+
+/* One JSON object on one line, with a newline. */
+void echo_report_json(FILE *out, const struct echo_summary *s);
+
+#endif /* SCTPU_ECHO_REPORT_H */

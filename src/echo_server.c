@@ -1,0 +1,285 @@
+/*
+ * echo_server.c - echo every message back on its stream, with its PPID and
+ * its unordered flag, to any number of clients on one UDP port.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "echo.h"
+#include "echo_msg.h"
+#include "echo_run.h"
+#include "log.h"
+#include "transport.h"
+
+#define SESSION_BUF_START (64 * 1024)
+#define STOP_GRACE_S 2      /* time for SHUTDOWNs to finish on exit */
+
+struct echo_server;
+
+/* One association being served. */
+struct echo_session {
+    struct echo_server *srv;
+    struct transport_conn *conn;
+    uint64_t id;
+    uint8_t *buf;
+    size_t len;
+    size_t cap;
+    struct transport_msginfo info;  /* of the message in buf */
+    bool pending;                   /* buf holds a whole message to echo */
+    uint64_t msgs;
+    uint64_t bytes;
+    char peer[80];
+    struct echo_session *next;
+    struct echo_session **pprev;
+};
+
+struct echo_server {
+    const struct echo_config *cfg;
+    struct echo_runtime rt;
+    struct event *stop_timer;
+    struct echo_session *sessions;
+    uint64_t next_id;
+    uint64_t served;
+    bool stopping;
+    int exit_code;
+};
+
+static void server_maybe_exit(struct echo_server *srv)
+{
+    if (srv->stopping && srv->sessions == NULL)
+        event_base_loopexit(srv->rt.base, NULL);
+}
+
+/* End a session: report it, free the association, forget it. */
+static void session_end(struct echo_session *s, const char *why,
+                        bool abortive)
+{
+    struct echo_server *srv = s->srv;
+
+    if (why == NULL)
+        printf("[%3llu] %s closed: %llu messages, %llu bytes echoed\n",
+               (unsigned long long)s->id, s->peer,
+               (unsigned long long)s->msgs, (unsigned long long)s->bytes);
+    else
+        printf("[%3llu] %s failed after %llu messages: %s\n",
+               (unsigned long long)s->id, s->peer,
+               (unsigned long long)s->msgs, why);
+    fflush(stdout);
+    transport_conn_free(s->conn, abortive);
+    *s->pprev = s->next;
+    if (s->next != NULL)
+        s->next->pprev = s->pprev;
+    free(s->buf);
+    free(s);
+    if (srv->cfg->once) {
+        srv->exit_code = why == NULL ? ECHO_EXIT_OK : ECHO_EXIT_FAIL;
+        srv->stopping = true;
+    }
+    server_maybe_exit(srv);
+}
+
+/* Make room for more of a message; false when it is too big to echo. */
+static bool session_grow(struct echo_session *s)
+{
+    size_t cap = s->cap * 2;
+    uint8_t *buf;
+
+    if (s->cap >= ECHO_MSG_MAX)
+        return false;
+    if (cap > ECHO_MSG_MAX)
+        cap = ECHO_MSG_MAX;
+    buf = realloc(s->buf, cap);
+    if (buf == NULL)
+        return false;
+    s->buf = buf;
+    s->cap = cap;
+    return true;
+}
+
+/*
+ * Echo what can be echoed now. A message is read whole, then sent back;
+ * while a send waits for room, reading stops, so a fast client is slowed
+ * by its own receive window instead of filling our memory.
+ */
+static void session_pump(struct echo_session *s)
+{
+    char why[128];
+
+    for (;;) {
+        struct transport_msginfo part;
+        size_t want;
+        ssize_t n;
+
+        if (s->pending) {
+            n = transport_send(s->conn, s->buf, s->len, &s->info);
+            if (n == -EAGAIN)
+                return;
+            if (n < 0) {
+                snprintf(why, sizeof(why), "send: %s", strerror((int)-n));
+                session_end(s, why, true);
+                return;
+            }
+            s->msgs++;
+            s->bytes += s->len;
+            s->pending = false;
+            s->len = 0;
+        }
+        if (s->len == s->cap && !session_grow(s)) {
+            snprintf(why, sizeof(why), "a message is larger than %u bytes",
+                     (unsigned)ECHO_MSG_MAX);
+            session_end(s, why, true);
+            return;
+        }
+        want = s->cap - s->len;
+        if (want > s->srv->cfg->bufsize)
+            want = s->srv->cfg->bufsize;
+        memset(&part, 0, sizeof(part));
+        n = transport_recv(s->conn, s->buf + s->len, want, &part);
+        if (n == -EAGAIN)
+            return;
+        if (n == 0) {
+            session_end(s, NULL, false);
+            return;
+        }
+        if (n < 0) {
+            session_end(s, strerror((int)-n), true);
+            return;
+        }
+        if (s->len == 0)
+            s->info = part;
+        s->len += (size_t)n;
+        s->pending = part.eor;
+    }
+}
+
+static void session_event_cb(struct transport_conn *conn, int events,
+                             void *arg)
+{
+    (void)conn;
+    if (events & (TRANSPORT_EV_READABLE | TRANSPORT_EV_WRITABLE |
+                  TRANSPORT_EV_ERROR))
+        session_pump(arg);
+}
+
+static void on_accept(struct transport_conn *conn, void *arg)
+{
+    struct echo_server *srv = arg;
+    struct transport_assoc_info info;
+    struct echo_session *s = calloc(1, sizeof(*s));
+
+    if (s != NULL)
+        s->buf = malloc(SESSION_BUF_START);
+    if (s == NULL || s->buf == NULL || srv->stopping) {
+        if (!srv->stopping)
+            log_err("accept: out of memory; aborting the association");
+        free(s != NULL ? s->buf : NULL);
+        free(s);
+        transport_conn_free(conn, true);
+        return;
+    }
+    s->srv = srv;
+    s->conn = conn;
+    s->cap = SESSION_BUF_START;
+    s->id = ++srv->next_id;
+    s->next = srv->sessions;
+    if (s->next != NULL)
+        s->next->pprev = &s->next;
+    s->pprev = &srv->sessions;
+    srv->sessions = s;
+    srv->served++;
+    transport_conn_set_cb(conn, session_event_cb, s);
+
+    if (transport_get_info(conn, &info) < 0)
+        memset(&info, 0, sizeof(info));
+    snprintf(s->peer, sizeof(s->peer), "%s sctp/%u", info.peer_udp,
+             (unsigned)info.peer_sctp_port);
+    printf("[%3llu] association from %s: streams in %u out %u, "
+           "path MTU %u\n",
+           (unsigned long long)s->id, s->peer, (unsigned)info.in_streams,
+           (unsigned)info.out_streams, (unsigned)info.pathmtu);
+    fflush(stdout);
+}
+
+static void stop_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct echo_server *srv = arg;
+
+    (void)fd;
+    (void)what;
+    while (srv->sessions != NULL)
+        session_end(srv->sessions, "no SHUTDOWN-ACK in time; aborted",
+                    true);
+    event_base_loopexit(srv->rt.base, NULL);
+}
+
+/* SIGINT/SIGTERM: shut every association down gracefully, then exit. */
+static void server_stop(void *arg)
+{
+    struct echo_server *srv = arg;
+    struct timeval grace = { STOP_GRACE_S, 0 };
+    struct echo_session *s;
+
+    if (srv->stopping) {
+        stop_timer_cb(-1, 0, srv);
+        return;
+    }
+    srv->stopping = true;
+    log_info("stopping: shutting down %s associations",
+             srv->sessions ? "open" : "no");
+    for (s = srv->sessions; s != NULL; s = s->next)
+        transport_shutdown(s->conn);
+    evtimer_add(srv->stop_timer, &grace);
+    server_maybe_exit(srv);
+}
+
+static void print_counters(const struct echo_server *srv)
+{
+    struct transport_counters c;
+    uint64_t dropped;
+
+    srv->rt.ops->get_counters(srv->rt.t, &c);
+    dropped = c.rx_short + c.rx_bad_crc + c.rx_unknown_peer;
+    printf("served %llu associations; %llu datagrams in, %llu dropped "
+           "(%llu short, %llu bad CRC32c, %llu unknown peer)\n",
+           (unsigned long long)srv->served,
+           (unsigned long long)c.rx_datagrams, (unsigned long long)dropped,
+           (unsigned long long)c.rx_short, (unsigned long long)c.rx_bad_crc,
+           (unsigned long long)c.rx_unknown_peer);
+}
+
+int echo_server_run(const struct echo_config *cfg)
+{
+    struct echo_server srv;
+    char err[256];
+    int rc;
+
+    memset(&srv, 0, sizeof(srv));
+    srv.cfg = cfg;
+    srv.exit_code = ECHO_EXIT_OK;
+    rc = echo_runtime_open(&srv.rt, cfg, cfg->host[0] ? cfg->host : NULL,
+                           cfg->family, cfg->udp_port, 0, server_stop, &srv);
+    if (rc != ECHO_EXIT_OK)
+        return rc;
+    srv.stop_timer = evtimer_new(srv.rt.base, stop_timer_cb, &srv);
+    if (srv.stop_timer == NULL ||
+        srv.rt.ops->listen(srv.rt.t, cfg->port, on_accept, &srv, err,
+                           sizeof(err)) < 0) {
+        log_err("%s", srv.stop_timer ? err : "out of memory");
+        echo_runtime_close(&srv.rt);
+        return ECHO_EXIT_USAGE;
+    }
+    printf("sctpu-echo server: SCTP port %u over UDP %s (backend %s)\n",
+           (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name);
+    fflush(stdout);
+
+    event_base_dispatch(srv.rt.base);
+
+    print_counters(&srv);
+    event_free(srv.stop_timer);
+    echo_runtime_close(&srv.rt);
+    return srv.exit_code;
+}

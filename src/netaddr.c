@@ -1,0 +1,155 @@
+/*
+ * netaddr.c - resolve, format and compare socket addresses.
+ */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "netaddr.h"
+
+int netaddr_resolve(const char *host, uint16_t port, int family, bool passive,
+                    struct sockaddr_storage *out, socklen_t *outlen,
+                    char *err, size_t errlen)
+{
+    struct addrinfo hints;
+    struct addrinfo *res = NULL;
+    char service[8];
+    int rc;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_protocol = IPPROTO_UDP;
+    hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+    /* A passive wildcard without a family: IPv6 "::", which also takes
+     * IPv4 once the socket is made dual-stack. */
+    if (host == NULL && family == AF_UNSPEC)
+        hints.ai_family = AF_INET6;
+    snprintf(service, sizeof(service), "%u", (unsigned)port);
+
+    rc = getaddrinfo(host, service, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, errlen, "resolve %s: %s", host ? host : "(wildcard)",
+                 gai_strerror(rc));
+        return -1;
+    }
+    memcpy(out, res->ai_addr, res->ai_addrlen);
+    *outlen = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+char *netaddr_format_host(const struct sockaddr *sa, char *buf, size_t len)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen = sa->sa_family == AF_INET6
+                          ? sizeof(struct sockaddr_in6)
+                          : sizeof(struct sockaddr_in);
+    const void *ip = NULL;
+
+    memcpy(&ss, sa, sslen);
+    netaddr_unmap(&ss, &sslen);
+    if (ss.ss_family == AF_INET)
+        ip = &((struct sockaddr_in *)&ss)->sin_addr;
+    else if (ss.ss_family == AF_INET6)
+        ip = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+    if (ip == NULL || inet_ntop(ss.ss_family, ip, buf, len) == NULL)
+        snprintf(buf, len, "(family %d)", (int)sa->sa_family);
+    return buf;
+}
+
+char *netaddr_format(const struct sockaddr *sa, char *buf, size_t len)
+{
+    char host[INET6_ADDRSTRLEN + 8];
+    bool v6;
+
+    netaddr_format_host(sa, host, sizeof(host));
+    v6 = strchr(host, ':') != NULL;
+    snprintf(buf, len, "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "",
+             (unsigned)netaddr_port(sa));
+    return buf;
+}
+
+uint16_t netaddr_port(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+    if (sa->sa_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+    return 0;
+}
+
+void netaddr_set_port(struct sockaddr *sa, uint16_t port)
+{
+    if (sa->sa_family == AF_INET)
+        ((struct sockaddr_in *)sa)->sin_port = htons(port);
+    else if (sa->sa_family == AF_INET6)
+        ((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+}
+
+void netaddr_unmap(struct sockaddr_storage *ss, socklen_t *len)
+{
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+    struct sockaddr_in s4;
+
+    if (ss->ss_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+        return;
+    memset(&s4, 0, sizeof(s4));
+    s4.sin_family = AF_INET;
+    s4.sin_port = s6->sin6_port;
+    memcpy(&s4.sin_addr, &s6->sin6_addr.s6_addr[12], 4);
+    memset(ss, 0, sizeof(*ss));
+    memcpy(ss, &s4, sizeof(s4));
+    if (len != NULL)
+        *len = sizeof(s4);
+}
+
+bool netaddr_equal(const struct sockaddr *a, const struct sockaddr *b)
+{
+    const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
+    const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
+    const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+    const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
+
+    if (a->sa_family != b->sa_family)
+        return false;
+    if (a->sa_family == AF_INET)
+        return a4->sin_port == b4->sin_port &&
+               a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+    if (a->sa_family == AF_INET6)
+        return a6->sin6_port == b6->sin6_port &&
+               a6->sin6_scope_id == b6->sin6_scope_id &&
+               memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
+    return false;
+}
+
+/* FNV-1a: cheap, and good enough to spread UDP endpoints over buckets. */
+static uint32_t fnv1a(uint32_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+
+    while (len-- > 0) {
+        h ^= *p++;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+uint32_t netaddr_hash(const struct sockaddr *sa)
+{
+    const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+    const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+    uint32_t h = fnv1a(2166136261u, &sa->sa_family, sizeof(sa->sa_family));
+
+    if (sa->sa_family == AF_INET) {
+        h = fnv1a(h, &s4->sin_addr, sizeof(s4->sin_addr));
+        h = fnv1a(h, &s4->sin_port, sizeof(s4->sin_port));
+    } else if (sa->sa_family == AF_INET6) {
+        h = fnv1a(h, &s6->sin6_addr, sizeof(s6->sin6_addr));
+        h = fnv1a(h, &s6->sin6_port, sizeof(s6->sin6_port));
+        h = fnv1a(h, &s6->sin6_scope_id, sizeof(s6->sin6_scope_id));
+    }
+    return h;
+}

@@ -1,0 +1,46 @@
+/*
+ * netaddr.h - resolve, format and compare socket addresses.
+ *
+ * IPv4-mapped IPv6 addresses (a dual-stack server's view of IPv4 peers) are
+ * printed and compared as the IPv4 addresses they are.
+ */
+#ifndef SCTPU_NETADDR_H
+#define SCTPU_NETADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* "[2001:db8::1]:65535" plus NUL fits. */
+#define NETADDR_STRLEN 64
+
+/*
+ * Resolve host (a name or a literal; NULL means the wildcard address when
+ * passive) with the given port. family is AF_UNSPEC, AF_INET or AF_INET6.
+ * A passive wildcard with AF_UNSPEC gives "::" (dual stack). Returns 0, or
+ * -1 with "resolve HOST: reason" in err.
+ */
+int netaddr_resolve(const char *host, uint16_t port, int family, bool passive,
+                    struct sockaddr_storage *out, socklen_t *outlen,
+                    char *err, size_t errlen);
+
+/* "1.2.3.4:5" or "[::1]:5" into buf; returns buf. */
+char *netaddr_format(const struct sockaddr *sa, char *buf, size_t len);
+
+/* Host part only: "1.2.3.4" or "::1". */
+char *netaddr_format_host(const struct sockaddr *sa, char *buf, size_t len);
+
+uint16_t netaddr_port(const struct sockaddr *sa);
+void netaddr_set_port(struct sockaddr *sa, uint16_t port);
+
+/* The address with IPv4-mapped IPv6 turned into plain IPv4 (in place). */
+void netaddr_unmap(struct sockaddr_storage *ss, socklen_t *len);
+
+/* Same family, address and port (scope id too for IPv6). */
+bool netaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
+
+/* A hash of what netaddr_equal compares. */
+uint32_t netaddr_hash(const struct sockaddr *sa);
+
+#endif /* SCTPU_NETADDR_H */

@@ -1,0 +1,72 @@
+/*
+ * peer_table.h - UDP endpoints and the opaque handles usrsctp knows them by.
+ *
+ * usrsctp's AF_CONN addresses are opaque pointers. We give every UDP source
+ * endpoint a handle from a counter that never goes back, so an old state
+ * cookie or a late retransmission can never reach a different peer that
+ * happened to reuse a number. The table maps both ways: handle -> peer for
+ * conn_output, endpoint -> peer for each received datagram.
+ */
+#ifndef SCTPU_PEER_TABLE_H
+#define SCTPU_PEER_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct peer {
+    uintptr_t handle;               /* never 0, never reused */
+    struct sockaddr_storage addr;   /* the UDP endpoint, unmapped */
+    socklen_t addrlen;
+    unsigned int assocs;            /* live associations through it */
+    uint64_t last_seen_ms;          /* last datagram from it */
+    uint32_t sctp_pathmtu;          /* 0 = not known yet */
+    void *owner;                    /* the transport whose socket serves it */
+    struct peer *next_by_addr;
+    struct peer *next_by_handle;
+};
+
+struct peer_table;
+
+struct peer_table *peer_table_new(void);
+
+/* Frees every peer; the caller has deregistered their handles. */
+void peer_table_free(struct peer_table *t);
+
+/* A new peer with the next handle, or NULL when out of memory. */
+struct peer *peer_table_add(struct peer_table *t, const struct sockaddr *sa,
+                            socklen_t len);
+
+struct peer *peer_table_find_addr(const struct peer_table *t,
+                                  const struct sockaddr *sa);
+struct peer *peer_table_find_handle(const struct peer_table *t,
+                                    uintptr_t handle);
+
+/* Unlink and free one peer. */
+void peer_table_remove(struct peer_table *t, struct peer *p);
+
+size_t peer_table_count(const struct peer_table *t);
+
+/*
+ * Remove every peer that carries no association and has been silent for
+ * more than idle_ms, calling on_remove(p, arg) just before each is freed
+ * (so its handle can be deregistered). Returns how many were removed.
+ */
+size_t peer_table_expire(struct peer_table *t, uint64_t now_ms,
+                         uint64_t idle_ms,
+                         void (*on_remove)(struct peer *p, void *arg),
+                         void *arg);
+
+/* Remove every peer whose owner is owner, calling on_remove first. */
+size_t peer_table_remove_owner(struct peer_table *t, const void *owner,
+                               void (*on_remove)(struct peer *p, void *arg),
+                               void *arg);
+
+/*
+ * Call fn on every peer, in no particular order; fn must not add or
+ * remove peers.
+ */
+void peer_table_foreach(const struct peer_table *t,
+                        void (*fn)(struct peer *p, void *arg), void *arg);
+
+#endif /* SCTPU_PEER_TABLE_H */

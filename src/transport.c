@@ -1,0 +1,48 @@
+/*
+ * transport.c - the backend registry and the generic connection helpers.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "transport.h"
+
+/* Backends built into this binary, the default first. */
+static const struct transport_ops *const transport_backends[] = {
+    &transport_usrsctp_ops,
+    NULL,
+};
+
+const struct transport_ops *transport_find(const char *name)
+{
+    size_t i;
+
+    for (i = 0; transport_backends[i] != NULL; i++)
+        if (strcmp(transport_backends[i]->name, name) == 0)
+            return transport_backends[i];
+    return NULL;
+}
+
+const char *transport_unavailable_reason(const char *name)
+{
+    if (strcmp(name, "kernel") == 0)
+        return "the kernel SCTP backend is not built yet; use "
+               "--backend usrsctp";
+    return NULL;
+}
+
+const struct transport_ops *transport_default(void)
+{
+    return transport_backends[0];
+}
+
+void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,
+                           void *arg)
+{
+    c->cb = cb;
+    c->cb_arg = arg;
+}
+
+const char *transport_conn_strerror(const struct transport_conn *c)
+{
+    return strerror(c->last_errno);
+}

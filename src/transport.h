@@ -1,0 +1,227 @@
+/*
+ * transport.h - the one interface between workloads and SCTP backends.
+ *
+ * A backend is a const struct transport_ops. The workloads (echo, perf)
+ * only ever call the transport_* functions below; they never see a file
+ * descriptor or a usrsctp socket.
+ *
+ * Threading: everything, including every callback, runs on the thread that
+ * runs the event_base given to transport_open(). No backend calls back from
+ * a thread of its own, and no callback is ever made from inside a
+ * transport_* call: callbacks come only from the event loop.
+ *
+ * Errors: action functions return 0 (or a byte count) on success and a
+ * negative errno on failure; -EAGAIN means "not now, wait for the event".
+ * Setup functions also write a one-line "what: why" into a caller buffer.
+ */
+#ifndef SCTPU_TRANSPORT_H
+#define SCTPU_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+struct event_base;
+struct transport;
+struct transport_conn;
+
+/* Settings for one transport instance; zero means "the default". */
+struct transport_config {
+    const char *bind_host;  /* local address; NULL = wildcard */
+    int family;             /* AF_UNSPEC, AF_INET or AF_INET6 */
+    uint16_t udp_port;      /* local UDP port; 0 = ephemeral */
+    uint32_t mtu;           /* IP MTU of the path; 0 = from the route */
+    uint32_t sndbuf;        /* SCTP socket buffers, bytes */
+    uint32_t rcvbuf;
+    uint16_t streams;       /* outbound streams asked for (and inbound
+                               allowed); 0 = backend default */
+    bool nodelay;           /* SCTP_NODELAY: no Nagle-like bundling delay */
+    uint32_t sack_delay_ms; /* delayed SACK timer */
+    uint32_t sack_freq;     /* SACK at least every this many packets */
+    uint32_t rto_min_ms;    /* retransmission timeout bounds */
+    uint32_t rto_max_ms;
+    uint32_t rto_initial_ms;
+};
+
+/* The far end of an association to be made. */
+struct transport_peer {
+    struct sockaddr_storage addr;   /* IP address (its port is ignored) */
+    socklen_t addrlen;
+    uint16_t udp_port;              /* UDP encapsulation port */
+    uint16_t sctp_port;
+};
+
+/* Per-message metadata for send and recv. */
+struct transport_msginfo {
+    uint16_t sid;       /* stream id */
+    uint32_t ppid;      /* payload protocol id, host byte order */
+    bool unordered;     /* sent/received with the U bit */
+    bool eor;           /* recv: this call ended a message */
+};
+
+/* What a connection is told about; a bit mask. */
+enum transport_event {
+    TRANSPORT_EV_CONNECTED = 1 << 0, /* client: the association is up */
+    TRANSPORT_EV_READABLE = 1 << 1,  /* recv will not say -EAGAIN (or
+                                        reports the end) */
+    TRANSPORT_EV_WRITABLE = 1 << 2,  /* after a send said -EAGAIN: retry */
+    TRANSPORT_EV_ERROR = 1 << 3,     /* the association failed; see
+                                        transport_conn_errno() */
+};
+
+typedef void (*transport_event_cb)(struct transport_conn *conn, int events,
+                                   void *arg);
+typedef void (*transport_accept_cb)(struct transport_conn *conn, void *arg);
+
+/* A snapshot of one association. */
+struct transport_assoc_info {
+    char peer_udp[64];          /* UDP endpoint the packets come from,
+                                   as seen here (after any NAT) */
+    uint16_t peer_sctp_port;
+    uint16_t local_sctp_port;
+    uint16_t in_streams;        /* negotiated */
+    uint16_t out_streams;
+    uint32_t pathmtu;           /* SCTP path MTU in use */
+    uint32_t srtt_us;           /* smoothed RTT */
+    uint32_t cwnd;              /* bytes */
+    uint32_t peer_rwnd;         /* bytes */
+    uint32_t unacked;           /* DATA chunks in flight */
+    uint32_t pending;           /* DATA chunks queued, not yet sent */
+};
+
+/* Datagrams a transport refused before SCTP saw them. */
+struct transport_counters {
+    uint64_t rx_datagrams;
+    uint64_t rx_short;          /* shorter than an SCTP common header */
+    uint64_t rx_bad_crc;        /* CRC32c mismatch */
+    uint64_t rx_unknown_peer;   /* from an endpoint we do not talk to */
+    uint64_t tx_datagrams;
+    uint64_t tx_errors;         /* sendto failures other than EAGAIN */
+};
+
+/* The generic part of a connection; backends embed it first. */
+struct transport_conn {
+    const struct transport_ops *ops;
+    transport_event_cb cb;
+    void *cb_arg;
+    int last_errno;             /* positive errno of the last failure */
+};
+
+struct transport_ops {
+    const char *name;
+
+    /*
+     * Make a transport on base. A listening transport binds cfg's local
+     * address and UDP port; a client one binds an ephemeral (or given)
+     * port of the family of the peer it will connect to. Returns 0 and
+     * *out, or -1 with a message in err.
+     */
+    int (*open)(struct event_base *base, const struct transport_config *cfg,
+                struct transport **out, char *err, size_t errlen);
+
+    /* Free the transport. Every connection must be freed first. */
+    void (*close)(struct transport *t);
+
+    /* Accept associations on sctp_port; on_accept runs once for each. */
+    int (*listen)(struct transport *t, uint16_t sctp_port,
+                  transport_accept_cb on_accept, void *arg, char *err,
+                  size_t errlen);
+
+    /*
+     * Start an association. The connection exists at once and reports
+     * TRANSPORT_EV_CONNECTED or TRANSPORT_EV_ERROR later.
+     */
+    int (*connect)(struct transport *t, const struct transport_peer *peer,
+                   uint16_t local_sctp_port, struct transport_conn **out,
+                   char *err, size_t errlen);
+
+    /*
+     * Send one whole message. Returns len, -EAGAIN when the send buffer
+     * is full (TRANSPORT_EV_WRITABLE follows), -EMSGSIZE when it can never
+     * fit, or another negative errno when the association is gone.
+     */
+    ssize_t (*send)(struct transport_conn *c, const void *buf, size_t len,
+                    const struct transport_msginfo *info);
+
+    /*
+     * Receive message data into buf. A message larger than len, or one
+     * delivered in parts, comes over several calls; info->eor marks the
+     * call that ends it. Returns the byte count, 0 when the peer has shut
+     * down (no more data will come), -EAGAIN when nothing is queued, or
+     * another negative errno when the association failed.
+     */
+    ssize_t (*recv)(struct transport_conn *c, void *buf, size_t len,
+                    struct transport_msginfo *info);
+
+    /* Graceful close, half: send SHUTDOWN once queued data is acked. */
+    int (*shutdown)(struct transport_conn *c);
+
+    /*
+     * Free the connection. abortive sends ABORT at once; otherwise the
+     * association finishes its graceful shutdown in the background.
+     */
+    void (*free)(struct transport_conn *c, bool abortive);
+
+    int (*get_info)(struct transport_conn *c,
+                    struct transport_assoc_info *info);
+
+    void (*get_counters)(const struct transport *t,
+                         struct transport_counters *out);
+
+    /* The local UDP (or SCTP) socket address, printable. */
+    void (*local_name)(const struct transport *t, char *buf, size_t len);
+};
+
+/* The backend called name, or NULL (see transport_unavailable_reason). */
+const struct transport_ops *transport_find(const char *name);
+
+/* Why a known backend name is not usable in this build, or NULL. */
+const char *transport_unavailable_reason(const char *name);
+
+/* The backend used when none is named. */
+const struct transport_ops *transport_default(void);
+
+/* Install the callback a connection reports its events to. */
+void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,
+                           void *arg);
+
+/* strerror of the connection's last failure. */
+const char *transport_conn_strerror(const struct transport_conn *c);
+
+static inline ssize_t transport_send(struct transport_conn *c, const void *buf,
+                                     size_t len,
+                                     const struct transport_msginfo *info)
+{
+    return c->ops->send(c, buf, len, info);
+}
+
+static inline ssize_t transport_recv(struct transport_conn *c, void *buf,
+                                     size_t len,
+                                     struct transport_msginfo *info)
+{
+    return c->ops->recv(c, buf, len, info);
+}
+
+static inline int transport_shutdown(struct transport_conn *c)
+{
+    return c->ops->shutdown(c);
+}
+
+static inline void transport_conn_free(struct transport_conn *c,
+                                       bool abortive)
+{
+    if (c != NULL)
+        c->ops->free(c, abortive);
+}
+
+static inline int transport_get_info(struct transport_conn *c,
+                                     struct transport_assoc_info *info)
+{
+    return c->ops->get_info(c, info);
+}
+
+extern const struct transport_ops transport_usrsctp_ops;
+
+#endif /* SCTPU_TRANSPORT_H */

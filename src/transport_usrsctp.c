@@ -1,0 +1,994 @@
+/*
+ * transport_usrsctp.c - SCTP in userspace (usrsctp) over UDP (RFC 6951).
+ *
+ * usrsctp runs without threads of its own (usrsctp_init_nothreads) and
+ * with AF_CONN sockets: we own the UDP socket, feed every datagram to
+ * usrsctp_conninput() and send what usrsctp hands conn_output(). A 10 ms
+ * timer drives usrsctp's timers. All of it runs on the one event_base, so
+ * callbacks never race (see DESIGN.md for why this shape).
+ *
+ * Each UDP endpoint gets an opaque handle (peer_table.h). Replies go to
+ * the endpoint the peer's datagrams came from, which is what lets NAT and
+ * published container ports work: nothing inside SCTP carries an address.
+ *
+ * usrsctp's process-wide state (init, the handle table, the timer) lives in
+ * usrsctp_rt, reference-counted by the transports that use it.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <usrsctp.h>
+
+#include "crc32c.h"
+#include "log.h"
+#include "netaddr.h"
+#include "peer_table.h"
+#include "route_mtu.h"
+#include "transport.h"
+
+#define UDP_RX_MAX 65536            /* largest datagram we read */
+#define UDP_RX_BATCH 64             /* datagrams per readiness event */
+#define UDP_SOCKBUF (4 * 1024 * 1024)
+#define TIMER_TICK_MS 10
+#define PEER_IDLE_MS 30000          /* keep a silent, unused peer this long */
+#define SWEEP_EVERY_MS 1000
+#define DEFAULT_SCTP_BUF (2 * 1024 * 1024)
+#define DEFAULT_STREAMS 10
+#define LISTEN_STREAMS 2048         /* a server answers on any stream */
+#define DEFAULT_PATHMTU 1280        /* usrsctp's own default */
+
+struct usrsctp_transport {
+    struct event_base *base;
+    struct transport_config cfg;
+    int fd;                         /* the UDP socket */
+    int family;                     /* of fd */
+    struct event *udp_ev;
+    uint8_t *rxbuf;
+    struct socket *listener;
+    struct event *listen_ev;
+    transport_accept_cb on_accept;
+    void *accept_arg;
+    uint16_t listen_port;
+    size_t nconns;
+    struct transport_counters counters;
+};
+
+enum conn_state {
+    CONN_CONNECTING,
+    CONN_ESTABLISHED,
+    CONN_FAILED,
+};
+
+struct usrsctp_conn {
+    struct transport_conn base;     /* first: handed out to workloads */
+    struct usrsctp_transport *t;
+    struct socket *so;
+    struct event *ev;
+    struct peer *peer;              /* holds an assocs reference */
+    enum conn_state state;
+    bool want_write;
+    bool in_notification;           /* reading a notification in parts */
+    uint16_t local_port;
+    uint16_t peer_port;
+};
+
+static struct {
+    unsigned int refs;
+    struct peer_table *peers;
+    struct event *timer;
+    uint64_t last_tick_ns;          /* usrsctp's clock, monotonic */
+    uint32_t since_sweep_ms;
+} usrsctp_rt;
+
+static uint64_t mono_ns(void);
+
+static uint64_t now_ms(void)
+{
+    return mono_ns() / 1000000;
+}
+
+static void set_err(char *err, size_t errlen, const char *what, int errnum)
+{
+    snprintf(err, errlen, "%s: %s", what, strerror(errnum));
+}
+
+/*
+ * usrsctp's output path. It runs with usrsctp's stack locks held, so it
+ * must not call back into usrsctp. Packets for unknown handles (late
+ * retransmissions after a close) are dropped on purpose.
+ */
+static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
+                       uint8_t set_df)
+{
+    struct peer *p = peer_table_find_handle(usrsctp_rt.peers,
+                                            (uintptr_t)addr);
+    struct usrsctp_transport *t;
+    struct sockaddr_storage dst;
+    socklen_t dstlen;
+
+    (void)tos;
+    (void)set_df;
+    if (p == NULL || len < CRC32C_SCTP_HDR_LEN)
+        return 0;
+    t = p->owner;
+    crc32c_sctp_fill(buf, len);
+    memcpy(&dst, &p->addr, p->addrlen);
+    dstlen = p->addrlen;
+    if (t->family == AF_INET6 && dst.ss_family == AF_INET) {
+        /* A dual-stack socket reaches IPv4 peers as ::ffff:a.b.c.d. */
+        struct sockaddr_in s4 = *(struct sockaddr_in *)&p->addr;
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&dst;
+
+        memset(&dst, 0, sizeof(dst));
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = s4.sin_port;
+        s6->sin6_addr.s6_addr[10] = 0xff;
+        s6->sin6_addr.s6_addr[11] = 0xff;
+        memcpy(&s6->sin6_addr.s6_addr[12], &s4.sin_addr, 4);
+        dstlen = sizeof(*s6);
+    }
+    if (sendto(t->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&dst,
+               dstlen) < 0) {
+        /* A full UDP buffer is packet loss; SCTP retransmits. */
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+            t->counters.tx_errors++;
+        return 0;
+    }
+    t->counters.tx_datagrams++;
+    return 0;
+}
+
+static void deregister_peer(struct peer *p, void *arg)
+{
+    (void)arg;
+    usrsctp_deregister_address((void *)p->handle);
+}
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Drive usrsctp's clock with the time that really passed. usrsctp takes
+ * whole milliseconds; the remainder stays in last_tick_ns for next time.
+ */
+static void timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+    uint32_t ms = (uint32_t)((mono_ns() - usrsctp_rt.last_tick_ns) / 1000000);
+
+    (void)fd;
+    (void)what;
+    (void)arg;
+    usrsctp_rt.last_tick_ns += (uint64_t)ms * 1000000;
+    usrsctp_handle_timers(ms);
+
+    usrsctp_rt.since_sweep_ms += ms;
+    if (usrsctp_rt.since_sweep_ms >= SWEEP_EVERY_MS) {
+        usrsctp_rt.since_sweep_ms = 0;
+        peer_table_expire(usrsctp_rt.peers, now_ms(), PEER_IDLE_MS,
+                          deregister_peer, NULL);
+    }
+}
+
+static int runtime_ref(struct event_base *base, char *err, size_t errlen)
+{
+    struct timeval tick = { 0, TIMER_TICK_MS * 1000 };
+
+    if (usrsctp_rt.refs++ > 0)
+        return 0;
+    if (crc32c_self_test() != 0)
+        log_warn("CRC32c self-test failed; using the software CRC32c");
+    usrsctp_rt.peers = peer_table_new();
+    usrsctp_rt.timer = event_new(base, -1, EV_PERSIST, timer_cb, NULL);
+    if (usrsctp_rt.peers == NULL || usrsctp_rt.timer == NULL) {
+        snprintf(err, errlen, "usrsctp: out of memory");
+        goto out_free;
+    }
+    usrsctp_init_nothreads(0, conn_output, NULL);
+    /* We compute and check CRC32c ourselves, so a bad one is counted. */
+    usrsctp_enable_crc32c_offload();
+    usrsctp_sysctl_set_sctp_blackhole(2);
+    usrsctp_rt.last_tick_ns = mono_ns();
+    event_add(usrsctp_rt.timer, &tick);
+    return 0;
+
+out_free:
+    if (usrsctp_rt.timer != NULL)
+        event_free(usrsctp_rt.timer);
+    peer_table_free(usrsctp_rt.peers);
+    memset(&usrsctp_rt, 0, sizeof(usrsctp_rt));
+    return -1;
+}
+
+static void runtime_unref(void)
+{
+    if (--usrsctp_rt.refs > 0)
+        return;
+    event_free(usrsctp_rt.timer);
+    /* Associations still shutting down keep usrsctp busy; finish only
+     * succeeds once none is left, and exit reclaims the rest. */
+    usrsctp_finish();
+    peer_table_foreach(usrsctp_rt.peers, deregister_peer, NULL);
+    peer_table_free(usrsctp_rt.peers);
+    memset(&usrsctp_rt, 0, sizeof(usrsctp_rt));
+}
+
+/* The SCTP path MTU toward a peer: the user's --mtu, else the route's. */
+static uint32_t pathmtu_toward(const struct usrsctp_transport *t,
+                               const struct sockaddr *sa, socklen_t len)
+{
+    int ip_mtu = t->cfg.mtu ? (int)t->cfg.mtu : route_mtu_probe(sa, len);
+    uint32_t mtu;
+
+    if (ip_mtu <= 0) {
+        log_debug("no route MTU toward peer (%s); using %u",
+                  strerror(-ip_mtu), DEFAULT_PATHMTU);
+        return DEFAULT_PATHMTU;
+    }
+    mtu = route_mtu_sctp_pathmtu(sa->sa_family, (uint32_t)ip_mtu);
+    return mtu ? mtu : DEFAULT_PATHMTU;
+}
+
+static struct peer *peer_for_datagram(struct usrsctp_transport *t,
+                                      const struct sockaddr *sa,
+                                      socklen_t len)
+{
+    struct peer *p = peer_table_find_addr(usrsctp_rt.peers, sa);
+
+    if (p != NULL || t->listener == NULL)
+        return p;
+    p = peer_table_add(usrsctp_rt.peers, sa, len);
+    if (p == NULL)
+        return NULL;
+    p->owner = t;
+    p->sctp_pathmtu = pathmtu_toward(t, (struct sockaddr *)&p->addr,
+                                     p->addrlen);
+    /* Without registration the handshake completes and the association
+     * then dies. */
+    usrsctp_register_address((void *)p->handle);
+    return p;
+}
+
+/* Read what the UDP socket holds and feed it to usrsctp. */
+static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct usrsctp_transport *t = arg;
+    int i;
+
+    (void)what;
+    for (i = 0; i < UDP_RX_BATCH; i++) {
+        struct sockaddr_storage from;
+        socklen_t fromlen = sizeof(from);
+        struct peer *p;
+        ssize_t n;
+
+        n = recvfrom(fd, t->rxbuf, UDP_RX_MAX, 0, (struct sockaddr *)&from,
+                     &fromlen);
+        if (n < 0)
+            break;  /* EAGAIN, or an ICMP error we cannot act on */
+        t->counters.rx_datagrams++;
+        if (n < CRC32C_SCTP_HDR_LEN) {
+            t->counters.rx_short++;
+            continue;
+        }
+        if (!crc32c_sctp_check(t->rxbuf, (size_t)n)) {
+            t->counters.rx_bad_crc++;
+            continue;
+        }
+        p = peer_for_datagram(t, (struct sockaddr *)&from, fromlen);
+        if (p == NULL) {
+            t->counters.rx_unknown_peer++;
+            continue;
+        }
+        p->last_seen_ms = now_ms();
+        usrsctp_conninput((void *)p->handle, t->rxbuf, (size_t)n, 0);
+    }
+}
+
+static void set_sockbuf(int fd, int opt_force, int opt, int size)
+{
+    /* Root may exceed net.core.[rw]mem_max; others get what they can. */
+    if (setsockopt(fd, SOL_SOCKET, opt_force, &size, sizeof(size)) < 0)
+        setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
+}
+
+static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
+{
+    struct sockaddr_storage local;
+    socklen_t locallen;
+    char what[NETADDR_STRLEN + 32];
+    int off = 0;
+    int dontfrag;
+
+    if (netaddr_resolve(t->cfg.bind_host, t->cfg.udp_port, t->cfg.family,
+                        true, &local, &locallen, err, errlen) < 0)
+        return -1;
+    t->family = local.ss_family;
+    t->fd = socket(t->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                   IPPROTO_UDP);
+    if (t->fd < 0) {
+        set_err(err, errlen, "socket(UDP)", errno);
+        return -1;
+    }
+    if (t->family == AF_INET6)
+        setsockopt(t->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+    /* Let the kernel fragment rather than drop when a path turns out
+     * narrower than the MTU we derived: slow beats silent. */
+    dontfrag = t->family == AF_INET6 ? IPV6_PMTUDISC_DONT : IP_PMTUDISC_DONT;
+    setsockopt(t->fd, t->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+               t->family == AF_INET6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
+               &dontfrag, sizeof(dontfrag));
+    set_sockbuf(t->fd, SO_RCVBUFFORCE, SO_RCVBUF, UDP_SOCKBUF);
+    set_sockbuf(t->fd, SO_SNDBUFFORCE, SO_SNDBUF, UDP_SOCKBUF);
+    if (bind(t->fd, (struct sockaddr *)&local, locallen) < 0) {
+        snprintf(what, sizeof(what), "bind UDP %s",
+                 netaddr_format((struct sockaddr *)&local, what + 32, 32));
+        set_err(err, errlen, what, errno);
+        return -1;
+    }
+    t->udp_ev = event_new(t->base, t->fd, EV_READ | EV_PERSIST, udp_read_cb,
+                          t);
+    if (t->udp_ev == NULL || event_add(t->udp_ev, NULL) < 0) {
+        snprintf(err, errlen, "event_new: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int ut_open(struct event_base *base,
+                        const struct transport_config *cfg,
+                        struct transport **out, char *err, size_t errlen)
+{
+    struct usrsctp_transport *t = calloc(1, sizeof(*t));
+
+    if (t == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    t->base = base;
+    t->cfg = *cfg;
+    t->fd = -1;
+    t->rxbuf = malloc(UDP_RX_MAX);
+    if (t->rxbuf == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto out_free;
+    }
+    if (runtime_ref(base, err, errlen) < 0)
+        goto out_free;
+    if (open_udp(t, err, errlen) < 0)
+        goto out_unref;
+    *out = (struct transport *)t;
+    return 0;
+
+out_unref:
+    if (t->udp_ev != NULL)
+        event_free(t->udp_ev);
+    if (t->fd >= 0)
+        close(t->fd);
+    runtime_unref();
+out_free:
+    free(t->rxbuf);
+    free(t);
+    return -1;
+}
+
+static void ut_transport_close(struct transport *tr)
+{
+    struct usrsctp_transport *t = (struct usrsctp_transport *)tr;
+
+    if (t == NULL)
+        return;
+    if (t->listener != NULL) {
+        usrsctp_set_upcall(t->listener, NULL, NULL);
+        usrsctp_close(t->listener);
+        event_free(t->listen_ev);
+    }
+    /* conn_output must never reach a closed socket: the peers it served
+     * go now, and late packets for their handles are dropped. */
+    peer_table_remove_owner(usrsctp_rt.peers, t, deregister_peer, NULL);
+    event_free(t->udp_ev);
+    close(t->fd);
+    runtime_unref();
+    free(t->rxbuf);
+    free(t);
+}
+
+static int set_opt(struct socket *so, int level, int name, const void *val,
+                   socklen_t len, const char *what, char *err, size_t errlen)
+{
+    if (usrsctp_setsockopt(so, level, name, val, len) < 0) {
+        set_err(err, errlen, what, errno);
+        return -1;
+    }
+    return 0;
+}
+
+static int set_pathmtu(struct socket *so, sctp_assoc_t assoc, uint32_t mtu,
+                       char *err, size_t errlen)
+{
+    struct sctp_paddrparams pp;
+
+    memset(&pp, 0, sizeof(pp));
+    /* An AF_CONN wildcard address means "every path of the association". */
+    pp.spp_address.ss_family = AF_CONN;
+    pp.spp_assoc_id = assoc;
+    pp.spp_flags = SPP_PMTUD_DISABLE;
+    pp.spp_pathmtu = mtu;
+    return set_opt(so, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp),
+                   "setsockopt(SCTP_PEER_ADDR_PARAMS)", err, errlen);
+}
+
+/* Delayed SACK: delay in ms and every how many packets at the latest. */
+static int set_sack(struct socket *so, uint32_t delay_ms, uint32_t freq,
+                    char *err, size_t errlen)
+{
+    struct sctp_sack_info sack;
+    socklen_t len = sizeof(sack);
+
+    memset(&sack, 0, sizeof(sack));
+    sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
+    /* Keep the value not asked for as it is. */
+    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack,
+                           &len) < 0) {
+        set_err(err, errlen, "getsockopt(SCTP_DELAYED_SACK)", errno);
+        return -1;
+    }
+    sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
+    if (delay_ms)
+        sack.sack_delay = delay_ms;
+    if (freq)
+        sack.sack_freq = freq;
+    return set_opt(so, IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, sizeof(sack),
+                   "setsockopt(SCTP_DELAYED_SACK)", err, errlen);
+}
+
+/*
+ * Options every socket gets before it connects or listens: buffers,
+ * streams, notifications, RTO bounds, the message metadata we read.
+ */
+static int configure_socket(const struct usrsctp_transport *t,
+                            struct socket *so, uint16_t streams, char *err,
+                            size_t errlen)
+{
+    static const uint16_t events[] = {
+        SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT,
+        SCTP_REMOTE_ERROR,
+    };
+    int sndbuf = t->cfg.sndbuf ? (int)t->cfg.sndbuf : DEFAULT_SCTP_BUF;
+    int rcvbuf = t->cfg.rcvbuf ? (int)t->cfg.rcvbuf : DEFAULT_SCTP_BUF;
+    int on = 1;
+    struct sctp_initmsg init;
+    struct sctp_rtoinfo rto;
+    size_t i;
+
+    memset(&init, 0, sizeof(init));
+    init.sinit_num_ostreams = streams;
+    init.sinit_max_instreams = streams > LISTEN_STREAMS ? streams
+                                                        : LISTEN_STREAMS;
+    memset(&rto, 0, sizeof(rto));
+    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
+    rto.srto_initial = t->cfg.rto_initial_ms;
+    rto.srto_max = t->cfg.rto_max_ms;
+    rto.srto_min = t->cfg.rto_min_ms;
+
+    if (usrsctp_set_non_blocking(so, 1) < 0) {
+        set_err(err, errlen, "usrsctp_set_non_blocking", errno);
+        return -1;
+    }
+    if (set_opt(so, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf),
+                "setsockopt(SO_SNDBUF)", err, errlen) < 0 ||
+        set_opt(so, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf),
+                "setsockopt(SO_RCVBUF)", err, errlen) < 0 ||
+        set_opt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on),
+                "setsockopt(SCTP_RECVRCVINFO)", err, errlen) < 0 ||
+        set_opt(so, IPPROTO_SCTP, SCTP_INITMSG, &init, sizeof(init),
+                "setsockopt(SCTP_INITMSG)", err, errlen) < 0)
+        return -1;
+    if (t->cfg.nodelay &&
+        set_opt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on),
+                "setsockopt(SCTP_NODELAY)", err, errlen) < 0)
+        return -1;
+    if ((t->cfg.sack_delay_ms || t->cfg.sack_freq) &&
+        set_sack(so, t->cfg.sack_delay_ms, t->cfg.sack_freq, err,
+                 errlen) < 0)
+        return -1;
+    if ((rto.srto_initial || rto.srto_max || rto.srto_min) &&
+        set_opt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto),
+                "setsockopt(SCTP_RTOINFO)", err, errlen) < 0)
+        return -1;
+    for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+        struct sctp_event ev;
+
+        memset(&ev, 0, sizeof(ev));
+        ev.se_assoc_id = SCTP_FUTURE_ASSOC;
+        ev.se_type = events[i];
+        ev.se_on = 1;
+        if (set_opt(so, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev),
+                    "setsockopt(SCTP_EVENT)", err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void conn_event_cb(evutil_socket_t fd, short what, void *arg);
+
+static void conn_upcall(struct socket *so, void *arg, int flags)
+{
+    struct usrsctp_conn *c = arg;
+
+    (void)so;
+    (void)flags;
+    /* We are inside usrsctp here: only mark work for the event loop. */
+    event_active(c->ev, EV_READ, 0);
+}
+
+static struct usrsctp_conn *conn_new(struct usrsctp_transport *t,
+                                     struct socket *so, struct peer *p)
+{
+    struct usrsctp_conn *c = calloc(1, sizeof(*c));
+
+    if (c == NULL)
+        return NULL;
+    c->ev = event_new(t->base, -1, 0, conn_event_cb, c);
+    if (c->ev == NULL) {
+        free(c);
+        return NULL;
+    }
+    c->base.ops = &transport_usrsctp_ops;
+    c->t = t;
+    c->so = so;
+    c->peer = p;
+    p->assocs++;
+    t->nconns++;
+    usrsctp_set_upcall(so, conn_upcall, c);
+    return c;
+}
+
+static int so_error(struct socket *so)
+{
+    int e = 0;
+    socklen_t len = sizeof(e);
+
+    if (usrsctp_getsockopt(so, SOL_SOCKET, SO_ERROR, &e, &len) < 0 || e == 0)
+        return ECONNREFUSED;
+    return e;
+}
+
+static int sctp_state(struct socket *so)
+{
+    struct sctp_status st;
+    socklen_t len = sizeof(st);
+
+    memset(&st, 0, sizeof(st));
+    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_STATUS, &st, &len) < 0)
+        return -1;
+    return st.sstat_state;
+}
+
+/*
+ * The event loop's side of an upcall: work out what changed and tell the
+ * workload. The callback comes last, since it may free the connection.
+ */
+static void conn_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct usrsctp_conn *c = arg;
+    int ev = usrsctp_get_events(c->so);
+    int out = 0;
+
+    (void)fd;
+    (void)what;
+    if (c->state == CONN_CONNECTING) {
+        if (ev & SCTP_EVENT_ERROR) {
+            c->state = CONN_FAILED;
+            c->base.last_errno = so_error(c->so);
+            out |= TRANSPORT_EV_ERROR;
+        } else if (sctp_state(c->so) == SCTP_ESTABLISHED) {
+            c->state = CONN_ESTABLISHED;
+            out |= TRANSPORT_EV_CONNECTED;
+        } else {
+            return;
+        }
+    }
+    if (c->state == CONN_ESTABLISHED) {
+        if (ev & (SCTP_EVENT_READ | SCTP_EVENT_ERROR))
+            out |= TRANSPORT_EV_READABLE;
+        if (c->want_write && (ev & (SCTP_EVENT_WRITE | SCTP_EVENT_ERROR))) {
+            c->want_write = false;
+            out |= TRANSPORT_EV_WRITABLE;
+        }
+    }
+    if (out != 0 && c->base.cb != NULL)
+        c->base.cb(&c->base, out, c->base.cb_arg);
+}
+
+static void apply_peer_pathmtu(struct usrsctp_conn *c)
+{
+    char err[128];
+
+    if (c->peer->sctp_pathmtu == 0)
+        return;
+    if (set_pathmtu(c->so, 0, c->peer->sctp_pathmtu, err, sizeof(err)) < 0)
+        log_warn("%s", err);
+}
+
+/* Accept every pending association and hand each to the workload. */
+static void listen_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct usrsctp_transport *t = arg;
+
+    (void)fd;
+    (void)what;
+    for (;;) {
+        struct sockaddr_conn from;
+        socklen_t fromlen = sizeof(from);
+        struct usrsctp_conn *c;
+        struct socket *so;
+        struct peer *p;
+
+        so = usrsctp_accept(t->listener, (struct sockaddr *)&from, &fromlen);
+        if (so == NULL)
+            break;
+        p = peer_table_find_handle(usrsctp_rt.peers,
+                                   (uintptr_t)from.sconn_addr);
+        c = p != NULL ? conn_new(t, so, p) : NULL;
+        if (c == NULL) {
+            struct linger l = { 1, 0 };
+
+            log_warn("accept: %s; aborting the association",
+                     p ? "out of memory" : "unknown peer handle");
+            usrsctp_setsockopt(so, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+            usrsctp_close(so);
+            continue;
+        }
+        usrsctp_set_non_blocking(so, 1);
+        c->state = CONN_ESTABLISHED;
+        c->local_port = t->listen_port;
+        c->peer_port = ntohs(from.sconn_port);
+        apply_peer_pathmtu(c);
+        t->on_accept(&c->base, t->accept_arg);
+        /* Accepted sockets do not inherit the upcall, and data may be
+         * queued already: look at it now. */
+        event_active(c->ev, EV_READ, 0);
+    }
+}
+
+static void listen_upcall(struct socket *so, void *arg, int flags)
+{
+    struct usrsctp_transport *t = arg;
+
+    (void)so;
+    (void)flags;
+    event_active(t->listen_ev, EV_READ, 0);
+}
+
+static int ut_listen(struct transport *tr, uint16_t sctp_port,
+                          transport_accept_cb on_accept, void *arg,
+                          char *err, size_t errlen)
+{
+    struct usrsctp_transport *t = (struct usrsctp_transport *)tr;
+    struct sockaddr_conn sconn;
+    uint32_t mtu = t->cfg.mtu ? route_mtu_sctp_pathmtu(t->family, t->cfg.mtu)
+                              : DEFAULT_PATHMTU;
+    uint16_t streams = t->cfg.streams ? t->cfg.streams : LISTEN_STREAMS;
+    struct socket *so;
+
+    so = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0,
+                        NULL);
+    if (so == NULL) {
+        set_err(err, errlen, "usrsctp_socket", errno);
+        return -1;
+    }
+    if (configure_socket(t, so, streams, err, errlen) < 0 ||
+        set_pathmtu(so, SCTP_FUTURE_ASSOC, mtu ? mtu : DEFAULT_PATHMTU, err,
+                    errlen) < 0)
+        goto out_close;
+    memset(&sconn, 0, sizeof(sconn));
+    sconn.sconn_family = AF_CONN;
+    sconn.sconn_port = htons(sctp_port);
+    sconn.sconn_addr = NULL;    /* wildcard: every peer handle */
+    if (usrsctp_bind(so, (struct sockaddr *)&sconn, sizeof(sconn)) < 0) {
+        set_err(err, errlen, "bind SCTP port", errno);
+        goto out_close;
+    }
+    if (usrsctp_listen(so, SOMAXCONN) < 0) {
+        set_err(err, errlen, "listen", errno);
+        goto out_close;
+    }
+    t->listen_ev = event_new(t->base, -1, 0, listen_event_cb, t);
+    if (t->listen_ev == NULL) {
+        snprintf(err, errlen, "event_new: out of memory");
+        goto out_close;
+    }
+    t->listener = so;
+    t->listen_port = sctp_port;
+    t->on_accept = on_accept;
+    t->accept_arg = arg;
+    usrsctp_set_upcall(so, listen_upcall, t);
+    return 0;
+
+out_close:
+    usrsctp_close(so);
+    return -1;
+}
+
+static int ut_connect_peer(struct transport *tr,
+                                const struct transport_peer *dst,
+                                uint16_t local_sctp_port,
+                                struct transport_conn **out, char *err,
+                                size_t errlen)
+{
+    struct usrsctp_transport *t = (struct usrsctp_transport *)tr;
+    uint16_t streams = t->cfg.streams ? t->cfg.streams : DEFAULT_STREAMS;
+    struct sockaddr_storage udp_dst = dst->addr;
+    struct sockaddr_conn sconn;
+    struct usrsctp_conn *c = NULL;
+    struct socket *so;
+    struct peer *p;
+
+    netaddr_set_port((struct sockaddr *)&udp_dst, dst->udp_port);
+    p = peer_table_find_addr(usrsctp_rt.peers, (struct sockaddr *)&udp_dst);
+    if (p == NULL) {
+        p = peer_table_add(usrsctp_rt.peers, (struct sockaddr *)&udp_dst,
+                           dst->addrlen);
+        if (p == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        p->owner = t;
+        p->sctp_pathmtu = pathmtu_toward(t, (struct sockaddr *)&p->addr,
+                                         p->addrlen);
+        usrsctp_register_address((void *)p->handle);
+    }
+    p->last_seen_ms = now_ms();
+
+    so = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0,
+                        NULL);
+    if (so == NULL) {
+        set_err(err, errlen, "usrsctp_socket", errno);
+        return -1;
+    }
+    if (configure_socket(t, so, streams, err, errlen) < 0 ||
+        set_pathmtu(so, SCTP_FUTURE_ASSOC, p->sctp_pathmtu, err, errlen) < 0)
+        goto out_close;
+    memset(&sconn, 0, sizeof(sconn));
+    sconn.sconn_family = AF_CONN;
+    sconn.sconn_port = htons(local_sctp_port);
+    sconn.sconn_addr = (void *)p->handle;
+    if (usrsctp_bind(so, (struct sockaddr *)&sconn, sizeof(sconn)) < 0) {
+        set_err(err, errlen, "bind local SCTP port", errno);
+        goto out_close;
+    }
+    c = conn_new(t, so, p);
+    if (c == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto out_close;
+    }
+    c->state = CONN_CONNECTING;
+    c->peer_port = dst->sctp_port;
+    c->local_port = local_sctp_port;
+    sconn.sconn_port = htons(dst->sctp_port);
+    if (usrsctp_connect(so, (struct sockaddr *)&sconn, sizeof(sconn)) < 0 &&
+        errno != EINPROGRESS) {
+        set_err(err, errlen, "connect", errno);
+        c->base.ops->free(&c->base, true);
+        return -1;
+    }
+    *out = &c->base;
+    return 0;
+
+out_close:
+    usrsctp_close(so);
+    return -1;
+}
+
+static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
+                                size_t len,
+                                const struct transport_msginfo *info)
+{
+    struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
+    struct sctp_sndinfo snd;
+    ssize_t n;
+
+    memset(&snd, 0, sizeof(snd));
+    snd.snd_sid = info->sid;
+    snd.snd_ppid = htonl(info->ppid);
+    snd.snd_flags = info->unordered ? SCTP_UNORDERED : 0;
+    n = usrsctp_sendv(c->so, buf, len, NULL, 0, &snd, sizeof(snd),
+                      SCTP_SENDV_SNDINFO, 0);
+    if (n >= 0)
+        return n;
+    if (errno == EWOULDBLOCK || errno == EAGAIN) {
+        c->want_write = true;
+        return -EAGAIN;
+    }
+    tc->last_errno = errno;
+    return -errno;
+}
+
+static void note_assoc_change(struct usrsctp_conn *c,
+                              const struct sctp_assoc_change *sac)
+{
+    switch (sac->sac_state) {
+    case SCTP_COMM_LOST:
+        c->state = CONN_FAILED;
+        c->base.last_errno = sac->sac_error ? ECONNRESET : ETIMEDOUT;
+        break;
+    case SCTP_CANT_STR_ASSOC:
+        c->state = CONN_FAILED;
+        c->base.last_errno = ECONNREFUSED;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Act on a complete notification; they never reach the workload. */
+static void handle_notification(struct usrsctp_conn *c, const void *buf,
+                                size_t len)
+{
+    const union sctp_notification *n = buf;
+
+    if (len < sizeof(n->sn_header))
+        return;
+    switch (n->sn_header.sn_type) {
+    case SCTP_ASSOC_CHANGE:
+        if (len >= sizeof(n->sn_assoc_change))
+            note_assoc_change(c, &n->sn_assoc_change);
+        break;
+    case SCTP_SEND_FAILED_EVENT:
+        log_debug("a message could not be delivered to the peer");
+        break;
+    case SCTP_REMOTE_ERROR:
+        log_debug("the peer reported an operation error");
+        break;
+    default:
+        break;
+    }
+}
+
+static ssize_t ut_recv_msg(struct transport_conn *tc, void *buf,
+                                size_t len, struct transport_msginfo *info)
+{
+    struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
+
+    for (;;) {
+        struct sctp_rcvinfo rcv;
+        socklen_t infolen = sizeof(rcv);
+        unsigned int infotype = 0;
+        int flags = 0;
+        ssize_t n;
+
+        memset(&rcv, 0, sizeof(rcv));
+        n = usrsctp_recvv(c->so, buf, len, NULL, NULL, &rcv, &infolen,
+                          &infotype, &flags);
+        if (n < 0) {
+            if (errno == EWOULDBLOCK || errno == EAGAIN)
+                return c->state == CONN_FAILED ? -c->base.last_errno
+                                               : -EAGAIN;
+            tc->last_errno = errno;
+            return -errno;
+        }
+        if (n == 0)
+            return c->state == CONN_FAILED ? -c->base.last_errno : 0;
+        if ((flags & MSG_NOTIFICATION) || c->in_notification) {
+            /* Notifications that do not fit are skipped to their end. */
+            c->in_notification = !(flags & MSG_EOR);
+            if (!c->in_notification)
+                handle_notification(c, buf, (size_t)n);
+            continue;
+        }
+        info->sid = rcv.rcv_sid;
+        info->ppid = ntohl(rcv.rcv_ppid);
+        info->unordered = (rcv.rcv_flags & SCTP_UNORDERED) != 0;
+        info->eor = (flags & MSG_EOR) != 0;
+        return n;
+    }
+}
+
+static int ut_shutdown_conn(struct transport_conn *tc)
+{
+    struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
+
+    if (usrsctp_shutdown(c->so, SHUT_WR) < 0) {
+        tc->last_errno = errno;
+        return -errno;
+    }
+    return 0;
+}
+
+/*
+ * Close the socket. usrsctp may go on sending SHUTDOWN or ABORT for it
+ * after this; the peer handle stays registered (its entry expires later),
+ * so those packets still reach the peer.
+ */
+static void ut_conn_free(struct transport_conn *tc, bool abortive)
+{
+    struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
+
+    if (c == NULL)
+        return;
+    usrsctp_set_upcall(c->so, NULL, NULL);
+    if (abortive) {
+        struct linger l = { 1, 0 };
+
+        usrsctp_setsockopt(c->so, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+    }
+    usrsctp_close(c->so);
+    event_free(c->ev);
+    c->peer->assocs--;
+    c->peer->last_seen_ms = now_ms();
+    c->t->nconns--;
+    free(c);
+}
+
+static int ut_get_info(struct transport_conn *tc,
+                            struct transport_assoc_info *info)
+{
+    struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
+    struct sctp_status st;
+    socklen_t len = sizeof(st);
+
+    memset(info, 0, sizeof(*info));
+    netaddr_format((struct sockaddr *)&c->peer->addr, info->peer_udp,
+                   sizeof(info->peer_udp));
+    info->peer_sctp_port = c->peer_port;
+    info->local_sctp_port = c->local_port;
+    memset(&st, 0, sizeof(st));
+    if (usrsctp_getsockopt(c->so, IPPROTO_SCTP, SCTP_STATUS, &st, &len) < 0) {
+        tc->last_errno = errno;
+        return -errno;
+    }
+    info->in_streams = st.sstat_instrms;
+    info->out_streams = st.sstat_outstrms;
+    info->pathmtu = st.sstat_primary.spinfo_mtu;
+    info->srtt_us = st.sstat_primary.spinfo_srtt * 1000;
+    info->cwnd = st.sstat_primary.spinfo_cwnd;
+    info->peer_rwnd = st.sstat_rwnd;
+    info->unacked = st.sstat_unackdata;
+    info->pending = st.sstat_penddata;
+    return 0;
+}
+
+static void ut_get_counters(const struct transport *tr,
+                                 struct transport_counters *out)
+{
+    *out = ((const struct usrsctp_transport *)tr)->counters;
+}
+
+static void ut_local_name(const struct transport *tr, char *buf,
+                               size_t len)
+{
+    const struct usrsctp_transport *t = (const struct usrsctp_transport *)tr;
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof(ss);
+
+    if (getsockname(t->fd, (struct sockaddr *)&ss, &sslen) < 0)
+        snprintf(buf, len, "(unknown)");
+    else
+        netaddr_format((struct sockaddr *)&ss, buf, len);
+}
+
+const struct transport_ops transport_usrsctp_ops = {
+    .name = "usrsctp",
+    .open = ut_open,
+    .close = ut_transport_close,
+    .listen = ut_listen,
+    .connect = ut_connect_peer,
+    .send = ut_send_msg,
+    .recv = ut_recv_msg,
+    .shutdown = ut_shutdown_conn,
+    .free = ut_conn_free,
+    .get_info = ut_get_info,
+    .get_counters = ut_get_counters,
+    .local_name = ut_local_name,
+};

@@ -1,0 +1,43 @@
+/*
+ * units.h - parse command-line numbers: counts, sizes, durations, ports.
+ *
+ * Every parser takes the whole string (no trailing junk, no sign, no
+ * whitespace), checks it against an inclusive [min, max] range and returns
+ * 0 on success, -EINVAL when the text is not a number of that kind, and
+ * -ERANGE when it is one but lies outside the range. *out is written only
+ * on success.
+ */
+#ifndef SCTPU_UNITS_H
+#define SCTPU_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Plain decimal integer: "0", "42". */
+int units_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/*
+ * A size in bytes with an optional binary suffix, as iperf3 reads -l:
+ * "1500", "10k"/"10K" (x1024), "4m"/"4M" (x1024^2), "1g"/"1G" (x1024^3).
+ */
+int units_parse_size(const char *s, uint64_t min, uint64_t max,
+                     uint64_t *out);
+
+/*
+ * A comma-separated list of sizes ("1,100,64k"). Stores at most max_n
+ * values in out[] and their number in *n. An empty item, or more than
+ * max_n items, is -EINVAL.
+ */
+int units_parse_size_list(const char *s, uint64_t min, uint64_t max,
+                          uint32_t *out, size_t max_n, size_t *n);
+
+/*
+ * A duration in seconds, fractional allowed, with an optional unit:
+ * "1", "0.25", "2s", "500ms", "1.5m". *out is in seconds.
+ */
+int units_parse_seconds(const char *s, double min, double max, double *out);
+
+/* A port number 1..65535 (0 only when allow_zero is non-zero). */
+int units_parse_port(const char *s, int allow_zero, uint16_t *out);
+
+#endif /* SCTPU_UNITS_H */
