@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# lab_loss.sh - 1,000 echoes through 5 % random packet loss, all verified.
+#
+# Topology (no netem here: nftables drops at random instead):
+#
+#   this test's netns                    child netns (unshare -n holder)
+#   server 198.18.1.1 --- veth pair --- 198.18.1.2 client
+#   input: udp dport 9899, 5 % drop      input: udp sport 9899, 5 % drop
+#
+# Drops are made on each side's input hook, so both directions lose
+# packets and no sender sees an error from its own send (an output-hook
+# drop would return EPERM to sendto instead of losing the packet). The
+# nft counters prove that packets really were dropped, so the test cannot
+# pass vacuously. Both namespaces die with their last process, so there is
+# nothing to clean up beyond what lib.sh's trap kills.
+source "$(dirname "$0")/lib.sh"
+in_private_netns "$@"
+
+LOSS_PCT=5
+COUNT=1000
+UDP_PORT=9899
+SRV_IP=198.18.1.1
+CLI_IP=198.18.1.2
+RTO=(--rto-min 50 --rto-max 500 --rto-initial 200)
+
+command -v nft >/dev/null || skip "nft (nftables) is missing"
+command -v nsenter >/dev/null || skip "nsenter (util-linux) is missing"
+nft list tables >/dev/null 2>&1 || skip "nftables is not usable here"
+ip link add sctpu-a type veth peer name sctpu-b 2>/dev/null ||
+    skip "cannot create a veth pair"
+
+# The child netns: a process that only holds it. Bounded, and killed by
+# lib.sh's cleanup; the netns (and its veth end) goes with it.
+unshare -n -- sleep 600 &
+CHILD=$!
+PIDS+=("$CHILD")
+own_ns=$(readlink /proc/self/ns/net)
+for ((i = 0; i < 100; i++)); do
+    child_ns=$(readlink "/proc/$CHILD/ns/net" 2>/dev/null) || child_ns=
+    [[ -n $child_ns && $child_ns != "$own_ns" ]] && break
+    sleep 0.05
+done
+[[ -n $child_ns && $child_ns != "$own_ns" ]] ||
+    fail "the child network namespace did not appear"
+in_child() { nsenter -t "$CHILD" -n -- "$@"; }
+
+ip link set sctpu-b netns "$CHILD"
+ip addr add "$SRV_IP/24" dev sctpu-a
+ip link set sctpu-a up
+in_child ip link set lo up
+in_child ip addr add "$CLI_IP/24" dev sctpu-b
+in_child ip link set sctpu-b up
+
+# Each side counts every encapsulated packet it receives, then drops
+# LOSS_PCT % of them.
+nft -f - <<EOF
+table inet sctpu_loss {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        udp dport $UDP_PORT counter
+        udp dport $UDP_PORT numgen random mod 100 < $LOSS_PCT counter drop
+    }
+}
+EOF
+in_child nft -f - <<EOF
+table inet sctpu_loss {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        udp sport $UDP_PORT counter
+        udp sport $UDP_PORT numgen random mod 100 < $LOSS_PCT counter drop
+    }
+}
+EOF
+
+# Wait until the veth carries traffic (no blind sleep for link-up/DAD).
+for ((i = 0; i < 100; i++)); do
+    in_child ping -c 1 -W 1 "$SRV_IP" >/dev/null 2>&1 && break
+    sleep 0.05
+done
+
+start_echo_server server --ip "$SRV_IP" --udp-port "$UDP_PORT" "${RTO[@]}"
+
+start=$(date +%s.%N)
+rc=0
+in_child timeout 120 $SCTPU_WRAP "$ECHO_BIN" -c "$SRV_IP" \
+    --udp-port "$UDP_PORT" -n "$COUNT" -i 0 -l 1,100,1000,5000 \
+    --nstreams 8 --timeout 10 "${RTO[@]}" -q -J \
+    >"$WORK/client.json" 2>"$WORK/client.err" || rc=$?
+end=$(date +%s.%N)
+elapsed=$(python3 -c "print(f'{$end - $start:.1f}')")
+cat "$WORK/client.json"
+cat "$WORK/client.err" >&2
+echo "client ran ${elapsed} s with ${LOSS_PCT} % loss each way"
+
+# counters: "seen dropped" for one side's input chain
+counters() {
+    "$@" nft list table inet sctpu_loss |
+        grep -o 'counter packets [0-9]*' | awk '{printf "%s ", $3} END {print ""}'
+}
+read -r srv_seen srv_drop < <(counters)
+read -r cli_seen cli_drop < <(counters in_child)
+echo "to server: $srv_drop of $srv_seen packets dropped;" \
+     "to client: $cli_drop of $cli_seen packets dropped"
+
+stop_server "$SERVER_PID"
+cat "$WORK/server.log"
+
+[[ $rc == 0 ]] || fail "client exited with $rc"
+sent=$(json_get "$WORK/client.json" 'j["sent"]')
+verified=$(json_get "$WORK/client.json" 'j["verified"]')
+lost=$(json_get "$WORK/client.json" 'j["lost"]')
+corrupt=$(json_get "$WORK/client.json" 'j["corrupt"]')
+[[ $sent == "$COUNT" ]] || fail "sent $sent, not $COUNT"
+[[ $verified == "$sent" ]] || fail "verified $verified of $sent"
+[[ $lost == 0 ]] || fail "lost $lost"
+[[ $corrupt == 0 ]] || fail "corrupt $corrupt"
+((srv_drop > 0)) || fail "nft dropped nothing toward the server"
+((cli_drop > 0)) || fail "nft dropped nothing toward the client"
+grep -q 'closed: 1000 messages' "$WORK/server.log" ||
+    fail "the server did not see the association close after 1000 echoes"
+echo "PASS: $verified/$sent echoes verified through ${LOSS_PCT} % loss"
