@@ -9,38 +9,38 @@
 #include <stdint.h>
 
 #define ECHO_MAX_SIZES 64
-#define ECHO_DEFAULT_SCTP_PORT 7       /* the echo service, as usrsctp's
-                                          echo_server uses */
-#define ECHO_DEFAULT_UDP_PORT 9899     /* RFC 6951 */
+/* The echo service's port, which usrsctp's echo_server also uses. */
+#define ECHO_DEFAULT_SCTP_PORT 7
+#define ECHO_DEFAULT_UDP_PORT 9899 /* RFC 6951 */
 
 /* Frozen after parsing; the workloads only read it. */
 struct echo_config {
     bool server;
-    char host[256];             /* client: the server; server: bind address
-                                   ("" = every address) */
-    bool host_list;             /* -ip named more than one address */
-    const char *backend;        /* NULL = default */
-    int family;                 /* AF_UNSPEC, AF_INET, AF_INET6 */
-    uint16_t port;              /* SCTP port */
-    uint16_t udp_port;          /* server: listen; client: send to */
-    uint16_t local_udp_port;    /* client's own UDP port; 0 = ephemeral */
-    uint16_t local_sctp_port;   /* client's own SCTP port (-lport) */
-    uint64_t count;             /* messages; 0 = until interrupted */
-    double interval_s;          /* pause between messages */
+    /* client: the server; server: the bind address ("" = every one) */
+    char host[256];
+    bool host_list;           /* -ip named more than one address */
+    const char *backend;      /* NULL = default */
+    int family;               /* AF_UNSPEC, AF_INET, AF_INET6 */
+    uint16_t port;            /* SCTP port */
+    uint16_t udp_port;        /* server: listen; client: send to */
+    uint16_t local_udp_port;  /* client's own UDP port; 0 = ephemeral */
+    uint16_t local_sctp_port; /* client's own SCTP port (-lport) */
+    uint64_t count;           /* messages; 0 = until interrupted */
+    double interval_s;        /* pause between messages */
     uint32_t sizes[ECHO_MAX_SIZES];
     size_t nsizes;
-    uint16_t nstreams;          /* outbound streams to ask for */
+    uint16_t nstreams; /* outbound streams to ask for */
     uint32_t ppid;
     bool unordered;
-    double timeout_s;           /* connect, and each echo */
+    double timeout_s; /* connect, and each echo */
     bool json;
     bool quiet;
-    bool once;                  /* server: exit after one association */
-    int verbosity;              /* 0 normal, 1 -v, 2 -vv */
+    bool once;     /* server: exit after one association */
+    int verbosity; /* 0 normal, 1 -v, 2 -vv */
     uint32_t mtu;
     uint32_t sndbuf;
     uint32_t rcvbuf;
-    uint32_t bufsize;           /* bytes read per recv call */
+    uint32_t bufsize; /* bytes read per recv call */
     uint32_t rto_min_ms;
     uint32_t rto_max_ms;
     uint32_t rto_initial_ms;
@@ -49,9 +49,9 @@ struct echo_config {
 /* Exit statuses shared by both roles. */
 enum echo_exit {
     ECHO_EXIT_OK = 0,
-    ECHO_EXIT_FAIL = 1,         /* ran, but not every echo was verified,
-                                   or the peer failed */
-    ECHO_EXIT_USAGE = 2,        /* bad arguments, unusable address/port */
+    /* ran, but not every echo was verified, or the peer failed */
+    ECHO_EXIT_FAIL = 1,
+    ECHO_EXIT_USAGE = 2, /* bad arguments, unusable address/port */
 };
 
 int echo_server_run(const struct echo_config *cfg);

@@ -14,7 +14,7 @@
 
 #define BUF_MIN 4096u
 #define BUF_MAX (256u * 1024 * 1024)
-#define MTU_MIN 552u        /* IPv4 + UDP + SCTP headers + 512 */
+#define MTU_MIN 552u /* IPv4 + UDP + SCTP headers + 512 */
 #define MTU_MAX 65536u
 
 enum {
@@ -37,6 +37,7 @@ enum {
     OPT_RTO_INITIAL,
 };
 
+/* clang-format off */
 static const struct option longopts[] = {
     { "server",         no_argument,       NULL, 's' },
     { "client",         required_argument, NULL, 'c' },
@@ -68,6 +69,7 @@ static const struct option longopts[] = {
     { "version",        no_argument,       NULL, OPT_VERSION },
     { NULL,             0,                 NULL, 0 },
 };
+/* clang-format on */
 
 static const char shortopts[] = ":sc:p:n:i:l:uJqv46h";
 
@@ -76,6 +78,7 @@ static const char *const go_flags[] = {
     "server", "ip", "port", "lport", "bufsize", "sndbuf", "rcvbuf", NULL,
 };
 
+/* clang-format off */
 void echo_cli_usage(FILE *out, const char *prog)
 {
     fprintf(out,
@@ -132,6 +135,7 @@ void echo_cli_usage(FILE *out, const char *prog)
 "failed), 2 for bad arguments or an unusable address or port.\n",
             prog, prog, prog, ECHO_DEFAULT_SCTP_PORT, ECHO_DEFAULT_UDP_PORT);
 }
+/* clang-format on */
 
 static void config_defaults(struct echo_config *cfg)
 {
@@ -155,8 +159,8 @@ static void config_defaults(struct echo_config *cfg)
 static char **translate_go_flags(int argc, char **argv)
 {
     static char *const long_names[] = {
-        "--server", "--ip", "--port", "--lport", "--bufsize", "--sndbuf",
-        "--rcvbuf",
+        "--server",  "--ip",     "--port",   "--lport",
+        "--bufsize", "--sndbuf", "--rcvbuf",
     };
     char **out = calloc((size_t)argc * 2 + 1, sizeof(*out));
     int i;
@@ -195,20 +199,19 @@ static int fail(char *err, size_t errlen, const char *opt, const char *arg,
 }
 
 /* A number that did not parse (rc from units_parse_*) or is off range. */
-static int fail_num(char *err, size_t errlen, const char *opt,
-                    const char *arg, int rc, const char *range)
+static int fail_num(char *err, size_t errlen, const char *opt, const char *arg,
+                    int rc, const char *range)
 {
     if (rc == -ERANGE)
-        snprintf(err, errlen, "%s: '%s' is out of range (%s)", opt, arg,
-                 range);
+        snprintf(err, errlen, "%s: '%s' is out of range (%s)", opt, arg, range);
     else
         snprintf(err, errlen, "%s: '%s' is not a valid number", opt, arg);
     return -1;
 }
 
 /* "a,b,c": keep "a" in cfg->host and remember that there was more. */
-static int set_host(struct echo_config *cfg, const char *opt,
-                    const char *arg, char *err, size_t errlen)
+static int set_host(struct echo_config *cfg, const char *opt, const char *arg,
+                    char *err, size_t errlen)
 {
     size_t len = strcspn(arg, ",");
 
@@ -249,7 +252,9 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
         return rc ? fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
     case 'n':
         rc = units_parse_u64(arg, 0, UINT64_MAX, &cfg->count);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "0-18446744073709551615") : 0;
+        return rc ? fail_num(err, errlen, opt, arg, rc,
+                             "0-18446744073709551615")
+                  : 0;
     case 'i':
         rc = units_parse_seconds(arg, 0, 3600, &cfg->interval_s);
         return rc ? fail_num(err, errlen, opt, arg, rc, "0-3600 s") : 0;
@@ -338,14 +343,14 @@ static void option_name(int c, int longindex, char *buf, size_t len)
 }
 
 /* Cross-option rules, once every option is known. */
-static int check_config(const struct echo_config *cfg, char *err,
-                        size_t errlen)
+static int check_config(const struct echo_config *cfg, char *err, size_t errlen)
 {
     size_t i;
 
     if (!cfg->server && cfg->host[0] == '\0') {
-        snprintf(err, errlen, "a client needs the server's address "
-                              "(-c HOST or -ip HOST); a server needs -s");
+        snprintf(err, errlen,
+                 "a client needs the server's address "
+                 "(-c HOST or -ip HOST); a server needs -s");
         return -1;
     }
     if (cfg->rto_min_ms && cfg->rto_max_ms &&
@@ -356,8 +361,9 @@ static int check_config(const struct echo_config *cfg, char *err,
     }
     for (i = 0; i < cfg->nsizes && cfg->sndbuf != 0; i++) {
         if (cfg->sizes[i] > cfg->sndbuf) {
-            snprintf(err, errlen, "--len %u exceeds --sndbuf %u: a message "
-                                  "must fit the send buffer",
+            snprintf(err, errlen,
+                     "--len %u exceeds --sndbuf %u: a message "
+                     "must fit the send buffer",
                      cfg->sizes[i], cfg->sndbuf);
             return -1;
         }
@@ -365,14 +371,14 @@ static int check_config(const struct echo_config *cfg, char *err,
     return 0;
 }
 
-static enum echo_cli_result parse_translated(struct echo_config *cfg,
-                                             int argc, char **argv,
-                                             char *err, size_t errlen)
+static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
+                                             char **argv, char *err,
+                                             size_t errlen)
 {
     bool client_flag = false;
     int c;
 
-    optind = 0;     /* glibc: full re-initialisation, for repeat calls */
+    optind = 0; /* glibc: full re-initialisation, for repeat calls */
     opterr = 0;
     for (;;) {
         int longindex = -1;
@@ -407,8 +413,7 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg,
         snprintf(err, errlen, "-s and -c exclude each other");
         return ECHO_CLI_ERROR;
     }
-    return check_config(cfg, err, errlen) < 0 ? ECHO_CLI_ERROR
-                                              : ECHO_CLI_RUN;
+    return check_config(cfg, err, errlen) < 0 ? ECHO_CLI_ERROR : ECHO_CLI_RUN;
 }
 
 enum echo_cli_result echo_cli_parse(struct echo_config *cfg, int argc,

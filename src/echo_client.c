@@ -22,12 +22,12 @@
 #include "rtt_stats.h"
 #include "transport.h"
 
-#define FINISH_GRACE_S 2    /* wait this long for our SHUTDOWN to finish */
+#define FINISH_GRACE_S 2 /* wait this long for our SHUTDOWN to finish */
 
 enum client_phase {
     PHASE_CONNECTING,
     PHASE_RUNNING,
-    PHASE_FINISHING,        /* SHUTDOWN sent, waiting for it to complete */
+    PHASE_FINISHING, /* SHUTDOWN sent, waiting for it to complete */
     PHASE_DONE,
 };
 
@@ -35,20 +35,20 @@ struct echo_client {
     const struct echo_config *cfg;
     struct echo_runtime rt;
     struct transport_conn *conn;
-    struct event *send_timer;       /* next message after -i */
-    struct event *wait_timer;       /* connect / echo / finish deadline */
+    struct event *send_timer; /* next message after -i */
+    struct event *wait_timer; /* connect / echo / finish deadline */
     enum client_phase phase;
     bool stop_requested;
     uint8_t *txbuf;
     uint8_t *rxbuf;
     size_t rxlen;
     struct transport_msginfo rxinfo;
-    uint16_t streams;               /* streams used: min(in, out) */
+    uint16_t streams; /* streams used: min(in, out) */
     struct transport_assoc_info info;
     char peer[NETADDR_STRLEN + 32];
     /* the message in flight */
     bool in_flight;
-    bool send_blocked;              /* waiting for room to send it */
+    bool send_blocked; /* waiting for room to send it */
     uint32_t seq;
     size_t len;
     struct transport_msginfo txinfo;
@@ -158,8 +158,8 @@ static void client_on_echo(struct echo_client *cl)
                    cl->rxlen, cl->peer, cl->seq, cl->rxinfo.sid, rtt);
     } else {
         cl->corrupt++;
-        printf("%zu bytes from %s: seq=%u stream=%u CORRUPT: %s\n",
-               cl->rxlen, cl->peer, cl->seq, cl->rxinfo.sid, why);
+        printf("%zu bytes from %s: seq=%u stream=%u CORRUPT: %s\n", cl->rxlen,
+               cl->peer, cl->seq, cl->rxinfo.sid, why);
     }
     if (cl->stop_requested || (cl->cfg->count && cl->sent >= cl->cfg->count))
         client_finish(cl);
@@ -246,8 +246,7 @@ static void client_on_connected(struct echo_client *cl)
 {
     evtimer_del(cl->wait_timer);
     if (transport_get_info(cl->conn, &cl->info) < 0) {
-        client_fail(cl, "SCTP_STATUS: %s",
-                    transport_conn_strerror(cl->conn));
+        client_fail(cl, "SCTP_STATUS: %s", transport_conn_strerror(cl->conn));
         return;
     }
     cl->streams = cl->info.out_streams < cl->info.in_streams
@@ -270,8 +269,7 @@ static void client_on_connected(struct echo_client *cl)
         client_send_next(cl);
 }
 
-static void client_event_cb(struct transport_conn *conn, int events,
-                            void *arg)
+static void client_event_cb(struct transport_conn *conn, int events, void *arg)
 {
     struct echo_client *cl = arg;
 
@@ -305,8 +303,9 @@ static void wait_timer_cb(evutil_socket_t fd, short what, void *arg)
     (void)what;
     switch (cl->phase) {
     case PHASE_CONNECTING:
-        client_fail(cl, "no answer from %s within %.3g s (is the server "
-                        "running, and UDP port %u reachable?)",
+        client_fail(cl,
+                    "no answer from %s within %.3g s (is the server "
+                    "running, and UDP port %u reachable?)",
                     cl->peer, cl->cfg->timeout_s, (unsigned)cl->cfg->udp_port);
         break;
     case PHASE_RUNNING:
@@ -362,11 +361,11 @@ static int client_start(struct echo_client *cl)
              (unsigned)cfg->udp_port, (unsigned)cfg->port);
     if (cfg->host_list)
         log_warn("-ip: only the first address (%s) is used; usrsctp "
-                 "over UDP has one path", host);
+                 "over UDP has one path",
+                 host);
 
     rc = echo_runtime_open(&cl->rt, cfg, NULL, peer.addr.ss_family,
-                           cfg->local_udp_port, cfg->nstreams, client_stop,
-                           cl);
+                           cfg->local_udp_port, cfg->nstreams, client_stop, cl);
     if (rc != ECHO_EXIT_OK)
         return rc;
     cl->send_timer = evtimer_new(cl->rt.base, send_timer_cb, cl);
@@ -375,8 +374,8 @@ static int client_start(struct echo_client *cl)
         log_err("out of memory");
         return ECHO_EXIT_FAIL;
     }
-    if (cl->rt.ops->connect(cl->rt.t, &peer, cfg->local_sctp_port,
-                            &cl->conn, err, sizeof(err)) < 0) {
+    if (cl->rt.ops->connect(cl->rt.t, &peer, cfg->local_sctp_port, &cl->conn,
+                            err, sizeof(err)) < 0) {
         log_err("%s", err);
         return ECHO_EXIT_USAGE;
     }
@@ -414,8 +413,8 @@ static void client_report(const struct echo_client *cl)
 static void client_free(struct echo_client *cl)
 {
     /* A finished association closes gracefully; a failed one aborts. */
-    transport_conn_free(cl->conn, cl->phase != PHASE_DONE ||
-                                      cl->error[0] != '\0');
+    transport_conn_free(cl->conn,
+                        cl->phase != PHASE_DONE || cl->error[0] != '\0');
     if (cl->send_timer != NULL)
         event_free(cl->send_timer);
     if (cl->wait_timer != NULL)

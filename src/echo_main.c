@@ -13,9 +13,8 @@
 
 static void print_version(void)
 {
-    printf("sctpu-echo %s\nusrsctp %s\nlibevent %s\nCRC32c %s\n",
-           SCTPU_VERSION, SCTPU_USRSCTP_VERSION, event_get_version(),
-           crc32c_impl_name());
+    printf("sctpu-echo %s\nusrsctp %s\nlibevent %s\nCRC32c %s\n", SCTPU_VERSION,
+           SCTPU_USRSCTP_VERSION, event_get_version(), crc32c_impl_name());
 }
 
 int main(int argc, char **argv)

@@ -18,8 +18,8 @@ static void put_be32(uint8_t *p, uint32_t v)
 
 static uint32_t get_be32(const uint8_t *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-           (uint32_t)p[2] << 8 | p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
 }
 
 /* The byte at offset i >= 8: varies with seq and offset, rarely repeats. */
@@ -63,8 +63,7 @@ enum echo_msg_verdict echo_msg_verify(const uint8_t *buf, size_t len,
         uint8_t want[ECHO_MSG_HDR_LEN];
 
         echo_msg_fill(want, len, seq);
-        return memcmp(buf, want, len) == 0 ? ECHO_MSG_OK
-                                           : ECHO_MSG_BAD_PAYLOAD;
+        return memcmp(buf, want, len) == 0 ? ECHO_MSG_OK : ECHO_MSG_BAD_PAYLOAD;
     }
     if (get_be32(buf + 4) != checksum_of(buf, len))
         return ECHO_MSG_BAD_CHECKSUM;

@@ -15,14 +15,14 @@
 #include <stdint.h>
 
 #define ECHO_MSG_HDR_LEN 8
-#define ECHO_MSG_MAX (1024 * 1024)  /* largest message either side takes */
+#define ECHO_MSG_MAX (1024 * 1024) /* largest message either side takes */
 
 enum echo_msg_verdict {
     ECHO_MSG_OK = 0,
-    ECHO_MSG_BAD_LEN,       /* not the length that was sent */
-    ECHO_MSG_BAD_CHECKSUM,  /* bytes changed on the way */
-    ECHO_MSG_BAD_SEQ,       /* intact, but another message */
-    ECHO_MSG_BAD_PAYLOAD,   /* differs from what was sent */
+    ECHO_MSG_BAD_LEN,      /* not the length that was sent */
+    ECHO_MSG_BAD_CHECKSUM, /* bytes changed on the way */
+    ECHO_MSG_BAD_SEQ,      /* intact, but another message */
+    ECHO_MSG_BAD_PAYLOAD,  /* differs from what was sent */
 };
 
 /* Write message seq of length len into buf. */

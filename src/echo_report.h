@@ -10,8 +10,8 @@
 #include "rtt_stats.h"
 
 struct echo_summary {
-    const char *peer;           /* "HOST udp/PORT sctp/PORT" */
-    const char *local;          /* our UDP endpoint */
+    const char *peer;  /* "HOST udp/PORT sctp/PORT" */
+    const char *local; /* our UDP endpoint */
     const char *backend;
     uint16_t in_streams;
     uint16_t out_streams;
@@ -20,9 +20,9 @@ struct echo_summary {
     uint64_t sent;
     uint64_t received;
     uint64_t verified;
-    uint64_t corrupt;           /* received but not verified */
+    uint64_t corrupt; /* received but not verified */
     const struct rtt_stats *rtt;
-    const char *error;          /* why the run failed; NULL if it did not */
+    const char *error; /* why the run failed; NULL if it did not */
 };
 
 /* lost = sent - received. */

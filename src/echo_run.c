@@ -39,8 +39,7 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 
 int echo_runtime_open(struct echo_runtime *rt, const struct echo_config *cfg,
                       const char *bind_host, int family, uint16_t udp_port,
-                      uint16_t streams, void (*on_stop)(void *arg),
-                      void *arg)
+                      uint16_t streams, void (*on_stop)(void *arg), void *arg)
 {
     struct transport_config tc;
     char err[256];

@@ -22,7 +22,7 @@ struct echo_runtime {
     struct event *sigterm;
     void (*on_stop)(void *arg);
     void *stop_arg;
-    char local[NETADDR_STRLEN];     /* the UDP socket's address */
+    char local[NETADDR_STRLEN]; /* the UDP socket's address */
 };
 
 /*
@@ -33,8 +33,7 @@ struct echo_runtime {
  */
 int echo_runtime_open(struct echo_runtime *rt, const struct echo_config *cfg,
                       const char *bind_host, int family, uint16_t udp_port,
-                      uint16_t streams, void (*on_stop)(void *arg),
-                      void *arg);
+                      uint16_t streams, void (*on_stop)(void *arg), void *arg);
 
 void echo_runtime_close(struct echo_runtime *rt);
 

@@ -16,7 +16,7 @@
 #include "transport.h"
 
 #define SESSION_BUF_START (64 * 1024)
-#define STOP_GRACE_S 2      /* time for SHUTDOWNs to finish on exit */
+#define STOP_GRACE_S 2 /* time for SHUTDOWNs to finish on exit */
 
 struct echo_server;
 
@@ -28,8 +28,8 @@ struct echo_session {
     uint8_t *buf;
     size_t len;
     size_t cap;
-    struct transport_msginfo info;  /* of the message in buf */
-    bool pending;                   /* buf holds a whole message to echo */
+    struct transport_msginfo info; /* of the message in buf */
+    bool pending;                  /* buf holds a whole message to echo */
     uint64_t msgs;
     uint64_t bytes;
     char peer[80];
@@ -55,19 +55,18 @@ static void server_maybe_exit(struct echo_server *srv)
 }
 
 /* End a session: report it, free the association, forget it. */
-static void session_end(struct echo_session *s, const char *why,
-                        bool abortive)
+static void session_end(struct echo_session *s, const char *why, bool abortive)
 {
     struct echo_server *srv = s->srv;
 
     if (why == NULL)
         printf("[%3llu] %s closed: %llu messages, %llu bytes echoed\n",
-               (unsigned long long)s->id, s->peer,
-               (unsigned long long)s->msgs, (unsigned long long)s->bytes);
+               (unsigned long long)s->id, s->peer, (unsigned long long)s->msgs,
+               (unsigned long long)s->bytes);
     else
         printf("[%3llu] %s failed after %llu messages: %s\n",
-               (unsigned long long)s->id, s->peer,
-               (unsigned long long)s->msgs, why);
+               (unsigned long long)s->id, s->peer, (unsigned long long)s->msgs,
+               why);
     fflush(stdout);
     transport_conn_free(s->conn, abortive);
     *s->pprev = s->next;
@@ -156,12 +155,11 @@ static void session_pump(struct echo_session *s)
     }
 }
 
-static void session_event_cb(struct transport_conn *conn, int events,
-                             void *arg)
+static void session_event_cb(struct transport_conn *conn, int events, void *arg)
 {
     (void)conn;
-    if (events & (TRANSPORT_EV_READABLE | TRANSPORT_EV_WRITABLE |
-                  TRANSPORT_EV_ERROR))
+    if (events &
+        (TRANSPORT_EV_READABLE | TRANSPORT_EV_WRITABLE | TRANSPORT_EV_ERROR))
         session_pump(arg);
 }
 
@@ -211,8 +209,7 @@ static void stop_timer_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     while (srv->sessions != NULL)
-        session_end(srv->sessions, "no SHUTDOWN-ACK in time; aborted",
-                    true);
+        session_end(srv->sessions, "no SHUTDOWN-ACK in time; aborted", true);
     event_base_loopexit(srv->rt.base, NULL);
 }
 
@@ -245,9 +242,9 @@ static void print_counters(const struct echo_server *srv)
     dropped = c.rx_short + c.rx_bad_crc + c.rx_unknown_peer;
     printf("served %llu associations; %llu datagrams in, %llu dropped "
            "(%llu short, %llu bad CRC32c, %llu unknown peer)\n",
-           (unsigned long long)srv->served,
-           (unsigned long long)c.rx_datagrams, (unsigned long long)dropped,
-           (unsigned long long)c.rx_short, (unsigned long long)c.rx_bad_crc,
+           (unsigned long long)srv->served, (unsigned long long)c.rx_datagrams,
+           (unsigned long long)dropped, (unsigned long long)c.rx_short,
+           (unsigned long long)c.rx_bad_crc,
            (unsigned long long)c.rx_unknown_peer);
 }
 

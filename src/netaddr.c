@@ -10,8 +10,8 @@
 #include "netaddr.h"
 
 int netaddr_resolve(const char *host, uint16_t port, int family, bool passive,
-                    struct sockaddr_storage *out, socklen_t *outlen,
-                    char *err, size_t errlen)
+                    struct sockaddr_storage *out, socklen_t *outlen, char *err,
+                    size_t errlen)
 {
     struct addrinfo hints;
     struct addrinfo *res = NULL;
@@ -44,9 +44,8 @@ int netaddr_resolve(const char *host, uint16_t port, int family, bool passive,
 char *netaddr_format_host(const struct sockaddr *sa, char *buf, size_t len)
 {
     struct sockaddr_storage ss;
-    socklen_t sslen = sa->sa_family == AF_INET6
-                          ? sizeof(struct sockaddr_in6)
-                          : sizeof(struct sockaddr_in);
+    socklen_t sslen = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                : sizeof(struct sockaddr_in);
     const void *ip = NULL;
 
     memcpy(&ss, sa, sslen);

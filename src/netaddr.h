@@ -22,8 +22,8 @@
  * -1 with "resolve HOST: reason" in err.
  */
 int netaddr_resolve(const char *host, uint16_t port, int family, bool passive,
-                    struct sockaddr_storage *out, socklen_t *outlen,
-                    char *err, size_t errlen);
+                    struct sockaddr_storage *out, socklen_t *outlen, char *err,
+                    size_t errlen);
 
 /* "1.2.3.4:5" or "[::1]:5" into buf; returns buf. */
 char *netaddr_format(const struct sockaddr *sa, char *buf, size_t len);

@@ -5,8 +5,8 @@
  * endpoints at a time, and a fixed table keeps lookups on the datagram path
  * simple and free of rehash pauses.
  */
-#include <stdbool.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,8 +99,8 @@ struct peer *peer_table_find_addr(const struct peer_table *t,
     memcpy(&key, sa, keylen);
     netaddr_unmap(&key, &keylen);
     p = t->by_addr[addr_bucket((struct sockaddr *)&key)];
-    while (p != NULL && !netaddr_equal((struct sockaddr *)&p->addr,
-                                       (struct sockaddr *)&key))
+    while (p != NULL &&
+           !netaddr_equal((struct sockaddr *)&p->addr, (struct sockaddr *)&key))
         p = p->next_by_addr;
     return p;
 }
@@ -142,12 +142,9 @@ size_t peer_table_count(const struct peer_table *t)
 }
 
 /* Remove the peers doomed() picks, calling on_remove before each. */
-static size_t remove_where(struct peer_table *t,
-                           bool (*doomed)(const struct peer *p,
-                                          const void *ctx),
-                           const void *ctx,
-                           void (*on_remove)(struct peer *p, void *arg),
-                           void *arg)
+static size_t remove_where(
+    struct peer_table *t, bool (*doomed)(const struct peer *p, const void *ctx),
+    const void *ctx, void (*on_remove)(struct peer *p, void *arg), void *arg)
 {
     size_t removed = 0;
     size_t i;

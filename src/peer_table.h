@@ -15,13 +15,13 @@
 #include <sys/socket.h>
 
 struct peer {
-    uintptr_t handle;               /* never 0, never reused */
-    struct sockaddr_storage addr;   /* the UDP endpoint, unmapped */
+    uintptr_t handle;             /* never 0, never reused */
+    struct sockaddr_storage addr; /* the UDP endpoint, unmapped */
     socklen_t addrlen;
-    unsigned int assocs;            /* live associations through it */
-    uint64_t last_seen_ms;          /* last datagram from it */
-    uint32_t sctp_pathmtu;          /* 0 = not known yet */
-    void *owner;                    /* the transport whose socket serves it */
+    unsigned int assocs;   /* live associations through it */
+    uint64_t last_seen_ms; /* last datagram from it */
+    uint32_t sctp_pathmtu; /* 0 = not known yet */
+    void *owner;           /* the transport whose socket serves it */
     struct peer *next_by_addr;
     struct peer *next_by_handle;
 };

@@ -22,8 +22,8 @@ _Static_assert(RTT_STATS_SUB == 1u << RTT_STATS_SUB_BITS,
                "RTT_STATS_SUB must be 2^RTT_STATS_SUB_BITS");
 /* Bit 31 is the highest a uint32_t has: the last group must cover it. */
 _Static_assert(RTT_STATS_BUCKETS ==
-                   RTT_STATS_LINEAR + (32 - RTT_STATS_LINEAR_BITS) *
-                                          RTT_STATS_SUB,
+                   RTT_STATS_LINEAR +
+                       (32 - RTT_STATS_LINEAR_BITS) * RTT_STATS_SUB,
                "the last bucket group must end at UINT32_MAX");
 
 /* Position of the highest set bit of v; v must not be 0. */
@@ -43,8 +43,7 @@ static uint32_t rtt_stats_bucket(uint32_t v)
         return v;
     k = rtt_stats_top_bit(v);
     sub = (v >> (k - RTT_STATS_SUB_BITS)) - RTT_STATS_SUB;
-    idx = RTT_STATS_LINEAR + (k - RTT_STATS_LINEAR_BITS) * RTT_STATS_SUB +
-          sub;
+    idx = RTT_STATS_LINEAR + (k - RTT_STATS_LINEAR_BITS) * RTT_STATS_SUB + sub;
     /* Cannot trigger (see the asserts above); kept as a guard. */
     if (idx >= RTT_STATS_BUCKETS)
         idx = RTT_STATS_BUCKETS - 1;

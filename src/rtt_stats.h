@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 
-#define RTT_STATS_LINEAR 1024   /* exact buckets for 0..1023 us */
-#define RTT_STATS_SUB 128       /* sub-buckets per power of two above */
+#define RTT_STATS_LINEAR 1024 /* exact buckets for 0..1023 us */
+#define RTT_STATS_SUB 128     /* sub-buckets per power of two above */
 #define RTT_STATS_BUCKETS (RTT_STATS_LINEAR + 22 * RTT_STATS_SUB)
 
 struct rtt_stats {

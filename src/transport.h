@@ -29,14 +29,14 @@ struct transport_conn;
 
 /* Settings for one transport instance; zero means "the default". */
 struct transport_config {
-    const char *bind_host;  /* local address; NULL = wildcard */
-    int family;             /* AF_UNSPEC, AF_INET or AF_INET6 */
-    uint16_t udp_port;      /* local UDP port; 0 = ephemeral */
-    uint32_t mtu;           /* IP MTU of the path; 0 = from the route */
-    uint32_t sndbuf;        /* SCTP socket buffers, bytes */
+    const char *bind_host; /* local address; NULL = wildcard */
+    int family;            /* AF_UNSPEC, AF_INET or AF_INET6 */
+    uint16_t udp_port;     /* local UDP port; 0 = ephemeral */
+    uint32_t mtu;          /* IP MTU of the path; 0 = from the route */
+    uint32_t sndbuf;       /* SCTP socket buffers, bytes */
     uint32_t rcvbuf;
-    uint16_t streams;       /* outbound streams asked for (and inbound
-                               allowed); 0 = backend default */
+    /* outbound streams asked for (and inbound allowed); 0 = default */
+    uint16_t streams;
     bool nodelay;           /* SCTP_NODELAY: no Nagle-like bundling delay */
     uint32_t sack_delay_ms; /* delayed SACK timer */
     uint32_t sack_freq;     /* SACK at least every this many packets */
@@ -47,28 +47,28 @@ struct transport_config {
 
 /* The far end of an association to be made. */
 struct transport_peer {
-    struct sockaddr_storage addr;   /* IP address (its port is ignored) */
+    struct sockaddr_storage addr; /* IP address (its port is ignored) */
     socklen_t addrlen;
-    uint16_t udp_port;              /* UDP encapsulation port */
+    uint16_t udp_port; /* UDP encapsulation port */
     uint16_t sctp_port;
 };
 
 /* Per-message metadata for send and recv. */
 struct transport_msginfo {
-    uint16_t sid;       /* stream id */
-    uint32_t ppid;      /* payload protocol id, host byte order */
-    bool unordered;     /* sent/received with the U bit */
-    bool eor;           /* recv: this call ended a message */
+    uint16_t sid;   /* stream id */
+    uint32_t ppid;  /* payload protocol id, host byte order */
+    bool unordered; /* sent/received with the U bit */
+    bool eor;       /* recv: this call ended a message */
 };
 
 /* What a connection is told about; a bit mask. */
 enum transport_event {
     TRANSPORT_EV_CONNECTED = 1 << 0, /* client: the association is up */
-    TRANSPORT_EV_READABLE = 1 << 1,  /* recv will not say -EAGAIN (or
-                                        reports the end) */
-    TRANSPORT_EV_WRITABLE = 1 << 2,  /* after a send said -EAGAIN: retry */
-    TRANSPORT_EV_ERROR = 1 << 3,     /* the association failed; see
-                                        transport_conn_errno() */
+    /* recv has data, or will report the end of the association */
+    TRANSPORT_EV_READABLE = 1 << 1,
+    TRANSPORT_EV_WRITABLE = 1 << 2, /* after a send said -EAGAIN: retry */
+    /* the association failed; see transport_conn_strerror() */
+    TRANSPORT_EV_ERROR = 1 << 3,
 };
 
 typedef void (*transport_event_cb)(struct transport_conn *conn, int events,
@@ -77,28 +77,28 @@ typedef void (*transport_accept_cb)(struct transport_conn *conn, void *arg);
 
 /* A snapshot of one association. */
 struct transport_assoc_info {
-    char peer_udp[64];          /* UDP endpoint the packets come from,
-                                   as seen here (after any NAT) */
+    /* the UDP endpoint the packets come from, as seen here (after NAT) */
+    char peer_udp[64];
     uint16_t peer_sctp_port;
     uint16_t local_sctp_port;
-    uint16_t in_streams;        /* negotiated */
+    uint16_t in_streams; /* negotiated */
     uint16_t out_streams;
-    uint32_t pathmtu;           /* SCTP path MTU in use */
-    uint32_t srtt_us;           /* smoothed RTT */
-    uint32_t cwnd;              /* bytes */
-    uint32_t peer_rwnd;         /* bytes */
-    uint32_t unacked;           /* DATA chunks in flight */
-    uint32_t pending;           /* DATA chunks queued, not yet sent */
+    uint32_t pathmtu;   /* SCTP path MTU in use */
+    uint32_t srtt_us;   /* smoothed RTT */
+    uint32_t cwnd;      /* bytes */
+    uint32_t peer_rwnd; /* bytes */
+    uint32_t unacked;   /* DATA chunks in flight */
+    uint32_t pending;   /* DATA chunks queued, not yet sent */
 };
 
 /* Datagrams a transport refused before SCTP saw them. */
 struct transport_counters {
     uint64_t rx_datagrams;
-    uint64_t rx_short;          /* shorter than an SCTP common header */
-    uint64_t rx_bad_crc;        /* CRC32c mismatch */
-    uint64_t rx_unknown_peer;   /* from an endpoint we do not talk to */
+    uint64_t rx_short;        /* shorter than an SCTP common header */
+    uint64_t rx_bad_crc;      /* CRC32c mismatch */
+    uint64_t rx_unknown_peer; /* from an endpoint we do not talk to */
     uint64_t tx_datagrams;
-    uint64_t tx_errors;         /* sendto failures other than EAGAIN */
+    uint64_t tx_errors; /* sendto failures other than EAGAIN */
 };
 
 /* The generic part of a connection; backends embed it first. */
@@ -106,7 +106,7 @@ struct transport_conn {
     const struct transport_ops *ops;
     transport_event_cb cb;
     void *cb_arg;
-    int last_errno;             /* positive errno of the last failure */
+    int last_errno; /* positive errno of the last failure */
 };
 
 struct transport_ops {
@@ -198,8 +198,7 @@ static inline ssize_t transport_send(struct transport_conn *c, const void *buf,
 }
 
 static inline ssize_t transport_recv(struct transport_conn *c, void *buf,
-                                     size_t len,
-                                     struct transport_msginfo *info)
+                                     size_t len, struct transport_msginfo *info)
 {
     return c->ops->recv(c, buf, len, info);
 }
@@ -209,8 +208,7 @@ static inline int transport_shutdown(struct transport_conn *c)
     return c->ops->shutdown(c);
 }
 
-static inline void transport_conn_free(struct transport_conn *c,
-                                       bool abortive)
+static inline void transport_conn_free(struct transport_conn *c, bool abortive)
 {
     if (c != NULL)
         c->ops->free(c, abortive);

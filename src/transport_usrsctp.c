@@ -32,22 +32,22 @@
 #include "route_mtu.h"
 #include "transport.h"
 
-#define UDP_RX_MAX 65536            /* largest datagram we read */
-#define UDP_RX_BATCH 64             /* datagrams per readiness event */
+#define UDP_RX_MAX 65536 /* largest datagram we read */
+#define UDP_RX_BATCH 64  /* datagrams per readiness event */
 #define UDP_SOCKBUF (4 * 1024 * 1024)
 #define TIMER_TICK_MS 10
-#define PEER_IDLE_MS 30000          /* keep a silent, unused peer this long */
+#define PEER_IDLE_MS 30000 /* keep a silent, unused peer this long */
 #define SWEEP_EVERY_MS 1000
 #define DEFAULT_SCTP_BUF (2 * 1024 * 1024)
 #define DEFAULT_STREAMS 10
-#define LISTEN_STREAMS 2048         /* a server answers on any stream */
-#define DEFAULT_PATHMTU 1280        /* usrsctp's own default */
+#define LISTEN_STREAMS 2048  /* a server answers on any stream */
+#define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
 
 struct usrsctp_transport {
     struct event_base *base;
     struct transport_config cfg;
-    int fd;                         /* the UDP socket */
-    int family;                     /* of fd */
+    int fd;     /* the UDP socket */
+    int family; /* of fd */
     struct event *udp_ev;
     uint8_t *rxbuf;
     struct socket *listener;
@@ -66,14 +66,14 @@ enum conn_state {
 };
 
 struct usrsctp_conn {
-    struct transport_conn base;     /* first: handed out to workloads */
+    struct transport_conn base; /* first: handed out to workloads */
     struct usrsctp_transport *t;
     struct socket *so;
     struct event *ev;
-    struct peer *peer;              /* holds an assocs reference */
+    struct peer *peer; /* holds an assocs reference */
     enum conn_state state;
     bool want_write;
-    bool in_notification;           /* reading a notification in parts */
+    bool in_notification; /* reading a notification in parts */
     uint16_t local_port;
     uint16_t peer_port;
 };
@@ -82,7 +82,7 @@ static struct {
     unsigned int refs;
     struct peer_table *peers;
     struct event *timer;
-    uint64_t last_tick_ns;          /* usrsctp's clock, monotonic */
+    uint64_t last_tick_ns; /* usrsctp's clock, monotonic */
     uint32_t since_sweep_ms;
 } usrsctp_rt;
 
@@ -106,8 +106,7 @@ static void set_err(char *err, size_t errlen, const char *what, int errnum)
 static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
                        uint8_t set_df)
 {
-    struct peer *p = peer_table_find_handle(usrsctp_rt.peers,
-                                            (uintptr_t)addr);
+    struct peer *p = peer_table_find_handle(usrsctp_rt.peers, (uintptr_t)addr);
     struct usrsctp_transport *t;
     struct sockaddr_storage dst;
     socklen_t dstlen;
@@ -133,8 +132,8 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
         memcpy(&s6->sin6_addr.s6_addr[12], &s4.sin_addr, 4);
         dstlen = sizeof(*s6);
     }
-    if (sendto(t->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&dst,
-               dstlen) < 0) {
+    if (sendto(t->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&dst, dstlen) <
+        0) {
         /* A full UDP buffer is packet loss; SCTP retransmits. */
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
             t->counters.tx_errors++;
@@ -231,8 +230,8 @@ static uint32_t pathmtu_toward(const struct usrsctp_transport *t,
     uint32_t mtu;
 
     if (ip_mtu <= 0) {
-        log_debug("no route MTU toward peer (%s); using %u",
-                  strerror(-ip_mtu), DEFAULT_PATHMTU);
+        log_debug("no route MTU toward peer (%s); using %u", strerror(-ip_mtu),
+                  DEFAULT_PATHMTU);
         return DEFAULT_PATHMTU;
     }
     mtu = route_mtu_sctp_pathmtu(sa->sa_family, (uint32_t)ip_mtu);
@@ -240,8 +239,7 @@ static uint32_t pathmtu_toward(const struct usrsctp_transport *t,
 }
 
 static struct peer *peer_for_datagram(struct usrsctp_transport *t,
-                                      const struct sockaddr *sa,
-                                      socklen_t len)
+                                      const struct sockaddr *sa, socklen_t len)
 {
     struct peer *p = peer_table_find_addr(usrsctp_rt.peers, sa);
 
@@ -251,8 +249,8 @@ static struct peer *peer_for_datagram(struct usrsctp_transport *t,
     if (p == NULL)
         return NULL;
     p->owner = t;
-    p->sctp_pathmtu = pathmtu_toward(t, (struct sockaddr *)&p->addr,
-                                     p->addrlen);
+    p->sctp_pathmtu =
+        pathmtu_toward(t, (struct sockaddr *)&p->addr, p->addrlen);
     /* Without registration the handshake completes and the association
      * then dies. */
     usrsctp_register_address((void *)p->handle);
@@ -275,7 +273,7 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
         n = recvfrom(fd, t->rxbuf, UDP_RX_MAX, 0, (struct sockaddr *)&from,
                      &fromlen);
         if (n < 0)
-            break;  /* EAGAIN, or an ICMP error we cannot act on */
+            break; /* EAGAIN, or an ICMP error we cannot act on */
         t->counters.rx_datagrams++;
         if (n < CRC32C_SCTP_HDR_LEN) {
             t->counters.rx_short++;
@@ -310,8 +308,8 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
     int off = 0;
     int dontfrag;
 
-    if (netaddr_resolve(t->cfg.bind_host, t->cfg.udp_port, t->cfg.family,
-                        true, &local, &locallen, err, errlen) < 0)
+    if (netaddr_resolve(t->cfg.bind_host, t->cfg.udp_port, t->cfg.family, true,
+                        &local, &locallen, err, errlen) < 0)
         return -1;
     t->family = local.ss_family;
     t->fd = socket(t->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -336,8 +334,7 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
         set_err(err, errlen, what, errno);
         return -1;
     }
-    t->udp_ev = event_new(t->base, t->fd, EV_READ | EV_PERSIST, udp_read_cb,
-                          t);
+    t->udp_ev = event_new(t->base, t->fd, EV_READ | EV_PERSIST, udp_read_cb, t);
     if (t->udp_ev == NULL || event_add(t->udp_ev, NULL) < 0) {
         snprintf(err, errlen, "event_new: out of memory");
         return -1;
@@ -345,9 +342,8 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
     return 0;
 }
 
-static int ut_open(struct event_base *base,
-                        const struct transport_config *cfg,
-                        struct transport **out, char *err, size_t errlen)
+static int ut_open(struct event_base *base, const struct transport_config *cfg,
+                   struct transport **out, char *err, size_t errlen)
 {
     struct usrsctp_transport *t = calloc(1, sizeof(*t));
 
@@ -438,8 +434,8 @@ static int set_sack(struct socket *so, uint32_t delay_ms, uint32_t freq,
     memset(&sack, 0, sizeof(sack));
     sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
     /* Keep the value not asked for as it is. */
-    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack,
-                           &len) < 0) {
+    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, &len) <
+        0) {
         set_err(err, errlen, "getsockopt(SCTP_DELAYED_SACK)", errno);
         return -1;
     }
@@ -461,7 +457,9 @@ static int configure_socket(const struct usrsctp_transport *t,
                             size_t errlen)
 {
     static const uint16_t events[] = {
-        SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT,
+        SCTP_ASSOC_CHANGE,
+        SCTP_SHUTDOWN_EVENT,
+        SCTP_SEND_FAILED_EVENT,
         SCTP_REMOTE_ERROR,
     };
     int sndbuf = t->cfg.sndbuf ? (int)t->cfg.sndbuf : DEFAULT_SCTP_BUF;
@@ -473,8 +471,8 @@ static int configure_socket(const struct usrsctp_transport *t,
 
     memset(&init, 0, sizeof(init));
     init.sinit_num_ostreams = streams;
-    init.sinit_max_instreams = streams > LISTEN_STREAMS ? streams
-                                                        : LISTEN_STREAMS;
+    init.sinit_max_instreams =
+        streams > LISTEN_STREAMS ? streams : LISTEN_STREAMS;
     memset(&rto, 0, sizeof(rto));
     rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
     rto.srto_initial = t->cfg.rto_initial_ms;
@@ -499,8 +497,7 @@ static int configure_socket(const struct usrsctp_transport *t,
                 "setsockopt(SCTP_NODELAY)", err, errlen) < 0)
         return -1;
     if ((t->cfg.sack_delay_ms || t->cfg.sack_freq) &&
-        set_sack(so, t->cfg.sack_delay_ms, t->cfg.sack_freq, err,
-                 errlen) < 0)
+        set_sack(so, t->cfg.sack_delay_ms, t->cfg.sack_freq, err, errlen) < 0)
         return -1;
     if ((rto.srto_initial || rto.srto_max || rto.srto_min) &&
         set_opt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto),
@@ -672,8 +669,8 @@ static void listen_upcall(struct socket *so, void *arg, int flags)
 }
 
 static int ut_listen(struct transport *tr, uint16_t sctp_port,
-                          transport_accept_cb on_accept, void *arg,
-                          char *err, size_t errlen)
+                     transport_accept_cb on_accept, void *arg, char *err,
+                     size_t errlen)
 {
     struct usrsctp_transport *t = (struct usrsctp_transport *)tr;
     struct sockaddr_conn sconn;
@@ -682,8 +679,8 @@ static int ut_listen(struct transport *tr, uint16_t sctp_port,
     uint16_t streams = t->cfg.streams ? t->cfg.streams : LISTEN_STREAMS;
     struct socket *so;
 
-    so = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0,
-                        NULL);
+    so =
+        usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
     if (so == NULL) {
         set_err(err, errlen, "usrsctp_socket", errno);
         return -1;
@@ -695,7 +692,7 @@ static int ut_listen(struct transport *tr, uint16_t sctp_port,
     memset(&sconn, 0, sizeof(sconn));
     sconn.sconn_family = AF_CONN;
     sconn.sconn_port = htons(sctp_port);
-    sconn.sconn_addr = NULL;    /* wildcard: every peer handle */
+    sconn.sconn_addr = NULL; /* wildcard: every peer handle */
     if (usrsctp_bind(so, (struct sockaddr *)&sconn, sizeof(sconn)) < 0) {
         set_err(err, errlen, "bind SCTP port", errno);
         goto out_close;
@@ -722,10 +719,10 @@ out_close:
 }
 
 static int ut_connect_peer(struct transport *tr,
-                                const struct transport_peer *dst,
-                                uint16_t local_sctp_port,
-                                struct transport_conn **out, char *err,
-                                size_t errlen)
+                           const struct transport_peer *dst,
+                           uint16_t local_sctp_port,
+                           struct transport_conn **out, char *err,
+                           size_t errlen)
 {
     struct usrsctp_transport *t = (struct usrsctp_transport *)tr;
     uint16_t streams = t->cfg.streams ? t->cfg.streams : DEFAULT_STREAMS;
@@ -745,14 +742,14 @@ static int ut_connect_peer(struct transport *tr,
             return -1;
         }
         p->owner = t;
-        p->sctp_pathmtu = pathmtu_toward(t, (struct sockaddr *)&p->addr,
-                                         p->addrlen);
+        p->sctp_pathmtu =
+            pathmtu_toward(t, (struct sockaddr *)&p->addr, p->addrlen);
         usrsctp_register_address((void *)p->handle);
     }
     p->last_seen_ms = now_ms();
 
-    so = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0,
-                        NULL);
+    so =
+        usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
     if (so == NULL) {
         set_err(err, errlen, "usrsctp_socket", errno);
         return -1;
@@ -792,8 +789,7 @@ out_close:
 }
 
 static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
-                                size_t len,
-                                const struct transport_msginfo *info)
+                           size_t len, const struct transport_msginfo *info)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
     struct sctp_sndinfo snd;
@@ -856,8 +852,8 @@ static void handle_notification(struct usrsctp_conn *c, const void *buf,
     }
 }
 
-static ssize_t ut_recv_msg(struct transport_conn *tc, void *buf,
-                                size_t len, struct transport_msginfo *info)
+static ssize_t ut_recv_msg(struct transport_conn *tc, void *buf, size_t len,
+                           struct transport_msginfo *info)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
 
@@ -873,8 +869,7 @@ static ssize_t ut_recv_msg(struct transport_conn *tc, void *buf,
                           &infotype, &flags);
         if (n < 0) {
             if (errno == EWOULDBLOCK || errno == EAGAIN)
-                return c->state == CONN_FAILED ? -c->base.last_errno
-                                               : -EAGAIN;
+                return c->state == CONN_FAILED ? -c->base.last_errno : -EAGAIN;
             tc->last_errno = errno;
             return -errno;
         }
@@ -932,7 +927,7 @@ static void ut_conn_free(struct transport_conn *tc, bool abortive)
 }
 
 static int ut_get_info(struct transport_conn *tc,
-                            struct transport_assoc_info *info)
+                       struct transport_assoc_info *info)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
     struct sctp_status st;
@@ -960,13 +955,12 @@ static int ut_get_info(struct transport_conn *tc,
 }
 
 static void ut_get_counters(const struct transport *tr,
-                                 struct transport_counters *out)
+                            struct transport_counters *out)
 {
     *out = ((const struct usrsctp_transport *)tr)->counters;
 }
 
-static void ut_local_name(const struct transport *tr, char *buf,
-                               size_t len)
+static void ut_local_name(const struct transport *tr, char *buf, size_t len)
 {
     const struct usrsctp_transport *t = (const struct usrsctp_transport *)tr;
     struct sockaddr_storage ss;

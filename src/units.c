@@ -31,7 +31,7 @@ static const struct units_time_unit units_time_units[] = {
     { .name = "m", .num = 60.0, .den = 1.0 },
 };
 
-#define UNITS_N_TIME_UNITS \
+#define UNITS_N_TIME_UNITS                                                     \
     (sizeof(units_time_units) / sizeof(units_time_units[0]))
 
 /*

@@ -20,8 +20,7 @@ int units_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
  * A size in bytes with an optional binary suffix, as iperf3 reads -l:
  * "1500", "10k"/"10K" (x1024), "4m"/"4M" (x1024^2), "1g"/"1G" (x1024^3).
  */
-int units_parse_size(const char *s, uint64_t min, uint64_t max,
-                     uint64_t *out);
+int units_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /*
  * A comma-separated list of sizes ("1,100,64k"). Stores at most max_n

@@ -53,8 +53,7 @@ static void test_crc32c_self_test(void **state)
     (void)state;
     assert_int_equal(crc32c_self_test(), 0);
     name = crc32c_impl_name();
-    assert_true(strcmp(name, "sse4.2") == 0 ||
-                strcmp(name, "software") == 0);
+    assert_true(strcmp(name, "sse4.2") == 0 || strcmp(name, "software") == 0);
     /* Still right after the self-test picked (or kept) an implementation. */
     assert_int_equal(crc32c("123456789", 9), 0xE3069283u);
 }

@@ -47,9 +47,9 @@ static void test_echo_cli_defaults(void **state)
 static void test_echo_cli_go_server_line(void **state)
 {
     (void)state;
-    assert_int_equal(parse("-server", "-ip", "172.17.0.2", "-port", "2000",
-                           NULL),
-                     ECHO_CLI_RUN);
+    assert_int_equal(
+        parse("-server", "-ip", "172.17.0.2", "-port", "2000", NULL),
+        ECHO_CLI_RUN);
     assert_true(cfg.server);
     assert_string_equal(cfg.host, "172.17.0.2");
     assert_int_equal(cfg.port, 2000);
@@ -95,11 +95,10 @@ static void test_echo_cli_gnu_options(void **state)
 {
     (void)state;
     assert_int_equal(parse("--client", "::1", "-p", "5000", "--udp-port",
-                           "19899", "--local-udp-port", "40000", "-n",
-                           "1000", "-l", "1,100,64k", "--nstreams", "8",
-                           "--ppid", "51", "-u", "--timeout", "2.5", "-J",
-                           "-q", "-6", "--mtu", "1500", "--rto-min", "50",
-                           NULL),
+                           "19899", "--local-udp-port", "40000", "-n", "1000",
+                           "-l", "1,100,64k", "--nstreams", "8", "--ppid", "51",
+                           "-u", "--timeout", "2.5", "-J", "-q", "-6", "--mtu",
+                           "1500", "--rto-min", "50", NULL),
                      ECHO_CLI_RUN);
     assert_string_equal(cfg.host, "::1");
     assert_int_equal(cfg.port, 5000);

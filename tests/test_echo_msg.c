@@ -25,9 +25,9 @@ static void test_echo_msg_roundtrip_max(void **state)
     (void)state;
     assert_non_null(buf);
     echo_msg_fill(buf, ECHO_MSG_MAX, 0xFFFFFFFFu);
-    assert_int_equal(echo_msg_verify(buf, ECHO_MSG_MAX, 0xFFFFFFFFu,
-                                     ECHO_MSG_MAX),
-                     ECHO_MSG_OK);
+    assert_int_equal(
+        echo_msg_verify(buf, ECHO_MSG_MAX, 0xFFFFFFFFu, ECHO_MSG_MAX),
+        ECHO_MSG_OK);
     free(buf);
 }
 

@@ -149,7 +149,7 @@ static void test_peer_table_remove_owner(void **state)
         struct peer *p = peer_table_add(t, (struct sockaddr *)&a, sizeof(a));
 
         p->owner = port % 2 ? (void *)&owner1 : (void *)&owner2;
-        p->assocs = 1;  /* even busy peers go with their owner */
+        p->assocs = 1; /* even busy peers go with their owner */
     }
     removed_count = 0;
     assert_int_equal(peer_table_remove_owner(t, &owner1, count_removed, NULL),
@@ -185,12 +185,12 @@ static void test_peer_table_many_peers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_peer_table_finds_both_ways,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_peer_table_finds_both_ways, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_peer_table_handles_never_reused,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_peer_table_v4_mapped_is_v4,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_peer_table_v4_mapped_is_v4, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_peer_table_v6_ports_distinct,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(

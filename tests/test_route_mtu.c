@@ -54,7 +54,7 @@ static void test_route_mtu_probe_loopback(void **state)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     mtu = route_mtu_probe((struct sockaddr *)&sa, sizeof(sa));
     if (mtu == -ENETUNREACH)
-        skip();     /* no loopback route in this sandbox */
+        skip(); /* no loopback route in this sandbox */
     assert_true(mtu >= 1280);
 }
 

@@ -171,8 +171,8 @@ static void test_rtt_stats_odd_percentiles(void **state)
 /* Every percentile within 1 % of the true one (exact below 1024). */
 static void test_rtt_stats_percentile_accuracy(void **state)
 {
-    static const double ps[] = { 0.0,  0.1,  1.0,  5.0,  10.0, 25.0,
-                                 33.3, 50.0, 66.7, 75.0, 90.0, 95.0,
+    static const double ps[] = { 0.0,  0.1,  1.0,   5.0,  10.0, 25.0,
+                                 33.3, 50.0, 66.7,  75.0, 90.0, 95.0,
                                  99.0, 99.9, 99.99, 100.0 };
     struct rtt_stats *st = *state;
     uint32_t *samples = malloc(TEST_RTT_SAMPLES * sizeof(*samples));
@@ -186,8 +186,8 @@ static void test_rtt_stats_percentile_accuracy(void **state)
     }
     qsort(samples, TEST_RTT_SAMPLES, sizeof(*samples), test_rtt_cmp);
     for (i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
-        uint32_t want = test_rtt_true_percentile(samples, TEST_RTT_SAMPLES,
-                                                 ps[i]);
+        uint32_t want =
+            test_rtt_true_percentile(samples, TEST_RTT_SAMPLES, ps[i]);
         uint32_t got = rtt_stats_percentile(st, ps[i]);
         double err = fabs((double)got - (double)want);
 
@@ -221,8 +221,8 @@ static void test_rtt_stats_percentile_every_rank(void **state)
     }
 }
 
-#define TEST_RTT(fn) cmocka_unit_test_setup_teardown(fn, setup_stats, \
-                                                     teardown_stats)
+#define TEST_RTT(fn)                                                           \
+    cmocka_unit_test_setup_teardown(fn, setup_stats, teardown_stats)
 
 int main(void)
 {

@@ -43,7 +43,7 @@ static void test_units_u64_accepts_decimal(void **state)
 static void test_units_u64_rejects_junk(void **state)
 {
     static const char *const bad[] = {
-        "",   "-1", "+1", " 1", "1 ",  "\t1", "1x", "x1", "0x10",
+        "",   "-1",  "+1", " 1", "1 ",  "\t1", "1x", "x1", "0x10",
         "1.", "1e3", "1k", "--", "1,2", "nan", "-0", "+0",
     };
     uint64_t v = 0;
@@ -78,12 +78,10 @@ static void test_units_u64_overflow(void **state)
 
     (void)state;
     assert_int_equal(test_units_u64("18446744073709551616", &v), -ERANGE);
-    assert_int_equal(test_units_u64("99999999999999999999999", &v),
-                     -ERANGE);
+    assert_int_equal(test_units_u64("99999999999999999999999", &v), -ERANGE);
     assert_true(v == TEST_UNITS_SENTINEL);
     /* Trailing junk is a syntax error even after too many digits. */
-    assert_int_equal(test_units_u64("99999999999999999999999x", &v),
-                     -EINVAL);
+    assert_int_equal(test_units_u64("99999999999999999999999x", &v), -EINVAL);
 }
 
 static void test_units_size_suffixes(void **state)
@@ -112,8 +110,8 @@ static void test_units_size_suffixes(void **state)
 static void test_units_size_rejects_junk(void **state)
 {
     static const char *const bad[] = {
-        "",    "k",   "-1k", "+1k", " 1k", "1k ", "1kb", "1kk",
-        "1 k", "1t",  "1T",  "1.5k", "1KiB", "k1",  "1,",
+        "",    "k",  "-1k", "+1k",  " 1k",  "1k ", "1kb", "1kk",
+        "1 k", "1t", "1T",  "1.5k", "1KiB", "k1",  "1,",
     };
     uint64_t v = 0;
     size_t i;
@@ -135,8 +133,7 @@ static void test_units_size_overflow(void **state)
     assert_true(v == UINT64_C(17179869183) << 30);
     assert_int_equal(test_units_size("17179869184G", &v), -ERANGE);
     assert_int_equal(test_units_size("18014398509481984k", &v), -ERANGE);
-    assert_int_equal(test_units_size("99999999999999999999k", &v),
-                     -ERANGE);
+    assert_int_equal(test_units_size("99999999999999999999k", &v), -ERANGE);
     assert_int_equal(units_parse_size("64k", 1, 65535, &v), -ERANGE);
     assert_int_equal(units_parse_size("63k", 1, 65535, &v), 0);
     assert_true(v == 63 * 1024);
@@ -155,14 +152,13 @@ static void test_units_size_list_good(void **state)
     assert_int_equal(out[0], 1);
     assert_int_equal(out[1], 100);
     assert_int_equal(out[2], 64 * 1024);
-    assert_int_equal(units_parse_size_list("7", 1, 10, out,
-                                           TEST_UNITS_LIST_MAX, &n),
-                     0);
+    assert_int_equal(
+        units_parse_size_list("7", 1, 10, out, TEST_UNITS_LIST_MAX, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(out[0], 7);
-    assert_int_equal(units_parse_size_list("1,2,3,4", 1, 10, out,
-                                           TEST_UNITS_LIST_MAX, &n),
-                     0);
+    assert_int_equal(
+        units_parse_size_list("1,2,3,4", 1, 10, out, TEST_UNITS_LIST_MAX, &n),
+        0);
     assert_int_equal(n, TEST_UNITS_LIST_MAX);
     assert_int_equal(out[3], 4);
 }
@@ -178,9 +174,9 @@ static void test_units_size_list_bad(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_int_equal(units_parse_size_list(bad[i], 1, 100, out,
-                                               TEST_UNITS_LIST_MAX, &n),
-                         -EINVAL);
+        assert_int_equal(
+            units_parse_size_list(bad[i], 1, 100, out, TEST_UNITS_LIST_MAX, &n),
+            -EINVAL);
     }
     /* Nothing is written on failure, not even the good leading items. */
     assert_int_equal(n, 99);
@@ -194,18 +190,18 @@ static void test_units_size_list_range(void **state)
     size_t n = 0;
 
     (void)state;
-    assert_int_equal(units_parse_size_list("1,101", 1, 100, out,
-                                           TEST_UNITS_LIST_MAX, &n),
-                     -ERANGE);
-    assert_int_equal(units_parse_size_list("0,1", 1, 100, out,
-                                           TEST_UNITS_LIST_MAX, &n),
-                     -ERANGE);
+    assert_int_equal(
+        units_parse_size_list("1,101", 1, 100, out, TEST_UNITS_LIST_MAX, &n),
+        -ERANGE);
+    assert_int_equal(
+        units_parse_size_list("0,1", 1, 100, out, TEST_UNITS_LIST_MAX, &n),
+        -ERANGE);
     /* out[] is uint32_t: 4G does not fit whatever max says. */
     assert_int_equal(units_parse_size_list("4G", 0, UINT64_MAX, out,
                                            TEST_UNITS_LIST_MAX, &n),
                      -ERANGE);
-    assert_int_equal(units_parse_size_list("4294967295", 0, UINT64_MAX,
-                                           out, TEST_UNITS_LIST_MAX, &n),
+    assert_int_equal(units_parse_size_list("4294967295", 0, UINT64_MAX, out,
+                                           TEST_UNITS_LIST_MAX, &n),
                      0);
     assert_int_equal(out[0], UINT32_MAX);
 }
@@ -234,17 +230,16 @@ static void test_units_seconds_good(void **state)
 static void test_units_seconds_rejects_junk(void **state)
 {
     static const char *const bad[] = {
-        "",     "s",    "-1",   "+1",   " 1",  "1 ",  "1 s", ".",
-        "1..2", "1.2.3", "1e3", "0x10", "nan", "NaN", "inf", "infinity",
-        "1h",   "1sec", "1mss", "1S",   "1M",  "ms",  "-0",  "1,5",
+        "",     "s",     "-1",   "+1",   " 1",  "1 ",  "1 s", ".",
+        "1..2", "1.2.3", "1e3",  "0x10", "nan", "NaN", "inf", "infinity",
+        "1h",   "1sec",  "1mss", "1S",   "1M",  "ms",  "-0",  "1,5",
     };
     double v = -1.0;
     size_t i;
 
     (void)state;
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_int_equal(units_parse_seconds(bad[i], 0.0, 1e9, &v),
-                         -EINVAL);
+        assert_int_equal(units_parse_seconds(bad[i], 0.0, 1e9, &v), -EINVAL);
         assert_true(v == -1.0);
     }
     assert_int_equal(units_parse_seconds(NULL, 0.0, 1.0, &v), -EINVAL);
