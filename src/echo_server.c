@@ -117,6 +117,13 @@ static void session_pump(struct echo_session *s)
             n = transport_send(s->conn, s->buf, s->len, &s->info);
             if (n == -EAGAIN)
                 return;
+            if (n == -EPIPE) {
+                session_end(s,
+                            "the peer shut down before its message "
+                            "could be echoed",
+                            true);
+                return;
+            }
             if (n < 0) {
                 snprintf(why, sizeof(why), "send: %s", strerror((int)-n));
                 session_end(s, why, true);

@@ -807,8 +807,10 @@ static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
         c->want_write = true;
         return -EAGAIN;
     }
-    tc->last_errno = errno;
-    return -errno;
+    /* usrsctp says ENOENT once the peer has begun SHUTDOWN: to the
+     * workload that is a closed pipe. */
+    tc->last_errno = errno == ENOENT ? EPIPE : errno;
+    return -tc->last_errno;
 }
 
 static void note_assoc_change(struct usrsctp_conn *c,

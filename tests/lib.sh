@@ -32,6 +32,9 @@ in_private_netns() {
     fi
     command -v unshare >/dev/null || skip "unshare (util-linux) is missing"
     unshare -n true 2>/dev/null || skip "cannot create a network namespace (needs root)"
+    # exec skips the EXIT trap: drop this instance's scratch dir first.
+    rm -rf "$WORK"
+    trap - EXIT
     SCTPU_IN_NETNS=1 exec unshare -n -- bash "$0" "$@"
 }
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# tools/test-all.sh - build and run every test, as CI does (.ci/run).
+#
+#   1. install what is missing (Debian/Ubuntu packages)
+#   2. clang-format in check mode
+#   3. the opt-in bundled-usrsctp recipe, built offline from Debian's source
+#   4. the whole suite under AddressSanitizer + UBSan
+#   5. unit tests and a loopback echo under valgrind
+#   6. the whole suite with -Wall -Wextra -Werror (unit, integration, lab)
+#
+# Needs root for network namespaces and nftables (the lab tests skip
+# without them). SCTPU_SKIP_SLOW=1 skips steps 3-5 for a quick local run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+step() {
+    echo
+    echo "=== $*"
+}
+
+step "dependencies"
+bash tools/install-deps.sh test
+
+step "clang-format --dry-run"
+clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/*.h
+echo "formatting ok"
+
+if [[ ${SCTPU_SKIP_SLOW:-} != 1 ]]; then
+    step "bundled usrsctp recipe (third_party/)"
+    bash tools/test-bundled-usrsctp.sh . build-bundled
+
+    step "ASan + UBSan build and tests"
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSCTPU_WERROR=ON \
+        -DSCTPU_SANITIZE=ON >/dev/null
+    cmake --build build-asan -j"$jobs" >/dev/null
+    (cd build-asan &&
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            ctest --output-on-failure -j"$jobs")
+
+    step "valgrind"
+    cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DSCTPU_WERROR=ON \
+        >/dev/null
+    cmake --build build-vg -j"$jobs" >/dev/null
+    bash tools/valgrind-check.sh build-vg
+fi
+
+step "-Werror build and every test"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCTPU_WERROR=ON \
+    -DSCTPU_TESTS=ON >/dev/null
+cmake --build build -j"$jobs" >/dev/null
+cd build
+ctest --output-on-failure -j"$jobs"
