@@ -274,8 +274,12 @@ static void client_event_cb(struct transport_conn *conn, int events, void *arg)
     struct echo_client *cl = arg;
 
     if (events & TRANSPORT_EV_ERROR) {
-        client_fail(cl, "cannot associate with %s: %s", cl->peer,
-                    transport_conn_strerror(conn));
+        if (cl->phase == PHASE_CONNECTING)
+            client_fail(cl, "cannot associate with %s: %s", cl->peer,
+                        transport_conn_strerror(conn));
+        else
+            client_fail(cl, "association lost: %s",
+                        transport_conn_strerror(conn));
         return;
     }
     if (events & TRANSPORT_EV_CONNECTED)

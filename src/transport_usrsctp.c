@@ -42,6 +42,7 @@
 #define DEFAULT_STREAMS 10
 #define LISTEN_STREAMS 2048  /* a server answers on any stream */
 #define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
+#define SCTP_INIT_CHUNK_TYPE 1
 
 struct usrsctp_transport {
     struct event_base *base;
@@ -55,7 +56,7 @@ struct usrsctp_transport {
     transport_accept_cb on_accept;
     void *accept_arg;
     uint16_t listen_port;
-    size_t nconns;
+    struct usrsctp_conn *conns; /* every live connection */
     struct transport_counters counters;
 };
 
@@ -73,9 +74,12 @@ struct usrsctp_conn {
     struct peer *peer; /* holds an assocs reference */
     enum conn_state state;
     bool want_write;
+    bool failure_told;    /* TRANSPORT_EV_ERROR was delivered */
     bool in_notification; /* reading a notification in parts */
     uint16_t local_port;
     uint16_t peer_port;
+    struct usrsctp_conn *next;
+    struct usrsctp_conn **pprev;
 };
 
 static struct {
@@ -257,6 +261,44 @@ static struct peer *peer_for_datagram(struct usrsctp_transport *t,
     return p;
 }
 
+/*
+ * A peer that comes back with the same UDP endpoint and SCTP port sends an
+ * INIT into its old association. usrsctp would restart that association,
+ * and the COOKIE-ECHO handling for an existing association leaks a TCB
+ * lock in usrsctp 0.9.5.0 (upstream issue 587), which freezes a
+ * single-threaded server. So the old association is aborted first: the
+ * INIT then starts a new one, and the workload sees the old one end.
+ */
+static void abort_if_restart(struct usrsctp_transport *t, struct peer *p,
+                             const uint8_t *pkt, size_t len)
+{
+    uint16_t src_port = (uint16_t)(pkt[0] << 8 | pkt[1]);
+    bool zero_vtag = (pkt[4] | pkt[5] | pkt[6] | pkt[7]) == 0;
+    struct usrsctp_conn *c;
+
+    /* INIT is the only chunk sent with a zero verification tag. */
+    if (len <= CRC32C_SCTP_HDR_LEN || !zero_vtag ||
+        pkt[CRC32C_SCTP_HDR_LEN] != SCTP_INIT_CHUNK_TYPE)
+        return;
+    for (c = t->conns; c != NULL; c = c->next) {
+        struct sctp_sndinfo abort_info;
+        char who[NETADDR_STRLEN];
+
+        if (c->peer != p || c->peer_port != src_port || c->state == CONN_FAILED)
+            continue;
+        log_warn("peer %s sctp/%u restarted: aborting its old association",
+                 netaddr_format((struct sockaddr *)&p->addr, who, sizeof(who)),
+                 (unsigned)src_port);
+        memset(&abort_info, 0, sizeof(abort_info));
+        abort_info.snd_flags = SCTP_ABORT;
+        usrsctp_sendv(c->so, NULL, 0, NULL, 0, &abort_info, sizeof(abort_info),
+                      SCTP_SENDV_SNDINFO, 0);
+        c->state = CONN_FAILED;
+        c->base.last_errno = ECONNRESET;
+        event_active(c->ev, EV_READ, 0);
+    }
+}
+
 /* Read what the UDP socket holds and feed it to usrsctp. */
 static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -289,6 +331,8 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
             continue;
         }
         p->last_seen_ms = now_ms();
+        if (p->assocs > 0 && t->listener != NULL)
+            abort_if_restart(t, p, t->rxbuf, (size_t)n);
         usrsctp_conninput((void *)p->handle, t->rxbuf, (size_t)n, 0);
     }
 }
@@ -546,7 +590,11 @@ static struct usrsctp_conn *conn_new(struct usrsctp_transport *t,
     c->so = so;
     c->peer = p;
     p->assocs++;
-    t->nconns++;
+    c->next = t->conns;
+    if (c->next != NULL)
+        c->next->pprev = &c->next;
+    c->pprev = &t->conns;
+    t->conns = c;
     usrsctp_set_upcall(so, conn_upcall, c);
     return c;
 }
@@ -588,7 +636,6 @@ static void conn_event_cb(evutil_socket_t fd, short what, void *arg)
         if (ev & SCTP_EVENT_ERROR) {
             c->state = CONN_FAILED;
             c->base.last_errno = so_error(c->so);
-            out |= TRANSPORT_EV_ERROR;
         } else if (sctp_state(c->so) == SCTP_ESTABLISHED) {
             c->state = CONN_ESTABLISHED;
             out |= TRANSPORT_EV_CONNECTED;
@@ -596,7 +643,12 @@ static void conn_event_cb(evutil_socket_t fd, short what, void *arg)
             return;
         }
     }
-    if (c->state == CONN_ESTABLISHED) {
+    if (c->state == CONN_FAILED) {
+        /* Said once; recv then reports the error. */
+        if (!c->failure_told)
+            out |= TRANSPORT_EV_ERROR | TRANSPORT_EV_READABLE;
+        c->failure_told = true;
+    } else {
         if (ev & (SCTP_EVENT_READ | SCTP_EVENT_ERROR))
             out |= TRANSPORT_EV_READABLE;
         if (c->want_write && (ev & (SCTP_EVENT_WRITE | SCTP_EVENT_ERROR))) {
@@ -924,7 +976,9 @@ static void ut_conn_free(struct transport_conn *tc, bool abortive)
     event_free(c->ev);
     c->peer->assocs--;
     c->peer->last_seen_ms = now_ms();
-    c->t->nconns--;
+    *c->pprev = c->next;
+    if (c->next != NULL)
+        c->next->pprev = c->pprev;
     free(c);
 }
 
