@@ -10,6 +10,7 @@
 #ifndef SCTPU_PEER_TABLE_H
 #define SCTPU_PEER_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -21,6 +22,7 @@ struct peer {
     unsigned int assocs;   /* live associations through it */
     uint64_t last_seen_ms; /* last datagram from it */
     uint32_t sctp_pathmtu; /* 0 = not known yet */
+    bool muted;            /* conn_output drops what is sent to it */
     void *owner;           /* the transport whose socket serves it */
     struct peer *next_by_addr;
     struct peer *next_by_handle;

@@ -117,7 +117,7 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
 
     (void)tos;
     (void)set_df;
-    if (p == NULL || len < CRC32C_SCTP_HDR_LEN)
+    if (p == NULL || p->muted || len < CRC32C_SCTP_HDR_LEN)
         return 0;
     t = p->owner;
     crc32c_sctp_fill(buf, len);
@@ -262,6 +262,26 @@ static struct peer *peer_for_datagram(struct usrsctp_transport *t,
 }
 
 /*
+ * Abort the association at once and let go of its socket (a zero linger
+ * close is the one abort usrsctp always carries out on the spot). The
+ * connection stays with the workload, which hears of it as an error.
+ */
+static void conn_abort_socket(struct usrsctp_conn *c, int why)
+{
+    struct linger l = { 1, 0 };
+
+    if (c->so == NULL)
+        return;
+    usrsctp_set_upcall(c->so, NULL, NULL);
+    usrsctp_setsockopt(c->so, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+    usrsctp_close(c->so);
+    c->so = NULL;
+    c->state = CONN_FAILED;
+    c->base.last_errno = why;
+    event_active(c->ev, EV_READ, 0);
+}
+
+/*
  * A peer that comes back with the same UDP endpoint and SCTP port sends an
  * INIT into its old association. usrsctp would restart that association,
  * and the COOKIE-ECHO handling for an existing association leaks a TCB
@@ -281,7 +301,6 @@ static void abort_if_restart(struct usrsctp_transport *t, struct peer *p,
         pkt[CRC32C_SCTP_HDR_LEN] != SCTP_INIT_CHUNK_TYPE)
         return;
     for (c = t->conns; c != NULL; c = c->next) {
-        struct sctp_sndinfo abort_info;
         char who[NETADDR_STRLEN];
 
         if (c->peer != p || c->peer_port != src_port || c->state == CONN_FAILED)
@@ -289,13 +308,11 @@ static void abort_if_restart(struct usrsctp_transport *t, struct peer *p,
         log_warn("peer %s sctp/%u restarted: aborting its old association",
                  netaddr_format((struct sockaddr *)&p->addr, who, sizeof(who)),
                  (unsigned)src_port);
-        memset(&abort_info, 0, sizeof(abort_info));
-        abort_info.snd_flags = SCTP_ABORT;
-        usrsctp_sendv(c->so, NULL, 0, NULL, 0, &abort_info, sizeof(abort_info),
-                      SCTP_SENDV_SNDINFO, 0);
-        c->state = CONN_FAILED;
-        c->base.last_errno = ECONNRESET;
-        event_active(c->ev, EV_READ, 0);
+        /* The peer no longer knows that association: an ABORT for it
+         * would only reach, and could confuse, the new incarnation. */
+        p->muted = true;
+        conn_abort_socket(c, ECONNRESET);
+        p->muted = false;
     }
 }
 
@@ -627,7 +644,7 @@ static int sctp_state(struct socket *so)
 static void conn_event_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct usrsctp_conn *c = arg;
-    int ev = usrsctp_get_events(c->so);
+    int ev = c->so != NULL ? usrsctp_get_events(c->so) : SCTP_EVENT_ERROR;
     int out = 0;
 
     (void)fd;
@@ -847,6 +864,8 @@ static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
     struct sctp_sndinfo snd;
     ssize_t n;
 
+    if (c->so == NULL)
+        return -tc->last_errno;
     memset(&snd, 0, sizeof(snd));
     snd.snd_sid = info->sid;
     snd.snd_ppid = htonl(info->ppid);
@@ -911,6 +930,8 @@ static ssize_t ut_recv_msg(struct transport_conn *tc, void *buf, size_t len,
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
 
+    if (c->so == NULL)
+        return -tc->last_errno;
     for (;;) {
         struct sctp_rcvinfo rcv;
         socklen_t infolen = sizeof(rcv);
@@ -948,6 +969,8 @@ static int ut_shutdown_conn(struct transport_conn *tc)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
 
+    if (c->so == NULL)
+        return -tc->last_errno;
     if (usrsctp_shutdown(c->so, SHUT_WR) < 0) {
         tc->last_errno = errno;
         return -errno;
@@ -966,13 +989,12 @@ static void ut_conn_free(struct transport_conn *tc, bool abortive)
 
     if (c == NULL)
         return;
-    usrsctp_set_upcall(c->so, NULL, NULL);
     if (abortive) {
-        struct linger l = { 1, 0 };
-
-        usrsctp_setsockopt(c->so, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+        conn_abort_socket(c, ECONNABORTED);
+    } else if (c->so != NULL) {
+        usrsctp_set_upcall(c->so, NULL, NULL);
+        usrsctp_close(c->so);
     }
-    usrsctp_close(c->so);
     event_free(c->ev);
     c->peer->assocs--;
     c->peer->last_seen_ms = now_ms();
@@ -994,6 +1016,8 @@ static int ut_get_info(struct transport_conn *tc,
                    sizeof(info->peer_udp));
     info->peer_sctp_port = c->peer_port;
     info->local_sctp_port = c->local_port;
+    if (c->so == NULL)
+        return -tc->last_errno;
     memset(&st, 0, sizeof(st));
     if (usrsctp_getsockopt(c->so, IPPROTO_SCTP, SCTP_STATUS, &st, &len) < 0) {
         tc->last_errno = errno;
