@@ -49,6 +49,8 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+# A signal (ctest timeout, ^C) must still run cleanup through EXIT.
+trap 'exit 143' TERM INT
 
 # wait_for_line FILE REGEX [SECONDS]: poll until FILE has a matching line.
 wait_for_line() {
