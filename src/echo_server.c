@@ -216,7 +216,8 @@ static void stop_timer_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     while (srv->sessions != NULL)
-        session_end(srv->sessions, "shutdown did not complete in time; aborted", true);
+        session_end(srv->sessions, "shutdown did not complete in time; aborted",
+                    true);
     event_base_loopexit(srv->rt.base, NULL);
 }
 
