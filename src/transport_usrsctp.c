@@ -43,6 +43,7 @@
 #define LISTEN_STREAMS 2048  /* a server answers on any stream */
 #define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
 #define SCTP_INIT_CHUNK_TYPE 1
+#define SCTP_COOKIE_ECHO_CHUNK_TYPE 10
 
 struct usrsctp_transport {
     struct event_base *base;
@@ -56,6 +57,7 @@ struct usrsctp_transport {
     transport_accept_cb on_accept;
     void *accept_arg;
     uint16_t listen_port;
+    uint32_t listen_pathmtu;    /* the listener's default path MTU */
     struct usrsctp_conn *conns; /* every live connection */
     struct transport_counters counters;
 };
@@ -261,6 +263,9 @@ static struct peer *peer_for_datagram(struct usrsctp_transport *t,
     return p;
 }
 
+static int set_pathmtu(struct socket *so, sctp_assoc_t assoc, uint32_t mtu,
+                       char *err, size_t errlen);
+
 /*
  * Abort the association at once and let go of its socket (a zero linger
  * close is the one abort usrsctp always carries out on the spot). The
@@ -290,15 +295,14 @@ static void conn_abort_socket(struct usrsctp_conn *c, int why)
  * INIT then starts a new one, and the workload sees the old one end.
  */
 static void abort_if_restart(struct usrsctp_transport *t, struct peer *p,
-                             const uint8_t *pkt, size_t len)
+                             const uint8_t *pkt)
 {
     uint16_t src_port = (uint16_t)(pkt[0] << 8 | pkt[1]);
     bool zero_vtag = (pkt[4] | pkt[5] | pkt[6] | pkt[7]) == 0;
     struct usrsctp_conn *c;
 
     /* INIT is the only chunk sent with a zero verification tag. */
-    if (len <= CRC32C_SCTP_HDR_LEN || !zero_vtag ||
-        pkt[CRC32C_SCTP_HDR_LEN] != SCTP_INIT_CHUNK_TYPE)
+    if (!zero_vtag)
         return;
     for (c = t->conns; c != NULL; c = c->next) {
         char who[NETADDR_STRLEN];
@@ -313,6 +317,32 @@ static void abort_if_restart(struct usrsctp_transport *t, struct peer *p,
         p->muted = true;
         conn_abort_socket(c, ECONNRESET);
         p->muted = false;
+    }
+}
+
+/*
+ * Before usrsctp sees a handshake packet on the listener: an INIT from a
+ * known peer may be a restart (above); a COOKIE-ECHO creates the
+ * association, which takes its path MTU, and its initial congestion window,
+ * from the listener's defaults, so make those the peer's now. Otherwise the
+ * first large message crawls at a 1280-byte window.
+ */
+static void prepare_listener(struct usrsctp_transport *t, struct peer *p,
+                             const uint8_t *pkt, size_t len)
+{
+    char err[128];
+
+    if (len <= CRC32C_SCTP_HDR_LEN)
+        return;
+    if (pkt[CRC32C_SCTP_HDR_LEN] == SCTP_INIT_CHUNK_TYPE && p->assocs > 0)
+        abort_if_restart(t, p, pkt);
+    if (pkt[CRC32C_SCTP_HDR_LEN] == SCTP_COOKIE_ECHO_CHUNK_TYPE &&
+        p->sctp_pathmtu != 0 && p->sctp_pathmtu != t->listen_pathmtu) {
+        if (set_pathmtu(t->listener, SCTP_FUTURE_ASSOC, p->sctp_pathmtu, err,
+                        sizeof(err)) < 0)
+            log_warn("%s", err);
+        else
+            t->listen_pathmtu = p->sctp_pathmtu;
     }
 }
 
@@ -348,8 +378,8 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
             continue;
         }
         p->last_seen_ms = now_ms();
-        if (p->assocs > 0 && t->listener != NULL)
-            abort_if_restart(t, p, t->rxbuf, (size_t)n);
+        if (t->listener != NULL)
+            prepare_listener(t, p, t->rxbuf, (size_t)n);
         usrsctp_conninput((void *)p->handle, t->rxbuf, (size_t)n, 0);
     }
 }
@@ -691,6 +721,7 @@ static void apply_peer_pathmtu(struct usrsctp_conn *c)
 static void listen_event_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct usrsctp_transport *t = arg;
+    int on = 1;
 
     (void)fd;
     (void)what;
@@ -717,6 +748,10 @@ static void listen_event_cb(evutil_socket_t fd, short what, void *arg)
             continue;
         }
         usrsctp_set_non_blocking(so, 1);
+        /* Not inherited from the listener: without it, the last small
+         * fragment of a message waits for the peer's delayed SACK. */
+        if (t->cfg.nodelay)
+            usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on));
         c->state = CONN_ESTABLISHED;
         c->local_port = t->listen_port;
         c->peer_port = ntohs(from.sconn_port);
@@ -777,6 +812,7 @@ static int ut_listen(struct transport *tr, uint16_t sctp_port,
     }
     t->listener = so;
     t->listen_port = sctp_port;
+    t->listen_pathmtu = mtu ? mtu : DEFAULT_PATHMTU;
     t->on_accept = on_accept;
     t->accept_arg = arg;
     usrsctp_set_upcall(so, listen_upcall, t);
