@@ -59,6 +59,9 @@ struct transport_msginfo {
     uint32_t ppid;  /* payload protocol id, host byte order */
     bool unordered; /* sent/received with the U bit */
     bool eor;       /* recv: this call ended a message */
+    /* send only: PR-SCTP (RFC 7496) policy and value; 0 = reliable */
+    uint8_t pr_policy; /* 1 ttl (ms), 2 rtx (count), 3 buf (bytes) */
+    uint32_t pr_value;
 };
 
 /* What a connection is told about; a bit mask. */
@@ -83,12 +86,14 @@ struct transport_assoc_info {
     uint16_t local_sctp_port;
     uint16_t in_streams; /* negotiated */
     uint16_t out_streams;
-    uint32_t pathmtu;   /* SCTP path MTU in use */
-    uint32_t srtt_us;   /* smoothed RTT */
-    uint32_t cwnd;      /* bytes */
-    uint32_t peer_rwnd; /* bytes */
-    uint32_t unacked;   /* DATA chunks in flight */
-    uint32_t pending;   /* DATA chunks queued, not yet sent */
+    uint32_t pathmtu;     /* SCTP path MTU in use */
+    uint32_t srtt_us;     /* smoothed RTT */
+    uint32_t cwnd;        /* bytes */
+    uint32_t peer_rwnd;   /* bytes */
+    uint32_t unacked;     /* DATA chunks in flight */
+    uint32_t pending;     /* DATA chunks queued, not yet sent */
+    uint64_t retransmits; /* DATA chunks this end sent more than once */
+    uint64_t abandoned;   /* PR-SCTP messages this end gave up on */
 };
 
 /* Datagrams a transport refused before SCTP saw them. */

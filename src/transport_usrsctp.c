@@ -42,6 +42,10 @@
 #define DEFAULT_STREAMS 10
 #define LISTEN_STREAMS 2048  /* a server answers on any stream */
 #define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
+#define SCTP_DATA_CHUNK_TYPE 0
+/* usrsctp's SCTP_PR_SCTP_ALL, which its public header does not export */
+#define SCTP_PR_SCTP_ALL_POLICIES 0x000f
+#define SCTP_IDATA_CHUNK_TYPE 64
 #define SCTP_INIT_CHUNK_TYPE 1
 #define SCTP_COOKIE_ECHO_CHUNK_TYPE 10
 
@@ -82,6 +86,11 @@ struct usrsctp_conn {
     uint16_t peer_port;
     struct usrsctp_conn *next;
     struct usrsctp_conn **pprev;
+    /* DATA chunks seen leaving, to count retransmissions (usrsctp only
+     * keeps process-wide counters) */
+    bool tx_seen;
+    uint32_t tx_highest_tsn;
+    uint64_t retransmits;
 };
 
 static struct {
@@ -104,6 +113,53 @@ static void set_err(char *err, size_t errlen, const char *what, int errnum)
     snprintf(err, errlen, "%s: %s", what, strerror(errnum));
 }
 
+/* RFC 1982 serial number order for TSNs. */
+static bool tsn_after(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) > 0;
+}
+
+/*
+ * Count the DATA chunks in an outgoing packet that carry a TSN sent
+ * before: that is a retransmission, fast or timed. The association is
+ * found by its peer and ports; packets of closed ones are not counted.
+ */
+static void count_retransmits(struct usrsctp_transport *t, const struct peer *p,
+                              const uint8_t *pkt, size_t len)
+{
+    uint16_t src = (uint16_t)(pkt[0] << 8 | pkt[1]);
+    uint16_t dst = (uint16_t)(pkt[2] << 8 | pkt[3]);
+    struct usrsctp_conn *c;
+    size_t off = CRC32C_SCTP_HDR_LEN;
+
+    for (c = t->conns; c != NULL; c = c->next)
+        if (c->peer == p && c->peer_port == dst && c->local_port == src)
+            break;
+    if (c == NULL)
+        return;
+    while (off + 8 <= len) {
+        uint16_t clen = (uint16_t)(pkt[off + 2] << 8 | pkt[off + 3]);
+        uint8_t type = pkt[off];
+
+        if (clen < 4)
+            break;
+        if ((type == SCTP_DATA_CHUNK_TYPE || type == SCTP_IDATA_CHUNK_TYPE) &&
+            clen >= 8) {
+            uint32_t tsn = (uint32_t)pkt[off + 4] << 24 |
+                           (uint32_t)pkt[off + 5] << 16 |
+                           (uint32_t)pkt[off + 6] << 8 | pkt[off + 7];
+
+            if (!c->tx_seen || tsn_after(tsn, c->tx_highest_tsn)) {
+                c->tx_highest_tsn = tsn;
+                c->tx_seen = true;
+            } else {
+                c->retransmits++;
+            }
+        }
+        off += ((size_t)clen + 3) & ~(size_t)3;
+    }
+}
+
 /*
  * usrsctp's output path. It runs with usrsctp's stack locks held, so it
  * must not call back into usrsctp. Packets for unknown handles (late
@@ -122,6 +178,7 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
     if (p == NULL || p->muted || len < CRC32C_SCTP_HDR_LEN)
         return 0;
     t = p->owner;
+    count_retransmits(t, p, buf, len);
     crc32c_sctp_fill(buf, len);
     memcpy(&dst, &p->addr, p->addrlen);
     dstlen = p->addrlen;
@@ -656,6 +713,21 @@ static int so_error(struct socket *so)
     return e;
 }
 
+/* The SCTP port a socket is bound to (an ephemeral one is known only
+ * after connect); fallback when usrsctp cannot say. */
+static uint16_t bound_port(struct socket *so, uint16_t fallback)
+{
+    struct sockaddr *addrs = NULL;
+    uint16_t port = fallback;
+
+    if (usrsctp_getladdrs(so, 0, &addrs) > 0 && addrs != NULL &&
+        addrs->sa_family == AF_CONN)
+        port = ntohs(((struct sockaddr_conn *)addrs)->sconn_port);
+    if (addrs != NULL)
+        usrsctp_freeladdrs(addrs);
+    return port;
+}
+
 static int sctp_state(struct socket *so)
 {
     struct sctp_status st;
@@ -685,6 +757,7 @@ static void conn_event_cb(evutil_socket_t fd, short what, void *arg)
             c->base.last_errno = so_error(c->so);
         } else if (sctp_state(c->so) == SCTP_ESTABLISHED) {
             c->state = CONN_ESTABLISHED;
+            c->local_port = bound_port(c->so, c->local_port);
             out |= TRANSPORT_EV_CONNECTED;
         } else {
             return;
@@ -893,21 +966,41 @@ out_close:
     return -1;
 }
 
+/* Our PR-SCTP numbering (transport.h) to the socket API's. */
+static uint16_t pr_policy_of(uint8_t ours)
+{
+    switch (ours) {
+    case 1:
+        return SCTP_PR_SCTP_TTL;
+    case 2:
+        return SCTP_PR_SCTP_RTX;
+    case 3:
+        return SCTP_PR_SCTP_BUF;
+    }
+    return SCTP_PR_SCTP_NONE;
+}
+
 static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
                            size_t len, const struct transport_msginfo *info)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
-    struct sctp_sndinfo snd;
+    struct sctp_sendv_spa spa;
     ssize_t n;
 
     if (c->so == NULL)
         return -tc->last_errno;
-    memset(&snd, 0, sizeof(snd));
-    snd.snd_sid = info->sid;
-    snd.snd_ppid = htonl(info->ppid);
-    snd.snd_flags = info->unordered ? SCTP_UNORDERED : 0;
-    n = usrsctp_sendv(c->so, buf, len, NULL, 0, &snd, sizeof(snd),
-                      SCTP_SENDV_SNDINFO, 0);
+    memset(&spa, 0, sizeof(spa));
+    spa.sendv_sndinfo.snd_sid = info->sid;
+    spa.sendv_sndinfo.snd_ppid = htonl(info->ppid);
+    spa.sendv_sndinfo.snd_flags = info->unordered ? SCTP_UNORDERED : 0;
+    spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
+    if (info->pr_policy != 0) {
+        spa.sendv_prinfo.pr_policy = pr_policy_of(info->pr_policy);
+        spa.sendv_prinfo.pr_value = info->pr_value;
+        spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
+    }
+    n = usrsctp_sendv(c->so, buf, len, NULL, 0, &spa, sizeof(spa),
+                      SCTP_SENDV_SPA, 0);
     if (n >= 0)
         return n;
     if (errno == EWOULDBLOCK || errno == EAGAIN) {
@@ -1040,6 +1133,20 @@ static void ut_conn_free(struct transport_conn *tc, bool abortive)
     free(c);
 }
 
+/* PR-SCTP messages given up, sent or not (0 if the stack cannot say). */
+static uint64_t abandoned_of(struct socket *so)
+{
+    struct sctp_prstatus pr;
+    socklen_t len = sizeof(pr);
+
+    memset(&pr, 0, sizeof(pr));
+    pr.sprstat_policy = SCTP_PR_SCTP_ALL_POLICIES;
+    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_PR_ASSOC_STATUS, &pr, &len) <
+        0)
+        return 0;
+    return pr.sprstat_abandoned_unsent + pr.sprstat_abandoned_sent;
+}
+
 static int ut_get_info(struct transport_conn *tc,
                        struct transport_assoc_info *info)
 {
@@ -1067,6 +1174,8 @@ static int ut_get_info(struct transport_conn *tc,
     info->peer_rwnd = st.sstat_rwnd;
     info->unacked = st.sstat_unackdata;
     info->pending = st.sstat_penddata;
+    info->retransmits = c->retransmits;
+    info->abandoned = abandoned_of(c->so);
     return 0;
 }
 

@@ -1,0 +1,89 @@
+/*
+ * perf.h - sctpu-perf's configuration, shared by its CLI, client and
+ * server. Frozen after parsing.
+ */
+#ifndef SCTPU_PERF_H
+#define SCTPU_PERF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PERF_DEFAULT_PORT 5201       /* iperf3's */
+#define PERF_DEFAULT_UDP_PORT 9899   /* RFC 6951 */
+#define PERF_DEFAULT_LEN (64 * 1024) /* iperf3's default for SCTP */
+#define PERF_MAX_PARALLEL 128
+#define PERF_MAX_STREAMS 1024 /* data streams per association */
+#define PERF_MAX_LEN (16 * 1024 * 1024)
+
+enum perf_role {
+    PERF_ROLE_SERVER = 1,
+    PERF_ROLE_CLIENT = 2,
+};
+
+/* PR-SCTP policies (RFC 3758, 7496); values as on the wire. */
+enum perf_pr_policy {
+    PERF_PR_NONE = 0,
+    PERF_PR_TTL = 1, /* give up after pr_value ms */
+    PERF_PR_RTX = 2, /* give up after pr_value retransmissions */
+    PERF_PR_BUF = 3, /* give up when pr_value bytes are buffered */
+};
+
+struct perf_config {
+    enum perf_role role;
+    char host[256];           /* client: the server */
+    const char *bind_host;    /* -B: local address; NULL = any */
+    const char *backend;      /* NULL = default */
+    int family;               /* -4 / -6 / AF_UNSPEC */
+    uint16_t port;            /* -p: SCTP port */
+    uint16_t udp_port;        /* --udp-port */
+    uint16_t local_udp_port;  /* --local-udp-port (client) */
+    uint16_t local_sctp_port; /* --cport (client) */
+
+    /* how long: at most one of bytes/messages, else duration */
+    double duration_s; /* -t, default 10 */
+    uint64_t bytes;    /* -n */
+    uint64_t messages; /* -k */
+    double omit_s;     /* -O: warm-up not counted */
+    double interval_s; /* -i: report period; 0 = none */
+
+    uint64_t rate_bps;     /* -b: per association; 0 = unlimited */
+    uint32_t burst;        /* -b RATE/BURST: messages per burst */
+    uint32_t length;       /* -l: message size */
+    uint32_t window;       /* -w: SCTP socket buffers; 0 = default */
+    unsigned int parallel; /* -P: associations */
+    uint16_t nstreams;     /* --nstreams: data streams */
+    bool reverse;          /* -R: server sends */
+    bool bidir;            /* --bidir: both send */
+
+    bool unordered; /* -u */
+    enum perf_pr_policy pr_policy;
+    uint32_t pr_value;
+    uint32_t sack_delay_ms; /* --sack-delay; 0 = backend default */
+    uint32_t sack_freq;     /* --sack-freq */
+    bool nodelay;           /* --nodelay */
+    uint32_t mtu;           /* --mtu: IP MTU of the path */
+    bool verify;            /* --verify: seq + checksum per message */
+
+    bool no_control;          /* --no-control: raw sender/sink */
+    bool get_server_output;   /* --get-server-output */
+    bool one_off;             /* -1: server exits after one test */
+    unsigned int max_clients; /* --max-clients: tests at once */
+
+    bool json;           /* -J */
+    bool verbose;        /* -V */
+    bool forceflush;     /* --forceflush */
+    const char *logfile; /* --logfile */
+    double timeout_s;    /* connect / control timeout */
+};
+
+/* Exit statuses. */
+enum perf_exit {
+    PERF_EXIT_OK = 0,
+    PERF_EXIT_FAIL = 1,  /* the test failed or found errors */
+    PERF_EXIT_USAGE = 2, /* bad arguments, unusable address/port */
+};
+
+int perf_server_run(const struct perf_config *cfg);
+int perf_client_run(const struct perf_config *cfg);
+
+#endif /* SCTPU_PERF_H */

@@ -1,0 +1,154 @@
+/*
+ * perf_proto.h - sctpu-perf's control messages: encode and decode on
+ * buffers, no I/O.
+ *
+ * The control channel runs inside the SCTP association, on its own stream
+ * (the one after the data streams) with PPID PERF_PPID_CONTROL, so a test
+ * needs nothing but the one UDP port. Each control message is one SCTP
+ * message:
+ *
+ *   0      2        3      4               8
+ *   +------+--------+------+---------------+------------------
+ *   | 'SP' | ver=1  | type | payload length| payload (big-endian)
+ *   +------+--------+------+---------------+------------------
+ *
+ * Conversation (client C, server S; association 0 carries the control
+ * conversation, every association says HELLO on its own control stream):
+ *   C->S HELLO (each association)   C->S PARAMS (association 0)
+ *   S->C READY (how S sees each association: NAT diagnostics)
+ *   C->S START ... data ...
+ *   each sender, once all its data is acknowledged: END
+ *   S->C RESULTS (one per association), SERVER_OUTPUT if asked, DONE
+ *   either side, instead of any of these: ERROR (text)
+ */
+#ifndef SCTPU_PERF_PROTO_H
+#define SCTPU_PERF_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "perf_stats.h"
+
+#define PERF_PROTO_MAGIC 0x5350u /* "SP" */
+#define PERF_PROTO_VERSION 1
+#define PERF_PROTO_HDR_LEN 8
+#define PERF_PPID_CONTROL 0x73637075u /* "scpu" */
+#define PERF_PPID_DATA 0x73637064u    /* "scpd" */
+#define PERF_COOKIE_LEN 16
+#define PERF_SEEN_LEN 64 /* "[2001:db8::1]:65535" fits */
+#define PERF_TEXT_MAX 4096
+#define PERF_PROTO_MAX_PARALLEL 128
+
+enum perf_msg_type {
+    PERF_MSG_HELLO = 1,
+    PERF_MSG_PARAMS = 2,
+    PERF_MSG_READY = 3,
+    PERF_MSG_START = 4,
+    PERF_MSG_END = 5,
+    PERF_MSG_RESULTS = 6,
+    PERF_MSG_SERVER_OUTPUT = 7,
+    PERF_MSG_DONE = 8,
+    PERF_MSG_ERROR = 9,
+};
+
+struct perf_hello {
+    uint8_t cookie[PERF_COOKIE_LEN]; /* the same for every association
+                                         of one test */
+    uint16_t index;                  /* 0 .. count-1 */
+    uint16_t count;                  /* associations in the test */
+};
+
+/* The test as the client asked for it (see struct perf_config). */
+struct perf_params {
+    uint64_t duration_ms;
+    uint64_t bytes;
+    uint64_t messages;
+    uint64_t omit_ms;
+    uint64_t rate_bps;
+    uint32_t interval_ms;
+    uint32_t burst;
+    uint32_t length;
+    uint32_t window;
+    uint32_t pr_value;
+    uint32_t sack_delay_ms;
+    uint32_t sack_freq;
+    uint16_t parallel;
+    uint16_t nstreams;
+    uint8_t reverse;
+    uint8_t bidir;
+    uint8_t unordered;
+    uint8_t verify;
+    uint8_t pr_policy;
+    uint8_t nodelay;
+    uint8_t get_server_output;
+};
+
+/* How the server sees each association: the UDP endpoint after NAT. */
+struct perf_ready {
+    uint16_t count;
+    char seen[PERF_PROTO_MAX_PARALLEL][PERF_SEEN_LEN];
+};
+
+/* The server's numbers for one association. */
+struct perf_results {
+    uint16_t index;
+    uint64_t duration_us; /* from START to END as the server saw */
+    uint32_t cpu_x100;    /* server process CPU, percent x 100 */
+    struct perf_dir_counts sent;
+    struct perf_dir_counts received;
+};
+
+/* Text for SERVER_OUTPUT and ERROR (at most PERF_TEXT_MAX - 1 bytes). */
+struct perf_text {
+    char text[PERF_TEXT_MAX];
+};
+
+/*
+ * Encoders write one whole message into buf and return its length, or
+ * -EMSGSIZE when cap is too small (or a field is out of range: -EINVAL).
+ */
+int perf_proto_encode_hello(uint8_t *buf, size_t cap,
+                            const struct perf_hello *m);
+int perf_proto_encode_params(uint8_t *buf, size_t cap,
+                             const struct perf_params *m);
+int perf_proto_encode_ready(uint8_t *buf, size_t cap,
+                            const struct perf_ready *m);
+int perf_proto_encode_results(uint8_t *buf, size_t cap,
+                              const struct perf_results *m);
+/* START, END, DONE: header only. */
+int perf_proto_encode_empty(uint8_t *buf, size_t cap, enum perf_msg_type type);
+/* SERVER_OUTPUT or ERROR; longer text is cut at PERF_TEXT_MAX - 1. */
+int perf_proto_encode_text(uint8_t *buf, size_t cap, enum perf_msg_type type,
+                           const char *text);
+
+/*
+ * Check the header of a received message and return its type (> 0), or
+ * -EBADMSG (bad magic, unknown type, length disagreeing with len),
+ * -EPROTO (another version) or -EMSGSIZE (shorter than a header).
+ */
+int perf_proto_type(const uint8_t *buf, size_t len);
+
+/*
+ * Decoders take a whole message (header included) whose type was checked
+ * and return 0 or -EBADMSG when the payload is malformed (wrong size,
+ * counts over their limits, text without a NUL within bounds).
+ */
+int perf_proto_decode_hello(const uint8_t *buf, size_t len,
+                            struct perf_hello *m);
+int perf_proto_decode_params(const uint8_t *buf, size_t len,
+                             struct perf_params *m);
+int perf_proto_decode_ready(const uint8_t *buf, size_t len,
+                            struct perf_ready *m);
+/*
+ * m->sent.streams and m->received.streams must point to arrays of
+ * max_streams entries; more streams on the wire is -EBADMSG.
+ */
+int perf_proto_decode_results(const uint8_t *buf, size_t len,
+                              struct perf_results *m, uint16_t max_streams);
+int perf_proto_decode_text(const uint8_t *buf, size_t len, struct perf_text *m);
+
+/* Size RESULTS needs for these stream counts, header included. */
+size_t perf_proto_results_size(uint16_t sent_streams,
+                               uint16_t received_streams);
+
+#endif /* SCTPU_PERF_PROTO_H */
