@@ -54,6 +54,13 @@ enum echo_exit {
     ECHO_EXIT_USAGE = 2, /* bad arguments, unusable address/port */
 };
 
+struct transport_config;
+
+/* The transport settings both echo roles derive from cfg. */
+void echo_transport_config(const struct echo_config *cfg, const char *bind_host,
+                           int family, uint16_t udp_port, uint16_t streams,
+                           struct transport_config *tc);
+
 int echo_server_run(const struct echo_config *cfg);
 int echo_client_run(const struct echo_config *cfg);
 

@@ -17,7 +17,7 @@
 #include "echo.h"
 #include "echo_msg.h"
 #include "echo_report.h"
-#include "echo_run.h"
+#include "runtime.h"
 #include "log.h"
 #include "rtt_stats.h"
 #include "transport.h"
@@ -33,7 +33,7 @@ enum client_phase {
 
 struct echo_client {
     const struct echo_config *cfg;
-    struct echo_runtime rt;
+    struct runtime rt;
     struct transport_conn *conn;
     struct event *send_timer; /* next message after -i */
     struct event *wait_timer; /* connect / echo / finish deadline */
@@ -348,6 +348,7 @@ static int client_start(struct echo_client *cl)
 {
     const struct echo_config *cfg = cl->cfg;
     struct transport_peer peer;
+    struct transport_config tc;
     char err[256];
     char host[NETADDR_STRLEN];
     int rc;
@@ -368,8 +369,9 @@ static int client_start(struct echo_client *cl)
                  "over UDP has one path",
                  host);
 
-    rc = echo_runtime_open(&cl->rt, cfg, NULL, peer.addr.ss_family,
-                           cfg->local_udp_port, cfg->nstreams, client_stop, cl);
+    echo_transport_config(cfg, NULL, peer.addr.ss_family, cfg->local_udp_port,
+                          cfg->nstreams, &tc);
+    rc = runtime_open(&cl->rt, cfg->backend, &tc, client_stop, cl);
     if (rc != ECHO_EXIT_OK)
         return rc;
     cl->send_timer = evtimer_new(cl->rt.base, send_timer_cb, cl);
@@ -423,7 +425,7 @@ static void client_free(struct echo_client *cl)
         event_free(cl->send_timer);
     if (cl->wait_timer != NULL)
         event_free(cl->wait_timer);
-    echo_runtime_close(&cl->rt);
+    runtime_close(&cl->rt);
     free(cl->txbuf);
     free(cl->rxbuf);
     free(cl);

@@ -11,7 +11,7 @@
 
 #include "echo.h"
 #include "echo_msg.h"
-#include "echo_run.h"
+#include "runtime.h"
 #include "log.h"
 #include "transport.h"
 
@@ -39,7 +39,7 @@ struct echo_session {
 
 struct echo_server {
     const struct echo_config *cfg;
-    struct echo_runtime rt;
+    struct runtime rt;
     struct event *stop_timer;
     struct echo_session *sessions;
     uint64_t next_id;
@@ -259,14 +259,16 @@ static void print_counters(const struct echo_server *srv)
 int echo_server_run(const struct echo_config *cfg)
 {
     struct echo_server srv;
+    struct transport_config tc;
     char err[256];
     int rc;
 
     memset(&srv, 0, sizeof(srv));
     srv.cfg = cfg;
     srv.exit_code = ECHO_EXIT_OK;
-    rc = echo_runtime_open(&srv.rt, cfg, cfg->host[0] ? cfg->host : NULL,
-                           cfg->family, cfg->udp_port, 0, server_stop, &srv);
+    echo_transport_config(cfg, cfg->host[0] ? cfg->host : NULL, cfg->family,
+                          cfg->udp_port, 0, &tc);
+    rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);
     if (rc != ECHO_EXIT_OK)
         return rc;
     srv.stop_timer = evtimer_new(srv.rt.base, stop_timer_cb, &srv);
@@ -274,7 +276,7 @@ int echo_server_run(const struct echo_config *cfg)
         srv.rt.ops->listen(srv.rt.t, cfg->port, on_accept, &srv, err,
                            sizeof(err)) < 0) {
         log_err("%s", srv.stop_timer ? err : "out of memory");
-        echo_runtime_close(&srv.rt);
+        runtime_close(&srv.rt);
         return ECHO_EXIT_USAGE;
     }
     printf("sctpu-echo server: SCTP port %u over UDP %s (backend %s)\n",
@@ -285,6 +287,6 @@ int echo_server_run(const struct echo_config *cfg)
 
     print_counters(&srv);
     event_free(srv.stop_timer);
-    echo_runtime_close(&srv.rt);
+    runtime_close(&srv.rt);
     return srv.exit_code;
 }

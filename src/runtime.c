@@ -1,13 +1,13 @@
 /*
- * echo_run.c - set-up and tear-down shared by the echo server and client.
+ * runtime.c - set-up and tear-down shared by every sctpu program.
  */
 #include <event2/event.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "echo_run.h"
 #include "log.h"
+#include "runtime.h"
 
 static const struct transport_ops *pick_backend(const char *name)
 {
@@ -30,46 +30,30 @@ static const struct transport_ops *pick_backend(const char *name)
 
 static void signal_cb(evutil_socket_t sig, short what, void *arg)
 {
-    struct echo_runtime *rt = arg;
+    struct runtime *rt = arg;
 
     (void)sig;
     (void)what;
     rt->on_stop(rt->stop_arg);
 }
 
-int echo_runtime_open(struct echo_runtime *rt, const struct echo_config *cfg,
-                      const char *bind_host, int family, uint16_t udp_port,
-                      uint16_t streams, void (*on_stop)(void *arg), void *arg)
+int runtime_open(struct runtime *rt, const char *backend,
+                 const struct transport_config *tc, void (*on_stop)(void *arg),
+                 void *arg)
 {
-    struct transport_config tc;
     char err[256];
 
     memset(rt, 0, sizeof(*rt));
     rt->on_stop = on_stop;
     rt->stop_arg = arg;
-    rt->ops = pick_backend(cfg->backend);
+    rt->ops = pick_backend(backend);
     if (rt->ops == NULL)
-        return ECHO_EXIT_USAGE;
-
-    memset(&tc, 0, sizeof(tc));
-    tc.bind_host = bind_host;
-    tc.family = family;
-    tc.udp_port = udp_port;
-    tc.mtu = cfg->mtu;
-    tc.sndbuf = cfg->sndbuf;
-    tc.rcvbuf = cfg->rcvbuf;
-    tc.streams = streams;
-    /* Echo measures round trips: no bundling delay. (The delayed SACK
-     * rides on the echo, so it costs nothing.) */
-    tc.nodelay = true;
-    tc.rto_min_ms = cfg->rto_min_ms;
-    tc.rto_max_ms = cfg->rto_max_ms;
-    tc.rto_initial_ms = cfg->rto_initial_ms;
+        return RUNTIME_EXIT_USAGE;
 
     rt->base = event_base_new();
     if (rt->base == NULL) {
         log_err("event_base_new failed");
-        return ECHO_EXIT_FAIL;
+        return RUNTIME_EXIT_FAIL;
     }
     /* A container's PID 1 gets no default SIGTERM action: handle it. */
     rt->sigint = evsignal_new(rt->base, SIGINT, signal_cb, rt);
@@ -78,19 +62,19 @@ int echo_runtime_open(struct echo_runtime *rt, const struct echo_config *cfg,
         evsignal_add(rt->sigint, NULL) < 0 ||
         evsignal_add(rt->sigterm, NULL) < 0) {
         log_err("cannot handle SIGINT/SIGTERM");
-        echo_runtime_close(rt);
-        return ECHO_EXIT_FAIL;
+        runtime_close(rt);
+        return RUNTIME_EXIT_FAIL;
     }
-    if (rt->ops->open(rt->base, &tc, &rt->t, err, sizeof(err)) < 0) {
+    if (rt->ops->open(rt->base, tc, &rt->t, err, sizeof(err)) < 0) {
         log_err("%s", err);
-        echo_runtime_close(rt);
-        return ECHO_EXIT_USAGE;
+        runtime_close(rt);
+        return RUNTIME_EXIT_USAGE;
     }
     rt->ops->local_name(rt->t, rt->local, sizeof(rt->local));
-    return ECHO_EXIT_OK;
+    return RUNTIME_EXIT_OK;
 }
 
-void echo_runtime_close(struct echo_runtime *rt)
+void runtime_close(struct runtime *rt)
 {
     if (rt->t != NULL)
         rt->ops->close(rt->t);

@@ -1,0 +1,27 @@
+/*
+ * echo_transport.c - the transport settings of the echo workload.
+ */
+#include <string.h>
+
+#include "echo.h"
+#include "transport.h"
+
+void echo_transport_config(const struct echo_config *cfg, const char *bind_host,
+                           int family, uint16_t udp_port, uint16_t streams,
+                           struct transport_config *tc)
+{
+    memset(tc, 0, sizeof(*tc));
+    tc->bind_host = bind_host;
+    tc->family = family;
+    tc->udp_port = udp_port;
+    tc->mtu = cfg->mtu;
+    tc->sndbuf = cfg->sndbuf;
+    tc->rcvbuf = cfg->rcvbuf;
+    tc->streams = streams;
+    /* Echo measures round trips: no bundling delay. (The delayed SACK
+     * rides on the echo, so it costs nothing.) */
+    tc->nodelay = true;
+    tc->rto_min_ms = cfg->rto_min_ms;
+    tc->rto_max_ms = cfg->rto_max_ms;
+    tc->rto_initial_ms = cfg->rto_initial_ms;
+}

@@ -1,0 +1,853 @@
+/*
+ * perf_cli.c - parse and check sctpu-perf's arguments.
+ *
+ * Option names follow iperf3's where the meaning is the same, so that an
+ * iperf3 command line for an SCTP test runs unchanged (its --sctp is
+ * accepted and ignored). Unlike iperf3, conflicting options are refused
+ * instead of one silently overriding the other.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "perf_cli.h"
+#include "units.h"
+
+#define WINDOW_MIN 4096u
+#define WINDOW_MAX (256u * 1024 * 1024)
+#define MTU_MIN 552u /* IPv4 + UDP + SCTP headers + 512 */
+#define MTU_MAX 65536u
+#define VERIFY_MIN_LEN 16u /* sequence number + checksum */
+#define BURST_MAX 1000u
+#define TIME_MAX 86400.0
+#define INTERVAL_MIN 0.1
+#define INTERVAL_MAX 60.0
+#define PR_TTL_MAX 600000u /* ms */
+#define PR_RTX_MAX 100u
+#define PR_BUF_MAX (256u * 1024 * 1024)
+#define MAX_CLIENTS 64u
+
+/* Rates keep at most 12 fraction digits: enough for the largest suffix. */
+#define RATE_FRAC_DEN UINT64_C(1000000000000)
+
+enum {
+    OPT_UDP_PORT = 256,
+    OPT_LOCAL_UDP_PORT,
+    OPT_CPORT,
+    OPT_BACKEND,
+    OPT_NSTREAMS,
+    OPT_BIDIR,
+    OPT_PR_POLICY,
+    OPT_PR_VALUE,
+    OPT_SACK_DELAY,
+    OPT_SACK_FREQ,
+    OPT_NODELAY,
+    OPT_MTU,
+    OPT_VERIFY,
+    OPT_NO_CONTROL,
+    OPT_GET_SERVER_OUTPUT,
+    OPT_MAX_CLIENTS,
+    OPT_TIMEOUT,
+    OPT_FORCEFLUSH,
+    OPT_LOGFILE,
+    OPT_SCTP,
+};
+
+/* clang-format off */
+static const struct option longopts[] = {
+    { "server",            no_argument,       NULL, 's' },
+    { "client",            required_argument, NULL, 'c' },
+    { "port",              required_argument, NULL, 'p' },
+    { "udp-port",          required_argument, NULL, OPT_UDP_PORT },
+    { "local-udp-port",    required_argument, NULL, OPT_LOCAL_UDP_PORT },
+    { "cport",             required_argument, NULL, OPT_CPORT },
+    { "bind",              required_argument, NULL, 'B' },
+    { "version4",          no_argument,       NULL, '4' },
+    { "version6",          no_argument,       NULL, '6' },
+    { "backend",           required_argument, NULL, OPT_BACKEND },
+    { "time",              required_argument, NULL, 't' },
+    { "bytes",             required_argument, NULL, 'n' },
+    { "blockcount",        required_argument, NULL, 'k' },
+    { "omit",              required_argument, NULL, 'O' },
+    { "interval",          required_argument, NULL, 'i' },
+    { "bitrate",           required_argument, NULL, 'b' },
+    { "bandwidth",         required_argument, NULL, 'b' },
+    { "length",            required_argument, NULL, 'l' },
+    { "len",               required_argument, NULL, 'l' },
+    { "window",            required_argument, NULL, 'w' },
+    { "parallel",          required_argument, NULL, 'P' },
+    { "nstreams",          required_argument, NULL, OPT_NSTREAMS },
+    { "reverse",           no_argument,       NULL, 'R' },
+    { "bidir",             no_argument,       NULL, OPT_BIDIR },
+    { "unordered",         no_argument,       NULL, 'u' },
+    { "pr-policy",         required_argument, NULL, OPT_PR_POLICY },
+    { "pr-value",          required_argument, NULL, OPT_PR_VALUE },
+    { "sack-delay",        required_argument, NULL, OPT_SACK_DELAY },
+    { "sack-freq",         required_argument, NULL, OPT_SACK_FREQ },
+    { "nodelay",           no_argument,       NULL, OPT_NODELAY },
+    { "no-delay",          no_argument,       NULL, OPT_NODELAY },
+    { "mtu",               required_argument, NULL, OPT_MTU },
+    { "verify",            no_argument,       NULL, OPT_VERIFY },
+    { "no-control",        no_argument,       NULL, OPT_NO_CONTROL },
+    { "get-server-output", no_argument,       NULL, OPT_GET_SERVER_OUTPUT },
+    { "one-off",           no_argument,       NULL, '1' },
+    { "max-clients",       required_argument, NULL, OPT_MAX_CLIENTS },
+    { "timeout",           required_argument, NULL, OPT_TIMEOUT },
+    { "json",              no_argument,       NULL, 'J' },
+    { "verbose",           no_argument,       NULL, 'V' },
+    { "forceflush",        no_argument,       NULL, OPT_FORCEFLUSH },
+    { "logfile",           required_argument, NULL, OPT_LOGFILE },
+    { "sctp",              no_argument,       NULL, OPT_SCTP },
+    { "help",              no_argument,       NULL, 'h' },
+    { "version",           no_argument,       NULL, 'v' },
+    { NULL,                0,                 NULL, 0 },
+};
+/* clang-format on */
+
+/*
+ * '+': stop at the first non-option instead of permuting argv (we refuse
+ * operands anyway); ':': report a missing value as ':', not '?'.
+ */
+static const char shortopts[] = "+:sc:p:B:46t:n:k:O:i:b:l:w:P:Ru1JVhv";
+
+/* clang-format off */
+void perf_cli_usage(FILE *out, const char *prog)
+{
+    fprintf(out,
+"Usage: %s -s [options]            server\n"
+"       %s -c HOST [options]       client\n"
+"\n"
+"SCTP throughput test in userspace (usrsctp) over UDP (RFC 6951): no\n"
+"sctp.ko needed. Options follow iperf3. The control channel runs inside\n"
+"the SCTP association, so one UDP port carries the whole test.\n"
+"\n"
+"Server or Client:\n"
+"  -p, --port N              SCTP port (default %u)\n"
+"      --udp-port N          UDP encapsulation port: server listens, client\n"
+"                            sends to it (default %u)\n"
+"  -B, --bind ADDR           local address (default: any)\n"
+"  -4, --version4            IPv4 only\n"
+"  -6, --version6            IPv6 only\n"
+"      --backend NAME        usrsctp (default) or kernel\n"
+"  -i, --interval SEC        seconds between reports, 0 = none; 0.1-60\n"
+"                            (default 1)\n"
+"  -w, --window SIZE         SCTP send and receive buffers, 4k-256M\n"
+"                            (default 2M)\n"
+"      --sack-delay MS       delayed SACK timer, 1-500 ms\n"
+"      --sack-freq N         SACK every N packets, 1-100\n"
+"      --nodelay             send at once, no bundling delay (SCTP_NODELAY)\n"
+"      --mtu BYTES           IP MTU of the path, 552-65536 (default: route)\n"
+"      --no-control          no control channel: the server is a raw sink\n"
+"                            counting whatever arrives, the client a raw\n"
+"                            sender to any SCTP receiver\n"
+"      --timeout SEC         connect and control timeout, 0.1-3600\n"
+"                            (default 10)\n"
+"  -J, --json                output in JSON\n"
+"  -V, --verbose             more detailed output\n"
+"      --forceflush          flush the output after every report\n"
+"      --logfile FILE        write the output to FILE\n"
+"      --sctp                accepted for iperf3 compatibility; ignored\n"
+"  -h, --help                this text\n"
+"  -v, --version             versions of sctpu, usrsctp and libevent\n"
+"\n"
+"Server specific:\n"
+"  -s, --server              run as a server\n"
+"  -1, --one-off             handle one client, then exit\n"
+"      --max-clients N       tests at once, 1-64 (default 1)\n"
+"\n"
+"Client specific (the client decides the test):\n"
+"  -c, --client HOST         run as a client, testing against HOST\n"
+"  -t, --time SEC            seconds to send, up to 86400 (default 10)\n"
+"  -n, --bytes SIZE          bytes to send instead (k/m/g = x1024)\n"
+"  -k, --blockcount N        messages to send instead\n"
+"                            (give at most one of -t, -n, -k)\n"
+"  -O, --omit SEC            leave the first SEC seconds out of the results\n"
+"  -b, --bitrate RATE[/N]    bits/s per association, k/m/g = x1000, 0 =\n"
+"                            unlimited (default); /N: bursts of N messages,\n"
+"                            1-1000 (also --bandwidth)\n"
+"  -l, --length SIZE         message size, 1-16M, must fit the send buffer\n"
+"                            (-w) (default 64K; also --len)\n"
+"  -P, --parallel N          associations, 1-%u (default 1)\n"
+"      --nstreams N          data streams per association, 1-%u (default 1)\n"
+"  -R, --reverse             the server sends, the client receives\n"
+"      --bidir               both send\n"
+"  -u, --unordered           send unordered messages\n"
+"      --pr-policy POLICY    partial reliability (PR-SCTP): ttl, rtx or buf\n"
+"      --pr-value N          its limit: ttl in ms (1-600000), rtx in\n"
+"                            retransmissions (0-100), buf in bytes (1-256M)\n"
+"      --verify              number and checksum every message, check them\n"
+"                            at the receiver (needs -l 16 or more)\n"
+"      --cport N             client's SCTP port (default: ephemeral)\n"
+"      --local-udp-port N    client's UDP port (default: ephemeral)\n"
+"      --get-server-output   show the server's results too\n"
+"\n"
+"Exit status: 0 when the test ran, 1 when it failed or verification found\n"
+"errors, 2 for bad arguments or an unusable address or port.\n",
+            prog, prog, PERF_DEFAULT_PORT, PERF_DEFAULT_UDP_PORT,
+            PERF_MAX_PARALLEL, PERF_MAX_STREAMS);
+}
+/* clang-format on */
+
+/* What the option loop saw, for the checks that need every option. */
+struct perf_cli_state {
+    bool server;           /* -s */
+    bool client;           /* -c */
+    bool time;             /* -t */
+    bool bytes;            /* -n */
+    bool blocks;           /* -k */
+    bool length;           /* -l */
+    const char *pr_value;  /* read once the policy is known */
+    char client_only[32];  /* the first client-only option, as named */
+    char server_only[32];  /* the first server-only option, as named */
+};
+
+/* Which role may use an option. */
+enum perf_cli_scope {
+    SCOPE_ANY,
+    SCOPE_CLIENT,
+    SCOPE_SERVER,
+};
+
+static enum perf_cli_scope option_scope(int c)
+{
+    switch (c) {
+    case 't':
+    case 'n':
+    case 'k':
+    case 'O':
+    case 'b':
+    case 'l':
+    case 'P':
+    case 'R':
+    case 'u':
+    case OPT_BIDIR:
+    case OPT_NSTREAMS:
+    case OPT_PR_POLICY:
+    case OPT_PR_VALUE:
+    case OPT_VERIFY:
+    case OPT_GET_SERVER_OUTPUT:
+    case OPT_CPORT:
+    case OPT_LOCAL_UDP_PORT:
+        return SCOPE_CLIENT;
+    case '1':
+    case OPT_MAX_CLIENTS:
+        return SCOPE_SERVER;
+    default:
+        return SCOPE_ANY;
+    }
+}
+
+static void config_defaults(struct perf_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->family = AF_UNSPEC;
+    cfg->port = PERF_DEFAULT_PORT;
+    cfg->udp_port = PERF_DEFAULT_UDP_PORT;
+    cfg->duration_s = 10.0;
+    cfg->interval_s = 1.0;
+    cfg->length = PERF_DEFAULT_LEN;
+    cfg->parallel = 1;
+    cfg->nstreams = 1;
+    cfg->max_clients = 1;
+    cfg->timeout_s = 10.0;
+}
+
+static int fail(char *err, size_t errlen, const char *opt, const char *arg,
+                const char *why)
+{
+    snprintf(err, errlen, "%s: '%s' %s", opt, arg, why);
+    return -1;
+}
+
+/* A number that did not parse (rc from units_parse_*) or is off range. */
+static int fail_num(char *err, size_t errlen, const char *opt, const char *arg,
+                    int rc, const char *range)
+{
+    if (rc == -ERANGE)
+        snprintf(err, errlen, "%s: '%s' is out of range (%s)", opt, arg, range);
+    else
+        snprintf(err, errlen, "%s: '%s' is not a valid number", opt, arg);
+    return -1;
+}
+
+/* The multiplier of a decimal rate suffix, or 0 when c is not one. */
+static uint64_t rate_mult(char c)
+{
+    switch (c) {
+    case 'k':
+    case 'K':
+        return UINT64_C(1000);
+    case 'm':
+    case 'M':
+        return UINT64_C(1000000);
+    case 'g':
+    case 'G':
+        return UINT64_C(1000000000);
+    case 't':
+    case 'T':
+        return UINT64_C(1000000000000);
+    default:
+        return 0;
+    }
+}
+
+/*
+ * A rate in bits/s as iperf3 reads -b: digits with an optional fraction
+ * and an optional decimal suffix ("100", "50M", "2.5G"). *end is set past
+ * it, so that the caller decides what may follow. Integer arithmetic
+ * only, so that "10G" is exactly 10000000000.
+ */
+static int parse_rate(const char *s, const char **end, uint64_t *out)
+{
+    const char *p = s;
+    uint64_t whole = 0;
+    uint64_t frac = 0;
+    uint64_t den = 1;
+    uint64_t mult;
+    uint64_t part;
+    bool digits = false;
+    bool overflow = false;
+
+    for (; *p >= '0' && *p <= '9'; p++) {
+        uint64_t d = (uint64_t)(*p - '0');
+
+        digits = true;
+        if (whole > (UINT64_MAX - d) / 10)
+            overflow = true;
+        else
+            whole = whole * 10 + d;
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            digits = true;
+            if (den < RATE_FRAC_DEN) {
+                frac = frac * 10 + (uint64_t)(*p - '0');
+                den *= 10;
+            }
+        }
+    }
+    *end = p;
+    if (!digits)
+        return -EINVAL;
+    mult = rate_mult(*p);
+    if (mult == 0)
+        mult = 1;
+    else
+        *end = p + 1;
+    if (overflow || whole > UINT64_MAX / mult)
+        return -ERANGE;
+    /* Both are powers of ten; frac < den keeps the product below mult. */
+    if (den <= mult)
+        part = frac * (mult / den);
+    else
+        part = frac / (den / mult);
+    if (whole * mult > UINT64_MAX - part)
+        return -ERANGE;
+    *out = whole * mult + part;
+    return 0;
+}
+
+/* -b RATE[/BURST] into cfg->rate_bps and cfg->burst. */
+static int set_rate(struct perf_config *cfg, const char *opt, const char *arg,
+                    char *err, size_t errlen)
+{
+    const char *end = NULL;
+    uint64_t rate = 0;
+    uint64_t burst = 0;
+    int rc;
+
+    rc = parse_rate(arg, &end, &rate);
+    if (rc == -EINVAL || (*end != '\0' && *end != '/'))
+        return fail(err, errlen, opt, arg, "is not a valid rate");
+    if (rc != 0)
+        return fail(err, errlen, opt, arg,
+                    "is out of range (0-18446744073709551615 bits/s)");
+    if (*end == '/') {
+        rc = units_parse_u64(end + 1, 1, BURST_MAX, &burst);
+        if (rc == -ERANGE) {
+            snprintf(err, errlen, "%s: burst '%s' is out of range (1-%u)",
+                     opt, end + 1, BURST_MAX);
+            return -1;
+        }
+        if (rc != 0) {
+            snprintf(err, errlen, "%s: burst '%s' is not a valid number", opt,
+                     end + 1);
+            return -1;
+        }
+    }
+    cfg->rate_bps = rate;
+    cfg->burst = (uint32_t)burst;
+    return 0;
+}
+
+/* "a,b,c": keep "a" in cfg->host, as sctpu-echo does. */
+static int set_host(struct perf_config *cfg, const char *opt, const char *arg,
+                    char *err, size_t errlen)
+{
+    size_t len = strcspn(arg, ",");
+
+    if (len == 0 || len >= sizeof(cfg->host))
+        return fail(err, errlen, opt, arg, "is not a host name or address");
+    memcpy(cfg->host, arg, len);
+    cfg->host[len] = '\0';
+    return 0;
+}
+
+/* A string option that must not be empty; *out borrows argv. */
+static int set_string(const char **out, const char *opt, const char *arg,
+                      const char *what, char *err, size_t errlen)
+{
+    if (arg[0] == '\0') {
+        snprintf(err, errlen, "%s: needs %s", opt, what);
+        return -1;
+    }
+    *out = arg;
+    return 0;
+}
+
+static int set_pr_policy(struct perf_config *cfg, const char *opt,
+                         const char *arg, char *err, size_t errlen)
+{
+    if (strcmp(arg, "ttl") == 0)
+        cfg->pr_policy = PERF_PR_TTL;
+    else if (strcmp(arg, "rtx") == 0)
+        cfg->pr_policy = PERF_PR_RTX;
+    else if (strcmp(arg, "buf") == 0)
+        cfg->pr_policy = PERF_PR_BUF;
+    else
+        return fail(err, errlen, opt, arg, "is not a policy (ttl, rtx, buf)");
+    return 0;
+}
+
+/*
+ * Seconds in [min, max] that must also be above zero when positive is
+ * set: units_parse_seconds() bounds are inclusive.
+ */
+static int set_seconds(double *out, const char *opt, const char *arg,
+                       double min, double max, bool positive,
+                       const char *range, char *err, size_t errlen)
+{
+    double v = 0;
+    int rc;
+
+    rc = units_parse_seconds(arg, min, max, &v);
+    if (rc == 0 && positive && v <= 0)
+        rc = -ERANGE;
+    if (rc != 0)
+        return fail_num(err, errlen, opt, arg, rc, range);
+    *out = v;
+    return 0;
+}
+
+/* The options that set a port, a count or a size: all plain ranges. */
+static int apply_number(struct perf_config *cfg, int c, const char *opt,
+                        const char *arg, char *err, size_t errlen)
+{
+    uint64_t u = 0;
+    int rc = 0;
+
+    switch (c) {
+    case 'p':
+        rc = units_parse_port(arg, 0, &cfg->port);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+    case OPT_UDP_PORT:
+        rc = units_parse_port(arg, 0, &cfg->udp_port);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+    case OPT_LOCAL_UDP_PORT:
+        rc = units_parse_port(arg, 1, &cfg->local_udp_port);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
+    case OPT_CPORT:
+        rc = units_parse_port(arg, 1, &cfg->local_sctp_port);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
+    case 'n':
+        rc = units_parse_size(arg, 1, UINT64_MAX, &cfg->bytes);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "at least 1 byte") : 0;
+    case 'k':
+        rc = units_parse_u64(arg, 1, UINT64_MAX, &cfg->messages);
+        return rc ? fail_num(err, errlen, opt, arg, rc, "at least 1") : 0;
+    case 'l':
+        rc = units_parse_size(arg, 1, PERF_MAX_LEN, &u);
+        cfg->length = rc ? cfg->length : (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-16M") : 0;
+    case 'w':
+        rc = units_parse_size(arg, WINDOW_MIN, WINDOW_MAX, &u);
+        cfg->window = rc ? cfg->window : (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "4k-256M") : 0;
+    case 'P':
+        rc = units_parse_u64(arg, 1, PERF_MAX_PARALLEL, &u);
+        cfg->parallel = rc ? cfg->parallel : (unsigned int)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-128") : 0;
+    case OPT_NSTREAMS:
+        rc = units_parse_u64(arg, 1, PERF_MAX_STREAMS, &u);
+        cfg->nstreams = rc ? cfg->nstreams : (uint16_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-1024") : 0;
+    case OPT_SACK_DELAY:
+        rc = units_parse_u64(arg, 1, 500, &u);
+        cfg->sack_delay_ms = (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-500 ms") : 0;
+    case OPT_SACK_FREQ:
+        rc = units_parse_u64(arg, 1, 100, &u);
+        cfg->sack_freq = (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-100") : 0;
+    case OPT_MTU:
+        rc = units_parse_u64(arg, MTU_MIN, MTU_MAX, &u);
+        cfg->mtu = (uint32_t)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "552-65536") : 0;
+    case OPT_MAX_CLIENTS:
+        rc = units_parse_u64(arg, 1, MAX_CLIENTS, &u);
+        cfg->max_clients = rc ? cfg->max_clients : (unsigned int)u;
+        return rc ? fail_num(err, errlen, opt, arg, rc, "1-64") : 0;
+    }
+    snprintf(err, errlen, "%s: not handled", opt);
+    return -1;
+}
+
+/* One option with its argument into cfg; 0 or -1 with err written. */
+static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
+                        int c, const char *opt, const char *arg, char *err,
+                        size_t errlen)
+{
+    switch (c) {
+    case 's':
+        st->server = true;
+        return 0;
+    case 'c':
+        st->client = true;
+        return set_host(cfg, opt, arg, err, errlen);
+    case 'B':
+        return set_string(&cfg->bind_host, opt, arg, "an address", err,
+                          errlen);
+    case OPT_BACKEND:
+        return set_string(&cfg->backend, opt, arg, "a backend name", err,
+                          errlen);
+    case OPT_LOGFILE:
+        return set_string(&cfg->logfile, opt, arg, "a file name", err,
+                          errlen);
+    case 't':
+        st->time = true;
+        return set_seconds(&cfg->duration_s, opt, arg, 0, TIME_MAX, true,
+                           "above 0, up to 86400 s", err, errlen);
+    case 'O':
+        return set_seconds(&cfg->omit_s, opt, arg, 0, TIME_MAX, false,
+                           "0-86400 s", err, errlen);
+    case 'i':
+        if (set_seconds(&cfg->interval_s, opt, arg, 0, INTERVAL_MAX, false,
+                        "0 or 0.1-60 s", err, errlen) < 0)
+            return -1;
+        if (cfg->interval_s != 0 && cfg->interval_s < INTERVAL_MIN)
+            return fail_num(err, errlen, opt, arg, -ERANGE, "0 or 0.1-60 s");
+        return 0;
+    case OPT_TIMEOUT:
+        return set_seconds(&cfg->timeout_s, opt, arg, 0.1, 3600, false,
+                           "0.1-3600 s", err, errlen);
+    case 'b':
+        return set_rate(cfg, opt, arg, err, errlen);
+    case OPT_PR_POLICY:
+        return set_pr_policy(cfg, opt, arg, err, errlen);
+    case OPT_PR_VALUE:
+        st->pr_value = arg;
+        return 0;
+    case 'n':
+        st->bytes = true;
+        return apply_number(cfg, c, opt, arg, err, errlen);
+    case 'k':
+        st->blocks = true;
+        return apply_number(cfg, c, opt, arg, err, errlen);
+    case 'l':
+        st->length = true;
+        return apply_number(cfg, c, opt, arg, err, errlen);
+    case '4':
+        cfg->family = AF_INET;
+        return 0;
+    case '6':
+        cfg->family = AF_INET6;
+        return 0;
+    case 'R':
+        cfg->reverse = true;
+        return 0;
+    case OPT_BIDIR:
+        cfg->bidir = true;
+        return 0;
+    case 'u':
+        cfg->unordered = true;
+        return 0;
+    case OPT_NODELAY:
+        cfg->nodelay = true;
+        return 0;
+    case OPT_VERIFY:
+        cfg->verify = true;
+        return 0;
+    case OPT_NO_CONTROL:
+        cfg->no_control = true;
+        return 0;
+    case OPT_GET_SERVER_OUTPUT:
+        cfg->get_server_output = true;
+        return 0;
+    case '1':
+        cfg->one_off = true;
+        return 0;
+    case 'J':
+        cfg->json = true;
+        return 0;
+    case 'V':
+        cfg->verbose = true;
+        return 0;
+    case OPT_FORCEFLUSH:
+        cfg->forceflush = true;
+        return 0;
+    case OPT_SCTP:
+        /* iperf3 picks SCTP with it; we speak nothing else. */
+        return 0;
+    }
+    return apply_number(cfg, c, opt, arg, err, errlen);
+}
+
+/* The option's name for messages: "--time" or "-t". */
+static void option_name(int c, int longindex, char *buf, size_t len)
+{
+    if (longindex >= 0)
+        snprintf(buf, len, "--%s", longopts[longindex].name);
+    else
+        snprintf(buf, len, "-%c", c);
+}
+
+/*
+ * getopt_long returned '?' or ':' for the element argv[cur]. A long
+ * option is quoted as typed (without "=value"); a short one by the
+ * letter, as it may sit inside a cluster such as "-Rx".
+ */
+static void getopt_error(int c, const char *elem, char *err, size_t errlen)
+{
+    bool is_long = strncmp(elem, "--", 2) == 0;
+    int name_len = (int)strcspn(elem, "=");
+
+    if (c == ':' && is_long)
+        snprintf(err, errlen, "option '%s' needs a value", elem);
+    else if (c == ':')
+        snprintf(err, errlen, "option '-%c' needs a value", optopt);
+    else if (is_long && optopt != 0)
+        snprintf(err, errlen, "option '%.*s' takes no value", name_len, elem);
+    else if (is_long)
+        snprintf(err, errlen, "unknown option '%.*s'", name_len, elem);
+    else
+        snprintf(err, errlen, "unknown option '-%c'", optopt);
+}
+
+/* Remember the first option that only one role may use. */
+static void note_scope(struct perf_cli_state *st, int c, const char *name)
+{
+    enum perf_cli_scope scope = option_scope(c);
+
+    if (scope == SCOPE_CLIENT && st->client_only[0] == '\0')
+        snprintf(st->client_only, sizeof(st->client_only), "%s", name);
+    else if (scope == SCOPE_SERVER && st->server_only[0] == '\0')
+        snprintf(st->server_only, sizeof(st->server_only), "%s", name);
+}
+
+/* -s or -c, exactly one, and only that role's options. */
+static int check_role(struct perf_config *cfg, const struct perf_cli_state *st,
+                      char *err, size_t errlen)
+{
+    if (st->server && st->client) {
+        snprintf(err, errlen, "-s and -c exclude each other");
+        return -1;
+    }
+    if (!st->server && !st->client) {
+        snprintf(err, errlen, "give -s (server) or -c HOST (client)");
+        return -1;
+    }
+    if (st->server && st->client_only[0] != '\0') {
+        snprintf(err, errlen, "%s is for the client (-c)", st->client_only);
+        return -1;
+    }
+    if (st->client && st->server_only[0] != '\0') {
+        snprintf(err, errlen, "%s is for the server (-s)", st->server_only);
+        return -1;
+    }
+    cfg->role = st->server ? PERF_ROLE_SERVER : PERF_ROLE_CLIENT;
+    return 0;
+}
+
+/* How the test ends: one of -t, -n, -k; -O must leave time to measure. */
+static int check_length(struct perf_config *cfg,
+                        const struct perf_cli_state *st, char *err,
+                        size_t errlen)
+{
+    const char *first = NULL;
+    const char *second = NULL;
+
+    if (st->time)
+        first = "-t";
+    if (st->bytes)
+        *(first ? &second : &first) = "-n";
+    if (st->blocks && second == NULL)
+        *(first ? &second : &first) = "-k";
+    if (second != NULL) {
+        snprintf(err, errlen,
+                 "%s and %s exclude each other: the test ends after a "
+                 "time (-t), a byte count (-n) or a message count (-k)",
+                 first, second);
+        return -1;
+    }
+    if (st->bytes || st->blocks) {
+        cfg->duration_s = 0;
+        return 0;
+    }
+    if (cfg->omit_s >= cfg->duration_s) {
+        snprintf(err, errlen,
+                 "-O %g leaves nothing to measure: it must be shorter than "
+                 "-t %g",
+                 cfg->omit_s, cfg->duration_s);
+        return -1;
+    }
+    return 0;
+}
+
+/* --pr-policy and --pr-value come together; the value's unit is the
+ * policy's. */
+static int check_pr(struct perf_config *cfg, const struct perf_cli_state *st,
+                    char *err, size_t errlen)
+{
+    const char *opt = "--pr-value";
+    uint64_t v = 0;
+    int rc;
+
+    if (cfg->pr_policy == PERF_PR_NONE && st->pr_value == NULL)
+        return 0;
+    if (st->pr_value == NULL) {
+        snprintf(err, errlen, "--pr-policy needs --pr-value");
+        return -1;
+    }
+    if (cfg->pr_policy == PERF_PR_NONE) {
+        snprintf(err, errlen, "--pr-value needs --pr-policy");
+        return -1;
+    }
+    switch (cfg->pr_policy) {
+    case PERF_PR_TTL:
+        rc = units_parse_u64(st->pr_value, 1, PR_TTL_MAX, &v);
+        if (rc != 0)
+            return fail_num(err, errlen, opt, st->pr_value, rc,
+                            "1-600000 ms for ttl");
+        break;
+    case PERF_PR_RTX:
+        rc = units_parse_u64(st->pr_value, 0, PR_RTX_MAX, &v);
+        if (rc != 0)
+            return fail_num(err, errlen, opt, st->pr_value, rc,
+                            "0-100 retransmissions for rtx");
+        break;
+    default:
+        rc = units_parse_size(st->pr_value, 1, PR_BUF_MAX, &v);
+        if (rc != 0)
+            return fail_num(err, errlen, opt, st->pr_value, rc,
+                            "1-256M bytes for buf");
+        break;
+    }
+    cfg->pr_value = (uint32_t)v;
+    return 0;
+}
+
+/* The message size against --verify's header and the send buffer. */
+static int check_message(const struct perf_config *cfg,
+                         const struct perf_cli_state *st, char *err,
+                         size_t errlen)
+{
+    const char *dflt = st->length ? "" : " (the default)";
+
+    if (cfg->verify && cfg->length < VERIFY_MIN_LEN) {
+        snprintf(err, errlen,
+                 "-l %u is too short for --verify: it needs at least %u "
+                 "bytes (sequence number and checksum)",
+                 cfg->length, VERIFY_MIN_LEN);
+        return -1;
+    }
+    if (cfg->window != 0 && cfg->length > cfg->window) {
+        snprintf(err, errlen,
+                 "-l %u%s exceeds -w %u: a message must fit the send buffer",
+                 cfg->length, dflt, cfg->window);
+        return -1;
+    }
+    if (cfg->window == 0 && cfg->length > PERF_CLI_DEFAULT_WINDOW) {
+        snprintf(err, errlen,
+                 "-l %u exceeds the default 2M send buffer: a message must "
+                 "fit it, so raise it with -w",
+                 cfg->length);
+        return -1;
+    }
+    return 0;
+}
+
+/* The client's options against each other, once every option is known. */
+static int check_client(struct perf_config *cfg,
+                        const struct perf_cli_state *st, char *err,
+                        size_t errlen)
+{
+    if (cfg->reverse && cfg->bidir) {
+        snprintf(err, errlen, "-R and --bidir exclude each other");
+        return -1;
+    }
+    if (cfg->no_control && (cfg->reverse || cfg->bidir)) {
+        snprintf(err, errlen,
+                 "%s needs the control channel to start the server's "
+                 "sender: drop --no-control",
+                 cfg->reverse ? "-R" : "--bidir");
+        return -1;
+    }
+    if (cfg->no_control && cfg->get_server_output) {
+        snprintf(err, errlen,
+                 "--get-server-output needs the control channel: drop "
+                 "--no-control");
+        return -1;
+    }
+    if (check_length(cfg, st, err, errlen) < 0)
+        return -1;
+    if (check_pr(cfg, st, err, errlen) < 0)
+        return -1;
+    return check_message(cfg, st, err, errlen);
+}
+
+enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
+                                    char **argv, char *err, size_t errlen)
+{
+    struct perf_cli_state st;
+    int c;
+
+    config_defaults(cfg);
+    memset(&st, 0, sizeof(st));
+    optind = 0; /* glibc: full re-initialisation, for repeat calls */
+    opterr = 0;
+    for (;;) {
+        /* The element being read; glibc sets optind to 1 on the first. */
+        int cur = optind > 0 ? optind : 1;
+        int longindex = -1;
+        char name[32];
+
+        c = getopt_long(argc, argv, shortopts, longopts, &longindex);
+        if (c == -1)
+            break;
+        if (c == '?' || c == ':') {
+            getopt_error(c, argv[cur], err, errlen);
+            return PERF_CLI_ERROR;
+        }
+        if (c == 'h')
+            return PERF_CLI_HELP;
+        if (c == 'v')
+            return PERF_CLI_VERSION;
+        option_name(c, longindex, name, sizeof(name));
+        note_scope(&st, c, name);
+        if (apply_option(cfg, &st, c, name, optarg, err, errlen) < 0)
+            return PERF_CLI_ERROR;
+    }
+    if (optind < argc) {
+        snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+        return PERF_CLI_ERROR;
+    }
+    if (check_role(cfg, &st, err, errlen) < 0)
+        return PERF_CLI_ERROR;
+    if (cfg->role == PERF_ROLE_CLIENT &&
+        check_client(cfg, &st, err, errlen) < 0)
+        return PERF_CLI_ERROR;
+    return PERF_CLI_RUN;
+}

@@ -1,0 +1,44 @@
+/*
+ * runtime.h - what every sctpu program sets up the same way: the event
+ * loop, the backend and its transport, and SIGINT/SIGTERM.
+ */
+#ifndef SCTPU_RUNTIME_H
+#define SCTPU_RUNTIME_H
+
+#include "netaddr.h"
+#include "transport.h"
+
+struct event_base;
+struct event;
+
+/* Exit statuses every sctpu program uses. */
+enum runtime_exit {
+    RUNTIME_EXIT_OK = 0,
+    RUNTIME_EXIT_FAIL = 1,  /* ran, but the test failed or found errors */
+    RUNTIME_EXIT_USAGE = 2, /* bad arguments, unusable address or port */
+};
+
+struct runtime {
+    const struct transport_ops *ops;
+    struct event_base *base;
+    struct transport *t;
+    struct event *sigint;
+    struct event *sigterm;
+    void (*on_stop)(void *arg);
+    void *stop_arg;
+    char local[NETADDR_STRLEN]; /* the transport's local address */
+};
+
+/*
+ * Pick the backend (NULL = default), make the event base and a transport
+ * with tc, and route SIGINT and SIGTERM to on_stop(arg). Returns
+ * RUNTIME_EXIT_OK, or another exit status after logging why (unknown
+ * backend, address in use, ...).
+ */
+int runtime_open(struct runtime *rt, const char *backend,
+                 const struct transport_config *tc, void (*on_stop)(void *arg),
+                 void *arg);
+
+void runtime_close(struct runtime *rt);
+
+#endif /* SCTPU_RUNTIME_H */
