@@ -2,10 +2,12 @@
  * netaddr.c - resolve, format and compare socket addresses.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "netaddr.h"
 
@@ -151,4 +153,22 @@ uint32_t netaddr_hash(const struct sockaddr *sa)
         h = fnv1a(h, &s6->sin6_scope_id, sizeof(s6->sin6_scope_id));
     }
     return h;
+}
+
+int netaddr_route_source(const struct sockaddr *dst, socklen_t len,
+                         struct sockaddr_storage *src)
+{
+    socklen_t srclen = sizeof(*src);
+    int rc = 0;
+    int fd;
+
+    /* Connecting a UDP socket sends nothing; it only picks the route. */
+    fd = socket(dst->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (connect(fd, dst, len) < 0 ||
+        getsockname(fd, (struct sockaddr *)src, &srclen) < 0)
+        rc = -errno;
+    close(fd);
+    return rc;
 }

@@ -40,6 +40,14 @@ void netaddr_unmap(struct sockaddr_storage *ss, socklen_t *len);
 /* Same family, address and port (scope id too for IPv6). */
 bool netaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
+/*
+ * The source address the kernel would use toward dst (a wildcard-bound
+ * socket shows 0.0.0.0; this is what the peer sees before any NAT).
+ * Returns 0, or a negative errno.
+ */
+int netaddr_route_source(const struct sockaddr *dst, socklen_t len,
+                         struct sockaddr_storage *src);
+
 /* A hash of what netaddr_equal compares. */
 uint32_t netaddr_hash(const struct sockaddr *sa);
 

@@ -14,13 +14,14 @@
 #include <sys/socket.h>
 
 #include "perf_cli.h"
+#include "perf_verify.h"
 #include "units.h"
 
 #define WINDOW_MIN 4096u
 #define WINDOW_MAX (256u * 1024 * 1024)
 #define MTU_MIN 552u /* IPv4 + UDP + SCTP headers + 512 */
 #define MTU_MAX 65536u
-#define VERIFY_MIN_LEN 16u /* sequence number + checksum */
+#define VERIFY_MIN_LEN PERF_VERIFY_HDR_LEN /* its header */
 #define BURST_MAX 1000u
 #define TIME_MAX 86400.0
 #define INTERVAL_MIN 0.1
@@ -165,9 +166,9 @@ void perf_cli_usage(FILE *out, const char *prog)
 "  -k, --blockcount N        messages to send instead\n"
 "                            (give at most one of -t, -n, -k)\n"
 "  -O, --omit SEC            leave the first SEC seconds out of the results\n"
-"  -b, --bitrate RATE[/N]    bits/s per association, k/m/g = x1000, 0 =\n"
-"                            unlimited (default); /N: bursts of N messages,\n"
-"                            1-1000 (also --bandwidth)\n"
+"  -b, --bitrate RATE[/N]    bits/s per association, k/m/g/t = x1000,\n"
+"                            0 = unlimited (default); /N: bursts of N\n"
+"                            messages, 1-1000 (also --bandwidth)\n"
 "  -l, --length SIZE         message size, 1-16M, must fit the send buffer\n"
 "                            (-w) (default 64K; also --len)\n"
 "  -P, --parallel N          associations, 1-%u (default 1)\n"
@@ -193,15 +194,15 @@ void perf_cli_usage(FILE *out, const char *prog)
 
 /* What the option loop saw, for the checks that need every option. */
 struct perf_cli_state {
-    bool server;           /* -s */
-    bool client;           /* -c */
-    bool time;             /* -t */
-    bool bytes;            /* -n */
-    bool blocks;           /* -k */
-    bool length;           /* -l */
-    const char *pr_value;  /* read once the policy is known */
-    char client_only[32];  /* the first client-only option, as named */
-    char server_only[32];  /* the first server-only option, as named */
+    bool server;          /* -s */
+    bool client;          /* -c */
+    bool time;            /* -t */
+    bool bytes;           /* -n */
+    bool blocks;          /* -k */
+    bool length;          /* -l */
+    const char *pr_value; /* read once the policy is known */
+    char client_only[32]; /* the first client-only option, as named */
+    char server_only[32]; /* the first server-only option, as named */
 };
 
 /* Which role may use an option. */
@@ -368,8 +369,8 @@ static int set_rate(struct perf_config *cfg, const char *opt, const char *arg,
     if (*end == '/') {
         rc = units_parse_u64(end + 1, 1, BURST_MAX, &burst);
         if (rc == -ERANGE) {
-            snprintf(err, errlen, "%s: burst '%s' is out of range (1-%u)",
-                     opt, end + 1, BURST_MAX);
+            snprintf(err, errlen, "%s: burst '%s' is out of range (1-%u)", opt,
+                     end + 1, BURST_MAX);
             return -1;
         }
         if (rc != 0) {
@@ -401,7 +402,7 @@ static int set_string(const char **out, const char *opt, const char *arg,
                       const char *what, char *err, size_t errlen)
 {
     if (arg[0] == '\0') {
-        snprintf(err, errlen, "%s: needs %s", opt, what);
+        snprintf(err, errlen, "%s needs %s", opt, what);
         return -1;
     }
     *out = arg;
@@ -427,8 +428,8 @@ static int set_pr_policy(struct perf_config *cfg, const char *opt,
  * set: units_parse_seconds() bounds are inclusive.
  */
 static int set_seconds(double *out, const char *opt, const char *arg,
-                       double min, double max, bool positive,
-                       const char *range, char *err, size_t errlen)
+                       double min, double max, bool positive, const char *range,
+                       char *err, size_t errlen)
 {
     double v = 0;
     int rc;
@@ -442,67 +443,111 @@ static int set_seconds(double *out, const char *opt, const char *arg,
     return 0;
 }
 
-/* The options that set a port, a count or a size: all plain ranges. */
+/* An option whose value is a plain number or size in a fixed range. */
+struct perf_cli_num {
+    int opt;
+    bool size; /* k/m/g suffixes (x1024) allowed */
+    uint64_t min;
+    uint64_t max;
+    const char *range; /* for messages */
+};
+
+/* clang-format off */
+static const struct perf_cli_num numeric_opts[] = {
+    { 'p',                false, 1,          UINT16_MAX,        "1-65535" },
+    { OPT_UDP_PORT,       false, 1,          UINT16_MAX,        "1-65535" },
+    { OPT_LOCAL_UDP_PORT, false, 0,          UINT16_MAX,        "0-65535" },
+    { OPT_CPORT,          false, 0,          UINT16_MAX,        "0-65535" },
+    { 'n',                true,  1,          UINT64_MAX,        "at least 1" },
+    { 'k',                false, 1,          UINT64_MAX,        "at least 1" },
+    { 'l',                true,  1,          PERF_MAX_LEN,      "1-16M" },
+    { 'w',                true,  WINDOW_MIN, WINDOW_MAX,        "4k-256M" },
+    { 'P',                false, 1,          PERF_MAX_PARALLEL, "1-128" },
+    { OPT_NSTREAMS,       false, 1,          PERF_MAX_STREAMS,  "1-1024" },
+    { OPT_SACK_DELAY,     false, 1,          500,               "1-500 ms" },
+    { OPT_SACK_FREQ,      false, 1,          100,               "1-100" },
+    { OPT_MTU,            false, MTU_MIN,    MTU_MAX,           "552-65536" },
+    { OPT_MAX_CLIENTS,    false, 1,          MAX_CLIENTS,       "1-64" },
+};
+/* clang-format on */
+
+#define N_NUMERIC_OPTS (sizeof(numeric_opts) / sizeof(numeric_opts[0]))
+
+/* Store a checked value; the table's ranges make every cast lossless. */
+static void store_number(struct perf_config *cfg, int c, uint64_t v)
+{
+    switch (c) {
+    case 'p':
+        cfg->port = (uint16_t)v;
+        break;
+    case OPT_UDP_PORT:
+        cfg->udp_port = (uint16_t)v;
+        break;
+    case OPT_LOCAL_UDP_PORT:
+        cfg->local_udp_port = (uint16_t)v;
+        break;
+    case OPT_CPORT:
+        cfg->local_sctp_port = (uint16_t)v;
+        break;
+    case 'n':
+        cfg->bytes = v;
+        break;
+    case 'k':
+        cfg->messages = v;
+        break;
+    case 'l':
+        cfg->length = (uint32_t)v;
+        break;
+    case 'w':
+        cfg->window = (uint32_t)v;
+        break;
+    case 'P':
+        cfg->parallel = (unsigned int)v;
+        break;
+    case OPT_NSTREAMS:
+        cfg->nstreams = (uint16_t)v;
+        break;
+    case OPT_SACK_DELAY:
+        cfg->sack_delay_ms = (uint32_t)v;
+        break;
+    case OPT_SACK_FREQ:
+        cfg->sack_freq = (uint32_t)v;
+        break;
+    case OPT_MTU:
+        cfg->mtu = (uint32_t)v;
+        break;
+    case OPT_MAX_CLIENTS:
+        cfg->max_clients = (unsigned int)v;
+        break;
+    }
+}
+
+/*
+ * A numeric option from the table: 0, -1 with err written, or 1 when c is
+ * not one of them.
+ */
 static int apply_number(struct perf_config *cfg, int c, const char *opt,
                         const char *arg, char *err, size_t errlen)
 {
-    uint64_t u = 0;
-    int rc = 0;
+    const struct perf_cli_num *num = NULL;
+    uint64_t v = 0;
+    size_t i;
+    int rc;
 
-    switch (c) {
-    case 'p':
-        rc = units_parse_port(arg, 0, &cfg->port);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
-    case OPT_UDP_PORT:
-        rc = units_parse_port(arg, 0, &cfg->udp_port);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
-    case OPT_LOCAL_UDP_PORT:
-        rc = units_parse_port(arg, 1, &cfg->local_udp_port);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
-    case OPT_CPORT:
-        rc = units_parse_port(arg, 1, &cfg->local_sctp_port);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
-    case 'n':
-        rc = units_parse_size(arg, 1, UINT64_MAX, &cfg->bytes);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "at least 1 byte") : 0;
-    case 'k':
-        rc = units_parse_u64(arg, 1, UINT64_MAX, &cfg->messages);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "at least 1") : 0;
-    case 'l':
-        rc = units_parse_size(arg, 1, PERF_MAX_LEN, &u);
-        cfg->length = rc ? cfg->length : (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-16M") : 0;
-    case 'w':
-        rc = units_parse_size(arg, WINDOW_MIN, WINDOW_MAX, &u);
-        cfg->window = rc ? cfg->window : (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "4k-256M") : 0;
-    case 'P':
-        rc = units_parse_u64(arg, 1, PERF_MAX_PARALLEL, &u);
-        cfg->parallel = rc ? cfg->parallel : (unsigned int)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-128") : 0;
-    case OPT_NSTREAMS:
-        rc = units_parse_u64(arg, 1, PERF_MAX_STREAMS, &u);
-        cfg->nstreams = rc ? cfg->nstreams : (uint16_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-1024") : 0;
-    case OPT_SACK_DELAY:
-        rc = units_parse_u64(arg, 1, 500, &u);
-        cfg->sack_delay_ms = (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-500 ms") : 0;
-    case OPT_SACK_FREQ:
-        rc = units_parse_u64(arg, 1, 100, &u);
-        cfg->sack_freq = (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-100") : 0;
-    case OPT_MTU:
-        rc = units_parse_u64(arg, MTU_MIN, MTU_MAX, &u);
-        cfg->mtu = (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "552-65536") : 0;
-    case OPT_MAX_CLIENTS:
-        rc = units_parse_u64(arg, 1, MAX_CLIENTS, &u);
-        cfg->max_clients = rc ? cfg->max_clients : (unsigned int)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-64") : 0;
+    for (i = 0; i < N_NUMERIC_OPTS && num == NULL; i++) {
+        if (numeric_opts[i].opt == c)
+            num = &numeric_opts[i];
     }
-    snprintf(err, errlen, "%s: not handled", opt);
-    return -1;
+    if (num == NULL)
+        return 1;
+    if (num->size)
+        rc = units_parse_size(arg, num->min, num->max, &v);
+    else
+        rc = units_parse_u64(arg, num->min, num->max, &v);
+    if (rc != 0)
+        return fail_num(err, errlen, opt, arg, rc, num->range);
+    store_number(cfg, c, v);
+    return 0;
 }
 
 /* One option with its argument into cfg; 0 or -1 with err written. */
@@ -510,6 +555,8 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
                         int c, const char *opt, const char *arg, char *err,
                         size_t errlen)
 {
+    int rc;
+
     switch (c) {
     case 's':
         st->server = true;
@@ -518,14 +565,12 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         st->client = true;
         return set_host(cfg, opt, arg, err, errlen);
     case 'B':
-        return set_string(&cfg->bind_host, opt, arg, "an address", err,
-                          errlen);
+        return set_string(&cfg->bind_host, opt, arg, "an address", err, errlen);
     case OPT_BACKEND:
         return set_string(&cfg->backend, opt, arg, "a backend name", err,
                           errlen);
     case OPT_LOGFILE:
-        return set_string(&cfg->logfile, opt, arg, "a file name", err,
-                          errlen);
+        return set_string(&cfg->logfile, opt, arg, "a file name", err, errlen);
     case 't':
         st->time = true;
         return set_seconds(&cfg->duration_s, opt, arg, 0, TIME_MAX, true,
@@ -602,7 +647,12 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         /* iperf3 picks SCTP with it; we speak nothing else. */
         return 0;
     }
-    return apply_number(cfg, c, opt, arg, err, errlen);
+    rc = apply_number(cfg, c, opt, arg, err, errlen);
+    if (rc > 0) {
+        snprintf(err, errlen, "%s: not handled", opt);
+        return -1;
+    }
+    return rc;
 }
 
 /* The option's name for messages: "--time" or "-t". */
@@ -612,6 +662,26 @@ static void option_name(int c, int longindex, char *buf, size_t len)
         snprintf(buf, len, "--%s", longopts[longindex].name);
     else
         snprintf(buf, len, "-%c", c);
+}
+
+/*
+ * Whether "--name" (len characters of it, dashes included) abbreviates
+ * options that differ; aliases such as --len and --length do not.
+ */
+static bool option_ambiguous(const char *elem, size_t len)
+{
+    const struct option *first = NULL;
+    const struct option *o;
+
+    for (o = longopts; o->name != NULL; o++) {
+        if (strncmp(o->name, elem + 2, len - 2) != 0)
+            continue;
+        if (first == NULL)
+            first = o;
+        else if (o->val != first->val)
+            return true;
+    }
+    return false;
 }
 
 /*
@@ -630,6 +700,8 @@ static void getopt_error(int c, const char *elem, char *err, size_t errlen)
         snprintf(err, errlen, "option '-%c' needs a value", optopt);
     else if (is_long && optopt != 0)
         snprintf(err, errlen, "option '%.*s' takes no value", name_len, elem);
+    else if (is_long && option_ambiguous(elem, (size_t)name_len))
+        snprintf(err, errlen, "option '%.*s' is ambiguous", name_len, elem);
     else if (is_long)
         snprintf(err, errlen, "unknown option '%.*s'", name_len, elem);
     else
@@ -676,20 +748,20 @@ static int check_length(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
                         size_t errlen)
 {
-    const char *first = NULL;
-    const char *second = NULL;
+    const char *given[3];
+    size_t n = 0;
 
     if (st->time)
-        first = "-t";
+        given[n++] = "-t";
     if (st->bytes)
-        *(first ? &second : &first) = "-n";
-    if (st->blocks && second == NULL)
-        *(first ? &second : &first) = "-k";
-    if (second != NULL) {
+        given[n++] = "-n";
+    if (st->blocks)
+        given[n++] = "-k";
+    if (n > 1) {
         snprintf(err, errlen,
                  "%s and %s exclude each other: the test ends after a "
                  "time (-t), a byte count (-n) or a message count (-k)",
-                 first, second);
+                 given[0], given[1]);
         return -1;
     }
     if (st->bytes || st->blocks) {
@@ -706,8 +778,7 @@ static int check_length(struct perf_config *cfg,
     return 0;
 }
 
-/* --pr-policy and --pr-value come together; the value's unit is the
- * policy's. */
+/* --pr-policy and --pr-value come together; the policy gives the unit. */
 static int check_pr(struct perf_config *cfg, const struct perf_cli_state *st,
                     char *err, size_t errlen)
 {

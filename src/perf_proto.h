@@ -106,6 +106,12 @@ struct perf_text {
 /*
  * Encoders write one whole message into buf and return its length, or
  * -EMSGSIZE when cap is too small (or a field is out of range: -EINVAL).
+ * The ranges, the same ones the decoders enforce: HELLO 1 <= count <=
+ * PERF_PROTO_MAX_PARALLEL and index < count; PARAMS 1 <= parallel <=
+ * PERF_PROTO_MAX_PARALLEL, 1 <= nstreams <= PERF_MAX_STREAMS, 1 <= length
+ * <= PERF_MAX_LEN, pr_policy a known enum perf_pr_policy, the flags 0 or 1;
+ * READY count <= PERF_PROTO_MAX_PARALLEL, each seen[] NUL-terminated;
+ * RESULTS index < PERF_PROTO_MAX_PARALLEL.
  */
 int perf_proto_encode_hello(uint8_t *buf, size_t cap,
                             const struct perf_hello *m);
@@ -123,15 +129,18 @@ int perf_proto_encode_text(uint8_t *buf, size_t cap, enum perf_msg_type type,
 
 /*
  * Check the header of a received message and return its type (> 0), or
- * -EBADMSG (bad magic, unknown type, length disagreeing with len),
- * -EPROTO (another version) or -EMSGSIZE (shorter than a header).
+ * -EBADMSG (bad magic, unknown type, length disagreeing with len, START,
+ * END or DONE with a payload), -EPROTO (another version) or -EMSGSIZE
+ * (shorter than a header).
  */
 int perf_proto_type(const uint8_t *buf, size_t len);
 
 /*
- * Decoders take a whole message (header included) whose type was checked
- * and return 0 or -EBADMSG when the payload is malformed (wrong size,
- * counts over their limits, text without a NUL within bounds).
+ * Decoders take a whole message (header included) and return 0 or
+ * -EBADMSG when the payload is malformed (wrong size, counts over their
+ * limits, text without a NUL within bounds). They check the header again
+ * and return perf_proto_type()'s errors, or -EBADMSG for another type. On
+ * an error *m is left untouched.
  */
 int perf_proto_decode_hello(const uint8_t *buf, size_t len,
                             struct perf_hello *m);

@@ -8,6 +8,7 @@
  * already accepted.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -252,4 +253,48 @@ int units_parse_port(const char *s, int allow_zero, uint16_t *out)
     if (rc == 0)
         *out = (uint16_t)v;
     return rc;
+}
+
+/* Three significant digits, the way iperf3 shows figures. */
+static void format_scaled(char *buf, size_t len, double v, const char *unit)
+{
+    if (v < 9.995)
+        snprintf(buf, len, "%.2f %s", v, unit);
+    else if (v < 99.95)
+        snprintf(buf, len, "%.1f %s", v, unit);
+    else
+        snprintf(buf, len, "%.0f %s", v, unit);
+}
+
+char *units_format_bytes(char *buf, size_t len, uint64_t bytes)
+{
+    static const char *const unit[] = { "Bytes", "KBytes", "MBytes", "GBytes",
+                                        "TBytes" };
+    double v = (double)bytes;
+    size_t i = 0;
+
+    while (v >= 1024.0 && i + 1 < sizeof(unit) / sizeof(unit[0])) {
+        v /= 1024.0;
+        i++;
+    }
+    if (i == 0)
+        snprintf(buf, len, "%llu Bytes", (unsigned long long)bytes);
+    else
+        format_scaled(buf, len, v, unit[i]);
+    return buf;
+}
+
+char *units_format_rate(char *buf, size_t len, double bits_per_s)
+{
+    static const char *const unit[] = { "bits/sec", "Kbits/sec", "Mbits/sec",
+                                        "Gbits/sec", "Tbits/sec" };
+    double v = bits_per_s < 0 ? 0 : bits_per_s;
+    size_t i = 0;
+
+    while (v >= 1000.0 && i + 1 < sizeof(unit) / sizeof(unit[0])) {
+        v /= 1000.0;
+        i++;
+    }
+    format_scaled(buf, len, v, unit[i]);
+    return buf;
 }

@@ -39,4 +39,12 @@ int units_parse_seconds(const char *s, double min, double max, double *out);
 /* A port number 1..65535 (0 only when allow_zero is non-zero). */
 int units_parse_port(const char *s, int allow_zero, uint16_t *out);
 
+/*
+ * Human-readable figures as iperf3 prints them: bytes in binary units
+ * ("1.10 GBytes", "512 KBytes") and rates in decimal bits ("9.42
+ * Gbits/sec"). Both write into buf and return it.
+ */
+char *units_format_bytes(char *buf, size_t len, uint64_t bytes);
+char *units_format_rate(char *buf, size_t len, double bits_per_s);
+
 #endif /* SCTPU_UNITS_H */

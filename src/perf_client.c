@@ -1,0 +1,747 @@
+/*
+ * perf_client.c - the sctpu-perf client: make the associations, agree on
+ * the test over the control stream, run it, report.
+ *
+ * Phases: CONNECTING (associations coming up, HELLO/PARAMS sent) ->
+ * NEGOTIATING (waiting for READY) -> RUNNING (data; each sender ends with
+ * END once its data is acknowledged) -> FINISHING (waiting for RESULTS and
+ * DONE) -> CLOSING (graceful shutdowns) -> done. With --no-control there is
+ * no negotiation: data starts as soon as every association is up.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "netaddr.h"
+#include "perf.h"
+#include "perf_flow.h"
+#include "perf_proto.h"
+#include "perf_report.h"
+#include "runtime.h"
+
+#define CLOSE_GRACE_S 2
+#define CTRL_BUF (128 * 1024)
+
+enum client_phase {
+    CL_CONNECTING,
+    CL_NEGOTIATING,
+    CL_RUNNING,
+    CL_FINISHING,
+    CL_CLOSING,
+    CL_DONE,
+};
+
+/* The server's RESULTS for one association, with room for its streams. */
+struct remote_results {
+    bool have;
+    struct perf_results r;
+    struct perf_stream_counts sent[PERF_MAX_STREAMS];
+    struct perf_stream_counts received[PERF_MAX_STREAMS];
+};
+
+struct perf_client {
+    const struct perf_config *cfg;
+    struct runtime rt;
+    struct perf_report *rep;
+    struct transport_peer peer;
+    char host[NETADDR_STRLEN];
+    unsigned int nflows;
+    struct perf_flow *flows[PERF_MAX_PARALLEL];
+    bool up[PERF_MAX_PARALLEL];
+    bool send_done[PERF_MAX_PARALLEL];
+    bool recv_done[PERF_MAX_PARALLEL];
+    double send_secs[PERF_MAX_PARALLEL];
+    double recv_secs[PERF_MAX_PARALLEL];
+    unsigned int nup;
+    unsigned int nclosed;
+    uint8_t cookie[PERF_COOKIE_LEN];
+    enum client_phase phase;
+    struct event *interval_ev;
+    struct event *watchdog_ev;
+    uint64_t phase_ns; /* when the current phase began */
+    uint64_t start_ns; /* data start (after -O: counting start) */
+    uint64_t omit_end_ns;
+    bool omitting;
+    double last_interval_s;
+    struct perf_ready ready;
+    struct remote_results *remote[PERF_MAX_PARALLEL];
+    char *server_output;
+    struct rusage ru_start;
+    char error[512];
+};
+
+static void client_set_phase(struct perf_client *cl, enum client_phase p)
+{
+    cl->phase = p;
+    cl->phase_ns = perf_now_ns();
+}
+
+static void client_fail(struct perf_client *cl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The test failed: say why once and stop the loop. */
+static void client_fail(struct perf_client *cl, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (cl->error[0] == '\0') {
+        va_start(ap, fmt);
+        vsnprintf(cl->error, sizeof(cl->error), fmt, ap);
+        va_end(ap);
+    }
+    client_set_phase(cl, CL_DONE);
+    event_base_loopexit(cl->rt.base, NULL);
+}
+
+static bool client_sends(const struct perf_config *cfg)
+{
+    return !cfg->reverse || cfg->bidir;
+}
+
+static bool client_receives(const struct perf_config *cfg)
+{
+    return !cfg->no_control && (cfg->reverse || cfg->bidir);
+}
+
+static int send_msg(struct perf_flow *f, int len, const uint8_t *buf)
+{
+    if (len < 0)
+        return len;
+    return perf_flow_send_control(f, buf, (size_t)len);
+}
+
+static void fill_params(const struct perf_config *c, struct perf_params *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->duration_ms = (uint64_t)(c->duration_s * 1000 + 0.5);
+    p->bytes = c->bytes;
+    p->messages = c->messages;
+    p->omit_ms = (uint64_t)(c->omit_s * 1000 + 0.5);
+    p->rate_bps = c->rate_bps;
+    p->interval_ms = (uint32_t)(c->interval_s * 1000 + 0.5);
+    p->burst = c->burst;
+    p->length = c->length;
+    p->window = c->window;
+    p->pr_value = c->pr_value;
+    p->sack_delay_ms = c->sack_delay_ms;
+    p->sack_freq = c->sack_freq;
+    p->parallel = (uint16_t)c->parallel;
+    p->nstreams = c->nstreams;
+    p->reverse = c->reverse;
+    p->bidir = c->bidir;
+    p->unordered = c->unordered;
+    p->verify = c->verify;
+    p->pr_policy = (uint8_t)c->pr_policy;
+    p->nodelay = c->nodelay;
+    p->get_server_output = c->get_server_output;
+}
+
+static void send_params(struct perf_client *cl, struct perf_flow *f,
+                        unsigned int index)
+{
+    uint8_t buf[512];
+    struct perf_hello hello;
+    struct perf_params params;
+
+    memcpy(hello.cookie, cl->cookie, sizeof(hello.cookie));
+    hello.index = (uint16_t)index;
+    hello.count = (uint16_t)cl->nflows;
+    send_msg(f, perf_proto_encode_hello(buf, sizeof(buf), &hello), buf);
+    if (index != 0)
+        return;
+    fill_params(cl->cfg, &params);
+    send_msg(f, perf_proto_encode_params(buf, sizeof(buf), &params), buf);
+}
+
+/* Print the connect line of every association. */
+static void report_connected(struct perf_client *cl)
+{
+    unsigned int i;
+
+    for (i = 0; i < cl->nflows; i++) {
+        struct transport_assoc_info info;
+        struct perf_report_conn c;
+
+        memset(&c, 0, sizeof(c));
+        c.id = i + 1;
+        if (transport_get_info(perf_flow_conn(cl->flows[i]), &info) == 0) {
+            snprintf(c.remote, sizeof(c.remote), "%s", info.peer_udp);
+            c.local_sctp_port = info.local_sctp_port;
+            c.remote_sctp_port = info.peer_sctp_port;
+            c.out_streams = info.out_streams;
+            c.in_streams = info.in_streams;
+            c.pmtu = info.pathmtu;
+        }
+        snprintf(c.local, sizeof(c.local), "%s", cl->rt.local);
+        if (i < cl->ready.count)
+            snprintf(c.seen_as, sizeof(c.seen_as), "%s", cl->ready.seen[i]);
+        perf_report_connected(cl->rep, &c);
+    }
+}
+
+static void client_start_data(struct perf_client *cl)
+{
+    const struct perf_config *c = cl->cfg;
+    struct perf_send_params sp;
+    struct timeval iv;
+    unsigned int i;
+
+    memset(&sp, 0, sizeof(sp));
+    sp.length = c->length;
+    sp.rate_bps = c->rate_bps;
+    sp.burst = c->burst;
+    sp.nstreams = c->nstreams;
+    sp.unordered = c->unordered;
+    sp.pr_policy = (uint8_t)c->pr_policy;
+    sp.pr_value = c->pr_value;
+    sp.verify = c->verify;
+    sp.bytes = c->bytes;
+    sp.messages = c->messages;
+    if (c->bytes == 0 && c->messages == 0)
+        sp.duration_ns = (uint64_t)((c->duration_s + c->omit_s) * 1e9);
+
+    client_set_phase(cl, CL_RUNNING);
+    cl->start_ns = perf_now_ns();
+    cl->omit_end_ns = cl->start_ns + (uint64_t)(c->omit_s * 1e9);
+    cl->omitting = c->omit_s > 0;
+    getrusage(RUSAGE_SELF, &cl->ru_start);
+    for (i = 0; i < cl->nflows; i++) {
+        if (client_sends(c) && perf_flow_start_send(cl->flows[i], &sp) < 0) {
+            client_fail(cl, "out of memory");
+            return;
+        }
+        cl->send_done[i] = !client_sends(c);
+        cl->recv_done[i] = !client_receives(c);
+    }
+    if (c->interval_s > 0) {
+        iv.tv_sec = (time_t)c->interval_s;
+        iv.tv_usec = (suseconds_t)((c->interval_s - (double)iv.tv_sec) * 1e6);
+        event_add(cl->interval_ev, &iv);
+    }
+}
+
+static double secs_since(uint64_t start_ns)
+{
+    return (double)(perf_now_ns() - start_ns) / 1e9;
+}
+
+static void interval_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct perf_client *cl = arg;
+    struct perf_report_row rows[2 * PERF_MAX_PARALLEL];
+    double now = secs_since(cl->start_ns);
+    bool omitted = cl->omitting;
+    size_t n = 0;
+    unsigned int i;
+
+    (void)fd;
+    (void)what;
+    if (cl->phase != CL_RUNNING)
+        return;
+    for (i = 0; i < cl->nflows; i++) {
+        struct perf_flow_sample s;
+
+        perf_flow_sample(cl->flows[i], &s);
+        if (client_sends(cl->cfg)) {
+            struct perf_report_row *r = &rows[n++];
+
+            memset(r, 0, sizeof(*r));
+            r->id = i + 1;
+            r->sender = true;
+            r->bytes = s.tx_bytes;
+            r->retransmits = s.tx_retransmits;
+            r->have_sctp = s.have_info;
+            r->cwnd = s.info.cwnd;
+            r->rwnd = s.info.peer_rwnd;
+            r->srtt_us = s.info.srtt_us;
+            r->pmtu = s.info.pathmtu;
+        }
+        if (client_receives(cl->cfg)) {
+            struct perf_report_row *r = &rows[n++];
+
+            memset(r, 0, sizeof(*r));
+            r->id = i + 1;
+            r->bytes = s.rx_bytes;
+        }
+    }
+    perf_report_interval(cl->rep, cl->last_interval_s, now, omitted, rows, n);
+    cl->last_interval_s = now;
+    if (cl->omitting && perf_now_ns() >= cl->omit_end_ns) {
+        /* Warm-up over: count from here. */
+        cl->omitting = false;
+        for (i = 0; i < cl->nflows; i++)
+            perf_flow_reset_counts(cl->flows[i]);
+        cl->start_ns = perf_now_ns();
+        cl->last_interval_s = 0;
+    }
+}
+
+/* Every local sender said END and every remote one was heard. */
+static void client_check_data_done(struct perf_client *cl)
+{
+    unsigned int i;
+
+    for (i = 0; i < cl->nflows; i++)
+        if (!cl->send_done[i] || !cl->recv_done[i])
+            return;
+    event_del(cl->interval_ev);
+    client_set_phase(cl, CL_FINISHING);
+    if (cl->cfg->no_control) {
+        client_set_phase(cl, CL_CLOSING);
+        for (i = 0; i < cl->nflows; i++)
+            transport_shutdown(perf_flow_conn(cl->flows[i]));
+    }
+}
+
+static void on_send_done(struct perf_flow *f, void *arg)
+{
+    struct perf_client *cl = arg;
+    int i = perf_flow_tag(f);
+    uint8_t buf[PERF_PROTO_HDR_LEN];
+
+    cl->send_secs[i] = secs_since(cl->start_ns);
+    cl->send_done[i] = true;
+    if (!cl->cfg->no_control)
+        send_msg(f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END),
+                 buf);
+    client_check_data_done(cl);
+}
+
+static bool on_results(struct perf_client *cl, const uint8_t *msg, size_t len)
+{
+    struct remote_results *rr = calloc(1, sizeof(*rr));
+    int rc;
+
+    if (rr == NULL) {
+        client_fail(cl, "out of memory");
+        return false;
+    }
+    rr->r.sent.streams = rr->sent;
+    rr->r.received.streams = rr->received;
+    rc = perf_proto_decode_results(msg, len, &rr->r, PERF_MAX_STREAMS);
+    if (rc < 0 || rr->r.index >= cl->nflows || cl->remote[rr->r.index]) {
+        free(rr);
+        client_fail(cl, "malformed RESULTS from the server");
+        return false;
+    }
+    rr->have = true;
+    cl->remote[rr->r.index] = rr;
+    return true;
+}
+
+static bool on_text(struct perf_client *cl, const uint8_t *msg, size_t len,
+                    int type)
+{
+    struct perf_text *t = malloc(sizeof(*t));
+
+    if (t == NULL || perf_proto_decode_text(msg, len, t) < 0) {
+        free(t);
+        client_fail(cl, "malformed text message from the server");
+        return false;
+    }
+    if (type == PERF_MSG_ERROR) {
+        client_fail(cl, "server: %s", t->text);
+        free(t);
+        return false;
+    }
+    free(cl->server_output);
+    cl->server_output = strdup(t->text);
+    free(t);
+    return true;
+}
+
+static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
+                       void *arg)
+{
+    struct perf_client *cl = arg;
+    int type = perf_proto_type(msg, len);
+    int i = perf_flow_tag(f);
+
+    switch (type) {
+    case PERF_MSG_READY:
+        if (cl->phase != CL_NEGOTIATING ||
+            perf_proto_decode_ready(msg, len, &cl->ready) < 0)
+            break;
+        report_connected(cl);
+        {
+            uint8_t buf[PERF_PROTO_HDR_LEN];
+
+            send_msg(cl->flows[0],
+                     perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_START),
+                     buf);
+        }
+        client_start_data(cl);
+        return true;
+    case PERF_MSG_END:
+        cl->recv_secs[i] = secs_since(cl->start_ns);
+        cl->recv_done[i] = true;
+        client_check_data_done(cl);
+        return true;
+    case PERF_MSG_RESULTS:
+        return on_results(cl, msg, len);
+    case PERF_MSG_SERVER_OUTPUT:
+    case PERF_MSG_ERROR:
+        return on_text(cl, msg, len, type);
+    case PERF_MSG_DONE:
+        if (cl->phase != CL_FINISHING)
+            break;
+        client_set_phase(cl, CL_CLOSING);
+        for (i = 0; i < (int)cl->nflows; i++)
+            transport_shutdown(perf_flow_conn(cl->flows[i]));
+        return true;
+    default:
+        break;
+    }
+    client_fail(cl, "unexpected control message %d from the server", type);
+    return false;
+}
+
+static void on_connected(struct perf_flow *f, void *arg)
+{
+    struct perf_client *cl = arg;
+    int i = perf_flow_tag(f);
+    struct transport_assoc_info info;
+
+    cl->up[i] = true;
+    cl->nup++;
+    if (transport_get_info(perf_flow_conn(f), &info) == 0 &&
+        info.out_streams < cl->cfg->nstreams + (cl->cfg->no_control ? 0 : 1)) {
+        client_fail(cl, "the server allows %u outbound streams; %u needed",
+                    (unsigned)info.out_streams,
+                    (unsigned)cl->cfg->nstreams + !cl->cfg->no_control);
+        return;
+    }
+    if (!cl->cfg->no_control)
+        send_params(cl, f, (unsigned int)i);
+    if (cl->nup < cl->nflows)
+        return;
+    if (cl->cfg->no_control) {
+        report_connected(cl);
+        client_start_data(cl);
+    } else {
+        client_set_phase(cl, CL_NEGOTIATING);
+    }
+}
+
+static void on_closed(struct perf_flow *f, int err, void *arg)
+{
+    struct perf_client *cl = arg;
+    int i = perf_flow_tag(f);
+
+    if (cl->phase == CL_CLOSING && err == 0) {
+        if (++cl->nclosed == cl->nflows) {
+            client_set_phase(cl, CL_DONE);
+            event_base_loopexit(cl->rt.base, NULL);
+        }
+        return;
+    }
+    if (cl->phase == CL_DONE)
+        return;
+    if (err == 0)
+        client_fail(cl, "the server closed association %d", i + 1);
+    else if (!cl->up[i])
+        client_fail(cl, "cannot associate with %s: %s", cl->host,
+                    strerror(err));
+    else
+        client_fail(cl, "association %d lost: %s", i + 1, strerror(err));
+}
+
+static const struct perf_flow_ops client_flow_ops = {
+    .on_connected = on_connected,
+    .on_control = on_control,
+    .on_send_done = on_send_done,
+    .on_closed = on_closed,
+};
+
+/* Nothing moved for --timeout: say what we were waiting for. */
+static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct perf_client *cl = arg;
+    uint64_t limit = (uint64_t)(cl->cfg->timeout_s * 1e9);
+    uint64_t now = perf_now_ns();
+    unsigned int i;
+
+    (void)fd;
+    (void)what;
+    switch (cl->phase) {
+    case CL_RUNNING:
+        for (i = 0; i < cl->nflows; i++)
+            if (now - perf_flow_last_progress(cl->flows[i]) > limit &&
+                (!cl->send_done[i] || !cl->recv_done[i]))
+                client_fail(cl,
+                            "no data moved on association %u for "
+                            "%.3g s: is the server still there?",
+                            i + 1, cl->cfg->timeout_s);
+        break;
+    case CL_CLOSING:
+        if (now - cl->phase_ns > CLOSE_GRACE_S * 1000000000ull) {
+            client_set_phase(cl, CL_DONE);
+            event_base_loopexit(cl->rt.base, NULL);
+        }
+        break;
+    case CL_DONE:
+        break;
+    default:
+        if (now - cl->phase_ns > limit)
+            client_fail(cl,
+                        "%s within %.3g s (is the server running, and "
+                        "UDP port %u reachable?)",
+                        cl->phase == CL_CONNECTING ? "no answer from the server"
+                        : cl->phase == CL_NEGOTIATING
+                            ? "the server did not accept the test"
+                            : "the server sent no results",
+                        cl->cfg->timeout_s, (unsigned)cl->cfg->udp_port);
+        break;
+    }
+}
+
+static double cpu_percent(const struct rusage *from, double wall_s)
+{
+    struct rusage now;
+    double used;
+
+    getrusage(RUSAGE_SELF, &now);
+    used = (double)(now.ru_utime.tv_sec - from->ru_utime.tv_sec) +
+           (double)(now.ru_utime.tv_usec - from->ru_utime.tv_usec) / 1e6 +
+           (double)(now.ru_stime.tv_sec - from->ru_stime.tv_sec) +
+           (double)(now.ru_stime.tv_usec - from->ru_stime.tv_usec) / 1e6;
+    return wall_s > 0 ? used * 100.0 / wall_s : 0;
+}
+
+static void add_dir(struct perf_report_dir *dirs, size_t *n, unsigned int id,
+                    bool sender, bool outbound, double secs,
+                    const struct perf_dir_counts *counts)
+{
+    struct perf_report_dir *d = &dirs[(*n)++];
+
+    d->id = id;
+    d->sender = sender;
+    d->outbound = outbound;
+    d->seconds = secs;
+    d->counts = counts;
+}
+
+/* The final lines: each direction's numbers from the end that counted
+ * them (the sender's for sent, the receiver's for received). */
+static void client_report_final(struct perf_client *cl)
+{
+    struct perf_report_dir dirs[2 * 2 * PERF_MAX_PARALLEL];
+    struct perf_report_final fin;
+    size_t n = 0;
+    unsigned int i;
+    double wall = secs_since(cl->start_ns);
+
+    for (i = 0; i < cl->nflows; i++) {
+        struct remote_results *rr = cl->remote[i];
+        double rsecs = rr ? (double)rr->r.duration_us / 1e6 : 0;
+
+        if (client_sends(cl->cfg)) {
+            add_dir(dirs, &n, i + 1, true, true, cl->send_secs[i],
+                    perf_flow_sent(cl->flows[i]));
+            if (rr != NULL)
+                add_dir(dirs, &n, i + 1, false, true, rsecs, &rr->r.received);
+        }
+        if (client_receives(cl->cfg)) {
+            if (rr != NULL)
+                add_dir(dirs, &n, i + 1, true, false, rsecs, &rr->r.sent);
+            add_dir(dirs, &n, i + 1, false, false, cl->recv_secs[i],
+                    perf_flow_received(cl->flows[i]));
+        }
+    }
+    memset(&fin, 0, sizeof(fin));
+    fin.dirs = dirs;
+    fin.ndirs = n;
+    fin.cpu_local = cpu_percent(&cl->ru_start, wall);
+    fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
+    fin.server_output = cl->server_output;
+    perf_report_final(cl->rep, &fin);
+}
+
+/* --verify: any corrupt, missing, duplicate or (ordered) late message. */
+static const char *verify_problem(struct perf_client *cl)
+{
+    unsigned int i;
+
+    for (i = 0; i < cl->nflows; i++) {
+        const struct perf_dir_counts *d[2] = { NULL, NULL };
+        int k;
+        uint16_t s;
+
+        if (cl->remote[i] != NULL && client_sends(cl->cfg))
+            d[0] = &cl->remote[i]->r.received;
+        if (client_receives(cl->cfg))
+            d[1] = perf_flow_received(cl->flows[i]);
+        for (k = 0; k < 2; k++) {
+            for (s = 0; d[k] != NULL && s < d[k]->nstreams; s++) {
+                const struct perf_stream_counts *c = &d[k]->streams[s];
+
+                if (c->corrupt || c->missing || c->duplicate ||
+                    (c->out_of_order && !cl->cfg->unordered))
+                    return "verification found errors (see the stream "
+                           "table)";
+            }
+        }
+    }
+    return NULL;
+}
+
+static void client_stop(void *arg)
+{
+    struct perf_client *cl = arg;
+
+    client_fail(cl, "interrupted");
+}
+
+/* Our UDP endpoint as the server would see it without NAT: the route's
+ * source address (the socket itself may be bound to a wildcard). */
+static void local_endpoint(struct perf_client *cl)
+{
+    struct sockaddr_storage src;
+    struct sockaddr_storage dst = cl->peer.addr;
+    const char *colon = strrchr(cl->rt.local, ':');
+
+    netaddr_set_port((struct sockaddr *)&dst, cl->peer.udp_port);
+    if (colon == NULL || netaddr_route_source((struct sockaddr *)&dst,
+                                              cl->peer.addrlen, &src) < 0)
+        return;
+    netaddr_set_port((struct sockaddr *)&src,
+                     (uint16_t)strtoul(colon + 1, NULL, 10));
+    netaddr_format((struct sockaddr *)&src, cl->rt.local, sizeof(cl->rt.local));
+}
+
+static int client_setup(struct perf_client *cl)
+{
+    const struct perf_config *c = cl->cfg;
+    struct transport_config tc;
+    char err[256];
+    unsigned int i;
+    int rc;
+
+    if (netaddr_resolve(c->host, c->udp_port, c->family, false, &cl->peer.addr,
+                        &cl->peer.addrlen, err, sizeof(err)) < 0) {
+        log_err("%s", err);
+        return RUNTIME_EXIT_USAGE;
+    }
+    netaddr_format_host((struct sockaddr *)&cl->peer.addr, cl->host,
+                        sizeof(cl->host));
+    cl->peer.udp_port = c->udp_port;
+    cl->peer.sctp_port = c->port;
+    memset(&tc, 0, sizeof(tc));
+    tc.bind_host = c->bind_host;
+    tc.family = cl->peer.addr.ss_family;
+    tc.udp_port = c->local_udp_port;
+    tc.mtu = c->mtu;
+    tc.sndbuf = c->window;
+    tc.rcvbuf = c->window;
+    tc.streams = (uint16_t)(c->nstreams + (c->no_control ? 0 : 1));
+    tc.nodelay = c->nodelay;
+    tc.sack_delay_ms = c->sack_delay_ms;
+    tc.sack_freq = c->sack_freq;
+    rc = runtime_open(&cl->rt, c->backend, &tc, client_stop, cl);
+    if (rc != RUNTIME_EXIT_OK)
+        return rc;
+    cl->interval_ev = event_new(cl->rt.base, -1, EV_PERSIST, interval_cb, cl);
+    cl->watchdog_ev = event_new(cl->rt.base, -1, EV_PERSIST, watchdog_cb, cl);
+    if (cl->interval_ev == NULL || cl->watchdog_ev == NULL)
+        return RUNTIME_EXIT_FAIL;
+    local_endpoint(cl);
+    perf_report_connecting(cl->rep, cl->host, cl->rt.ops->name);
+    for (i = 0; i < cl->nflows; i++) {
+        struct transport_conn *conn = NULL;
+        uint16_t lport = c->local_sctp_port ? c->local_sctp_port + i : 0;
+
+        if (cl->rt.ops->connect(cl->rt.t, &cl->peer, lport, &conn, err,
+                                sizeof(err)) < 0) {
+            log_err("%s", err);
+            return RUNTIME_EXIT_USAGE;
+        }
+        cl->flows[i] = perf_flow_new(cl->rt.base, conn, &client_flow_ops, cl);
+        if (cl->flows[i] == NULL) {
+            transport_conn_free(conn, true);
+            return RUNTIME_EXIT_FAIL;
+        }
+        perf_flow_set_tag(cl->flows[i], (int)i);
+        perf_flow_set_streams(cl->flows[i], c->nstreams);
+        if (c->verify && perf_flow_set_verify(cl->flows[i], c->length) < 0)
+            return RUNTIME_EXIT_FAIL;
+    }
+    return RUNTIME_EXIT_OK;
+}
+
+static void client_free(struct perf_client *cl)
+{
+    unsigned int i;
+
+    for (i = 0; i < cl->nflows; i++) {
+        perf_flow_free(cl->flows[i], cl->phase != CL_DONE || cl->error[0]);
+        free(cl->remote[i]);
+    }
+    if (cl->interval_ev != NULL)
+        event_free(cl->interval_ev);
+    if (cl->watchdog_ev != NULL)
+        event_free(cl->watchdog_ev);
+    runtime_close(&cl->rt);
+    perf_report_free(cl->rep);
+    free(cl->server_output);
+    free(cl);
+}
+
+static void make_cookie(uint8_t *cookie)
+{
+    uint64_t a = perf_now_ns();
+    uint64_t b = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)cookie;
+    size_t i;
+
+    /* Unique per test, not secret: it only groups associations. */
+    for (i = 0; i < PERF_COOKIE_LEN; i++) {
+        a = a * 6364136223846793005ull + b + i;
+        cookie[i] = (uint8_t)(a >> 56);
+    }
+}
+
+int perf_client_run(const struct perf_config *cfg)
+{
+    struct perf_client *cl = calloc(1, sizeof(*cl));
+    struct timeval tick = { 0, 250000 };
+    const char *problem;
+    int rc;
+
+    if (cl == NULL)
+        return RUNTIME_EXIT_FAIL;
+    cl->cfg = cfg;
+    cl->nflows = cfg->parallel;
+    cl->rep = perf_report_new(cfg, stdout);
+    make_cookie(cl->cookie);
+    if (cl->rep == NULL) {
+        free(cl);
+        return RUNTIME_EXIT_FAIL;
+    }
+    client_set_phase(cl, CL_CONNECTING);
+    rc = client_setup(cl);
+    if (rc != RUNTIME_EXIT_OK) {
+        client_free(cl);
+        return rc;
+    }
+    event_add(cl->watchdog_ev, &tick);
+    event_base_dispatch(cl->rt.base);
+
+    if (cl->error[0] == '\0' && cl->phase >= CL_CLOSING)
+        client_report_final(cl);
+    problem = cl->error[0] ? cl->error : verify_problem(cl);
+    if (problem != NULL)
+        perf_report_error(cl->rep, problem);
+    rc = perf_report_finish(cl->rep) < 0 ? RUNTIME_EXIT_FAIL : RUNTIME_EXIT_OK;
+    if (problem != NULL) {
+        log_err("%s", problem);
+        rc = RUNTIME_EXIT_FAIL;
+    }
+    client_free(cl);
+    return rc;
+}

@@ -1,0 +1,568 @@
+/*
+ * perf_flow.c - sender, receiver and control messages of one association.
+ *
+ * The sender writes until the transport says -EAGAIN and resumes on
+ * TRANSPORT_EV_WRITABLE, or waits for the pacer's timer under -b. When a
+ * limit is reached it waits (polling SCTP_STATUS) until every byte is
+ * acknowledged before reporting done, so that an END control message sent
+ * then arrives after all the data.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "perf_flow.h"
+#include "perf_proto.h"
+#include "perf_verify.h"
+#include "rate.h"
+
+#define CTRL_MAX (64 * 1024) /* largest control message */
+#define DRAIN_POLL_US 2000   /* acknowledgement polling */
+#define SEND_BATCH 256       /* messages before yielding the loop */
+
+enum send_state {
+    SEND_IDLE,
+    SEND_RUNNING,
+    SEND_DRAINING, /* limit reached, waiting for acknowledgements */
+    SEND_DONE,
+};
+
+/* A control message waiting for room in the send buffer. */
+struct ctrl_msg {
+    struct ctrl_msg *next;
+    size_t len;
+    uint8_t data[];
+};
+
+struct perf_flow {
+    const struct perf_flow_ops *ops;
+    void *arg;
+    struct event_base *base;
+    struct transport_conn *conn;
+    int tag;
+    uint16_t nstreams;
+    struct event *send_ev; /* pacing, batching and drain polls */
+
+    /* sender */
+    enum send_state send_state;
+    struct perf_send_params sp;
+    uint8_t *txbuf;
+    uint64_t *tx_seq; /* per stream, for --verify */
+    uint32_t next_sid;
+    uint32_t payload_crc; /* --verify: of a full-length message */
+    struct rate_pacer pacer;
+    uint64_t send_start_ns;
+    bool blocked; /* waiting for TRANSPORT_EV_WRITABLE */
+    bool peer_ctrl_known;
+    uint16_t peer_ctrl_sid;
+    struct ctrl_msg *ctrl_head;
+    struct ctrl_msg **ctrl_tail;
+
+    /* receiver */
+    uint8_t *rxbuf; /* a whole message (verify, control) */
+    size_t rxcap;
+    size_t rxlen;
+    bool rx_in_msg;    /* inside a message (not at its start) */
+    bool rx_control;   /* the current message is control */
+    bool rx_keep;      /* ... or verified: gathered whole */
+    bool rx_too_big;   /* ... but it outgrew rxbuf */
+    size_t rx_msg_len; /* bytes of the current message */
+    struct transport_msginfo rxinfo;
+    bool verify;
+    struct perf_verify_stream *vstreams;
+
+    /* counters */
+    struct perf_stream_counts tx_streams[PERF_MAX_STREAMS];
+    struct perf_stream_counts rx_streams[PERF_MAX_STREAMS];
+    struct perf_dir_counts tx;
+    struct perf_dir_counts rx;
+    uint64_t sample_tx_bytes;
+    uint64_t sample_rx_bytes;
+    uint64_t sample_retransmits;
+    uint64_t base_retransmits; /* at the last reset */
+    uint64_t last_progress_ns;
+};
+
+uint64_t perf_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void flow_event_cb(struct transport_conn *conn, int events, void *arg);
+static void send_ev_cb(evutil_socket_t fd, short what, void *arg);
+
+struct perf_flow *perf_flow_new(struct event_base *base,
+                                struct transport_conn *conn,
+                                const struct perf_flow_ops *ops, void *arg)
+{
+    struct perf_flow *f = calloc(1, sizeof(*f));
+
+    if (f == NULL)
+        return NULL;
+    f->rxcap = CTRL_MAX;
+    f->rxbuf = malloc(f->rxcap);
+    f->send_ev = evtimer_new(base, send_ev_cb, f);
+    if (f->rxbuf == NULL || f->send_ev == NULL) {
+        free(f->rxbuf);
+        if (f->send_ev != NULL)
+            event_free(f->send_ev);
+        free(f);
+        return NULL;
+    }
+    f->ops = ops;
+    f->arg = arg;
+    f->base = base;
+    f->conn = conn;
+    f->nstreams = 1;
+    f->ctrl_tail = &f->ctrl_head;
+    f->tx.streams = f->tx_streams;
+    f->rx.streams = f->rx_streams;
+    f->last_progress_ns = perf_now_ns();
+    transport_conn_set_cb(conn, flow_event_cb, f);
+    return f;
+}
+
+void perf_flow_free(struct perf_flow *f, bool abortive)
+{
+    struct ctrl_msg *m;
+
+    if (f == NULL)
+        return;
+    transport_conn_free(f->conn, abortive);
+    event_free(f->send_ev);
+    while ((m = f->ctrl_head) != NULL) {
+        f->ctrl_head = m->next;
+        free(m);
+    }
+    free(f->txbuf);
+    free(f->tx_seq);
+    free(f->rxbuf);
+    free(f->vstreams);
+    free(f);
+}
+
+int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len)
+{
+    size_t cap = max_len > CTRL_MAX ? max_len : CTRL_MAX;
+    uint8_t *buf = realloc(f->rxbuf, cap);
+    size_t i;
+
+    if (buf == NULL)
+        return -ENOMEM;
+    f->rxbuf = buf;
+    f->rxcap = cap;
+    if (f->vstreams == NULL) {
+        f->vstreams = calloc(PERF_MAX_STREAMS, sizeof(*f->vstreams));
+        if (f->vstreams == NULL)
+            return -ENOMEM;
+    }
+    for (i = 0; i < PERF_MAX_STREAMS; i++)
+        perf_verify_init(&f->vstreams[i], true);
+    f->verify = true;
+    return 0;
+}
+
+void perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams)
+{
+    f->nstreams = nstreams;
+}
+
+void perf_flow_set_tag(struct perf_flow *f, int tag)
+{
+    f->tag = tag;
+}
+
+int perf_flow_tag(const struct perf_flow *f)
+{
+    return f->tag;
+}
+
+struct transport_conn *perf_flow_conn(const struct perf_flow *f)
+{
+    return f->conn;
+}
+
+bool perf_flow_sending(const struct perf_flow *f)
+{
+    return f->send_state == SEND_RUNNING || f->send_state == SEND_DRAINING;
+}
+
+uint64_t perf_flow_last_progress(const struct perf_flow *f)
+{
+    return f->last_progress_ns;
+}
+
+/* Send queued control messages; false while some still wait for room. */
+static bool flush_control(struct perf_flow *f)
+{
+    struct transport_msginfo info;
+    struct ctrl_msg *m;
+
+    memset(&info, 0, sizeof(info));
+    /* Answer on the stream the peer's control messages come on. */
+    info.sid = f->peer_ctrl_known ? f->peer_ctrl_sid : f->nstreams;
+    info.ppid = PERF_PPID_CONTROL;
+    while ((m = f->ctrl_head) != NULL) {
+        ssize_t n = transport_send(f->conn, m->data, m->len, &info);
+
+        if (n == -EAGAIN) {
+            f->blocked = true;
+            return false;
+        }
+        if (n < 0)
+            log_debug("control message lost: %s", strerror((int)-n));
+        f->ctrl_head = m->next;
+        if (f->ctrl_head == NULL)
+            f->ctrl_tail = &f->ctrl_head;
+        free(m);
+    }
+    return true;
+}
+
+int perf_flow_send_control(struct perf_flow *f, const uint8_t *msg, size_t len)
+{
+    struct ctrl_msg *m = malloc(sizeof(*m) + len);
+
+    if (m == NULL)
+        return -ENOMEM;
+    m->next = NULL;
+    m->len = len;
+    memcpy(m->data, msg, len);
+    *f->ctrl_tail = m;
+    f->ctrl_tail = &m->next;
+    flush_control(f);
+    return 0;
+}
+
+static bool limit_reached(const struct perf_flow *f, uint64_t now)
+{
+    const struct perf_send_params *sp = &f->sp;
+
+    if (sp->duration_ns && now - f->send_start_ns >= sp->duration_ns)
+        return true;
+    if (sp->bytes && f->tx.bytes >= sp->bytes)
+        return true;
+    return sp->messages && f->tx.messages >= sp->messages;
+}
+
+static void schedule(struct perf_flow *f, uint64_t delay_ns)
+{
+    struct timeval tv;
+
+    tv.tv_sec = (time_t)(delay_ns / 1000000000u);
+    tv.tv_usec = (suseconds_t)(delay_ns % 1000000000u / 1000);
+    evtimer_add(f->send_ev, &tv);
+}
+
+/* Limit reached: stop writing and wait until the peer has it all. */
+static void begin_drain(struct perf_flow *f)
+{
+    f->send_state = SEND_DRAINING;
+    schedule(f, 0);
+}
+
+static void check_drained(struct perf_flow *f)
+{
+    struct transport_assoc_info info;
+
+    if (!flush_control(f))
+        return;
+    if (transport_get_info(f->conn, &info) == 0 &&
+        (info.unacked != 0 || info.pending != 0)) {
+        schedule(f, DRAIN_POLL_US * 1000u);
+        return;
+    }
+    f->send_state = SEND_DONE;
+    f->ops->on_send_done(f, f->arg);
+}
+
+/* The size of the next message: the last one of -n may be shorter. */
+static size_t next_len(const struct perf_flow *f)
+{
+    uint64_t left;
+
+    if (f->sp.bytes == 0)
+        return f->sp.length;
+    left = f->sp.bytes - f->tx.bytes;
+    /* --verify needs room for its header even in the last message. */
+    if (f->sp.verify && left < PERF_VERIFY_HDR_LEN)
+        left = PERF_VERIFY_HDR_LEN;
+    return left < f->sp.length ? (size_t)left : f->sp.length;
+}
+
+static void count_sent(struct perf_flow *f, uint16_t sid, size_t len)
+{
+    struct perf_stream_counts *s = &f->tx_streams[sid];
+
+    s->sid = sid;
+    s->messages++;
+    s->bytes += len;
+    if (sid >= f->tx.nstreams)
+        f->tx.nstreams = sid + 1;
+    f->tx.messages++;
+    f->tx.bytes += len;
+}
+
+/* Write messages until the buffer is full, a limit or the pacer says so. */
+static void send_some(struct perf_flow *f)
+{
+    struct transport_msginfo info;
+    int batch;
+
+    if (!flush_control(f))
+        return;
+    memset(&info, 0, sizeof(info));
+    info.ppid = PERF_PPID_DATA;
+    info.unordered = f->sp.unordered;
+    info.pr_policy = f->sp.pr_policy;
+    info.pr_value = f->sp.pr_value;
+    for (batch = 0; batch < SEND_BATCH; batch++) {
+        uint64_t now = perf_now_ns();
+        uint64_t wait;
+        size_t len;
+        ssize_t n;
+
+        if (limit_reached(f, now)) {
+            begin_drain(f);
+            return;
+        }
+        len = next_len(f);
+        wait = rate_delay_ns(&f->pacer, now, len);
+        if (wait > 0) {
+            f->last_progress_ns = now;
+            schedule(f, wait);
+            return;
+        }
+        info.sid = (uint16_t)f->next_sid;
+        if (f->sp.verify && len == f->sp.length)
+            perf_verify_stamp(f->txbuf, f->payload_crc, info.sid,
+                              f->tx_seq[info.sid]);
+        else if (f->sp.verify)
+            perf_verify_fill(f->txbuf, len, info.sid, f->tx_seq[info.sid]);
+        n = transport_send(f->conn, f->txbuf, len, &info);
+        if (n == -EAGAIN) {
+            f->blocked = true;
+            return;
+        }
+        if (n < 0) {
+            /* The association is going; the receive side will say why. */
+            log_debug("send: %s", strerror((int)-n));
+            f->send_state = SEND_DONE;
+            return;
+        }
+        f->tx_seq[info.sid]++;
+        count_sent(f, info.sid, len);
+        f->last_progress_ns = now;
+        f->next_sid = (f->next_sid + 1) % f->sp.nstreams;
+    }
+    /* Let the loop read SACKs and other associations run. */
+    schedule(f, 0);
+}
+
+static void send_ev_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct perf_flow *f = arg;
+
+    (void)fd;
+    (void)what;
+    if (f->send_state == SEND_RUNNING)
+        send_some(f);
+    else if (f->send_state == SEND_DRAINING)
+        check_drained(f);
+    else
+        flush_control(f);
+}
+
+int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
+{
+    f->sp = *sp;
+    if (f->sp.nstreams == 0)
+        f->sp.nstreams = 1;
+    f->txbuf = malloc(sp->length);
+    f->tx_seq = calloc(f->sp.nstreams, sizeof(*f->tx_seq));
+    if (f->txbuf == NULL || f->tx_seq == NULL)
+        return -ENOMEM;
+    /* Without --verify the bytes do not matter; make them not all zero
+     * so nothing along the path can compress them away. */
+    memset(f->txbuf, 0x5a, sp->length);
+    if (sp->verify)
+        f->payload_crc = perf_verify_prepare(f->txbuf, sp->length);
+    f->send_start_ns = perf_now_ns();
+    rate_init(&f->pacer, sp->rate_bps, sp->burst, f->send_start_ns);
+    f->send_state = SEND_RUNNING;
+    f->last_progress_ns = f->send_start_ns;
+    schedule(f, 0);
+    return 0;
+}
+
+void perf_flow_stop_send(struct perf_flow *f)
+{
+    if (f->send_state == SEND_RUNNING)
+        begin_drain(f);
+}
+
+static void count_received(struct perf_flow *f, const uint8_t *msg, size_t len,
+                           uint16_t sid)
+{
+    struct perf_stream_counts *s;
+
+    f->rx.messages++;
+    if (sid >= PERF_MAX_STREAMS)
+        return; /* counted in the total only */
+    s = &f->rx_streams[sid];
+    s->sid = sid;
+    s->messages++;
+    s->bytes += len;
+    if (sid >= f->rx.nstreams)
+        f->rx.nstreams = sid + 1;
+    if (f->verify && msg != NULL)
+        perf_verify_check(&f->vstreams[sid], sid, msg, len, s);
+}
+
+/*
+ * A message ended: hand control messages to the owner, count data.
+ * Returns false when the owner may have freed the flow.
+ */
+static bool on_message(struct perf_flow *f)
+{
+    const uint8_t *msg = f->rx_too_big ? NULL : f->rxbuf;
+    size_t len = f->rxlen;
+
+    f->rxlen = 0;
+    if (f->rx_control) {
+        f->peer_ctrl_sid = f->rxinfo.sid;
+        f->peer_ctrl_known = true;
+        return msg == NULL || f->ops->on_control(f, msg, len, f->arg);
+    }
+    count_received(f, f->verify ? msg : NULL, f->rx_msg_len, f->rxinfo.sid);
+    return true;
+}
+
+/*
+ * Read all that is queued. Control messages, and data under --verify, are
+ * gathered whole in rxbuf; plain data is only counted. Returns false when
+ * the flow was closed or may have been freed.
+ */
+static bool receive_all(struct perf_flow *f)
+{
+    for (;;) {
+        struct transport_msginfo info;
+        uint8_t *dst = f->rxbuf;
+        size_t room = f->rxcap;
+        ssize_t n;
+
+        if (!f->rx_in_msg || f->rx_keep) {
+            if (f->rxlen == f->rxcap) {
+                /* Too big to keep whole: count it, check nothing. */
+                f->rx_too_big = true;
+                f->rxlen = 0;
+            }
+            dst = f->rxbuf + f->rxlen;
+            room = f->rxcap - f->rxlen;
+        }
+        memset(&info, 0, sizeof(info));
+        n = transport_recv(f->conn, dst, room, &info);
+        if (n == -EAGAIN)
+            return true;
+        if (n <= 0) {
+            f->ops->on_closed(f, n == 0 ? 0 : (int)-n, f->arg);
+            return false;
+        }
+        if (!f->rx_in_msg) {
+            f->rxinfo = info;
+            f->rx_control = info.ppid == PERF_PPID_CONTROL;
+            f->rx_keep = f->rx_control || f->verify;
+            f->rx_too_big = false;
+            f->rx_msg_len = 0;
+            f->rxlen = 0;
+        }
+        if (f->rx_keep)
+            f->rxlen += (size_t)n;
+        f->rx_msg_len += (size_t)n;
+        if (!f->rx_control) {
+            f->rx.bytes += (size_t)n;
+            f->last_progress_ns = perf_now_ns();
+        }
+        f->rx_in_msg = !info.eor;
+        if (info.eor && !on_message(f))
+            return false;
+    }
+}
+
+static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
+{
+    struct perf_flow *f = arg;
+
+    if (events & TRANSPORT_EV_ERROR && !(events & TRANSPORT_EV_READABLE)) {
+        f->ops->on_closed(f, conn->last_errno, f->arg);
+        return;
+    }
+    if (events & TRANSPORT_EV_CONNECTED)
+        f->ops->on_connected(f, f->arg);
+    if (events & TRANSPORT_EV_WRITABLE && f->blocked) {
+        f->blocked = false;
+        if (f->send_state == SEND_RUNNING)
+            send_some(f);
+        else
+            flush_control(f);
+    }
+    if (events & (TRANSPORT_EV_READABLE | TRANSPORT_EV_ERROR))
+        receive_all(f);
+}
+
+void perf_flow_reset_counts(struct perf_flow *f)
+{
+    struct transport_assoc_info info;
+
+    memset(f->tx_streams, 0, sizeof(f->tx_streams));
+    memset(f->rx_streams, 0, sizeof(f->rx_streams));
+    memset(&f->tx, 0, sizeof(f->tx));
+    memset(&f->rx, 0, sizeof(f->rx));
+    f->tx.streams = f->tx_streams;
+    f->rx.streams = f->rx_streams;
+    f->sample_tx_bytes = 0;
+    f->sample_rx_bytes = 0;
+    if (transport_get_info(f->conn, &info) == 0)
+        f->base_retransmits = info.retransmits;
+    f->sample_retransmits = f->base_retransmits;
+}
+
+void perf_flow_sample(struct perf_flow *f, struct perf_flow_sample *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->tx_bytes = f->tx.bytes - f->sample_tx_bytes;
+    out->rx_bytes = f->rx.bytes - f->sample_rx_bytes;
+    f->sample_tx_bytes = f->tx.bytes;
+    f->sample_rx_bytes = f->rx.bytes;
+    out->have_info = transport_get_info(f->conn, &out->info) == 0;
+    if (out->have_info) {
+        out->tx_retransmits = out->info.retransmits - f->sample_retransmits;
+        f->sample_retransmits = out->info.retransmits;
+    }
+}
+
+const struct perf_dir_counts *perf_flow_sent(const struct perf_flow *f)
+{
+    return &f->tx;
+}
+
+const struct perf_dir_counts *perf_flow_received(struct perf_flow *f)
+{
+    struct transport_assoc_info info;
+    uint16_t i;
+
+    if (f->verify)
+        for (i = 0; i < f->rx.nstreams; i++)
+            perf_verify_finish(&f->vstreams[i], &f->rx_streams[i]);
+    if (transport_get_info(f->conn, &info) == 0) {
+        f->tx.retransmits = info.retransmits - f->base_retransmits;
+        f->tx.abandoned = info.abandoned;
+    }
+    return &f->rx;
+}

@@ -1,0 +1,108 @@
+/*
+ * perf_flow.h - one association of a throughput test: its sender, its
+ * receiver and its control messages, on top of transport.h.
+ *
+ * A flow sends data messages round-robin over its data streams (0 ..
+ * nstreams-1), counts what it sends and receives per stream, and carries
+ * control messages on the stream after the data streams with
+ * PERF_PPID_CONTROL. What to do with control messages and when a test ends
+ * is for its owner (the client or the server) to decide.
+ */
+#ifndef SCTPU_PERF_FLOW_H
+#define SCTPU_PERF_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "perf.h"
+#include "perf_stats.h"
+#include "transport.h"
+
+struct event_base;
+struct perf_flow;
+
+/* What a flow tells its owner; every callback may free the flow. */
+struct perf_flow_ops {
+    /* Client: the association is up. Must not free the flow. */
+    void (*on_connected)(struct perf_flow *f, void *arg);
+    /* A whole control message arrived. Return false if the flow was freed
+     * (or must not be read further now). */
+    bool (*on_control)(struct perf_flow *f, const uint8_t *msg, size_t len,
+                       void *arg);
+    /* The sender reached its limit and all its data is acknowledged. */
+    void (*on_send_done)(struct perf_flow *f, void *arg);
+    /* The association is over: err 0 when the peer shut down gracefully,
+     * else a positive errno. */
+    void (*on_closed)(struct perf_flow *f, int err, void *arg);
+};
+
+/* How a flow sends. */
+struct perf_send_params {
+    uint32_t length;
+    uint64_t rate_bps; /* 0 = as fast as possible */
+    uint32_t burst;
+    uint16_t nstreams;
+    bool unordered;
+    uint8_t pr_policy; /* enum perf_pr_policy */
+    uint32_t pr_value;
+    bool verify;
+    /* stop at the first limit reached; 0 = no such limit */
+    uint64_t duration_ns;
+    uint64_t bytes;
+    uint64_t messages;
+};
+
+/* Counters since the previous sample, and the association's state now. */
+struct perf_flow_sample {
+    uint64_t tx_bytes;
+    uint64_t rx_bytes;
+    uint64_t tx_retransmits;
+    struct transport_assoc_info info;
+    bool have_info;
+};
+
+struct perf_flow *perf_flow_new(struct event_base *base,
+                                struct transport_conn *conn,
+                                const struct perf_flow_ops *ops, void *arg);
+
+/* Close gracefully (or abort) and free. NULL is fine. */
+void perf_flow_free(struct perf_flow *f, bool abortive);
+
+/* Receive data with --verify checks (needs whole messages up to max_len). */
+int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len);
+
+/* The data streams before the control stream (control sid = nstreams). */
+void perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams);
+
+int perf_flow_start_send(struct perf_flow *f,
+                         const struct perf_send_params *sp);
+
+/* End sending now (time is up elsewhere); on_send_done follows. */
+void perf_flow_stop_send(struct perf_flow *f);
+
+/* Queue a control message; it goes before any further data. */
+int perf_flow_send_control(struct perf_flow *f, const uint8_t *msg, size_t len);
+
+/* Start counting from zero (the end of -O warm-up). */
+void perf_flow_reset_counts(struct perf_flow *f);
+
+void perf_flow_sample(struct perf_flow *f, struct perf_flow_sample *out);
+
+/* Totals; streams[] arrays stay owned by the flow. */
+const struct perf_dir_counts *perf_flow_sent(const struct perf_flow *f);
+const struct perf_dir_counts *perf_flow_received(struct perf_flow *f);
+
+/* Monotonic ns of the last data moved or paced wait, for stall checks. */
+uint64_t perf_flow_last_progress(const struct perf_flow *f);
+
+bool perf_flow_sending(const struct perf_flow *f);
+struct transport_conn *perf_flow_conn(const struct perf_flow *f);
+
+/* Owner's per-flow slot (association index and the like). */
+void perf_flow_set_tag(struct perf_flow *f, int tag);
+int perf_flow_tag(const struct perf_flow *f);
+
+uint64_t perf_now_ns(void);
+
+#endif /* SCTPU_PERF_FLOW_H */

@@ -1,0 +1,49 @@
+/*
+ * perf_main.c - sctpu-perf: parse the command line and run a role.
+ */
+#include <event2/event.h>
+#include <stdio.h>
+
+#include "crc32c.h"
+#include "log.h"
+#include "perf.h"
+#include "perf_cli.h"
+#include "version.h"
+
+static void print_version(void)
+{
+    printf("sctpu-perf %s\nusrsctp %s\nlibevent %s\nCRC32c %s\n", SCTPU_VERSION,
+           SCTPU_USRSCTP_VERSION, event_get_version(), crc32c_impl_name());
+}
+
+int main(int argc, char **argv)
+{
+    const char *prog = "sctpu-perf";
+    struct perf_config cfg;
+    char err[256];
+
+    log_init(prog, LOG_LEVEL_WARN);
+    switch (perf_cli_parse(&cfg, argc, argv, err, sizeof(err))) {
+    case PERF_CLI_HELP:
+        perf_cli_usage(stdout, prog);
+        return PERF_EXIT_OK;
+    case PERF_CLI_VERSION:
+        print_version();
+        return PERF_EXIT_OK;
+    case PERF_CLI_ERROR:
+        fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, err, prog);
+        return PERF_EXIT_USAGE;
+    case PERF_CLI_RUN:
+        break;
+    }
+    if (cfg.verbose)
+        log_init(prog, LOG_LEVEL_DEBUG);
+    if (cfg.logfile != NULL && freopen(cfg.logfile, "a", stdout) == NULL) {
+        fprintf(stderr, "%s: --logfile %s: cannot open it\n", prog,
+                cfg.logfile);
+        return PERF_EXIT_USAGE;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return cfg.role == PERF_ROLE_SERVER ? perf_server_run(&cfg)
+                                        : perf_client_run(&cfg);
+}

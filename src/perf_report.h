@@ -1,0 +1,89 @@
+/*
+ * perf_report.h - sctpu-perf's output: iperf3-style text as the test runs,
+ * or (-J) one iperf3-shaped JSON document at the end, with SCTP extras.
+ * The schema is in docs/perf-json.md.
+ */
+#ifndef SCTPU_PERF_REPORT_H
+#define SCTPU_PERF_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "perf.h"
+#include "perf_proto.h"
+#include "perf_stats.h"
+
+struct perf_report;
+
+/* One association, as its connect line shows it. */
+struct perf_report_conn {
+    unsigned int id;
+    char local[PERF_SEEN_LEN];   /* our UDP endpoint, host:port */
+    char remote[PERF_SEEN_LEN];  /* the peer's UDP endpoint */
+    char seen_as[PERF_SEEN_LEN]; /* how the peer sees us; "" unknown */
+    uint16_t local_sctp_port;
+    uint16_t remote_sctp_port;
+    uint16_t out_streams;
+    uint16_t in_streams;
+    uint32_t pmtu;
+};
+
+/* One association, one direction, one interval. */
+struct perf_report_row {
+    unsigned int id;
+    bool sender; /* this end sent these bytes */
+    uint64_t bytes;
+    uint64_t retransmits; /* sender rows */
+    bool have_sctp;       /* the columns below are known */
+    uint32_t cwnd;
+    uint32_t rwnd;
+    uint32_t srtt_us;
+    uint32_t pmtu;
+};
+
+/* One association, one direction, the whole test. */
+struct perf_report_dir {
+    unsigned int id;
+    bool sender;   /* counted by the sending end */
+    bool outbound; /* data went from this end: [TX] under --bidir */
+    double seconds;
+    const struct perf_dir_counts *counts;
+};
+
+struct perf_report_final {
+    const struct perf_report_dir *dirs;
+    size_t ndirs;
+    double cpu_local; /* percent; < 0 unknown */
+    double cpu_remote;
+    const char *server_output; /* --get-server-output, or NULL */
+};
+
+struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out);
+void perf_report_free(struct perf_report *r);
+
+/* Also copy the text output to tee (the server's --get-server-output). */
+void perf_report_tee(struct perf_report *r, FILE *tee);
+
+void perf_report_connecting(struct perf_report *r, const char *host,
+                            const char *backend);
+void perf_report_connected(struct perf_report *r,
+                           const struct perf_report_conn *c);
+void perf_report_interval(struct perf_report *r, double start, double end,
+                          bool omitted, const struct perf_report_row *rows,
+                          size_t nrows);
+void perf_report_final(struct perf_report *r,
+                       const struct perf_report_final *fin);
+
+/* A fatal error: text mode prints it; -J puts it under "error". */
+void perf_report_error(struct perf_report *r, const char *msg);
+
+/* A free-form line (text mode only), like "Server listening on ...". */
+void perf_report_line(struct perf_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* -J: write the document. Returns 0, or -1 if it could not be built. */
+int perf_report_finish(struct perf_report *r);
+
+#endif /* SCTPU_PERF_REPORT_H */

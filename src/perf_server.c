@@ -1,0 +1,793 @@
+/*
+ * perf_server.c - the sctpu-perf server: accept associations, group them
+ * into tests by the client's cookie, run each test as the client asks,
+ * and send back what this end measured.
+ *
+ * One test runs at a time unless --max-clients says more; a client that
+ * vanishes (no data for --timeout) has its test aborted, so the next one
+ * gets served. With --no-control every association is a test of its own
+ * that only receives: a sink for any SCTP sender (tsctp, kernel SCTP).
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "log.h"
+#include "perf.h"
+#include "perf_flow.h"
+#include "perf_proto.h"
+#include "perf_report.h"
+#include "runtime.h"
+
+#define CLOSE_GRACE_S 5
+
+struct perf_server;
+struct server_flow;
+
+enum test_phase {
+    ST_GATHERING, /* HELLOs and PARAMS arriving */
+    ST_RUNNING,
+    ST_CLOSING, /* results sent; waiting for the client to close */
+};
+
+struct perf_test {
+    struct perf_server *srv;
+    unsigned int id;
+    uint8_t cookie[PERF_COOKIE_LEN];
+    unsigned int count;
+    unsigned int nflows;
+    unsigned int nclosed;
+    struct perf_flow *flows[PERF_MAX_PARALLEL];
+    struct server_flow *sfs[PERF_MAX_PARALLEL];
+    bool have_params;
+    struct perf_params params;
+    enum test_phase phase;
+    uint64_t phase_ns;
+    uint64_t start_ns;
+    bool send_done[PERF_MAX_PARALLEL];
+    bool recv_done[PERF_MAX_PARALLEL];
+    double send_secs[PERF_MAX_PARALLEL];
+    double recv_secs[PERF_MAX_PARALLEL];
+    struct perf_config view; /* cfg as this test runs it, for the
+                                       report */
+    struct perf_report *rep;
+    FILE *captured; /* --get-server-output */
+    char *captured_buf;
+    size_t captured_len;
+    struct event *interval_ev;
+    double last_interval_s;
+    struct rusage ru_start;
+    struct perf_test *next;
+    struct perf_test **pprev;
+};
+
+/* An accepted association; it joins a test with its HELLO. */
+struct server_flow {
+    struct perf_server *srv;
+    struct perf_test *test;
+    unsigned int index;
+    struct perf_flow *flow;
+};
+
+struct perf_server {
+    const struct perf_config *cfg;
+    struct runtime rt;
+    struct perf_report *rep; /* server-wide lines */
+    struct perf_test *tests;
+    unsigned int next_id;
+    unsigned int running;
+    unsigned int completed;
+    struct event *watchdog_ev;
+    bool stopping;
+    int exit_code;
+};
+
+static void test_free(struct perf_test *t, bool abortive);
+static void raw_test_end(struct perf_test *t);
+
+static void server_maybe_exit(struct perf_server *srv)
+{
+    if (srv->tests != NULL)
+        return;
+    if (srv->stopping || (srv->cfg->one_off && srv->completed > 0))
+        event_base_loopexit(srv->rt.base, NULL);
+}
+
+static void test_abort(struct perf_test *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Log why, tell the client if it can still hear, drop the test. */
+static void test_abort(struct perf_test *t, const char *fmt, ...)
+{
+    char why[256];
+    uint8_t buf[512];
+    va_list ap;
+    int len;
+    unsigned int i;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    log_warn("test %u aborted: %s", t->id, why);
+    len = perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why);
+    for (i = 0; len > 0 && i < t->count && i < PERF_MAX_PARALLEL; i++)
+        if (t->flows[i] != NULL)
+            perf_flow_send_control(t->flows[i], buf, (size_t)len);
+    if (t->srv->cfg->one_off)
+        t->srv->exit_code = RUNTIME_EXIT_FAIL;
+    test_free(t, true);
+}
+
+static struct perf_test *test_new(struct perf_server *srv,
+                                  const struct perf_hello *h)
+{
+    struct perf_test *t = calloc(1, sizeof(*t));
+
+    if (t == NULL)
+        return NULL;
+    t->srv = srv;
+    t->id = ++srv->next_id;
+    memcpy(t->cookie, h->cookie, sizeof(t->cookie));
+    t->count = h->count;
+    t->phase = ST_GATHERING;
+    t->phase_ns = perf_now_ns();
+    t->next = srv->tests;
+    if (t->next != NULL)
+        t->next->pprev = &t->next;
+    t->pprev = &srv->tests;
+    srv->tests = t;
+    srv->running++;
+    return t;
+}
+
+static struct perf_test *test_find(struct perf_server *srv,
+                                   const uint8_t *cookie)
+{
+    struct perf_test *t;
+
+    for (t = srv->tests; t != NULL; t = t->next)
+        if (memcmp(t->cookie, cookie, PERF_COOKIE_LEN) == 0)
+            return t;
+    return NULL;
+}
+
+static void test_free(struct perf_test *t, bool abortive)
+{
+    struct perf_server *srv = t->srv;
+    unsigned int i;
+
+    for (i = 0; i < PERF_MAX_PARALLEL; i++) {
+        if (t->flows[i] == NULL)
+            continue;
+        perf_flow_free(t->flows[i], abortive);
+        free(t->sfs[i]);
+    }
+    *t->pprev = t->next;
+    if (t->next != NULL)
+        t->next->pprev = t->pprev;
+    if (t->interval_ev != NULL)
+        event_free(t->interval_ev);
+    perf_report_free(t->rep);
+    if (t->captured != NULL)
+        fclose(t->captured);
+    free(t->captured_buf);
+    free(t);
+    srv->running--;
+    server_maybe_exit(srv);
+}
+
+static bool server_sends(const struct perf_params *p)
+{
+    return p->reverse || p->bidir;
+}
+
+static bool server_receives(const struct perf_params *p)
+{
+    return !p->reverse || p->bidir;
+}
+
+static void send_ctrl(struct perf_flow *f, int len, const uint8_t *buf)
+{
+    if (len > 0)
+        perf_flow_send_control(f, buf, (size_t)len);
+}
+
+/* The test as the client asked, in the form the report understands. */
+static void make_view(struct perf_test *t)
+{
+    const struct perf_params *p = &t->params;
+    struct perf_config *v = &t->view;
+
+    *v = *t->srv->cfg;
+    v->duration_s = (double)p->duration_ms / 1000;
+    v->bytes = p->bytes;
+    v->messages = p->messages;
+    v->omit_s = (double)p->omit_ms / 1000;
+    v->interval_s = (double)p->interval_ms / 1000;
+    v->length = p->length;
+    v->parallel = p->parallel;
+    v->nstreams = p->nstreams;
+    v->reverse = p->reverse;
+    v->bidir = p->bidir;
+    v->unordered = p->unordered;
+    v->verify = p->verify;
+    v->json = t->srv->cfg->json;
+}
+
+static void interval_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct perf_test *t = arg;
+    struct perf_report_row rows[2 * PERF_MAX_PARALLEL];
+    double now = (double)(perf_now_ns() - t->start_ns) / 1e9;
+    size_t n = 0;
+    unsigned int i;
+
+    (void)fd;
+    (void)what;
+    for (i = 0; i < t->count; i++) {
+        struct perf_flow_sample s;
+
+        perf_flow_sample(t->flows[i], &s);
+        if (server_sends(&t->params)) {
+            struct perf_report_row *r = &rows[n++];
+
+            memset(r, 0, sizeof(*r));
+            r->id = i + 1;
+            r->sender = true;
+            r->bytes = s.tx_bytes;
+            r->retransmits = s.tx_retransmits;
+            r->have_sctp = s.have_info;
+            r->cwnd = s.info.cwnd;
+            r->rwnd = s.info.peer_rwnd;
+            r->srtt_us = s.info.srtt_us;
+            r->pmtu = s.info.pathmtu;
+        }
+        if (server_receives(&t->params)) {
+            struct perf_report_row *r = &rows[n++];
+
+            memset(r, 0, sizeof(*r));
+            r->id = i + 1;
+            r->bytes = s.rx_bytes;
+        }
+    }
+    perf_report_interval(t->rep, t->last_interval_s, now, false, rows, n);
+    t->last_interval_s = now;
+}
+
+static bool test_all_ready(const struct perf_test *t)
+{
+    return t->have_params && t->nflows == t->count;
+}
+
+/* Every association said HELLO and PARAMS came: tell the client how we
+ * see it, and wait for START. */
+static void test_send_ready(struct perf_test *t)
+{
+    static uint8_t
+        buf[PERF_PROTO_HDR_LEN + 2 + PERF_PROTO_MAX_PARALLEL * PERF_SEEN_LEN];
+    struct perf_ready ready;
+    unsigned int i;
+
+    memset(&ready, 0, sizeof(ready));
+    ready.count = (uint16_t)t->count;
+    make_view(t);
+    t->rep = perf_report_new(&t->view, stdout);
+    if (t->rep != NULL && t->params.get_server_output) {
+        t->captured = open_memstream(&t->captured_buf, &t->captured_len);
+        perf_report_tee(t->rep, t->captured);
+    }
+    for (i = 0; i < t->count; i++) {
+        struct transport_assoc_info info;
+
+        if (transport_get_info(perf_flow_conn(t->flows[i]), &info) == 0)
+            snprintf(ready.seen[i], PERF_SEEN_LEN, "%s", info.peer_udp);
+        if (t->rep != NULL)
+            perf_report_line(t->rep,
+                             "Accepted association %u of test %u "
+                             "from %s (SCTP port %u)",
+                             i + 1, t->id, ready.seen[i],
+                             (unsigned)info.peer_sctp_port);
+    }
+    send_ctrl(t->flows[0], perf_proto_encode_ready(buf, sizeof(buf), &ready),
+              buf);
+}
+
+static void test_start(struct perf_test *t)
+{
+    const struct perf_params *p = &t->params;
+    struct perf_send_params sp;
+    unsigned int i;
+
+    memset(&sp, 0, sizeof(sp));
+    sp.length = p->length;
+    sp.rate_bps = p->rate_bps;
+    sp.burst = p->burst;
+    sp.nstreams = p->nstreams;
+    sp.unordered = p->unordered;
+    sp.pr_policy = p->pr_policy;
+    sp.pr_value = p->pr_value;
+    sp.verify = p->verify;
+    sp.bytes = p->bytes;
+    sp.messages = p->messages;
+    if (p->bytes == 0 && p->messages == 0)
+        sp.duration_ns = (p->duration_ms + p->omit_ms) * 1000000ull;
+    t->phase = ST_RUNNING;
+    t->phase_ns = t->start_ns = perf_now_ns();
+    getrusage(RUSAGE_SELF, &t->ru_start);
+    for (i = 0; i < t->count; i++) {
+        t->send_done[i] = !server_sends(p);
+        t->recv_done[i] = !server_receives(p);
+        if (server_sends(p) && perf_flow_start_send(t->flows[i], &sp) < 0) {
+            test_abort(t, "out of memory");
+            return;
+        }
+    }
+    if (p->interval_ms > 0) {
+        struct timeval iv = { p->interval_ms / 1000,
+                              (p->interval_ms % 1000) * 1000 };
+
+        t->interval_ev =
+            event_new(t->srv->rt.base, -1, EV_PERSIST, interval_cb, t);
+        if (t->interval_ev != NULL)
+            event_add(t->interval_ev, &iv);
+    }
+}
+
+static double cpu_percent(const struct rusage *from, double wall_s)
+{
+    struct rusage now;
+    double used;
+
+    getrusage(RUSAGE_SELF, &now);
+    used = (double)(now.ru_utime.tv_sec - from->ru_utime.tv_sec) +
+           (double)(now.ru_utime.tv_usec - from->ru_utime.tv_usec) / 1e6 +
+           (double)(now.ru_stime.tv_sec - from->ru_stime.tv_sec) +
+           (double)(now.ru_stime.tv_usec - from->ru_stime.tv_usec) / 1e6;
+    return wall_s > 0 ? used * 100.0 / wall_s : 0;
+}
+
+/* This end's view of a direction: it sent (outbound) or received it. */
+static void add_dir(struct perf_report_dir *d, unsigned int id, bool sender,
+                    double secs, const struct perf_dir_counts *counts)
+{
+    d->id = id;
+    d->sender = sender;
+    d->outbound = sender;
+    d->seconds = secs;
+    d->counts = counts;
+}
+
+/* Our side of the final report, printed here and captured if asked. */
+static void test_report_local(struct perf_test *t, double wall)
+{
+    struct perf_report_dir dirs[2 * PERF_MAX_PARALLEL];
+    struct perf_report_final fin;
+    size_t n = 0;
+    unsigned int i;
+
+    for (i = 0; i < t->count; i++) {
+        if (server_sends(&t->params))
+            add_dir(&dirs[n++], i + 1, true, t->send_secs[i],
+                    perf_flow_sent(t->flows[i]));
+        if (server_receives(&t->params))
+            add_dir(&dirs[n++], i + 1, false, t->recv_secs[i],
+                    perf_flow_received(t->flows[i]));
+    }
+    memset(&fin, 0, sizeof(fin));
+    fin.dirs = dirs;
+    fin.ndirs = n;
+    fin.cpu_local = cpu_percent(&t->ru_start, wall);
+    fin.cpu_remote = -1;
+    if (t->rep != NULL)
+        perf_report_final(t->rep, &fin);
+}
+
+/* All data in both directions is through: send what we counted. */
+static void test_send_results(struct perf_test *t)
+{
+    double wall = (double)(perf_now_ns() - t->start_ns) / 1e9;
+    uint32_t cpu = (uint32_t)(cpu_percent(&t->ru_start, wall) * 100);
+    struct perf_flow *ctrl = t->flows[0];
+    uint8_t hdr[PERF_PROTO_HDR_LEN];
+    unsigned int i;
+
+    if (t->interval_ev != NULL)
+        event_del(t->interval_ev);
+    test_report_local(t, wall);
+    for (i = 0; i < t->count; i++) {
+        struct perf_results r;
+        uint8_t *buf;
+        size_t cap;
+        int len;
+
+        memset(&r, 0, sizeof(r));
+        r.index = (uint16_t)i;
+        r.cpu_x100 = cpu;
+        r.received = *perf_flow_received(t->flows[i]);
+        r.sent = *perf_flow_sent(t->flows[i]);
+        r.duration_us =
+            (uint64_t)((server_receives(&t->params) ? t->recv_secs[i]
+                                                    : t->send_secs[i]) *
+                       1e6);
+        cap = perf_proto_results_size(r.sent.nstreams, r.received.nstreams);
+        buf = malloc(cap);
+        len = buf ? perf_proto_encode_results(buf, cap, &r) : -ENOMEM;
+        send_ctrl(ctrl, len, buf);
+        free(buf);
+    }
+    if (t->captured != NULL) {
+        static uint8_t buf[PERF_PROTO_HDR_LEN + PERF_TEXT_MAX];
+
+        fflush(t->captured);
+        send_ctrl(
+            ctrl,
+            perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_SERVER_OUTPUT,
+                                   t->captured_buf ? t->captured_buf : ""),
+            buf);
+    }
+    send_ctrl(ctrl, perf_proto_encode_empty(hdr, sizeof(hdr), PERF_MSG_DONE),
+              hdr);
+    t->phase = ST_CLOSING;
+    t->phase_ns = perf_now_ns();
+    if (t->rep != NULL)
+        perf_report_finish(t->rep);
+    t->srv->completed++;
+}
+
+static void test_check_done(struct perf_test *t)
+{
+    unsigned int i;
+
+    for (i = 0; i < t->count; i++)
+        if (!t->send_done[i] || !t->recv_done[i])
+            return;
+    test_send_results(t);
+}
+
+static void on_send_done(struct perf_flow *f, void *arg)
+{
+    struct server_flow *sf = arg;
+    struct perf_test *t = sf->test;
+    uint8_t buf[PERF_PROTO_HDR_LEN];
+
+    if (t == NULL)
+        return;
+    t->send_secs[sf->index] = (double)(perf_now_ns() - t->start_ns) / 1e9;
+    t->send_done[sf->index] = true;
+    send_ctrl(f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END), buf);
+    test_check_done(t);
+}
+
+/* A HELLO: join (or start) the test its cookie names. */
+static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
+{
+    struct perf_server *srv = sf->srv;
+    struct perf_hello h;
+    struct perf_test *t;
+
+    if (sf->test != NULL || perf_proto_decode_hello(msg, len, &h) < 0 ||
+        h.count == 0 || h.count > PERF_MAX_PARALLEL || h.index >= h.count)
+        return false;
+    t = test_find(srv, h.cookie);
+    if (t == NULL) {
+        if (srv->running >= srv->cfg->max_clients || srv->stopping) {
+            uint8_t buf[256];
+
+            send_ctrl(sf->flow,
+                      perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR,
+                                             "the server is busy running "
+                                             "another test; try again later"),
+                      buf);
+            log_info("refused a test: busy");
+            return true;
+        }
+        t = test_new(srv, &h);
+        if (t == NULL)
+            return false;
+    }
+    if (h.count != t->count || t->flows[h.index] != NULL ||
+        t->phase != ST_GATHERING)
+        return false;
+    sf->test = t;
+    sf->index = h.index;
+    t->flows[h.index] = sf->flow;
+    t->sfs[h.index] = sf;
+    t->nflows++;
+    perf_flow_set_tag(sf->flow, (int)h.index);
+    if (test_all_ready(t))
+        test_send_ready(t);
+    return true;
+}
+
+static bool params_ok(const struct perf_params *p, unsigned int count)
+{
+    return p->parallel == count && p->nstreams >= 1 &&
+           p->nstreams <= PERF_MAX_STREAMS && p->length >= 1 &&
+           p->length <= PERF_MAX_LEN && p->pr_policy <= PERF_PR_BUF;
+}
+
+static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
+{
+    struct perf_test *t = sf->test;
+    unsigned int i;
+
+    if (t == NULL || sf->index != 0 || t->have_params ||
+        perf_proto_decode_params(msg, len, &t->params) < 0)
+        return false;
+    if (!params_ok(&t->params, t->count)) {
+        test_abort(t, "the test parameters are out of range");
+        return false;
+    }
+    t->have_params = true;
+    for (i = 0; i < PERF_MAX_PARALLEL; i++) {
+        if (t->flows[i] == NULL)
+            continue;
+        perf_flow_set_streams(t->flows[i], t->params.nstreams);
+        if (t->params.verify &&
+            perf_flow_set_verify(t->flows[i], t->params.length) < 0) {
+            test_abort(t, "out of memory");
+            return false;
+        }
+    }
+    if (test_all_ready(t))
+        test_send_ready(t);
+    return true;
+}
+
+static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
+                       void *arg)
+{
+    struct server_flow *sf = arg;
+    struct perf_test *t = sf->test;
+    int type = perf_proto_type(msg, len);
+
+    switch (type) {
+    case PERF_MSG_HELLO:
+        if (on_hello(sf, msg, len))
+            return true;
+        break;
+    case PERF_MSG_PARAMS:
+        if (on_params(sf, msg, len))
+            return true;
+        return false;
+    case PERF_MSG_START:
+        if (t == NULL || sf->index != 0 || !test_all_ready(t) ||
+            t->phase != ST_GATHERING)
+            break;
+        test_start(t);
+        return true;
+    case PERF_MSG_END:
+        if (t == NULL || t->phase != ST_RUNNING)
+            break;
+        t->recv_secs[sf->index] = (double)(perf_now_ns() - t->start_ns) / 1e9;
+        t->recv_done[sf->index] = true;
+        test_check_done(t);
+        return true;
+    default:
+        break;
+    }
+    /* Anything else is a protocol error: this association is done. */
+    if (t != NULL) {
+        test_abort(t, "unexpected control message (type %d)", type);
+    } else {
+        log_warn("unexpected control message (type %d) from a client", type);
+        perf_flow_free(f, true);
+        free(sf);
+    }
+    return false;
+}
+
+static void on_closed(struct perf_flow *f, int err, void *arg)
+{
+    struct server_flow *sf = arg;
+    struct perf_test *t = sf->test;
+
+    if (t == NULL) {
+        perf_flow_free(f, err != 0);
+        free(sf);
+        return;
+    }
+    if (t->srv->cfg->no_control && t->phase == ST_RUNNING && err == 0) {
+        raw_test_end(t);
+        return;
+    }
+    if (t->phase == ST_CLOSING && err == 0) {
+        if (++t->nclosed == t->count)
+            test_free(t, false);
+        return;
+    }
+    if (err == 0)
+        test_abort(t, "the client closed association %u mid-test",
+                   sf->index + 1);
+    else
+        test_abort(t, "association %u lost: %s", sf->index + 1, strerror(err));
+}
+
+static void on_connected(struct perf_flow *f, void *arg)
+{
+    (void)f;
+    (void)arg;
+}
+
+static const struct perf_flow_ops server_flow_ops = {
+    .on_connected = on_connected,
+    .on_control = on_control,
+    .on_send_done = on_send_done,
+    .on_closed = on_closed,
+};
+
+/*
+ * --no-control: every association is a test of its own that only
+ * receives, reported when the sender closes it.
+ */
+static void raw_test_start(struct perf_server *srv, struct server_flow *sf)
+{
+    struct perf_hello h;
+    struct perf_test *t;
+    struct transport_assoc_info info;
+
+    memset(&h, 0, sizeof(h));
+    h.count = 1;
+    t = test_new(srv, &h);
+    if (t == NULL) {
+        perf_flow_free(sf->flow, true);
+        free(sf);
+        return;
+    }
+    sf->test = t;
+    t->flows[0] = sf->flow;
+    t->sfs[0] = sf;
+    t->nflows = 1;
+    perf_flow_set_tag(sf->flow, 0);
+    t->have_params = true;
+    t->params.parallel = 1;
+    t->params.nstreams = 1;
+    t->params.interval_ms = (uint32_t)(srv->cfg->interval_s * 1000 + 0.5);
+    make_view(t);
+    t->rep = perf_report_new(&t->view, stdout);
+    if (t->rep != NULL &&
+        transport_get_info(perf_flow_conn(sf->flow), &info) == 0)
+        perf_report_line(t->rep,
+                         "Accepted association from %s (SCTP port "
+                         "%u), counting what it sends",
+                         info.peer_udp, (unsigned)info.peer_sctp_port);
+    test_start(t);
+}
+
+/* --no-control: the sender finished; report what arrived. */
+static void raw_test_end(struct perf_test *t)
+{
+    t->recv_secs[0] = (double)(perf_now_ns() - t->start_ns) / 1e9;
+    if (t->interval_ev != NULL)
+        event_del(t->interval_ev);
+    test_report_local(t, t->recv_secs[0]);
+    if (t->rep != NULL)
+        perf_report_finish(t->rep);
+    t->srv->completed++;
+    test_free(t, false);
+}
+
+static void on_accept(struct transport_conn *conn, void *arg)
+{
+    struct perf_server *srv = arg;
+    struct server_flow *sf = calloc(1, sizeof(*sf));
+
+    if (sf != NULL) {
+        sf->srv = srv;
+        sf->flow = perf_flow_new(srv->rt.base, conn, &server_flow_ops, sf);
+    }
+    if (sf == NULL || sf->flow == NULL) {
+        log_err("accept: out of memory; aborting the association");
+        transport_conn_free(conn, true);
+        free(sf);
+        return;
+    }
+    perf_flow_set_tag(sf->flow, -1);
+    if (srv->cfg->no_control)
+        raw_test_start(srv, sf);
+}
+
+/* Tests whose client went quiet are aborted so the next can run. */
+static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct perf_server *srv = arg;
+    uint64_t limit = (uint64_t)(srv->cfg->timeout_s * 1e9);
+    uint64_t now = perf_now_ns();
+    struct perf_test *t = srv->tests;
+
+    (void)fd;
+    (void)what;
+    while (t != NULL) {
+        struct perf_test *next = t->next;
+        unsigned int i;
+
+        switch (t->phase) {
+        case ST_GATHERING:
+            if (now - t->phase_ns > limit)
+                test_abort(t,
+                           "the client did not start the test within "
+                           "%.3g s",
+                           srv->cfg->timeout_s);
+            break;
+        case ST_RUNNING:
+            for (i = 0; i < t->count; i++) {
+                if (now - perf_flow_last_progress(t->flows[i]) > limit &&
+                    (!t->send_done[i] || !t->recv_done[i])) {
+                    test_abort(t,
+                               "no data on association %u for %.3g s: "
+                               "the client is gone",
+                               i + 1, srv->cfg->timeout_s);
+                    break;
+                }
+            }
+            break;
+        case ST_CLOSING:
+            if (now - t->phase_ns > CLOSE_GRACE_S * 1000000000ull)
+                test_free(t, true);
+            break;
+        }
+        t = next;
+    }
+}
+
+static void server_stop(void *arg)
+{
+    struct perf_server *srv = arg;
+
+    srv->stopping = true;
+    while (srv->tests != NULL)
+        test_abort(srv->tests, "the server is shutting down");
+    event_base_loopexit(srv->rt.base, NULL);
+}
+
+int perf_server_run(const struct perf_config *cfg)
+{
+    struct perf_server srv;
+    struct transport_config tc;
+    struct timeval tick = { 0, 250000 };
+    char err[256];
+    int rc;
+
+    memset(&srv, 0, sizeof(srv));
+    srv.cfg = cfg;
+    memset(&tc, 0, sizeof(tc));
+    tc.bind_host = cfg->bind_host;
+    tc.family = cfg->family;
+    tc.udp_port = cfg->udp_port;
+    tc.mtu = cfg->mtu;
+    tc.sndbuf = cfg->window;
+    tc.rcvbuf = cfg->window;
+    tc.nodelay = cfg->nodelay;
+    tc.sack_delay_ms = cfg->sack_delay_ms;
+    tc.sack_freq = cfg->sack_freq;
+    rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);
+    if (rc != RUNTIME_EXIT_OK)
+        return rc;
+    srv.watchdog_ev = event_new(srv.rt.base, -1, EV_PERSIST, watchdog_cb, &srv);
+    if (srv.watchdog_ev == NULL ||
+        srv.rt.ops->listen(srv.rt.t, cfg->port, on_accept, &srv, err,
+                           sizeof(err)) < 0) {
+        log_err("%s", srv.watchdog_ev ? err : "out of memory");
+        if (srv.watchdog_ev != NULL)
+            event_free(srv.watchdog_ev);
+        runtime_close(&srv.rt);
+        return RUNTIME_EXIT_USAGE;
+    }
+    event_add(srv.watchdog_ev, &tick);
+    printf("-----------------------------------------------------------\n"
+           "Server listening on SCTP port %u over UDP %s (backend %s)\n"
+           "-----------------------------------------------------------\n",
+           (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name);
+    fflush(stdout);
+
+    event_base_dispatch(srv.rt.base);
+
+    while (srv.tests != NULL)
+        test_free(srv.tests, true);
+    event_free(srv.watchdog_ev);
+    runtime_close(&srv.rt);
+    return srv.exit_code;
+}

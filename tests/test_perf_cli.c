@@ -1,0 +1,628 @@
+/* tests/test_perf_cli.c - sctpu-perf's command line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "support.h"
+
+#include "perf_cli.h"
+
+static struct perf_config cfg;
+static char err[256];
+
+/* Parse a NULL-terminated list of arguments (argv[0] is added). */
+static enum perf_cli_result parse(const char *first, ...)
+{
+    char *argv[64];
+    int argc = 0;
+    const char *a;
+    va_list ap;
+
+    argv[argc++] = (char *)"sctpu-perf";
+    va_start(ap, first);
+    for (a = first; a != NULL; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+    err[0] = '\0';
+    return perf_cli_parse(&cfg, argc, argv, err, sizeof(err));
+}
+
+/* Parse and expect PERF_CLI_ERROR with exactly this message. */
+#define assert_parse_error(msg, ...)                                           \
+    do {                                                                       \
+        assert_int_equal(parse(__VA_ARGS__, NULL), PERF_CLI_ERROR);            \
+        assert_string_equal(err, (msg));                                       \
+    } while (0)
+
+static void test_perf_cli_client_defaults(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "198.18.0.2", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.role, PERF_ROLE_CLIENT);
+    assert_string_equal(cfg.host, "198.18.0.2");
+    assert_null(cfg.bind_host);
+    assert_null(cfg.backend);
+    assert_int_equal(cfg.family, AF_UNSPEC);
+    assert_int_equal(cfg.port, 5201);
+    assert_int_equal(cfg.udp_port, 9899);
+    assert_int_equal(cfg.local_udp_port, 0);
+    assert_int_equal(cfg.local_sctp_port, 0);
+    assert_true(cfg.duration_s == 10.0);
+    assert_int_equal(cfg.bytes, 0);
+    assert_int_equal(cfg.messages, 0);
+    assert_true(cfg.omit_s == 0.0);
+    assert_true(cfg.interval_s == 1.0);
+    assert_int_equal(cfg.rate_bps, 0);
+    assert_int_equal(cfg.burst, 0);
+    assert_int_equal(cfg.length, 64 * 1024);
+    assert_int_equal(cfg.window, 0);
+    assert_int_equal(cfg.parallel, 1);
+    assert_int_equal(cfg.nstreams, 1);
+    assert_false(cfg.reverse);
+    assert_false(cfg.bidir);
+    assert_false(cfg.unordered);
+    assert_int_equal(cfg.pr_policy, PERF_PR_NONE);
+    assert_int_equal(cfg.pr_value, 0);
+    assert_int_equal(cfg.sack_delay_ms, 0);
+    assert_int_equal(cfg.sack_freq, 0);
+    assert_false(cfg.nodelay);
+    assert_int_equal(cfg.mtu, 0);
+    assert_false(cfg.verify);
+    assert_false(cfg.no_control);
+    assert_false(cfg.get_server_output);
+    assert_false(cfg.one_off);
+    assert_int_equal(cfg.max_clients, 1);
+    assert_false(cfg.json);
+    assert_false(cfg.verbose);
+    assert_false(cfg.forceflush);
+    assert_null(cfg.logfile);
+    assert_true(cfg.timeout_s == 10.0);
+}
+
+static void test_perf_cli_server_defaults(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-s", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.role, PERF_ROLE_SERVER);
+    assert_string_equal(cfg.host, "");
+    assert_int_equal(cfg.port, 5201);
+    assert_int_equal(cfg.udp_port, 9899);
+    assert_int_equal(cfg.max_clients, 1);
+    assert_false(cfg.one_off);
+    assert_true(cfg.interval_s == 1.0);
+    assert_true(cfg.timeout_s == 10.0);
+    assert_int_equal(cfg.family, AF_UNSPEC);
+}
+
+static void assert_field_line(void)
+{
+    assert_int_equal(cfg.role, PERF_ROLE_CLIENT);
+    assert_string_equal(cfg.host, "HOST");
+    assert_int_equal(cfg.port, 5201);
+    assert_true(cfg.interval_s == 1.0);
+    assert_true(cfg.duration_s == 5.0);
+    assert_int_equal(cfg.rate_bps, UINT64_C(10000000000));
+    assert_int_equal(cfg.burst, 0);
+    assert_int_equal(cfg.length, 10240);
+    assert_int_equal(cfg.nstreams, 4);
+    assert_int_equal(cfg.parallel, 2);
+}
+
+/* The iperf3 line used in the field runs unchanged. */
+static void test_perf_cli_iperf3_field_line(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "HOST", "-p", "5201", "--sctp", "-i", "1",
+                           "-t", "5", "--bandwidth", "10G", "--len", "10k",
+                           "--nstreams", "4", "--parallel", "2", NULL),
+                     PERF_CLI_RUN);
+    assert_field_line();
+}
+
+/*
+ * iperf3's --nstreams falls through into -b; ours must not, whichever
+ * comes first.
+ */
+static void test_perf_cli_nstreams_does_not_touch_rate(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("--parallel", "2", "--nstreams", "4", "--len", "10k",
+                           "--bandwidth", "10G", "-t", "5", "-i", "1", "--sctp",
+                           "-p", "5201", "-c", "HOST", NULL),
+                     PERF_CLI_RUN);
+    assert_field_line();
+    assert_int_equal(parse("-c", "HOST", "--nstreams", "4", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.nstreams, 4);
+    assert_int_equal(cfg.rate_bps, 0);
+}
+
+static void test_perf_cli_common_options(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        parse("--client", "h1,h2", "--port", "6000", "--udp-port", "19899",
+              "--local-udp-port", "0", "--cport", "4000", "--bind", "10.0.0.1",
+              "-4", "--backend", "kernel", "--interval", "0.5", "--window",
+              "4M", "--sack-delay", "200", "--sack-freq", "2", "--nodelay",
+              "--mtu", "1500", "--timeout", "2.5", "--json", "--verbose",
+              "--forceflush", "--logfile", "out.txt", NULL),
+        PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "h1");
+    assert_int_equal(cfg.port, 6000);
+    assert_int_equal(cfg.udp_port, 19899);
+    assert_int_equal(cfg.local_udp_port, 0);
+    assert_int_equal(cfg.local_sctp_port, 4000);
+    assert_string_equal(cfg.bind_host, "10.0.0.1");
+    assert_int_equal(cfg.family, AF_INET);
+    assert_string_equal(cfg.backend, "kernel");
+    assert_true(cfg.interval_s == 0.5);
+    assert_int_equal(cfg.window, 4 * 1024 * 1024);
+    assert_int_equal(cfg.sack_delay_ms, 200);
+    assert_int_equal(cfg.sack_freq, 2);
+    assert_true(cfg.nodelay);
+    assert_int_equal(cfg.mtu, 1500);
+    assert_true(cfg.timeout_s == 2.5);
+    assert_true(cfg.json);
+    assert_true(cfg.verbose);
+    assert_true(cfg.forceflush);
+    assert_string_equal(cfg.logfile, "out.txt");
+
+    assert_int_equal(parse("-c", "::1", "-6", "-B", "::1", "-p", "1", "-i", "0",
+                           "-J", "-V", "--no-delay", "--local-udp-port",
+                           "40000", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.family, AF_INET6);
+    assert_string_equal(cfg.bind_host, "::1");
+    assert_int_equal(cfg.port, 1);
+    assert_true(cfg.interval_s == 0.0);
+    assert_int_equal(cfg.local_udp_port, 40000);
+    assert_true(cfg.nodelay);
+    assert_true(cfg.json);
+    assert_true(cfg.verbose);
+
+    assert_int_equal(parse("--version4", "-c", "h", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.family, AF_INET);
+    assert_int_equal(parse("--version6", "-c", "h", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.family, AF_INET6);
+}
+
+static void test_perf_cli_server_options(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("--server", "--one-off", "--max-clients", "64", "-w",
+                           "8M", "--sack-delay", "1", "--mtu", "9000",
+                           "--no-control", "--timeout", "3600", "--sctp",
+                           "--backend", "usrsctp", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.role, PERF_ROLE_SERVER);
+    assert_true(cfg.one_off);
+    assert_int_equal(cfg.max_clients, 64);
+    assert_int_equal(cfg.window, 8 * 1024 * 1024);
+    assert_int_equal(cfg.sack_delay_ms, 1);
+    assert_int_equal(cfg.mtu, 9000);
+    assert_true(cfg.no_control);
+    assert_true(cfg.timeout_s == 3600.0);
+    assert_string_equal(cfg.backend, "usrsctp");
+    assert_int_equal(parse("-s", "-1", NULL), PERF_CLI_RUN);
+    assert_true(cfg.one_off);
+    /* A small window is fine on the server: it has no -l of its own. */
+    assert_int_equal(parse("-s", "-w", "4k", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.window, 4096);
+}
+
+static void test_perf_cli_test_length(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "-t", "0.5", NULL), PERF_CLI_RUN);
+    assert_true(cfg.duration_s == 0.5);
+    assert_int_equal(parse("-c", "h", "--time", "86400", NULL), PERF_CLI_RUN);
+    assert_true(cfg.duration_s == 86400.0);
+    assert_int_equal(parse("-c", "h", "-t", "500ms", NULL), PERF_CLI_RUN);
+    assert_true(cfg.duration_s == 0.5);
+
+    /* -n and -k replace the duration. */
+    assert_int_equal(parse("-c", "h", "-n", "10M", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.bytes, 10 * 1024 * 1024);
+    assert_true(cfg.duration_s == 0.0);
+    assert_int_equal(parse("-c", "h", "--bytes", "1g", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.bytes, UINT64_C(1) << 30);
+    assert_int_equal(parse("-c", "h", "-k", "1000", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.messages, 1000);
+    assert_int_equal(cfg.bytes, 0);
+    assert_true(cfg.duration_s == 0.0);
+    assert_int_equal(parse("-c", "h", "--blockcount", "1", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.messages, 1);
+
+    assert_int_equal(parse("-c", "h", "-t", "20", "-O", "2.5", NULL),
+                     PERF_CLI_RUN);
+    assert_true(cfg.omit_s == 2.5);
+    assert_int_equal(parse("-c", "h", "--omit", "0", NULL), PERF_CLI_RUN);
+    assert_true(cfg.omit_s == 0.0);
+    /* With -n there is no duration to compare -O with. */
+    assert_int_equal(parse("-c", "h", "-n", "1G", "-O", "30", NULL),
+                     PERF_CLI_RUN);
+    assert_true(cfg.omit_s == 30.0);
+}
+
+static void test_perf_cli_rates(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "-b", "50M", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, 50000000);
+    assert_int_equal(parse("-c", "h", "--bitrate", "100", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, 100);
+    assert_int_equal(parse("-c", "h", "-b", "10k", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, 10000);
+    assert_int_equal(parse("-c", "h", "-b", "2.5G", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, UINT64_C(2500000000));
+    assert_int_equal(parse("-c", "h", "-b", "1T", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, UINT64_C(1000000000000));
+    assert_int_equal(parse("-c", "h", "-b", "0", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, 0);
+    assert_int_equal(parse("-c", "h", "-b", "1G/10", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, 1000000000);
+    assert_int_equal(cfg.burst, 10);
+    assert_int_equal(parse("-c", "h", "-b", "5m/1000", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, 5000000);
+    assert_int_equal(cfg.burst, 1000);
+    assert_int_equal(parse("-c", "h", "-b", "18446744073709551615", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, UINT64_MAX);
+}
+
+static void test_perf_cli_message_options(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "-l", "1", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.length, 1);
+    assert_int_equal(parse("-c", "h", "--length", "1500", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.length, 1500);
+    assert_int_equal(parse("-c", "h", "-l", "2M", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.length, 2 * 1024 * 1024);
+    assert_int_equal(parse("-c", "h", "-l", "16M", "-w", "16M", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.length, 16 * 1024 * 1024);
+    assert_int_equal(cfg.window, 16 * 1024 * 1024);
+    assert_int_equal(parse("-c", "h", "-l", "20", "--verify", NULL),
+                     PERF_CLI_RUN);
+    assert_true(cfg.verify);
+    assert_int_equal(
+        parse("-c", "h", "-P", "128", "--nstreams", "1024", "-R", "-u", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.parallel, 128);
+    assert_int_equal(cfg.nstreams, 1024);
+    assert_true(cfg.reverse);
+    assert_true(cfg.unordered);
+    assert_int_equal(
+        parse("-c", "h", "--bidir", "--unordered", "--get-server-output", NULL),
+        PERF_CLI_RUN);
+    assert_true(cfg.bidir);
+    assert_false(cfg.reverse);
+    assert_true(cfg.unordered);
+    assert_true(cfg.get_server_output);
+    assert_int_equal(parse("-c", "h", "--reverse", NULL), PERF_CLI_RUN);
+    assert_true(cfg.reverse);
+}
+
+static void test_perf_cli_pr_sctp(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        parse("-c", "h", "--pr-policy", "ttl", "--pr-value", "600000", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.pr_policy, PERF_PR_TTL);
+    assert_int_equal(cfg.pr_value, 600000);
+    /* The value may come first. */
+    assert_int_equal(
+        parse("-c", "h", "--pr-value", "0", "--pr-policy", "rtx", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.pr_policy, PERF_PR_RTX);
+    assert_int_equal(cfg.pr_value, 0);
+    assert_int_equal(
+        parse("-c", "h", "--pr-policy", "buf", "--pr-value", "256M", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.pr_policy, PERF_PR_BUF);
+    assert_int_equal(cfg.pr_value, 256 * 1024 * 1024);
+}
+
+static void test_perf_cli_no_control(void **state)
+{
+    (void)state;
+    /* A raw sender may still shape its traffic. */
+    assert_int_equal(parse("-c", "h", "--no-control", "-l", "1k", "-P", "4",
+                           "-b", "1M", "--verify", NULL),
+                     PERF_CLI_RUN);
+    assert_true(cfg.no_control);
+    assert_int_equal(cfg.length, 1024);
+    assert_int_equal(cfg.parallel, 4);
+    assert_int_equal(parse("-s", "--no-control", "-i", "2", NULL),
+                     PERF_CLI_RUN);
+    assert_true(cfg.no_control);
+    assert_true(cfg.interval_s == 2.0);
+}
+
+static void test_perf_cli_help_and_version(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-h", NULL), PERF_CLI_HELP);
+    assert_int_equal(parse("--help", NULL), PERF_CLI_HELP);
+    assert_int_equal(parse("-c", "h", "-h", NULL), PERF_CLI_HELP);
+    assert_int_equal(parse("-v", NULL), PERF_CLI_VERSION);
+    assert_int_equal(parse("--version", NULL), PERF_CLI_VERSION);
+}
+
+static void test_perf_cli_usage_text(void **state)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    (void)state;
+    assert_non_null(f);
+    perf_cli_usage(f, "sctpu-perf");
+    fclose(f);
+    assert_non_null(strstr(text, "Usage: sctpu-perf -s"));
+    assert_non_null(strstr(text, "Server or Client:"));
+    assert_non_null(strstr(text, "Server specific:"));
+    assert_non_null(strstr(text, "Client specific"));
+    assert_non_null(strstr(text, "SCTP port (default 5201)"));
+    assert_non_null(strstr(text, "(default 9899)"));
+    assert_non_null(strstr(text, "Exit status: 0"));
+    free(text);
+}
+
+static void test_perf_cli_getopt_errors(void **state)
+{
+    (void)state;
+    assert_parse_error("unknown option '--nope'", "-s", "--nope");
+    assert_parse_error("unknown option '--nope'", "-s", "--nope=1");
+    assert_parse_error("unknown option '-x'", "-s", "-x");
+    assert_parse_error("unknown option '-x'", "-sx");
+    assert_parse_error("option '-p' needs a value", "-c", "h", "-p");
+    assert_parse_error("option '--port' needs a value", "-c", "h", "--port");
+    assert_parse_error("option '-c' needs a value", "-c");
+    assert_parse_error("option '--json' takes no value", "-s", "--json=1");
+    assert_parse_error("option '--no' is ambiguous", "-s", "--no");
+    assert_parse_error("option '--b' is ambiguous", "-c", "h", "--b=1");
+    /* Abbreviations of one option, or of aliases, are fine. */
+    assert_int_equal(
+        parse("-c", "h", "--bandw", "5M", "--le", "1k", "--nod", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, 5000000);
+    assert_int_equal(cfg.length, 1024);
+    assert_true(cfg.nodelay);
+    assert_parse_error("unexpected argument 'extra'", "-c", "h", "extra");
+    /* -f is iperf3's, not ours. */
+    assert_parse_error("unknown option '-f'", "-c", "h", "-f", "m");
+}
+
+static void test_perf_cli_role_errors(void **state)
+{
+    (void)state;
+    assert_parse_error("give -s (server) or -c HOST (client)", "-p", "5201");
+    assert_parse_error("-s and -c exclude each other", "-s", "-c", "h");
+    assert_parse_error("-c: '' is not a host name or address", "-c", "");
+    assert_parse_error("-c: ',h' is not a host name or address", "-c", ",h");
+    assert_parse_error("--max-clients is for the server (-s)", "-c", "h",
+                       "--max-clients", "2");
+    assert_parse_error("-1 is for the server (-s)", "-c", "h", "-1");
+    assert_parse_error("--one-off is for the server (-s)", "--one-off", "-c",
+                       "h");
+    assert_parse_error("-t is for the client (-c)", "-s", "-t", "5");
+    assert_parse_error("--bidir is for the client (-c)", "-s", "--bidir");
+    assert_parse_error("--nstreams is for the client (-c)", "--nstreams", "4",
+                       "-s");
+    assert_parse_error("--verify is for the client (-c)", "-s", "--verify");
+    assert_parse_error("-l is for the client (-c)", "-s", "--no-control", "-l",
+                       "1k");
+    assert_parse_error("--cport is for the client (-c)", "-s", "--cport", "1");
+}
+
+static void test_perf_cli_value_errors(void **state)
+{
+    (void)state;
+    assert_parse_error("-p: '65536' is out of range (1-65535)", "-s", "-p",
+                       "65536");
+    assert_parse_error("--udp-port: '0' is out of range (1-65535)", "-s",
+                       "--udp-port", "0");
+    assert_parse_error("-p: 'http' is not a valid number", "-s", "-p", "http");
+    assert_parse_error("-t: '0' is out of range (above 0, up to 86400 s)", "-c",
+                       "h", "-t", "0");
+    assert_parse_error("-t: '86401' is out of range (above 0, up to 86400 s)",
+                       "-c", "h", "-t", "86401");
+    assert_parse_error("-t: '-5' is not a valid number", "-c", "h", "-t", "-5");
+    assert_parse_error("-n: '0' is out of range (at least 1)", "-c", "h", "-n",
+                       "0");
+    assert_parse_error("-k: '1k' is not a valid number", "-c", "h", "-k", "1k");
+    assert_parse_error("-i: '0.05' is out of range (0 or 0.1-60 s)", "-c", "h",
+                       "-i", "0.05");
+    assert_parse_error("-i: '61' is out of range (0 or 0.1-60 s)", "-s", "-i",
+                       "61");
+    assert_parse_error("--timeout: '0' is out of range (0.1-3600 s)", "-s",
+                       "--timeout", "0");
+    assert_parse_error("-l: '0' is out of range (1-16M)", "-c", "h", "-l", "0");
+    assert_parse_error("--len: '17M' is out of range (1-16M)", "-c", "h",
+                       "--len", "17M");
+    assert_parse_error("-w: '1k' is out of range (4k-256M)", "-c", "h", "-w",
+                       "1k");
+    assert_parse_error("-P: '129' is out of range (1-128)", "-c", "h", "-P",
+                       "129");
+    assert_parse_error("--nstreams: '0' is out of range (1-1024)", "-c", "h",
+                       "--nstreams", "0");
+    assert_parse_error("--sack-delay: '501' is out of range (1-500 ms)", "-s",
+                       "--sack-delay", "501");
+    assert_parse_error("--sack-freq: '0' is out of range (1-100)", "-s",
+                       "--sack-freq", "0");
+    assert_parse_error("--mtu: '551' is out of range (552-65536)", "-s",
+                       "--mtu", "551");
+    assert_parse_error("--max-clients: '65' is out of range (1-64)", "-s",
+                       "--max-clients", "65");
+    assert_parse_error("--backend needs a backend name", "-s", "--backend", "");
+    assert_parse_error("-B needs an address", "-s", "-B", "");
+    assert_parse_error("--logfile needs a file name", "-s", "--logfile", "");
+    assert_parse_error("-O: '-1' is not a valid number", "-c", "h", "-O", "-1");
+}
+
+static void test_perf_cli_rate_errors(void **state)
+{
+    (void)state;
+    assert_parse_error("-b: '10X' is not a valid rate", "-c", "h", "-b", "10X");
+    assert_parse_error("-b: '-5M' is not a valid rate", "-c", "h", "-b", "-5M");
+    assert_parse_error("--bandwidth: 'M' is not a valid rate", "-c", "h",
+                       "--bandwidth", "M");
+    assert_parse_error("-b: '' is not a valid rate", "-c", "h", "-b", "");
+    assert_parse_error("-b: '1.2.3M' is not a valid rate", "-c", "h", "-b",
+                       "1.2.3M");
+    assert_parse_error("-b: ' 5M' is not a valid rate", "-c", "h", "-b", " 5M");
+    assert_parse_error("-b: '20000000000G' is out of range "
+                       "(0-18446744073709551615 bits/s)",
+                       "-c", "h", "-b", "20000000000G");
+    assert_parse_error("-b: '18446744073709551616' is out of range "
+                       "(0-18446744073709551615 bits/s)",
+                       "-c", "h", "-b", "18446744073709551616");
+    assert_parse_error("-b: burst '0' is out of range (1-1000)", "-c", "h",
+                       "-b", "10M/0");
+    assert_parse_error("-b: burst '1001' is out of range (1-1000)", "-c", "h",
+                       "-b", "10M/1001");
+    assert_parse_error("-b: burst '' is not a valid number", "-c", "h", "-b",
+                       "10M/");
+    assert_parse_error("-b: burst 'x' is not a valid number", "-c", "h", "-b",
+                       "10M/x");
+}
+
+static void test_perf_cli_conflicts(void **state)
+{
+    (void)state;
+    assert_parse_error("-t and -n exclude each other: the test ends after a "
+                       "time (-t), a byte count (-n) or a message count (-k)",
+                       "-c", "h", "-t", "5", "-n", "1M");
+    assert_parse_error("-n and -k exclude each other: the test ends after a "
+                       "time (-t), a byte count (-n) or a message count (-k)",
+                       "-c", "h", "-k", "5", "--bytes", "1M");
+    assert_parse_error("-t and -k exclude each other: the test ends after a "
+                       "time (-t), a byte count (-n) or a message count (-k)",
+                       "-c", "h", "--time", "5", "-k", "10");
+    assert_parse_error("-O 10 leaves nothing to measure: it must be shorter "
+                       "than -t 10",
+                       "-c", "h", "-O", "10");
+    assert_parse_error("-O 6 leaves nothing to measure: it must be shorter "
+                       "than -t 5",
+                       "-c", "h", "-t", "5", "-O", "6");
+    assert_parse_error("-R and --bidir exclude each other", "-c", "h", "-R",
+                       "--bidir");
+    assert_parse_error("-R needs the control channel to start the server's "
+                       "sender: drop --no-control",
+                       "-c", "h", "-R", "--no-control");
+    assert_parse_error("--get-server-output needs the control channel: drop "
+                       "--no-control",
+                       "-c", "h", "--get-server-output", "--no-control");
+}
+
+static void test_perf_cli_pr_errors(void **state)
+{
+    (void)state;
+    assert_parse_error("--pr-policy needs --pr-value", "-c", "h", "--pr-policy",
+                       "ttl");
+    assert_parse_error("--pr-value needs --pr-policy", "-c", "h", "--pr-value",
+                       "5");
+    assert_parse_error("--pr-policy: 'rtt' is not a policy (ttl, rtx, buf)",
+                       "-c", "h", "--pr-policy", "rtt", "--pr-value", "5");
+    assert_parse_error("--pr-value: '0' is out of range (1-600000 ms for ttl)",
+                       "-c", "h", "--pr-policy", "ttl", "--pr-value", "0");
+    assert_parse_error("--pr-value: '101' is out of range "
+                       "(0-100 retransmissions for rtx)",
+                       "-c", "h", "--pr-policy", "rtx", "--pr-value", "101");
+    assert_parse_error("--pr-value: '1k' is not a valid number", "-c", "h",
+                       "--pr-policy", "rtx", "--pr-value", "1k");
+    assert_parse_error("--pr-value: '257M' is out of range "
+                       "(1-256M bytes for buf)",
+                       "-c", "h", "--pr-policy", "buf", "--pr-value", "257M");
+}
+
+static void test_perf_cli_length_errors(void **state)
+{
+    (void)state;
+    assert_parse_error("-l 8 is too short for --verify: it needs at least 20 "
+                       "bytes (sequence number and checksum)",
+                       "-c", "h", "-l", "8", "--verify");
+    assert_parse_error("-l 1048576 exceeds -w 65536: a message must fit the "
+                       "send buffer",
+                       "-c", "h", "-l", "1M", "-w", "64k");
+    assert_parse_error("-l 65536 (the default) exceeds -w 16384: a message "
+                       "must fit the send buffer",
+                       "-c", "h", "-w", "16k");
+    assert_parse_error("-l 4194304 exceeds the default 2M send buffer: a "
+                       "message must fit it, so raise it with -w",
+                       "-c", "h", "-l", "4M");
+}
+
+/* Parsing twice in one process starts from defaults again. */
+static void test_perf_cli_reparse_resets(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "-n", "5", "-u", "-b", "1G/5", "-P", "3",
+                           "--pr-policy", "rtx", "--pr-value", "1", "-B", "a",
+                           NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(parse("-c", "h", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.bytes, 0);
+    assert_true(cfg.duration_s == 10.0);
+    assert_false(cfg.unordered);
+    assert_int_equal(cfg.rate_bps, 0);
+    assert_int_equal(cfg.burst, 0);
+    assert_int_equal(cfg.parallel, 1);
+    assert_int_equal(cfg.pr_policy, PERF_PR_NONE);
+    assert_int_equal(cfg.pr_value, 0);
+    assert_null(cfg.bind_host);
+    /* An error halfway through does not leak into the next parse. */
+    assert_int_equal(parse("-s", "-p", "7", "-x", NULL), PERF_CLI_ERROR);
+    assert_int_equal(parse("-s", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.port, 5201);
+}
+
+/* argv keeps its order: getopt must not permute it. */
+static void test_perf_cli_argv_untouched(void **state)
+{
+    char *argv[] = { "sctpu-perf", "-c", "h", "stray", "-t", "5", NULL };
+    char *copy[7];
+
+    (void)state;
+    memcpy(copy, argv, sizeof(argv));
+    assert_int_equal(perf_cli_parse(&cfg, 6, argv, err, sizeof(err)),
+                     PERF_CLI_ERROR);
+    assert_string_equal(err, "unexpected argument 'stray'");
+    assert_memory_equal(copy, argv, sizeof(argv));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_perf_cli_client_defaults),
+        cmocka_unit_test(test_perf_cli_server_defaults),
+        cmocka_unit_test(test_perf_cli_iperf3_field_line),
+        cmocka_unit_test(test_perf_cli_nstreams_does_not_touch_rate),
+        cmocka_unit_test(test_perf_cli_common_options),
+        cmocka_unit_test(test_perf_cli_server_options),
+        cmocka_unit_test(test_perf_cli_test_length),
+        cmocka_unit_test(test_perf_cli_rates),
+        cmocka_unit_test(test_perf_cli_message_options),
+        cmocka_unit_test(test_perf_cli_pr_sctp),
+        cmocka_unit_test(test_perf_cli_no_control),
+        cmocka_unit_test(test_perf_cli_help_and_version),
+        cmocka_unit_test(test_perf_cli_usage_text),
+        cmocka_unit_test(test_perf_cli_getopt_errors),
+        cmocka_unit_test(test_perf_cli_role_errors),
+        cmocka_unit_test(test_perf_cli_value_errors),
+        cmocka_unit_test(test_perf_cli_rate_errors),
+        cmocka_unit_test(test_perf_cli_conflicts),
+        cmocka_unit_test(test_perf_cli_pr_errors),
+        cmocka_unit_test(test_perf_cli_length_errors),
+        cmocka_unit_test(test_perf_cli_reparse_resets),
+        cmocka_unit_test(test_perf_cli_argv_untouched),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
