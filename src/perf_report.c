@@ -25,6 +25,7 @@ struct perf_report {
     bool in_intervals;
     char error[512];
     size_t nconns;
+    size_t nintervals;
 };
 
 static void text(struct perf_report *r, const char *fmt, ...)
@@ -286,13 +287,12 @@ void perf_report_interval(struct perf_report *r, double start, double end,
                           bool omitted, const struct perf_report_row *rows,
                           size_t nrows)
 {
-    static unsigned int headers;
     const char *tail = omitted ? "  (omitted)" : "";
     int dir;
     size_t i;
 
     begin_intervals(r);
-    if (headers++ == 0 || r->cfg->parallel > 1)
+    if (r->nintervals++ == 0 || r->cfg->parallel > 1)
         interval_header(r);
     json_out_begin_object(&r->j, NULL);
     json_out_begin_array(&r->j, "streams");
