@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/demo.sh - the main job on a fresh machine: install what is needed,
-# build, then run an echo server and client over loopback with the default
-# usrsctp backend. Run as root (or with sudo available) on Debian/Ubuntu.
+# build, then run an echo server and client, and a short sctpu-perf test,
+# over loopback with the default usrsctp backend. Run as root (or with sudo available) on Debian/Ubuntu.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,17 @@ run_demo() {
     wait "$srv" || true
     echo "== server log:"
     cat "$log"
+
+    local perf=build/src/sctpu-perf
+    $perf -s -1 >"$log" 2>&1 &
+    srv=$!
+    for _ in $(seq 100); do
+        grep -q 'Server listening' "$log" && break
+        sleep 0.05
+    done
+    echo "== sctpu-perf: 3 s, 2 associations, 4 streams each, verified"
+    $perf -c 127.0.0.1 -t 3 -P 2 --nstreams 4 --verify || rc=$?
+    wait "$srv" || true
     rm -f "$log"
     return "$rc"
 }

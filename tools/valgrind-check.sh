@@ -42,4 +42,20 @@ if [[ $rc != 0 ]]; then
     echo "valgrind: server exited $rc"
     exit 1
 fi
+echo "valgrind: sctpu-perf client and server, 1 s, 2 associations, --verify"
+"${vg[@]}" "$build/src/sctpu-perf" -s -1 -p 5201 >"$work/perf.log" 2>&1 &
+srv=$!
+for _ in $(seq 200); do
+    grep -q 'Server listening' "$work/perf.log" && break
+    sleep 0.1
+done
+"${vg[@]}" "$build/src/sctpu-perf" -c 127.0.0.1 -t 1 -P 2 --nstreams 2 \
+    --verify -l 8k -i 0 >/dev/null
+rc=0
+wait "$srv" || rc=$?
+if [[ $rc != 0 ]]; then
+    cat "$work/perf.log"
+    echo "valgrind: perf server exited $rc"
+    exit 1
+fi
 echo "valgrind: clean"
