@@ -227,6 +227,12 @@ static void client_start_data(struct perf_client *cl)
     }
 }
 
+/* Seconds from start to end; 0 when end never happened (or came first). */
+static double span_secs(uint64_t start_ns, uint64_t end_ns)
+{
+    return end_ns > start_ns ? (double)(end_ns - start_ns) / 1e9 : 0;
+}
+
 static double secs_since(uint64_t start_ns)
 {
     return (double)(perf_now_ns() - start_ns) / 1e9;
@@ -306,7 +312,7 @@ static void on_send_done(struct perf_flow *f, void *arg)
     int i = perf_flow_tag(f);
     uint8_t buf[PERF_PROTO_HDR_LEN];
 
-    cl->send_secs[i] = secs_since(cl->start_ns);
+    cl->send_secs[i] = span_secs(cl->start_ns, perf_flow_send_stop_ns(f));
     cl->send_done[i] = true;
     if (!cl->cfg->no_control)
         send_msg(f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END),
@@ -380,7 +386,7 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
         client_start_data(cl);
         return true;
     case PERF_MSG_END:
-        cl->recv_secs[i] = secs_since(cl->start_ns);
+        cl->recv_secs[i] = span_secs(cl->start_ns, perf_flow_last_rx_ns(f));
         cl->recv_done[i] = true;
         client_check_data_done(cl);
         return true;

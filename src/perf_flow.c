@@ -19,9 +19,10 @@
 #include "perf_verify.h"
 #include "rate.h"
 
-#define CTRL_MAX (64 * 1024) /* largest control message */
-#define DRAIN_POLL_US 2000   /* acknowledgement polling */
-#define SEND_BATCH 256       /* messages before yielding the loop */
+#define CTRL_MAX (64 * 1024)     /* largest control message */
+#define DRAIN_POLL_US 2000       /* acknowledgement polling */
+#define SEND_BATCH 256           /* messages before yielding the loop */
+#define LAST_SACK_NS 10000000ull /* the end's last 10 ms: SACK at once */
 
 enum send_state {
     SEND_IDLE,
@@ -55,7 +56,9 @@ struct perf_flow {
     uint32_t payload_crc; /* --verify: of a full-length message */
     struct rate_pacer pacer;
     uint64_t send_start_ns;
-    bool blocked; /* waiting for TRANSPORT_EV_WRITABLE */
+    uint64_t send_stop_ns; /* the limit was reached */
+    uint64_t last_rx_ns;   /* the last data arrived */
+    bool blocked;          /* waiting for TRANSPORT_EV_WRITABLE */
     bool peer_ctrl_known;
     uint16_t peer_ctrl_sid;
     struct ctrl_msg *ctrl_head;
@@ -208,6 +211,9 @@ static bool flush_control(struct perf_flow *f)
     /* Answer on the stream the peer's control messages come on. */
     info.sid = f->peer_ctrl_known ? f->peer_ctrl_sid : f->nstreams;
     info.ppid = PERF_PPID_CONTROL;
+    /* A SACK at once: otherwise the next control message can sit behind
+     * Nagle while the peer delays its SACK (200 ms each time). */
+    info.sack_now = true;
     while ((m = f->ctrl_head) != NULL) {
         ssize_t n = transport_send(f->conn, m->data, m->len, &info);
 
@@ -263,6 +269,7 @@ static void schedule(struct perf_flow *f, uint64_t delay_ns)
 /* Limit reached: stop writing and wait until the peer has it all. */
 static void begin_drain(struct perf_flow *f)
 {
+    f->send_stop_ns = perf_now_ns();
     f->send_state = SEND_DRAINING;
     schedule(f, 0);
 }
@@ -283,6 +290,22 @@ static void check_drained(struct perf_flow *f)
 }
 
 /* The size of the next message: the last one of -n may be shorter. */
+/*
+ * Messages near the end ask the receiver to SACK at once (the I bit), so
+ * the drain does not wait out a 200 ms delayed-SACK timer.
+ */
+static bool near_end(const struct perf_flow *f, uint64_t now, size_t len)
+{
+    const struct perf_send_params *sp = &f->sp;
+
+    if (sp->duration_ns &&
+        now - f->send_start_ns + LAST_SACK_NS >= sp->duration_ns)
+        return true;
+    if (sp->bytes && f->tx.bytes + len >= sp->bytes)
+        return true;
+    return sp->messages && f->tx.messages + 1 >= sp->messages;
+}
+
 static size_t next_len(const struct perf_flow *f)
 {
     uint64_t left;
@@ -340,6 +363,7 @@ static void send_some(struct perf_flow *f)
             return;
         }
         info.sid = (uint16_t)f->next_sid;
+        info.sack_now = near_end(f, now, len);
         if (f->sp.verify && len == f->sp.length)
             perf_verify_stamp(f->txbuf, f->payload_crc, info.sid,
                               f->tx_seq[info.sid]);
@@ -487,7 +511,7 @@ static bool receive_all(struct perf_flow *f)
         f->rx_msg_len += (size_t)n;
         if (!f->rx_control) {
             f->rx.bytes += (size_t)n;
-            f->last_progress_ns = perf_now_ns();
+            f->last_progress_ns = f->last_rx_ns = perf_now_ns();
         }
         f->rx_in_msg = !info.eor;
         if (info.eor && !on_message(f))
@@ -565,4 +589,14 @@ const struct perf_dir_counts *perf_flow_received(struct perf_flow *f)
         f->tx.abandoned = info.abandoned;
     }
     return &f->rx;
+}
+
+uint64_t perf_flow_send_stop_ns(const struct perf_flow *f)
+{
+    return f->send_stop_ns;
+}
+
+uint64_t perf_flow_last_rx_ns(const struct perf_flow *f)
+{
+    return f->last_rx_ns;
 }

@@ -96,6 +96,11 @@ const struct perf_dir_counts *perf_flow_received(struct perf_flow *f);
 /* Monotonic ns of the last data moved or paced wait, for stall checks. */
 uint64_t perf_flow_last_progress(const struct perf_flow *f);
 
+/* When the sender reached its limit, and when data last arrived (ns,
+ * monotonic; 0 = not yet): the ends of each direction's measured time. */
+uint64_t perf_flow_send_stop_ns(const struct perf_flow *f);
+uint64_t perf_flow_last_rx_ns(const struct perf_flow *f);
+
 bool perf_flow_sending(const struct perf_flow *f);
 struct transport_conn *perf_flow_conn(const struct perf_flow *f);
 

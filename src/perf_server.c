@@ -179,6 +179,12 @@ static void test_free(struct perf_test *t, bool abortive)
     server_maybe_exit(srv);
 }
 
+/* Seconds from start to end; 0 when end never happened (or came first). */
+static double span_secs(uint64_t start_ns, uint64_t end_ns)
+{
+    return end_ns > start_ns ? (double)(end_ns - start_ns) / 1e9 : 0;
+}
+
 static bool server_sends(const struct perf_params *p)
 {
     return p->reverse || p->bidir;
@@ -455,7 +461,7 @@ static void on_send_done(struct perf_flow *f, void *arg)
 
     if (t == NULL)
         return;
-    t->send_secs[sf->index] = (double)(perf_now_ns() - t->start_ns) / 1e9;
+    t->send_secs[sf->index] = span_secs(t->start_ns, perf_flow_send_stop_ns(f));
     t->send_done[sf->index] = true;
     send_ctrl(f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END), buf);
     test_check_done(t);
@@ -562,7 +568,8 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     case PERF_MSG_END:
         if (t == NULL || t->phase != ST_RUNNING)
             break;
-        t->recv_secs[sf->index] = (double)(perf_now_ns() - t->start_ns) / 1e9;
+        t->recv_secs[sf->index] =
+            span_secs(t->start_ns, perf_flow_last_rx_ns(f));
         t->recv_done[sf->index] = true;
         test_check_done(t);
         return true;
@@ -660,7 +667,7 @@ static void raw_test_start(struct perf_server *srv, struct server_flow *sf)
 /* --no-control: the sender finished; report what arrived. */
 static void raw_test_end(struct perf_test *t)
 {
-    t->recv_secs[0] = (double)(perf_now_ns() - t->start_ns) / 1e9;
+    t->recv_secs[0] = span_secs(t->start_ns, perf_flow_last_rx_ns(t->flows[0]));
     if (t->interval_ev != NULL)
         event_del(t->interval_ev);
     test_report_local(t, t->recv_secs[0]);

@@ -62,6 +62,7 @@ struct transport_msginfo {
     /* send only: PR-SCTP (RFC 7496) policy and value; 0 = reliable */
     uint8_t pr_policy; /* 1 ttl (ms), 2 rtx (count), 3 buf (bytes) */
     uint32_t pr_value;
+    bool sack_now; /* send: ask for an immediate SACK (RFC 7053) */
 };
 
 /* What a connection is told about; a bit mask. */

@@ -992,7 +992,8 @@ static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
     memset(&spa, 0, sizeof(spa));
     spa.sendv_sndinfo.snd_sid = info->sid;
     spa.sendv_sndinfo.snd_ppid = htonl(info->ppid);
-    spa.sendv_sndinfo.snd_flags = info->unordered ? SCTP_UNORDERED : 0;
+    spa.sendv_sndinfo.snd_flags = (info->unordered ? SCTP_UNORDERED : 0) |
+                                  (info->sack_now ? SCTP_SACK_IMMEDIATELY : 0);
     spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
     if (info->pr_policy != 0) {
         spa.sendv_prinfo.pr_policy = pr_policy_of(info->pr_policy);
