@@ -274,6 +274,8 @@ static void begin_drain(struct perf_flow *f)
     schedule(f, 0);
 }
 
+static void update_sent(struct perf_flow *f);
+
 static void check_drained(struct perf_flow *f)
 {
     struct transport_assoc_info info;
@@ -286,6 +288,7 @@ static void check_drained(struct perf_flow *f)
         return;
     }
     f->send_state = SEND_DONE;
+    update_sent(f);
     f->ops->on_send_done(f, f->arg);
 }
 
@@ -571,23 +574,32 @@ void perf_flow_sample(struct perf_flow *f, struct perf_flow_sample *out)
     }
 }
 
-const struct perf_dir_counts *perf_flow_sent(const struct perf_flow *f)
+/* Take the sender's SCTP counters while the association still exists. */
+static void update_sent(struct perf_flow *f)
 {
+    struct transport_assoc_info info;
+
+    if (transport_get_info(f->conn, &info) == 0) {
+        f->tx.retransmits = info.retransmits - f->base_retransmits;
+        f->tx.abandoned = info.abandoned;
+    }
+}
+
+const struct perf_dir_counts *perf_flow_sent(struct perf_flow *f)
+{
+    /* After a graceful close SCTP_STATUS has nothing to say; the values
+     * taken when the drain ended stay. */
+    update_sent(f);
     return &f->tx;
 }
 
 const struct perf_dir_counts *perf_flow_received(struct perf_flow *f)
 {
-    struct transport_assoc_info info;
     uint16_t i;
 
     if (f->verify)
         for (i = 0; i < f->rx.nstreams; i++)
             perf_verify_finish(&f->vstreams[i], &f->rx_streams[i]);
-    if (transport_get_info(f->conn, &info) == 0) {
-        f->tx.retransmits = info.retransmits - f->base_retransmits;
-        f->tx.abandoned = info.abandoned;
-    }
     return &f->rx;
 }
 

@@ -89,8 +89,8 @@ void perf_flow_reset_counts(struct perf_flow *f);
 
 void perf_flow_sample(struct perf_flow *f, struct perf_flow_sample *out);
 
-/* Totals; streams[] arrays stay owned by the flow. */
-const struct perf_dir_counts *perf_flow_sent(const struct perf_flow *f);
+/* Totals, brought up to date; streams[] arrays stay owned by the flow. */
+const struct perf_dir_counts *perf_flow_sent(struct perf_flow *f);
 const struct perf_dir_counts *perf_flow_received(struct perf_flow *f);
 
 /* Monotonic ns of the last data moved or paced wait, for stall checks. */

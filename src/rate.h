@@ -21,8 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RATE_AUTO_BURST_NS 2000000ull /* burst 0: 2 ms of traffic */
-#define RATE_MAX_MSG (1ull << 31)     /* bytes charged at most */
+/* burst 0: 10 ms of traffic, enough that a timer firing late (epoll
+ * rounds up to whole ms, and a loaded machine adds more) loses no credit */
+#define RATE_AUTO_BURST_NS 10000000ull
+#define RATE_MAX_MSG (1ull << 31) /* bytes charged at most */
 
 struct rate_pacer {
     uint64_t bits_per_s; /* 0 = unlimited */

@@ -18,9 +18,11 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <usrsctp.h>
@@ -31,6 +33,7 @@
 #include "peer_table.h"
 #include "route_mtu.h"
 #include "transport.h"
+#include "udp_batch.h"
 
 #define UDP_RX_MAX 65536 /* largest datagram we read */
 #define UDP_RX_BATCH 64  /* datagrams per readiness event */
@@ -64,6 +67,8 @@ struct usrsctp_transport {
     uint32_t listen_pathmtu;    /* the listener's default path MTU */
     struct usrsctp_conn *conns; /* every live connection */
     struct transport_counters counters;
+    struct udp_batch *batch;        /* output waiting for flush_output */
+    struct usrsctp_transport *next; /* in usrsctp_rt.transports */
 };
 
 enum conn_state {
@@ -97,7 +102,8 @@ static struct {
     unsigned int refs;
     struct peer_table *peers;
     struct event *timer;
-    uint64_t last_tick_ns; /* usrsctp's clock, monotonic */
+    uint64_t last_tick_ns;
+    struct usrsctp_transport *transports; /* usrsctp's clock, monotonic */
     uint32_t since_sweep_ms;
 } usrsctp_rt;
 
@@ -195,15 +201,23 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
         memcpy(&s6->sin6_addr.s6_addr[12], &s4.sin_addr, 4);
         dstlen = sizeof(*s6);
     }
-    if (sendto(t->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&dst, dstlen) <
-        0) {
-        /* A full UDP buffer is packet loss; SCTP retransmits. */
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
-            t->counters.tx_errors++;
-        return 0;
-    }
-    t->counters.tx_datagrams++;
+    /* Gathered, and sent once usrsctp has returned (flush_output). */
+    udp_batch_add(t->batch, (struct sockaddr *)&dst, dstlen, buf, len);
     return 0;
+}
+
+/*
+ * Send what conn_output gathered. Called after every usrsctp call that can
+ * produce packets, before control returns to the event loop.
+ */
+static void flush_output(void)
+{
+    struct usrsctp_transport *t;
+    int saved = errno; /* callers still read usrsctp's errno after this */
+
+    for (t = usrsctp_rt.transports; t != NULL; t = t->next)
+        udp_batch_flush(t->batch);
+    errno = saved;
 }
 
 static void deregister_peer(struct peer *p, void *arg)
@@ -233,6 +247,7 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
     (void)arg;
     usrsctp_rt.last_tick_ns += (uint64_t)ms * 1000000;
     usrsctp_handle_timers(ms);
+    flush_output();
 
     usrsctp_rt.since_sweep_ms += ms;
     if (usrsctp_rt.since_sweep_ms >= SWEEP_EVERY_MS) {
@@ -337,6 +352,7 @@ static void conn_abort_socket(struct usrsctp_conn *c, int why)
     usrsctp_set_upcall(c->so, NULL, NULL);
     usrsctp_setsockopt(c->so, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
     usrsctp_close(c->so);
+    flush_output();
     c->so = NULL;
     c->state = CONN_FAILED;
     c->base.last_errno = why;
@@ -403,42 +419,100 @@ static void prepare_listener(struct usrsctp_transport *t, struct peer *p,
     }
 }
 
+/* One datagram: check it, find its peer, hand it to usrsctp. */
+static void input_datagram(struct usrsctp_transport *t,
+                           const struct sockaddr *from, socklen_t fromlen,
+                           uint8_t *pkt, size_t n)
+{
+    struct peer *p;
+
+    t->counters.rx_datagrams++;
+    if (n < CRC32C_SCTP_HDR_LEN) {
+        t->counters.rx_short++;
+        return;
+    }
+    if (!crc32c_sctp_check(pkt, n)) {
+        t->counters.rx_bad_crc++;
+        return;
+    }
+    p = peer_for_datagram(t, from, fromlen);
+    if (p == NULL) {
+        t->counters.rx_unknown_peer++;
+        return;
+    }
+    p->last_seen_ms = now_ms();
+    if (t->listener != NULL)
+        prepare_listener(t, p, pkt, n);
+    usrsctp_conninput((void *)p->handle, pkt, n, 0);
+}
+
+/*
+ * Read one datagram, or with UDP GRO a run of equal-size ones that the
+ * kernel coalesced: *seg is then their size (else the whole length).
+ */
+static ssize_t udp_receive(struct usrsctp_transport *t,
+                           struct sockaddr_storage *from, socklen_t *fromlen,
+                           size_t *seg)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = { t->rxbuf, UDP_RX_MAX };
+    struct msghdr msg;
+    struct cmsghdr *cm;
+    ssize_t n;
+
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_name = from;
+    msg.msg_namelen = sizeof(*from);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof(ctl.buf);
+    n = recvmsg(t->fd, &msg, 0);
+    if (n < 0)
+        return n;
+    *fromlen = msg.msg_namelen;
+    *seg = (size_t)n;
+    for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+        int gso = 0;
+
+        if (cm->cmsg_level != SOL_UDP || cm->cmsg_type != UDP_GRO)
+            continue;
+        memcpy(&gso, CMSG_DATA(cm), sizeof(gso));
+        if (gso > 0 && (size_t)gso < *seg)
+            *seg = (size_t)gso;
+    }
+    return n;
+}
+
 /* Read what the UDP socket holds and feed it to usrsctp. */
 static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct usrsctp_transport *t = arg;
     int i;
 
+    (void)fd;
     (void)what;
     for (i = 0; i < UDP_RX_BATCH; i++) {
         struct sockaddr_storage from;
         socklen_t fromlen = sizeof(from);
-        struct peer *p;
-        ssize_t n;
+        size_t seg;
+        size_t off;
+        ssize_t n = udp_receive(t, &from, &fromlen, &seg);
 
-        n = recvfrom(fd, t->rxbuf, UDP_RX_MAX, 0, (struct sockaddr *)&from,
-                     &fromlen);
         if (n < 0)
             break; /* EAGAIN, or an ICMP error we cannot act on */
-        t->counters.rx_datagrams++;
-        if (n < CRC32C_SCTP_HDR_LEN) {
-            t->counters.rx_short++;
+        if (n == 0) {
+            input_datagram(t, (struct sockaddr *)&from, fromlen, t->rxbuf, 0);
             continue;
         }
-        if (!crc32c_sctp_check(t->rxbuf, (size_t)n)) {
-            t->counters.rx_bad_crc++;
-            continue;
-        }
-        p = peer_for_datagram(t, (struct sockaddr *)&from, fromlen);
-        if (p == NULL) {
-            t->counters.rx_unknown_peer++;
-            continue;
-        }
-        p->last_seen_ms = now_ms();
-        if (t->listener != NULL)
-            prepare_listener(t, p, t->rxbuf, (size_t)n);
-        usrsctp_conninput((void *)p->handle, t->rxbuf, (size_t)n, 0);
+        for (off = 0; off < (size_t)n; off += seg)
+            input_datagram(t, (struct sockaddr *)&from, fromlen, t->rxbuf + off,
+                           (size_t)n - off < seg ? (size_t)n - off : seg);
     }
+    flush_output();
 }
 
 static void set_sockbuf(int fd, int opt_force, int opt, int size)
@@ -446,6 +520,17 @@ static void set_sockbuf(int fd, int opt_force, int opt, int size)
     /* Root may exceed net.core.[rw]mem_max; others get what they can. */
     if (setsockopt(fd, SOL_SOCKET, opt_force, &size, sizeof(size)) < 0)
         setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
+}
+
+/*
+ * UDP GSO unless SCTPU_UDP_GSO=0 (for comparing, or a path that mangles
+ * it); the batch turns it off by itself where the kernel refuses it.
+ */
+static bool gso_wanted(void)
+{
+    const char *v = getenv("SCTPU_UDP_GSO");
+
+    return v == NULL || strcmp(v, "0") != 0;
 }
 
 static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
@@ -474,6 +559,12 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
     setsockopt(t->fd, t->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
                t->family == AF_INET6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
                &dontfrag, sizeof(dontfrag));
+    if (gso_wanted()) {
+        int on = 1;
+
+        /* Coalesced receive (GRO); harmless where unsupported. */
+        setsockopt(t->fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
+    }
     set_sockbuf(t->fd, SO_RCVBUFFORCE, SO_RCVBUF, UDP_SOCKBUF);
     set_sockbuf(t->fd, SO_SNDBUFFORCE, SO_SNDBUF, UDP_SOCKBUF);
     if (bind(t->fd, (struct sockaddr *)&local, locallen) < 0) {
@@ -503,7 +594,8 @@ static int ut_open(struct event_base *base, const struct transport_config *cfg,
     t->cfg = *cfg;
     t->fd = -1;
     t->rxbuf = malloc(UDP_RX_MAX);
-    if (t->rxbuf == NULL) {
+    t->batch = malloc(sizeof(*t->batch));
+    if (t->rxbuf == NULL || t->batch == NULL) {
         snprintf(err, errlen, "out of memory");
         goto out_free;
     }
@@ -511,6 +603,9 @@ static int ut_open(struct event_base *base, const struct transport_config *cfg,
         goto out_free;
     if (open_udp(t, err, errlen) < 0)
         goto out_unref;
+    udp_batch_init(t->batch, t->fd, gso_wanted());
+    t->next = usrsctp_rt.transports;
+    usrsctp_rt.transports = t;
     *out = (struct transport *)t;
     return 0;
 
@@ -522,6 +617,7 @@ out_unref:
     runtime_unref();
 out_free:
     free(t->rxbuf);
+    free(t->batch);
     free(t);
     return -1;
 }
@@ -530,6 +626,8 @@ static void ut_transport_close(struct transport *tr)
 {
     struct usrsctp_transport *t = (struct usrsctp_transport *)tr;
 
+    struct usrsctp_transport **pp = &usrsctp_rt.transports;
+
     if (t == NULL)
         return;
     if (t->listener != NULL) {
@@ -537,6 +635,11 @@ static void ut_transport_close(struct transport *tr)
         usrsctp_close(t->listener);
         event_free(t->listen_ev);
     }
+    flush_output();
+    while (*pp != NULL && *pp != t)
+        pp = &(*pp)->next;
+    if (*pp == t)
+        *pp = t->next;
     /* conn_output must never reach a closed socket: the peers it served
      * go now, and late packets for their handles are dropped. */
     peer_table_remove_owner(usrsctp_rt.peers, t, deregister_peer, NULL);
@@ -544,6 +647,7 @@ static void ut_transport_close(struct transport *tr)
     close(t->fd);
     runtime_unref();
     free(t->rxbuf);
+    free(t->batch);
     free(t);
 }
 
@@ -834,6 +938,7 @@ static void listen_event_cb(evutil_socket_t fd, short what, void *arg)
          * queued already: look at it now. */
         event_active(c->ev, EV_READ, 0);
     }
+    flush_output();
 }
 
 static void listen_upcall(struct socket *so, void *arg, int flags)
@@ -909,6 +1014,7 @@ static int ut_connect_peer(struct transport *tr,
     struct usrsctp_conn *c = NULL;
     struct socket *so;
     struct peer *p;
+    int rc;
 
     netaddr_set_port((struct sockaddr *)&udp_dst, dst->udp_port);
     p = peer_table_find_addr(usrsctp_rt.peers, (struct sockaddr *)&udp_dst);
@@ -952,8 +1058,9 @@ static int ut_connect_peer(struct transport *tr,
     c->peer_port = dst->sctp_port;
     c->local_port = local_sctp_port;
     sconn.sconn_port = htons(dst->sctp_port);
-    if (usrsctp_connect(so, (struct sockaddr *)&sconn, sizeof(sconn)) < 0 &&
-        errno != EINPROGRESS) {
+    rc = usrsctp_connect(so, (struct sockaddr *)&sconn, sizeof(sconn));
+    flush_output();
+    if (rc < 0 && errno != EINPROGRESS) {
         set_err(err, errlen, "connect", errno);
         c->base.ops->free(&c->base, true);
         return -1;
@@ -1002,6 +1109,7 @@ static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
     }
     n = usrsctp_sendv(c->so, buf, len, NULL, 0, &spa, sizeof(spa),
                       SCTP_SENDV_SPA, 0);
+    flush_output();
     if (n >= 0)
         return n;
     if (errno == EWOULDBLOCK || errno == EAGAIN) {
@@ -1072,6 +1180,7 @@ static ssize_t ut_recv_msg(struct transport_conn *tc, void *buf, size_t len,
         memset(&rcv, 0, sizeof(rcv));
         n = usrsctp_recvv(c->so, buf, len, NULL, NULL, &rcv, &infolen,
                           &infotype, &flags);
+        flush_output();
         if (n < 0) {
             if (errno == EWOULDBLOCK || errno == EAGAIN)
                 return c->state == CONN_FAILED ? -c->base.last_errno : -EAGAIN;
@@ -1098,10 +1207,13 @@ static ssize_t ut_recv_msg(struct transport_conn *tc, void *buf, size_t len,
 static int ut_shutdown_conn(struct transport_conn *tc)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
+    int rc;
 
     if (c->so == NULL)
         return -tc->last_errno;
-    if (usrsctp_shutdown(c->so, SHUT_WR) < 0) {
+    rc = usrsctp_shutdown(c->so, SHUT_WR);
+    flush_output();
+    if (rc < 0) {
         tc->last_errno = errno;
         return -errno;
     }
@@ -1124,6 +1236,7 @@ static void ut_conn_free(struct transport_conn *tc, bool abortive)
     } else if (c->so != NULL) {
         usrsctp_set_upcall(c->so, NULL, NULL);
         usrsctp_close(c->so);
+        flush_output();
     }
     event_free(c->ev);
     c->peer->assocs--;
@@ -1183,7 +1296,11 @@ static int ut_get_info(struct transport_conn *tc,
 static void ut_get_counters(const struct transport *tr,
                             struct transport_counters *out)
 {
-    *out = ((const struct usrsctp_transport *)tr)->counters;
+    const struct usrsctp_transport *t = (const struct usrsctp_transport *)tr;
+
+    *out = t->counters;
+    out->tx_datagrams = t->batch->stats.datagrams;
+    out->tx_errors = t->batch->stats.errors;
 }
 
 static void ut_local_name(const struct transport *tr, char *buf, size_t len)

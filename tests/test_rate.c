@@ -180,16 +180,16 @@ static void test_rate_auto_burst(void **state)
     struct rate_pacer r;
 
     (void)state;
-    /* 10 Gbit/s x 64 KiB: 2 ms is 20e6 bits, 38 messages of 524288. */
+    /* 10 Gbit/s x 64 KiB: 10 ms is 1e8 bits, 190 messages of 524288. */
     rate_init(&r, 10000000000ull, 0, T0);
-    assert_int_equal(back_to_back(&r, T0, 64 * 1024), 38);
-    assert_int_equal(back_to_back(&r, T0 + 60 * NS_PER_S, 64 * 1024), 38);
-    /* 1 Mbit/s x 100 B: 2000 bits, two messages of 800. */
+    assert_int_equal(back_to_back(&r, T0, 64 * 1024), 190);
+    assert_int_equal(back_to_back(&r, T0 + 60 * NS_PER_S, 64 * 1024), 190);
+    /* 1 Mbit/s x 100 B: 10000 bits, 12 messages of 800. */
     rate_init(&r, 1000000ull, 0, T0);
-    assert_int_equal(back_to_back(&r, T0, 100), 2);
-    /* 100 Gbit/s x 16 MiB: 2 ms is 1.49 messages; one goes. */
+    assert_int_equal(back_to_back(&r, T0, 100), 12);
+    /* 100 Gbit/s x 16 MiB: 10 ms is 7.45 messages; 7 go. */
     rate_init(&r, 100000000000ull, 0, T0);
-    assert_int_equal(back_to_back(&r, T0, 16 * 1024 * 1024), 1);
+    assert_int_equal(back_to_back(&r, T0, 16 * 1024 * 1024), 7);
 }
 
 /* A sender woken late keeps the credit it earned, up to the bucket. */

@@ -1,0 +1,51 @@
+/*
+ * udp_batch.h - send runs of equal-size datagrams with one system call.
+ *
+ * usrsctp hands us packets one at a time, and at a 1500-byte MTU the
+ * kernel's per-datagram cost is most of the sender's CPU. Packets to the
+ * same peer are gathered here while usrsctp produces them, and flushed
+ * with UDP GSO (UDP_SEGMENT: the kernel splits one buffer into datagrams)
+ * after usrsctp returns. A run ends at another peer, a segment of another
+ * size (a shorter one may end it), 64 segments or 64 KiB. Where the
+ * kernel refuses GSO, datagrams go out one by one as before.
+ */
+#ifndef SCTPU_UDP_BATCH_H
+#define SCTPU_UDP_BATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define UDP_BATCH_BYTES 65000 /* within one IP datagram's 64 KiB */
+#define UDP_BATCH_SEGMENTS 64 /* the kernel's UDP_MAX_SEGMENTS */
+
+struct udp_batch_stats {
+    uint64_t datagrams; /* handed to the kernel */
+    uint64_t syscalls;
+    uint64_t errors; /* send failures other than EAGAIN */
+};
+
+struct udp_batch {
+    int fd;
+    bool gso; /* still believed to work */
+    struct sockaddr_storage dst;
+    socklen_t dstlen;
+    size_t seg; /* size of the run's segments */
+    size_t count;
+    size_t len;
+    struct udp_batch_stats stats;
+    uint8_t buf[UDP_BATCH_BYTES];
+};
+
+/* gso false: never try UDP_SEGMENT (send each datagram on its own). */
+void udp_batch_init(struct udp_batch *b, int fd, bool gso);
+
+/* Queue one datagram to dst, flushing first when it cannot join the run. */
+void udp_batch_add(struct udp_batch *b, const struct sockaddr *dst,
+                   socklen_t dstlen, const void *pkt, size_t len);
+
+/* Send what is queued. */
+void udp_batch_flush(struct udp_batch *b);
+
+#endif /* SCTPU_UDP_BATCH_H */
