@@ -19,10 +19,11 @@
 #include "perf_verify.h"
 #include "rate.h"
 
-#define CTRL_MAX (64 * 1024)     /* largest control message */
-#define DRAIN_POLL_US 2000       /* acknowledgement polling */
-#define SEND_BATCH 256           /* messages before yielding the loop */
-#define LAST_SACK_NS 10000000ull /* the end's last 10 ms: SACK at once */
+#define CTRL_MAX (64 * 1024)         /* largest control message */
+#define DRAIN_POLL_US 2000           /* acknowledgement polling */
+#define SEND_BATCH 256               /* messages before yielding the loop */
+#define BLOCKED_RETRY_NS 10000000ull /* recheck a full send buffer */
+#define LAST_SACK_NS 10000000ull     /* the end's last 10 ms: SACK at once */
 
 enum send_state {
     SEND_IDLE,
@@ -374,7 +375,11 @@ static void send_some(struct perf_flow *f)
             perf_verify_fill(f->txbuf, len, info.sid, f->tx_seq[info.sid]);
         n = transport_send(f->conn, f->txbuf, len, &info);
         if (n == -EAGAIN) {
+            /* TRANSPORT_EV_WRITABLE normally follows; but usrsctp frees
+             * PR-SCTP abandoned messages without telling, so look again
+             * after a while too. */
             f->blocked = true;
+            schedule(f, BLOCKED_RETRY_NS);
             return;
         }
         if (n < 0) {
