@@ -144,8 +144,8 @@ void perf_cli_usage(FILE *out, const char *prog)
 "      --no-control          no control channel: the server is a raw sink\n"
 "                            counting whatever arrives, the client a raw\n"
 "                            sender to any SCTP receiver\n"
-"      --timeout SEC         connect and control timeout, 0.1-3600\n"
-"                            (default 10)\n"
+"      --timeout SEC         give up when nothing moves for SEC: connect,\n"
+"                            control, or data (0.1-3600, default 5)\n"
 "  -J, --json                output in JSON\n"
 "  -V, --verbose             more detailed output\n"
 "      --forceflush          flush the output after every report\n"
@@ -180,7 +180,7 @@ void perf_cli_usage(FILE *out, const char *prog)
 "      --pr-value N          its limit: ttl in ms (1-600000), rtx in\n"
 "                            retransmissions (0-100), buf in bytes (1-256M)\n"
 "      --verify              number and checksum every message, check them\n"
-"                            at the receiver (needs -l 16 or more)\n"
+"                            at the receiver (needs -l 20 or more)\n"
 "      --cport N             client's SCTP port (default: ephemeral)\n"
 "      --local-udp-port N    client's UDP port (default: ephemeral)\n"
 "      --get-server-output   show the server's results too\n"
@@ -253,7 +253,7 @@ static void config_defaults(struct perf_config *cfg)
     cfg->parallel = 1;
     cfg->nstreams = 1;
     cfg->max_clients = 1;
-    cfg->timeout_s = 10.0;
+    cfg->timeout_s = 5.0;
 }
 
 static int fail(char *err, size_t errlen, const char *opt, const char *arg,

@@ -174,8 +174,9 @@ static void test_free(struct perf_test *t, bool abortive)
     if (t->captured != NULL)
         fclose(t->captured);
     free(t->captured_buf);
+    if (t->phase != ST_CLOSING)
+        srv->running--;
     free(t);
-    srv->running--;
     server_maybe_exit(srv);
 }
 
@@ -438,6 +439,8 @@ static void test_send_results(struct perf_test *t)
               hdr);
     t->phase = ST_CLOSING;
     t->phase_ns = perf_now_ns();
+    /* The next client may start while these associations close. */
+    t->srv->running--;
     if (t->rep != NULL)
         perf_report_finish(t->rep);
     t->srv->completed++;
@@ -465,6 +468,17 @@ static void on_send_done(struct perf_flow *f, void *arg)
     t->send_done[sf->index] = true;
     send_ctrl(f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END), buf);
     test_check_done(t);
+}
+
+/* Apply the test's parameters to one of its associations. */
+static int configure_flow(struct perf_test *t, struct perf_flow *f)
+{
+    perf_flow_set_streams(f, t->params.nstreams);
+    if (t->params.verify && perf_flow_set_verify(f, t->params.length) < 0) {
+        test_abort(t, "out of memory");
+        return -1;
+    }
+    return 0;
 }
 
 /* A HELLO: join (or start) the test its cookie names. */
@@ -503,6 +517,9 @@ static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
     t->sfs[h.index] = sf;
     t->nflows++;
     perf_flow_set_tag(sf->flow, (int)h.index);
+    /* PARAMS may have come first, on association 0. */
+    if (t->have_params && configure_flow(t, sf->flow) < 0)
+        return false;
     if (test_all_ready(t))
         test_send_ready(t);
     return true;
@@ -528,16 +545,9 @@ static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
         return false;
     }
     t->have_params = true;
-    for (i = 0; i < PERF_MAX_PARALLEL; i++) {
-        if (t->flows[i] == NULL)
-            continue;
-        perf_flow_set_streams(t->flows[i], t->params.nstreams);
-        if (t->params.verify &&
-            perf_flow_set_verify(t->flows[i], t->params.length) < 0) {
-            test_abort(t, "out of memory");
+    for (i = 0; i < PERF_MAX_PARALLEL; i++)
+        if (t->flows[i] != NULL && configure_flow(t, t->flows[i]) < 0)
             return false;
-        }
-    }
     if (test_all_ready(t))
         test_send_ready(t);
     return true;
@@ -784,10 +794,12 @@ int perf_server_run(const struct perf_config *cfg)
         return RUNTIME_EXIT_USAGE;
     }
     event_add(srv.watchdog_ev, &tick);
-    printf("-----------------------------------------------------------\n"
-           "Server listening on SCTP port %u over UDP %s (backend %s)\n"
-           "-----------------------------------------------------------\n",
-           (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name);
+    /* -J: stdout carries only the JSON documents, one per test. */
+    fprintf(cfg->json ? stderr : stdout,
+            "-----------------------------------------------------------\n"
+            "Server listening on SCTP port %u over UDP %s (backend %s)\n"
+            "-----------------------------------------------------------\n",
+            (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name);
     fflush(stdout);
 
     event_base_dispatch(srv.rt.base);

@@ -78,7 +78,7 @@ static void test_perf_cli_client_defaults(void **state)
     assert_false(cfg.verbose);
     assert_false(cfg.forceflush);
     assert_null(cfg.logfile);
-    assert_true(cfg.timeout_s == 10.0);
+    assert_true(cfg.timeout_s == 5.0);
 }
 
 static void test_perf_cli_server_defaults(void **state)
@@ -92,7 +92,7 @@ static void test_perf_cli_server_defaults(void **state)
     assert_int_equal(cfg.max_clients, 1);
     assert_false(cfg.one_off);
     assert_true(cfg.interval_s == 1.0);
-    assert_true(cfg.timeout_s == 10.0);
+    assert_true(cfg.timeout_s == 5.0);
     assert_int_equal(cfg.family, AF_UNSPEC);
 }
 

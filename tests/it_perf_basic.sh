@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# it_perf_basic.sh - sctpu-perf client runs against one server, checked
+# number by number from the -J document (and once from the text output).
+#
+# One `sctpu-perf -s` serves every run, one after another:
+#
+#   time      -t 2                 bytes flowed, sent == received, 1.9-2.6 s
+#   bytes     -n 10M -l 64k        exactly 10485760 bytes on both sides
+#   blocks    -k 1000 -l 1000      exactly 1000 messages, 1000000 bytes
+#   parallel  -P 4 -t 1            4 associations; SUM == sum of them
+#   streams   --nstreams 8 -k 800  sids 0..7 with 100 messages each
+#   reverse   -R -n 5M             the server sends (its own output says
+#                                  so), 5 MiB on each side
+#   bidir     --bidir -t 1         both directions flow, each balanced
+#   rate      -b 50M -t 3 -l 10k   receiver rate within 10 % of 50 Mbit/s
+#   iperf3    iperf3's own flags   (-p --sctp --bandwidth --len --nstreams
+#                                  --parallel), in JSON and in text
+#
+# All JSON checks run in one python3 process at the end, and every failed
+# check is listed (not only the first). Total run time is about 15 s.
+#
+# usage: bash tests/it_perf_basic.sh BUILD_DIR
+
+# shellcheck source=tests/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+in_private_netns "$@"
+
+PERF_BIN="$BUILD_DIR/src/sctpu-perf"
+[[ -x $PERF_BIN ]] || fail "$PERF_BIN is not built"
+T0=$SECONDS
+
+# SCTPU_WRAP is a command prefix (e.g. "valgrind -q"): split it on purpose.
+# shellcheck disable=SC2086
+$SCTPU_WRAP "$PERF_BIN" -s >"$WORK/server.log" 2>"$WORK/server.err" &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+wait_for_line "$WORK/server.log" '^Server listening on SCTP port 5201' 20
+
+# client NAME ARGS...: one bounded client run against the server; its
+# stdout goes to $WORK/NAME.out, stderr to $WORK/NAME.err. A non-zero
+# exit fails the test at once, with both shown.
+client() {
+    local name=$1 rc=0 t try
+    shift
+    # The server is busy until the previous test's association has fully
+    # closed, which can lag its client's exit by a moment: retry, bounded.
+    for ((try = 0; try < 50; try++)); do
+        rc=0
+        t=$(date +%s.%N)
+        # shellcheck disable=SC2086
+        timeout 30 $SCTPU_WRAP "$PERF_BIN" -c 127.0.0.1 "$@" \
+            >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
+        if ((rc != 1)) || ! grep -q 'server is busy' "$WORK/$name.err"; then
+            break
+        fi
+        echo "$name: the server was still busy; trying again"
+        sleep 0.1
+    done
+    printf '%-9s %-50s exit %d, %.2f s\n' "$name" "$*" "$rc" \
+        "$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
+    if ((rc != 0)); then
+        echo "--- $name stdout:" >&2
+        cat "$WORK/$name.out" >&2
+        echo "--- $name stderr:" >&2
+        cat "$WORK/$name.err" >&2
+        echo "--- server:" >&2
+        cat "$WORK/server.log" "$WORK/server.err" >&2
+        fail "$name: sctpu-perf -c 127.0.0.1 $* exited $rc"
+    fi
+}
+
+client time -t 2 -J
+client bytes -n 10M -l 64k -J
+client blocks -k 1000 -l 1000 -J
+client parallel -P 4 -t 1 -J
+client streams --nstreams 8 -k 800 -l 1000 -J
+client reverse -R -n 5M -J --get-server-output
+client bidir --bidir -t 1 -J
+client rate -b 50M -t 3 -l 10k -J
+IPERF3=(-p 5201 --sctp -i 1 -t 2 --bandwidth 10G --len 10k --nstreams 4
+    --parallel 2)
+client iperf3 "${IPERF3[@]}" -J
+client text "${IPERF3[@]}"
+
+# ---------------------------------------------------------------- JSON checks
+cat >"$WORK/check.py" <<'PY'
+import json, os, re, sys
+
+work = sys.argv[1]
+failures = []
+MiB = 1024 * 1024
+
+
+def load(name):
+    with open(os.path.join(work, name + ".out")) as f:
+        return json.load(f)
+
+
+def check(name, cond, what):
+    if not cond:
+        failures.append(f"{name}: {what}")
+    return cond
+
+
+def dirs(j):
+    """Per-association sender and receiver halves of end.streams.
+
+    Accepts iperf3's shape (one entry with both "sender" and "receiver")
+    and one entry per half alike: returns ([sender...], [receiver...]).
+    """
+    snd, rcv = [], []
+    for s in j["end"]["streams"]:
+        if "sender" in s:
+            snd.append(s["sender"])
+        if "receiver" in s:
+            rcv.append(s["receiver"])
+    return snd, rcv
+
+
+def common(name, j):
+    """What every successful run must have."""
+    check(name, j.get("error") in (None, ""), f"error {j.get('error')!r}")
+    e = j["end"]
+    ss, sr = e["sum_sent"], e["sum_received"]
+    check(name, ss["bytes"] > 0, f"sum_sent.bytes {ss['bytes']}")
+    check(name, sr["bytes"] == ss["bytes"],
+          f"sum_received.bytes {sr['bytes']} != sum_sent.bytes {ss['bytes']}")
+    snd, rcv = dirs(j)
+    check(name, sum(d["bytes"] for d in snd) == ss["bytes"],
+          f"sender bytes {[d['bytes'] for d in snd]} do not add up to "
+          f"sum_sent.bytes {ss['bytes']}")
+    check(name, sum(d["bytes"] for d in rcv) == sr["bytes"],
+          f"receiver bytes {[d['bytes'] for d in rcv]} do not add up to "
+          f"sum_received.bytes {sr['bytes']}")
+    check(name, sum(s["bytes"] for s in e["sctp_streams"]) == sr["bytes"],
+          f"end.sctp_streams bytes add up to "
+          f"{sum(s['bytes'] for s in e['sctp_streams'])}, "
+          f"not sum_received.bytes {sr['bytes']}")
+    return e, ss, sr, snd, rcv
+
+
+def by_socket(halves):
+    out = {}
+    for d in halves:
+        out.setdefault(d["socket"], []).append(d)
+    return out
+
+
+# -t 2
+def t_time(j):
+    e, ss, sr, snd, rcv = common("time", j)
+    for key, s in (("sum_sent", ss), ("sum_received", sr)):
+        check("time", 1.9 <= s["seconds"] <= 2.6,
+              f"{key}.seconds {s['seconds']:.3f} not within [1.9, 2.6]")
+    check("time", len(j["intervals"]) >= 1, "no intervals for -t 2 -i 1")
+
+
+# -n 10M -l 64k: exact
+def t_bytes(j):
+    e, ss, sr, snd, rcv = common("bytes", j)
+    for key, v in (("sum_sent", ss["bytes"]), ("sum_received", sr["bytes"]),
+                   ("sender", snd[0]["bytes"]), ("receiver", rcv[0]["bytes"])):
+        check("bytes", v == 10 * MiB, f"{key}.bytes {v} != {10 * MiB}")
+    check("bytes", len(snd) == 1 and len(rcv) == 1,
+          f"{len(snd)} sender / {len(rcv)} receiver entries for one association")
+    check("bytes", snd[0].get("messages") == 160 and rcv[0].get("messages") == 160,
+          f"messages sent {snd[0].get('messages')} received "
+          f"{rcv[0].get('messages')}, want 160 (10 MiB / 64 KiB)")
+
+
+# -k 1000 -l 1000: exact
+def t_blocks(j):
+    e, ss, sr, snd, rcv = common("blocks", j)
+    for key, d in (("sender", snd[0]), ("receiver", rcv[0])):
+        check("blocks", d.get("messages") == 1000,
+              f"{key}.messages {d.get('messages')} != 1000")
+        check("blocks", d["bytes"] == 1000000,
+              f"{key}.bytes {d['bytes']} != 1000000")
+    for key, s in (("sum_sent", ss), ("sum_received", sr)):
+        check("blocks", s["bytes"] == 1000000, f"{key}.bytes {s['bytes']}")
+        if "messages" in s:
+            check("blocks", s["messages"] == 1000, f"{key}.messages {s['messages']}")
+
+
+# -P 4 -t 1
+def t_parallel(j):
+    e, ss, sr, snd, rcv = common("parallel", j)
+    conn = j["start"]["connected"]
+    check("parallel", len(conn) == 4, f"{len(conn)} entries in start.connected")
+    socks = sorted(c["socket"] for c in conn)
+    check("parallel", len(set(socks)) == 4, f"connected sockets {socks}")
+    bs, br = by_socket(snd), by_socket(rcv)
+    check("parallel", sorted(bs) == socks and sorted(br) == socks,
+          f"end.streams senders for {sorted(bs)}, receivers for {sorted(br)}, "
+          f"want one of each for {socks}")
+    for s in socks:
+        if len(bs.get(s, [])) == 1 and len(br.get(s, [])) == 1:
+            check("parallel", bs[s][0]["bytes"] == br[s][0]["bytes"] > 0,
+                  f"association {s}: sent {bs[s][0]['bytes']}, "
+                  f"received {br[s][0]['bytes']}")
+    last = j["intervals"][-1] if j["intervals"] else None
+    if check("parallel", last is not None, "no intervals"):
+        check("parallel", len(last["streams"]) == 4,
+              f"{len(last['streams'])} streams in an interval, want 4")
+        check("parallel", last["sum"]["bytes"] ==
+              sum(s["bytes"] for s in last["streams"]),
+              "an interval's sum is not the sum of its streams")
+
+
+# --nstreams 8 -k 800 -l 1000
+def t_streams(j):
+    e, ss, sr, snd, rcv = common("streams", j)
+    sids = sorted(s["sid"] for s in e["sctp_streams"])
+    check("streams", sids == list(range(8)), f"end.sctp_streams sids {sids}")
+    for s in e["sctp_streams"]:
+        check("streams", s["messages"] == 100 and s["bytes"] == 100000,
+              f"sid {s['sid']}: {s['messages']} messages, {s['bytes']} bytes")
+    check("streams", sr["bytes"] == 800000, f"received {sr['bytes']} bytes")
+    per_assoc = [s for x in j["end"]["streams"] for s in x.get("sctp_streams", [])]
+    check("streams", sorted(s["sid"] for s in per_assoc) == list(range(8)),
+          f"end.streams[].sctp_streams sids "
+          f"{sorted(s['sid'] for s in per_assoc)}")
+
+
+# -R -n 5M: the server sends, the client receives
+def t_reverse(j):
+    e, ss, sr, snd, rcv = common("reverse", j)
+    check("reverse", j["start"]["test_start"]["reverse"] == 1,
+          "test_start.reverse is not 1")
+    for key, v in (("sum_sent", ss["bytes"]), ("sum_received", sr["bytes"])):
+        check("reverse", v == 5 * MiB, f"{key}.bytes {v} != {5 * MiB}")
+    rows = [s for iv in j["intervals"] for s in iv["streams"]]
+    check("reverse", all(not s["sender"] for s in rows),
+          "the client's interval rows are not all receiver rows under -R")
+    # The transfer is too short for an interval: the server's own report
+    # (--get-server-output) must have the sender line and no receiver line.
+    srv = j.get("server_output_text") or ""
+    check("reverse", re.search(r"^\[ *1\] .* sender$", srv, re.M) and
+          not re.search(r" receiver$", srv, re.M),
+          f"the server's output is not a sender's: {srv!r}")
+
+
+# --bidir -t 1: both directions, each balanced
+def t_bidir(j):
+    e, ss, sr, snd, rcv = common("bidir", j)
+    check("bidir", j["start"]["test_start"]["bidir"] == 1,
+          "test_start.bidir is not 1")
+    check("bidir", len(snd) == 2 and len(rcv) == 2,
+          f"{len(snd)} sender and {len(rcv)} receiver halves, want 2 and 2")
+    sb = sorted(d["bytes"] for d in snd)
+    rb = sorted(d["bytes"] for d in rcv)
+    check("bidir", sb == rb and all(b > 0 for b in sb),
+          f"per-direction bytes sent {sb} vs received {rb}")
+    fwd = sum(iv.get("sum", {}).get("bytes", 0) for iv in j["intervals"])
+    rev = sum(iv.get("sum_bidir_reverse", {}).get("bytes", 0)
+              for iv in j["intervals"])
+    check("bidir", fwd > 0 and rev > 0,
+          f"interval bytes forward {fwd}, reverse (sum_bidir_reverse) {rev}")
+
+
+# -b 50M -t 3 -l 10k
+def t_rate(j):
+    e, ss, sr, snd, rcv = common("rate", j)
+    bps = sr["bits_per_second"]
+    check("rate", 45e6 <= bps <= 55e6,
+          f"receiver rate {bps / 1e6:.2f} Mbit/s is not within 10 % of 50 "
+          f"({sr['bytes']} bytes in {sr['seconds']:.3f} s)")
+
+
+# iperf3's command line, JSON: 2 associations, 4 data streams used on each
+def t_iperf3(j):
+    e, ss, sr, snd, rcv = common("iperf3", j)
+    check("iperf3", len(j["start"]["connected"]) == 2,
+          f"{len(j['start']['connected'])} associations, want 2")
+    ts = j["start"]["test_start"]
+    check("iperf3", (ts["num_streams"], ts["blksize"], ts["sctp_streams"]) ==
+          (2, 10240, 4), f"test_start {ts}")
+    used = {}
+    for s in e["sctp_streams"]:
+        used.setdefault(s["socket"], set()).add(s["sid"])
+    check("iperf3", sorted(used) == sorted(c["socket"] for c in
+                                          j["start"]["connected"]) and
+          all(v == {0, 1, 2, 3} for v in used.values()),
+          f"sids used per association {used}, want 0-3 on each of 2")
+
+
+# Each run's checks; an exception (a missing key, unparsable output) is
+# one more failure, and the other runs are still checked.
+for name in ("time", "bytes", "blocks", "parallel", "streams", "reverse",
+             "bidir", "rate", "iperf3"):
+    try:
+        globals()["t_" + name](load(name))
+    except Exception as exc:  # noqa: BLE001 - report, then go on
+        failures.append(f"{name}: {type(exc).__name__}: {exc}")
+
+for f in failures:
+    print("FAIL:", f)
+print(f"{len(failures)} JSON check(s) failed")
+sys.exit(1 if failures else 0)
+PY
+
+json_rc=0
+python3 "$WORK/check.py" "$WORK" || json_rc=$?
+
+# ---------------------------------------------------------------- text checks
+text_failures=0
+text_expect() { # text_expect REGEX WHAT: a line of the text run matches
+    if ! grep -Eq -- "$1" "$WORK/text.out"; then
+        echo "FAIL: text: no $2 (/$1/)"
+        text_failures=$((text_failures + 1))
+    fi
+}
+text_expect '^\[ ID\] +Interval +Transfer +Bitrate +Rtx +Cwnd +Rwnd' \
+    'interval header with Rtx, Cwnd and Rwnd columns'
+text_expect '^\[ +1\] +0\.00-[01]\.[0-9]{2} +sec .* [0-9]+ +[0-9]+$' \
+    'first interval of association 1, with its SCTP columns'
+text_expect '^\[ +1\] +0\.00-[0-9.]+ +sec .* sender$' 'sender line of [  1]'
+text_expect '^\[ +2\] +0\.00-[0-9.]+ +sec .* receiver$' 'receiver line of [  2]'
+text_expect '^\[SUM\] +0\.00-[0-9.]+ +sec .* sender$' '[SUM] sender line'
+text_expect '^\[SUM\] +0\.00-[0-9.]+ +sec .* receiver$' '[SUM] receiver line'
+text_expect '^SCTP streams' 'SCTP streams table'
+text_expect 'sctpu-perf Done' 'closing line'
+# The streams table: sids 0-3 for each of the two associations.
+for id in 1 2; do
+    sids=$(sed -n '/^SCTP streams/,/^CPU\|^$/p' "$WORK/text.out" |
+        awk -v id="$id" '$1 == "[" && $2 == id "]" { print $3 }
+                         $1 == "[" id "]" { print $2 }' | sort -n | xargs)
+    if [[ $sids != "0 1 2 3" ]]; then
+        echo "FAIL: text: association $id lists sids '$sids', want '0 1 2 3'"
+        text_failures=$((text_failures + 1))
+    fi
+done
+if ((text_failures)); then
+    echo "--- text run:"
+    cat "$WORK/text.out"
+fi
+
+# The server survived all of it and still stops cleanly.
+stop_server "$SERVER_PID"
+if grep -qiE 'error|abort' "$WORK/server.err"; then
+    echo "--- server stderr:" >&2
+    cat "$WORK/server.err" >&2
+    fail "the server reported errors"
+fi
+n=$(grep -c '^Accepted association 1 of test' "$WORK/server.log" || true)
+((n >= 10)) || fail "the server logged $n tests, want 10"
+
+((json_rc == 0 && text_failures == 0)) ||
+    fail "checks failed (listed above): JSON exit $json_rc," \
+        "$text_failures text check(s)"
+echo "PASS: 10 sctpu-perf runs checked in $((SECONDS - T0)) s"
