@@ -27,6 +27,7 @@
 #include "runtime.h"
 
 #define CLOSE_GRACE_S 2
+#define MIN_LAST_INTERVAL_S 0.001 /* a tail shorter than this is noise */
 #define CTRL_BUF (128 * 1024)
 
 enum client_phase {
@@ -297,6 +298,10 @@ static void client_check_data_done(struct perf_client *cl)
     for (i = 0; i < cl->nflows; i++)
         if (!cl->send_done[i] || !cl->recv_done[i])
             return;
+    /* The last, partial interval, so the intervals add up to the end. */
+    if (cl->cfg->interval_s > 0 &&
+        secs_since(cl->start_ns) - cl->last_interval_s >= MIN_LAST_INTERVAL_S)
+        interval_cb(-1, 0, cl);
     event_del(cl->interval_ev);
     client_set_phase(cl, CL_FINISHING);
     if (cl->cfg->no_control) {

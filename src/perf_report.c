@@ -400,9 +400,27 @@ static void streams_out(struct perf_report *r, const struct perf_report_dir *d)
     json_out_end_array(&r->j);
 }
 
+/* The receiver's view of the direction whose sender's view is d, or the
+ * other way round; NULL when only one end's numbers exist. */
+static const struct perf_report_dir *
+partner(const struct perf_report_final *fin, const struct perf_report_dir *d)
+{
+    size_t i;
+
+    for (i = 0; i < fin->ndirs; i++) {
+        const struct perf_report_dir *o = &fin->dirs[i];
+
+        if (o->id == d->id && o->outbound == d->outbound &&
+            o->sender != d->sender)
+            return o;
+    }
+    return NULL;
+}
+
+/* Sum one end's view over associations; outbound -1 = either direction. */
 static void sum_json(struct perf_report *r, const char *key,
                      const struct perf_report_final *fin, bool sender,
-                     bool reverse_dir)
+                     int outbound)
 {
     uint64_t bytes = 0;
     uint64_t rtx = 0;
@@ -413,9 +431,9 @@ static void sum_json(struct perf_report *r, const char *key,
     for (i = 0; i < fin->ndirs; i++) {
         const struct perf_report_dir *d = &fin->dirs[i];
 
-        if (d->sender != sender || !d->counts)
+        if (d->sender != sender || !d->counts ||
+            (outbound >= 0 && d->outbound != (outbound == 1)))
             continue;
-        (void)reverse_dir;
         bytes += d->counts->bytes;
         rtx += d->counts->retransmits;
         abandoned += d->counts->abandoned;
@@ -544,16 +562,30 @@ void perf_report_final(struct perf_report *r,
     json_out_begin_array(&r->j, "streams");
     for (i = 0; i < fin->ndirs; i++) {
         const struct perf_report_dir *d = &fin->dirs[i];
+        const struct perf_report_dir *other = partner(fin, d);
 
+        /* As iperf3: one entry per association and direction, holding
+         * its sender's and its receiver's numbers. */
+        if (!d->sender && other != NULL)
+            continue;
         json_out_begin_object(&r->j, NULL);
         dir_json(r, d->sender ? "sender" : "receiver", d);
-        if (!d->sender)
-            streams_out(r, d);
+        if (other != NULL)
+            dir_json(r, "receiver", other);
+        if (!d->sender || other != NULL)
+            streams_out(r, d->sender ? other : d);
         json_out_end_object(&r->j);
     }
     json_out_end_array(&r->j);
-    sum_json(r, "sum_sent", fin, true, false);
-    sum_json(r, "sum_received", fin, false, false);
+    if (r->cfg->bidir) {
+        sum_json(r, "sum_sent", fin, true, 1);
+        sum_json(r, "sum_received", fin, false, 1);
+        sum_json(r, "sum_sent_bidir_reverse", fin, true, 0);
+        sum_json(r, "sum_received_bidir_reverse", fin, false, 0);
+    } else {
+        sum_json(r, "sum_sent", fin, true, -1);
+        sum_json(r, "sum_received", fin, false, -1);
+    }
     /* The table of every stream of every association, summed by sid. */
     json_out_begin_array(&r->j, "sctp_streams");
     for (i = 0; i < fin->ndirs; i++) {

@@ -121,7 +121,11 @@ def common(name, j):
     """What every successful run must have."""
     check(name, j.get("error") in (None, ""), f"error {j.get('error')!r}")
     e = j["end"]
-    ss, sr = e["sum_sent"], e["sum_received"]
+    ss, sr = dict(e["sum_sent"]), dict(e["sum_received"])
+    # --bidir, as iperf3: sum_* is the forward direction and
+    # sum_*_bidir_reverse the other; together they are everything.
+    ss["bytes"] += e.get("sum_sent_bidir_reverse", {}).get("bytes", 0)
+    sr["bytes"] += e.get("sum_received_bidir_reverse", {}).get("bytes", 0)
     check(name, ss["bytes"] > 0, f"sum_sent.bytes {ss['bytes']}")
     check(name, sr["bytes"] == ss["bytes"],
           f"sum_received.bytes {sr['bytes']} != sum_sent.bytes {ss['bytes']}")
