@@ -61,8 +61,11 @@ struct perf_config {
     uint32_t sack_delay_ms; /* --sack-delay; 0 = backend default */
     uint32_t sack_freq;     /* --sack-freq */
     bool nodelay;           /* --nodelay */
-    uint32_t mtu;           /* --mtu: IP MTU of the path */
-    bool verify;            /* --verify: seq + checksum per message */
+    uint32_t rto_min_ms;    /* --rto-min etc.; 0 = backend default */
+    uint32_t rto_max_ms;
+    uint32_t rto_initial_ms;
+    uint32_t mtu; /* --mtu: IP MTU of the path */
+    bool verify;  /* --verify: seq + checksum per message */
 
     bool no_control;          /* --no-control: raw sender/sink */
     bool get_server_output;   /* --get-server-output */

@@ -45,6 +45,9 @@ enum {
     OPT_PR_VALUE,
     OPT_SACK_DELAY,
     OPT_SACK_FREQ,
+    OPT_RTO_MIN,
+    OPT_RTO_MAX,
+    OPT_RTO_INITIAL,
     OPT_NODELAY,
     OPT_MTU,
     OPT_VERIFY,
@@ -88,6 +91,9 @@ static const struct option longopts[] = {
     { "pr-value",          required_argument, NULL, OPT_PR_VALUE },
     { "sack-delay",        required_argument, NULL, OPT_SACK_DELAY },
     { "sack-freq",         required_argument, NULL, OPT_SACK_FREQ },
+    { "rto-min",           required_argument, NULL, OPT_RTO_MIN },
+    { "rto-max",           required_argument, NULL, OPT_RTO_MAX },
+    { "rto-initial",       required_argument, NULL, OPT_RTO_INITIAL },
     { "nodelay",           no_argument,       NULL, OPT_NODELAY },
     { "no-delay",          no_argument,       NULL, OPT_NODELAY },
     { "mtu",               required_argument, NULL, OPT_MTU },
@@ -139,13 +145,15 @@ void perf_cli_usage(FILE *out, const char *prog)
 "                            (default 2M)\n"
 "      --sack-delay MS       delayed SACK timer, 1-500 ms\n"
 "      --sack-freq N         SACK every N packets, 1-100\n"
+"      --rto-min MS, --rto-max MS, --rto-initial MS\n"
+"                            retransmission timeout bounds, 10-600000 ms\n"
 "      --nodelay             send at once, no bundling delay (SCTP_NODELAY)\n"
 "      --mtu BYTES           IP MTU of the path, 552-65536 (default: route)\n"
 "      --no-control          no control channel: the server is a raw sink\n"
 "                            counting whatever arrives, the client a raw\n"
 "                            sender to any SCTP receiver\n"
 "      --timeout SEC         give up when nothing moves for SEC: connect,\n"
-"                            control, or data (0.1-3600, default 5)\n"
+"                            control, or data (0.1-3600, default 8)\n"
 "  -J, --json                output in JSON\n"
 "  -V, --verbose             more detailed output\n"
 "      --forceflush          flush the output after every report\n"
@@ -253,7 +261,7 @@ static void config_defaults(struct perf_config *cfg)
     cfg->parallel = 1;
     cfg->nstreams = 1;
     cfg->max_clients = 1;
-    cfg->timeout_s = 5.0;
+    cfg->timeout_s = 8.0;
 }
 
 static int fail(char *err, size_t errlen, const char *opt, const char *arg,
@@ -466,6 +474,9 @@ static const struct perf_cli_num numeric_opts[] = {
     { OPT_NSTREAMS,       false, 1,          PERF_MAX_STREAMS,  "1-1024" },
     { OPT_SACK_DELAY,     false, 1,          500,               "1-500 ms" },
     { OPT_SACK_FREQ,      false, 1,          100,               "1-100" },
+    { OPT_RTO_MIN,        false, 10,         600000,            "10-600000 ms" },
+    { OPT_RTO_MAX,        false, 10,         600000,            "10-600000 ms" },
+    { OPT_RTO_INITIAL,    false, 10,         600000,            "10-600000 ms" },
     { OPT_MTU,            false, MTU_MIN,    MTU_MAX,           "552-65536" },
     { OPT_MAX_CLIENTS,    false, 1,          MAX_CLIENTS,       "1-64" },
 };
@@ -512,6 +523,15 @@ static void store_number(struct perf_config *cfg, int c, uint64_t v)
         break;
     case OPT_SACK_FREQ:
         cfg->sack_freq = (uint32_t)v;
+        break;
+    case OPT_RTO_MIN:
+        cfg->rto_min_ms = (uint32_t)v;
+        break;
+    case OPT_RTO_MAX:
+        cfg->rto_max_ms = (uint32_t)v;
+        break;
+    case OPT_RTO_INITIAL:
+        cfg->rto_initial_ms = (uint32_t)v;
         break;
     case OPT_MTU:
         cfg->mtu = (uint32_t)v;
@@ -851,6 +871,18 @@ static int check_message(const struct perf_config *cfg,
 }
 
 /* The client's options against each other, once every option is known. */
+/* --rto-min must not exceed --rto-max when both are given. */
+static int check_rto(const struct perf_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->rto_min_ms && cfg->rto_max_ms &&
+        cfg->rto_min_ms > cfg->rto_max_ms) {
+        snprintf(err, errlen, "--rto-min %u is above --rto-max %u",
+                 cfg->rto_min_ms, cfg->rto_max_ms);
+        return -1;
+    }
+    return 0;
+}
+
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
                         size_t errlen)
@@ -915,7 +947,8 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return PERF_CLI_ERROR;
     }
-    if (check_role(cfg, &st, err, errlen) < 0)
+    if (check_role(cfg, &st, err, errlen) < 0 ||
+        check_rto(cfg, err, errlen) < 0)
         return PERF_CLI_ERROR;
     if (cfg->role == PERF_ROLE_CLIENT &&
         check_client(cfg, &st, err, errlen) < 0)

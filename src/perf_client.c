@@ -670,6 +670,9 @@ static int client_setup(struct perf_client *cl)
     tc.nodelay = c->nodelay;
     tc.sack_delay_ms = c->sack_delay_ms;
     tc.sack_freq = c->sack_freq;
+    tc.rto_min_ms = c->rto_min_ms;
+    tc.rto_max_ms = c->rto_max_ms;
+    tc.rto_initial_ms = c->rto_initial_ms;
     rc = runtime_open(&cl->rt, c->backend, &tc, client_stop, cl);
     if (rc != RUNTIME_EXIT_OK)
         return rc;

@@ -785,6 +785,9 @@ int perf_server_run(const struct perf_config *cfg)
     tc.nodelay = cfg->nodelay;
     tc.sack_delay_ms = cfg->sack_delay_ms;
     tc.sack_freq = cfg->sack_freq;
+    tc.rto_min_ms = cfg->rto_min_ms;
+    tc.rto_max_ms = cfg->rto_max_ms;
+    tc.rto_initial_ms = cfg->rto_initial_ms;
     rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);
     if (rc != RUNTIME_EXIT_OK)
         return rc;

@@ -700,6 +700,45 @@ static int set_sack(struct socket *so, uint32_t delay_ms, uint32_t freq,
                    "setsockopt(SCTP_DELAYED_SACK)", err, errlen);
 }
 
+static uint32_t clamp_u32(uint32_t v, uint32_t lo, uint32_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/*
+ * RTO bounds. usrsctp wants min <= initial <= max, so the values not
+ * given are taken from the current ones and pulled into line: --rto-max
+ * 500 alone would otherwise clash with the default initial 3000 ms.
+ */
+static int set_rto(struct socket *so, const struct transport_config *cfg,
+                   char *err, size_t errlen)
+{
+    struct sctp_rtoinfo rto;
+    socklen_t len = sizeof(rto);
+
+    memset(&rto, 0, sizeof(rto));
+    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
+    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, &len) < 0) {
+        set_err(err, errlen, "getsockopt(SCTP_RTOINFO)", errno);
+        return -1;
+    }
+    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
+    if (cfg->rto_max_ms)
+        rto.srto_max = cfg->rto_max_ms;
+    if (cfg->rto_min_ms)
+        rto.srto_min = cfg->rto_min_ms;
+    if (!cfg->rto_min_ms && rto.srto_min > rto.srto_max)
+        rto.srto_min = rto.srto_max;
+    if (!cfg->rto_max_ms && rto.srto_max < rto.srto_min)
+        rto.srto_max = rto.srto_min;
+    rto.srto_initial =
+        cfg->rto_initial_ms
+            ? cfg->rto_initial_ms
+            : clamp_u32(rto.srto_initial, rto.srto_min, rto.srto_max);
+    return set_opt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto),
+                   "setsockopt(SCTP_RTOINFO)", err, errlen);
+}
+
 /*
  * Options every socket gets before it connects or listens: buffers,
  * streams, notifications, RTO bounds, the message metadata we read.
@@ -718,18 +757,12 @@ static int configure_socket(const struct usrsctp_transport *t,
     int rcvbuf = t->cfg.rcvbuf ? (int)t->cfg.rcvbuf : DEFAULT_SCTP_BUF;
     int on = 1;
     struct sctp_initmsg init;
-    struct sctp_rtoinfo rto;
     size_t i;
 
     memset(&init, 0, sizeof(init));
     init.sinit_num_ostreams = streams;
     init.sinit_max_instreams =
         streams > LISTEN_STREAMS ? streams : LISTEN_STREAMS;
-    memset(&rto, 0, sizeof(rto));
-    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
-    rto.srto_initial = t->cfg.rto_initial_ms;
-    rto.srto_max = t->cfg.rto_max_ms;
-    rto.srto_min = t->cfg.rto_min_ms;
 
     if (usrsctp_set_non_blocking(so, 1) < 0) {
         set_err(err, errlen, "usrsctp_set_non_blocking", errno);
@@ -751,9 +784,8 @@ static int configure_socket(const struct usrsctp_transport *t,
     if ((t->cfg.sack_delay_ms || t->cfg.sack_freq) &&
         set_sack(so, t->cfg.sack_delay_ms, t->cfg.sack_freq, err, errlen) < 0)
         return -1;
-    if ((rto.srto_initial || rto.srto_max || rto.srto_min) &&
-        set_opt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto),
-                "setsockopt(SCTP_RTOINFO)", err, errlen) < 0)
+    if ((t->cfg.rto_initial_ms || t->cfg.rto_max_ms || t->cfg.rto_min_ms) &&
+        set_rto(so, &t->cfg, err, errlen) < 0)
         return -1;
     for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
         struct sctp_event ev;

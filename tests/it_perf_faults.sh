@@ -2,7 +2,7 @@
 # it_perf_faults.sh - sctpu-perf when things go wrong.
 #
 #   vanish    the server is SIGKILLed mid-test: a client with --timeout 3
-#             and one with the default timeout (5 s) each exit 1 with a
+#             and one with the default timeout (8 s) each exit 1 with a
 #             clear message (text: on stdout; -J: in "error" and on
 #             stderr) within their timeout plus 2 s. Both run in the background while the
 #             other scenarios run.
@@ -84,7 +84,7 @@ wait_done() {
 elapsed_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 #
-# vanish (started first: the default-timeout client takes 5 s to give up)
+# vanish (started first: the default-timeout client takes 8 s to give up)
 #
 echo "== vanish: the server is killed mid-test"
 perf_server vanish3 -p 5301 --udp-port 9901
@@ -278,7 +278,7 @@ check_vanished() {
     le "$took" $((limit + 2)) || fail "$name: gave up after $took s"
 }
 check_vanished vanish3 3
-check_vanished vanish10 5  # the default --timeout
+check_vanished vanish10 8  # the default --timeout
 [[ $(json_get "$WORK/vanish10.out" \
     '"is the server still there" in (j.get("error") or "")') == True ]] ||
     fail "vanish10: -J has no \"error\": $(tail -c 300 "$WORK/vanish10.out")"

@@ -78,7 +78,7 @@ static void test_perf_cli_client_defaults(void **state)
     assert_false(cfg.verbose);
     assert_false(cfg.forceflush);
     assert_null(cfg.logfile);
-    assert_true(cfg.timeout_s == 5.0);
+    assert_true(cfg.timeout_s == 8.0);
 }
 
 static void test_perf_cli_server_defaults(void **state)
@@ -92,7 +92,7 @@ static void test_perf_cli_server_defaults(void **state)
     assert_int_equal(cfg.max_clients, 1);
     assert_false(cfg.one_off);
     assert_true(cfg.interval_s == 1.0);
-    assert_true(cfg.timeout_s == 5.0);
+    assert_true(cfg.timeout_s == 8.0);
     assert_int_equal(cfg.family, AF_UNSPEC);
 }
 
@@ -597,9 +597,29 @@ static void test_perf_cli_argv_untouched(void **state)
     assert_memory_equal(copy, argv, sizeof(argv));
 }
 
+static void test_perf_cli_rto_options(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "--rto-min", "50", "--rto-max", "500",
+                           "--rto-initial", "200", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.rto_min_ms, 50);
+    assert_int_equal(cfg.rto_max_ms, 500);
+    assert_int_equal(cfg.rto_initial_ms, 200);
+    assert_int_equal(parse("-s", "--rto-min", "50", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rto_min_ms, 50);
+    assert_int_equal(
+        parse("-c", "h", "--rto-min", "900", "--rto-max", "500", NULL),
+        PERF_CLI_ERROR);
+    assert_string_equal(err, "--rto-min 900 is above --rto-max 500");
+    assert_int_equal(parse("-c", "h", "--rto-min", "5", NULL), PERF_CLI_ERROR);
+    assert_string_equal(err, "--rto-min: '5' is out of range (10-600000 ms)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_perf_cli_rto_options),
         cmocka_unit_test(test_perf_cli_client_defaults),
         cmocka_unit_test(test_perf_cli_server_defaults),
         cmocka_unit_test(test_perf_cli_iperf3_field_line),
