@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cli_util.h"
 #include "echo_cli.h"
 #include "echo_msg.h"
 #include "units.h"
@@ -191,24 +192,6 @@ static char **translate_go_flags(int argc, char **argv)
     return out;
 }
 
-static int fail(char *err, size_t errlen, const char *opt, const char *arg,
-                const char *why)
-{
-    snprintf(err, errlen, "%s: '%s' %s", opt, arg, why);
-    return -1;
-}
-
-/* A number that did not parse (rc from units_parse_*) or is off range. */
-static int fail_num(char *err, size_t errlen, const char *opt, const char *arg,
-                    int rc, const char *range)
-{
-    if (rc == -ERANGE)
-        snprintf(err, errlen, "%s: '%s' is out of range (%s)", opt, arg, range);
-    else
-        snprintf(err, errlen, "%s: '%s' is not a valid number", opt, arg);
-    return -1;
-}
-
 /* "a,b,c": keep "a" in cfg->host and remember that there was more. */
 static int set_host(struct echo_config *cfg, const char *opt, const char *arg,
                     char *err, size_t errlen)
@@ -216,7 +199,7 @@ static int set_host(struct echo_config *cfg, const char *opt, const char *arg,
     size_t len = strcspn(arg, ",");
 
     if (len == 0 || len >= sizeof(cfg->host))
-        return fail(err, errlen, opt, arg, "is not a host name or address");
+        return cli_fail(err, errlen, opt, arg, "is not a host name or address");
     memcpy(cfg->host, arg, len);
     cfg->host[len] = '\0';
     cfg->host_list = arg[len] == ',';
@@ -240,47 +223,48 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
         return set_host(cfg, opt, arg, err, errlen);
     case 'p':
         rc = units_parse_port(arg, 0, &cfg->port);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
     case OPT_UDP_PORT:
         rc = units_parse_port(arg, 0, &cfg->udp_port);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
     case OPT_LOCAL_UDP_PORT:
         rc = units_parse_port(arg, 1, &cfg->local_udp_port);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
     case OPT_LPORT:
         rc = units_parse_port(arg, 1, &cfg->local_sctp_port);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
     case 'n':
         rc = units_parse_u64(arg, 0, UINT64_MAX, &cfg->count);
-        return rc ? fail_num(err, errlen, opt, arg, rc,
-                             "0-18446744073709551615")
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc,
+                                 "0-18446744073709551615")
                   : 0;
     case 'i':
         rc = units_parse_seconds(arg, 0, 3600, &cfg->interval_s);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "0-3600 s") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-3600 s") : 0;
     case OPT_TIMEOUT:
         rc = units_parse_seconds(arg, 0.001, 86400, &cfg->timeout_s);
-        return rc ? fail_num(err, errlen, opt, arg, rc, "0.001-86400 s") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0.001-86400 s")
+                  : 0;
     case 'l':
         rc = units_parse_size_list(arg, 1, ECHO_MSG_MAX, cfg->sizes,
                                    ECHO_MAX_SIZES, &cfg->nsizes);
-        return rc ? fail(err, errlen, opt, arg,
-                         rc == -ERANGE ? "is out of range (1-1M bytes each)"
-                                       : "is not a size or a list of up to "
-                                         "64 sizes")
+        return rc ? cli_fail(err, errlen, opt, arg,
+                             rc == -ERANGE ? "is out of range (1-1M bytes each)"
+                                           : "is not a size or a list of up to "
+                                             "64 sizes")
                   : 0;
     case OPT_NSTREAMS:
         rc = units_parse_u64(arg, 1, 65535, &u);
         cfg->nstreams = (uint16_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
     case OPT_PPID:
         rc = units_parse_u64(arg, 0, UINT32_MAX, &u);
         cfg->ppid = (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "0-4294967295") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-4294967295") : 0;
     case OPT_MTU:
         rc = units_parse_u64(arg, MTU_MIN, MTU_MAX, &u);
         cfg->mtu = (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "552-65536") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "552-65536") : 0;
     case OPT_SNDBUF:
     case OPT_RCVBUF:
         rc = units_parse_size(arg, BUF_MIN, BUF_MAX, &u);
@@ -288,11 +272,11 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
             cfg->sndbuf = (uint32_t)u;
         else
             cfg->rcvbuf = (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "4k-256M") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "4k-256M") : 0;
     case OPT_BUFSIZE:
         rc = units_parse_size(arg, 1, ECHO_MSG_MAX, &u);
         cfg->bufsize = (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "1-1M") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-1M") : 0;
     case OPT_RTO_MIN:
     case OPT_RTO_MAX:
     case OPT_RTO_INITIAL:
@@ -303,7 +287,7 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
             cfg->rto_max_ms = (uint32_t)u;
         else
             cfg->rto_initial_ms = (uint32_t)u;
-        return rc ? fail_num(err, errlen, opt, arg, rc, "10-600000 ms") : 0;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "10-600000 ms") : 0;
     case OPT_BACKEND:
         cfg->backend = arg;
         return 0;
@@ -331,15 +315,6 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
     }
     snprintf(err, errlen, "%s: not handled", opt);
     return -1;
-}
-
-/* The option's name as typed, for messages: "--count" or "-n". */
-static void option_name(int c, int longindex, char *buf, size_t len)
-{
-    if (longindex >= 0)
-        snprintf(buf, len, "--%s", longopts[longindex].name);
-    else
-        snprintf(buf, len, "-%c", c);
 }
 
 /* Cross-option rules, once every option is known. */
@@ -401,7 +376,7 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
         if (c == OPT_VERSION)
             return ECHO_CLI_VERSION;
         client_flag |= c == 'c';
-        option_name(c, longindex, name, sizeof(name));
+        cli_option_name(longopts, c, longindex, name, sizeof(name));
         if (apply_option(cfg, c, name, optarg, err, errlen) < 0)
             return ECHO_CLI_ERROR;
     }

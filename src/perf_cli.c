@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cli_util.h"
 #include "perf_cli.h"
 #include "perf_verify.h"
 #include "units.h"
@@ -264,24 +265,6 @@ static void config_defaults(struct perf_config *cfg)
     cfg->timeout_s = 8.0;
 }
 
-static int fail(char *err, size_t errlen, const char *opt, const char *arg,
-                const char *why)
-{
-    snprintf(err, errlen, "%s: '%s' %s", opt, arg, why);
-    return -1;
-}
-
-/* A number that did not parse (rc from units_parse_*) or is off range. */
-static int fail_num(char *err, size_t errlen, const char *opt, const char *arg,
-                    int rc, const char *range)
-{
-    if (rc == -ERANGE)
-        snprintf(err, errlen, "%s: '%s' is out of range (%s)", opt, arg, range);
-    else
-        snprintf(err, errlen, "%s: '%s' is not a valid number", opt, arg);
-    return -1;
-}
-
 /* The multiplier of a decimal rate suffix, or 0 when c is not one. */
 static uint64_t rate_mult(char c)
 {
@@ -370,10 +353,10 @@ static int set_rate(struct perf_config *cfg, const char *opt, const char *arg,
 
     rc = parse_rate(arg, &end, &rate);
     if (rc == -EINVAL || (*end != '\0' && *end != '/'))
-        return fail(err, errlen, opt, arg, "is not a valid rate");
+        return cli_fail(err, errlen, opt, arg, "is not a valid rate");
     if (rc != 0)
-        return fail(err, errlen, opt, arg,
-                    "is out of range (0-18446744073709551615 bits/s)");
+        return cli_fail(err, errlen, opt, arg,
+                        "is out of range (0-18446744073709551615 bits/s)");
     if (*end == '/') {
         rc = units_parse_u64(end + 1, 1, BURST_MAX, &burst);
         if (rc == -ERANGE) {
@@ -399,7 +382,7 @@ static int set_host(struct perf_config *cfg, const char *opt, const char *arg,
     size_t len = strcspn(arg, ",");
 
     if (len == 0 || len >= sizeof(cfg->host))
-        return fail(err, errlen, opt, arg, "is not a host name or address");
+        return cli_fail(err, errlen, opt, arg, "is not a host name or address");
     memcpy(cfg->host, arg, len);
     cfg->host[len] = '\0';
     return 0;
@@ -427,7 +410,8 @@ static int set_pr_policy(struct perf_config *cfg, const char *opt,
     else if (strcmp(arg, "buf") == 0)
         cfg->pr_policy = PERF_PR_BUF;
     else
-        return fail(err, errlen, opt, arg, "is not a policy (ttl, rtx, buf)");
+        return cli_fail(err, errlen, opt, arg,
+                        "is not a policy (ttl, rtx, buf)");
     return 0;
 }
 
@@ -446,7 +430,7 @@ static int set_seconds(double *out, const char *opt, const char *arg,
     if (rc == 0 && positive && v <= 0)
         rc = -ERANGE;
     if (rc != 0)
-        return fail_num(err, errlen, opt, arg, rc, range);
+        return cli_fail_num(err, errlen, opt, arg, rc, range);
     *out = v;
     return 0;
 }
@@ -565,7 +549,7 @@ static int apply_number(struct perf_config *cfg, int c, const char *opt,
     else
         rc = units_parse_u64(arg, num->min, num->max, &v);
     if (rc != 0)
-        return fail_num(err, errlen, opt, arg, rc, num->range);
+        return cli_fail_num(err, errlen, opt, arg, rc, num->range);
     store_number(cfg, c, v);
     return 0;
 }
@@ -603,7 +587,8 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
                         "0 or 0.1-60 s", err, errlen) < 0)
             return -1;
         if (cfg->interval_s != 0 && cfg->interval_s < INTERVAL_MIN)
-            return fail_num(err, errlen, opt, arg, -ERANGE, "0 or 0.1-60 s");
+            return cli_fail_num(err, errlen, opt, arg, -ERANGE,
+                                "0 or 0.1-60 s");
         return 0;
     case OPT_TIMEOUT:
         return set_seconds(&cfg->timeout_s, opt, arg, 0.1, 3600, false,
@@ -673,15 +658,6 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         return -1;
     }
     return rc;
-}
-
-/* The option's name for messages: "--time" or "-t". */
-static void option_name(int c, int longindex, char *buf, size_t len)
-{
-    if (longindex >= 0)
-        snprintf(buf, len, "--%s", longopts[longindex].name);
-    else
-        snprintf(buf, len, "-%c", c);
 }
 
 /*
@@ -820,20 +796,20 @@ static int check_pr(struct perf_config *cfg, const struct perf_cli_state *st,
     case PERF_PR_TTL:
         rc = units_parse_u64(st->pr_value, 1, PR_TTL_MAX, &v);
         if (rc != 0)
-            return fail_num(err, errlen, opt, st->pr_value, rc,
-                            "1-600000 ms for ttl");
+            return cli_fail_num(err, errlen, opt, st->pr_value, rc,
+                                "1-600000 ms for ttl");
         break;
     case PERF_PR_RTX:
         rc = units_parse_u64(st->pr_value, 0, PR_RTX_MAX, &v);
         if (rc != 0)
-            return fail_num(err, errlen, opt, st->pr_value, rc,
-                            "0-100 retransmissions for rtx");
+            return cli_fail_num(err, errlen, opt, st->pr_value, rc,
+                                "0-100 retransmissions for rtx");
         break;
     default:
         rc = units_parse_size(st->pr_value, 1, PR_BUF_MAX, &v);
         if (rc != 0)
-            return fail_num(err, errlen, opt, st->pr_value, rc,
-                            "1-256M bytes for buf");
+            return cli_fail_num(err, errlen, opt, st->pr_value, rc,
+                                "1-256M bytes for buf");
         break;
     }
     cfg->pr_value = (uint32_t)v;
@@ -938,7 +914,7 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
             return PERF_CLI_HELP;
         if (c == 'v')
             return PERF_CLI_VERSION;
-        option_name(c, longindex, name, sizeof(name));
+        cli_option_name(longopts, c, longindex, name, sizeof(name));
         note_scope(&st, c, name);
         if (apply_option(cfg, &st, c, name, optarg, err, errlen) < 0)
             return PERF_CLI_ERROR;

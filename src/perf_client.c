@@ -24,6 +24,7 @@
 #include "perf_flow.h"
 #include "perf_proto.h"
 #include "perf_report.h"
+#include "perf_rows.h"
 #include "runtime.h"
 
 #define CLOSE_GRACE_S 2
@@ -228,12 +229,6 @@ static void client_start_data(struct perf_client *cl)
     }
 }
 
-/* Seconds from start to end; 0 when end never happened (or came first). */
-static double span_secs(uint64_t start_ns, uint64_t end_ns)
-{
-    return end_ns > start_ns ? (double)(end_ns - start_ns) / 1e9 : 0;
-}
-
 static double secs_since(uint64_t start_ns)
 {
     return (double)(perf_now_ns() - start_ns) / 1e9;
@@ -252,32 +247,9 @@ static void interval_cb(evutil_socket_t fd, short what, void *arg)
     (void)what;
     if (cl->phase != CL_RUNNING)
         return;
-    for (i = 0; i < cl->nflows; i++) {
-        struct perf_flow_sample s;
-
-        perf_flow_sample(cl->flows[i], &s);
-        if (client_sends(cl->cfg)) {
-            struct perf_report_row *r = &rows[n++];
-
-            memset(r, 0, sizeof(*r));
-            r->id = i + 1;
-            r->sender = true;
-            r->bytes = s.tx_bytes;
-            r->retransmits = s.tx_retransmits;
-            r->have_sctp = s.have_info;
-            r->cwnd = s.info.cwnd;
-            r->rwnd = s.info.peer_rwnd;
-            r->srtt_us = s.info.srtt_us;
-            r->pmtu = s.info.pathmtu;
-        }
-        if (client_receives(cl->cfg)) {
-            struct perf_report_row *r = &rows[n++];
-
-            memset(r, 0, sizeof(*r));
-            r->id = i + 1;
-            r->bytes = s.rx_bytes;
-        }
-    }
+    for (i = 0; i < cl->nflows; i++)
+        perf_rows_sample(cl->flows[i], i + 1, client_sends(cl->cfg),
+                         client_receives(cl->cfg), rows, &n);
     perf_report_interval(cl->rep, cl->last_interval_s, now, omitted, rows, n);
     cl->last_interval_s = now;
     if (cl->omitting && perf_now_ns() >= cl->omit_end_ns) {
@@ -317,7 +289,8 @@ static void on_send_done(struct perf_flow *f, void *arg)
     int i = perf_flow_tag(f);
     uint8_t buf[PERF_PROTO_HDR_LEN];
 
-    cl->send_secs[i] = span_secs(cl->start_ns, perf_flow_send_stop_ns(f));
+    cl->send_secs[i] =
+        perf_rows_span_secs(cl->start_ns, perf_flow_send_stop_ns(f));
     cl->send_done[i] = true;
     if (!cl->cfg->no_control)
         send_msg(f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END),
@@ -391,7 +364,8 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
         client_start_data(cl);
         return true;
     case PERF_MSG_END:
-        cl->recv_secs[i] = span_secs(cl->start_ns, perf_flow_last_rx_ns(f));
+        cl->recv_secs[i] =
+            perf_rows_span_secs(cl->start_ns, perf_flow_last_rx_ns(f));
         cl->recv_done[i] = true;
         client_check_data_done(cl);
         return true;
@@ -513,32 +487,6 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
     }
 }
 
-static double cpu_percent(const struct rusage *from, double wall_s)
-{
-    struct rusage now;
-    double used;
-
-    getrusage(RUSAGE_SELF, &now);
-    used = (double)(now.ru_utime.tv_sec - from->ru_utime.tv_sec) +
-           (double)(now.ru_utime.tv_usec - from->ru_utime.tv_usec) / 1e6 +
-           (double)(now.ru_stime.tv_sec - from->ru_stime.tv_sec) +
-           (double)(now.ru_stime.tv_usec - from->ru_stime.tv_usec) / 1e6;
-    return wall_s > 0 ? used * 100.0 / wall_s : 0;
-}
-
-static void add_dir(struct perf_report_dir *dirs, size_t *n, unsigned int id,
-                    bool sender, bool outbound, double secs,
-                    const struct perf_dir_counts *counts)
-{
-    struct perf_report_dir *d = &dirs[(*n)++];
-
-    d->id = id;
-    d->sender = sender;
-    d->outbound = outbound;
-    d->seconds = secs;
-    d->counts = counts;
-}
-
 /* The final lines: each direction's numbers from the end that counted
  * them (the sender's for sent, the receiver's for received). */
 static void client_report_final(struct perf_client *cl)
@@ -554,22 +502,24 @@ static void client_report_final(struct perf_client *cl)
         double rsecs = rr ? (double)rr->r.duration_us / 1e6 : 0;
 
         if (client_sends(cl->cfg)) {
-            add_dir(dirs, &n, i + 1, true, true, cl->send_secs[i],
-                    perf_flow_sent(cl->flows[i]));
+            perf_rows_add_dir(dirs, &n, i + 1, true, true, cl->send_secs[i],
+                              perf_flow_sent(cl->flows[i]));
             if (rr != NULL)
-                add_dir(dirs, &n, i + 1, false, true, rsecs, &rr->r.received);
+                perf_rows_add_dir(dirs, &n, i + 1, false, true, rsecs,
+                                  &rr->r.received);
         }
         if (client_receives(cl->cfg)) {
             if (rr != NULL)
-                add_dir(dirs, &n, i + 1, true, false, rsecs, &rr->r.sent);
-            add_dir(dirs, &n, i + 1, false, false, cl->recv_secs[i],
-                    perf_flow_received(cl->flows[i]));
+                perf_rows_add_dir(dirs, &n, i + 1, true, false, rsecs,
+                                  &rr->r.sent);
+            perf_rows_add_dir(dirs, &n, i + 1, false, false, cl->recv_secs[i],
+                              perf_flow_received(cl->flows[i]));
         }
     }
     memset(&fin, 0, sizeof(fin));
     fin.dirs = dirs;
     fin.ndirs = n;
-    fin.cpu_local = cpu_percent(&cl->ru_start, wall);
+    fin.cpu_local = perf_rows_cpu_percent(&cl->ru_start, wall);
     fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
     fin.server_output = cl->server_output;
     perf_report_final(cl->rep, &fin);

@@ -20,6 +20,7 @@
 #include "perf_flow.h"
 #include "perf_proto.h"
 #include "perf_report.h"
+#include "perf_rows.h"
 #include "runtime.h"
 
 #define CLOSE_GRACE_S 5
@@ -181,12 +182,6 @@ static void test_free(struct perf_test *t, bool abortive)
     server_maybe_exit(srv);
 }
 
-/* Seconds from start to end; 0 when end never happened (or came first). */
-static double span_secs(uint64_t start_ns, uint64_t end_ns)
-{
-    return end_ns > start_ns ? (double)(end_ns - start_ns) / 1e9 : 0;
-}
-
 static bool server_sends(const struct perf_params *p)
 {
     return p->reverse || p->bidir;
@@ -235,32 +230,9 @@ static void interval_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    for (i = 0; i < t->count; i++) {
-        struct perf_flow_sample s;
-
-        perf_flow_sample(t->flows[i], &s);
-        if (server_sends(&t->params)) {
-            struct perf_report_row *r = &rows[n++];
-
-            memset(r, 0, sizeof(*r));
-            r->id = i + 1;
-            r->sender = true;
-            r->bytes = s.tx_bytes;
-            r->retransmits = s.tx_retransmits;
-            r->have_sctp = s.have_info;
-            r->cwnd = s.info.cwnd;
-            r->rwnd = s.info.peer_rwnd;
-            r->srtt_us = s.info.srtt_us;
-            r->pmtu = s.info.pathmtu;
-        }
-        if (server_receives(&t->params)) {
-            struct perf_report_row *r = &rows[n++];
-
-            memset(r, 0, sizeof(*r));
-            r->id = i + 1;
-            r->bytes = s.rx_bytes;
-        }
-    }
+    for (i = 0; i < t->count; i++)
+        perf_rows_sample(t->flows[i], i + 1, server_sends(&t->params),
+                         server_receives(&t->params), rows, &n);
     perf_report_interval(t->rep, t->last_interval_s, now, false, rows, n);
     t->last_interval_s = now;
 }
@@ -344,30 +316,6 @@ static void test_start(struct perf_test *t)
     }
 }
 
-static double cpu_percent(const struct rusage *from, double wall_s)
-{
-    struct rusage now;
-    double used;
-
-    getrusage(RUSAGE_SELF, &now);
-    used = (double)(now.ru_utime.tv_sec - from->ru_utime.tv_sec) +
-           (double)(now.ru_utime.tv_usec - from->ru_utime.tv_usec) / 1e6 +
-           (double)(now.ru_stime.tv_sec - from->ru_stime.tv_sec) +
-           (double)(now.ru_stime.tv_usec - from->ru_stime.tv_usec) / 1e6;
-    return wall_s > 0 ? used * 100.0 / wall_s : 0;
-}
-
-/* This end's view of a direction: it sent (outbound) or received it. */
-static void add_dir(struct perf_report_dir *d, unsigned int id, bool sender,
-                    double secs, const struct perf_dir_counts *counts)
-{
-    d->id = id;
-    d->sender = sender;
-    d->outbound = sender;
-    d->seconds = secs;
-    d->counts = counts;
-}
-
 /* Our side of the final report, printed here and captured if asked. */
 static void test_report_local(struct perf_test *t, double wall)
 {
@@ -378,16 +326,16 @@ static void test_report_local(struct perf_test *t, double wall)
 
     for (i = 0; i < t->count; i++) {
         if (server_sends(&t->params))
-            add_dir(&dirs[n++], i + 1, true, t->send_secs[i],
-                    perf_flow_sent(t->flows[i]));
+            perf_rows_add_dir(dirs, &n, i + 1, true, true, t->send_secs[i],
+                              perf_flow_sent(t->flows[i]));
         if (server_receives(&t->params))
-            add_dir(&dirs[n++], i + 1, false, t->recv_secs[i],
-                    perf_flow_received(t->flows[i]));
+            perf_rows_add_dir(dirs, &n, i + 1, false, false, t->recv_secs[i],
+                              perf_flow_received(t->flows[i]));
     }
     memset(&fin, 0, sizeof(fin));
     fin.dirs = dirs;
     fin.ndirs = n;
-    fin.cpu_local = cpu_percent(&t->ru_start, wall);
+    fin.cpu_local = perf_rows_cpu_percent(&t->ru_start, wall);
     fin.cpu_remote = -1;
     if (t->rep != NULL)
         perf_report_final(t->rep, &fin);
@@ -397,7 +345,7 @@ static void test_report_local(struct perf_test *t, double wall)
 static void test_send_results(struct perf_test *t)
 {
     double wall = (double)(perf_now_ns() - t->start_ns) / 1e9;
-    uint32_t cpu = (uint32_t)(cpu_percent(&t->ru_start, wall) * 100);
+    uint32_t cpu = (uint32_t)(perf_rows_cpu_percent(&t->ru_start, wall) * 100);
     struct perf_flow *ctrl = t->flows[0];
     uint8_t hdr[PERF_PROTO_HDR_LEN];
     unsigned int i;
@@ -469,7 +417,8 @@ static void on_send_done(struct perf_flow *f, void *arg)
 
     if (t == NULL)
         return;
-    t->send_secs[sf->index] = span_secs(t->start_ns, perf_flow_send_stop_ns(f));
+    t->send_secs[sf->index] =
+        perf_rows_span_secs(t->start_ns, perf_flow_send_stop_ns(f));
     t->send_done[sf->index] = true;
     send_ctrl(f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END), buf);
     test_check_done(t);
@@ -584,7 +533,7 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
         if (t == NULL || t->phase != ST_RUNNING)
             break;
         t->recv_secs[sf->index] =
-            span_secs(t->start_ns, perf_flow_last_rx_ns(f));
+            perf_rows_span_secs(t->start_ns, perf_flow_last_rx_ns(f));
         t->recv_done[sf->index] = true;
         test_check_done(t);
         return true;
@@ -682,7 +631,8 @@ static void raw_test_start(struct perf_server *srv, struct server_flow *sf)
 /* --no-control: the sender finished; report what arrived. */
 static void raw_test_end(struct perf_test *t)
 {
-    t->recv_secs[0] = span_secs(t->start_ns, perf_flow_last_rx_ns(t->flows[0]));
+    t->recv_secs[0] =
+        perf_rows_span_secs(t->start_ns, perf_flow_last_rx_ns(t->flows[0]));
     if (t->interval_ev != NULL)
         event_del(t->interval_ev);
     test_report_local(t, t->recv_secs[0]);

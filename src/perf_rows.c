@@ -1,0 +1,69 @@
+/*
+ * perf_rows.c - report rows and directions from flows.
+ */
+#include <string.h>
+
+#include "perf_rows.h"
+
+void perf_rows_sample(struct perf_flow *f, unsigned int id, bool sends,
+                      bool receives, struct perf_report_row *rows, size_t *n)
+{
+    struct perf_flow_sample s;
+
+    perf_flow_sample(f, &s);
+    if (sends) {
+        struct perf_report_row *r = &rows[(*n)++];
+
+        memset(r, 0, sizeof(*r));
+        r->id = id;
+        r->sender = true;
+        r->bytes = s.tx_bytes;
+        r->retransmits = s.tx_retransmits;
+        r->have_sctp = s.have_info;
+        r->cwnd = s.info.cwnd;
+        r->rwnd = s.info.peer_rwnd;
+        r->srtt_us = s.info.srtt_us;
+        r->pmtu = s.info.pathmtu;
+    }
+    if (receives) {
+        struct perf_report_row *r = &rows[(*n)++];
+
+        memset(r, 0, sizeof(*r));
+        r->id = id;
+        r->bytes = s.rx_bytes;
+    }
+}
+
+void perf_rows_add_dir(struct perf_report_dir *dirs, size_t *n, unsigned int id,
+                       bool sender, bool outbound, double secs,
+                       const struct perf_dir_counts *counts)
+{
+    struct perf_report_dir *d = &dirs[(*n)++];
+
+    d->id = id;
+    d->sender = sender;
+    d->outbound = outbound;
+    d->seconds = secs;
+    d->counts = counts;
+}
+
+double perf_rows_span_secs(uint64_t start_ns, uint64_t end_ns)
+{
+    return end_ns > start_ns ? (double)(end_ns - start_ns) / 1e9 : 0;
+}
+
+static double tv_secs(const struct timeval *tv)
+{
+    return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+double perf_rows_cpu_percent(const struct rusage *from, double wall_s)
+{
+    struct rusage now;
+    double used;
+
+    getrusage(RUSAGE_SELF, &now);
+    used = tv_secs(&now.ru_utime) - tv_secs(&from->ru_utime) +
+           tv_secs(&now.ru_stime) - tv_secs(&from->ru_stime);
+    return wall_s > 0 ? used * 100.0 / wall_s : 0;
+}

@@ -1,0 +1,35 @@
+/*
+ * perf_rows.h - turn flows into report rows and directions: what the
+ * client and the server report the same way.
+ */
+#ifndef SCTPU_PERF_ROWS_H
+#define SCTPU_PERF_ROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "perf_flow.h"
+#include "perf_report.h"
+
+/*
+ * Sample flow f (report id) and append its interval rows to rows[*n]: one
+ * for what this end sent (with the SCTP columns) if it sends, one for what
+ * it received if it receives.
+ */
+void perf_rows_sample(struct perf_flow *f, unsigned int id, bool sends,
+                      bool receives, struct perf_report_row *rows, size_t *n);
+
+/* Append one direction's final numbers to dirs[*n]. */
+void perf_rows_add_dir(struct perf_report_dir *dirs, size_t *n, unsigned int id,
+                       bool sender, bool outbound, double secs,
+                       const struct perf_dir_counts *counts);
+
+/* Seconds from start to end; 0 when end never came (or came first). */
+double perf_rows_span_secs(uint64_t start_ns, uint64_t end_ns);
+
+/* This process's CPU use since from, in percent of wall_s. */
+double perf_rows_cpu_percent(const struct rusage *from, double wall_s);
+
+#endif /* SCTPU_PERF_ROWS_H */
