@@ -23,62 +23,7 @@ SRV_IP=198.18.1.1
 CLI_IP=198.18.1.2
 RTO=(--rto-min 50 --rto-max 500 --rto-initial 200)
 
-command -v nft >/dev/null || skip "nft (nftables) is missing"
-command -v nsenter >/dev/null || skip "nsenter (util-linux) is missing"
-nft list tables >/dev/null 2>&1 || skip "nftables is not usable here"
-ip link add sctpu-a type veth peer name sctpu-b 2>/dev/null ||
-    skip "cannot create a veth pair"
-
-# The child netns: a process that only holds it. Bounded, and killed by
-# lib.sh's cleanup; the netns (and its veth end) goes with it.
-unshare -n -- sleep 600 &
-CHILD=$!
-PIDS+=("$CHILD")
-own_ns=$(readlink /proc/self/ns/net)
-for ((i = 0; i < 100; i++)); do
-    child_ns=$(readlink "/proc/$CHILD/ns/net" 2>/dev/null) || child_ns=
-    [[ -n $child_ns && $child_ns != "$own_ns" ]] && break
-    sleep 0.05
-done
-[[ -n $child_ns && $child_ns != "$own_ns" ]] ||
-    fail "the child network namespace did not appear"
-in_child() { nsenter -t "$CHILD" -n -- "$@"; }
-
-ip link set sctpu-b netns "$CHILD"
-ip addr add "$SRV_IP/24" dev sctpu-a
-ip link set sctpu-a up
-in_child ip link set lo up
-in_child ip addr add "$CLI_IP/24" dev sctpu-b
-in_child ip link set sctpu-b up
-
-# Each side counts every encapsulated packet it receives, then drops
-# LOSS_PCT % of them.
-nft -f - <<EOF
-table inet sctpu_loss {
-    chain input {
-        type filter hook input priority 0; policy accept;
-        udp dport $UDP_PORT counter
-        udp dport $UDP_PORT numgen random mod 100 < $LOSS_PCT counter drop
-    }
-}
-EOF
-in_child nft -f - <<EOF
-table inet sctpu_loss {
-    chain input {
-        type filter hook input priority 0; policy accept;
-        udp sport $UDP_PORT counter
-        udp sport $UDP_PORT numgen random mod 100 < $LOSS_PCT counter drop
-    }
-}
-EOF
-
-# Wait until both ends have carrier (IPv4 has no DAD to wait for).
-for ((i = 0; i < 100; i++)); do
-    ip -o link show sctpu-a | grep -q LOWER_UP &&
-        in_child ip -o link show sctpu-b | grep -q LOWER_UP && break
-    sleep 0.05
-done
-((i < 100)) || fail "the veth pair did not come up"
+loss_lab "$SRV_IP" "$CLI_IP" "$LOSS_PCT" "$UDP_PORT"
 
 start_echo_server server --ip "$SRV_IP" --udp-port "$UDP_PORT" "${RTO[@]}"
 
@@ -94,13 +39,8 @@ cat "$WORK/client.json"
 cat "$WORK/client.err" >&2
 echo "client ran ${elapsed} s with ${LOSS_PCT} % loss each way"
 
-# counters: "seen dropped" for one side's input chain
-counters() {
-    "$@" nft list table inet sctpu_loss |
-        grep -o 'counter packets [0-9]*' | awk '{printf "%s ", $3} END {print ""}'
-}
-read -r srv_seen srv_drop < <(counters)
-read -r cli_seen cli_drop < <(counters in_child)
+read -r srv_seen srv_drop < <(loss_counters)
+read -r cli_seen cli_drop < <(loss_counters in_child)
 echo "to server: $srv_drop of $srv_seen packets dropped;" \
      "to client: $cli_drop of $cli_seen packets dropped"
 

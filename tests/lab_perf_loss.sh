@@ -36,80 +36,8 @@ CLI_IP=198.18.2.2
 TIMEOUT=30
 T0=$SECONDS
 
-command -v nft >/dev/null || skip "nft (nftables) is missing"
-command -v nsenter >/dev/null || skip "nsenter (util-linux) is missing"
-nft list tables >/dev/null 2>&1 || skip "nftables is not usable here"
-ip link add sctpu-a type veth peer name sctpu-b 2>/dev/null ||
-    skip "cannot create a veth pair"
+loss_lab "$SRV_IP" "$CLI_IP" "$LOSS_PCT" "$UDP_PORT"
 
-# The child netns: a process that only holds it. Bounded, and killed by
-# lib.sh's cleanup; the netns (and its veth end) goes with it.
-unshare -n -- sleep 600 &
-CHILD=$!
-PIDS+=("$CHILD")
-own_ns=$(readlink /proc/self/ns/net)
-for ((i = 0; i < 100; i++)); do
-    child_ns=$(readlink "/proc/$CHILD/ns/net" 2>/dev/null) || child_ns=
-    [[ -n $child_ns && $child_ns != "$own_ns" ]] && break
-    sleep 0.05
-done
-[[ -n $child_ns && $child_ns != "$own_ns" ]] ||
-    fail "the child network namespace did not appear"
-in_child() { nsenter -t "$CHILD" -n -- "$@"; }
-
-ip link set sctpu-b netns "$CHILD"
-ip addr add "$SRV_IP/24" dev sctpu-a
-ip link set sctpu-a up
-in_child ip link set lo up
-in_child ip addr add "$CLI_IP/24" dev sctpu-b
-in_child ip link set sctpu-b up
-
-# sctpu sends with UDP GSO: one buffer that the kernel cuts into datagrams
-# where the device cannot take it whole. A veth takes it whole, so the
-# peer's input hook would see (and drop) a whole burst of up to 64 KiB as
-# one "packet". gso_max_segs 1 makes the kernel cut every buffer before
-# the veth, so each SCTP packet is dropped (or not) on its own: 5 % random
-# packet loss, with sctpu's default send path. Failing that, no GSO.
-if ! ip link set sctpu-a gso_max_segs 1 2>/dev/null ||
-    ! in_child ip link set sctpu-b gso_max_segs 1 2>/dev/null; then
-    echo "note: cannot set gso_max_segs; running with SCTPU_UDP_GSO=0"
-    export SCTPU_UDP_GSO=0
-fi
-
-# Each side counts every encapsulated packet it receives, then drops
-# LOSS_PCT % of them.
-nft -f - <<EOF
-table inet sctpu_loss {
-    chain input {
-        type filter hook input priority 0; policy accept;
-        udp dport $UDP_PORT counter
-        udp dport $UDP_PORT numgen random mod 100 < $LOSS_PCT counter drop
-    }
-}
-EOF
-in_child nft -f - <<EOF
-table inet sctpu_loss {
-    chain input {
-        type filter hook input priority 0; policy accept;
-        udp sport $UDP_PORT counter
-        udp sport $UDP_PORT numgen random mod 100 < $LOSS_PCT counter drop
-    }
-}
-EOF
-
-# Wait until both ends have carrier (IPv4 has no DAD to wait for).
-for ((i = 0; i < 100; i++)); do
-    ip -o link show sctpu-a | grep -q LOWER_UP &&
-        in_child ip -o link show sctpu-b | grep -q LOWER_UP && break
-    sleep 0.05
-done
-((i < 100)) || fail "the veth pair did not come up"
-
-# counters [in_child]: "seen dropped" of one side's input chain
-counters() {
-    "$@" nft list table inet sctpu_loss |
-        grep -o 'counter packets [0-9]*' | awk '{printf "%s ", $3} END {print ""}'
-}
 
 # SCTPU_WRAP is a command prefix (e.g. "valgrind -q"): split it on purpose.
 # shellcheck disable=SC2086
@@ -129,8 +57,8 @@ failed() {
 run() {
     local name=$1 rc=0 t ta retries=0 srv0 srvd0 cli0 clid0 srv1 srvd1 cli1 clid1
     shift
-    read -r srv0 srvd0 < <(counters)
-    read -r cli0 clid0 < <(counters in_child)
+    read -r srv0 srvd0 < <(loss_counters)
+    read -r cli0 clid0 < <(loss_counters in_child)
     t=$SECONDS
     # The server stays busy until every association of the previous test
     # has closed, which under loss can take seconds after it reported the
@@ -149,8 +77,8 @@ run() {
         sleep 0.2
         retries=$((retries + 1))
     done
-    read -r srv1 srvd1 < <(counters)
-    read -r cli1 clid1 < <(counters in_child)
+    read -r srv1 srvd1 < <(loss_counters)
+    read -r cli1 clid1 < <(loss_counters in_child)
     ((retries == 0)) || echo "$name: the server was busy for $((ta - t))-$((
         SECONDS - t)) s after the previous test ($retries retries)"
     echo "$name: sctpu-perf -c $SRV_IP $*: exit $rc in $((SECONDS - ta)) s;" \

@@ -93,3 +93,91 @@ stop_server() {
 json_get() {
     python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
+
+# loss_lab SRV_IP CLI_IP LOSS_PCT UDP_PORT: two hosts on a veth pair, this
+# netns (server side, sctpu-a) and a child netns (client side, sctpu-b),
+# each dropping LOSS_PCT % of the encapsulated packets it receives (no
+# netem here: nftables drops at random). Drops are on the input hooks so
+# both directions lose packets and no sender sees an error from its own
+# send (an output-hook drop returns EPERM to sendto). Defines in_child
+# (run a command in the client's netns) and CHILD; skips (77) when the
+# machine cannot do it. Both netns die with their last process.
+loss_lab() {
+    local srv_ip=$1 cli_ip=$2 pct=$3 port=$4 own_ns child_ns i
+
+    command -v nft >/dev/null || skip "nft (nftables) is missing"
+    command -v nsenter >/dev/null || skip "nsenter (util-linux) is missing"
+    nft list tables >/dev/null 2>&1 || skip "nftables is not usable here"
+    ip link add sctpu-a type veth peer name sctpu-b 2>/dev/null ||
+        skip "cannot create a veth pair"
+
+    # The child netns: a process that only holds it, killed by cleanup.
+    unshare -n -- sleep 600 &
+    CHILD=$!
+    PIDS+=("$CHILD")
+    own_ns=$(readlink /proc/self/ns/net)
+    for ((i = 0; i < 100; i++)); do
+        child_ns=$(readlink "/proc/$CHILD/ns/net" 2>/dev/null) || child_ns=
+        [[ -n $child_ns && $child_ns != "$own_ns" ]] && break
+        sleep 0.05
+    done
+    [[ -n $child_ns && $child_ns != "$own_ns" ]] ||
+        fail "the child network namespace did not appear"
+
+    ip link set sctpu-b netns "$CHILD"
+    ip addr add "$srv_ip/24" dev sctpu-a
+    ip link set sctpu-a up
+    in_child ip link set lo up
+    in_child ip addr add "$cli_ip/24" dev sctpu-b
+    in_child ip link set sctpu-b up
+
+    # sctpu sends with UDP GSO; a veth passes a GSO buffer whole, so the
+    # peer's input hook would drop a whole burst as one "packet".
+    # gso_max_segs 1 cuts every buffer before the veth: each SCTP packet
+    # is dropped (or not) on its own. Failing that, no GSO at all.
+    if ! ip link set sctpu-a gso_max_segs 1 2>/dev/null ||
+        ! in_child ip link set sctpu-b gso_max_segs 1 2>/dev/null; then
+        echo "note: cannot set gso_max_segs; running with SCTPU_UDP_GSO=0"
+        export SCTPU_UDP_GSO=0
+    fi
+
+    # Each side counts every encapsulated packet it receives, then drops
+    # pct % of them.
+    nft -f - <<NFT
+table inet sctpu_loss {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        udp dport $port counter
+        udp dport $port numgen random mod 100 < $pct counter drop
+    }
+}
+NFT
+    in_child nft -f - <<NFT
+table inet sctpu_loss {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        udp sport $port counter
+        udp sport $port numgen random mod 100 < $pct counter drop
+    }
+}
+NFT
+
+    # Wait until both ends have carrier (IPv4 has no DAD to wait for).
+    for ((i = 0; i < 100; i++)); do
+        ip -o link show sctpu-a | grep -q LOWER_UP &&
+            in_child ip -o link show sctpu-b | grep -q LOWER_UP && break
+        sleep 0.05
+    done
+    ((i < 100)) || fail "the veth pair did not come up"
+}
+
+in_child() {
+    nsenter -t "$CHILD" -n -- "$@"
+}
+
+# loss_counters [in_child]: "seen dropped" of one side's input chain.
+loss_counters() {
+    "$@" nft list table inet sctpu_loss |
+        grep -o 'counter packets [0-9]*' |
+        awk '{printf "%s ", $3} END {print ""}'
+}
