@@ -32,6 +32,7 @@
 #include "netaddr.h"
 #include "peer_table.h"
 #include "route_mtu.h"
+#include "sctp_sockopt.h"
 #include "transport.h"
 #include "udp_batch.h"
 
@@ -41,13 +42,9 @@
 #define TIMER_TICK_MS 10
 #define PEER_IDLE_MS 30000 /* keep a silent, unused peer this long */
 #define SWEEP_EVERY_MS 1000
-#define DEFAULT_SCTP_BUF (2 * 1024 * 1024)
 #define DEFAULT_STREAMS 10
-#define LISTEN_STREAMS 2048  /* a server answers on any stream */
 #define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
 #define SCTP_DATA_CHUNK_TYPE 0
-/* usrsctp's SCTP_PR_SCTP_ALL, which its public header does not export */
-#define SCTP_PR_SCTP_ALL_POLICIES 0x000f
 #define SCTP_IDATA_CHUNK_TYPE 64
 #define SCTP_INIT_CHUNK_TYPE 1
 #define SCTP_COOKIE_ECHO_CHUNK_TYPE 10
@@ -335,9 +332,6 @@ static struct peer *peer_for_datagram(struct usrsctp_transport *t,
     return p;
 }
 
-static int set_pathmtu(struct socket *so, sctp_assoc_t assoc, uint32_t mtu,
-                       char *err, size_t errlen);
-
 /*
  * Abort the association at once and let go of its socket (a zero linger
  * close is the one abort usrsctp always carries out on the spot). The
@@ -411,8 +405,8 @@ static void prepare_listener(struct usrsctp_transport *t, struct peer *p,
         abort_if_restart(t, p, pkt);
     if (pkt[CRC32C_SCTP_HDR_LEN] == SCTP_COOKIE_ECHO_CHUNK_TYPE &&
         p->sctp_pathmtu != 0 && p->sctp_pathmtu != t->listen_pathmtu) {
-        if (set_pathmtu(t->listener, SCTP_FUTURE_ASSOC, p->sctp_pathmtu, err,
-                        sizeof(err)) < 0)
+        if (sctp_sockopt_set_pathmtu(t->listener, SCTP_FUTURE_ASSOC,
+                                     p->sctp_pathmtu, err, sizeof(err)) < 0)
             log_warn("%s", err);
         else
             t->listen_pathmtu = p->sctp_pathmtu;
@@ -651,156 +645,6 @@ static void ut_transport_close(struct transport *tr)
     free(t);
 }
 
-static int set_opt(struct socket *so, int level, int name, const void *val,
-                   socklen_t len, const char *what, char *err, size_t errlen)
-{
-    if (usrsctp_setsockopt(so, level, name, val, len) < 0) {
-        set_err(err, errlen, what, errno);
-        return -1;
-    }
-    return 0;
-}
-
-static int set_pathmtu(struct socket *so, sctp_assoc_t assoc, uint32_t mtu,
-                       char *err, size_t errlen)
-{
-    struct sctp_paddrparams pp;
-
-    memset(&pp, 0, sizeof(pp));
-    /* An AF_CONN wildcard address means "every path of the association". */
-    pp.spp_address.ss_family = AF_CONN;
-    pp.spp_assoc_id = assoc;
-    pp.spp_flags = SPP_PMTUD_DISABLE;
-    pp.spp_pathmtu = mtu;
-    return set_opt(so, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp),
-                   "setsockopt(SCTP_PEER_ADDR_PARAMS)", err, errlen);
-}
-
-/* Delayed SACK: delay in ms and every how many packets at the latest. */
-static int set_sack(struct socket *so, uint32_t delay_ms, uint32_t freq,
-                    char *err, size_t errlen)
-{
-    struct sctp_sack_info sack;
-    socklen_t len = sizeof(sack);
-
-    memset(&sack, 0, sizeof(sack));
-    sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
-    /* Keep the value not asked for as it is. */
-    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, &len) <
-        0) {
-        set_err(err, errlen, "getsockopt(SCTP_DELAYED_SACK)", errno);
-        return -1;
-    }
-    sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
-    if (delay_ms)
-        sack.sack_delay = delay_ms;
-    if (freq)
-        sack.sack_freq = freq;
-    return set_opt(so, IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, sizeof(sack),
-                   "setsockopt(SCTP_DELAYED_SACK)", err, errlen);
-}
-
-static uint32_t clamp_u32(uint32_t v, uint32_t lo, uint32_t hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
-}
-
-/*
- * RTO bounds. usrsctp wants min <= initial <= max, so the values not
- * given are taken from the current ones and pulled into line: --rto-max
- * 500 alone would otherwise clash with the default initial 3000 ms.
- */
-static int set_rto(struct socket *so, const struct transport_config *cfg,
-                   char *err, size_t errlen)
-{
-    struct sctp_rtoinfo rto;
-    socklen_t len = sizeof(rto);
-
-    memset(&rto, 0, sizeof(rto));
-    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
-    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, &len) < 0) {
-        set_err(err, errlen, "getsockopt(SCTP_RTOINFO)", errno);
-        return -1;
-    }
-    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
-    if (cfg->rto_max_ms)
-        rto.srto_max = cfg->rto_max_ms;
-    if (cfg->rto_min_ms)
-        rto.srto_min = cfg->rto_min_ms;
-    if (!cfg->rto_min_ms && rto.srto_min > rto.srto_max)
-        rto.srto_min = rto.srto_max;
-    if (!cfg->rto_max_ms && rto.srto_max < rto.srto_min)
-        rto.srto_max = rto.srto_min;
-    rto.srto_initial =
-        cfg->rto_initial_ms
-            ? cfg->rto_initial_ms
-            : clamp_u32(rto.srto_initial, rto.srto_min, rto.srto_max);
-    return set_opt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto),
-                   "setsockopt(SCTP_RTOINFO)", err, errlen);
-}
-
-/*
- * Options every socket gets before it connects or listens: buffers,
- * streams, notifications, RTO bounds, the message metadata we read.
- */
-static int configure_socket(const struct usrsctp_transport *t,
-                            struct socket *so, uint16_t streams, char *err,
-                            size_t errlen)
-{
-    static const uint16_t events[] = {
-        SCTP_ASSOC_CHANGE,
-        SCTP_SHUTDOWN_EVENT,
-        SCTP_SEND_FAILED_EVENT,
-        SCTP_REMOTE_ERROR,
-    };
-    int sndbuf = t->cfg.sndbuf ? (int)t->cfg.sndbuf : DEFAULT_SCTP_BUF;
-    int rcvbuf = t->cfg.rcvbuf ? (int)t->cfg.rcvbuf : DEFAULT_SCTP_BUF;
-    int on = 1;
-    struct sctp_initmsg init;
-    size_t i;
-
-    memset(&init, 0, sizeof(init));
-    init.sinit_num_ostreams = streams;
-    init.sinit_max_instreams =
-        streams > LISTEN_STREAMS ? streams : LISTEN_STREAMS;
-
-    if (usrsctp_set_non_blocking(so, 1) < 0) {
-        set_err(err, errlen, "usrsctp_set_non_blocking", errno);
-        return -1;
-    }
-    if (set_opt(so, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf),
-                "setsockopt(SO_SNDBUF)", err, errlen) < 0 ||
-        set_opt(so, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf),
-                "setsockopt(SO_RCVBUF)", err, errlen) < 0 ||
-        set_opt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on),
-                "setsockopt(SCTP_RECVRCVINFO)", err, errlen) < 0 ||
-        set_opt(so, IPPROTO_SCTP, SCTP_INITMSG, &init, sizeof(init),
-                "setsockopt(SCTP_INITMSG)", err, errlen) < 0)
-        return -1;
-    if (t->cfg.nodelay &&
-        set_opt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on),
-                "setsockopt(SCTP_NODELAY)", err, errlen) < 0)
-        return -1;
-    if ((t->cfg.sack_delay_ms || t->cfg.sack_freq) &&
-        set_sack(so, t->cfg.sack_delay_ms, t->cfg.sack_freq, err, errlen) < 0)
-        return -1;
-    if ((t->cfg.rto_initial_ms || t->cfg.rto_max_ms || t->cfg.rto_min_ms) &&
-        set_rto(so, &t->cfg, err, errlen) < 0)
-        return -1;
-    for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-        struct sctp_event ev;
-
-        memset(&ev, 0, sizeof(ev));
-        ev.se_assoc_id = SCTP_FUTURE_ASSOC;
-        ev.se_type = events[i];
-        ev.se_on = 1;
-        if (set_opt(so, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev),
-                    "setsockopt(SCTP_EVENT)", err, errlen) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 static void conn_event_cb(evutil_socket_t fd, short what, void *arg);
 
 static void conn_upcall(struct socket *so, void *arg, int flags)
@@ -839,42 +683,6 @@ static struct usrsctp_conn *conn_new(struct usrsctp_transport *t,
     return c;
 }
 
-static int so_error(struct socket *so)
-{
-    int e = 0;
-    socklen_t len = sizeof(e);
-
-    if (usrsctp_getsockopt(so, SOL_SOCKET, SO_ERROR, &e, &len) < 0 || e == 0)
-        return ECONNREFUSED;
-    return e;
-}
-
-/* The SCTP port a socket is bound to (an ephemeral one is known only
- * after connect); fallback when usrsctp cannot say. */
-static uint16_t bound_port(struct socket *so, uint16_t fallback)
-{
-    struct sockaddr *addrs = NULL;
-    uint16_t port = fallback;
-
-    if (usrsctp_getladdrs(so, 0, &addrs) > 0 && addrs != NULL &&
-        addrs->sa_family == AF_CONN)
-        port = ntohs(((struct sockaddr_conn *)addrs)->sconn_port);
-    if (addrs != NULL)
-        usrsctp_freeladdrs(addrs);
-    return port;
-}
-
-static int sctp_state(struct socket *so)
-{
-    struct sctp_status st;
-    socklen_t len = sizeof(st);
-
-    memset(&st, 0, sizeof(st));
-    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_STATUS, &st, &len) < 0)
-        return -1;
-    return st.sstat_state;
-}
-
 /*
  * The event loop's side of an upcall: work out what changed and tell the
  * workload. The callback comes last, since it may free the connection.
@@ -890,10 +698,10 @@ static void conn_event_cb(evutil_socket_t fd, short what, void *arg)
     if (c->state == CONN_CONNECTING) {
         if (ev & SCTP_EVENT_ERROR) {
             c->state = CONN_FAILED;
-            c->base.last_errno = so_error(c->so);
-        } else if (sctp_state(c->so) == SCTP_ESTABLISHED) {
+            c->base.last_errno = sctp_sockopt_error(c->so);
+        } else if (sctp_sockopt_state(c->so) == SCTP_ESTABLISHED) {
             c->state = CONN_ESTABLISHED;
-            c->local_port = bound_port(c->so, c->local_port);
+            c->local_port = sctp_sockopt_bound_port(c->so, c->local_port);
             out |= TRANSPORT_EV_CONNECTED;
         } else {
             return;
@@ -922,7 +730,8 @@ static void apply_peer_pathmtu(struct usrsctp_conn *c)
 
     if (c->peer->sctp_pathmtu == 0)
         return;
-    if (set_pathmtu(c->so, 0, c->peer->sctp_pathmtu, err, sizeof(err)) < 0)
+    if (sctp_sockopt_set_pathmtu(c->so, 0, c->peer->sctp_pathmtu, err,
+                                 sizeof(err)) < 0)
         log_warn("%s", err);
 }
 
@@ -990,7 +799,8 @@ static int ut_listen(struct transport *tr, uint16_t sctp_port,
     struct sockaddr_conn sconn;
     uint32_t mtu = t->cfg.mtu ? route_mtu_sctp_pathmtu(t->family, t->cfg.mtu)
                               : DEFAULT_PATHMTU;
-    uint16_t streams = t->cfg.streams ? t->cfg.streams : LISTEN_STREAMS;
+    uint16_t streams =
+        t->cfg.streams ? t->cfg.streams : SCTP_SOCKOPT_LISTEN_STREAMS;
     struct socket *so;
 
     so =
@@ -999,9 +809,9 @@ static int ut_listen(struct transport *tr, uint16_t sctp_port,
         set_err(err, errlen, "usrsctp_socket", errno);
         return -1;
     }
-    if (configure_socket(t, so, streams, err, errlen) < 0 ||
-        set_pathmtu(so, SCTP_FUTURE_ASSOC, mtu ? mtu : DEFAULT_PATHMTU, err,
-                    errlen) < 0)
+    if (sctp_sockopt_configure(so, &t->cfg, streams, err, errlen) < 0 ||
+        sctp_sockopt_set_pathmtu(so, SCTP_FUTURE_ASSOC,
+                                 mtu ? mtu : DEFAULT_PATHMTU, err, errlen) < 0)
         goto out_close;
     memset(&sconn, 0, sizeof(sconn));
     sconn.sconn_family = AF_CONN;
@@ -1070,8 +880,9 @@ static int ut_connect_peer(struct transport *tr,
         set_err(err, errlen, "usrsctp_socket", errno);
         return -1;
     }
-    if (configure_socket(t, so, streams, err, errlen) < 0 ||
-        set_pathmtu(so, SCTP_FUTURE_ASSOC, p->sctp_pathmtu, err, errlen) < 0)
+    if (sctp_sockopt_configure(so, &t->cfg, streams, err, errlen) < 0 ||
+        sctp_sockopt_set_pathmtu(so, SCTP_FUTURE_ASSOC, p->sctp_pathmtu, err,
+                                 errlen) < 0)
         goto out_close;
     memset(&sconn, 0, sizeof(sconn));
     sconn.sconn_family = AF_CONN;
@@ -1105,20 +916,6 @@ out_close:
     return -1;
 }
 
-/* Our PR-SCTP numbering (transport.h) to the socket API's. */
-static uint16_t pr_policy_of(uint8_t ours)
-{
-    switch (ours) {
-    case 1:
-        return SCTP_PR_SCTP_TTL;
-    case 2:
-        return SCTP_PR_SCTP_RTX;
-    case 3:
-        return SCTP_PR_SCTP_BUF;
-    }
-    return SCTP_PR_SCTP_NONE;
-}
-
 static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
                            size_t len, const struct transport_msginfo *info)
 {
@@ -1135,7 +932,7 @@ static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
                                   (info->sack_now ? SCTP_SACK_IMMEDIATELY : 0);
     spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
     if (info->pr_policy != 0) {
-        spa.sendv_prinfo.pr_policy = pr_policy_of(info->pr_policy);
+        spa.sendv_prinfo.pr_policy = sctp_sockopt_pr_policy(info->pr_policy);
         spa.sendv_prinfo.pr_value = info->pr_value;
         spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
     }
@@ -1279,20 +1076,6 @@ static void ut_conn_free(struct transport_conn *tc, bool abortive)
     free(c);
 }
 
-/* PR-SCTP messages given up, sent or not (0 if the stack cannot say). */
-static uint64_t abandoned_of(struct socket *so)
-{
-    struct sctp_prstatus pr;
-    socklen_t len = sizeof(pr);
-
-    memset(&pr, 0, sizeof(pr));
-    pr.sprstat_policy = SCTP_PR_SCTP_ALL_POLICIES;
-    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_PR_ASSOC_STATUS, &pr, &len) <
-        0)
-        return 0;
-    return pr.sprstat_abandoned_unsent + pr.sprstat_abandoned_sent;
-}
-
 static int ut_get_info(struct transport_conn *tc,
                        struct transport_assoc_info *info)
 {
@@ -1321,7 +1104,7 @@ static int ut_get_info(struct transport_conn *tc,
     info->unacked = st.sstat_unackdata;
     info->pending = st.sstat_penddata;
     info->retransmits = c->retransmits;
-    info->abandoned = abandoned_of(c->so);
+    info->abandoned = sctp_sockopt_abandoned(c->so);
     return 0;
 }
 

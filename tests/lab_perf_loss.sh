@@ -34,6 +34,9 @@ CLI_IP=198.18.2.2
 # associations are set up, or a retransmission backed off a few times,
 # must not hit the connect/control timeout (10 s by default).
 TIMEOUT=30
+# Short retransmission timeouts on both ends: with usrsctp's defaults
+# (1 s minimum, doubling) a few unlucky drops stall a 3 s test for seconds.
+RTO=(--rto-min 50 --rto-max 500 --rto-initial 200)
 T0=$SECONDS
 
 loss_lab "$SRV_IP" "$CLI_IP" "$LOSS_PCT" "$UDP_PORT"
@@ -42,7 +45,7 @@ loss_lab "$SRV_IP" "$CLI_IP" "$LOSS_PCT" "$UDP_PORT"
 # SCTPU_WRAP is a command prefix (e.g. "valgrind -q"): split it on purpose.
 # shellcheck disable=SC2086
 $SCTPU_WRAP "$PERF_BIN" -s -B "$SRV_IP" --udp-port "$UDP_PORT" \
-    --timeout "$TIMEOUT" >"$WORK/server.log" 2>&1 &
+    --timeout "$TIMEOUT" "${RTO[@]}" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 wait_for_line "$WORK/server.log" '^Server listening on SCTP port' 20
@@ -68,7 +71,7 @@ run() {
         ta=$SECONDS
         # shellcheck disable=SC2086
         in_child timeout 90 $SCTPU_WRAP "$PERF_BIN" -c "$SRV_IP" \
-            --udp-port "$UDP_PORT" --timeout "$TIMEOUT" -J "$@" \
+            --udp-port "$UDP_PORT" --timeout "$TIMEOUT" "${RTO[@]}" -J "$@" \
             >"$WORK/$name.json" 2>"$WORK/$name.err" || rc=$?
         if ((rc != 1 || SECONDS - t >= 30)) ||
             ! grep -q 'server is busy' "$WORK/$name.err"; then
