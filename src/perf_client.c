@@ -191,23 +191,13 @@ static void report_connected(struct perf_client *cl)
 static void client_start_data(struct perf_client *cl)
 {
     const struct perf_config *c = cl->cfg;
+    struct perf_params params;
     struct perf_send_params sp;
     struct timeval iv;
     unsigned int i;
 
-    memset(&sp, 0, sizeof(sp));
-    sp.length = c->length;
-    sp.rate_bps = c->rate_bps;
-    sp.burst = c->burst;
-    sp.nstreams = c->nstreams;
-    sp.unordered = c->unordered;
-    sp.pr_policy = (uint8_t)c->pr_policy;
-    sp.pr_value = c->pr_value;
-    sp.verify = c->verify;
-    sp.bytes = c->bytes;
-    sp.messages = c->messages;
-    if (c->bytes == 0 && c->messages == 0)
-        sp.duration_ns = (uint64_t)((c->duration_s + c->omit_s) * 1e9);
+    fill_params(c, &params);
+    perf_flow_send_params(&params, &sp);
 
     client_set_phase(cl, CL_RUNNING);
     cl->start_ns = perf_now_ns();

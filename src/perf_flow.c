@@ -617,3 +617,22 @@ uint64_t perf_flow_last_rx_ns(const struct perf_flow *f)
 {
     return f->last_rx_ns;
 }
+
+void perf_flow_send_params(const struct perf_params *p,
+                           struct perf_send_params *sp)
+{
+    memset(sp, 0, sizeof(*sp));
+    sp->length = p->length;
+    sp->rate_bps = p->rate_bps;
+    sp->burst = p->burst;
+    sp->nstreams = p->nstreams;
+    sp->unordered = p->unordered;
+    sp->pr_policy = p->pr_policy;
+    sp->pr_value = p->pr_value;
+    sp->verify = p->verify;
+    sp->bytes = p->bytes;
+    sp->messages = p->messages;
+    /* -t covers the -O warm-up too, as in iperf3. */
+    if (p->bytes == 0 && p->messages == 0)
+        sp->duration_ns = (p->duration_ms + p->omit_ms) * 1000000ull;
+}

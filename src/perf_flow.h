@@ -75,6 +75,11 @@ int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len);
 /* The data streams before the control stream (control sid = nstreams). */
 void perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams);
 
+/* How each end sends for the test the client asked for. */
+struct perf_params;
+void perf_flow_send_params(const struct perf_params *p,
+                           struct perf_send_params *sp);
+
 int perf_flow_start_send(struct perf_flow *f,
                          const struct perf_send_params *sp);
 

@@ -281,19 +281,7 @@ static void test_start(struct perf_test *t)
     struct perf_send_params sp;
     unsigned int i;
 
-    memset(&sp, 0, sizeof(sp));
-    sp.length = p->length;
-    sp.rate_bps = p->rate_bps;
-    sp.burst = p->burst;
-    sp.nstreams = p->nstreams;
-    sp.unordered = p->unordered;
-    sp.pr_policy = p->pr_policy;
-    sp.pr_value = p->pr_value;
-    sp.verify = p->verify;
-    sp.bytes = p->bytes;
-    sp.messages = p->messages;
-    if (p->bytes == 0 && p->messages == 0)
-        sp.duration_ns = (p->duration_ms + p->omit_ms) * 1000000ull;
+    perf_flow_send_params(p, &sp);
     t->phase = ST_RUNNING;
     t->phase_ns = t->start_ns = perf_now_ns();
     getrusage(RUSAGE_SELF, &t->ru_start);
