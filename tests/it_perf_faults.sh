@@ -38,19 +38,6 @@ show() {
     done
 }
 
-# perf_server NAME ARGS...: a server logging stdout+stderr to $WORK/NAME.log;
-# waits until it listens. Its pid is in SERVER_PID.
-perf_server() {
-    local name=$1
-    shift
-    # SCTPU_WRAP is a command prefix (e.g. "valgrind -q"): split on purpose.
-    # shellcheck disable=SC2086
-    $SCTPU_WRAP "$PERF_BIN" -s "$@" >"$WORK/$name.log" 2>&1 &
-    SERVER_PID=$!
-    PIDS+=("$SERVER_PID")
-    wait_for_line "$WORK/$name.log" '^Server listening on SCTP port' 20
-}
-
 # bg_client NAME ARGS...: a client in the background; stdout to NAME.out,
 # stderr to NAME.err, and "EXIT_STATUS END_TIME" to NAME.done when it ends.
 bg_client() {
@@ -87,9 +74,9 @@ elapsed_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # vanish (started first: the default-timeout client takes 8 s to give up)
 #
 echo "== vanish: the server is killed mid-test"
-perf_server vanish3 -p 5301 --udp-port 9901
+start_perf_server vanish3 -p 5301 --udp-port 9901
 VANISH3_PID=$SERVER_PID
-perf_server vanish10 -p 5302 --udp-port 9902
+start_perf_server vanish10 -p 5302 --udp-port 9902
 VANISH10_PID=$SERVER_PID
 bg_client vanish3 -c 127.0.0.1 -p 5301 --udp-port 9901 -t 30 --timeout 3 \
     -b 100M
@@ -160,7 +147,7 @@ echo "$checked malformed invocations: exit 2 and a message"
 # killed: a client dies without a word
 #
 echo "== killed: a client is SIGKILLed mid-test"
-perf_server killed -p 5303 --udp-port 9903 --timeout 2
+start_perf_server killed -p 5303 --udp-port 9903 --timeout 2
 KILLED_SRV=$SERVER_PID
 "$PERF_BIN" -c 127.0.0.1 -p 5303 --udp-port 9903 -t 30 -b 100M \
     >"$WORK/victim.out" 2>&1 &
@@ -193,7 +180,7 @@ stop_server "$KILLED_SRV"
 # busy
 #
 echo "== busy: a second client while a test runs"
-perf_server busy -p 5304 --udp-port 9904
+start_perf_server busy -p 5304 --udp-port 9904
 BUSY_SRV=$SERVER_PID
 # The same UDP port cannot have two servers.
 bad 2 "bind UDP \[::\]:9904: Address already in use" -s -p 5305 \
@@ -225,7 +212,7 @@ echo "second client refused in $took s; the running test completed"
 stop_server "$BUSY_SRV"
 
 echo "== busy: --max-clients 2"
-perf_server two -p 5305 --udp-port 9905 --max-clients 2
+start_perf_server two -p 5305 --udp-port 9905 --max-clients 2
 TWO_SRV=$SERVER_PID
 bg_client one -c 127.0.0.1 -p 5305 --udp-port 9905 -t 4 -b 100M -J
 wait_for_line "$WORK/two.log" '^\[ +1\] +0\.00-1\.[0-9]+ +sec' 10

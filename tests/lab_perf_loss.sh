@@ -42,13 +42,8 @@ T0=$SECONDS
 loss_lab "$SRV_IP" "$CLI_IP" "$LOSS_PCT" "$UDP_PORT"
 
 
-# SCTPU_WRAP is a command prefix (e.g. "valgrind -q"): split it on purpose.
-# shellcheck disable=SC2086
-$SCTPU_WRAP "$PERF_BIN" -s -B "$SRV_IP" --udp-port "$UDP_PORT" \
-    --timeout "$TIMEOUT" "${RTO[@]}" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-PIDS+=("$SERVER_PID")
-wait_for_line "$WORK/server.log" '^Server listening on SCTP port' 20
+start_perf_server server -B "$SRV_IP" --udp-port "$UDP_PORT" \
+    --timeout "$TIMEOUT" "${RTO[@]}"
 
 # run NAME ARGS...: one client run through the loss; checks its JSON.
 # Failed checks are listed and counted in FAILED; the next run still runs.

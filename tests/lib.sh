@@ -77,6 +77,18 @@ start_echo_server() {
     wait_for_line "$WORK/$name.log" 'sctpu-echo server: SCTP port' 20
 }
 
+# start_perf_server NAME ARGS...: the same for sctpu-perf -s.
+start_perf_server() {
+    local name=$1
+    shift
+    # SCTPU_WRAP is a command prefix (e.g. "valgrind -q"): split on purpose.
+    # shellcheck disable=SC2086
+    $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -s "$@" >"$WORK/$name.log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    wait_for_line "$WORK/$name.log" '^Server listening on SCTP port' 20
+}
+
 # stop_server PID: SIGTERM, then require a clean exit within 5 s.
 stop_server() {
     local pid=$1 i
