@@ -1,5 +1,6 @@
 /*
  * echo_main.c - sctpu-echo: parse the command line and run a role.
+ * Entered from sctpu_main.c (the one multi-call binary).
  */
 #include <event2/event.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include "echo.h"
 #include "echo_cli.h"
 #include "log.h"
+#include "tool_mains.h"
 #include "version.h"
 
 static void print_version(void)
@@ -17,7 +19,7 @@ static void print_version(void)
            SCTPU_USRSCTP_VERSION, event_get_version(), crc32c_impl_name());
 }
 
-int main(int argc, char **argv)
+int echo_main(int argc, char **argv)
 {
     const char *prog = "sctpu-echo";
     struct echo_config cfg;

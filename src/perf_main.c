@@ -1,5 +1,6 @@
 /*
  * perf_main.c - sctpu-perf: parse the command line and run a role.
+ * Entered from sctpu_main.c (the one multi-call binary).
  */
 #include <event2/event.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include "log.h"
 #include "perf.h"
 #include "perf_cli.h"
+#include "tool_mains.h"
 #include "version.h"
 
 static void print_version(void)
@@ -16,7 +18,7 @@ static void print_version(void)
            SCTPU_USRSCTP_VERSION, event_get_version(), crc32c_impl_name());
 }
 
-int main(int argc, char **argv)
+int perf_main(int argc, char **argv)
 {
     const char *prog = "sctpu-perf";
     struct perf_config cfg;

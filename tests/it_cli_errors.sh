@@ -60,6 +60,25 @@ expect_usage_error "bind UDP \[::\]:9899: Address already in use" -s \
 stop_server "$SERVER_PID"
 echo "$checked malformed invocations gave exit 2 and a message"
 
+# The multi-call binary: a tool by link name or first argument, else usage.
+SCTPU_BIN=$(dirname "$ECHO_BIN")/sctpu
+rc=0
+"$SCTPU_BIN" >"$WORK/out" 2>"$WORK/err" || rc=$?
+[[ $rc == 2 ]] && grep -q "usage: sctpu-echo" "$WORK/err" ||
+    fail "sctpu without a tool: exit $rc, $(cat "$WORK/err")"
+rc=0
+"$SCTPU_BIN" iperf -s >"$WORK/out" 2>"$WORK/err" || rc=$?
+[[ $rc == 2 ]] && grep -q "sctpu: unknown tool 'iperf'" "$WORK/err" ||
+    fail "sctpu iperf: exit $rc, $(cat "$WORK/err")"
+for tool in echo sctpu-echo perf sctpu-perf; do
+    "$SCTPU_BIN" "$tool" --version | grep -q "^sctpu-${tool#sctpu-} " ||
+        fail "sctpu $tool --version does not run sctpu-${tool#sctpu-}"
+done
+rc=0
+"$SCTPU_BIN" perf -s --bogus >"$WORK/out" 2>"$WORK/err" || rc=$?
+[[ $rc == 2 ]] && grep -q "^sctpu-perf: unknown option '--bogus'" "$WORK/err" ||
+    fail "sctpu perf --bogus: exit $rc, $(cat "$WORK/err")"
+
 # Nobody listening: a clear timeout, exit 1, within the timeout.
 rc=0
 start=$SECONDS
