@@ -5,6 +5,9 @@
  * then the echo's alone, and an echo is checked against exactly the
  * message that went out (bytes, length, stream, PPID, unordered flag).
  * Messages go round-robin over the streams that both directions have.
+ *
+ * The first message also asks the server how it sees our UDP endpoint, to
+ * show any NAT on the path (the address probe, see echo_msg.h).
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -46,6 +49,8 @@ struct echo_client {
     uint16_t streams; /* streams used: min(in, out) */
     struct transport_assoc_info info;
     char peer[NETADDR_STRLEN + 32];
+    char seen_as[NETADDR_STRLEN]; /* our endpoint as the server sees it */
+    bool probe_pending;           /* message 0 asked; no verdict yet */
     /* the message in flight */
     bool in_flight;
     bool send_blocked; /* waiting for room to send it */
@@ -129,6 +134,37 @@ static const char *check_metadata(const struct echo_client *cl)
     return NULL;
 }
 
+/* Say how the server sees us: seen_as, or why it did not say. */
+static void client_print_seen(const struct echo_client *cl, const char *why)
+{
+    struct echo_summary s = { .local = cl->rt.local, .seen_as = cl->seen_as };
+
+    if (cl->cfg->json)
+        return;
+    if (why == NULL)
+        printf("local %s, seen by server as %s%s\n", s.local, s.seen_as,
+               echo_summary_translated(&s) ? " (address translated)" : "");
+    else
+        printf("local %s, server did not report its view of our address "
+               "(%s)\n",
+               s.local, why);
+}
+
+/* The answer to the address probe, ahead of the echo of message 0. */
+static void client_on_probe_answer(struct echo_client *cl)
+{
+    int rc = echo_probe_decode(cl->rxbuf, cl->rxlen, cl->rxinfo.ppid,
+                               cl->seen_as, sizeof(cl->seen_as));
+
+    cl->probe_pending = false;
+    if (rc == 0 && cl->rxinfo.sid == ECHO_PROBE_SID) {
+        client_print_seen(cl, NULL);
+        return;
+    }
+    cl->seen_as[0] = '\0';
+    client_print_seen(cl, "malformed answer");
+}
+
 /* A whole message arrived: it must be the echo of the one in flight. */
 static void client_on_echo(struct echo_client *cl)
 {
@@ -145,6 +181,11 @@ static void client_on_echo(struct echo_client *cl)
     }
     rtt = (uint32_t)elapsed_us(&cl->sent_at);
     evtimer_del(cl->wait_timer);
+    if (cl->probe_pending) {
+        /* Message 0 came back without an answer ahead of it. */
+        cl->probe_pending = false;
+        client_print_seen(cl, "not an sctpu-echo server");
+    }
     cl->in_flight = false;
     cl->received++;
     verdict = echo_msg_verify(cl->rxbuf, cl->rxlen, cl->seq, cl->len);
@@ -197,7 +238,11 @@ static void client_read(struct echo_client *cl)
             cl->rxinfo = part;
         cl->rxlen += (size_t)n;
         if (part.eor || cl->rxlen == ECHO_MSG_MAX) {
-            client_on_echo(cl);
+            if (cl->probe_pending &&
+                echo_probe_is_answer(cl->rxbuf, cl->rxlen, cl->rxinfo.ppid))
+                client_on_probe_answer(cl);
+            else
+                client_on_echo(cl);
             cl->rxlen = 0;
             if (cl->phase == PHASE_DONE)
                 return;
@@ -238,6 +283,13 @@ static void client_send_next(struct echo_client *cl)
     cl->txinfo.sid = (uint16_t)(n % cl->streams);
     cl->txinfo.ppid = cfg->ppid;
     cl->txinfo.unordered = cfg->unordered;
+    if (n == 0) {
+        /* The address probe rides on message 0 (stream 0), ordered so
+         * that the answer cannot fall behind the echo. */
+        cl->txinfo.ppid = ECHO_PROBE_PPID;
+        cl->txinfo.unordered = false;
+        cl->probe_pending = true;
+    }
     echo_msg_fill(cl->txbuf, cl->len, cl->seq);
     client_transmit(cl);
 }
@@ -374,6 +426,10 @@ static int client_start(struct echo_client *cl)
     rc = runtime_open(&cl->rt, cfg->backend, &tc, client_stop, cl);
     if (rc != ECHO_EXIT_OK)
         return rc;
+    /* Our UDP endpoint as the server would see it without NAT (the socket
+     * itself may be bound to a wildcard). */
+    netaddr_route_endpoint((struct sockaddr *)&peer.addr, peer.addrlen,
+                           peer.udp_port, cl->rt.local, sizeof(cl->rt.local));
     cl->send_timer = evtimer_new(cl->rt.base, send_timer_cb, cl);
     cl->wait_timer = evtimer_new(cl->rt.base, wait_timer_cb, cl);
     if (cl->send_timer == NULL || cl->wait_timer == NULL) {
@@ -397,6 +453,7 @@ static void client_report(const struct echo_client *cl)
     memset(&s, 0, sizeof(s));
     s.peer = cl->peer;
     s.local = cl->rt.local;
+    s.seen_as = cl->seen_as[0] ? cl->seen_as : NULL;
     s.backend = cl->rt.ops ? cl->rt.ops->name : "";
     s.in_streams = cl->info.in_streams;
     s.out_streams = cl->info.out_streams;

@@ -1,6 +1,7 @@
 /*
- * echo_msg.c - build and check echo messages.
+ * echo_msg.c - build and check echo messages and the address probe.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "crc32c.h"
@@ -90,4 +91,68 @@ const char *echo_msg_verdict_str(enum echo_msg_verdict v)
         return "payload differs";
     }
     return "unknown";
+}
+
+#define PREFIX_LEN (sizeof(ECHO_PROBE_ANSWER_PREFIX) - 1)
+
+/*
+ * endpoint[0..len) in netaddr_format's form, written canonically into out
+ * (NETADDR_STRLEN bytes).
+ */
+static bool canonical_endpoint(const char *endpoint, size_t len, char *out)
+{
+    char tmp[NETADDR_STRLEN];
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+
+    if (len == 0 || len >= sizeof(tmp) || memchr(endpoint, '\0', len) != NULL)
+        return false;
+    memcpy(tmp, endpoint, len);
+    tmp[len] = '\0';
+    if (netaddr_parse(tmp, &ss, &sslen) < 0)
+        return false;
+    netaddr_format((struct sockaddr *)&ss, out, NETADDR_STRLEN);
+    return true;
+}
+
+size_t echo_probe_answer(uint8_t *buf, size_t cap, const char *endpoint)
+{
+    char canon[NETADDR_STRLEN];
+    size_t n;
+
+    if (!canonical_endpoint(endpoint, strlen(endpoint), canon))
+        return 0;
+    n = strlen(canon);
+    if (cap < PREFIX_LEN + n + 1)
+        return 0;
+    memcpy(buf, ECHO_PROBE_ANSWER_PREFIX, PREFIX_LEN);
+    memcpy(buf + PREFIX_LEN, canon, n);
+    buf[PREFIX_LEN + n] = '\n';
+    return PREFIX_LEN + n + 1;
+}
+
+bool echo_probe_is_answer(const uint8_t *buf, size_t len, uint32_t ppid)
+{
+    size_t n = len < PREFIX_LEN ? len : PREFIX_LEN;
+
+    return ppid == ECHO_PROBE_PPID && len > 0 &&
+           memcmp(buf, ECHO_PROBE_ANSWER_PREFIX, n) == 0;
+}
+
+int echo_probe_decode(const uint8_t *buf, size_t len, uint32_t ppid, char *seen,
+                      size_t seenlen)
+{
+    char canon[NETADDR_STRLEN];
+
+    if (seenlen > 0)
+        seen[0] = '\0';
+    if (ppid != ECHO_PROBE_PPID || len <= PREFIX_LEN + 1 ||
+        len > ECHO_PROBE_ANSWER_MAX || buf[len - 1] != '\n' ||
+        memcmp(buf, ECHO_PROBE_ANSWER_PREFIX, PREFIX_LEN) != 0 ||
+        !canonical_endpoint((const char *)buf + PREFIX_LEN,
+                            len - PREFIX_LEN - 1, canon) ||
+        strlen(canon) >= seenlen)
+        return -EINVAL;
+    memcpy(seen, canon, strlen(canon) + 1);
+    return 0;
 }

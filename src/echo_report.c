@@ -3,12 +3,19 @@
  */
 #include <inttypes.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "echo_report.h"
 
 uint64_t echo_summary_lost(const struct echo_summary *s)
 {
     return s->sent > s->received ? s->sent - s->received : 0;
+}
+
+bool echo_summary_translated(const struct echo_summary *s)
+{
+    return s->seen_as != NULL &&
+           (s->local == NULL || strcmp(s->seen_as, s->local) != 0);
 }
 
 void echo_report_text(FILE *out, const struct echo_summary *s)
@@ -61,6 +68,13 @@ void echo_report_json(FILE *out, const struct echo_summary *s)
     json_string(out, s->peer);
     fputs(",\"local\":", out);
     json_string(out, s->local);
+    fputs(",\"seen_as\":", out);
+    json_string(out, s->seen_as);
+    fputs(",\"address_translated\":", out);
+    fputs(s->seen_as == NULL           ? "null"
+          : echo_summary_translated(s) ? "true"
+                                       : "false",
+          out);
     fputs(",\"backend\":", out);
     json_string(out, s->backend);
     fprintf(out,

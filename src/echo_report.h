@@ -4,14 +4,16 @@
 #ifndef SCTPU_ECHO_REPORT_H
 #define SCTPU_ECHO_REPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "rtt_stats.h"
 
 struct echo_summary {
-    const char *peer;  /* "HOST udp/PORT sctp/PORT" */
-    const char *local; /* our UDP endpoint */
+    const char *peer;    /* "HOST udp/PORT sctp/PORT" */
+    const char *local;   /* our UDP endpoint, before any NAT */
+    const char *seen_as; /* the server's view of it; NULL: not reported */
     const char *backend;
     uint16_t in_streams;
     uint16_t out_streams;
@@ -27,6 +29,9 @@ struct echo_summary {
 
 /* lost = sent - received. */
 uint64_t echo_summary_lost(const struct echo_summary *s);
+
+/* The server reported seeing us at another endpoint than local. */
+bool echo_summary_translated(const struct echo_summary *s);
 
 void echo_report_text(FILE *out, const struct echo_summary *s);
 

@@ -1,6 +1,7 @@
 /*
  * echo_server.c - echo every message back on its stream, with its PPID and
- * its unordered flag, to any number of clients on one UDP port.
+ * its unordered flag, to any number of clients on one UDP port. An
+ * sctpu-echo client also learns how we see its address (echo_msg.h).
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -30,6 +31,9 @@ struct echo_session {
     size_t cap;
     struct transport_msginfo info; /* of the message in buf */
     bool pending;                  /* buf holds a whole message to echo */
+    bool probed;                   /* the address probe came and was met */
+    uint8_t answer[ECHO_PROBE_ANSWER_MAX]; /* to send before the echo */
+    size_t answer_len;                     /* 0: none to send */
     uint64_t msgs;
     uint64_t bytes;
     char peer[80];
@@ -100,6 +104,52 @@ static bool session_grow(struct echo_session *s)
 }
 
 /*
+ * The message in buf carries the address probe (see echo_msg.h): prepare
+ * the answer, the client's UDP endpoint as seen here now (after any NAT
+ * rebinding), to go out just before the echo. Only the first probe on an
+ * association is answered.
+ */
+static void session_answer_probe(struct echo_session *s)
+{
+    struct transport_assoc_info info;
+
+    s->probed = true;
+    if (transport_get_info(s->conn, &info) < 0)
+        return; /* no answer: the client takes the echo as no report */
+    s->answer_len =
+        echo_probe_answer(s->answer, sizeof(s->answer), info.peer_udp);
+    if (s->answer_len > 0)
+        log_info("[%3llu] telling the client it is seen as %s",
+                 (unsigned long long)s->id, info.peer_udp);
+}
+
+/*
+ * Send buf with the flags of the message being echoed. Returns 0, -EAGAIN,
+ * or another negative errno after ending (and freeing) the session.
+ */
+static int session_send(struct echo_session *s, const uint8_t *buf, size_t len)
+{
+    char why[128];
+    ssize_t n = transport_send(s->conn, buf, len, &s->info);
+
+    if (n == -EAGAIN)
+        return -EAGAIN;
+    if (n == -EPIPE) {
+        session_end(s,
+                    "the peer shut down before its message "
+                    "could be echoed",
+                    true);
+        return -EPIPE;
+    }
+    if (n < 0) {
+        snprintf(why, sizeof(why), "send: %s", strerror((int)-n));
+        session_end(s, why, true);
+        return (int)n;
+    }
+    return 0;
+}
+
+/*
  * Echo what can be echoed now. A message is read whole, then sent back;
  * while a send waits for room, reading stops, so a fast client is slowed
  * by its own receive window instead of filling our memory.
@@ -113,22 +163,15 @@ static void session_pump(struct echo_session *s)
         size_t want;
         ssize_t n;
 
+        /* The probe's answer, not counted, then the echo itself. */
+        if (s->answer_len > 0) {
+            if (session_send(s, s->answer, s->answer_len) < 0)
+                return;
+            s->answer_len = 0;
+        }
         if (s->pending) {
-            n = transport_send(s->conn, s->buf, s->len, &s->info);
-            if (n == -EAGAIN)
+            if (session_send(s, s->buf, s->len) < 0)
                 return;
-            if (n == -EPIPE) {
-                session_end(s,
-                            "the peer shut down before its message "
-                            "could be echoed",
-                            true);
-                return;
-            }
-            if (n < 0) {
-                snprintf(why, sizeof(why), "send: %s", strerror((int)-n));
-                session_end(s, why, true);
-                return;
-            }
             s->msgs++;
             s->bytes += s->len;
             s->pending = false;
@@ -159,6 +202,8 @@ static void session_pump(struct echo_session *s)
             s->info = part;
         s->len += (size_t)n;
         s->pending = part.eor;
+        if (s->pending && s->info.ppid == ECHO_PROBE_PPID && !s->probed)
+            session_answer_probe(s);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -171,4 +172,69 @@ int netaddr_route_source(const struct sockaddr *dst, socklen_t len,
         rc = -errno;
     close(fd);
     return rc;
+}
+
+int netaddr_route_endpoint(const struct sockaddr *dst, socklen_t len,
+                           uint16_t dst_port, char *local, size_t locallen)
+{
+    struct sockaddr_storage to;
+    struct sockaddr_storage src;
+    struct sockaddr_storage bound;
+    socklen_t boundlen;
+    int rc;
+
+    if (netaddr_parse(local, &bound, &boundlen) < 0 || len > sizeof(to))
+        return -EINVAL;
+    memcpy(&to, dst, len);
+    netaddr_set_port((struct sockaddr *)&to, dst_port);
+    rc = netaddr_route_source((struct sockaddr *)&to, len, &src);
+    if (rc < 0)
+        return rc;
+    netaddr_set_port((struct sockaddr *)&src,
+                     netaddr_port((struct sockaddr *)&bound));
+    netaddr_format((struct sockaddr *)&src, local, locallen);
+    return 0;
+}
+
+int netaddr_parse(const char *str, struct sockaddr_storage *out,
+                  socklen_t *outlen)
+{
+    const char *colon = strrchr(str, ':');
+    char host[INET6_ADDRSTRLEN];
+    const char *h = str;
+    size_t n;
+    char *end = NULL;
+    unsigned long port;
+
+    if (colon == NULL || colon[1] < '0' || colon[1] > '9')
+        return -EINVAL;
+    n = (size_t)(colon - str);
+    if (n >= 2 && str[0] == '[' && str[n - 1] == ']') {
+        h++;
+        n -= 2;
+    }
+    if (n == 0 || n >= sizeof(host))
+        return -EINVAL;
+    memcpy(host, h, n);
+    host[n] = '\0';
+    errno = 0;
+    port = strtoul(colon + 1, &end, 10);
+    if (errno != 0 || *end != '\0' || port > 65535 || end - colon > 6)
+        return -EINVAL;
+
+    memset(out, 0, sizeof(*out));
+    if (h == str &&
+        inet_pton(AF_INET, host, &((struct sockaddr_in *)out)->sin_addr) == 1) {
+        out->ss_family = AF_INET;
+        *outlen = sizeof(struct sockaddr_in);
+    } else if (h != str &&
+               inet_pton(AF_INET6, host,
+                         &((struct sockaddr_in6 *)out)->sin6_addr) == 1) {
+        out->ss_family = AF_INET6;
+        *outlen = sizeof(struct sockaddr_in6);
+    } else {
+        return -EINVAL;
+    }
+    netaddr_set_port((struct sockaddr *)out, (uint16_t)port);
+    return 0;
 }

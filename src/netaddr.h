@@ -48,6 +48,23 @@ bool netaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
 int netaddr_route_source(const struct sockaddr *dst, socklen_t len,
                          struct sockaddr_storage *src);
 
+/*
+ * Our UDP endpoint as a peer at dst (UDP port dst_port) sees it when no NAT
+ * is in between: the route's source address toward dst, with the port of
+ * local. local is "host:port" as the socket is bound (the host may be a
+ * wildcard) and is rewritten in place. Returns 0, or a negative errno with
+ * local unchanged.
+ */
+int netaddr_route_endpoint(const struct sockaddr *dst, socklen_t len,
+                           uint16_t dst_port, char *local, size_t locallen);
+
+/*
+ * Parse "1.2.3.4:5" or "[::1]:5" (numeric only, as netaddr_format writes
+ * it) into out. Returns 0, or -EINVAL.
+ */
+int netaddr_parse(const char *str, struct sockaddr_storage *out,
+                  socklen_t *outlen);
+
 /* A hash of what netaddr_equal compares. */
 uint32_t netaddr_hash(const struct sockaddr *sa);
 

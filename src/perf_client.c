@@ -565,23 +565,6 @@ static void client_stop(void *arg)
     client_fail(cl, "interrupted");
 }
 
-/* Our UDP endpoint as the server would see it without NAT: the route's
- * source address (the socket itself may be bound to a wildcard). */
-static void local_endpoint(struct perf_client *cl)
-{
-    struct sockaddr_storage src;
-    struct sockaddr_storage dst = cl->peer.addr;
-    const char *colon = strrchr(cl->rt.local, ':');
-
-    netaddr_set_port((struct sockaddr *)&dst, cl->peer.udp_port);
-    if (colon == NULL || netaddr_route_source((struct sockaddr *)&dst,
-                                              cl->peer.addrlen, &src) < 0)
-        return;
-    netaddr_set_port((struct sockaddr *)&src,
-                     (uint16_t)strtoul(colon + 1, NULL, 10));
-    netaddr_format((struct sockaddr *)&src, cl->rt.local, sizeof(cl->rt.local));
-}
-
 static int client_setup(struct perf_client *cl)
 {
     const struct perf_config *c = cl->cfg;
@@ -620,7 +603,11 @@ static int client_setup(struct perf_client *cl)
     cl->watchdog_ev = event_new(cl->rt.base, -1, EV_PERSIST, watchdog_cb, cl);
     if (cl->interval_ev == NULL || cl->watchdog_ev == NULL)
         return RUNTIME_EXIT_FAIL;
-    local_endpoint(cl);
+    /* Our UDP endpoint as the server would see it without NAT (the socket
+     * itself may be bound to a wildcard). */
+    netaddr_route_endpoint((struct sockaddr *)&cl->peer.addr, cl->peer.addrlen,
+                           cl->peer.udp_port, cl->rt.local,
+                           sizeof(cl->rt.local));
     perf_report_connecting(cl->rep, cl->host, cl->rt.ops->name);
     for (i = 0; i < cl->nflows; i++) {
         struct transport_conn *conn = NULL;

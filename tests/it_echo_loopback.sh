@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # 1,000 messages of mixed sizes (1 B to 64 KiB) over 8 streams on IPv4 and
-# IPv6 loopback: every echo verified, on the stream it was sent on.
+# IPv6 loopback: every echo verified, on the stream it was sent on. The
+# server reports how it sees the client (the address probe): on loopback,
+# exactly as the client's own endpoint, in text and in JSON.
 source "$(dirname "$0")/lib.sh"
 in_private_netns "$@"
 
@@ -21,6 +23,18 @@ done
 # after the handshake did, before the listener took the peer's path MTU).
 max=$(json_get "$WORK/v4.json" "j['rtt_us']['max']")
 ((max < 180000)) || fail "IPv4: an echo took $max us: a delayed-SACK stall"
+[[ $(json_get "$WORK/v4.json" "(j['local'] == j['seen_as'] and
+    j['local'].startswith('127.0.0.1:') and
+    j['address_translated'] is False)") == True ]] ||
+    fail "IPv4: local/seen_as/address_translated wrong: $(cat "$WORK/v4.json")"
+
+# Text: "local 127.0.0.1:P, seen by server as 127.0.0.1:P", no NAT noted.
+"$ECHO_BIN" -c 127.0.0.1 -p 5000 -n 3 -i 0 >"$WORK/v4.txt" ||
+    fail "IPv4 text client exited $?"
+grep -Eq '^local (127\.0\.0\.1:[0-9]+), seen by server as \1$' \
+    "$WORK/v4.txt" || fail "IPv4: no 'seen by server' line: $(cat "$WORK/v4.txt")"
+grep -q 'address translated' "$WORK/v4.txt" &&
+    fail "IPv4: loopback reported as translated"
 
 # Text mode: each of the 8 streams carried messages, in round-robin order.
 "$ECHO_BIN" -c ::1 -p 5000 -n 64 -i 0 -l 1,65536 --nstreams 8 \
@@ -31,10 +45,15 @@ for sid in 0 1 2 3 4 5 6 7; do
 done
 grep -q '^64 sent, 64 received, 64 verified, 0 lost, 0 corrupt$' \
     "$WORK/v6.txt" || fail "IPv6 summary wrong: $(tail -3 "$WORK/v6.txt")"
+grep -Eq '^local (\[::1\]:[0-9]+), seen by server as \1$' "$WORK/v6.txt" ||
+    fail "IPv6: no 'seen by server' line: $(head -3 "$WORK/v6.txt")"
 
 stop_server "$SERVER_PID"
-grep -q 'closed: 1000 messages' "$WORK/srv.log" ||
-    fail "server did not report 1000 echoed messages"
-grep -q '^\[  2\] \[::1\]:[0-9]* sctp/[0-9]*: \|association from \[::1\]' \
+# Answers to the address probe are not counted: 1000, 3 and 64 echoed.
+for n in 1000 3 64; do
+    grep -q "closed: $n messages" "$WORK/srv.log" ||
+        fail "server did not report $n echoed messages"
+done
+grep -q '^\[  3\] \[::1\]:[0-9]* sctp/[0-9]*: \|association from \[::1\]' \
     "$WORK/srv.log" || fail "server did not see the IPv6 peer"
 echo "PASS: 1000 mixed-size messages (v4) and 64 (v6) verified on 8 streams"

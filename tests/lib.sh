@@ -193,3 +193,22 @@ loss_counters() {
         grep -o 'counter packets [0-9]*' |
         awk '{printf "%s ", $3} END {print ""}'
 }
+
+# netns_holder: a new network namespace (lo up), held by a process that
+# cleanup kills; its pid is in NETNS_PID, for nsenter -t PID -n. The netns
+# dies with that process.
+netns_holder() {
+    local own_ns ns i
+    unshare -n -- sleep 600 &
+    NETNS_PID=$!
+    PIDS+=("$NETNS_PID")
+    own_ns=$(readlink /proc/self/ns/net)
+    for ((i = 0; i < 100; i++)); do
+        ns=$(readlink "/proc/$NETNS_PID/ns/net" 2>/dev/null) || ns=
+        [[ -n $ns && $ns != "$own_ns" ]] && break
+        sleep 0.05
+    done
+    [[ -n $ns && $ns != "$own_ns" ]] ||
+        fail "a child network namespace did not appear"
+    nsenter -t "$NETNS_PID" -n -- ip link set lo up
+}
