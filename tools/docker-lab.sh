@@ -190,8 +190,19 @@ build_images() {
         -t "$DEBUG_IMAGE" "$ROOT" >>"$LAB_RUN/build.log" 2>&1 ||
         { uplink_down; die "debug image build failed: $(tail -20 "$LAB_RUN/build.log")"; }
     uplink_down
-    log "built $IMAGE ($(docker image inspect -f '{{.Size}}' "$IMAGE") bytes)" \
-        "and $DEBUG_IMAGE in $((SECONDS - t0)) s"
+    local size
+    size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
+    log "built $IMAGE ($size bytes) and $DEBUG_IMAGE in $((SECONDS - t0)) s"
+    ((size <= 3000000)) || die "$IMAGE is $size bytes, over the 3 MB budget"
+    # Both ways of naming a tool work, and the debug image has a shell.
+    docker run --rm "$IMAGE" sctpu-perf --version | grep -q '^sctpu-perf ' ||
+        die "docker run $IMAGE sctpu-perf --version"
+    docker run --rm "$IMAGE" echo --version | grep -q '^sctpu-echo ' ||
+        die "docker run $IMAGE echo --version"
+    docker run --rm "$IMAGE" | grep -q '^usage: sctpu-echo' ||
+        die "docker run $IMAGE (no arguments) prints no usage"
+    docker run --rm "$DEBUG_IMAGE" sh -c 'sctpu-echo --version && ip -V' \
+        >/dev/null || die "$DEBUG_IMAGE has no working shell and tools"
     # The host client is the image's own binary.
     local id
     id=$(docker create "$IMAGE")
@@ -218,7 +229,11 @@ lab_up() {
 source "$ROOT/tools/docker-scenarios.sh"
 
 main() {
-    [[ $(id -u) == 0 ]] || die "needs root (network namespaces, dockerd)"
+    # 77: "skipped" to ctest, for machines that cannot host the lab at all.
+    if [[ $(id -u) != 0 ]] || ! unshare -n true 2>/dev/null; then
+        echo "docker-lab: SKIP: needs root and network namespaces"
+        exit 77
+    fi
     case ${1:-all} in
     up) lab_up ;;
     down)
