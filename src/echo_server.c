@@ -299,6 +299,9 @@ static void print_counters(const struct echo_server *srv)
            (unsigned long long)dropped, (unsigned long long)c.rx_short,
            (unsigned long long)c.rx_bad_crc,
            (unsigned long long)c.rx_unknown_peer);
+    if (c.rx_rebinds > 0)
+        printf("followed %llu NAT rebindings (a peer on a new UDP port)\n",
+               (unsigned long long)c.rx_rebinds);
 }
 
 int echo_server_run(const struct echo_config *cfg)

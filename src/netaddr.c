@@ -108,7 +108,7 @@ void netaddr_unmap(struct sockaddr_storage *ss, socklen_t *len)
         *len = sizeof(s4);
 }
 
-bool netaddr_equal(const struct sockaddr *a, const struct sockaddr *b)
+bool netaddr_same_host(const struct sockaddr *a, const struct sockaddr *b)
 {
     const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
     const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
@@ -118,13 +118,16 @@ bool netaddr_equal(const struct sockaddr *a, const struct sockaddr *b)
     if (a->sa_family != b->sa_family)
         return false;
     if (a->sa_family == AF_INET)
-        return a4->sin_port == b4->sin_port &&
-               a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+        return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
     if (a->sa_family == AF_INET6)
-        return a6->sin6_port == b6->sin6_port &&
-               a6->sin6_scope_id == b6->sin6_scope_id &&
+        return a6->sin6_scope_id == b6->sin6_scope_id &&
                memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
     return false;
+}
+
+bool netaddr_equal(const struct sockaddr *a, const struct sockaddr *b)
+{
+    return netaddr_same_host(a, b) && netaddr_port(a) == netaddr_port(b);
 }
 
 /* FNV-1a: cheap, and good enough to spread UDP endpoints over buckets. */

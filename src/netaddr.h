@@ -40,6 +40,9 @@ void netaddr_unmap(struct sockaddr_storage *ss, socklen_t *len);
 /* Same family, address and port (scope id too for IPv6). */
 bool netaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
+/* Same family and address (and IPv6 scope id), whatever the ports. */
+bool netaddr_same_host(const struct sockaddr *a, const struct sockaddr *b);
+
 /*
  * The source address the kernel would use toward dst (a wildcard-bound
  * socket shows 0.0.0.0; this is what the peer sees before any NAT).

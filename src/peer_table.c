@@ -136,6 +136,80 @@ void peer_table_remove(struct peer_table *t, struct peer *p)
     free(p);
 }
 
+void peer_note_vtag(struct peer *p, uint32_t vtag)
+{
+    unsigned int i;
+
+    if (vtag == 0)
+        return;
+    for (i = 0; i < PEER_VTAGS; i++) {
+        if (p->vtags[i] == vtag)
+            return;
+    }
+    p->vtags[p->vtag_next] = vtag;
+    p->vtag_next = (p->vtag_next + 1) % PEER_VTAGS;
+}
+
+static bool has_vtag(const struct peer *p, uint32_t vtag)
+{
+    unsigned int i;
+
+    for (i = 0; i < PEER_VTAGS; i++) {
+        if (p->vtags[i] == vtag)
+            return true;
+    }
+    return false;
+}
+
+/* A full scan, but only for datagrams from unknown endpoints that carry a
+ * tag, which are rare; the datagram path never pays for it. */
+struct peer *peer_table_find_rebound(const struct peer_table *t,
+                                     const struct sockaddr *sa, uint32_t vtag)
+{
+    struct sockaddr_storage key;
+    socklen_t keylen = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                 : sizeof(struct sockaddr_in);
+    size_t i;
+
+    if (vtag == 0)
+        return NULL;
+    memset(&key, 0, sizeof(key));
+    memcpy(&key, sa, keylen);
+    netaddr_unmap(&key, &keylen);
+    for (i = 0; i < PEER_TABLE_BUCKETS; i++) {
+        struct peer *p;
+
+        for (p = t->by_handle[i]; p != NULL; p = p->next_by_handle) {
+            if (has_vtag(p, vtag) &&
+                netaddr_same_host((struct sockaddr *)&p->addr,
+                                  (struct sockaddr *)&key))
+                return p;
+        }
+    }
+    return NULL;
+}
+
+void peer_table_rebind(struct peer_table *t, struct peer *p,
+                       const struct sockaddr *sa, socklen_t len,
+                       uint64_t now_ms)
+{
+    size_t ab;
+
+    if (len > sizeof(p->addr))
+        return;
+    unlink_from(&t->by_addr[addr_bucket((struct sockaddr *)&p->addr)], p,
+                offsetof(struct peer, next_by_addr));
+    p->old_addr = p->addr;
+    memset(&p->addr, 0, sizeof(p->addr));
+    memcpy(&p->addr, sa, len);
+    p->addrlen = len;
+    netaddr_unmap(&p->addr, &p->addrlen);
+    p->rebound_ms = now_ms;
+    ab = addr_bucket((struct sockaddr *)&p->addr);
+    p->next_by_addr = t->by_addr[ab];
+    t->by_addr[ab] = p;
+}
+
 size_t peer_table_count(const struct peer_table *t)
 {
     return t->count;

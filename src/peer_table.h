@@ -15,6 +15,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+/* Tags remembered per peer: one per association (perf -P 8 uses one UDP
+ * endpoint for 8); any one of them is enough to follow the peer. */
+#define PEER_VTAGS 8
+
 struct peer {
     uintptr_t handle;             /* never 0, never reused */
     struct sockaddr_storage addr; /* the UDP endpoint, unmapped */
@@ -24,6 +28,14 @@ struct peer {
     uint32_t sctp_pathmtu; /* 0 = not known yet */
     bool muted;            /* conn_output drops what is sent to it */
     void *owner;           /* the transport whose socket serves it */
+    /* Our verification tags for its associations, taken from the INIT and
+     * INIT-ACK chunks we sent it. Only this peer can know them, so a
+     * datagram carrying one comes from it, even from a new UDP port: a
+     * NAT that changed its mapping (peer_table_find_rebound). */
+    uint32_t vtags[PEER_VTAGS];
+    unsigned int vtag_next;           /* ring position for the next tag */
+    struct sockaddr_storage old_addr; /* the endpoint before a rebinding */
+    uint64_t rebound_ms;              /* when it moved; 0 = never */
     struct peer *next_by_addr;
     struct peer *next_by_handle;
 };
@@ -43,6 +55,23 @@ struct peer *peer_table_find_addr(const struct peer_table *t,
                                   const struct sockaddr *sa);
 struct peer *peer_table_find_handle(const struct peer_table *t,
                                     uintptr_t handle);
+
+/* Remember a verification tag of ours that p's packets will carry. */
+void peer_note_vtag(struct peer *p, uint32_t vtag);
+
+/*
+ * For a datagram from sa, an endpoint not in the table, carrying
+ * verification tag vtag: the peer at the same IP address (another port)
+ * whose associations use that tag, or NULL. vtag 0 (INIT) never matches.
+ */
+struct peer *peer_table_find_rebound(const struct peer_table *t,
+                                     const struct sockaddr *sa, uint32_t vtag);
+
+/* Move p to endpoint sa, remembering where it was (RFC 6951 5.4: the
+ * remote encapsulation port follows the peer's packets). */
+void peer_table_rebind(struct peer_table *t, struct peer *p,
+                       const struct sockaddr *sa, socklen_t len,
+                       uint64_t now_ms);
 
 /* Unlink and free one peer. */
 void peer_table_remove(struct peer_table *t, struct peer *p);

@@ -97,12 +97,13 @@ struct transport_assoc_info {
     uint64_t abandoned;   /* PR-SCTP messages this end gave up on */
 };
 
-/* Datagrams a transport refused before SCTP saw them. */
+/* Datagrams a transport refused before SCTP saw them, and NAT rebindings. */
 struct transport_counters {
     uint64_t rx_datagrams;
     uint64_t rx_short;        /* shorter than an SCTP common header */
     uint64_t rx_bad_crc;      /* CRC32c mismatch */
     uint64_t rx_unknown_peer; /* from an endpoint we do not talk to */
+    uint64_t rx_rebinds;      /* a peer's NAT moved it to a new UDP port */
     uint64_t tx_datagrams;
     uint64_t tx_errors; /* sendto failures other than EAGAIN */
 };

@@ -42,11 +42,13 @@
 #define TIMER_TICK_MS 10
 #define PEER_IDLE_MS 30000 /* keep a silent, unused peer this long */
 #define SWEEP_EVERY_MS 1000
+#define REBIND_HOLD_MS 2000 /* stragglers from a peer's old NAT mapping */
 #define DEFAULT_STREAMS 10
 #define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
 #define SCTP_DATA_CHUNK_TYPE 0
 #define SCTP_IDATA_CHUNK_TYPE 64
 #define SCTP_INIT_CHUNK_TYPE 1
+#define SCTP_INIT_ACK_CHUNK_TYPE 2
 #define SCTP_COOKIE_ECHO_CHUNK_TYPE 10
 
 struct usrsctp_transport {
@@ -117,6 +119,27 @@ static void set_err(char *err, size_t errlen, const char *what, int errnum)
 }
 
 /* RFC 1982 serial number order for TSNs. */
+static uint32_t get_be32(const uint8_t *b)
+{
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+           b[3];
+}
+
+/*
+ * The Initiate Tag of an INIT or INIT-ACK we send is the verification tag
+ * the peer will put on every packet of that association: remember it, so
+ * the peer can be recognised if a NAT moves it to another UDP port.
+ */
+static void note_our_vtag(struct peer *p, const uint8_t *pkt, size_t len)
+{
+    const uint8_t *chunk = pkt + CRC32C_SCTP_HDR_LEN;
+
+    if (len >= CRC32C_SCTP_HDR_LEN + 8 &&
+        (chunk[0] == SCTP_INIT_CHUNK_TYPE ||
+         chunk[0] == SCTP_INIT_ACK_CHUNK_TYPE))
+        peer_note_vtag(p, get_be32(chunk + 4));
+}
+
 static bool tsn_after(uint32_t a, uint32_t b)
 {
     return (int32_t)(a - b) > 0;
@@ -148,9 +171,7 @@ static void count_retransmits(struct usrsctp_transport *t, const struct peer *p,
             break;
         if ((type == SCTP_DATA_CHUNK_TYPE || type == SCTP_IDATA_CHUNK_TYPE) &&
             clen >= 8) {
-            uint32_t tsn = (uint32_t)pkt[off + 4] << 24 |
-                           (uint32_t)pkt[off + 5] << 16 |
-                           (uint32_t)pkt[off + 6] << 8 | pkt[off + 7];
+            uint32_t tsn = get_be32(pkt + off + 4);
 
             if (!c->tx_seen || tsn_after(tsn, c->tx_highest_tsn)) {
                 c->tx_highest_tsn = tsn;
@@ -181,6 +202,7 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
     if (p == NULL || p->muted || len < CRC32C_SCTP_HDR_LEN)
         return 0;
     t = p->owner;
+    note_our_vtag(p, buf, len);
     count_retransmits(t, p, buf, len);
     crc32c_sctp_fill(buf, len);
     memcpy(&dst, &p->addr, p->addrlen);
@@ -313,11 +335,56 @@ static uint32_t pathmtu_toward(const struct usrsctp_transport *t,
     return mtu ? mtu : DEFAULT_PATHMTU;
 }
 
+/*
+ * A datagram from an endpoint we do not know that carries the verification
+ * tag of one of our associations, from the IP address of that
+ * association's peer: the peer's NAT gave it a new UDP port (docker-proxy
+ * does after a failed send, home routers after an idle timeout). The peer
+ * moves to the new endpoint with all its associations, so replies follow
+ * it. A straggler from the old endpoint soon after is still the peer's,
+ * but does not move it back.
+ */
+static struct peer *follow_rebinding(struct usrsctp_transport *t,
+                                     const struct sockaddr *sa, socklen_t len,
+                                     const uint8_t *pkt)
+{
+    struct sockaddr_storage from;
+    socklen_t fromlen = len;
+    char was[NETADDR_STRLEN];
+    char now[NETADDR_STRLEN];
+    struct peer *p;
+
+    if (len > sizeof(from))
+        return NULL;
+    memset(&from, 0, sizeof(from));
+    memcpy(&from, sa, len);
+    netaddr_unmap(&from, &fromlen);
+    p = peer_table_find_rebound(usrsctp_rt.peers, (struct sockaddr *)&from,
+                                get_be32(pkt + 4));
+    if (p == NULL || p->owner != t)
+        return NULL;
+    if (p->rebound_ms != 0 && now_ms() - p->rebound_ms < REBIND_HOLD_MS &&
+        netaddr_equal((struct sockaddr *)&from,
+                      (struct sockaddr *)&p->old_addr))
+        return p;
+    netaddr_format((struct sockaddr *)&p->addr, was, sizeof(was));
+    peer_table_rebind(usrsctp_rt.peers, p, (struct sockaddr *)&from, fromlen,
+                      now_ms());
+    t->counters.rx_rebinds++;
+    log_warn("peer %s moved to %s (NAT rebinding): its associations follow",
+             was, netaddr_format((struct sockaddr *)&from, now, sizeof(now)));
+    return p;
+}
+
 static struct peer *peer_for_datagram(struct usrsctp_transport *t,
-                                      const struct sockaddr *sa, socklen_t len)
+                                      const struct sockaddr *sa, socklen_t len,
+                                      const uint8_t *pkt)
 {
     struct peer *p = peer_table_find_addr(usrsctp_rt.peers, sa);
 
+    if (p != NULL)
+        return p;
+    p = follow_rebinding(t, sa, len, pkt);
     if (p != NULL || t->listener == NULL)
         return p;
     p = peer_table_add(usrsctp_rt.peers, sa, len);
@@ -429,7 +496,7 @@ static void input_datagram(struct usrsctp_transport *t,
         t->counters.rx_bad_crc++;
         return;
     }
-    p = peer_for_datagram(t, from, fromlen);
+    p = peer_for_datagram(t, from, fromlen, pkt);
     if (p == NULL) {
         t->counters.rx_unknown_peer++;
         return;

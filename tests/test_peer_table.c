@@ -5,6 +5,7 @@
 
 #include "support.h"
 
+#include "netaddr.h"
 #include "peer_table.h"
 
 static struct sockaddr_in v4(const char *ip, uint16_t port)
@@ -182,6 +183,66 @@ static void test_peer_table_many_peers(void **state)
     assert_int_equal(peer_table_count(t), 20000);
 }
 
+#define SA(x) ((struct sockaddr *)&(x))
+
+/* A peer is found from a new port of its address by one of its tags, and
+ * after the move both lookups agree; the old endpoint is remembered. */
+static void test_peer_table_rebind_by_vtag(void **state)
+{
+    struct peer_table *t = *state;
+    struct sockaddr_in a = v4("198.18.0.1", 40000);
+    struct sockaddr_in moved = v4("198.18.0.1", 50000);
+    struct peer *p = peer_table_add(t, SA(a), sizeof(a));
+    uintptr_t handle = p->handle;
+
+    peer_note_vtag(p, 0x11111111);
+    peer_note_vtag(p, 0x22222222);
+    assert_ptr_equal(peer_table_find_rebound(t, SA(moved), 0x22222222), p);
+    peer_table_rebind(t, p, SA(moved), sizeof(moved), 1234);
+    assert_null(peer_table_find_addr(t, SA(a)));
+    assert_ptr_equal(peer_table_find_addr(t, SA(moved)), p);
+    assert_ptr_equal(peer_table_find_handle(t, handle), p);
+    assert_true(netaddr_equal(SA(p->old_addr), SA(a)));
+    assert_int_equal(p->rebound_ms, 1234);
+    assert_int_equal(peer_table_count(t), 1);
+}
+
+/* Not followed: an unknown tag, tag 0 (INIT), another IP address. */
+static void test_peer_table_rebind_refuses_strangers(void **state)
+{
+    struct peer_table *t = *state;
+    struct sockaddr_in a = v4("198.18.0.1", 40000);
+    struct sockaddr_in same_ip = v4("198.18.0.1", 50000);
+    struct sockaddr_in other_ip = v4("198.18.0.2", 40000);
+    struct peer *p = peer_table_add(t, SA(a), sizeof(a));
+
+    peer_note_vtag(p, 0xdeadbeef);
+    peer_note_vtag(p, 0); /* never remembered */
+    assert_null(peer_table_find_rebound(t, SA(same_ip), 0xdeadbeee));
+    assert_null(peer_table_find_rebound(t, SA(same_ip), 0));
+    assert_null(peer_table_find_rebound(t, SA(other_ip), 0xdeadbeef));
+    assert_ptr_equal(peer_table_find_rebound(t, SA(same_ip), 0xdeadbeef), p);
+}
+
+/* The newest PEER_VTAGS tags are kept; duplicates take no slot. */
+static void test_peer_table_vtag_ring(void **state)
+{
+    struct peer_table *t = *state;
+    struct sockaddr_in6 a = v6("2001:db8::1", 40000);
+    struct sockaddr_in6 moved = v6("2001:db8::1", 40001);
+    struct peer *p = peer_table_add(t, SA(a), sizeof(a));
+    uint32_t tag;
+
+    for (tag = 1; tag <= PEER_VTAGS + 2; tag++) {
+        peer_note_vtag(p, tag);
+        peer_note_vtag(p, tag);
+    }
+    assert_null(peer_table_find_rebound(t, SA(moved), 1));
+    assert_null(peer_table_find_rebound(t, SA(moved), 2));
+    for (tag = 3; tag <= PEER_VTAGS + 2; tag++)
+        assert_ptr_equal(peer_table_find_rebound(t, SA(moved), tag), p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +257,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_peer_table_expire_spares_busy_and_recent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_peer_table_remove_owner, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_peer_table_rebind_by_vtag, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_peer_table_rebind_refuses_strangers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_peer_table_vtag_ring, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_peer_table_many_peers, setup,
                                         teardown),

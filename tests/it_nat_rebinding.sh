@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# A NAT that changes the client's UDP port mid-association (RFC 6951 5.4):
+# the server must follow the peer by its verification tag, not drop it as
+# a stranger. A relay (udp_rebind_relay.py) plays the NAT and moves to a
+# new source port every few hundred datagrams; every echo and every perf
+# message must still arrive, verified, and the server must report each move.
+source "$(dirname "$0")/lib.sh"
+in_private_netns "$@"
+command -v python3 >/dev/null || skip "python3 is missing"
+
+# start_relay EVERY: relay 127.0.0.1:9000 -> 127.0.0.1:9899.
+start_relay() {
+    python3 "$TESTS_DIR/udp_rebind_relay.py" 9000 9899 "$1" \
+        >"$WORK/relay.log" 2>&1 &
+    RELAY_PID=$!
+    PIDS+=("$RELAY_PID")
+    wait_for_line "$WORK/relay.log" '^ready'
+}
+
+# stop_relay: the number of rebindings it made, in REBINDS.
+stop_relay() {
+    kill -TERM "$RELAY_PID"
+    wait "$RELAY_PID" || true
+    REBINDS=$(sed -n 's/^rebinds //p' "$WORK/relay.log")
+    [[ -n $REBINDS ]] || fail "the relay did not report: $(cat "$WORK/relay.log")"
+}
+
+# --- echo: 600 messages over 8 streams, a new port every 150 datagrams ---
+start_echo_server echo
+start_relay 150
+$SCTPU_WRAP "$ECHO_BIN" -c 127.0.0.1 --udp-port 9000 -n 600 --nstreams 8 \
+    -i 0 -q --timeout 5 >"$WORK/echo.out" 2>&1 ||
+    fail "echo client failed through the rebinding relay: $(tail -3 "$WORK/echo.out")"
+stop_relay
+grep -q '^600 sent, 600 received, 600 verified, 0 lost, 0 corrupt' \
+    "$WORK/echo.out" || fail "echo: $(cat "$WORK/echo.out")"
+moves=$(grep -c 'moved to 127.0.0.1:[0-9]* (NAT rebinding)' "$WORK/echo.log" ||
+    true)
+((REBINDS >= 3)) || fail "the relay rebound only $REBINDS times"
+((moves == REBINDS)) ||
+    fail "the relay rebound $REBINDS times, the server followed $moves"
+stop_server "$SERVER_PID"
+grep -q 'served 1 associations' "$WORK/echo.log" ||
+    fail "one association should have carried it all: $(tail -2 "$WORK/echo.log")"
+grep -q "^followed $REBINDS NAT rebindings" "$WORK/echo.log" ||
+    fail "the server's summary does not count the rebindings"
+echo "echo: 600 verified across $REBINDS port changes"
+
+# --- perf: two associations on one client endpoint move together -------
+start_perf_server perf
+start_relay 400
+$SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
+    -P 2 --nstreams 4 --verify -l 1k >"$WORK/perf.out" 2>&1 ||
+    fail "perf client failed through the rebinding relay: $(tail -3 "$WORK/perf.out")"
+stop_relay
+grep -qE '^Verify: [1-9][0-9]* verified, 0 missing, 0 duplicate, 0 corrupt, 0 out of order' \
+    "$WORK/perf.out" || fail "perf verify: $(grep -E 'Verify|error' "$WORK/perf.out")"
+moves=$(grep -c '(NAT rebinding)' "$WORK/perf.log" || true)
+((REBINDS >= 1 && moves == REBINDS)) ||
+    fail "perf: the relay rebound $REBINDS times, the server followed $moves"
+stop_server "$SERVER_PID"
+echo "perf: -P 2 verified across $REBINDS port changes"
+
+# --- a stranger from the same address but another port is not followed --
+# (a new association: the server sees two peers, no rebinding)
+start_echo_server echo2 -p 7
+"$ECHO_BIN" -c 127.0.0.1 -n 5 -i 0 -q >/dev/null
+"$ECHO_BIN" -c 127.0.0.1 -n 5 -i 0 -q >/dev/null
+stop_server "$SERVER_PID"
+! grep -q 'NAT rebinding' "$WORK/echo2.log" ||
+    fail "a second client was taken for the first one moving"
+echo "PASS: NAT rebinding followed by verification tag"
