@@ -56,8 +56,13 @@ find_source() {
     fi
 }
 
-# Is the library there at all? Try to compile and link a one-liner.
 mkdir -p "$out_dir/src" "$out_dir/include"
+# Tests run in parallel (ctest -j) and share OUT_DIR: one build at a time,
+# the others wait and then find the programs up to date.
+exec 9>"$out_dir/.lock"
+flock 9
+
+# Is the library there at all? Try to compile and link a one-liner.
 out_dir=$(cd "$out_dir" && pwd)
 probe=$out_dir/.probe.$$
 trap 'rm -f "$probe" "$probe.c" "$out_dir"/*.tmp.$$' EXIT
