@@ -201,6 +201,8 @@ build_images() {
         die "docker run $IMAGE echo --version"
     docker run --rm "$IMAGE" | grep -q '^usage: sctpu-echo' ||
         die "docker run $IMAGE (no arguments) prints no usage"
+    [[ $(docker image inspect -f '{{.Config.User}}' "$IMAGE") == 65534:65534 ]] ||
+        die "$IMAGE does not run as an unprivileged user"
     docker run --rm "$DEBUG_IMAGE" sh -c 'sctpu-echo --version && ip -V' \
         >/dev/null || die "$DEBUG_IMAGE has no working shell and tools"
     # The host client is the image's own binary.
