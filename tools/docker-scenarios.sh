@@ -34,6 +34,10 @@ expect_perf_ok() {
         die "perf: verify failed: $(grep -E 'Verify|error' "$log" | tail -3)"
     grep -qE "^\[SUM\].* receiver" "$log" ||
         die "perf: no receiver summary for -P 2 ($log)"
+    # The per-stream table: streams 0-3 of associations 1 and 2, all used.
+    local rows
+    rows=$(grep -cE '^\[ *[12]\] +[0-3] +[1-9][0-9]* ' "$log" || true)
+    ((rows == 8)) || die "perf: $rows of 8 streams carried data ($log)"
 }
 
 expect_translated() {
