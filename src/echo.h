@@ -44,6 +44,7 @@ struct echo_config {
     uint32_t rto_min_ms;
     uint32_t rto_max_ms;
     uint32_t rto_initial_ms;
+    uint32_t hb_interval_ms; /* --hb-interval; 0 = default */
 };
 
 /* Exit statuses shared by both roles. */

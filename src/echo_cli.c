@@ -36,6 +36,7 @@ enum {
     OPT_RTO_MIN,
     OPT_RTO_MAX,
     OPT_RTO_INITIAL,
+    OPT_HB_INTERVAL,
 };
 
 /* clang-format off */
@@ -66,6 +67,7 @@ static const struct option longopts[] = {
     { "rto-min",        required_argument, NULL, OPT_RTO_MIN },
     { "rto-max",        required_argument, NULL, OPT_RTO_MAX },
     { "rto-initial",    required_argument, NULL, OPT_RTO_INITIAL },
+    { "hb-interval",    required_argument, NULL, OPT_HB_INTERVAL },
     { "help",           no_argument,       NULL, 'h' },
     { "version",        no_argument,       NULL, OPT_VERSION },
     { NULL,             0,                 NULL, 0 },
@@ -126,6 +128,8 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --bufsize SIZE      bytes read per receive call (default 64k)\n"
 "      --rto-min MS, --rto-max MS, --rto-initial MS\n"
 "                          retransmission timeout bounds\n"
+"      --hb-interval MS    HEARTBEAT interval, 100-3600000 (default 30000);\n"
+"                          keep it under a NAT's UDP timeout\n"
 "\n"
 "Output:\n"
 "  -J, --json              client: print the summary as one JSON object\n"
@@ -290,6 +294,11 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
         else
             cfg->rto_initial_ms = (uint32_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "10-600000 ms") : 0;
+    case OPT_HB_INTERVAL:
+        rc = units_parse_u64(arg, 100, 3600000, &u);
+        cfg->hb_interval_ms = (uint32_t)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "100-3600000 ms")
+                  : 0;
     case OPT_BACKEND:
         cfg->backend = arg;
         return 0;

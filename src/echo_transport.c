@@ -24,4 +24,5 @@ void echo_transport_config(const struct echo_config *cfg, const char *bind_host,
     tc->rto_min_ms = cfg->rto_min_ms;
     tc->rto_max_ms = cfg->rto_max_ms;
     tc->rto_initial_ms = cfg->rto_initial_ms;
+    tc->hb_interval_ms = cfg->hb_interval_ms;
 }

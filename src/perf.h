@@ -58,10 +58,11 @@ struct perf_config {
     bool unordered; /* -u */
     enum perf_pr_policy pr_policy;
     uint32_t pr_value;
-    uint32_t sack_delay_ms; /* --sack-delay; 0 = backend default */
-    uint32_t sack_freq;     /* --sack-freq */
-    bool nodelay;           /* --nodelay */
-    uint32_t rto_min_ms;    /* --rto-min etc.; 0 = backend default */
+    uint32_t sack_delay_ms;  /* --sack-delay; 0 = backend default */
+    uint32_t sack_freq;      /* --sack-freq */
+    bool nodelay;            /* --nodelay */
+    uint32_t hb_interval_ms; /* --hb-interval; 0 = backend default */
+    uint32_t rto_min_ms;     /* --rto-min etc.; 0 = backend default */
     uint32_t rto_max_ms;
     uint32_t rto_initial_ms;
     uint32_t mtu; /* --mtu: IP MTU of the path */

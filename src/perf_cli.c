@@ -49,6 +49,7 @@ enum {
     OPT_RTO_MIN,
     OPT_RTO_MAX,
     OPT_RTO_INITIAL,
+    OPT_HB_INTERVAL,
     OPT_NODELAY,
     OPT_MTU,
     OPT_VERIFY,
@@ -95,6 +96,7 @@ static const struct option longopts[] = {
     { "rto-min",           required_argument, NULL, OPT_RTO_MIN },
     { "rto-max",           required_argument, NULL, OPT_RTO_MAX },
     { "rto-initial",       required_argument, NULL, OPT_RTO_INITIAL },
+    { "hb-interval",       required_argument, NULL, OPT_HB_INTERVAL },
     { "nodelay",           no_argument,       NULL, OPT_NODELAY },
     { "no-delay",          no_argument,       NULL, OPT_NODELAY },
     { "mtu",               required_argument, NULL, OPT_MTU },
@@ -148,6 +150,8 @@ void perf_cli_usage(FILE *out, const char *prog)
 "      --sack-freq N         SACK every N packets, 1-100\n"
 "      --rto-min MS, --rto-max MS, --rto-initial MS\n"
 "                            retransmission timeout bounds, 10-600000 ms\n"
+"      --hb-interval MS      HEARTBEAT interval, 100-3600000 ms (default\n"
+"                            30000); keep it under a NAT's UDP timeout\n"
 "      --nodelay             send at once, no bundling delay (SCTP_NODELAY)\n"
 "      --mtu BYTES           IP MTU of the path, 552-65536 (default: route)\n"
 "      --no-control          no control channel: the server is a raw sink\n"
@@ -461,6 +465,7 @@ static const struct perf_cli_num numeric_opts[] = {
     { OPT_RTO_MIN,        false, 10,         600000,            "10-600000 ms" },
     { OPT_RTO_MAX,        false, 10,         600000,            "10-600000 ms" },
     { OPT_RTO_INITIAL,    false, 10,         600000,            "10-600000 ms" },
+    { OPT_HB_INTERVAL,    false, 100,        3600000,           "100-3600000 ms" },
     { OPT_MTU,            false, MTU_MIN,    MTU_MAX,           "552-65536" },
     { OPT_MAX_CLIENTS,    false, 1,          MAX_CLIENTS,       "1-64" },
 };
@@ -516,6 +521,9 @@ static void store_number(struct perf_config *cfg, int c, uint64_t v)
         break;
     case OPT_RTO_INITIAL:
         cfg->rto_initial_ms = (uint32_t)v;
+        break;
+    case OPT_HB_INTERVAL:
+        cfg->hb_interval_ms = (uint32_t)v;
         break;
     case OPT_MTU:
         cfg->mtu = (uint32_t)v;

@@ -596,6 +596,7 @@ static int client_setup(struct perf_client *cl)
     tc.rto_min_ms = c->rto_min_ms;
     tc.rto_max_ms = c->rto_max_ms;
     tc.rto_initial_ms = c->rto_initial_ms;
+    tc.hb_interval_ms = c->hb_interval_ms;
     rc = runtime_open(&cl->rt, c->backend, &tc, client_stop, cl);
     if (rc != RUNTIME_EXIT_OK)
         return rc;

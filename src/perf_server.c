@@ -726,6 +726,7 @@ int perf_server_run(const struct perf_config *cfg)
     tc.rto_min_ms = cfg->rto_min_ms;
     tc.rto_max_ms = cfg->rto_max_ms;
     tc.rto_initial_ms = cfg->rto_initial_ms;
+    tc.hb_interval_ms = cfg->hb_interval_ms;
     rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);
     if (rc != RUNTIME_EXIT_OK)
         return rc;

@@ -109,6 +109,26 @@ static int set_rto(struct socket *so, const struct transport_config *cfg,
 }
 
 /*
+ * The HEARTBEAT interval for future associations. A heartbeat is also
+ * what revives a NAT mapping that died while the peer had nothing to send
+ * (its new port is then followed: see follow_rebinding), so NAT users want
+ * it well under the NAT's UDP timeout. The peer address stays zero: the
+ * endpoint's default for every address.
+ */
+static int set_heartbeat(struct socket *so, uint32_t interval_ms, char *err,
+                         size_t errlen)
+{
+    struct sctp_paddrparams pp;
+
+    memset(&pp, 0, sizeof(pp));
+    pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
+    pp.spp_hbinterval = interval_ms;
+    pp.spp_flags = SPP_HB_ENABLE;
+    return set_opt(so, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp),
+                   "setsockopt(SCTP_PEER_ADDR_PARAMS)", err, errlen);
+}
+
+/*
  * Options every socket gets before it connects or listens: buffers,
  * streams, notifications, RTO bounds, the message metadata we read.
  */
@@ -155,6 +175,9 @@ int sctp_sockopt_configure(struct socket *so,
         return -1;
     if ((cfg->rto_initial_ms || cfg->rto_max_ms || cfg->rto_min_ms) &&
         set_rto(so, cfg, err, errlen) < 0)
+        return -1;
+    if (cfg->hb_interval_ms &&
+        set_heartbeat(so, cfg->hb_interval_ms, err, errlen) < 0)
         return -1;
     for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
         struct sctp_event ev;

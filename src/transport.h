@@ -43,6 +43,7 @@ struct transport_config {
     uint32_t rto_min_ms;    /* retransmission timeout bounds */
     uint32_t rto_max_ms;
     uint32_t rto_initial_ms;
+    uint32_t hb_interval_ms; /* HEARTBEAT interval; 0 = default (30 s) */
 };
 
 /* The far end of an association to be made. */

@@ -8,9 +8,9 @@ source "$(dirname "$0")/lib.sh"
 in_private_netns "$@"
 command -v python3 >/dev/null || skip "python3 is missing"
 
-# start_relay EVERY: relay 127.0.0.1:9000 -> 127.0.0.1:9899.
+# start_relay EVERY [FAIL_EVERY]: relay 127.0.0.1:9000 -> 127.0.0.1:9899.
 start_relay() {
-    python3 "$TESTS_DIR/udp_rebind_relay.py" 9000 9899 "$1" \
+    python3 "$TESTS_DIR/udp_rebind_relay.py" 9000 9899 "$1" "${2:-0}" \
         >"$WORK/relay.log" 2>&1 &
     RELAY_PID=$!
     PIDS+=("$RELAY_PID")
@@ -23,6 +23,7 @@ stop_relay() {
     wait "$RELAY_PID" || true
     REBINDS=$(sed -n 's/^rebinds //p' "$WORK/relay.log")
     [[ -n $REBINDS ]] || fail "the relay did not report: $(cat "$WORK/relay.log")"
+    sed -n 's/^datagrams /  relay: /p' "$WORK/relay.log"
 }
 
 # --- echo: 600 messages over 8 streams, a new port every 150 datagrams ---
@@ -48,7 +49,7 @@ echo "echo: 600 verified across $REBINDS port changes"
 
 # --- perf: two associations on one client endpoint move together -------
 start_perf_server perf
-start_relay 400
+start_relay 100
 $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
     -P 2 --nstreams 4 --verify -l 1k >"$WORK/perf.out" 2>&1 ||
     fail "perf client failed through the rebinding relay: $(tail -3 "$WORK/perf.out")"
@@ -60,6 +61,29 @@ moves=$(grep -c '(NAT rebinding)' "$WORK/perf.log" || true)
     fail "perf: the relay rebound $REBINDS times, the server followed $moves"
 stop_server "$SERVER_PID"
 echo "perf: -P 2 verified across $REBINDS port changes"
+
+# --- the path dies while only the server has something to send ----------
+# perf -R: the server sends, the client only acknowledges. Each failed
+# send at the relay closes its socket toward the server, and the server's
+# data then goes to a closed port: the client hears nothing and so says
+# nothing. Its HEARTBEAT (--hb-interval) is what reopens the path; the
+# server follows it to the new port and retransmits. With the default 30 s
+# interval this run would stall past its timeout.
+FAST=(--rto-min 100 --rto-max 500 --rto-initial 300)
+start_perf_server perf-r "${FAST[@]}"
+start_relay 0 300
+$SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
+    -R --verify -l 1k --hb-interval 100 "${FAST[@]}" >"$WORK/perf-r.out" 2>&1 ||
+    fail "perf -R failed through dying paths: $(tail -3 "$WORK/perf-r.out")"
+stop_relay
+grep -qE '^Verify: [1-9][0-9]* verified, 0 missing, 0 duplicate, 0 corrupt, 0 out of order' \
+    "$WORK/perf-r.out" ||
+    fail "perf -R verify: $(grep -E 'Verify|error' "$WORK/perf-r.out")"
+moves=$(grep -c '(NAT rebinding)' "$WORK/perf-r.log" || true)
+((REBINDS >= 1 && moves == REBINDS)) ||
+    fail "perf -R: the path died $REBINDS times, the server followed $moves"
+stop_server "$SERVER_PID"
+echo "perf -R: verified across $REBINDS dead paths revived by heartbeats"
 
 # --- a stranger from the same address but another port is not followed --
 # (a new association: the server sees two peers, no rebinding)

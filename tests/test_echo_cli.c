@@ -98,7 +98,8 @@ static void test_echo_cli_gnu_options(void **state)
                            "19899", "--local-udp-port", "40000", "-n", "1000",
                            "-l", "1,100,64k", "--nstreams", "8", "--ppid", "51",
                            "-u", "--timeout", "2.5", "-J", "-q", "-6", "--mtu",
-                           "1500", "--rto-min", "50", NULL),
+                           "1500", "--rto-min", "50", "--hb-interval", "250",
+                           NULL),
                      ECHO_CLI_RUN);
     assert_string_equal(cfg.host, "::1");
     assert_int_equal(cfg.port, 5000);
@@ -116,6 +117,7 @@ static void test_echo_cli_gnu_options(void **state)
     assert_int_equal(cfg.family, AF_INET6);
     assert_int_equal(cfg.mtu, 1500);
     assert_int_equal(cfg.rto_min_ms, 50);
+    assert_int_equal(cfg.hb_interval_ms, 250);
 }
 
 static void test_echo_cli_help_and_version(void **state)
@@ -140,6 +142,9 @@ static void test_echo_cli_errors_name_the_option(void **state)
     assert_non_null(strstr(err, "needs the server's address"));
     assert_int_equal(parse("-c", "h", "-p", NULL), ECHO_CLI_ERROR);
     assert_string_equal(err, "option '-p' needs a value");
+    assert_int_equal(parse("-s", "--hb-interval", "99", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err,
+                        "--hb-interval: '99' is out of range (100-3600000 ms)");
 }
 
 /* Parsing twice in one process starts from defaults again. */

@@ -616,10 +616,28 @@ static void test_perf_cli_rto_options(void **state)
     assert_string_equal(err, "--rto-min: '5' is out of range (10-600000 ms)");
 }
 
+static void test_perf_cli_hb_interval(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.hb_interval_ms, 0); /* the backend's default */
+    assert_int_equal(parse("-c", "h", "--hb-interval", "100", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.hb_interval_ms, 100);
+    assert_int_equal(parse("-s", "--hb-interval", "3600000", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.hb_interval_ms, 3600000);
+    assert_int_equal(parse("-s", "--hb-interval", "3600001", NULL),
+                     PERF_CLI_ERROR);
+    assert_string_equal(
+        err, "--hb-interval: '3600001' is out of range (100-3600000 ms)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_perf_cli_rto_options),
+        cmocka_unit_test(test_perf_cli_hb_interval),
         cmocka_unit_test(test_perf_cli_client_defaults),
         cmocka_unit_test(test_perf_cli_server_defaults),
         cmocka_unit_test(test_perf_cli_iperf3_field_line),

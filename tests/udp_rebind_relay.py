@@ -3,36 +3,53 @@
 NAT that rebinds does (docker-proxy opens a new backend socket after a
 failed send; home routers after an idle timeout).
 
-    udp_rebind_relay.py LISTEN_PORT SERVER_PORT EVERY
+    udp_rebind_relay.py LISTEN_PORT SERVER_PORT EVERY [FAIL_EVERY]
 
 Relays between one client (the first to send to 127.0.0.1:LISTEN_PORT)
-and 127.0.0.1:SERVER_PORT. After every EVERY datagrams from the client it
-closes its socket toward the server and opens a new one, so the server
-sees the same client arrive from a new port. Prints "ready" once
-listening, and "rebinds N" when it ends (SIGTERM)."""
+and 127.0.0.1:SERVER_PORT.
+
+- EVERY > 0: after every EVERY datagrams from the client, close the socket
+  toward the server and open a new one, so the server sees the same
+  client arrive from a new port.
+- FAIL_EVERY > 0: every FAIL_EVERY-th datagram from the server is lost,
+  and the socket toward the server with it, as docker-proxy does when a
+  send to the client fails. Until the client sends again, the server's
+  packets reach a closed port: only the client can revive the path.
+
+Prints "ready" once listening, and "rebinds N" when it ends (SIGTERM)."""
 import selectors
 import signal
 import socket
 import sys
 
+args = [int(a) for a in sys.argv[1:]]
+listen_port, server_port, every = args[:3]
+fail_every = args[3] if len(args) > 3 else 0
 
-def backend():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.connect(("127.0.0.1", server_port))
-    return s
-
-
-listen_port, server_port, every = (int(a) for a in sys.argv[1:4])
 front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 front.bind(("127.0.0.1", listen_port))
-back = backend()
 sel = selectors.DefaultSelector()
 sel.register(front, selectors.EVENT_READ)
-sel.register(back, selectors.EVENT_READ)
+back = None          # the socket toward the server; opened on demand
 client = None
-relayed = 0
+from_client = 0
+from_server = 0
 rebinds = 0
 running = True
+
+
+def open_back():
+    global back
+    back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    back.connect(("127.0.0.1", server_port))
+    sel.register(back, selectors.EVENT_READ)
+
+
+def close_back():
+    global back
+    sel.unregister(back)
+    back.close()
+    back = None
 
 
 def stop(signum, frame):
@@ -52,14 +69,20 @@ while running:
             client = client or addr
             if addr != client:
                 continue
-            relayed += 1
-            if relayed % every == 0:
-                sel.unregister(back)
-                back.close()
-                back = backend()
-                sel.register(back, selectors.EVENT_READ)
-                rebinds += 1
+            from_client += 1
+            if back is not None and every and from_client % every == 0:
+                close_back()
+            if back is None:
+                if from_client > 1:
+                    rebinds += 1
+                open_back()
             back.send(data)
-        elif client is not None and key.fileobj is back:
-            front.sendto(data, client)
+        elif key.fileobj is back:
+            from_server += 1
+            if fail_every and from_server % fail_every == 0:
+                close_back()
+            elif client is not None:
+                front.sendto(data, client)
 print("rebinds %d" % rebinds, flush=True)
+print("datagrams %d from the client, %d from the server"
+      % (from_client, from_server), flush=True)
