@@ -222,8 +222,8 @@ EOF
 # follow the client there by its verification tag (RFC 6951 5.4), not take
 # it for a stranger. Every 40th datagram fails, so two failures never come
 # back to back: a mapping lost again before the client sends anything can
-# only be revived by the client's next packet (a heartbeat, 30 s), which no
-# server can speed up.
+# only be revived by the client's next packet, a heartbeat at worst (30 s
+# unless --hb-interval; tests/it_nat_rebinding.sh covers that case).
 proxy_rebinding() {
     local c moves
     in_lab nft -f - <<'EOF'
