@@ -87,17 +87,25 @@ struct peer *peer_table_add(struct peer_table *t, const struct sockaddr *sa,
     return p;
 }
 
+/* sa as the table stores endpoints: zero-padded, IPv4-mapped unmapped. */
+static void endpoint_key(const struct sockaddr *sa,
+                         struct sockaddr_storage *key)
+{
+    socklen_t keylen = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                 : sizeof(struct sockaddr_in);
+
+    memset(key, 0, sizeof(*key));
+    memcpy(key, sa, keylen);
+    netaddr_unmap(key, &keylen);
+}
+
 struct peer *peer_table_find_addr(const struct peer_table *t,
                                   const struct sockaddr *sa)
 {
     struct sockaddr_storage key;
-    socklen_t keylen = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                 : sizeof(struct sockaddr_in);
     struct peer *p;
 
-    memset(&key, 0, sizeof(key));
-    memcpy(&key, sa, keylen);
-    netaddr_unmap(&key, &keylen);
+    endpoint_key(sa, &key);
     p = t->by_addr[addr_bucket((struct sockaddr *)&key)];
     while (p != NULL &&
            !netaddr_equal((struct sockaddr *)&p->addr, (struct sockaddr *)&key))
@@ -167,15 +175,11 @@ struct peer *peer_table_find_rebound(const struct peer_table *t,
                                      const struct sockaddr *sa, uint32_t vtag)
 {
     struct sockaddr_storage key;
-    socklen_t keylen = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                 : sizeof(struct sockaddr_in);
     size_t i;
 
     if (vtag == 0)
         return NULL;
-    memset(&key, 0, sizeof(key));
-    memcpy(&key, sa, keylen);
-    netaddr_unmap(&key, &keylen);
+    endpoint_key(sa, &key);
     for (i = 0; i < PEER_TABLE_BUCKETS; i++) {
         struct peer *p;
 

@@ -115,7 +115,7 @@ json_get() {
 # (run a command in the client's netns) and CHILD; skips (77) when the
 # machine cannot do it. Both netns die with their last process.
 loss_lab() {
-    local srv_ip=$1 cli_ip=$2 pct=$3 port=$4 own_ns child_ns i
+    local srv_ip=$1 cli_ip=$2 pct=$3 port=$4 i
 
     command -v nft >/dev/null || skip "nft (nftables) is missing"
     command -v nsenter >/dev/null || skip "nsenter (util-linux) is missing"
@@ -124,17 +124,8 @@ loss_lab() {
         skip "cannot create a veth pair"
 
     # The child netns: a process that only holds it, killed by cleanup.
-    unshare -n -- sleep 600 &
-    CHILD=$!
-    PIDS+=("$CHILD")
-    own_ns=$(readlink /proc/self/ns/net)
-    for ((i = 0; i < 100; i++)); do
-        child_ns=$(readlink "/proc/$CHILD/ns/net" 2>/dev/null) || child_ns=
-        [[ -n $child_ns && $child_ns != "$own_ns" ]] && break
-        sleep 0.05
-    done
-    [[ -n $child_ns && $child_ns != "$own_ns" ]] ||
-        fail "the child network namespace did not appear"
+    netns_holder
+    CHILD=$NETNS_PID
 
     ip link set sctpu-b netns "$CHILD"
     ip addr add "$srv_ip/24" dev sctpu-a
