@@ -196,6 +196,7 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
     struct usrsctp_transport *t;
     struct sockaddr_storage dst;
     socklen_t dstlen;
+    int err;
 
     (void)tos;
     (void)set_df;
@@ -203,7 +204,6 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
         return 0;
     t = p->owner;
     note_our_vtag(p, buf, len);
-    count_retransmits(t, p, buf, len);
     crc32c_sctp_fill(buf, len);
     memcpy(&dst, &p->addr, p->addrlen);
     dstlen = p->addrlen;
@@ -220,8 +220,17 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
         memcpy(&s6->sin6_addr.s6_addr[12], &s4.sin_addr, 4);
         dstlen = sizeof(*s6);
     }
-    /* Gathered, and sent once usrsctp has returned (flush_output). */
-    udp_batch_add(t->batch, (struct sockaddr *)&dst, dstlen, buf, len);
+    /*
+     * Gathered, and sent once usrsctp has returned (flush_output), or sent
+     * at once. A refused send goes back to usrsctp, which keeps the chunks
+     * unsent and sends them again with its next output: a local firewall
+     * or a full socket buffer is not loss on the path, so it must cost
+     * neither a retransmission timeout nor the congestion window.
+     */
+    err = udp_batch_add(t->batch, (struct sockaddr *)&dst, dstlen, buf, len);
+    if (err != 0)
+        return err;
+    count_retransmits(t, p, buf, len);
     return 0;
 }
 

@@ -17,17 +17,22 @@ void udp_batch_init(struct udp_batch *b, int fd, bool gso)
     b->gso = gso;
 }
 
-static void send_one(struct udp_batch *b, const void *pkt, size_t len)
+/* Send one datagram; 0 or the errno of a failure. */
+static int send_one(struct udp_batch *b, const void *pkt, size_t len)
 {
+    int err;
+
     b->stats.syscalls++;
     if (sendto(b->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&b->dst,
                b->dstlen) >= 0) {
         b->stats.datagrams++;
-        return;
+        return 0;
     }
-    /* A full socket buffer is packet loss; SCTP retransmits. */
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+    err = errno;
+    if (err != EAGAIN && err != EWOULDBLOCK && err != ENOBUFS)
         b->stats.errors++;
+    b->direct_left = UDP_BATCH_DIRECT_AFTER;
+    return err;
 }
 
 /* One sendmsg with UDP_SEGMENT; false if the kernel will not do GSO. */
@@ -60,10 +65,18 @@ static bool send_gso(struct udp_batch *b)
         b->stats.datagrams += b->count;
         return true;
     }
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
-        return true; /* lost, like any full buffer */
     /* EIO, EINVAL, ENOPROTOOPT ...: no GSO on this path or kernel. */
-    return false;
+    if (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT ||
+        errno == EOPNOTSUPP)
+        return false;
+    /* Anything else (a full buffer, a firewall) lost the whole batch
+     * after SCTP took it for sent: send alone for a while, so that the
+     * next failures reach SCTP. */
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+        b->stats.errors++;
+    b->stats.batch_failures++;
+    b->direct_left = UDP_BATCH_DIRECT_AFTER;
+    return true;
 }
 
 void udp_batch_flush(struct udp_batch *b)
@@ -75,9 +88,11 @@ void udp_batch_flush(struct udp_batch *b)
     if (b->count == 1 || !b->gso || !send_gso(b)) {
         if (b->count > 1)
             b->gso = false;
+        /* Taken for sent already: a failure here is loss to SCTP. */
         for (off = 0; off < b->len; off += b->seg)
-            send_one(b, b->buf + off,
-                     b->len - off < b->seg ? b->len - off : b->seg);
+            if (send_one(b, b->buf + off,
+                         b->len - off < b->seg ? b->len - off : b->seg) != 0)
+                b->stats.batch_failures++;
     }
     b->count = 0;
     b->len = 0;
@@ -97,16 +112,17 @@ static bool joins_run(const struct udp_batch *b, const struct sockaddr *dst,
     return netaddr_equal((const struct sockaddr *)&b->dst, dst);
 }
 
-void udp_batch_add(struct udp_batch *b, const struct sockaddr *dst,
-                   socklen_t dstlen, const void *pkt, size_t len)
+int udp_batch_add(struct udp_batch *b, const struct sockaddr *dst,
+                  socklen_t dstlen, const void *pkt, size_t len)
 {
-    if (len > UDP_BATCH_BYTES || !b->gso) {
-        /* Too big to batch, or no GSO: straight out. */
+    if (len > UDP_BATCH_BYTES || !b->gso || b->direct_left > 0) {
+        /* Too big to batch, no GSO, or after a failure: straight out. */
         udp_batch_flush(b);
         memcpy(&b->dst, dst, dstlen);
         b->dstlen = dstlen;
-        send_one(b, pkt, len);
-        return;
+        if (b->direct_left > 0)
+            b->direct_left--;
+        return send_one(b, pkt, len);
     }
     if (!joins_run(b, dst, len))
         udp_batch_flush(b);
@@ -118,4 +134,5 @@ void udp_batch_add(struct udp_batch *b, const struct sockaddr *dst,
     memcpy(b->buf + b->len, pkt, len);
     b->len += len;
     b->count++;
+    return 0;
 }

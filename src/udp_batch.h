@@ -8,6 +8,15 @@
  * after usrsctp returns. A run ends at another peer, a segment of another
  * size (a shorter one may end it), 64 segments or 64 KiB. Where the
  * kernel refuses GSO, datagrams go out one by one as before.
+ *
+ * A datagram sent on its own reports its failure to the caller, which
+ * hands it back to usrsctp: a packet refused by the local host (a
+ * firewall's EPERM, a full socket buffer) then stays queued in SCTP and
+ * goes out again with the next output, as with usrsctp's own UDP path,
+ * instead of passing for sent and costing a retransmission timeout. A
+ * batch that fails can no longer report anything, so after any failure
+ * datagrams go out on their own (and report) until UDP_BATCH_DIRECT_AFTER
+ * of them in a row have gone out without one.
  */
 #ifndef SCTPU_UDP_BATCH_H
 #define SCTPU_UDP_BATCH_H
@@ -17,18 +26,21 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define UDP_BATCH_BYTES 65000 /* within one IP datagram's 64 KiB */
-#define UDP_BATCH_SEGMENTS 64 /* the kernel's UDP_MAX_SEGMENTS */
+#define UDP_BATCH_BYTES 65000       /* within one IP datagram's 64 KiB */
+#define UDP_BATCH_SEGMENTS 64       /* the kernel's UDP_MAX_SEGMENTS */
+#define UDP_BATCH_DIRECT_AFTER 4096 /* datagrams sent alone after a failure */
 
 struct udp_batch_stats {
     uint64_t datagrams; /* handed to the kernel */
     uint64_t syscalls;
-    uint64_t errors; /* send failures other than EAGAIN */
+    uint64_t errors;         /* send failures other than EAGAIN */
+    uint64_t batch_failures; /* batches lost whole, not reported to SCTP */
 };
 
 struct udp_batch {
     int fd;
-    bool gso; /* still believed to work */
+    bool gso;             /* still believed to work */
+    uint32_t direct_left; /* send alone this many more, after a failure */
     struct sockaddr_storage dst;
     socklen_t dstlen;
     size_t seg; /* size of the run's segments */
@@ -41,9 +53,13 @@ struct udp_batch {
 /* gso false: never try UDP_SEGMENT (send each datagram on its own). */
 void udp_batch_init(struct udp_batch *b, int fd, bool gso);
 
-/* Queue one datagram to dst, flushing first when it cannot join the run. */
-void udp_batch_add(struct udp_batch *b, const struct sockaddr *dst,
-                   socklen_t dstlen, const void *pkt, size_t len);
+/*
+ * Queue one datagram to dst, flushing first when it cannot join the run,
+ * or send it at once (no GSO, too big, or after a failure). Returns 0, or
+ * the positive errno of a datagram sent at once that the kernel refused.
+ */
+int udp_batch_add(struct udp_batch *b, const struct sockaddr *dst,
+                  socklen_t dstlen, const void *pkt, size_t len);
 
 /* Send what is queued. */
 void udp_batch_flush(struct udp_batch *b);

@@ -125,6 +125,52 @@ static void test_udp_batch_splits_long_runs(void **state)
     assert_int_equal(p->b.stats.datagrams, 150);
 }
 
+/* A destination this IPv4 socket cannot send to: every send fails. */
+static int add_unsendable(struct pair *p)
+{
+    struct sockaddr_in6 bad;
+    unsigned char buf[100];
+
+    memset(&bad, 0, sizeof(bad));
+    bad.sin6_family = AF_INET6;
+    bad.sin6_port = htons(9);
+    memset(buf, 0, sizeof(buf));
+    return udp_batch_add(&p->b, (struct sockaddr *)&bad, sizeof(bad), buf,
+                         sizeof(buf));
+}
+
+/* A datagram sent on its own reports its failure to the caller (usrsctp
+ * then keeps the chunks and sends them again). */
+static void test_udp_batch_reports_direct_failure(void **state)
+{
+    struct pair *p = *state;
+
+    udp_batch_init(&p->b, p->tx, false);
+    assert_int_not_equal(add_unsendable(p), 0);
+    assert_int_equal(p->b.stats.errors, 1);
+    add(p, 3, 300);
+    expect(p, 3, 300);
+}
+
+/* A failed batch cannot report; after it, datagrams go out one by one at
+ * once, so that the next failure is reported. */
+static void test_udp_batch_direct_after_failure(void **state)
+{
+    struct pair *p = *state;
+    unsigned char buf[16];
+
+    udp_batch_init(&p->b, p->tx, true);
+    assert_int_equal(add_unsendable(p), 0); /* batched: nothing known yet */
+    udp_batch_flush(&p->b);
+    assert_int_equal(p->b.stats.batch_failures, 1);
+    /* now sent at once, before any flush */
+    add(p, 5, 400);
+    expect(p, 5, 400);
+    assert_int_not_equal(add_unsendable(p), 0);
+    assert_int_equal(recv(p->rx, buf, sizeof(buf), MSG_DONTWAIT), -1);
+    assert_int_equal(p->b.stats.batch_failures, 1);
+}
+
 /* Nothing is sent before a flush, and a flush of nothing sends nothing. */
 static void test_udp_batch_waits_for_flush(void **state)
 {
@@ -147,6 +193,8 @@ int main(void)
         cmocka_unit_test(test_udp_batch_plain_sends_each),
         cmocka_unit_test(test_udp_batch_splits_long_runs),
         cmocka_unit_test(test_udp_batch_waits_for_flush),
+        cmocka_unit_test(test_udp_batch_reports_direct_failure),
+        cmocka_unit_test(test_udp_batch_direct_after_failure),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
