@@ -24,11 +24,11 @@
 #include "perf_flow.h"
 #include "perf_proto.h"
 #include "perf_report.h"
+#include "perf_report_intervals.h"
 #include "perf_rows.h"
 #include "runtime.h"
 
 #define CLOSE_GRACE_S 2
-#define MIN_LAST_INTERVAL_S 0.001 /* a tail shorter than this is noise */
 #define CTRL_BUF (128 * 1024)
 
 enum client_phase {
@@ -65,13 +65,10 @@ struct perf_client {
     unsigned int nclosed;
     uint8_t cookie[PERF_COOKIE_LEN];
     enum client_phase phase;
-    struct event *interval_ev;
+    struct perf_intervals *intervals;
     struct event *watchdog_ev;
     uint64_t phase_ns; /* when the current phase began */
     uint64_t start_ns; /* data start (after -O: counting start) */
-    uint64_t omit_end_ns;
-    bool omitting;
-    double last_interval_s;
     struct perf_ready ready;
     struct remote_results *remote[PERF_MAX_PARALLEL];
     char *server_output;
@@ -193,7 +190,7 @@ static void client_start_data(struct perf_client *cl)
     const struct perf_config *c = cl->cfg;
     struct perf_params params;
     struct perf_send_params sp;
-    struct timeval iv;
+    struct perf_intervals_setup is;
     unsigned int i;
 
     fill_params(c, &params);
@@ -201,8 +198,6 @@ static void client_start_data(struct perf_client *cl)
 
     client_set_phase(cl, CL_RUNNING);
     cl->start_ns = perf_now_ns();
-    cl->omit_end_ns = cl->start_ns + (uint64_t)(c->omit_s * 1e9);
-    cl->omitting = c->omit_s > 0;
     getrusage(RUSAGE_SELF, &cl->ru_start);
     for (i = 0; i < cl->nflows; i++) {
         if (client_sends(c) && perf_flow_start_send(cl->flows[i], &sp) < 0) {
@@ -212,44 +207,28 @@ static void client_start_data(struct perf_client *cl)
         cl->send_done[i] = !client_sends(c);
         cl->recv_done[i] = !client_receives(c);
     }
-    if (c->interval_s > 0) {
-        iv.tv_sec = (time_t)c->interval_s;
-        iv.tv_usec = (suseconds_t)((c->interval_s - (double)iv.tv_sec) * 1e6);
-        event_add(cl->interval_ev, &iv);
-    }
+    memset(&is, 0, sizeof(is));
+    is.base = cl->rt.base;
+    is.rep = cl->rep;
+    is.flows = cl->flows;
+    is.nflows = cl->nflows;
+    is.sends = client_sends(c);
+    is.receives = client_receives(c);
+    is.interval_s = c->interval_s;
+    is.omit_s = c->omit_s;
+    is.duration_s = c->bytes || c->messages ? 0 : c->duration_s;
+    is.start_ns = &cl->start_ns;
+    is.ru_start = &cl->ru_start;
+    is.recv_done = cl->recv_done;
+    is.recv_secs = cl->recv_secs;
+    cl->intervals = perf_intervals_start(&is);
+    if (cl->intervals == NULL)
+        client_fail(cl, "out of memory");
 }
 
 static double secs_since(uint64_t start_ns)
 {
     return (double)(perf_now_ns() - start_ns) / 1e9;
-}
-
-static void interval_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct perf_client *cl = arg;
-    struct perf_report_row rows[2 * PERF_MAX_PARALLEL];
-    double now = secs_since(cl->start_ns);
-    bool omitted = cl->omitting;
-    size_t n = 0;
-    unsigned int i;
-
-    (void)fd;
-    (void)what;
-    if (cl->phase != CL_RUNNING)
-        return;
-    for (i = 0; i < cl->nflows; i++)
-        perf_rows_sample(cl->flows[i], i + 1, client_sends(cl->cfg),
-                         client_receives(cl->cfg), rows, &n);
-    perf_report_interval(cl->rep, cl->last_interval_s, now, omitted, rows, n);
-    cl->last_interval_s = now;
-    if (cl->omitting && perf_now_ns() >= cl->omit_end_ns) {
-        /* Warm-up over: count from here. */
-        cl->omitting = false;
-        for (i = 0; i < cl->nflows; i++)
-            perf_flow_reset_counts(cl->flows[i]);
-        cl->start_ns = perf_now_ns();
-        cl->last_interval_s = 0;
-    }
 }
 
 /* Every local sender said END and every remote one was heard. */
@@ -261,10 +240,7 @@ static void client_check_data_done(struct perf_client *cl)
         if (!cl->send_done[i] || !cl->recv_done[i])
             return;
     /* The last, partial interval, so the intervals add up to the end. */
-    if (cl->cfg->interval_s > 0 &&
-        secs_since(cl->start_ns) - cl->last_interval_s >= MIN_LAST_INTERVAL_S)
-        interval_cb(-1, 0, cl);
-    event_del(cl->interval_ev);
+    perf_intervals_finish(cl->intervals);
     client_set_phase(cl, CL_FINISHING);
     if (cl->cfg->no_control) {
         client_set_phase(cl, CL_CLOSING);
@@ -600,9 +576,8 @@ static int client_setup(struct perf_client *cl)
     rc = runtime_open(&cl->rt, c->backend, &tc, client_stop, cl);
     if (rc != RUNTIME_EXIT_OK)
         return rc;
-    cl->interval_ev = event_new(cl->rt.base, -1, EV_PERSIST, interval_cb, cl);
     cl->watchdog_ev = event_new(cl->rt.base, -1, EV_PERSIST, watchdog_cb, cl);
-    if (cl->interval_ev == NULL || cl->watchdog_ev == NULL)
+    if (cl->watchdog_ev == NULL)
         return RUNTIME_EXIT_FAIL;
     /* Our UDP endpoint as the server would see it without NAT (the socket
      * itself may be bound to a wildcard). */
@@ -640,8 +615,7 @@ static void client_free(struct perf_client *cl)
         perf_flow_free(cl->flows[i], cl->phase != CL_DONE || cl->error[0]);
         free(cl->remote[i]);
     }
-    if (cl->interval_ev != NULL)
-        event_free(cl->interval_ev);
+    perf_intervals_free(cl->intervals);
     if (cl->watchdog_ev != NULL)
         event_free(cl->watchdog_ev);
     runtime_close(&cl->rt);

@@ -1,5 +1,8 @@
 /*
- * perf_report.c - text and JSON output of sctpu-perf.
+ * perf_report.c - text and JSON output of sctpu-perf: the start (connect
+ * lines, the test's parameters) and the intervals, and what the report's
+ * files share. The end is in perf_report_end.c, the layout of the text
+ * tables in perf_report_text.c.
  *
  * Text follows iperf3's layout so its users can read it at a glance, with
  * the SCTP columns iperf3 lacks (retransmissions, cwnd, peer rwnd, smoothed
@@ -12,30 +15,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "json_out.h"
-#include "perf_report.h"
-#include "units.h"
+#include "perf_report_priv.h"
 #include "version.h"
 
-struct perf_report {
-    const struct perf_config *cfg;
-    FILE *out;
-    FILE *tee;
-    struct json_out j; /* -J: the whole document, built as we go */
-    bool in_intervals;
-    char error[512];
-    size_t nconns;
-    size_t nintervals;
-};
-
-static void text(struct perf_report *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Text output, unless -J; copied to the tee when there is one. */
-static void text(struct perf_report *r, const char *fmt, ...)
+void perf_report_text(struct perf_report *r, const char *fmt, ...)
 {
     va_list ap;
 
+    r->ruled = false;
     if (!r->cfg->json) {
         va_start(ap, fmt);
         vfprintf(r->out, fmt, ap);
@@ -48,6 +35,40 @@ static void text(struct perf_report *r, const char *fmt, ...)
         vfprintf(r->tee, fmt, ap);
         va_end(ap);
     }
+}
+
+void perf_report_rule(struct perf_report *r)
+{
+    if (!r->ruled)
+        perf_report_text(r,
+                         "- - - - - - - - - - - - - - - - - - - - - - - - -\n");
+    r->ruled = true;
+}
+
+double perf_report_per_sec(double v, double secs)
+{
+    return secs > 0 ? v / secs : 0;
+}
+
+bool perf_report_forward(const struct perf_report *r, bool outbound)
+{
+    return (r->cfg->role != PERF_ROLE_SERVER) == outbound;
+}
+
+void perf_report_json_amounts(struct perf_report *r, double start, double end,
+                              uint64_t bytes, uint64_t messages)
+{
+    double secs = end - start;
+
+    json_out_double(&r->j, "start", start);
+    json_out_double(&r->j, "end", end);
+    json_out_double(&r->j, "seconds", secs);
+    json_out_u64(&r->j, "bytes", bytes);
+    json_out_double(&r->j, "bits_per_second",
+                    perf_report_per_sec(bytes * 8.0, secs));
+    json_out_u64(&r->j, "messages", messages);
+    json_out_double(&r->j, "messages_per_second",
+                    perf_report_per_sec((double)messages, secs));
 }
 
 struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out)
@@ -94,16 +115,19 @@ void perf_report_line(struct perf_report *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    text(r, "%s\n", line);
+    perf_report_text(r, "%s\n", line);
 }
 
 void perf_report_connecting(struct perf_report *r, const char *host,
                             const char *backend)
 {
-    text(r,
-         "Connecting to host %s, port %u (SCTP over UDP port %u, "
-         "backend %s)\n",
-         host, (unsigned)r->cfg->port, (unsigned)r->cfg->udp_port, backend);
+    /* -u is not iperf3's -u (UDP): say what it is. */
+    perf_report_text(
+        r,
+        "Connecting to host %s, port %u (SCTP over UDP port %u, "
+        "backend %s)%s\n",
+        host, (unsigned)r->cfg->port, (unsigned)r->cfg->udp_port, backend,
+        r->cfg->unordered ? ", unordered SCTP delivery (-u), not UDP" : "");
 }
 
 /* "1.2.3.4:5" -> host "1.2.3.4", port 5 ("[::1]:5" -> "::1"). */
@@ -135,15 +159,17 @@ void perf_report_connected(struct perf_report *r,
 
     split_endpoint(c->local, lhost, sizeof(lhost), &lport);
     split_endpoint(c->remote, rhost, sizeof(rhost), &rport);
-    text(r,
-         "[%3u] local %s port %u connected to %s port %u "
-         "(sctp %u -> %u, streams out %u in %u, path MTU %u)\n",
-         c->id, lhost, lport, rhost, rport, (unsigned)c->local_sctp_port,
-         (unsigned)c->remote_sctp_port, (unsigned)c->out_streams,
-         (unsigned)c->in_streams, (unsigned)c->pmtu);
+    perf_report_text(r,
+                     "[%3u] local %s port %u connected to %s port %u "
+                     "(sctp %u -> %u, streams out %u in %u, path MTU %u)\n",
+                     c->id, lhost, lport, rhost, rport,
+                     (unsigned)c->local_sctp_port,
+                     (unsigned)c->remote_sctp_port, (unsigned)c->out_streams,
+                     (unsigned)c->in_streams, (unsigned)c->pmtu);
     if (c->seen_as[0])
-        text(r, "[%3u] local %s, seen by server as %s%s\n", c->id, c->local,
-             c->seen_as, nat ? " (address translated)" : "");
+        perf_report_text(r, "[%3u] local %s, seen by server as %s%s\n", c->id,
+                         c->local, c->seen_as,
+                         nat ? " (address translated)" : "");
     json_out_begin_object(&r->j, NULL);
     json_out_u64(&r->j, "socket", c->id);
     json_out_string(&r->j, "local_host", lhost);
@@ -163,8 +189,7 @@ void perf_report_connected(struct perf_report *r,
     r->nconns++;
 }
 
-/* Close "start" and open "intervals", once, before the first interval. */
-static void begin_intervals(struct perf_report *r)
+void perf_report_begin_intervals(struct perf_report *r)
 {
     const struct perf_config *c = r->cfg;
 
@@ -195,53 +220,74 @@ static void begin_intervals(struct perf_report *r)
     json_out_begin_array(&r->j, "intervals");
 }
 
-static const char *dir_tag(const struct perf_report *r, bool sender)
+/* Where a row's period ends within the interval start..end. */
+static double row_end(const struct perf_report_row *row, double start,
+                      double end)
 {
-    if (!r->cfg->bidir)
-        return "";
-    return sender ? "[TX]" : "[RX]";
+    if (!row->ended || row->end >= end)
+        return end;
+    return row->end > start ? row->end : start;
 }
 
-static void row_text(struct perf_report *r, const char *id, bool outbound,
-                     double start, double end, uint64_t bytes,
-                     const struct perf_report_row *row, const char *tail)
+/* A direction that had ended before the interval began says nothing. */
+static bool row_shown(const struct perf_report_row *row, double start,
+                      double end)
 {
-    char xfer[32];
-    char rate[32];
-    double secs = end - start;
+    return row_end(row, start, end) > start || row->bytes || row->messages;
+}
 
-    units_format_bytes(xfer, sizeof(xfer), bytes);
-    units_format_rate(rate, sizeof(rate), secs > 0 ? bytes * 8.0 / secs : 0);
-    text(r, "%s%s %6.2f-%-6.2f sec  %11s  %15s", id, dir_tag(r, outbound),
-         start, end, xfer, rate);
-    if (row != NULL && row->sender)
-        text(r, "  %5llu", (unsigned long long)row->retransmits);
-    else if (row != NULL)
-        text(r, "  %5s", "");
-    if (row != NULL && row->have_sctp) {
-        char cwnd[32];
-        char rwnd[32];
+/* The columns the shown rows have. */
+static unsigned int interval_cols(const struct perf_report_row *rows, size_t n,
+                                  double start, double end)
+{
+    unsigned int cols = 0;
+    size_t i;
 
-        units_format_bytes(cwnd, sizeof(cwnd), row->cwnd);
-        units_format_bytes(rwnd, sizeof(rwnd), row->rwnd);
-        text(r, "  %11s  %11s  %7u  %5u", cwnd, rwnd, row->srtt_us, row->pmtu);
+    for (i = 0; i < n; i++) {
+        if (!rows[i].sender || !row_shown(&rows[i], start, end))
+            continue;
+        cols |= PERF_COLS_RTX;
+        if (rows[i].have_sctp)
+            cols |= PERF_COLS_SCTP;
     }
-    text(r, "%s\n", tail);
+    return cols;
 }
 
-static void interval_json(struct perf_report *r, double start, double end,
-                          bool omitted, const struct perf_report_row *row)
+/* One direction's sum over the shown rows; false when it has none. */
+static bool interval_sum(const struct perf_report_row *rows, size_t n,
+                         double start, double end, bool sender,
+                         struct perf_text_line *sum)
 {
-    double secs = end - start;
+    bool any = false;
+    size_t i;
 
+    memset(sum, 0, sizeof(*sum));
+    sum->sender = sender;
+    sum->outbound = sender;
+    sum->start = start;
+    sum->end = start;
+    for (i = 0; i < n; i++) {
+        const struct perf_report_row *row = &rows[i];
+        double e = row_end(row, start, end);
+
+        if (row->sender != sender || !row_shown(row, start, end))
+            continue;
+        any = true;
+        sum->bytes += row->bytes;
+        sum->messages += row->messages;
+        sum->retransmits += row->retransmits;
+        if (e > sum->end)
+            sum->end = e;
+    }
+    return any;
+}
+
+static void interval_row_json(struct perf_report *r, double start, double end,
+                              bool omitted, const struct perf_report_row *row)
+{
     json_out_begin_object(&r->j, NULL);
     json_out_u64(&r->j, "socket", row->id);
-    json_out_double(&r->j, "start", start);
-    json_out_double(&r->j, "end", end);
-    json_out_double(&r->j, "seconds", secs);
-    json_out_u64(&r->j, "bytes", row->bytes);
-    json_out_double(&r->j, "bits_per_second",
-                    secs > 0 ? row->bytes * 8.0 / secs : 0);
+    perf_report_json_amounts(r, start, end, row->bytes, row->messages);
     if (row->sender)
         json_out_u64(&r->j, "retransmits", row->retransmits);
     if (row->have_sctp) {
@@ -256,374 +302,94 @@ static void interval_json(struct perf_report *r, double start, double end,
     json_out_end_object(&r->j);
 }
 
-static void interval_header(struct perf_report *r)
+static void interval_sum_json(struct perf_report *r, bool omitted,
+                              const struct perf_text_line *sum)
 {
-    text(r,
-         "[ ID]%s Interval           Transfer     Bitrate          "
-         "   Rtx         Cwnd         Rwnd  SRTT-us   PMTU\n",
-         r->cfg->bidir ? "    " : "");
-}
-
-/* The sum over rows of one direction; false when there are none. */
-static bool sum_rows(const struct perf_report_row *rows, size_t n, bool sender,
-                     struct perf_report_row *sum)
-{
-    size_t i;
-    bool any = false;
-
-    memset(sum, 0, sizeof(*sum));
-    sum->sender = sender;
-    for (i = 0; i < n; i++) {
-        if (rows[i].sender != sender)
-            continue;
-        any = true;
-        sum->bytes += rows[i].bytes;
-        sum->retransmits += rows[i].retransmits;
-    }
-    return any;
+    /* iperf3: "sum" is client to server under --bidir, on both ends. */
+    json_out_begin_object(&r->j, r->cfg->bidir &&
+                                         !perf_report_forward(r, sum->outbound)
+                                     ? "sum_bidir_reverse"
+                                     : "sum");
+    perf_report_json_amounts(r, sum->start, sum->end, sum->bytes,
+                             sum->messages);
+    if (sum->sender)
+        json_out_u64(&r->j, "retransmits", sum->retransmits);
+    json_out_bool(&r->j, "omitted", omitted);
+    json_out_bool(&r->j, "sender", sum->sender);
+    json_out_end_object(&r->j);
 }
 
 void perf_report_interval(struct perf_report *r, double start, double end,
                           bool omitted, const struct perf_report_row *rows,
                           size_t nrows)
 {
-    const char *tail = omitted ? "  (omitted)" : "";
-    int dir;
+    unsigned int cols = interval_cols(rows, nrows, start, end);
+    const char *note = omitted ? "(omitted)" : NULL;
+    bool multi = r->cfg->parallel > 1;
+    size_t shown = 0;
     size_t i;
+    int dir;
 
-    begin_intervals(r);
-    if (r->nintervals++ == 0 || r->cfg->parallel > 1)
-        interval_header(r);
+    for (i = 0; i < nrows; i++)
+        shown += row_shown(&rows[i], start, end);
+    if (shown == 0)
+        return;
+    perf_report_begin_intervals(r);
+    if (r->nintervals++ == 0 || multi || cols != r->header_cols)
+        perf_report_text_header(r, cols);
+    r->header_cols = cols;
     json_out_begin_object(&r->j, NULL);
     json_out_begin_array(&r->j, "streams");
     for (i = 0; i < nrows; i++) {
-        char id[16];
+        const struct perf_report_row *row = &rows[i];
+        struct perf_text_line l;
 
-        snprintf(id, sizeof(id), "[%3u]", rows[i].id);
-        row_text(r, id, rows[i].sender, start, end, rows[i].bytes, &rows[i],
-                 tail);
-        interval_json(r, start, end, omitted, &rows[i]);
+        if (!row_shown(row, start, end))
+            continue;
+        memset(&l, 0, sizeof(l));
+        l.id = row->id;
+        l.outbound = row->sender; /* this end's own counts */
+        l.start = start;
+        l.end = row_end(row, start, end);
+        l.bytes = row->bytes;
+        l.messages = row->messages;
+        l.sender = row->sender;
+        l.retransmits = row->retransmits;
+        l.sctp = row->have_sctp ? row : NULL;
+        l.note = note;
+        perf_report_text_line(r, &l, cols);
+        interval_row_json(r, start, l.end, omitted, row);
     }
     json_out_end_array(&r->j);
-    /* iperf3 has one "sum" (and "sum_bidir_reverse" under --bidir). */
     for (dir = 1; dir >= 0; dir--) {
-        struct perf_report_row sum;
+        struct perf_text_line sum;
 
-        if (!sum_rows(rows, nrows, dir == 1, &sum))
+        if (!interval_sum(rows, nrows, start, end, dir == 1, &sum))
             continue;
-        if (r->cfg->parallel > 1)
-            row_text(r, "[SUM]", sum.sender, start, end, sum.bytes, &sum, tail);
-        sum.id = 0;
-        json_out_begin_object(&r->j, nrows && rows[0].sender != sum.sender
-                                         ? "sum_bidir_reverse"
-                                         : "sum");
-        json_out_double(&r->j, "start", start);
-        json_out_double(&r->j, "end", end);
-        json_out_double(&r->j, "seconds", end - start);
-        json_out_u64(&r->j, "bytes", sum.bytes);
-        json_out_double(&r->j, "bits_per_second",
-                        end > start ? sum.bytes * 8.0 / (end - start) : 0);
-        if (sum.sender)
-            json_out_u64(&r->j, "retransmits", sum.retransmits);
-        json_out_bool(&r->j, "omitted", omitted);
-        json_out_bool(&r->j, "sender", sum.sender);
-        json_out_end_object(&r->j);
+        sum.note = note;
+        if (multi)
+            perf_report_text_line(r, &sum, cols);
+        interval_sum_json(r, omitted, &sum);
     }
     json_out_end_object(&r->j);
-    if (r->cfg->parallel > 1 && !r->cfg->json)
-        text(r, "- - - - - - - - - - - - - - - - - - - - - - - - -\n");
+    if (multi)
+        perf_report_rule(r);
 }
 
-static void dir_json(struct perf_report *r, const char *key,
-                     const struct perf_report_dir *d)
+void perf_report_last_interval(struct perf_report *r, double start, double end,
+                               bool omitted, const struct perf_report_row *rows,
+                               size_t nrows)
 {
-    const struct perf_dir_counts *c = d->counts;
-
-    json_out_begin_object(&r->j, key);
-    json_out_u64(&r->j, "socket", d->id);
-    json_out_double(&r->j, "start", 0);
-    json_out_double(&r->j, "end", d->seconds);
-    json_out_double(&r->j, "seconds", d->seconds);
-    json_out_u64(&r->j, "bytes", c->bytes);
-    json_out_double(&r->j, "bits_per_second",
-                    d->seconds > 0 ? c->bytes * 8.0 / d->seconds : 0);
-    json_out_u64(&r->j, "messages", c->messages);
-    if (d->sender) {
-        json_out_u64(&r->j, "retransmits", c->retransmits);
-        json_out_u64(&r->j, "abandoned", c->abandoned);
-    }
-    json_out_bool(&r->j, "sender", d->sender);
-    json_out_end_object(&r->j);
-}
-
-/* Per-stream counts of a direction's receiver: text table and JSON. */
-static void streams_out(struct perf_report *r, const struct perf_report_dir *d)
-{
-    const struct perf_dir_counts *c = d->counts;
-    uint16_t i;
-
-    json_out_begin_array(&r->j, "sctp_streams");
-    for (i = 0; i < c->nstreams; i++) {
-        const struct perf_stream_counts *s = &c->streams[i];
-        char xfer[32];
-        char rate[32];
-
-        if (s->messages == 0)
-            continue;
-        units_format_bytes(xfer, sizeof(xfer), s->bytes);
-        units_format_rate(rate, sizeof(rate),
-                          d->seconds > 0 ? s->bytes * 8.0 / d->seconds : 0);
-        text(r, "[%3u]%s %5u  %12llu  %11s  %15s", d->id,
-             dir_tag(r, d->outbound), (unsigned)s->sid,
-             (unsigned long long)s->messages, xfer, rate);
-        if (r->cfg->verify)
-            text(r, "  %llu/%llu/%llu/%llu/%llu",
-                 (unsigned long long)s->verified,
-                 (unsigned long long)s->missing,
-                 (unsigned long long)s->duplicate,
-                 (unsigned long long)s->corrupt,
-                 (unsigned long long)s->out_of_order);
-        text(r, "\n");
-        json_out_begin_object(&r->j, NULL);
-        json_out_u64(&r->j, "sid", s->sid);
-        json_out_u64(&r->j, "messages", s->messages);
-        json_out_u64(&r->j, "bytes", s->bytes);
-        if (r->cfg->verify) {
-            json_out_u64(&r->j, "verified", s->verified);
-            json_out_u64(&r->j, "missing", s->missing);
-            json_out_u64(&r->j, "duplicate", s->duplicate);
-            json_out_u64(&r->j, "corrupt", s->corrupt);
-            json_out_u64(&r->j, "out_of_order", s->out_of_order);
-        }
-        json_out_end_object(&r->j);
-    }
-    json_out_end_array(&r->j);
-}
-
-/* The receiver's view of the direction whose sender's view is d, or the
- * other way round; NULL when only one end's numbers exist. */
-static const struct perf_report_dir *
-partner(const struct perf_report_final *fin, const struct perf_report_dir *d)
-{
+    uint64_t moved = 0;
     size_t i;
 
-    for (i = 0; i < fin->ndirs; i++) {
-        const struct perf_report_dir *o = &fin->dirs[i];
-
-        if (o->id == d->id && o->outbound == d->outbound &&
-            o->sender != d->sender)
-            return o;
-    }
-    return NULL;
+    for (i = 0; i < nrows; i++)
+        moved += rows[i].bytes + rows[i].messages;
+    if (moved == 0 &&
+        end - start < PERF_REPORT_SHORT_FRACTION * r->cfg->interval_s)
+        return;
+    perf_report_interval(r, start, end, omitted, rows, nrows);
 }
-
-/* Sum one end's view over associations; outbound -1 = either direction. */
-static void sum_json(struct perf_report *r, const char *key,
-                     const struct perf_report_final *fin, bool sender,
-                     int outbound)
-{
-    uint64_t bytes = 0;
-    uint64_t rtx = 0;
-    uint64_t abandoned = 0;
-    double secs = 0;
-    size_t i;
-
-    for (i = 0; i < fin->ndirs; i++) {
-        const struct perf_report_dir *d = &fin->dirs[i];
-
-        if (d->sender != sender || !d->counts ||
-            (outbound >= 0 && d->outbound != (outbound == 1)))
-            continue;
-        bytes += d->counts->bytes;
-        rtx += d->counts->retransmits;
-        abandoned += d->counts->abandoned;
-        if (d->seconds > secs)
-            secs = d->seconds;
-    }
-    json_out_begin_object(&r->j, key);
-    json_out_double(&r->j, "start", 0);
-    json_out_double(&r->j, "end", secs);
-    json_out_double(&r->j, "seconds", secs);
-    json_out_u64(&r->j, "bytes", bytes);
-    json_out_double(&r->j, "bits_per_second",
-                    secs > 0 ? bytes * 8.0 / secs : 0);
-    if (sender) {
-        json_out_u64(&r->j, "retransmits", rtx);
-        json_out_u64(&r->j, "abandoned", abandoned);
-    }
-    json_out_bool(&r->j, "sender", sender);
-    json_out_end_object(&r->j);
-}
-
-static void final_text_rows(struct perf_report *r,
-                            const struct perf_report_final *fin)
-{
-    uint64_t bytes[2] = { 0, 0 };
-    uint64_t rtx = 0;
-    double secs[2] = { 0, 0 };
-    size_t i;
-
-    text(r, "- - - - - - - - - - - - - - - - - - - - - - - - -\n");
-    text(r,
-         "[ ID]%s Interval           Transfer     Bitrate          "
-         "   Rtx  Abandoned\n",
-         r->cfg->bidir ? "    " : "");
-    for (i = 0; i < fin->ndirs; i++) {
-        const struct perf_report_dir *d = &fin->dirs[i];
-        struct perf_report_row row;
-        char id[16];
-        char tail[64];
-
-        memset(&row, 0, sizeof(row));
-        row.sender = d->sender;
-        row.retransmits = d->counts->retransmits;
-        snprintf(id, sizeof(id), "[%3u]", d->id);
-        if (d->sender)
-            snprintf(tail, sizeof(tail), "  %9llu  sender",
-                     (unsigned long long)d->counts->abandoned);
-        else
-            snprintf(tail, sizeof(tail), "  %9s  receiver", "");
-        row_text(r, id, d->outbound, 0, d->seconds, d->counts->bytes, &row,
-                 tail);
-        bytes[d->sender] += d->counts->bytes;
-        if (d->sender)
-            rtx += d->counts->retransmits;
-        if (d->seconds > secs[d->sender])
-            secs[d->sender] = d->seconds;
-    }
-    if (r->cfg->parallel > 1) {
-        int s;
-
-        for (s = 1; s >= 0; s--) {
-            struct perf_report_row row;
-
-            memset(&row, 0, sizeof(row));
-            row.sender = s == 1;
-            row.retransmits = rtx;
-            if (secs[s] > 0)
-                row_text(r, "[SUM]", s == 1, 0, secs[s], bytes[s], &row,
-                         s ? "             sender" : "             receiver");
-        }
-    }
-}
-
-static void verify_totals(struct perf_report *r,
-                          const struct perf_report_final *fin)
-{
-    struct perf_stream_counts t;
-    size_t i;
-    uint16_t k;
-
-    memset(&t, 0, sizeof(t));
-    for (i = 0; i < fin->ndirs; i++) {
-        const struct perf_dir_counts *c = fin->dirs[i].counts;
-
-        if (fin->dirs[i].sender)
-            continue;
-        for (k = 0; k < c->nstreams; k++) {
-            t.verified += c->streams[k].verified;
-            t.missing += c->streams[k].missing;
-            t.duplicate += c->streams[k].duplicate;
-            t.corrupt += c->streams[k].corrupt;
-            t.out_of_order += c->streams[k].out_of_order;
-        }
-    }
-    text(r,
-         "Verify: %llu verified, %llu missing, %llu duplicate, "
-         "%llu corrupt, %llu out of order\n",
-         (unsigned long long)t.verified, (unsigned long long)t.missing,
-         (unsigned long long)t.duplicate, (unsigned long long)t.corrupt,
-         (unsigned long long)t.out_of_order);
-    json_out_begin_object(&r->j, "verify");
-    json_out_u64(&r->j, "verified", t.verified);
-    json_out_u64(&r->j, "missing", t.missing);
-    json_out_u64(&r->j, "duplicate", t.duplicate);
-    json_out_u64(&r->j, "corrupt", t.corrupt);
-    json_out_u64(&r->j, "out_of_order", t.out_of_order);
-    json_out_end_object(&r->j);
-}
-
-void perf_report_final(struct perf_report *r,
-                       const struct perf_report_final *fin)
-{
-    size_t i;
-
-    begin_intervals(r);
-    json_out_end_array(&r->j); /* intervals */
-    json_out_begin_object(&r->j, "end");
-    final_text_rows(r, fin);
-
-    /* Per association: sender and receiver views, and the receiver's
-     * per-stream table. */
-    text(r,
-         "SCTP streams (receiver): [ ID]   SID      Messages     "
-         "Transfer          Bitrate%s\n",
-         r->cfg->verify ? "  verified/missing/dup/corrupt/ooo" : "");
-    json_out_begin_array(&r->j, "streams");
-    for (i = 0; i < fin->ndirs; i++) {
-        const struct perf_report_dir *d = &fin->dirs[i];
-        const struct perf_report_dir *other = partner(fin, d);
-
-        /* As iperf3: one entry per association and direction, holding
-         * its sender's and its receiver's numbers. */
-        if (!d->sender && other != NULL)
-            continue;
-        json_out_begin_object(&r->j, NULL);
-        dir_json(r, d->sender ? "sender" : "receiver", d);
-        if (other != NULL)
-            dir_json(r, "receiver", other);
-        if (!d->sender || other != NULL)
-            streams_out(r, d->sender ? other : d);
-        json_out_end_object(&r->j);
-    }
-    json_out_end_array(&r->j);
-    if (r->cfg->bidir) {
-        sum_json(r, "sum_sent", fin, true, 1);
-        sum_json(r, "sum_received", fin, false, 1);
-        sum_json(r, "sum_sent_bidir_reverse", fin, true, 0);
-        sum_json(r, "sum_received_bidir_reverse", fin, false, 0);
-    } else {
-        sum_json(r, "sum_sent", fin, true, -1);
-        sum_json(r, "sum_received", fin, false, -1);
-    }
-    /* The table of every stream of every association, summed by sid. */
-    json_out_begin_array(&r->j, "sctp_streams");
-    for (i = 0; i < fin->ndirs; i++) {
-        const struct perf_dir_counts *c = fin->dirs[i].counts;
-        uint16_t k;
-
-        if (fin->dirs[i].sender)
-            continue;
-        for (k = 0; k < c->nstreams; k++) {
-            if (c->streams[k].messages == 0)
-                continue;
-            json_out_begin_object(&r->j, NULL);
-            json_out_u64(&r->j, "socket", fin->dirs[i].id);
-            json_out_u64(&r->j, "sid", c->streams[k].sid);
-            json_out_u64(&r->j, "messages", c->streams[k].messages);
-            json_out_u64(&r->j, "bytes", c->streams[k].bytes);
-            json_out_end_object(&r->j);
-        }
-    }
-    json_out_end_array(&r->j);
-    if (r->cfg->verify)
-        verify_totals(r, fin);
-    json_out_begin_object(&r->j, "cpu_utilization_percent");
-    json_out_double(&r->j, "host_total", fin->cpu_local);
-    json_out_double(&r->j, "remote_total", fin->cpu_remote);
-    json_out_end_object(&r->j);
-    json_out_end_object(&r->j); /* end */
-    if (fin->cpu_local >= 0 && fin->cpu_remote >= 0)
-        text(r, "CPU Utilization: local %.1f%%, remote %.1f%%\n",
-             fin->cpu_local, fin->cpu_remote);
-    else if (fin->cpu_local >= 0)
-        text(r, "CPU Utilization: local %.1f%%\n", fin->cpu_local);
-    if (fin->server_output != NULL) {
-        json_out_string(&r->j, "server_output_text", fin->server_output);
-        text(r, "\nServer output:\n%s", fin->server_output);
-    }
-}
-
 void perf_report_error(struct perf_report *r, const char *msg)
 {
     if (r->error[0] == '\0')
@@ -637,14 +403,14 @@ void perf_report_error(struct perf_report *r, const char *msg)
 int perf_report_finish(struct perf_report *r)
 {
     if (!r->cfg->json) {
-        text(r, "\nsctpu-perf Done.\n");
+        perf_report_text(r, "\nsctpu-perf Done.\n");
         fflush(r->out);
         return 0;
     }
     /* Close whatever is still open so the document always parses. */
     while (r->j.depth > 1) {
         if (!r->in_intervals) {
-            begin_intervals(r);
+            perf_report_begin_intervals(r);
             continue;
         }
         json_out_end_array(&r->j);

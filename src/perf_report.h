@@ -30,16 +30,30 @@ struct perf_report_conn {
     uint32_t pmtu;
 };
 
+/*
+ * A last interval shorter than this fraction of -i that moved nothing is
+ * left out (iperf3 leaves out such a tail, too); and no regular interval
+ * ends this close to a timed test's end, so no sliver follows it.
+ */
+#define PERF_REPORT_SHORT_FRACTION 0.1
+
 /* One association, one direction, one interval. */
 struct perf_report_row {
     unsigned int id;
     bool sender; /* this end sent these bytes */
     uint64_t bytes;
+    uint64_t messages;    /* whole messages */
     uint64_t retransmits; /* sender rows */
-    bool have_sctp;       /* the columns below are known */
+    /* This direction had ended by the interval's end: its sender reached
+     * its limit, or its receiver heard END. Its row then covers only up to
+     * end (seconds from the start); one that ended before the interval
+     * began, having moved nothing, is left out. */
+    bool ended;
+    double end;
+    bool have_sctp; /* the columns below are known */
     uint32_t cwnd;
     uint32_t rwnd;
-    uint32_t srtt_us;
+    uint32_t srtt_us; /* usrsctp keeps it in ms: 1 ms resolution */
     uint32_t pmtu;
 };
 
@@ -70,9 +84,15 @@ void perf_report_connecting(struct perf_report *r, const char *host,
                             const char *backend);
 void perf_report_connected(struct perf_report *r,
                            const struct perf_report_conn *c);
+/* One interval, start to end in seconds from the start of the test. */
 void perf_report_interval(struct perf_report *r, double start, double end,
                           bool omitted, const struct perf_report_row *rows,
                           size_t nrows);
+/* The last, partial interval: left out when it is shorter than
+ * PERF_REPORT_SHORT_FRACTION of -i and moved nothing, or is empty. */
+void perf_report_last_interval(struct perf_report *r, double start, double end,
+                               bool omitted, const struct perf_report_row *rows,
+                               size_t nrows);
 void perf_report_final(struct perf_report *r,
                        const struct perf_report_final *fin);
 

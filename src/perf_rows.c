@@ -1,38 +1,7 @@
 /*
- * perf_rows.c - report rows and directions from flows.
+ * perf_rows.c - report directions from flows.
  */
-#include <string.h>
-
 #include "perf_rows.h"
-
-void perf_rows_sample(struct perf_flow *f, unsigned int id, bool sends,
-                      bool receives, struct perf_report_row *rows, size_t *n)
-{
-    struct perf_flow_sample s;
-
-    perf_flow_sample(f, &s);
-    if (sends) {
-        struct perf_report_row *r = &rows[(*n)++];
-
-        memset(r, 0, sizeof(*r));
-        r->id = id;
-        r->sender = true;
-        r->bytes = s.tx_bytes;
-        r->retransmits = s.tx_retransmits;
-        r->have_sctp = s.have_info;
-        r->cwnd = s.info.cwnd;
-        r->rwnd = s.info.peer_rwnd;
-        r->srtt_us = s.info.srtt_us;
-        r->pmtu = s.info.pathmtu;
-    }
-    if (receives) {
-        struct perf_report_row *r = &rows[(*n)++];
-
-        memset(r, 0, sizeof(*r));
-        r->id = id;
-        r->bytes = s.rx_bytes;
-    }
-}
 
 void perf_rows_add_dir(struct perf_report_dir *dirs, size_t *n, unsigned int id,
                        bool sender, bool outbound, double secs,

@@ -1,6 +1,7 @@
 /*
- * perf_rows.h - turn flows into report rows and directions: what the
- * client and the server report the same way.
+ * perf_rows.h - turn flows into the report's directions: what the client
+ * and the server report the same way. (Interval rows come from
+ * perf_report_intervals.h.)
  */
 #ifndef SCTPU_PERF_ROWS_H
 #define SCTPU_PERF_ROWS_H
@@ -12,14 +13,6 @@
 
 #include "perf_flow.h"
 #include "perf_report.h"
-
-/*
- * Sample flow f (report id) and append its interval rows to rows[*n]: one
- * for what this end sent (with the SCTP columns) if it sends, one for what
- * it received if it receives.
- */
-void perf_rows_sample(struct perf_flow *f, unsigned int id, bool sends,
-                      bool receives, struct perf_report_row *rows, size_t *n);
 
 /* Append one direction's final numbers to dirs[*n]. */
 void perf_rows_add_dir(struct perf_report_dir *dirs, size_t *n, unsigned int id,

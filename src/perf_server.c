@@ -20,11 +20,11 @@
 #include "perf_flow.h"
 #include "perf_proto.h"
 #include "perf_report.h"
+#include "perf_report_intervals.h"
 #include "perf_rows.h"
 #include "runtime.h"
 
 #define CLOSE_GRACE_S 5
-#define MIN_LAST_INTERVAL_S 0.001 /* a tail shorter than this is noise */
 
 struct perf_server;
 struct server_flow;
@@ -59,8 +59,7 @@ struct perf_test {
     FILE *captured; /* --get-server-output */
     char *captured_buf;
     size_t captured_len;
-    struct event *interval_ev;
-    double last_interval_s;
+    struct perf_intervals *intervals;
     struct rusage ru_start;
     struct perf_test *next;
     struct perf_test **pprev;
@@ -170,8 +169,7 @@ static void test_free(struct perf_test *t, bool abortive)
     *t->pprev = t->next;
     if (t->next != NULL)
         t->next->pprev = t->pprev;
-    if (t->interval_ev != NULL)
-        event_free(t->interval_ev);
+    perf_intervals_free(t->intervals);
     perf_report_free(t->rep);
     if (t->captured != NULL)
         fclose(t->captured);
@@ -220,23 +218,6 @@ static void make_view(struct perf_test *t)
     v->json = t->srv->cfg->json;
 }
 
-static void interval_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct perf_test *t = arg;
-    struct perf_report_row rows[2 * PERF_MAX_PARALLEL];
-    double now = (double)(perf_now_ns() - t->start_ns) / 1e9;
-    size_t n = 0;
-    unsigned int i;
-
-    (void)fd;
-    (void)what;
-    for (i = 0; i < t->count; i++)
-        perf_rows_sample(t->flows[i], i + 1, server_sends(&t->params),
-                         server_receives(&t->params), rows, &n);
-    perf_report_interval(t->rep, t->last_interval_s, now, false, rows, n);
-    t->last_interval_s = now;
-}
-
 static bool test_all_ready(const struct perf_test *t)
 {
     return t->have_params && t->nflows == t->count;
@@ -279,6 +260,7 @@ static void test_start(struct perf_test *t)
 {
     const struct perf_params *p = &t->params;
     struct perf_send_params sp;
+    struct perf_intervals_setup is;
     unsigned int i;
 
     perf_flow_send_params(p, &sp);
@@ -293,15 +275,26 @@ static void test_start(struct perf_test *t)
             return;
         }
     }
-    if (p->interval_ms > 0) {
-        struct timeval iv = { p->interval_ms / 1000,
-                              (p->interval_ms % 1000) * 1000 };
-
-        t->interval_ev =
-            event_new(t->srv->rt.base, -1, EV_PERSIST, interval_cb, t);
-        if (t->interval_ev != NULL)
-            event_add(t->interval_ev, &iv);
-    }
+    if (t->rep == NULL)
+        return;
+    /* The intervals (and -O) as the client cuts them, on our clock. */
+    memset(&is, 0, sizeof(is));
+    is.base = t->srv->rt.base;
+    is.rep = t->rep;
+    is.flows = t->flows;
+    is.nflows = t->count;
+    is.sends = server_sends(p);
+    is.receives = server_receives(p);
+    is.interval_s = t->view.interval_s;
+    is.omit_s = t->view.omit_s;
+    is.duration_s = sp.duration_ns ? t->view.duration_s : 0;
+    is.start_ns = &t->start_ns;
+    is.ru_start = &t->ru_start;
+    is.recv_done = t->recv_done;
+    is.recv_secs = t->recv_secs;
+    t->intervals = perf_intervals_start(&is);
+    if (t->intervals == NULL)
+        test_abort(t, "out of memory");
 }
 
 /* Our side of the final report, printed here and captured if asked. */
@@ -338,12 +331,8 @@ static void test_send_results(struct perf_test *t)
     uint8_t hdr[PERF_PROTO_HDR_LEN];
     unsigned int i;
 
-    if (t->interval_ev != NULL) {
-        /* The last, partial interval, so the intervals add up. */
-        if (wall - t->last_interval_s >= MIN_LAST_INTERVAL_S)
-            interval_cb(-1, 0, t);
-        event_del(t->interval_ev);
-    }
+    /* The last, partial interval, so the intervals add up. */
+    perf_intervals_finish(t->intervals);
     test_report_local(t, wall);
     for (i = 0; i < t->count; i++) {
         struct perf_results r;
@@ -621,8 +610,8 @@ static void raw_test_end(struct perf_test *t)
 {
     t->recv_secs[0] =
         perf_rows_span_secs(t->start_ns, perf_flow_last_rx_ns(t->flows[0]));
-    if (t->interval_ev != NULL)
-        event_del(t->interval_ev);
+    t->recv_done[0] = true;
+    perf_intervals_finish(t->intervals);
     test_report_local(t, t->recv_secs[0]);
     if (t->rep != NULL)
         perf_report_finish(t->rep);

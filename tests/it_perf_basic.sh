@@ -7,7 +7,8 @@
 #   time      -t 2                 bytes flowed, sent == received, 1.9-2.6 s
 #   bytes     -n 10M -l 64k        exactly 10485760 bytes on both sides
 #   blocks    -k 1000 -l 1000      exactly 1000 messages, 1000000 bytes
-#   parallel  -P 4 -t 1            4 associations; SUM == sum of them
+#   parallel  -P 4 -t 1 -u         4 associations; SUM == sum of them;
+#                                  test_start.unordered
 #   streams   --nstreams 8 -k 800  sids 0..7 with 100 messages each
 #   reverse   -R -n 5M             the server sends (its own output says
 #                                  so), 5 MiB on each side
@@ -15,9 +16,20 @@
 #   rate      -b 50M -t 3 -l 10k   receiver rate within 10 % of 50 Mbit/s
 #   iperf3    iperf3's own flags   (-p --sctp --bandwidth --len --nstreams
 #                                  --parallel), in JSON and in text
+#   bidirtext --bidir -P 2 -n 4M -u  text: [SUM][TX] and [SUM][RX] each 8 MiB
+#                                  (not both directions' 16), on the server
+#                                  too; "unordered" in the connect line and
+#                                  every column header
+#   rtext     -R -P 2 -n 2M        text: the client's receiver-only table
+#
+# Every JSON run's intervals: none empty or a sliver with no data, regular
+# ones end at or after k * -i, each has messages_per_second, and they add
+# up to this end's totals, the last ending where that direction ended.
+# Every text table (client and server): each column label stands over
+# cells of its own, aligned.
 #
 # All JSON checks run in one python3 process at the end, and every failed
-# check is listed (not only the first). Total run time is about 15 s.
+# check is listed (not only the first). Total run time is about 20 s.
 #
 # usage: bash tests/it_perf_basic.sh BUILD_DIR
 
@@ -72,7 +84,7 @@ client() {
 client time -t 2 -J
 client bytes -n 10M -l 64k -J
 client blocks -k 1000 -l 1000 -J
-client parallel -P 4 -t 1 -J
+client parallel -P 4 -t 1 -u -J
 client streams --nstreams 8 -k 800 -l 1000 -J
 client reverse -R -n 5M -J --get-server-output
 client bidir --bidir -t 1 -J
@@ -81,6 +93,8 @@ IPERF3=(-p 5201 --sctp -i 1 -t 2 --bandwidth 10G --len 10k --nstreams 4
     --parallel 2)
 client iperf3 "${IPERF3[@]}" -J
 client text "${IPERF3[@]}"
+client bidirtext --bidir -P 2 -n 4M -l 64k -u --get-server-output
+client rtext -R -P 2 -n 2M -l 64k
 
 # ---------------------------------------------------------------- JSON checks
 cat >"$WORK/check.py" <<'PY'
@@ -150,6 +164,62 @@ def by_socket(halves):
     return out
 
 
+def intervals(name, j):
+    """What every run's intervals must show (-i 1, this end's view)."""
+    ivs = j["intervals"]
+    ts = j["start"]["test_start"]
+    bidir, reverse = ts["bidir"] == 1, ts["reverse"] == 1
+    counted = [iv for iv in ivs if not iv["sum"]["omitted"]]
+    for k, iv in enumerate(counted, 1):
+        parts = iv["streams"] + [iv[x] for x in ("sum", "sum_bidir_reverse")
+                                 if x in iv]
+        for p in parts:
+            check(name, p["seconds"] > 0,
+                  f"interval {k}: an empty period {p['start']}-{p['end']}")
+            check(name, "messages_per_second" in p and
+                  abs(p["messages_per_second"] * p["seconds"] -
+                      p["messages"]) < 1e-6 * max(1, p["messages"]),
+                  f"interval {k}: messages_per_second does not match "
+                  f"messages / seconds in {p}")
+        moved = sum(p["bytes"] for p in iv["streams"])
+        check(name, moved > 0 or iv["sum"]["seconds"] >= 0.1,
+              f"interval {k}: a {iv['sum']['seconds']:.4f} s sliver that "
+              f"moved nothing")
+        if k < len(counted):
+            # The next one starts at a regular boundary: k s from the
+            # start, never before (a row may end earlier: its direction
+            # ended).
+            at = counted[k]["streams"][0]["start"]
+            check(name, k <= at < k + 0.5,
+                  f"interval {k + 1} starts at {at}, not at {k} s")
+    if ivs:
+        check(name, ivs[0]["streams"][0]["start"] == 0,
+              f"the first interval starts at {ivs[0]['streams'][0]['start']}")
+    # This end's own counts: the sender rows (client sending) or the
+    # receiver rows (-R); under --bidir both.
+    e = j["end"]
+    own = []
+    if bidir:
+        own = [(True, e["sum_sent"]), (False, e["sum_received_bidir_reverse"])]
+    else:
+        own = [(not reverse, e["sum_sent" if not reverse else "sum_received"])]
+    for sender, total in own:
+        rows = [s for iv in counted for s in iv["streams"]
+                if s["sender"] == sender]
+        if not rows:
+            continue
+        check(name, sum(s["bytes"] for s in rows) == total["bytes"],
+              f"{'sender' if sender else 'receiver'} interval bytes add up "
+              f"to {sum(s['bytes'] for s in rows)}, not {total['bytes']}")
+        # (A last interval that moved nothing is left out: then the last
+        # row ends less than 0.1 s before its direction did.)
+        gap = total["seconds"] - max(s["end"] for s in rows)
+        check(name, abs(gap) < 1e-6 or 0 < gap < 0.1,
+              f"the last {'sender' if sender else 'receiver'} interval ends "
+              f"at {max(s['end'] for s in rows)}, its direction at "
+              f"{total['seconds']}")
+
+
 # -t 2
 def t_time(j):
     e, ss, sr, snd, rcv = common("time", j)
@@ -191,6 +261,8 @@ def t_parallel(j):
     e, ss, sr, snd, rcv = common("parallel", j)
     conn = j["start"]["connected"]
     check("parallel", len(conn) == 4, f"{len(conn)} entries in start.connected")
+    check("parallel", j["start"]["test_start"].get("unordered") is True,
+          "test_start.unordered is not true under -u")
     socks = sorted(c["socket"] for c in conn)
     check("parallel", len(set(socks)) == 4, f"connected sockets {socks}")
     bs, br = by_socket(snd), by_socket(rcv)
@@ -294,6 +366,7 @@ for name in ("time", "bytes", "blocks", "parallel", "streams", "reverse",
              "bidir", "rate", "iperf3"):
     try:
         globals()["t_" + name](load(name))
+        intervals(name, load(name))
     except Exception as exc:  # noqa: BLE001 - report, then go on
         failures.append(f"{name}: {type(exc).__name__}: {exc}")
 
@@ -308,14 +381,22 @@ python3 "$WORK/check.py" "$WORK" || json_rc=$?
 
 # ---------------------------------------------------------------- text checks
 text_failures=0
-text_expect() { # text_expect REGEX WHAT: a line of the text run matches
-    if ! grep -Eq -- "$1" "$WORK/text.out"; then
-        echo "FAIL: text: no $2 (/$1/)"
+text_expect() { text_expect_in text "$@"; }
+text_expect_in() { # text_expect_in RUN REGEX WHAT: a line of RUN's output matches
+    if ! grep -Eq -- "$2" "$WORK/$1.out"; then
+        echo "FAIL: $1: no $3 (/$2/)"
         text_failures=$((text_failures + 1))
     fi
 }
-text_expect '^\[ ID\] +Interval +Transfer +Bitrate +Rtx +Cwnd +Rwnd' \
-    'interval header with Rtx, Cwnd and Rwnd columns'
+text_reject_in() { # text_reject_in RUN REGEX WHAT: no line of RUN's output matches
+    if grep -Eq -- "$2" "$WORK/$1.out"; then
+        echo "FAIL: $1: $3: $(grep -E -m1 -- "$2" "$WORK/$1.out")"
+        text_failures=$((text_failures + 1))
+    fi
+}
+text_expect '^\[ ID\] +Interval +Transfer +Bitrate +Msgs/s +Rtx +Cwnd +Rwnd +SRTT-ms +PMTU$' \
+    'interval header with Msgs/s, Rtx, Cwnd, Rwnd, SRTT-ms and PMTU columns'
+text_reject_in text 'SRTT-us' 'an SRTT column claiming microseconds'
 text_expect '^\[ +1\] +0\.00-[01]\.[0-9]{2} +sec .* [0-9]+ +[0-9]+$' \
     'first interval of association 1, with its SCTP columns'
 text_expect '^\[ +1\] +0\.00-[0-9.]+ +sec .* sender$' 'sender line of [  1]'
@@ -323,7 +404,9 @@ text_expect '^\[ +2\] +0\.00-[0-9.]+ +sec .* receiver$' 'receiver line of [  2]'
 text_expect '^\[SUM\] +0\.00-[0-9.]+ +sec .* sender$' '[SUM] sender line'
 text_expect '^\[SUM\] +0\.00-[0-9.]+ +sec .* receiver$' '[SUM] receiver line'
 text_expect '^SCTP streams' 'SCTP streams table'
+text_expect '^\[ ID\] +SID +Messages +Transfer +Bitrate$' 'SCTP streams header'
 text_expect 'sctpu-perf Done' 'closing line'
+text_reject_in text 'unordered' '"unordered" without -u'
 # The streams table: sids 0-3 for each of the two associations.
 for id in 1 2; do
     sids=$(sed -n '/^SCTP streams/,/^CPU\|^$/p' "$WORK/text.out" |
@@ -334,9 +417,51 @@ for id in 1 2; do
         text_failures=$((text_failures + 1))
     fi
 done
+
+# --bidir -P 2 -n 4M: 4 MiB each way on each association, so each
+# direction's [SUM] is 8 MiB, as its sender and as its receiver counted it,
+# in the client's output and in the server's.
+sed '/^Server output:/q' "$WORK/bidirtext.out" >"$WORK/bidirclient.out"
+sed -n '/^Server output:/,$p' "$WORK/bidirtext.out" >"$WORK/bidirserver.out"
+for dir in TX RX; do
+    for role in sender receiver; do
+        text_expect_in bidirclient \
+            "^\[SUM\]\[$dir\] +0\.00-[0-9.]+ +sec +8\.00 MBytes .* $role\$" \
+            "[SUM][$dir] $role line of 8.00 MBytes"
+    done
+    text_expect_in bidirclient \
+        "^\[ +1\]\[$dir\] +0\.00-[0-9.]+ +sec +4\.00 MBytes .* sender\$" \
+        "[  1][$dir] sender line of 4.00 MBytes"
+done
+text_expect_in bidirserver '^\[SUM\]\[TX\] +0\.00-[0-9.]+ +sec +8\.00 MBytes .* sender$' \
+    "the server's [SUM][TX] sender line of 8.00 MBytes"
+text_expect_in bidirserver '^\[SUM\]\[RX\] +0\.00-[0-9.]+ +sec +8\.00 MBytes .* receiver$' \
+    "the server's [SUM][RX] receiver line of 8.00 MBytes"
+text_reject_in bidirtext '^\[SUM\].* 16\.0 MBytes' 'a [SUM] of both directions'
+# -u: said in the connect line and over every table of both ends.
+text_expect_in bidirtext '^Connecting to host .*unordered SCTP delivery \(-u\), not UDP' \
+    'unordered delivery in the connect line'
+if grep -E '^\[ ID\] +Interval' "$WORK/bidirtext.out" | grep -qv 'SCTP unordered'; then
+    echo "FAIL: bidirtext: a column header without the unordered mark"
+    text_failures=$((text_failures + 1))
+fi
+text_expect_in bidirserver '^\[ ID\] +Interval.*\(SCTP unordered\)$' \
+    "the server's headers marked unordered"
+
+# -R -P 2 -n 2M: the client only receives: its interval header has no
+# sender columns; the sums are 4 MiB each.
+text_expect_in rtext '^\[ ID\] +Interval +Transfer +Bitrate +Msgs/s$' \
+    'a receiver-only interval header'
+text_reject_in rtext '^\[ ID\] +Interval.*Cwnd' 'sender columns over receiver lines'
+for role in sender receiver; do
+    text_expect_in rtext "^\[SUM\] +0\.00-[0-9.]+ +sec +4\.00 MBytes .* $role\$" \
+        "[SUM] $role line of 4.00 MBytes"
+done
 if ((text_failures)); then
-    echo "--- text run:"
-    cat "$WORK/text.out"
+    for run in text bidirtext rtext; do
+        echo "--- $run run:"
+        cat "$WORK/$run.out"
+    done
 fi
 
 # The server survived all of it and still stops cleanly.
@@ -347,9 +472,58 @@ if grep -qiE 'error|abort' "$WORK/server.err"; then
     fail "the server reported errors"
 fi
 n=$(grep -c '^Accepted association 1 of test' "$WORK/server.log" || true)
-((n >= 10)) || fail "the server logged $n tests, want 10"
+((n >= 12)) || fail "the server logged $n tests, want 12"
+
+# Every text table, the client's and the server's: each label over cells
+# of its own, none over blanks only, no cell across a column edge; and no
+# interval starts before its boundary (-i 1: 0.99 instead of 1.00).
+cat >"$WORK/tables.py" <<'PY'
+import re, sys
+
+FREE = ("Interval", "(SCTP unordered)", "verified/missing/dup/corrupt/ooo")
+failures = []
+
+
+def labels(header):
+    """(label, right edge) of a header line: words joined by one space."""
+    for m in re.finditer(r"\S+(?: \S+)*", header):
+        if not m.group().startswith("[ ID]") and m.group() not in FREE:
+            yield m.group(), m.end()
+        elif m.group().startswith("[ ID] ") and m.group()[6:] not in FREE:
+            yield m.group()[6:], m.end()
+
+
+for path in sys.argv[1:]:
+    lines = open(path).read().split("\n")
+    for i, header in enumerate(lines):
+        if not header.startswith("[ ID]"):
+            continue
+        rows = []
+        for row in lines[i + 1:]:
+            if not row.startswith("[") or row.startswith("[ ID]"):
+                break
+            rows.append(row)
+        for label, edge in labels(header):
+            crossing = [r for r in rows if len(r) > edge and r[edge] != " "]
+            if crossing:
+                failures.append(f"{path}: a cell crosses the edge of "
+                                f"{label!r}:\n  {header}\n  {crossing[0]}")
+            if not any(len(r) >= edge and r[edge - 1] != " " for r in rows):
+                failures.append(f"{path}: {label!r} stands over no cells:\n"
+                                f"  {header}\n  " + "\n  ".join(rows[:3]))
+    for line in lines:
+        m = re.match(r"^\[(?: +\d+|SUM)\](?:\[[TR]X\])? +(\d+\.\d+)-", line)
+        if m and 0 < float(m.group(1)) % 1 >= 0.5:
+            failures.append(f"{path}: an interval starts before its "
+                            f"boundary: {line}")
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)
+PY
+python3 "$WORK/tables.py" "$WORK/text.out" "$WORK/bidirtext.out" \
+    "$WORK/rtext.out" "$WORK/server.log" || text_failures=$((text_failures + 1))
 
 ((json_rc == 0 && text_failures == 0)) ||
     fail "checks failed (listed above): JSON exit $json_rc," \
         "$text_failures text check(s)"
-echo "PASS: 10 sctpu-perf runs checked in $((SECONDS - T0)) s"
+echo "PASS: 12 sctpu-perf runs checked in $((SECONDS - T0)) s"

@@ -1,5 +1,6 @@
 /* tests/test_perf_report.c - sctpu-perf's -J document parses and has the
- * iperf3 keys; text mode has the SCTP columns. */
+ * iperf3 keys; text mode has the SCTP columns, each table's labels over
+ * its cells, sums by direction, and intervals that end where they should. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "perf.h"
 #include "perf_report.h"
+#include "perf_report_intervals.h"
 
 /* A strict JSON syntax check (RFC 8259 grammar, no extensions). */
 struct cursor {
@@ -257,6 +259,7 @@ static void test_perf_report_json_parses_with_iperf3_keys(void **state)
         "\"snd_cwnd\":",
         "\"rwnd\":",
         "\"rtt_us\":",
+        "\"messages_per_second\":",
         "\"pmtu\":",
         "\"sctp_streams\":",
         "\"seen_as\":",
@@ -287,6 +290,132 @@ static void test_perf_report_json_error_still_parses(void **state)
     free(doc);
 }
 
+/* A report writing into memory. */
+struct capture {
+    FILE *out;
+    char *buf;
+    size_t len;
+    struct perf_report *r;
+};
+
+static void capture_open(struct capture *c, const struct perf_config *cfg)
+{
+    memset(c, 0, sizeof(*c));
+    c->out = open_memstream(&c->buf, &c->len);
+    assert_non_null(c->out);
+    c->r = perf_report_new(cfg, c->out);
+    assert_non_null(c->r);
+}
+
+/* Finish the report and return all it wrote (the caller frees it). */
+static char *capture_close(struct capture *c)
+{
+    assert_int_equal(perf_report_finish(c->r), 0);
+    perf_report_free(c->r);
+    fclose(c->out);
+    return c->buf;
+}
+
+/* A copy of the first line of txt that starts with prefix and contains
+ * has (NULL: any), or NULL. */
+static char *find_line(const char *txt, const char *prefix, const char *has)
+{
+    const char *line = txt;
+
+    while (*line != '\0') {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        char *copy = strndup(line, len);
+
+        assert_non_null(copy);
+        if (strncmp(copy, prefix, strlen(prefix)) == 0 &&
+            (has == NULL || strstr(copy, has) != NULL))
+            return copy;
+        free(copy);
+        line += len + (eol != NULL);
+    }
+    return NULL;
+}
+
+static void assert_line(const char *txt, const char *prefix, const char *has)
+{
+    char *line = find_line(txt, prefix, has);
+
+    if (line == NULL) {
+        print_error("no line '%s...' with '%s' in:\n%s\n", prefix,
+                    has ? has : "", txt);
+        fail();
+    }
+    free(line);
+}
+
+/* Labels that are not right-aligned over cells of their own. */
+static bool free_label(const char *label, size_t n)
+{
+    return strncmp(label, "[ ID]", 5) == 0 ||
+           (n == 8 && strncmp(label, "Interval", 8) == 0) ||
+           strncmp(label, "verified/", 9) == 0 ||
+           strncmp(label, "(SCTP unordered)", n) == 0;
+}
+
+/* One right-aligned label ending at column edge over the rows that follow
+ * its header: no cell crosses the edge, and some row has a cell there. */
+static void check_column(const char *label, size_t n, size_t edge,
+                         const char *rows)
+{
+    const char *row = rows;
+    int cells = 0;
+
+    while (*row == '[' && strncmp(row, "[ ID]", 5) != 0) {
+        const char *eol = strchr(row, '\n');
+        size_t len = eol ? (size_t)(eol - row) : strlen(row);
+
+        if (len > edge && row[edge] != ' ') {
+            print_error("a cell crosses the right edge of '%.*s':\n%.*s\n",
+                        (int)n, label, (int)len, row);
+            fail();
+        }
+        cells += len >= edge && row[edge - 1] != ' ';
+        row += len + (eol != NULL);
+    }
+    if (cells == 0) {
+        print_error("'%.*s' stands over blank cells only; rows:\n%s\n", (int)n,
+                    label, rows);
+        fail();
+    }
+}
+
+/* Every "[ ID]" table of txt has each label over its own cells. */
+static void assert_tables_aligned(const char *txt)
+{
+    const char *line = txt;
+    int tables = 0;
+
+    while (*line != '\0') {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        const char *next = line + len + (eol != NULL);
+        size_t i = 0;
+
+        while (strncmp(line, "[ ID]", 5) == 0 && i < len) {
+            size_t start;
+
+            while (i < len && line[i] == ' ')
+                i++;
+            start = i;
+            /* A label: words joined by single spaces. */
+            while (i < len &&
+                   !(line[i] == ' ' && (i + 1 >= len || line[i + 1] == ' ')))
+                i++;
+            if (i > start && !free_label(line + start, i - start))
+                check_column(line + start, i - start, i, next);
+        }
+        tables += strncmp(line, "[ ID]", 5) == 0;
+        line = next;
+    }
+    assert_true(tables > 0);
+}
+
 static void test_perf_report_text_has_sctp_columns(void **state)
 {
     struct perf_config cfg = test_config(false);
@@ -296,14 +425,388 @@ static void test_perf_report_text_has_sctp_columns(void **state)
     assert_non_null(strstr(txt, "Rtx"));
     assert_non_null(strstr(txt, "Cwnd"));
     assert_non_null(strstr(txt, "Rwnd"));
-    assert_non_null(strstr(txt, "SRTT-us"));
     assert_non_null(strstr(txt, "PMTU"));
+    assert_non_null(strstr(txt, "Msgs/s"));
     assert_non_null(strstr(txt, "[SUM]"));
     assert_non_null(strstr(txt, "sender"));
     assert_non_null(strstr(txt, "receiver"));
     assert_non_null(strstr(txt, "(address translated)"));
     assert_non_null(strstr(txt, "Verify: 40 verified, 0 missing"));
+    assert_tables_aligned(txt);
+    /* One rule between the last interval and the end, not two. */
+    assert_null(strstr(txt, "- -\n- -"));
     free(txt);
+}
+
+/* usrsctp's SRTT is whole milliseconds: the column says ms and shows 1
+ * for 1000 us, not a microsecond value it does not have. */
+static void test_perf_report_srtt_in_ms(void **state)
+{
+    struct perf_config cfg = test_config(false);
+    char *txt = run_report(&cfg, NULL);
+    char *hdr = find_line(txt, "[ ID]", "SRTT-ms");
+    char *row = find_line(txt, "[  1]", "KBytes");
+    size_t edge;
+
+    (void)state;
+    assert_null(strstr(txt, "SRTT-us"));
+    assert_non_null(hdr);
+    assert_non_null(row);
+    edge = (size_t)(strstr(hdr, "SRTT-ms") - hdr) + strlen("SRTT-ms");
+    assert_true(strlen(row) > edge);
+    assert_memory_equal(row + edge - 3, "  1", 3);
+    free(hdr);
+    free(row);
+    free(txt);
+}
+
+static void test_perf_report_messages_per_second(void **state)
+{
+    struct perf_config cfg = test_config(false);
+    struct perf_config jcfg = test_config(true);
+    struct perf_report_row rows[2] = {
+        { .id = 1, .sender = true, .bytes = 500000, .messages = 500 },
+        { .id = 2, .sender = true, .bytes = 250000, .messages = 250 },
+    };
+    struct capture c;
+    char *txt;
+    char *doc;
+
+    (void)state;
+    capture_open(&c, &cfg);
+    perf_report_interval(c.r, 0, 0.5, false, rows, 2);
+    txt = capture_close(&c);
+    assert_line(txt, "[  1]", "      1000");
+    assert_line(txt, "[  2]", "       500");
+    assert_line(txt, "[SUM]", "      1500");
+    assert_tables_aligned(txt);
+    free(txt);
+
+    capture_open(&c, &jcfg);
+    perf_report_interval(c.r, 0, 0.5, false, rows, 2);
+    doc = capture_close(&c);
+    assert_true(json_valid(doc));
+    assert_non_null(
+        strstr(doc, "\"messages\":500,\"messages_per_second\":1000"));
+    assert_non_null(strstr(doc, "\"sum\":{\"start\":0,\"end\":0.5,"
+                                "\"seconds\":0.5,\"bytes\":750000,"
+                                "\"bits_per_second\":12000000,"
+                                "\"messages\":750,"
+                                "\"messages_per_second\":1500"));
+    free(doc);
+}
+
+/* --bidir -P 2: 1 MiB out and 3 MiB in on each association. */
+static char *run_bidir(enum perf_role role, bool json)
+{
+    static struct perf_dir_counts out = { .bytes = 1048576, .messages = 16 };
+    static struct perf_dir_counts in = { .bytes = 3145728, .messages = 48 };
+    struct perf_config cfg = test_config(json);
+    struct perf_report_dir client_dirs[8] = {
+        { 1, true, true, 1.0, &out }, { 1, false, true, 1.0, &out },
+        { 1, true, false, 1.0, &in }, { 1, false, false, 1.0, &in },
+        { 2, true, true, 1.0, &out }, { 2, false, true, 1.0, &out },
+        { 2, true, false, 1.0, &in }, { 2, false, false, 1.0, &in },
+    };
+    /* The server's own view: what it sends goes to the client. */
+    struct perf_report_dir server_dirs[4] = {
+        { 1, true, true, 1.0, &in },
+        { 1, false, false, 1.0, &out },
+        { 2, true, true, 1.0, &in },
+        { 2, false, false, 1.0, &out },
+    };
+    bool server = role == PERF_ROLE_SERVER;
+    struct perf_report_row rows[4] = {
+        { .id = 1, .sender = true, .bytes = server ? 3145728 : 1048576 },
+        { .id = 1, .sender = false, .bytes = server ? 1048576 : 3145728 },
+        { .id = 2, .sender = true, .bytes = server ? 3145728 : 1048576 },
+        { .id = 2, .sender = false, .bytes = server ? 1048576 : 3145728 },
+    };
+    struct perf_report_final fin = { server ? server_dirs : client_dirs,
+                                     server ? 4 : 8, 10.0, -1, NULL };
+    struct capture c;
+
+    cfg.role = role;
+    cfg.bidir = true;
+    cfg.verify = false;
+    capture_open(&c, &cfg);
+    perf_report_interval(c.r, 0, 1, false, rows, 4);
+    perf_report_final(c.r, &fin);
+    return capture_close(&c);
+}
+
+static void test_perf_report_bidir_sums_by_direction(void **state)
+{
+    char *txt = run_bidir(PERF_ROLE_CLIENT, false);
+    char *doc;
+
+    (void)state;
+    assert_line(txt, "[SUM][TX]", "2.00 MBytes");
+    assert_line(txt, "[SUM][RX]", "6.00 MBytes");
+    assert_line(txt, "[SUM][TX]   0.00-1.00   sec  2.00 MBytes", "sender");
+    assert_line(txt, "[SUM][TX]   0.00-1.00   sec  2.00 MBytes", "receiver");
+    assert_line(txt, "[SUM][RX]   0.00-1.00   sec  6.00 MBytes", "sender");
+    assert_line(txt, "[SUM][RX]   0.00-1.00   sec  6.00 MBytes", "receiver");
+    assert_null(find_line(txt, "[SUM]", "8.00 MBytes"));
+    assert_tables_aligned(txt);
+    free(txt);
+
+    /* The server's text: its [TX] is what it sent. */
+    txt = run_bidir(PERF_ROLE_SERVER, false);
+    assert_line(txt, "[SUM][TX]   0.00-1.00   sec  6.00 MBytes", "sender");
+    assert_line(txt, "[SUM][RX]   0.00-1.00   sec  2.00 MBytes", "receiver");
+    assert_null(find_line(txt, "[SUM]", "8.00 MBytes"));
+    assert_tables_aligned(txt);
+    free(txt);
+
+    /* JSON, as iperf3: sum and sum_sent are client to server on both
+     * ends; *_bidir_reverse the other way. */
+    doc = run_bidir(PERF_ROLE_CLIENT, true);
+    assert_true(json_valid(doc));
+    assert_non_null(strstr(doc, "\"sum\":{\"start\":0,\"end\":1,"
+                                "\"seconds\":1,\"bytes\":2097152,"));
+    assert_non_null(strstr(doc, "\"sum_bidir_reverse\":{\"start\":0,"
+                                "\"end\":1,\"seconds\":1,\"bytes\":6291456,"));
+    assert_non_null(strstr(doc, "\"sum_sent\":{\"start\":0,\"end\":1,"
+                                "\"seconds\":1,\"bytes\":2097152,"));
+    assert_non_null(strstr(doc, "\"sum_received\":{\"start\":0,\"end\":1,"
+                                "\"seconds\":1,\"bytes\":2097152,"));
+    assert_non_null(strstr(doc, "\"sum_sent_bidir_reverse\":{\"start\":0,"
+                                "\"end\":1,\"seconds\":1,\"bytes\":6291456,"));
+    assert_non_null(strstr(doc, "\"sum_received_bidir_reverse\":{\"start\":0,"
+                                "\"end\":1,\"seconds\":1,\"bytes\":6291456,"));
+    free(doc);
+    doc = run_bidir(PERF_ROLE_SERVER, true);
+    assert_true(json_valid(doc));
+    assert_non_null(strstr(doc, "\"sum\":{\"start\":0,\"end\":1,"
+                                "\"seconds\":1,\"bytes\":2097152,"));
+    assert_non_null(strstr(doc, "\"sum_bidir_reverse\":{\"start\":0,"
+                                "\"end\":1,\"seconds\":1,\"bytes\":6291456,"));
+    assert_non_null(strstr(doc, "\"sum_received\":{\"start\":0,\"end\":1,"
+                                "\"seconds\":1,\"bytes\":2097152,"));
+    assert_non_null(strstr(doc, "\"sum_sent_bidir_reverse\":{\"start\":0,"
+                                "\"end\":1,\"seconds\":1,\"bytes\":6291456,"));
+    free(doc);
+}
+
+/* What the server prints when it only receives, and the client with -R:
+ * no sender columns over receiver lines. */
+static void test_perf_report_receiver_columns_only(void **state)
+{
+    static struct perf_stream_counts streams[1] = {
+        { .sid = 0, .messages = 10, .bytes = 10000 },
+    };
+    struct perf_dir_counts rcvd = {
+        .bytes = 10000, .messages = 10, .nstreams = 1, .streams = streams
+    };
+    struct perf_report_dir dirs[2] = {
+        { 1, false, false, 2.0, &rcvd },
+        { 2, false, false, 2.0, &rcvd },
+    };
+    struct perf_report_row rows[2] = {
+        { .id = 1, .bytes = 5000, .messages = 5 },
+        { .id = 2, .bytes = 5000, .messages = 5 },
+    };
+    struct perf_report_final fin = { dirs, 2, 10.0, -1, NULL };
+    struct perf_config cfg = test_config(false);
+    struct capture c;
+    char *txt;
+
+    (void)state;
+    cfg.role = PERF_ROLE_SERVER;
+    cfg.verify = false;
+    capture_open(&c, &cfg);
+    perf_report_interval(c.r, 0, 1, false, rows, 2);
+    perf_report_interval(c.r, 1, 2, false, rows, 2);
+    perf_report_final(c.r, &fin);
+    txt = capture_close(&c);
+    assert_null(strstr(txt, "Rtx"));
+    assert_null(strstr(txt, "Cwnd"));
+    assert_null(strstr(txt, "SRTT"));
+    assert_null(strstr(txt, "Abandoned"));
+    assert_line(txt, "[ ID] Interval", "Msgs/s");
+    assert_line(txt, "[ ID]", "SID");
+    assert_tables_aligned(txt);
+    free(txt);
+}
+
+/* A sending-only end (--no-control client) has no per-stream counts: no
+ * per-stream header either. */
+static void test_perf_report_no_empty_stream_table(void **state)
+{
+    struct perf_dir_counts sent = { .bytes = 10000, .messages = 10 };
+    struct perf_report_dir dirs[1] = { { 1, true, true, 2.0, &sent } };
+    struct perf_report_final fin = { dirs, 1, 10.0, -1, NULL };
+    struct perf_config cfg = test_config(false);
+    struct capture c;
+    char *txt;
+
+    (void)state;
+    cfg.parallel = 1;
+    cfg.verify = false;
+    cfg.no_control = true;
+    capture_open(&c, &cfg);
+    perf_report_final(c.r, &fin);
+    txt = capture_close(&c);
+    assert_null(strstr(txt, "SCTP streams"));
+    assert_null(strstr(txt, "SID"));
+    assert_line(txt, "[  1]", "sender");
+    assert_tables_aligned(txt);
+    free(txt);
+}
+
+/* Lines of txt that start with prefix; how many of them contain has. */
+static int count_lines(const char *txt, const char *prefix, const char *has,
+                       int *with)
+{
+    const char *line = txt;
+    int n = 0;
+
+    *with = 0;
+    while (*line != '\0') {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        char *copy = strndup(line, len);
+
+        assert_non_null(copy);
+        if (strncmp(copy, prefix, strlen(prefix)) == 0) {
+            n++;
+            *with += strstr(copy, has) != NULL;
+        }
+        free(copy);
+        line += len + (eol != NULL);
+    }
+    return n;
+}
+
+/* -u is SCTP's unordered delivery, not iperf3's -u (UDP): say so. */
+static void test_perf_report_unordered_is_marked(void **state)
+{
+    struct perf_config cfg = test_config(false);
+    struct capture c;
+    char *txt;
+    int headers;
+    int marked;
+
+    (void)state;
+    cfg.unordered = true;
+    capture_open(&c, &cfg);
+    perf_report_connecting(c.r, "198.18.0.1", "usrsctp");
+    txt = capture_close(&c);
+    assert_line(txt, "Connecting to host 198.18.0.1",
+                "unordered SCTP delivery (-u), not UDP");
+    free(txt);
+
+    /* Every column header line, of the intervals and of the end. */
+    txt = run_report(&cfg, NULL);
+    headers = count_lines(txt, "[ ID] Interval", "(SCTP unordered)", &marked);
+    assert_true(headers >= 3);
+    assert_int_equal(marked, headers);
+    assert_tables_aligned(txt);
+    free(txt);
+
+    cfg.json = true;
+    txt = run_report(&cfg, NULL);
+    assert_non_null(strstr(txt, "\"protocol\":\"SCTP\""));
+    assert_non_null(strstr(txt, "\"unordered\":true"));
+    free(txt);
+
+    cfg.json = false;
+    cfg.unordered = false;
+    txt = run_report(&cfg, NULL);
+    assert_null(strstr(txt, "unordered"));
+    free(txt);
+}
+
+/* -i 1: the last interval from 2.0, with these rows. */
+static char *run_last(double end, uint64_t bytes)
+{
+    struct perf_config cfg = test_config(false);
+    struct perf_report_row rows[1] = {
+        { .id = 1, .sender = true, .bytes = bytes, .messages = bytes / 1000 },
+    };
+    struct capture c;
+
+    cfg.parallel = 1;
+    capture_open(&c, &cfg);
+    perf_report_last_interval(c.r, 2.0, end, false, rows, 1);
+    return capture_close(&c);
+}
+
+static void test_perf_report_last_interval_rules(void **state)
+{
+    char *txt;
+
+    (void)state;
+    /* Shorter than 10 % of -i and nothing moved: left out (iperf3's rule),
+     * as is an empty one. */
+    txt = run_last(2.05, 0);
+    assert_null(strstr(txt, "sec"));
+    free(txt);
+    txt = run_last(2.0, 0);
+    assert_null(strstr(txt, "sec"));
+    free(txt);
+    /* Short but it moved data: kept, so the intervals add up. */
+    txt = run_last(2.05, 5000);
+    assert_line(txt, "[  1]   2.00-2.05   sec", "Bytes");
+    free(txt);
+    /* Long enough: kept even when idle. */
+    txt = run_last(2.5, 0);
+    assert_line(txt, "[  1]   2.00-2.50   sec", "0 Bytes");
+    free(txt);
+}
+
+/* A direction that ended inside an interval covers only its part; one
+ * that ended before the interval, having moved nothing, is left out. */
+static void test_perf_report_rows_end_with_their_direction(void **state)
+{
+    struct perf_config cfg = test_config(true);
+    struct perf_report_row rows[3] = {
+        { .id = 1, .sender = true, .bytes = 1000, .ended = true, .end = 1.5 },
+        { .id = 2, .sender = true, .bytes = 2000 },
+        { .id = 3, .sender = true, .ended = true, .end = 0.5 },
+    };
+    struct capture c;
+    char *doc;
+    char *txt;
+
+    (void)state;
+    capture_open(&c, &cfg);
+    perf_report_interval(c.r, 1, 2, false, rows, 3);
+    doc = capture_close(&c);
+    assert_true(json_valid(doc));
+    assert_non_null(strstr(doc, "{\"socket\":1,\"start\":1,\"end\":1.5,"
+                                "\"seconds\":0.5,\"bytes\":1000,"));
+    assert_non_null(strstr(doc, "{\"socket\":2,\"start\":1,\"end\":2,"
+                                "\"seconds\":1,\"bytes\":2000,"));
+    assert_null(strstr(doc, "\"socket\":3"));
+    free(doc);
+
+    cfg.json = false;
+    capture_open(&c, &cfg);
+    perf_report_interval(c.r, 1, 2, false, rows, 3);
+    txt = capture_close(&c);
+    assert_line(txt, "[  1]   1.00-1.50   sec", "1000 Bytes");
+    assert_line(txt, "[  2]   1.00-2.00   sec", "1.95 KBytes");
+    assert_null(find_line(txt, "[  3]", NULL));
+    assert_line(txt, "[SUM]   1.00-2.00   sec", "2.93 KBytes");
+    free(txt);
+}
+
+/* Regular boundaries: k * -i from the start, none in a timed test's last
+ * tenth of an interval (that tail goes into the last interval). */
+static void test_perf_intervals_boundary(void **state)
+{
+    (void)state;
+    assert_true(perf_intervals_boundary(1, 2, 1) == 1.0);
+    assert_true(perf_intervals_boundary(1, 2, 2) < 0);
+    assert_true(perf_intervals_boundary(1, 2.05, 2) < 0);
+    assert_true(perf_intervals_boundary(1, 2.5, 2) == 2.0);
+    assert_true(perf_intervals_boundary(1, 10, 9) == 9.0);
+    assert_true(perf_intervals_boundary(1, 10, 10) < 0);
+    assert_true(perf_intervals_boundary(0.5, 0, 7) == 3.5); /* -n, -k */
+    assert_true(perf_intervals_boundary(3, 2, 1) < 0);      /* -i > -t */
+    assert_true(perf_intervals_boundary(0, 10, 1) < 0);     /* -i 0 */
 }
 
 int main(void)
@@ -313,6 +816,15 @@ int main(void)
         cmocka_unit_test(test_perf_report_json_parses_with_iperf3_keys),
         cmocka_unit_test(test_perf_report_json_error_still_parses),
         cmocka_unit_test(test_perf_report_text_has_sctp_columns),
+        cmocka_unit_test(test_perf_report_srtt_in_ms),
+        cmocka_unit_test(test_perf_report_messages_per_second),
+        cmocka_unit_test(test_perf_report_bidir_sums_by_direction),
+        cmocka_unit_test(test_perf_report_receiver_columns_only),
+        cmocka_unit_test(test_perf_report_no_empty_stream_table),
+        cmocka_unit_test(test_perf_report_unordered_is_marked),
+        cmocka_unit_test(test_perf_report_last_interval_rules),
+        cmocka_unit_test(test_perf_report_rows_end_with_their_direction),
+        cmocka_unit_test(test_perf_intervals_boundary),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,88 @@
+/*
+ * perf_report_priv.h - what the files of sctpu-perf's report share: the
+ * report itself, its text tables and the numbers every line derives.
+ * Not for use outside perf_report*.c.
+ */
+#ifndef SCTPU_PERF_REPORT_PRIV_H
+#define SCTPU_PERF_REPORT_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "json_out.h"
+#include "perf_report.h"
+
+struct perf_report {
+    const struct perf_config *cfg;
+    FILE *out;
+    FILE *tee;
+    struct json_out j; /* -J: the whole document, built as we go */
+    bool in_intervals;
+    bool ruled;               /* the last text line was a "- - -" rule */
+    unsigned int header_cols; /* columns of the last interval header */
+    char error[512];
+    size_t nconns;
+    size_t nintervals;
+};
+
+/* Text output, unless -J; copied to the tee when there is one. */
+void perf_report_text(struct perf_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The "- - -" rule between blocks, never twice in a row. */
+void perf_report_rule(struct perf_report *r);
+
+/* Close "start" and open "intervals", once. */
+void perf_report_begin_intervals(struct perf_report *r);
+
+/* v per second over secs; 0 for an empty period. */
+double perf_report_per_sec(double v, double secs);
+
+/*
+ * Whether data going out of this end (outbound) flows client to server:
+ * iperf3's "sum" / "sum_sent" direction under --bidir, the other being
+ * "*_bidir_reverse", on both ends alike.
+ */
+bool perf_report_forward(const struct perf_report *r, bool outbound);
+
+/* The JSON fields every amount has: the period and what moved in it. */
+void perf_report_json_amounts(struct perf_report *r, double start, double end,
+                              uint64_t bytes, uint64_t messages);
+
+/* Optional columns of a text table. */
+enum perf_text_cols {
+    PERF_COLS_RTX = 1,       /* Rtx: sender lines */
+    PERF_COLS_SCTP = 2,      /* Cwnd Rwnd SRTT-ms PMTU: sender interval lines */
+    PERF_COLS_ABANDONED = 4, /* Abandoned: sender end lines */
+};
+
+/* One line of an interval or end table. */
+struct perf_text_line {
+    unsigned int id; /* 0 = [SUM] */
+    bool outbound;   /* [TX] / [RX] under --bidir */
+    double start;
+    double end;
+    uint64_t bytes;
+    uint64_t messages;
+    bool sender;
+    uint64_t retransmits;
+    uint64_t abandoned;
+    const struct perf_report_row *sctp; /* its SCTP columns, or NULL */
+    const char *role; /* end tables: "sender" / "receiver", aligned */
+    const char *note; /* "(omitted)", or NULL */
+};
+
+/* A table's column header line; cols is a set of enum perf_text_cols. */
+void perf_report_text_header(struct perf_report *r, unsigned int cols);
+void perf_report_text_line(struct perf_report *r,
+                           const struct perf_text_line *l, unsigned int cols);
+
+/* The per-stream table: its header, and one stream's line. */
+void perf_report_text_streams_header(struct perf_report *r);
+void perf_report_text_stream(struct perf_report *r, unsigned int id,
+                             bool outbound, double secs,
+                             const struct perf_stream_counts *s);
+
+#endif /* SCTPU_PERF_REPORT_PRIV_H */
