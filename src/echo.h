@@ -12,6 +12,8 @@
 /* The echo service's port, which usrsctp's echo_server also uses. */
 #define ECHO_DEFAULT_SCTP_PORT 7
 #define ECHO_DEFAULT_UDP_PORT 9899 /* RFC 6951 */
+/* --window: the most messages a client keeps in flight at once. */
+#define ECHO_MAX_WINDOW 1024
 
 /* Frozen after parsing; the workloads only read it. */
 struct echo_config {
@@ -27,6 +29,9 @@ struct echo_config {
     uint16_t local_sctp_port; /* client's own SCTP port (-lport) */
     uint64_t count;           /* messages; 0 = until interrupted */
     double interval_s;        /* pause between messages */
+    /* messages in flight at once, 1..ECHO_MAX_WINDOW; 0 means 1 (one at a
+     * time, like ping) */
+    uint32_t window;
     uint32_t sizes[ECHO_MAX_SIZES];
     size_t nsizes;
     uint16_t nstreams; /* outbound streams to ask for */

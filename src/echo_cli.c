@@ -37,6 +37,7 @@ enum {
     OPT_RTO_MAX,
     OPT_RTO_INITIAL,
     OPT_HB_INTERVAL,
+    OPT_WINDOW,
 };
 
 /* clang-format off */
@@ -50,6 +51,7 @@ static const struct option longopts[] = {
     { "lport",          required_argument, NULL, OPT_LPORT },
     { "count",          required_argument, NULL, 'n' },
     { "interval",       required_argument, NULL, 'i' },
+    { "window",         required_argument, NULL, OPT_WINDOW },
     { "len",            required_argument, NULL, 'l' },
     { "nstreams",       required_argument, NULL, OPT_NSTREAMS },
     { "ppid",           required_argument, NULL, OPT_PPID },
@@ -108,6 +110,7 @@ void echo_cli_usage(FILE *out, const char *prog)
 "  -n, --count N           messages to send, 0 = until interrupted (default 0)\n"
 "  -i, --interval SEC      pause between messages, 0 = back to back\n"
 "                          (default 1)\n"
+"      --window N          messages in flight at once, 1-1024 (default 1)\n"
 "  -l, --len SIZE[,SIZE]   message sizes, cycled (default 64; 1..1M; k/m ok)\n"
 "      --nstreams N        outbound streams to ask for; messages go\n"
 "                          round-robin over those negotiated (default 10)\n"
@@ -247,6 +250,10 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
     case 'i':
         rc = units_parse_seconds(arg, 0, 3600, &cfg->interval_s);
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-3600 s") : 0;
+    case OPT_WINDOW:
+        rc = units_parse_u64(arg, 1, ECHO_MAX_WINDOW, &u);
+        cfg->window = (uint32_t)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-1024") : 0;
     case OPT_TIMEOUT:
         rc = units_parse_seconds(arg, 0.001, 86400, &cfg->timeout_s);
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0.001-86400 s")

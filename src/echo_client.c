@@ -1,10 +1,13 @@
 /*
  * echo_client.c - send numbered messages, verify every echo.
  *
- * One message is in flight at a time, like ping: the round-trip time is
- * then the echo's alone, and an echo is checked against exactly the
- * message that went out (bytes, length, stream, PPID, unordered flag).
- * Messages go round-robin over the streams that both directions have.
+ * By default one message is in flight at a time, like ping: the round-trip
+ * time is then the echo's alone. --window N keeps up to N in flight; echoes
+ * are matched to messages by sequence number (echo_window.h), and every
+ * echo is checked against exactly the message that went out (bytes,
+ * length, stream, PPID, unordered flag), its round trip timed from its own
+ * send. -i paces the sends; a message not echoed within --timeout fails
+ * the run. Messages go round-robin over the streams both directions have.
  *
  * The first message also asks the server how it sees our UDP endpoint, to
  * show any NAT on the path (the address probe, see echo_msg.h).
@@ -20,6 +23,7 @@
 #include "echo.h"
 #include "echo_msg.h"
 #include "echo_report.h"
+#include "echo_window.h"
 #include "runtime.h"
 #include "log.h"
 #include "rtt_stats.h"
@@ -38,8 +42,9 @@ struct echo_client {
     const struct echo_config *cfg;
     struct runtime rt;
     struct transport_conn *conn;
-    struct event *send_timer; /* next message after -i */
-    struct event *wait_timer; /* connect / echo / finish deadline */
+    struct event *send_timer; /* -i: the next send is due */
+    /* connect deadline; then the oldest echo's; then the SHUTDOWN's */
+    struct event *wait_timer;
     enum client_phase phase;
     bool stop_requested;
     uint8_t *txbuf;
@@ -51,23 +56,29 @@ struct echo_client {
     char peer[NETADDR_STRLEN + 32];
     char seen_as[NETADDR_STRLEN]; /* our endpoint as the server sees it */
     bool probe_pending;           /* message 0 asked; no verdict yet */
-    /* the message in flight */
-    bool in_flight;
-    bool send_blocked; /* waiting for room to send it */
-    uint32_t seq;
-    size_t len;
+    /* sending */
+    struct echo_window window; /* the messages in flight */
+    bool send_due;     /* -i has passed since the last send (-i 0: always) */
+    bool send_blocked; /* txbuf holds message number `sent`, waiting for room */
+    size_t txlen;
     struct transport_msginfo txinfo;
-    struct timespec sent_at;
+    bool up; /* the association came up */
+    /* CLOCK_MONOTONIC microseconds */
+    uint64_t connect_us;
+    uint64_t setup_us; /* connect to the association being up */
+    uint64_t first_send_us;
+    uint64_t last_echo_us;
     /* results */
     uint64_t sent;
     uint64_t received;
     uint64_t verified;
+    uint64_t verified_bytes;
     uint64_t corrupt;
     struct rtt_stats rtt;
     char error[256];
 };
 
-static void client_send_next(struct echo_client *cl);
+static void client_pump(struct echo_client *cl);
 
 static void set_timer(struct event *ev, double seconds)
 {
@@ -112,26 +123,49 @@ static void client_finish(struct echo_client *cl)
     set_timer(cl->wait_timer, FINISH_GRACE_S);
 }
 
-static uint64_t elapsed_us(const struct timespec *since)
+static uint64_t now_us(void)
 {
     struct timespec now;
-    int64_t us;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    us = (int64_t)(now.tv_sec - since->tv_sec) * 1000000 +
-         (now.tv_nsec - since->tv_nsec) / 1000;
-    return us > 0 ? (uint64_t)us : 0;
+    return (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
 }
 
-static const char *check_metadata(const struct echo_client *cl)
+static uint64_t timeout_us(const struct echo_client *cl)
 {
-    if (cl->rxinfo.sid != cl->txinfo.sid)
-        return "echo came back on another stream";
-    if (cl->rxinfo.ppid != cl->txinfo.ppid)
-        return "echo carries another PPID";
-    if (cl->rxinfo.unordered != cl->txinfo.unordered)
-        return "echo's unordered flag differs";
-    return NULL;
+    return (uint64_t)(cl->cfg->timeout_s * 1e6);
+}
+
+/*
+ * The echo deadline: fail the run if the oldest message in flight has
+ * waited --timeout, else look again when it will have. The timer is armed
+ * whenever something is in flight, never later than the oldest deadline.
+ */
+static void client_check_deadline(struct echo_client *cl)
+{
+    const struct echo_flight *oldest = echo_window_oldest(&cl->window);
+    uint64_t waited;
+
+    if (oldest == NULL)
+        return;
+    waited = now_us() - oldest->sent_us;
+    if (waited >= timeout_us(cl)) {
+        client_fail(cl, "no echo for seq=%u within %.3g s",
+                    (uint32_t)oldest->number, cl->cfg->timeout_s);
+        return;
+    }
+    set_timer(cl->wait_timer, (double)(timeout_us(cl) - waited) / 1e6);
+}
+
+/* Everything sent and echoed, or asked to stop and all echoes in: end. */
+static void client_maybe_finish(struct echo_client *cl)
+{
+    const struct echo_config *cfg = cl->cfg;
+
+    if (cl->phase != PHASE_RUNNING || cl->window.count > 0 || cl->send_blocked)
+        return;
+    if (cl->stop_requested || (cfg->count && cl->sent >= cfg->count))
+        client_finish(cl);
 }
 
 /* Say how the server sees us: seen_as, or why it did not say. */
@@ -165,49 +199,51 @@ static void client_on_probe_answer(struct echo_client *cl)
     client_print_seen(cl, "malformed answer");
 }
 
-/* A whole message arrived: it must be the echo of the one in flight. */
+/* A whole message arrived: find the message it echoes, and check it. */
 static void client_on_echo(struct echo_client *cl)
 {
-    enum echo_msg_verdict verdict;
+    uint64_t now = now_us();
+    struct echo_flight f;
     const char *why = NULL;
-    uint32_t rtt;
+    enum echo_match match;
+    uint64_t rtt;
+    uint32_t seq;
 
-    if (!cl->in_flight) {
-        cl->received++;
+    cl->received++;
+    match = echo_window_take(&cl->window, cl->rxbuf, cl->rxlen, &cl->rxinfo, &f,
+                             &why);
+    if (match == ECHO_MATCH_NONE) {
         cl->corrupt++;
-        printf("%zu bytes from %s: unexpected message (none in flight)\n",
-               cl->rxlen, cl->peer);
+        printf("%zu bytes from %s: stream=%u UNEXPECTED: %s\n", cl->rxlen,
+               cl->peer, cl->rxinfo.sid, why);
         return;
     }
-    rtt = (uint32_t)elapsed_us(&cl->sent_at);
-    evtimer_del(cl->wait_timer);
-    if (cl->probe_pending) {
+    seq = (uint32_t)f.number;
+    rtt = now - f.sent_us;
+    if (rtt > UINT32_MAX)
+        rtt = UINT32_MAX;
+    cl->last_echo_us = now;
+    if (f.number == 0 && cl->probe_pending) {
         /* Message 0 came back without an answer ahead of it. */
         cl->probe_pending = false;
         client_print_seen(cl, "not an sctpu-echo server");
     }
-    cl->in_flight = false;
-    cl->received++;
-    verdict = echo_msg_verify(cl->rxbuf, cl->rxlen, cl->seq, cl->len);
-    why = verdict == ECHO_MSG_OK ? check_metadata(cl)
-                                 : echo_msg_verdict_str(verdict);
-    rtt_stats_add(&cl->rtt, rtt);
-    if (why == NULL) {
+    rtt_stats_add(&cl->rtt, (uint32_t)rtt);
+    if (match == ECHO_MATCH_OK) {
         cl->verified++;
+        cl->verified_bytes += f.len;
         if (!cl->cfg->quiet && !cl->cfg->json)
             printf("%zu bytes from %s: seq=%u stream=%u time=%u us\n",
-                   cl->rxlen, cl->peer, cl->seq, cl->rxinfo.sid, rtt);
+                   cl->rxlen, cl->peer, seq, cl->rxinfo.sid, (uint32_t)rtt);
     } else {
         cl->corrupt++;
         printf("%zu bytes from %s: seq=%u stream=%u CORRUPT: %s\n", cl->rxlen,
-               cl->peer, cl->seq, cl->rxinfo.sid, why);
+               cl->peer, seq, cl->rxinfo.sid, why);
     }
-    if (cl->stop_requested || (cl->cfg->count && cl->sent >= cl->cfg->count))
-        client_finish(cl);
-    else if (cl->cfg->interval_s > 0)
-        set_timer(cl->send_timer, cl->cfg->interval_s);
-    else
-        client_send_next(cl);
+    if (cl->window.count == 0)
+        evtimer_del(cl->wait_timer);
+    client_pump(cl);
+    client_maybe_finish(cl);
 }
 
 static void client_read(struct echo_client *cl)
@@ -250,35 +286,54 @@ static void client_read(struct echo_client *cl)
     }
 }
 
-/* Send (or retry sending) the message in txbuf. */
-static void client_transmit(struct echo_client *cl)
+/*
+ * Send (or retry sending) the message in txbuf, message number `sent`.
+ * Returns 0 when it went, -EAGAIN when it waits for room, or another
+ * negative errno after failing the run.
+ */
+static int client_transmit(struct echo_client *cl)
 {
-    ssize_t n = transport_send(cl->conn, cl->txbuf, cl->len, &cl->txinfo);
+    /* Its round trip starts when we hand it over. */
+    uint64_t start = now_us();
+    ssize_t n = transport_send(cl->conn, cl->txbuf, cl->txlen, &cl->txinfo);
+    struct echo_flight f;
 
     if (n == -EAGAIN) {
         cl->send_blocked = true;
-        return;
+        return -EAGAIN;
     }
     cl->send_blocked = false;
     if (n < 0) {
-        client_fail(cl, "send seq=%u: %s", cl->seq, strerror((int)-n));
-        return;
+        client_fail(cl, "send seq=%u: %s", (uint32_t)cl->sent,
+                    strerror((int)-n));
+        return (int)n;
     }
-    clock_gettime(CLOCK_MONOTONIC, &cl->sent_at);
-    cl->in_flight = true;
+    memset(&f, 0, sizeof(f));
+    f.number = cl->sent;
+    f.sent_us = start;
+    f.len = (uint32_t)cl->txlen;
+    f.ppid = cl->txinfo.ppid;
+    f.sid = cl->txinfo.sid;
+    f.unordered = cl->txinfo.unordered;
+    /* Cannot fail: client_pump prepares a message only when there is room. */
+    echo_window_add(&cl->window, &f);
+    if (cl->sent == 0) {
+        cl->first_send_us = start;
+        cl->probe_pending = true;
+    }
     cl->sent++;
-    set_timer(cl->wait_timer, cl->cfg->timeout_s);
+    if (!evtimer_pending(cl->wait_timer, NULL))
+        set_timer(cl->wait_timer, cl->cfg->timeout_s);
+    return 0;
 }
 
-static void client_send_next(struct echo_client *cl)
+/* Put message number `sent` in txbuf, with its stream and flags. */
+static void client_prepare(struct echo_client *cl)
 {
     const struct echo_config *cfg = cl->cfg;
     uint64_t n = cl->sent;
 
-    if (cl->phase != PHASE_RUNNING)
-        return;
-    cl->seq = (uint32_t)n;
-    cl->len = cfg->sizes[n % cfg->nsizes];
+    cl->txlen = cfg->sizes[n % cfg->nsizes];
     memset(&cl->txinfo, 0, sizeof(cl->txinfo));
     cl->txinfo.sid = (uint16_t)(n % cl->streams);
     cl->txinfo.ppid = cfg->ppid;
@@ -288,14 +343,45 @@ static void client_send_next(struct echo_client *cl)
          * that the answer cannot fall behind the echo. */
         cl->txinfo.ppid = ECHO_PROBE_PPID;
         cl->txinfo.unordered = false;
-        cl->probe_pending = true;
     }
-    echo_msg_fill(cl->txbuf, cl->len, cl->seq);
-    client_transmit(cl);
+    echo_msg_fill(cl->txbuf, cl->txlen, (uint32_t)n);
+}
+
+/* May another message be prepared now? */
+static bool client_may_send(const struct echo_client *cl)
+{
+    const struct echo_config *cfg = cl->cfg;
+
+    return cl->send_due && !cl->stop_requested &&
+           (cfg->count == 0 || cl->sent < cfg->count) &&
+           !echo_window_full(&cl->window);
+}
+
+/*
+ * Send what may go now: a message waiting for room first, then new ones
+ * while the window has room; with -i, one each time the interval passes.
+ */
+static void client_pump(struct echo_client *cl)
+{
+    while (cl->phase == PHASE_RUNNING) {
+        if (!cl->send_blocked) {
+            if (!client_may_send(cl))
+                return;
+            client_prepare(cl);
+        }
+        if (client_transmit(cl) < 0)
+            return;
+        if (cl->cfg->interval_s > 0) {
+            cl->send_due = false;
+            set_timer(cl->send_timer, cl->cfg->interval_s);
+        }
+    }
 }
 
 static void client_on_connected(struct echo_client *cl)
 {
+    cl->up = true;
+    cl->setup_us = now_us() - cl->connect_us;
     evtimer_del(cl->wait_timer);
     if (transport_get_info(cl->conn, &cl->info) < 0) {
         client_fail(cl, "SCTP_STATUS: %s", transport_conn_strerror(cl->conn));
@@ -310,15 +396,15 @@ static void client_on_connected(struct echo_client *cl)
     }
     cl->phase = PHASE_RUNNING;
     if (!cl->cfg->json)
-        printf("connected to %s from %s: streams out %u in %u (using %u), "
-               "path MTU %u, backend %s\n",
-               cl->peer, cl->rt.local, (unsigned)cl->info.out_streams,
-               (unsigned)cl->info.in_streams, (unsigned)cl->streams,
-               (unsigned)cl->info.pathmtu, cl->rt.ops->name);
-    if (cl->stop_requested)
-        client_finish(cl);
-    else
-        client_send_next(cl);
+        printf("connected to %s from %s in %llu us: streams out %u in %u "
+               "(using %u), path MTU %u, backend %s\n",
+               cl->peer, cl->rt.local, (unsigned long long)cl->setup_us,
+               (unsigned)cl->info.out_streams, (unsigned)cl->info.in_streams,
+               (unsigned)cl->streams, (unsigned)cl->info.pathmtu,
+               cl->rt.ops->name);
+    cl->send_due = true;
+    client_pump(cl);
+    client_maybe_finish(cl);
 }
 
 static void client_event_cb(struct transport_conn *conn, int events, void *arg)
@@ -338,7 +424,7 @@ static void client_event_cb(struct transport_conn *conn, int events, void *arg)
         client_on_connected(cl);
     if ((events & TRANSPORT_EV_WRITABLE) && cl->send_blocked &&
         cl->phase == PHASE_RUNNING)
-        client_transmit(cl);
+        client_pump(cl);
     if ((events & TRANSPORT_EV_READABLE) && cl->phase != PHASE_DONE &&
         cl->phase != PHASE_CONNECTING)
         client_read(cl);
@@ -346,9 +432,12 @@ static void client_event_cb(struct transport_conn *conn, int events, void *arg)
 
 static void send_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
+    struct echo_client *cl = arg;
+
     (void)fd;
     (void)what;
-    client_send_next(arg);
+    cl->send_due = true;
+    client_pump(cl);
 }
 
 static void wait_timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -365,8 +454,7 @@ static void wait_timer_cb(evutil_socket_t fd, short what, void *arg)
                     cl->peer, cl->cfg->timeout_s, (unsigned)cl->cfg->udp_port);
         break;
     case PHASE_RUNNING:
-        client_fail(cl, "no echo for seq=%u within %.3g s", cl->seq,
-                    cl->cfg->timeout_s);
+        client_check_deadline(cl);
         break;
     case PHASE_FINISHING:
         /* Everything was verified; only the goodbye went missing. */
@@ -380,7 +468,11 @@ static void wait_timer_cb(evutil_socket_t fd, short what, void *arg)
     }
 }
 
-/* SIGINT/SIGTERM: let the echo in flight arrive, then finish; twice: now. */
+/*
+ * SIGINT/SIGTERM: send nothing more (a message still waiting for room is
+ * dropped, never having been sent), let the echoes in flight arrive, then
+ * finish; twice: now.
+ */
 static void client_stop(void *arg)
 {
     struct echo_client *cl = arg;
@@ -390,10 +482,12 @@ static void client_stop(void *arg)
         return;
     }
     cl->stop_requested = true;
-    if (cl->phase == PHASE_CONNECTING)
+    if (cl->phase == PHASE_CONNECTING) {
         client_fail(cl, "interrupted before the association was up");
-    else if (!cl->in_flight)
-        client_finish(cl);
+        return;
+    }
+    cl->send_blocked = false;
+    client_maybe_finish(cl);
 }
 
 static int client_start(struct echo_client *cl)
@@ -436,6 +530,7 @@ static int client_start(struct echo_client *cl)
         log_err("out of memory");
         return ECHO_EXIT_FAIL;
     }
+    cl->connect_us = now_us();
     if (cl->rt.ops->connect(cl->rt.t, &peer, cfg->local_sctp_port, &cl->conn,
                             err, sizeof(err)) < 0) {
         log_err("%s", err);
@@ -465,10 +560,18 @@ static void client_report(const struct echo_client *cl)
     s.corrupt = cl->corrupt;
     s.rtt = &cl->rtt;
     s.error = cl->error[0] ? cl->error : NULL;
+    s.connected = cl->up;
+    s.setup_us = cl->setup_us;
+    s.window = (uint32_t)cl->window.cap;
+    s.max_in_flight = (uint32_t)cl->window.max_count;
+    s.elapsed_us =
+        cl->last_echo_us > 0 ? cl->last_echo_us - cl->first_send_us : 0;
+    s.verified_bytes = cl->verified_bytes;
     if (cl->cfg->json)
         echo_report_json(stdout, &s);
     else
         echo_report_text(stdout, &s);
+    /* The one line that says why the run failed (not in the summary). */
     if (s.error != NULL)
         log_err("%s", s.error);
 }
@@ -483,6 +586,7 @@ static void client_free(struct echo_client *cl)
     if (cl->wait_timer != NULL)
         event_free(cl->wait_timer);
     runtime_close(&cl->rt);
+    echo_window_free(&cl->window);
     free(cl->txbuf);
     free(cl->rxbuf);
     free(cl);
@@ -501,7 +605,8 @@ int echo_client_run(const struct echo_config *cfg)
     rtt_stats_init(&cl->rtt);
     cl->txbuf = malloc(ECHO_MSG_MAX);
     cl->rxbuf = malloc(ECHO_MSG_MAX);
-    if (cl->txbuf == NULL || cl->rxbuf == NULL) {
+    if (cl->txbuf == NULL || cl->rxbuf == NULL ||
+        echo_window_init(&cl->window, cfg->window ? cfg->window : 1) < 0) {
         log_err("out of memory");
         client_free(cl);
         return ECHO_EXIT_FAIL;

@@ -76,6 +76,14 @@ enum echo_msg_verdict echo_msg_verify(const uint8_t *buf, size_t len,
     return ECHO_MSG_OK;
 }
 
+bool echo_msg_seq(const uint8_t *buf, size_t len, uint32_t *seq)
+{
+    if (len < 4)
+        return false;
+    *seq = get_be32(buf);
+    return len < ECHO_MSG_HDR_LEN || get_be32(buf + 4) == checksum_of(buf, len);
+}
+
 const char *echo_msg_verdict_str(enum echo_msg_verdict v)
 {
     switch (v) {

@@ -38,6 +38,14 @@ enum echo_msg_verdict echo_msg_verify(const uint8_t *buf, size_t len,
 const char *echo_msg_verdict_str(enum echo_msg_verdict v);
 
 /*
+ * The sequence number a received message of len bytes carries, to find the
+ * message it echoes. *seq gets bytes 0..3 whenever len >= 4. Returns true
+ * when they can be trusted: len >= 8 and the checksum holds, or 4..7 bytes
+ * (no checksum to check). Shorter messages carry only part of it.
+ */
+bool echo_msg_seq(const uint8_t *buf, size_t len, uint32_t *seq);
+
+/*
  * The address probe: how the server sees the client, for NAT diagnostics.
  *
  * The client's first message (seq 0, stream 0, always ordered) carries PPID

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "echo_report.h"
+#include "units.h"
 
 uint64_t echo_summary_lost(const struct echo_summary *s)
 {
@@ -18,9 +19,25 @@ bool echo_summary_translated(const struct echo_summary *s)
            (s->local == NULL || strcmp(s->seen_as, s->local) != 0);
 }
 
+static double per_second(uint64_t n, uint64_t us)
+{
+    return us > 0 ? (double)n * 1e6 / (double)us : 0.0;
+}
+
+double echo_summary_msgs_per_s(const struct echo_summary *s)
+{
+    return per_second(s->verified, s->elapsed_us);
+}
+
+double echo_summary_bytes_per_s(const struct echo_summary *s)
+{
+    return per_second(s->verified_bytes, s->elapsed_us);
+}
+
 void echo_report_text(FILE *out, const struct echo_summary *s)
 {
     const struct rtt_stats *r = s->rtt;
+    char rate[32];
 
     fprintf(out, "--- %s echo statistics ---\n", s->peer);
     fprintf(out,
@@ -34,8 +51,14 @@ void echo_report_text(FILE *out, const struct echo_summary *s)
                 "/%" PRIu32 "/%" PRIu32 " us\n",
                 r->min_us, rtt_stats_avg(r), r->max_us,
                 rtt_stats_percentile(r, 50), rtt_stats_percentile(r, 99));
-    if (s->error != NULL)
-        fprintf(out, "FAILED: %s\n", s->error);
+    if (s->received > 0)
+        fprintf(out,
+                "elapsed %.3f s: %.1f messages/s, %s/s verified "
+                "(window %" PRIu32 ", at most %" PRIu32 " in flight)\n",
+                (double)s->elapsed_us / 1e6, echo_summary_msgs_per_s(s),
+                units_format_bytes(rate, sizeof(rate),
+                                   (uint64_t)echo_summary_bytes_per_s(s)),
+                s->window, s->max_in_flight);
 }
 
 /* A JSON string; our strings are ASCII, but escape what JSON requires. */
@@ -90,6 +113,18 @@ void echo_report_json(FILE *out, const struct echo_summary *s)
             ",\"p50\":%" PRIu32 ",\"p99\":%" PRIu32 "}",
             have ? r->min_us : 0, rtt_stats_avg(r), have ? r->max_us : 0,
             rtt_stats_percentile(r, 50), rtt_stats_percentile(r, 99));
+    fputs(",\"setup_us\":", out);
+    if (s->connected)
+        fprintf(out, "%" PRIu64, s->setup_us);
+    else
+        fputs("null", out);
+    fprintf(out,
+            ",\"window\":%" PRIu32 ",\"max_in_flight\":%" PRIu32
+            ",\"elapsed_s\":%.6f,\"verified_bytes\":%" PRIu64
+            ",\"msgs_per_s\":%.1f,\"bytes_per_s\":%.0f",
+            s->window, s->max_in_flight, (double)s->elapsed_us / 1e6,
+            s->verified_bytes, echo_summary_msgs_per_s(s),
+            echo_summary_bytes_per_s(s));
     fputs(",\"error\":", out);
     json_string(out, s->error);
     fputs("}\n", out);

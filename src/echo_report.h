@@ -24,7 +24,13 @@ struct echo_summary {
     uint64_t verified;
     uint64_t corrupt; /* received but not verified */
     const struct rtt_stats *rtt;
-    const char *error; /* why the run failed; NULL if it did not */
+    const char *error;       /* why the run failed; NULL if it did not */
+    bool connected;          /* the association came up */
+    uint64_t setup_us;       /* from connect to the association being up */
+    uint32_t window;         /* --window */
+    uint32_t max_in_flight;  /* the most messages in flight at once */
+    uint64_t elapsed_us;     /* first message sent to last echo received */
+    uint64_t verified_bytes; /* the payload of the verified echoes */
 };
 
 /* lost = sent - received. */
@@ -33,6 +39,12 @@ uint64_t echo_summary_lost(const struct echo_summary *s);
 /* The server reported seeing us at another endpoint than local. */
 bool echo_summary_translated(const struct echo_summary *s);
 
+/* Verified echoes and their bytes per second of elapsed_us; 0 if none. */
+double echo_summary_msgs_per_s(const struct echo_summary *s);
+double echo_summary_bytes_per_s(const struct echo_summary *s);
+
+/* The summary for people; the error, if any, is not in it (the caller
+ * reports that once, on stderr). */
 void echo_report_text(FILE *out, const struct echo_summary *s);
 
 /* One JSON object on one line, with a newline. */

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# lab_loss.sh - 1,000 echoes through 5 % random packet loss, all verified.
+# lab_loss.sh - 1,000 echoes through 5 % random packet loss, all verified;
+# then 1,000 more, unordered with 16 in flight (--window 16 -u), so that
+# retransmissions really do bring echoes back out of order.
 #
 # Topology (no netem here: nftables drops at random instead):
 #
@@ -39,6 +41,14 @@ cat "$WORK/client.json"
 cat "$WORK/client.err" >&2
 echo "client ran ${elapsed} s with ${LOSS_PCT} % loss each way"
 
+rc_w=0
+in_child timeout 120 $SCTPU_WRAP "$ECHO_BIN" -c "$SRV_IP" \
+    --udp-port "$UDP_PORT" -n "$COUNT" -i 0 -l 1,100,1000,5000 \
+    --nstreams 8 --timeout 10 "${RTO[@]}" --window 16 -u >"$WORK/window.out" \
+    2>"$WORK/window.err" || rc_w=$?
+cat "$WORK/window.err" >&2
+tail -4 "$WORK/window.out"
+
 read -r srv_seen srv_drop < <(loss_counters)
 read -r cli_seen cli_drop < <(loss_counters in_child)
 echo "to server: $srv_drop of $srv_seen packets dropped;" \
@@ -49,9 +59,14 @@ echo "to server: $srv_drop of $srv_seen packets dropped;" \
 # that last packet, nobody is left to answer its SHUTDOWN-ACK retries (the
 # client has exited), and it aborts after its retransmission limit: about
 # 5 s with these RTOs. Wait for either end rather than race it.
-if [[ $rc == 0 ]]; then
-    wait_for_line "$WORK/server.log" \
-        " (closed: $COUNT messages|failed after $COUNT messages)" 30
+ended() { # ended: associations the server ended after COUNT echoes
+    grep -Ec " (closed:|failed after) $COUNT messages" "$WORK/server.log" ||
+        true
+}
+if [[ $rc == 0 && $rc_w == 0 ]]; then
+    for ((i = 0; i < 600 && $(ended) < 2; i++)); do
+        sleep 0.05
+    done
 fi
 stop_server "$SERVER_PID"
 cat "$WORK/server.log"
@@ -67,8 +82,19 @@ corrupt=$(json_get "$WORK/client.json" 'j["corrupt"]')
 [[ $corrupt == 0 ]] || fail "corrupt $corrupt"
 ((srv_drop > 0)) || fail "nft dropped nothing toward the server"
 ((cli_drop > 0)) || fail "nft dropped nothing toward the client"
-grep -Eq " (closed:|failed after) $COUNT messages" "$WORK/server.log" ||
-    fail "the server did not echo $COUNT messages on the association"
+(($(ended) == 2)) ||
+    fail "the server did not echo $COUNT messages on both associations"
+
+[[ $rc_w == 0 ]] || fail "windowed client exited with $rc_w"
+grep -q "^$COUNT sent, $COUNT received, $COUNT verified, 0 lost, 0 corrupt$" \
+    "$WORK/window.out" || fail "windowed client: $(tail -4 "$WORK/window.out")"
+grep -q '(window 16, at most 16 in flight)$' "$WORK/window.out" ||
+    fail "windowed client did not fill its window"
+# Echoes came back out of send order: the windowed path was exercised.
+grep -Eo 'seq=[0-9]+ ' "$WORK/window.out" | tr -dc '0-9\n' |
+    awk 'NR > 1 && $1 < prev { out++ } { prev = $1 }
+         END { print out + 0 " echoes overtook an earlier one"; exit !out }' ||
+    fail "every echo came back in send order"
 grep -q " closed: $COUNT messages" "$WORK/server.log" ||
     echo "note: the SHUTDOWN-COMPLETE was lost; the server gave up on it"
 echo "PASS: $verified/$sent echoes verified through ${LOSS_PCT} % loss"

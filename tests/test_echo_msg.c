@@ -328,6 +328,37 @@ static void test_echo_probe_decode_random(void **state)
     }
 }
 
+/* echo_msg_seq trusts an intact header, a short 4..7 byte message, and
+ * nothing shorter or damaged (but still reports the damaged field). */
+static void test_echo_msg_seq_trust(void **state)
+{
+    uint8_t buf[100];
+    uint32_t seq = 0;
+    size_t len;
+
+    (void)state;
+    for (len = 4; len <= sizeof(buf); len++) {
+        echo_msg_fill(buf, len, 0x01020304u);
+        seq = 0;
+        assert_true(echo_msg_seq(buf, len, &seq));
+        assert_int_equal(seq, 0x01020304u);
+    }
+    for (len = 1; len < 4; len++) {
+        echo_msg_fill(buf, len, 7);
+        assert_false(echo_msg_seq(buf, len, &seq));
+    }
+    /* A payload byte changed: the seq field is read but not trusted. */
+    echo_msg_fill(buf, sizeof(buf), 42);
+    buf[50] ^= 1;
+    seq = 0;
+    assert_false(echo_msg_seq(buf, sizeof(buf), &seq));
+    assert_int_equal(seq, 42);
+    /* The seq field itself changed: the checksum catches that too. */
+    echo_msg_fill(buf, sizeof(buf), 42);
+    buf[3] ^= 1;
+    assert_false(echo_msg_seq(buf, sizeof(buf), &seq));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_echo_msg_short_messages_compared),
         cmocka_unit_test(test_echo_msg_seq_is_big_endian),
         cmocka_unit_test(test_echo_msg_verdict_strings),
+        cmocka_unit_test(test_echo_msg_seq_trust),
         cmocka_unit_test(test_echo_probe_answer_roundtrip),
         cmocka_unit_test(test_echo_probe_answer_refuses),
         cmocka_unit_test(test_echo_probe_echo_is_not_an_answer),
