@@ -139,6 +139,7 @@ rc=0
 "$SCTPU_BIN" iperf -s >"$WORK/out" 2>"$WORK/err" || rc=$?
 [[ $rc == 2 ]] && grep -q "sctpu: unknown tool 'iperf'" "$WORK/err" ||
     fail "sctpu iperf: exit $rc, $(cat "$WORK/err")"
+"$SCTPU_BIN" -v | grep -q "^sctpu " || fail "sctpu -v: not the version"
 for tool in echo sctpu-echo perf sctpu-perf; do
     "$SCTPU_BIN" "$tool" --version | grep -q "^sctpu-${tool#sctpu-} " ||
         fail "sctpu $tool --version does not run sctpu-${tool#sctpu-}"
