@@ -108,11 +108,11 @@ done
 # Both servers on their default ports, on one host: no "Address already in
 # use". Clients reach them as HOST:PORT and [IPV6]:PORT.
 start_echo_server echo-default -p 5000
-ECHO_PID=$SERVER_PID
+ECHO_SRV_PID=$SERVER_PID
 grep -q "over UDP \\[::\\]:9899 " "$WORK/echo-default.log" ||
     fail "echo server not on UDP 9899: $(cat "$WORK/echo-default.log")"
 start_perf_server perf-default
-PERF_PID=$SERVER_PID
+PERF_SRV_PID=$SERVER_PID
 grep -q "SCTP port 5201 over UDP \\[::\\]:9900 " "$WORK/perf-default.log" ||
     fail "perf server not on UDP 9900: $(cat "$WORK/perf-default.log")"
 for peer in 127.0.0.1:5000 "[::1]:5000"; do
@@ -125,8 +125,8 @@ for peer in 127.0.0.1:5201 "[::1]:5201" "[::1]"; do
     [[ $(json_get "$WORK/perf.json" 'j["end"]["sum_received"]["bytes"] > 0') == True ]] ||
         fail "sctpu-perf -c $peer moved nothing"
 done
-stop_server "$PERF_PID"
-stop_server "$ECHO_PID"
+stop_server "$PERF_SRV_PID"
+stop_server "$ECHO_SRV_PID"
 echo "echo and perf servers share a host; HOST:PORT and [IPV6]:PORT reach them"
 
 # The multi-call binary: a tool by link name or first argument, else usage.
