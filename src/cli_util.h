@@ -1,12 +1,32 @@
 /*
- * cli_util.h - what the sctpu command lines share: one-line error
- * messages that name the option, and the option's name as typed.
+ * cli_util.h - what the sctpu command lines share: reading options with
+ * their names spelled in full, and one-line error messages that name the
+ * option.
  */
 #ifndef SCTPU_CLI_UTIL_H
 #define SCTPU_CLI_UTIL_H
 
 #include <getopt.h>
 #include <stddef.h>
+
+/*
+ * The next option, as getopt_long() reads it, except that a long option
+ * must be spelled in full. getopt_long() also takes any unambiguous
+ * prefix: "--udp" would silently mean "--udp-port" (to an iperf3 user it
+ * means a UDP test), and each new option would change what the prefixes
+ * of old command lines mean. shortopts must start with "+:": no
+ * reordering of argv, and a missing value reported apart. Start a parse
+ * with optind = 0 and opterr = 0.
+ *
+ * Returns the option (getopt_long's value), -1 after the last, or '?'
+ * with one line in err: an unknown, shortened or ambiguous name (with the
+ * full names it could stand for), a missing value, a value given to an
+ * option that takes none. name receives the option as messages name it:
+ * "--time" or "-t". *optarg is set as by getopt_long().
+ */
+int cli_getopt(int argc, char **argv, const char *shortopts,
+               const struct option *longopts, char *name, size_t namelen,
+               char *err, size_t errlen);
 
 /* "OPT: 'ARG' WHY" into err; returns -1. */
 int cli_fail(char *err, size_t errlen, const char *opt, const char *arg,
@@ -18,9 +38,5 @@ int cli_fail(char *err, size_t errlen, const char *opt, const char *arg,
  */
 int cli_fail_num(char *err, size_t errlen, const char *opt, const char *arg,
                  int rc, const char *range);
-
-/* The option's name for messages: "--time" or "-t". */
-void cli_option_name(const struct option *longopts, int c, int longindex,
-                     char *buf, size_t len);
 
 #endif /* SCTPU_CLI_UTIL_H */

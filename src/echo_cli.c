@@ -11,6 +11,7 @@
 #include "cli_util.h"
 #include "echo_cli.h"
 #include "echo_msg.h"
+#include "host_port.h"
 #include "units.h"
 
 #define BUF_MIN 4096u
@@ -22,7 +23,6 @@ enum {
     OPT_NSTREAMS = 256,
     OPT_PPID,
     OPT_TIMEOUT,
-    OPT_VERSION,
     OPT_UDP_PORT,
     OPT_LOCAL_UDP_PORT,
     OPT_LPORT,
@@ -60,7 +60,7 @@ static const struct option longopts[] = {
     { "once",           no_argument,       NULL, OPT_ONCE },
     { "json",           no_argument,       NULL, 'J' },
     { "quiet",          no_argument,       NULL, 'q' },
-    { "verbose",        no_argument,       NULL, 'v' },
+    { "verbose",        no_argument,       NULL, 'V' },
     { "backend",        required_argument, NULL, OPT_BACKEND },
     { "mtu",            required_argument, NULL, OPT_MTU },
     { "sndbuf",         required_argument, NULL, OPT_SNDBUF },
@@ -71,12 +71,17 @@ static const struct option longopts[] = {
     { "rto-initial",    required_argument, NULL, OPT_RTO_INITIAL },
     { "hb-interval",    required_argument, NULL, OPT_HB_INTERVAL },
     { "help",           no_argument,       NULL, 'h' },
-    { "version",        no_argument,       NULL, OPT_VERSION },
+    { "version",        no_argument,       NULL, 'v' },
     { NULL,             0,                 NULL, 0 },
 };
 /* clang-format on */
 
-static const char shortopts[] = ":sc:p:n:i:l:uJqv46h";
+/*
+ * '+': stop at the first non-option instead of permuting argv (operands
+ * are refused anyway); ':': report a missing value apart. -v and -V as in
+ * iperf3 and sctpu-perf: version and verbose.
+ */
+static const char shortopts[] = "+:sc:p:n:i:l:uJqVv46h";
 
 /* The Go sctp example's flags, spelled with one dash. */
 static const char *const go_flags[] = {
@@ -98,6 +103,9 @@ void echo_cli_usage(FILE *out, const char *prog)
 "  -c, --client HOST       send messages to HOST and verify every echo\n"
 "      --ip ADDR[,ADDR]    server: bind address; client: server address\n"
 "                          (only the first address is used)\n"
+"                          HOST and ADDR may be a name or address,\n"
+"                          HOST:PORT, [IPV6] or [IPV6]:PORT; PORT is the\n"
+"                          SCTP port, as -p\n"
 "  -p, --port N            SCTP port (default %u)\n"
 "      --udp-port N        UDP encapsulation port: server listens, client\n"
 "                          sends to it (default %u)\n"
@@ -137,10 +145,11 @@ void echo_cli_usage(FILE *out, const char *prog)
 "Output:\n"
 "  -J, --json              client: print the summary as one JSON object\n"
 "  -q, --quiet             client: no line per message\n"
-"  -v, --verbose           more diagnostics (twice for debug)\n"
+"  -V, --verbose           more diagnostics (twice for debug)\n"
 "  -h, --help              this text\n"
-"      --version           versions of sctpu, usrsctp and libevent\n"
+"  -v, --version           versions of sctpu, usrsctp and libevent\n"
 "\n"
+"Long options are spelled in full (one dash or two).\n"
 "Exit status: 0 when every echo was verified, 1 when not (or the peer\n"
 "failed), 2 for bad arguments or an unusable address or port.\n",
             prog, prog, prog, ECHO_DEFAULT_SCTP_PORT, ECHO_DEFAULT_UDP_PORT);
@@ -201,23 +210,45 @@ static char **translate_go_flags(int argc, char **argv)
     return out;
 }
 
-/* "a,b,c": keep "a" in cfg->host and remember that there was more. */
-static int set_host(struct echo_config *cfg, const char *opt, const char *arg,
-                    char *err, size_t errlen)
-{
-    size_t len = strcspn(arg, ",");
+/* What the option loop saw, for the checks that need every option. */
+struct echo_cli_state {
+    bool client;          /* -c */
+    char port_opt[48];    /* "-p" or "--port" when given, for messages */
+    char host_opt[48];    /* "-c" or "--ip", for messages */
+    const char *host_arg; /* its value as given */
+    uint16_t host_port;   /* the SCTP port HOST:PORT named; 0 = none */
+};
 
-    if (len == 0 || len >= sizeof(cfg->host))
-        return cli_fail(err, errlen, opt, arg, "is not a host name or address");
-    memcpy(cfg->host, arg, len);
-    cfg->host[len] = '\0';
+/*
+ * "a,b,c": keep "a" in cfg->host and remember that there was more. Each
+ * may be HOST, HOST:PORT, [IPV6] or [IPV6]:PORT; the first one's port is
+ * checked against -p once every option is known.
+ */
+static int set_host(struct echo_config *cfg, struct echo_cli_state *st,
+                    const char *opt, const char *arg, char *err, size_t errlen)
+{
+    char first[sizeof(cfg->host) + 8];
+    size_t len = strcspn(arg, ",");
+    int rc = -EINVAL;
+
+    if (len < sizeof(first)) {
+        memcpy(first, arg, len);
+        first[len] = '\0';
+        rc = host_port_split(first, cfg->host, sizeof(cfg->host),
+                             &st->host_port);
+    }
+    if (rc != 0)
+        return cli_fail(err, errlen, opt, arg, host_port_strerror(rc));
     cfg->host_list = arg[len] == ',';
+    st->host_arg = arg;
+    snprintf(st->host_opt, sizeof(st->host_opt), "%s", opt);
     return 0;
 }
 
 /* One option with its argument into cfg; 0 or -1 with err written. */
-static int apply_option(struct echo_config *cfg, int c, const char *opt,
-                        const char *arg, char *err, size_t errlen)
+static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
+                        int c, const char *opt, const char *arg, char *err,
+                        size_t errlen)
 {
     uint64_t u = 0;
     int rc = 0;
@@ -229,8 +260,10 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
     case 'c':
     case OPT_IP:
         /* The Go example takes a comma list; usrsctp uses one address. */
-        return set_host(cfg, opt, arg, err, errlen);
+        st->client |= c == 'c';
+        return set_host(cfg, st, opt, arg, err, errlen);
     case 'p':
+        snprintf(st->port_opt, sizeof(st->port_opt), "%s", opt);
         rc = units_parse_port(arg, 0, &cfg->port);
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
     case OPT_UDP_PORT:
@@ -321,7 +354,7 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
     case 'q':
         cfg->quiet = true;
         return 0;
-    case 'v':
+    case 'V':
         cfg->verbosity++;
         return 0;
     case '4':
@@ -333,6 +366,22 @@ static int apply_option(struct echo_config *cfg, int c, const char *opt,
     }
     snprintf(err, errlen, "%s: not handled", opt);
     return -1;
+}
+
+/* HOST:PORT names the SCTP port, as -p does: they must agree. */
+static int check_ports(struct echo_config *cfg, const struct echo_cli_state *st,
+                       char *err, size_t errlen)
+{
+    if (st->host_port == 0)
+        return 0;
+    if (st->port_opt[0] != '\0' && cfg->port != st->host_port) {
+        snprintf(err, errlen,
+                 "%s %s and %s %u name different SCTP ports: give one",
+                 st->host_opt, st->host_arg, st->port_opt, (unsigned)cfg->port);
+        return -1;
+    }
+    cfg->port = st->host_port;
+    return 0;
 }
 
 /* Cross-option rules, once every option is known. */
@@ -368,45 +417,40 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
                                              char **argv, char *err,
                                              size_t errlen)
 {
-    bool client_flag = false;
+    struct echo_cli_state st;
     int c;
 
+    memset(&st, 0, sizeof(st));
     optind = 0; /* glibc: full re-initialisation, for repeat calls */
     opterr = 0;
     for (;;) {
-        int longindex = -1;
         char name[48];
 
-        c = getopt_long(argc, argv, shortopts, longopts, &longindex);
+        c = cli_getopt(argc, argv, shortopts, longopts, name, sizeof(name), err,
+                       errlen);
         if (c == -1)
             break;
-        if (c == '?') {
-            snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+        if (c == '?')
             return ECHO_CLI_ERROR;
-        }
-        if (c == ':') {
-            snprintf(err, errlen, "option '%s' needs a value",
-                     argv[optind - 1]);
-            return ECHO_CLI_ERROR;
-        }
         if (c == 'h')
             return ECHO_CLI_HELP;
-        if (c == OPT_VERSION)
+        if (c == 'v')
             return ECHO_CLI_VERSION;
-        client_flag |= c == 'c';
-        cli_option_name(longopts, c, longindex, name, sizeof(name));
-        if (apply_option(cfg, c, name, optarg, err, errlen) < 0)
+        if (apply_option(cfg, &st, c, name, optarg, err, errlen) < 0)
             return ECHO_CLI_ERROR;
     }
     if (optind < argc) {
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return ECHO_CLI_ERROR;
     }
-    if (client_flag && cfg->server) {
+    if (st.client && cfg->server) {
         snprintf(err, errlen, "-s and -c exclude each other");
         return ECHO_CLI_ERROR;
     }
-    return check_config(cfg, err, errlen) < 0 ? ECHO_CLI_ERROR : ECHO_CLI_RUN;
+    if (check_ports(cfg, &st, err, errlen) < 0 ||
+        check_config(cfg, err, errlen) < 0)
+        return ECHO_CLI_ERROR;
+    return ECHO_CLI_RUN;
 }
 
 enum echo_cli_result echo_cli_parse(struct echo_config *cfg, int argc,

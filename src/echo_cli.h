@@ -11,8 +11,8 @@
 
 enum echo_cli_result {
     ECHO_CLI_RUN = 0, /* cfg is complete: run it */
-    ECHO_CLI_HELP,    /* -h: print usage, exit 0 */
-    ECHO_CLI_VERSION, /* --version: print versions, exit 0 */
+    ECHO_CLI_HELP,    /* -h, --help: print usage, exit 0 */
+    ECHO_CLI_VERSION, /* -v, --version: print versions, exit 0 */
     ECHO_CLI_ERROR,   /* err says what is wrong: exit 2 */
 };
 

@@ -8,8 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PERF_DEFAULT_PORT 5201       /* iperf3's */
-#define PERF_DEFAULT_UDP_PORT 9899   /* RFC 6951 */
+#define PERF_DEFAULT_PORT 5201 /* iperf3's */
+/* Not RFC 6951's 9899, which sctpu-echo keeps: both servers on one host. */
+#define PERF_DEFAULT_UDP_PORT 9900
 #define PERF_DEFAULT_LEN (64 * 1024) /* iperf3's default for SCTP */
 #define PERF_MAX_PARALLEL 128
 #define PERF_MAX_STREAMS 1024 /* data streams per association */
@@ -30,17 +31,21 @@ enum perf_pr_policy {
 
 struct perf_config {
     enum perf_role role;
-    char host[256];           /* client: the server */
+    char host[256];           /* client: the server, no brackets or port */
     const char *bind_host;    /* -B: local address; NULL = any */
     const char *backend;      /* NULL = default */
     int family;               /* -4 / -6 / AF_UNSPEC */
-    uint16_t port;            /* -p: SCTP port */
+    uint16_t port;            /* -p or -c HOST:PORT: SCTP port */
     uint16_t udp_port;        /* --udp-port */
     uint16_t local_udp_port;  /* --local-udp-port (client) */
     uint16_t local_sctp_port; /* --cport (client) */
 
-    /* how long: at most one of bytes/messages, else duration */
-    double duration_s; /* -t, default 10 */
+    /*
+     * How long: bytes if non-zero, else messages if non-zero, else
+     * duration_s. All three 0 (-t 0) means no limit: the test runs until
+     * the client is interrupted (SIGINT/SIGTERM), as in iperf3.
+     */
+    double duration_s; /* -t, default 10; 0 = no time limit */
     uint64_t bytes;    /* -n */
     uint64_t messages; /* -k */
     double omit_s;     /* -O: warm-up not counted */

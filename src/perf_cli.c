@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 
 #include "cli_util.h"
+#include "echo.h"
+#include "host_port.h"
 #include "perf_cli.h"
 #include "perf_verify.h"
 #include "units.h"
@@ -31,6 +33,10 @@
 #define PR_RTX_MAX 100u
 #define PR_BUF_MAX (256u * 1024 * 1024)
 #define MAX_CLIENTS 64u
+
+/* Both servers on one host must not fight over one UDP port. */
+_Static_assert(PERF_DEFAULT_UDP_PORT != ECHO_DEFAULT_UDP_PORT,
+               "sctpu-perf and sctpu-echo need default UDP ports of their own");
 
 /* Rates keep at most 12 fraction digits: enough for the largest suffix. */
 #define RATE_FRAC_DEN UINT64_C(1000000000000)
@@ -50,7 +56,6 @@ enum {
     OPT_RTO_MAX,
     OPT_RTO_INITIAL,
     OPT_HB_INTERVAL,
-    OPT_NODELAY,
     OPT_MTU,
     OPT_VERIFY,
     OPT_NO_CONTROL,
@@ -60,7 +65,37 @@ enum {
     OPT_FORCEFLUSH,
     OPT_LOGFILE,
     OPT_SCTP,
+    OPT_REFUSED, /* OPT_REFUSED + i: refused_opts[i] */
 };
+
+/*
+ * iperf3 options that mean nothing here. Each is refused with its reason,
+ * the same line that --help shows, instead of being taken for something
+ * else (getopt would read --udp as --udp-port) or silently ignored.
+ */
+struct perf_cli_refused {
+    int letter;       /* iperf3's short option, 0 if none */
+    const char *name; /* its long option */
+    const char *why;
+};
+
+static const struct perf_cli_refused refused_opts[] = {
+    { 0, "udp",
+      "there is no UDP mode: every test is SCTP over UDP already (-u means "
+      "unordered SCTP delivery here)" },
+    { 'Z', "zerocopy",
+      "not applicable: usrsctp copies every message, there is no zero-copy "
+      "send" },
+    { 'C', "congestion",
+      "not applicable: no TCP congestion algorithm to pick; SCTP's own "
+      "congestion control runs inside usrsctp" },
+    { 'M', "set-mss",
+      "not applicable: no MSS to set; give the path's IP MTU with --mtu "
+      "instead" },
+};
+
+#define N_REFUSED (sizeof(refused_opts) / sizeof(refused_opts[0]))
+_Static_assert(N_REFUSED == 4, "longopts lists each refused option");
 
 /* clang-format off */
 static const struct option longopts[] = {
@@ -97,8 +132,8 @@ static const struct option longopts[] = {
     { "rto-max",           required_argument, NULL, OPT_RTO_MAX },
     { "rto-initial",       required_argument, NULL, OPT_RTO_INITIAL },
     { "hb-interval",       required_argument, NULL, OPT_HB_INTERVAL },
-    { "nodelay",           no_argument,       NULL, OPT_NODELAY },
-    { "no-delay",          no_argument,       NULL, OPT_NODELAY },
+    { "nodelay",           no_argument,       NULL, 'N' },
+    { "no-delay",          no_argument,       NULL, 'N' },
     { "mtu",               required_argument, NULL, OPT_MTU },
     { "verify",            no_argument,       NULL, OPT_VERIFY },
     { "no-control",        no_argument,       NULL, OPT_NO_CONTROL },
@@ -113,6 +148,12 @@ static const struct option longopts[] = {
     { "sctp",              no_argument,       NULL, OPT_SCTP },
     { "help",              no_argument,       NULL, 'h' },
     { "version",           no_argument,       NULL, 'v' },
+    /* refused_opts, in its order; a value is allowed so that iperf3's
+     * "--congestion=cubic" gets the reason too */
+    { "udp",               optional_argument, NULL, OPT_REFUSED + 0 },
+    { "zerocopy",          optional_argument, NULL, OPT_REFUSED + 1 },
+    { "congestion",        optional_argument, NULL, OPT_REFUSED + 2 },
+    { "set-mss",           optional_argument, NULL, OPT_REFUSED + 3 },
     { NULL,                0,                 NULL, 0 },
 };
 /* clang-format on */
@@ -121,23 +162,62 @@ static const struct option longopts[] = {
  * '+': stop at the first non-option instead of permuting argv (we refuse
  * operands anyway); ':': report a missing value as ':', not '?'.
  */
-static const char shortopts[] = "+:sc:p:B:46t:n:k:O:i:b:l:w:P:Ru1JVhv";
+static const char shortopts[] = "+:sc:p:B:46t:n:k:O:i:b:l:w:P:RuN1JVhvZCM";
+
+#define HELP_COLUMN 28 /* where the explanations start */
+#define HELP_WIDTH 79
+
+/* One refused option for --help: its names, then its reason wrapped. */
+static void usage_refused(FILE *out, const struct perf_cli_refused *r)
+{
+    const char *w = r->why;
+    int col;
+
+    if (r->letter)
+        col = fprintf(out, "  -%c, --%s", r->letter, r->name);
+    else
+        col = fprintf(out, "      --%s", r->name);
+    while (*w != '\0') {
+        int len = (int)strcspn(w, " ");
+
+        if (col >= HELP_COLUMN && col + 1 + len > HELP_WIDTH)
+            col = fprintf(out, "\n%*s", HELP_COLUMN, "") - 1;
+        else if (col >= HELP_COLUMN)
+            col += fprintf(out, " ");
+        else
+            col += fprintf(out, "%*s", HELP_COLUMN - col, "");
+        col += fprintf(out, "%.*s", len, w);
+        w += len;
+        w += strspn(w, " ");
+    }
+    fprintf(out, "\n");
+}
 
 /* clang-format off */
 void perf_cli_usage(FILE *out, const char *prog)
 {
+    size_t i;
+
     fprintf(out,
 "Usage: %s -s [options]            server\n"
 "       %s -c HOST [options]       client\n"
 "\n"
-"SCTP throughput test in userspace (usrsctp) over UDP (RFC 6951): no\n"
-"sctp.ko needed. Options follow iperf3. The control channel runs inside\n"
-"the SCTP association, so one UDP port carries the whole test.\n"
+"SCTP throughput test in userspace (usrsctp): no sctp.ko needed. Options\n"
+"follow iperf3. There is no UDP mode (iperf3's -u, --udp): every test is\n"
+"SCTP over UDP already (RFC 6951), and -u means unordered SCTP delivery.\n"
+"\n"
+"Two ports: the SCTP port (-p, default %u as in iperf3) travels inside\n"
+"the UDP port (--udp-port, default %u). Firewalls, NATs and\n"
+"`docker run -p %u:%u/udp` only ever see the UDP port. sctpu-echo's\n"
+"default UDP port is %u, so both servers fit on one host.\n"
+"Each association carries --nstreams data streams plus, unless\n"
+"--no-control, one control stream: the control channel runs inside the\n"
+"association, so the one UDP port carries the whole test.\n"
 "\n"
 "Server or Client:\n"
 "  -p, --port N              SCTP port (default %u)\n"
-"      --udp-port N          UDP encapsulation port: server listens, client\n"
-"                            sends to it (default %u)\n"
+"      --udp-port N          UDP port carrying SCTP: the server listens on\n"
+"                            it, the client sends to it (default %u)\n"
 "  -B, --bind ADDR           local address (default: any)\n"
 "  -4, --version4            IPv4 only\n"
 "  -6, --version6            IPv6 only\n"
@@ -152,7 +232,8 @@ void perf_cli_usage(FILE *out, const char *prog)
 "                            retransmission timeout bounds, 10-600000 ms\n"
 "      --hb-interval MS      HEARTBEAT interval, 100-3600000 ms (default\n"
 "                            30000); keep it under a NAT's UDP timeout\n"
-"      --nodelay             send at once, no bundling delay (SCTP_NODELAY)\n"
+"  -N, --nodelay             send at once, no bundling delay (SCTP_NODELAY;\n"
+"                            also --no-delay)\n"
 "      --mtu BYTES           IP MTU of the path, 552-65536 (default: route)\n"
 "      --no-control          no control channel: the server is a raw sink\n"
 "                            counting whatever arrives, the client a raw\n"
@@ -173,22 +254,27 @@ void perf_cli_usage(FILE *out, const char *prog)
 "      --max-clients N       tests at once, 1-64 (default 1)\n"
 "\n"
 "Client specific (the client decides the test):\n"
-"  -c, --client HOST         run as a client, testing against HOST\n"
-"  -t, --time SEC            seconds to send, up to 86400 (default 10)\n"
+"  -c, --client HOST         run as a client, testing against HOST: a name\n"
+"                            or address, HOST:PORT, [IPV6] or [IPV6]:PORT\n"
+"                            (PORT is the SCTP port, as -p)\n"
+"  -t, --time SEC            seconds to send, up to 86400; 0 = until\n"
+"                            interrupted (default 10)\n"
 "  -n, --bytes SIZE          bytes to send instead (k/m/g = x1024)\n"
 "  -k, --blockcount N        messages to send instead\n"
 "                            (give at most one of -t, -n, -k)\n"
 "  -O, --omit SEC            leave the first SEC seconds out of the results\n"
 "  -b, --bitrate RATE[/N]    bits/s per association, k/m/g/t = x1000,\n"
-"                            0 = unlimited (default); /N: bursts of N\n"
-"                            messages, 1-1000 (also --bandwidth)\n"
+"                            0 = unlimited (default); /N: at most N\n"
+"                            messages back to back, 1-1000: it shapes the\n"
+"                            traffic, the rate stays (also --bandwidth)\n"
 "  -l, --length SIZE         message size, 1-16M, must fit the send buffer\n"
 "                            (-w) (default 64K; also --len)\n"
 "  -P, --parallel N          associations, 1-%u (default 1)\n"
-"      --nstreams N          data streams per association, 1-%u (default 1)\n"
+"      --nstreams N          data streams per association, 1-%u (default\n"
+"                            1); the control stream comes on top\n"
 "  -R, --reverse             the server sends, the client receives\n"
 "      --bidir               both send\n"
-"  -u, --unordered           send unordered messages\n"
+"  -u, --unordered           unordered SCTP delivery (not UDP: see above)\n"
 "      --pr-policy POLICY    partial reliability (PR-SCTP): ttl, rtx or buf\n"
 "      --pr-value N          its limit: ttl in ms (1-600000), rtx in\n"
 "                            retransmissions (0-100), buf in bytes (1-256M)\n"
@@ -198,24 +284,35 @@ void perf_cli_usage(FILE *out, const char *prog)
 "      --local-udp-port N    client's UDP port (default: ephemeral)\n"
 "      --get-server-output   show the server's results too\n"
 "\n"
-"Exit status: 0 when the test ran, 1 when it failed or verification found\n"
-"errors, 2 for bad arguments or an unusable address or port.\n",
+"Not applicable (iperf3 options refused, with the reason):\n",
             prog, prog, PERF_DEFAULT_PORT, PERF_DEFAULT_UDP_PORT,
-            PERF_MAX_PARALLEL, PERF_MAX_STREAMS);
+            PERF_DEFAULT_UDP_PORT, PERF_DEFAULT_UDP_PORT,
+            ECHO_DEFAULT_UDP_PORT, PERF_DEFAULT_PORT,
+            PERF_DEFAULT_UDP_PORT, PERF_MAX_PARALLEL, PERF_MAX_STREAMS);
+    for (i = 0; i < N_REFUSED; i++)
+        usage_refused(out, &refused_opts[i]);
+    fprintf(out,
+"\n"
+"Long options are spelled in full. Exit status: 0 when the test ran, 1\n"
+"when it failed or verification found errors, 2 for bad arguments or an\n"
+"unusable address or port.\n");
 }
 /* clang-format on */
 
 /* What the option loop saw, for the checks that need every option. */
 struct perf_cli_state {
-    bool server;          /* -s */
-    bool client;          /* -c */
-    bool time;            /* -t */
-    bool bytes;           /* -n */
-    bool blocks;          /* -k */
-    bool length;          /* -l */
-    const char *pr_value; /* read once the policy is known */
-    char client_only[32]; /* the first client-only option, as named */
-    char server_only[32]; /* the first server-only option, as named */
+    bool server;            /* -s */
+    bool client;            /* -c */
+    bool time;              /* -t */
+    bool bytes;             /* -n */
+    bool blocks;            /* -k */
+    bool length;            /* -l */
+    const char *pr_value;   /* read once the policy is known */
+    const char *client_arg; /* -c as given, for messages */
+    uint16_t host_port;     /* the SCTP port -c HOST:PORT named; 0 = none */
+    char port_opt[32];      /* "-p" or "--port" when given, for messages */
+    char client_only[32];   /* the first client-only option, as named */
+    char server_only[32];   /* the first server-only option, as named */
 };
 
 /* Which role may use an option. */
@@ -379,16 +476,27 @@ static int set_rate(struct perf_config *cfg, const char *opt, const char *arg,
     return 0;
 }
 
-/* "a,b,c": keep "a" in cfg->host, as sctpu-echo does. */
-static int set_host(struct perf_config *cfg, const char *opt, const char *arg,
-                    char *err, size_t errlen)
+/*
+ * -c HOST, HOST:PORT, [IPV6] or [IPV6]:PORT, or a list "a,b,c" of which
+ * only "a" is used, as sctpu-echo does. The port is checked against -p
+ * once every option is known.
+ */
+static int set_host(struct perf_config *cfg, struct perf_cli_state *st,
+                    const char *opt, const char *arg, char *err, size_t errlen)
 {
+    char first[sizeof(cfg->host) + 8];
     size_t len = strcspn(arg, ",");
+    int rc = -EINVAL;
 
-    if (len == 0 || len >= sizeof(cfg->host))
-        return cli_fail(err, errlen, opt, arg, "is not a host name or address");
-    memcpy(cfg->host, arg, len);
-    cfg->host[len] = '\0';
+    if (len < sizeof(first)) {
+        memcpy(first, arg, len);
+        first[len] = '\0';
+        rc = host_port_split(first, cfg->host, sizeof(cfg->host),
+                             &st->host_port);
+    }
+    if (rc != 0)
+        return cli_fail(err, errlen, opt, arg, host_port_strerror(rc));
+    st->client_arg = arg;
     return 0;
 }
 
@@ -575,7 +683,10 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         return 0;
     case 'c':
         st->client = true;
-        return set_host(cfg, opt, arg, err, errlen);
+        return set_host(cfg, st, opt, arg, err, errlen);
+    case 'p':
+        snprintf(st->port_opt, sizeof(st->port_opt), "%s", opt);
+        return apply_number(cfg, c, opt, arg, err, errlen);
     case 'B':
         return set_string(&cfg->bind_host, opt, arg, "an address", err, errlen);
     case OPT_BACKEND:
@@ -585,8 +696,8 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         return set_string(&cfg->logfile, opt, arg, "a file name", err, errlen);
     case 't':
         st->time = true;
-        return set_seconds(&cfg->duration_s, opt, arg, 0, TIME_MAX, true,
-                           "above 0, up to 86400 s", err, errlen);
+        return set_seconds(&cfg->duration_s, opt, arg, 0, TIME_MAX, false,
+                           "0 = until interrupted, up to 86400 s", err, errlen);
     case 'O':
         return set_seconds(&cfg->omit_s, opt, arg, 0, TIME_MAX, false,
                            "0-86400 s", err, errlen);
@@ -632,7 +743,7 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
     case 'u':
         cfg->unordered = true;
         return 0;
-    case OPT_NODELAY:
+    case 'N':
         cfg->nodelay = true;
         return 0;
     case OPT_VERIFY:
@@ -668,48 +779,35 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
     return rc;
 }
 
-/*
- * Whether "--name" (len characters of it, dashes included) abbreviates
- * options that differ; aliases such as --len and --length do not.
- */
-static bool option_ambiguous(const char *elem, size_t len)
+/* An iperf3 option refused with its reason: -1 with err written, else 0. */
+static int refused(int c, const char *name, char *err, size_t errlen)
 {
-    const struct option *first = NULL;
-    const struct option *o;
+    size_t i;
 
-    for (o = longopts; o->name != NULL; o++) {
-        if (strncmp(o->name, elem + 2, len - 2) != 0)
-            continue;
-        if (first == NULL)
-            first = o;
-        else if (o->val != first->val)
-            return true;
+    for (i = 0; i < N_REFUSED; i++) {
+        if (c == OPT_REFUSED + (int)i ||
+            (refused_opts[i].letter != 0 && c == refused_opts[i].letter)) {
+            snprintf(err, errlen, "%s: %s", name, refused_opts[i].why);
+            return -1;
+        }
     }
-    return false;
+    return 0;
 }
 
-/*
- * getopt_long returned '?' or ':' for the element argv[cur]. A long
- * option is quoted as typed (without "=value"); a short one by the
- * letter, as it may sit inside a cluster such as "-Rx".
- */
-static void getopt_error(int c, const char *elem, char *err, size_t errlen)
+/* -c HOST:PORT names the SCTP port, as -p does: they must agree. */
+static int check_ports(struct perf_config *cfg, const struct perf_cli_state *st,
+                       char *err, size_t errlen)
 {
-    bool is_long = strncmp(elem, "--", 2) == 0;
-    int name_len = (int)strcspn(elem, "=");
-
-    if (c == ':' && is_long)
-        snprintf(err, errlen, "option '%s' needs a value", elem);
-    else if (c == ':')
-        snprintf(err, errlen, "option '-%c' needs a value", optopt);
-    else if (is_long && optopt != 0)
-        snprintf(err, errlen, "option '%.*s' takes no value", name_len, elem);
-    else if (is_long && option_ambiguous(elem, (size_t)name_len))
-        snprintf(err, errlen, "option '%.*s' is ambiguous", name_len, elem);
-    else if (is_long)
-        snprintf(err, errlen, "unknown option '%.*s'", name_len, elem);
-    else
-        snprintf(err, errlen, "unknown option '-%c'", optopt);
+    if (st->host_port == 0)
+        return 0;
+    if (st->port_opt[0] != '\0' && cfg->port != st->host_port) {
+        snprintf(err, errlen,
+                 "-c %s and %s %u name different SCTP ports: give one",
+                 st->client_arg, st->port_opt, (unsigned)cfg->port);
+        return -1;
+    }
+    cfg->port = st->host_port;
+    return 0;
 }
 
 /* Remember the first option that only one role may use. */
@@ -772,7 +870,8 @@ static int check_length(struct perf_config *cfg,
         cfg->duration_s = 0;
         return 0;
     }
-    if (cfg->omit_s >= cfg->duration_s) {
+    /* -t 0: no end but an interrupt, so any -O leaves time to measure */
+    if (cfg->duration_s > 0 && cfg->omit_s >= cfg->duration_s) {
         snprintf(err, errlen,
                  "-O %g leaves nothing to measure: it must be shorter than "
                  "-t %g",
@@ -906,23 +1005,20 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
     optind = 0; /* glibc: full re-initialisation, for repeat calls */
     opterr = 0;
     for (;;) {
-        /* The element being read; glibc sets optind to 1 on the first. */
-        int cur = optind > 0 ? optind : 1;
-        int longindex = -1;
         char name[32];
 
-        c = getopt_long(argc, argv, shortopts, longopts, &longindex);
+        c = cli_getopt(argc, argv, shortopts, longopts, name, sizeof(name), err,
+                       errlen);
         if (c == -1)
             break;
-        if (c == '?' || c == ':') {
-            getopt_error(c, argv[cur], err, errlen);
+        if (c == '?')
             return PERF_CLI_ERROR;
-        }
         if (c == 'h')
             return PERF_CLI_HELP;
         if (c == 'v')
             return PERF_CLI_VERSION;
-        cli_option_name(longopts, c, longindex, name, sizeof(name));
+        if (refused(c, name, err, errlen) < 0)
+            return PERF_CLI_ERROR;
         note_scope(&st, c, name);
         if (apply_option(cfg, &st, c, name, optarg, err, errlen) < 0)
             return PERF_CLI_ERROR;
@@ -932,6 +1028,7 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
         return PERF_CLI_ERROR;
     }
     if (check_role(cfg, &st, err, errlen) < 0 ||
+        check_ports(cfg, &st, err, errlen) < 0 ||
         check_rto(cfg, err, errlen) < 0)
         return PERF_CLI_ERROR;
     if (cfg->role == PERF_ROLE_CLIENT &&

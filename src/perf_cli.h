@@ -14,16 +14,16 @@
 
 enum perf_cli_result {
     PERF_CLI_RUN = 0, /* cfg is complete: run it */
-    PERF_CLI_HELP,    /* -h: print usage, exit 0 */
-    PERF_CLI_VERSION, /* -v: print versions, exit 0 */
+    PERF_CLI_HELP,    /* -h, --help: print usage, exit 0 */
+    PERF_CLI_VERSION, /* -v, --version: print versions, exit 0 */
     PERF_CLI_ERROR,   /* err says what is wrong: exit 2 */
 };
 
 /*
  * Fill cfg from argv (defaults first) with iperf3's option names, check
  * every value and the options against each other and against the role.
- * On PERF_CLI_RUN exactly one of duration_s, bytes and messages is
- * non-zero, and the role's options are all valid. argv is not modified;
+ * On PERF_CLI_RUN at most one of duration_s, bytes and messages is
+ * non-zero (none: -t 0, no limit), and the role's options are all valid. argv is not modified;
  * cfg may point into it. On PERF_CLI_ERROR err holds one line that names
  * the offending option.
  */

@@ -4,17 +4,21 @@
 source "$(dirname "$0")/lib.sh"
 in_private_netns "$@"
 
+PERF_BIN="$BUILD_DIR/src/sctpu-perf"
 checked=0
-# expect_usage_error REGEX ARGS...: exit 2 and a stderr line matching REGEX.
-expect_usage_error() {
-    local re=$1 rc=0
-    shift
-    timeout 10 "$ECHO_BIN" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
-    [[ $rc == 2 ]] || fail "sctpu-echo $*: exit $rc, want 2 ($(cat "$WORK/err"))"
+# expect_tool_error BIN REGEX ARGS...: exit 2 and a stderr line matching REGEX.
+expect_tool_error() {
+    local bin=$1 re=$2 rc=0
+    shift 2
+    timeout 10 "$bin" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+    [[ $rc == 2 ]] ||
+        fail "${bin##*/} $*: exit $rc, want 2 ($(cat "$WORK/err"))"
     grep -Eq -- "$re" "$WORK/err" ||
-        fail "sctpu-echo $*: stderr lacks /$re/: $(cat "$WORK/err")"
+        fail "${bin##*/} $*: stderr lacks /$re/: $(cat "$WORK/err")"
     checked=$((checked + 1))
 }
+expect_usage_error() { expect_tool_error "$ECHO_BIN" "$@"; }
+expect_perf_error() { expect_tool_error "$PERF_BIN" "$@"; }
 
 expect_usage_error "unknown option '--bogus'" --bogus
 expect_usage_error "unknown option '-Z'" -Z
@@ -48,10 +52,44 @@ expect_usage_error "--bufsize: '0' is out of range" -s -bufsize 0
 expect_usage_error "--backend: unknown backend 'foo'" -s --backend foo
 expect_usage_error "--backend kernel: the kernel SCTP backend is not built" \
     -s --backend kernel
+expect_usage_error "unknown option '--udp' \\(did you mean --udp-port\\?\\)" \
+    -s --udp 9000
+expect_usage_error "unknown option '--cou' \\(did you mean --count\\?\\)" \
+    -c h --cou 3
+expect_usage_error "-c: 'h:0' has a port that is not 1-65535" -c h:0
+expect_usage_error "--ip h:2000 and --port 2001 name different SCTP ports" \
+    -ip h:2000 -port 2001
 expect_usage_error "resolve no-such-host.invalid: " -c no-such-host.invalid
 expect_usage_error "resolve ::1: " -4 -c ::1
 expect_usage_error "bind UDP 198.18.0.99:9899: Cannot assign requested" \
     -s --ip 198.18.0.99
+
+# sctpu-perf and the habits of iperf3 users.
+UDP_MSG="^sctpu-perf: --udp: there is no UDP mode: every test is SCTP over UDP"
+UDP_MSG+=" already \\(-u means unordered SCTP delivery here\\)$"
+expect_perf_error "$UDP_MSG" -c 127.0.0.1 --udp
+expect_perf_error "$UDP_MSG" -c 127.0.0.1 -b 10M --udp -t 1
+expect_perf_error "^sctpu-perf: -Z: not applicable: " -c 127.0.0.1 -Z
+expect_perf_error "^sctpu-perf: -C: not applicable: " -c 127.0.0.1 -C cubic
+expect_perf_error "^sctpu-perf: --set-mss: not applicable: .*--mtu" \
+    -c 127.0.0.1 --set-mss 1400
+expect_perf_error "unknown option '--bandw' \\(did you mean --bandwidth\\?\\)" \
+    -c 127.0.0.1 --bandw 10M
+expect_perf_error "-c 127.0.0.1:5202 and -p 5201 name different SCTP ports" \
+    -c 127.0.0.1:5202 -p 5201
+expect_perf_error "-c: '\\[::1' is not HOST, HOST:PORT, \\[IPV6\\] or" -c "[::1"
+expect_perf_error "-t and -n exclude each other" -c 127.0.0.1 -t 0 -n 1M
+expect_perf_error "bind UDP 198.18.0.99:9900: Cannot assign requested" \
+    -s -B 198.18.0.99
+# Every line the --help note promises is the error its option gives.
+"$PERF_BIN" --help >"$WORK/help"
+for opt in --udp -Z -C -M; do
+    expect_perf_error "^sctpu-perf: $opt: " -s "$opt"
+    first=$(sed -E 's/^sctpu-perf: [^ ]+ //' "$WORK/err" | head -1 |
+        cut -c1-40)
+    grep -qF -- "$first" "$WORK/help" ||
+        fail "sctpu-perf $opt: '$first' is not in --help"
+done
 
 # A UDP port already in use, by another server.
 start_echo_server first -p 5000 --udp-port 9899
@@ -59,6 +97,37 @@ expect_usage_error "bind UDP \[::\]:9899: Address already in use" -s \
     --udp-port 9899
 stop_server "$SERVER_PID"
 echo "$checked malformed invocations gave exit 2 and a message"
+
+# -v is the version and -V verbose, in both tools, as in iperf3.
+for bin in "$ECHO_BIN" "$PERF_BIN"; do
+    "$bin" -v | grep -q "^${bin##*/} " || fail "${bin##*/} -v: not the version"
+    "$bin" -V --help | grep -q -- "-V, --verbose" ||
+        fail "${bin##*/} --help does not show -V, --verbose"
+done
+
+# Both servers on their default ports, on one host: no "Address already in
+# use". Clients reach them as HOST:PORT and [IPV6]:PORT.
+start_echo_server echo-default -p 5000
+ECHO_SRV_PID=$SERVER_PID
+grep -q "over UDP \\[::\\]:9899 " "$WORK/echo-default.log" ||
+    fail "echo server not on UDP 9899: $(cat "$WORK/echo-default.log")"
+start_perf_server perf-default
+PERF_SRV_PID=$SERVER_PID
+grep -q "SCTP port 5201 over UDP \\[::\\]:9900 " "$WORK/perf-default.log" ||
+    fail "perf server not on UDP 9900: $(cat "$WORK/perf-default.log")"
+for peer in 127.0.0.1:5000 "[::1]:5000"; do
+    timeout 10 "$ECHO_BIN" -c "$peer" -n 2 -i 0 -q >"$WORK/out" 2>&1 ||
+        fail "sctpu-echo -c $peer: $(cat "$WORK/out")"
+done
+for peer in 127.0.0.1:5201 "[::1]:5201" "[::1]"; do
+    timeout 20 "$PERF_BIN" -c "$peer" -t 0.3 -i 0 -J >"$WORK/perf.json" \
+        2>"$WORK/perf.err" || fail "sctpu-perf -c $peer: $(cat "$WORK/perf.err")"
+    [[ $(json_get "$WORK/perf.json" 'j["end"]["sum_received"]["bytes"] > 0') == True ]] ||
+        fail "sctpu-perf -c $peer moved nothing"
+done
+stop_server "$PERF_SRV_PID"
+stop_server "$ECHO_SRV_PID"
+echo "echo and perf servers share a host; HOST:PORT and [IPV6]:PORT reach them"
 
 # The multi-call binary: a tool by link name or first argument, else usage.
 SCTPU_BIN=$(dirname "$ECHO_BIN")/sctpu
@@ -70,6 +139,7 @@ rc=0
 "$SCTPU_BIN" iperf -s >"$WORK/out" 2>"$WORK/err" || rc=$?
 [[ $rc == 2 ]] && grep -q "sctpu: unknown tool 'iperf'" "$WORK/err" ||
     fail "sctpu iperf: exit $rc, $(cat "$WORK/err")"
+"$SCTPU_BIN" -v | grep -q "^sctpu " || fail "sctpu -v: not the version"
 for tool in echo sctpu-echo perf sctpu-perf; do
     "$SCTPU_BIN" "$tool" --version | grep -q "^sctpu-${tool#sctpu-} " ||
         fail "sctpu $tool --version does not run sctpu-${tool#sctpu-}"

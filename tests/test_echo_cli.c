@@ -1,4 +1,6 @@
 /* tests/test_echo_cli.c - sctpu-echo's command line. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -128,6 +130,107 @@ static void test_echo_cli_help_and_version(void **state)
     assert_int_equal(parse("--version", NULL), ECHO_CLI_VERSION);
 }
 
+/* One meaning in both tools, as in iperf3: -v version, -V verbose. */
+static void test_echo_cli_v_is_version(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-v", NULL), ECHO_CLI_VERSION);
+    assert_int_equal(parse("-s", "-v", NULL), ECHO_CLI_VERSION);
+    assert_int_equal(parse("-s", "-V", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.verbosity, 1);
+    assert_int_equal(parse("-c", "h", "-VV", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.verbosity, 2);
+    assert_int_equal(parse("-s", "--verbose", "--verbose", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.verbosity, 2);
+    assert_int_equal(parse("-s", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.verbosity, 0);
+}
+
+/* Long options only in full, as in sctpu-perf (--udp is not --udp-port). */
+static void test_echo_cli_names_in_full(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-s", "--udp", "9000", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err,
+                        "unknown option '--udp' (did you mean --udp-port?)");
+    assert_int_equal(parse("-c", "h", "--cou", "3", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "unknown option '--cou' (did you mean --count?)");
+    assert_int_equal(parse("-s", "--r", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "unknown option '--r' (did you mean --rcvbuf, "
+                             "--rto-min, --rto-max, --rto-initial?)");
+    assert_int_equal(parse("-s", "--once=1", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "option '--once' takes no value");
+    assert_int_equal(parse("-c", "h", "--count", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "option '--count' needs a value");
+    /* The Go example's one-dash flags are whole names too. */
+    assert_int_equal(
+        parse("-ip", "h", "-port", "2000", "-bufsize", "100", NULL),
+        ECHO_CLI_RUN);
+    assert_int_equal(cfg.bufsize, 100);
+}
+
+/* -c and -ip take HOST:PORT and brackets; the port is the SCTP port. */
+static void test_echo_cli_host_port(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "127.0.0.1:2000", NULL), ECHO_CLI_RUN);
+    assert_string_equal(cfg.host, "127.0.0.1");
+    assert_int_equal(cfg.port, 2000);
+    assert_int_equal(cfg.udp_port, 9899);
+    assert_int_equal(parse("-c", "[::1]", NULL), ECHO_CLI_RUN);
+    assert_string_equal(cfg.host, "::1");
+    assert_int_equal(cfg.port, 7);
+    assert_int_equal(parse("-c", "[::1]:5000", NULL), ECHO_CLI_RUN);
+    assert_string_equal(cfg.host, "::1");
+    assert_int_equal(cfg.port, 5000);
+    assert_int_equal(parse("-c", "2001:db8::1", NULL), ECHO_CLI_RUN);
+    assert_string_equal(cfg.host, "2001:db8::1");
+    assert_int_equal(cfg.port, 7);
+    /* The Go example's -ip, client and server, with a list. */
+    assert_int_equal(parse("-ip", "[::1]:2000,[::2]:2000", NULL), ECHO_CLI_RUN);
+    assert_string_equal(cfg.host, "::1");
+    assert_true(cfg.host_list);
+    assert_int_equal(cfg.port, 2000);
+    assert_int_equal(parse("-server", "-ip=198.18.0.1:2001", NULL),
+                     ECHO_CLI_RUN);
+    assert_true(cfg.server);
+    assert_string_equal(cfg.host, "198.18.0.1");
+    assert_int_equal(cfg.port, 2001);
+    /* -port agreeing is fine; differing is not. */
+    assert_int_equal(parse("-ip", "h:2000", "-port", "2000", NULL),
+                     ECHO_CLI_RUN);
+    assert_int_equal(parse("-ip", "h:2000", "-port", "2001", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--ip h:2000 and --port 2001 name different "
+                             "SCTP ports: give one");
+    assert_int_equal(parse("-p", "9", "-c", "[::1]:7", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "-c [::1]:7 and -p 9 name different SCTP ports: "
+                             "give one");
+    assert_int_equal(parse("-c", "h:0", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "-c: 'h:0' has a port that is not 1-65535");
+    assert_int_equal(parse("-c", "[::1", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "-c: '[::1' is not HOST, HOST:PORT, [IPV6] or "
+                             "[IPV6]:PORT");
+}
+
+/* --help says which letter is which, and how HOST:PORT reads. */
+static void test_echo_cli_usage_text(void **state)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    (void)state;
+    assert_non_null(f);
+    echo_cli_usage(f, "sctpu-echo");
+    fclose(f);
+    assert_non_null(strstr(text, "  -V, --verbose  "));
+    assert_non_null(strstr(text, "  -v, --version  "));
+    assert_non_null(strstr(text, "HOST:PORT, [IPV6] or [IPV6]:PORT"));
+    assert_non_null(strstr(text, "(default 9899)"));
+    free(text);
+}
+
 static void test_echo_cli_errors_name_the_option(void **state)
 {
     (void)state;
@@ -167,6 +270,10 @@ int main(void)
         cmocka_unit_test(test_echo_cli_short_i_vs_go_ip),
         cmocka_unit_test(test_echo_cli_gnu_options),
         cmocka_unit_test(test_echo_cli_help_and_version),
+        cmocka_unit_test(test_echo_cli_v_is_version),
+        cmocka_unit_test(test_echo_cli_names_in_full),
+        cmocka_unit_test(test_echo_cli_host_port),
+        cmocka_unit_test(test_echo_cli_usage_text),
         cmocka_unit_test(test_echo_cli_errors_name_the_option),
         cmocka_unit_test(test_echo_cli_reparse_resets),
     };

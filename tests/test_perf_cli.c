@@ -46,7 +46,7 @@ static void test_perf_cli_client_defaults(void **state)
     assert_null(cfg.backend);
     assert_int_equal(cfg.family, AF_UNSPEC);
     assert_int_equal(cfg.port, 5201);
-    assert_int_equal(cfg.udp_port, 9899);
+    assert_int_equal(cfg.udp_port, 9900);
     assert_int_equal(cfg.local_udp_port, 0);
     assert_int_equal(cfg.local_sctp_port, 0);
     assert_true(cfg.duration_s == 10.0);
@@ -88,7 +88,7 @@ static void test_perf_cli_server_defaults(void **state)
     assert_int_equal(cfg.role, PERF_ROLE_SERVER);
     assert_string_equal(cfg.host, "");
     assert_int_equal(cfg.port, 5201);
-    assert_int_equal(cfg.udp_port, 9899);
+    assert_int_equal(cfg.udp_port, 9900);
     assert_int_equal(cfg.max_clients, 1);
     assert_false(cfg.one_off);
     assert_true(cfg.interval_s == 1.0);
@@ -352,6 +352,11 @@ static void test_perf_cli_help_and_version(void **state)
     assert_int_equal(parse("-c", "h", "-h", NULL), PERF_CLI_HELP);
     assert_int_equal(parse("-v", NULL), PERF_CLI_VERSION);
     assert_int_equal(parse("--version", NULL), PERF_CLI_VERSION);
+    /* -V is verbose, as in iperf3 and sctpu-echo */
+    assert_int_equal(parse("-s", "-V", NULL), PERF_CLI_RUN);
+    assert_true(cfg.verbose);
+    assert_int_equal(parse("-s", "--verbose", NULL), PERF_CLI_RUN);
+    assert_true(cfg.verbose);
 }
 
 static void test_perf_cli_usage_text(void **state)
@@ -369,8 +374,62 @@ static void test_perf_cli_usage_text(void **state)
     assert_non_null(strstr(text, "Server specific:"));
     assert_non_null(strstr(text, "Client specific"));
     assert_non_null(strstr(text, "SCTP port (default 5201)"));
-    assert_non_null(strstr(text, "(default 9899)"));
+    assert_non_null(strstr(text, "it, the client sends to it (default 9900)"));
     assert_non_null(strstr(text, "Exit status: 0"));
+    /* What iperf3 users need told: no UDP mode, -u, the two ports. */
+    assert_non_null(strstr(text, "There is no UDP mode (iperf3's -u, --udp)"));
+    assert_non_null(strstr(text, "every test is\nSCTP over UDP already"));
+    assert_non_null(strstr(text, "-u means unordered SCTP delivery"));
+    assert_non_null(strstr(text, "Two ports: the SCTP port (-p, default 5201 "
+                                 "as in iperf3) travels inside\nthe UDP port "
+                                 "(--udp-port, default 9900)"));
+    assert_non_null(strstr(text, "`docker run -p 9900:9900/udp`"));
+    assert_non_null(strstr(text, "sctpu-echo's\ndefault UDP port is 9899"));
+    assert_non_null(strstr(text, "Each association carries --nstreams data "
+                                 "streams plus, unless\n--no-control, one "
+                                 "control stream"));
+    assert_non_null(strstr(text, "  -t, --time SEC            seconds to send, "
+                                 "up to 86400; 0 = until\n"));
+    assert_non_null(strstr(text, "HOST:PORT, [IPV6] or [IPV6]:PORT"));
+    assert_non_null(strstr(text, "  -N, --nodelay "));
+    free(text);
+}
+
+/* The "not applicable" note: one entry per refused option, wrapped. */
+static void test_perf_cli_usage_not_applicable(void **state)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    const char *note;
+    const char *line;
+
+    (void)state;
+    assert_non_null(f);
+    perf_cli_usage(f, "sctpu-perf");
+    fclose(f);
+    note = strstr(text, "Not applicable (iperf3 options refused, with the "
+                        "reason):\n");
+    assert_non_null(note);
+    assert_non_null(strstr(note, "      --udp                 there is no UDP "
+                                 "mode: every test is SCTP over UDP\n"
+                                 "                            already (-u "
+                                 "means unordered SCTP delivery here)\n"));
+    assert_non_null(strstr(note, "  -Z, --zerocopy            not applicable: "
+                                 "usrsctp copies every message, there\n"
+                                 "                            is no zero-copy "
+                                 "send\n"));
+    assert_non_null(strstr(note, "  -C, --congestion          not "
+                                 "applicable: "));
+    assert_non_null(strstr(note, "  -M, --set-mss             not "
+                                 "applicable: "));
+    /* Nothing runs past 79 columns. */
+    for (line = text; *line != '\0'; line += strcspn(line, "\n") + 1) {
+        if (strcspn(line, "\n") > 79)
+            fail_msg("too long: %.*s", (int)strcspn(line, "\n"), line);
+        if (line[strcspn(line, "\n")] == '\0')
+            break;
+    }
     free(text);
 }
 
@@ -385,18 +444,179 @@ static void test_perf_cli_getopt_errors(void **state)
     assert_parse_error("option '--port' needs a value", "-c", "h", "--port");
     assert_parse_error("option '-c' needs a value", "-c");
     assert_parse_error("option '--json' takes no value", "-s", "--json=1");
-    assert_parse_error("option '--no' is ambiguous", "-s", "--no");
-    assert_parse_error("option '--b' is ambiguous", "-c", "h", "--b=1");
-    /* Abbreviations of one option, or of aliases, are fine. */
-    assert_int_equal(
-        parse("-c", "h", "--bandw", "5M", "--le", "1k", "--nod", NULL),
-        PERF_CLI_RUN);
-    assert_int_equal(cfg.rate_bps, 5000000);
-    assert_int_equal(cfg.length, 1024);
-    assert_true(cfg.nodelay);
     assert_parse_error("unexpected argument 'extra'", "-c", "h", "extra");
     /* -f is iperf3's, not ours. */
     assert_parse_error("unknown option '-f'", "-c", "h", "-f", "m");
+}
+
+/*
+ * Long options only in full: getopt_long's abbreviations would let a
+ * prefix mean whatever option it happens to start (--udp: --udp-port).
+ */
+static void test_perf_cli_names_in_full(void **state)
+{
+    (void)state;
+    assert_parse_error("unknown option '--no' (did you mean --nodelay, "
+                       "--no-delay, --no-control?)",
+                       "-s", "--no");
+    assert_parse_error("unknown option '--bandw' (did you mean --bandwidth?)",
+                       "-c", "h", "--bandw", "5M");
+    assert_parse_error("unknown option '--le' (did you mean --length, --len?)",
+                       "-c", "h", "--le=1k");
+    assert_parse_error("unknown option '--nod' (did you mean --nodelay?)", "-c",
+                       "h", "--nod");
+    assert_parse_error("unknown option '--udp-p' (did you mean --udp-port?)",
+                       "-s", "--udp-p", "9000");
+    /* An abbreviation is unknown whatever its value, or lack of one. */
+    assert_parse_error("unknown option '--jso' (did you mean --json?)", "-s",
+                       "--jso=1");
+    assert_parse_error("unknown option '--por' (did you mean --port?)", "-c",
+                       "h", "--por");
+    assert_parse_error("unknown option '--'", "-s", "--=1");
+    /* Full names, aliases included, still work. */
+    assert_int_equal(parse("-c", "h", "--bandwidth", "5M", "--len", "1k",
+                           "--nodelay", "--udp-port", "9000", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.rate_bps, 5000000);
+    assert_int_equal(cfg.length, 1024);
+    assert_true(cfg.nodelay);
+    assert_int_equal(cfg.udp_port, 9000);
+}
+
+/* iperf3's --udp is a UDP test; there is none here, and -u is unordered. */
+static void test_perf_cli_udp_refused(void **state)
+{
+    (void)state;
+    assert_parse_error("--udp: there is no UDP mode: every test is SCTP over "
+                       "UDP already (-u means unordered SCTP delivery here)",
+                       "-c", "h", "--udp");
+    assert_parse_error("--udp: there is no UDP mode: every test is SCTP over "
+                       "UDP already (-u means unordered SCTP delivery here)",
+                       "-s", "--udp");
+    assert_parse_error("--udp: there is no UDP mode: every test is SCTP over "
+                       "UDP already (-u means unordered SCTP delivery here)",
+                       "-c", "h", "--udp=1");
+    /* before the role is even known */
+    assert_parse_error("--udp: there is no UDP mode: every test is SCTP over "
+                       "UDP already (-u means unordered SCTP delivery here)",
+                       "--udp", "-b", "1G");
+    assert_int_equal(parse("-c", "h", "-u", NULL), PERF_CLI_RUN);
+    assert_true(cfg.unordered);
+    assert_int_equal(cfg.udp_port, 9900);
+}
+
+/* iperf3 options with no meaning here: exit 2 with the --help line. */
+static void test_perf_cli_not_applicable(void **state)
+{
+    (void)state;
+    assert_parse_error("-Z: not applicable: usrsctp copies every message, "
+                       "there is no zero-copy send",
+                       "-c", "h", "-Z");
+    assert_parse_error("--zerocopy: not applicable: usrsctp copies every "
+                       "message, there is no zero-copy send",
+                       "-c", "h", "--zerocopy");
+    assert_parse_error("-C: not applicable: no TCP congestion algorithm to "
+                       "pick; SCTP's own congestion control runs inside "
+                       "usrsctp",
+                       "-c", "h", "-C", "cubic");
+    assert_parse_error("--congestion: not applicable: no TCP congestion "
+                       "algorithm to pick; SCTP's own congestion control "
+                       "runs inside usrsctp",
+                       "-s", "--congestion=bbr");
+    assert_parse_error("-M: not applicable: no MSS to set; give the path's IP "
+                       "MTU with --mtu instead",
+                       "-c", "h", "-M1400");
+    assert_parse_error("--set-mss: not applicable: no MSS to set; give the "
+                       "path's IP MTU with --mtu instead",
+                       "-c", "h", "--set-mss", "1400");
+    assert_parse_error("-Z: not applicable: usrsctp copies every message, "
+                       "there is no zero-copy send",
+                       "-c", "h", "-RZ");
+}
+
+/* iperf3's -N is "TCP/SCTP no delay": our --nodelay. */
+static void test_perf_cli_nodelay_short(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "-N", NULL), PERF_CLI_RUN);
+    assert_true(cfg.nodelay);
+    assert_int_equal(parse("-s", "--no-delay", NULL), PERF_CLI_RUN);
+    assert_true(cfg.nodelay);
+    assert_int_equal(parse("-s", NULL), PERF_CLI_RUN);
+    assert_false(cfg.nodelay);
+}
+
+/* -c HOST:PORT and bracketed IPv6, the port being the SCTP port (-p). */
+static void test_perf_cli_host_port(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "127.0.0.1:5201", NULL), PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "127.0.0.1");
+    assert_int_equal(cfg.port, 5201);
+    assert_int_equal(parse("-c", "198.18.0.2:6000", NULL), PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "198.18.0.2");
+    assert_int_equal(cfg.port, 6000);
+    assert_int_equal(cfg.udp_port, 9900);
+    assert_int_equal(parse("-c", "[::1]", NULL), PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "::1");
+    assert_int_equal(cfg.port, 5201);
+    assert_int_equal(parse("-c", "[::1]:7000", "-6", NULL), PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "::1");
+    assert_int_equal(cfg.port, 7000);
+    assert_int_equal(parse("--client", "server.example:5202", NULL),
+                     PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "server.example");
+    assert_int_equal(cfg.port, 5202);
+    /* Bare IPv6: an address, whatever its last group looks like. */
+    assert_int_equal(parse("-c", "2001:db8::5201", NULL), PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "2001:db8::5201");
+    assert_int_equal(cfg.port, 5201);
+    assert_int_equal(parse("-c", "::1", NULL), PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "::1");
+    /* The first of a list. */
+    assert_int_equal(parse("-c", "[::1]:6001,[::2]:6002", NULL), PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "::1");
+    assert_int_equal(cfg.port, 6001);
+    /* -p agreeing is fine, in either order; differing is not. */
+    assert_int_equal(parse("-p", "6000", "-c", "h:6000", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.port, 6000);
+    assert_parse_error("-c h:6000 and -p 5201 name different SCTP ports: "
+                       "give one",
+                       "-c", "h:6000", "-p", "5201");
+    assert_parse_error("-c [::1]:6000 and --port 7 name different SCTP "
+                       "ports: give one",
+                       "--port", "7", "-c", "[::1]:6000");
+    assert_parse_error("-c: 'h:0' has a port that is not 1-65535", "-c", "h:0");
+    assert_parse_error("-c: 'h:http' has a port that is not 1-65535", "-c",
+                       "h:http");
+    assert_parse_error("-c: '[::1]:' has a port that is not 1-65535", "-c",
+                       "[::1]:");
+    assert_parse_error("-c: '[::1' is not HOST, HOST:PORT, [IPV6] or "
+                       "[IPV6]:PORT",
+                       "-c", "[::1");
+    assert_parse_error("-c: ':5201' is not HOST, HOST:PORT, [IPV6] or "
+                       "[IPV6]:PORT",
+                       "-c", ":5201");
+}
+
+/* -t 0: until interrupted, as in iperf3; -n and -k still exclude it. */
+static void test_perf_cli_time_zero(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "-t", "0", NULL), PERF_CLI_RUN);
+    assert_true(cfg.duration_s == 0.0);
+    assert_int_equal(cfg.bytes, 0);
+    assert_int_equal(cfg.messages, 0);
+    assert_int_equal(parse("-c", "h", "--time", "0s", "-O", "5", NULL),
+                     PERF_CLI_RUN);
+    assert_true(cfg.duration_s == 0.0);
+    assert_true(cfg.omit_s == 5.0);
+    assert_parse_error("-t and -n exclude each other: the test ends after a "
+                       "time (-t), a byte count (-n) or a message count (-k)",
+                       "-c", "h", "-t", "0", "-n", "1M");
+    assert_parse_error("-t and -k exclude each other: the test ends after a "
+                       "time (-t), a byte count (-n) or a message count (-k)",
+                       "-c", "h", "-k", "10", "-t", "0");
 }
 
 static void test_perf_cli_role_errors(void **state)
@@ -404,8 +624,11 @@ static void test_perf_cli_role_errors(void **state)
     (void)state;
     assert_parse_error("give -s (server) or -c HOST (client)", "-p", "5201");
     assert_parse_error("-s and -c exclude each other", "-s", "-c", "h");
-    assert_parse_error("-c: '' is not a host name or address", "-c", "");
-    assert_parse_error("-c: ',h' is not a host name or address", "-c", ",h");
+    assert_parse_error("-c: '' is not HOST, HOST:PORT, [IPV6] or [IPV6]:PORT",
+                       "-c", "");
+    assert_parse_error("-c: ',h' is not HOST, HOST:PORT, [IPV6] or "
+                       "[IPV6]:PORT",
+                       "-c", ",h");
     assert_parse_error("--max-clients is for the server (-s)", "-c", "h",
                        "--max-clients", "2");
     assert_parse_error("-1 is for the server (-s)", "-c", "h", "-1");
@@ -429,9 +652,8 @@ static void test_perf_cli_value_errors(void **state)
     assert_parse_error("--udp-port: '0' is out of range (1-65535)", "-s",
                        "--udp-port", "0");
     assert_parse_error("-p: 'http' is not a valid number", "-s", "-p", "http");
-    assert_parse_error("-t: '0' is out of range (above 0, up to 86400 s)", "-c",
-                       "h", "-t", "0");
-    assert_parse_error("-t: '86401' is out of range (above 0, up to 86400 s)",
+    assert_parse_error("-t: '86401' is out of range (0 = until interrupted, "
+                       "up to 86400 s)",
                        "-c", "h", "-t", "86401");
     assert_parse_error("-t: '-5' is not a valid number", "-c", "h", "-t", "-5");
     assert_parse_error("-n: '0' is out of range (at least 1)", "-c", "h", "-n",
@@ -651,7 +873,14 @@ int main(void)
         cmocka_unit_test(test_perf_cli_no_control),
         cmocka_unit_test(test_perf_cli_help_and_version),
         cmocka_unit_test(test_perf_cli_usage_text),
+        cmocka_unit_test(test_perf_cli_usage_not_applicable),
         cmocka_unit_test(test_perf_cli_getopt_errors),
+        cmocka_unit_test(test_perf_cli_names_in_full),
+        cmocka_unit_test(test_perf_cli_udp_refused),
+        cmocka_unit_test(test_perf_cli_not_applicable),
+        cmocka_unit_test(test_perf_cli_nodelay_short),
+        cmocka_unit_test(test_perf_cli_host_port),
+        cmocka_unit_test(test_perf_cli_time_zero),
         cmocka_unit_test(test_perf_cli_role_errors),
         cmocka_unit_test(test_perf_cli_value_errors),
         cmocka_unit_test(test_perf_cli_rate_errors),

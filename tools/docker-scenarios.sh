@@ -114,8 +114,8 @@ stop_gracefully() {
 # --- scenarios 1, 2 and 6: the published port -----------------------------
 
 # published_port SCENARIO WHERE HOST [OPTION...]: each server in turn
-# behind -p 9899:9899/udp, its client at HOST from WHERE (lab or nat);
-# OPTIONs go to both servers and clients.
+# behind its published default UDP port (echo 9899, perf 9900), its client
+# at HOST from WHERE (lab or nat); OPTIONs go to both servers and clients.
 published_port() {
     local n=$1 where=$2 host=$3 kind server c
     shift 3
@@ -196,8 +196,8 @@ scenario_6() {
 table inet sctpu_loss {
     chain input {
         type filter hook input priority 0;
-        iifname "lo" udp dport 9899 numgen random mod 100 < 5 counter drop
-        iifname "lo" udp sport 9899 numgen random mod 100 < 5 counter drop
+        iifname "lo" udp dport { 9899, 9900 } numgen random mod 100 < 5 counter drop
+        iifname "lo" udp sport { 9899, 9900 } numgen random mod 100 < 5 counter drop
     }
 }
 EOF
@@ -316,8 +316,7 @@ scenario_5() {
     summarize s5-perf-client sctpu-perf "$LOGS/s5-perf-client.log"
     # The same servers from outside the swarm, through the host-mode ports.
     run_client s5-host-echo lab sctpu-echo -c 127.0.0.1 "${ECHO_ARGS[@]}"
-    run_client s5-host-perf lab sctpu-perf -c 127.0.0.1 --udp-port 9900 \
-        "${PERF_ARGS[@]}"
+    run_client s5-host-perf lab sctpu-perf -c 127.0.0.1 "${PERF_ARGS[@]}"
     docker stack rm sctpu >/dev/null
     wait_until 60 "the stack's containers and network to go" stack_gone
 }
