@@ -73,6 +73,7 @@ struct perf_client {
     struct remote_results *remote[PERF_MAX_PARALLEL];
     char *server_output;
     struct rusage ru_start;
+    uint64_t timeouts_at_start; /* the runtime's T3-rtx count */
     char error[512];
 };
 
@@ -179,6 +180,7 @@ static void report_connected(struct perf_client *cl)
             c.pmtu = info.pathmtu;
         }
         snprintf(c.local, sizeof(c.local), "%s", cl->rt.local);
+        cl->rt.ops->get_rto(cl->rt.t, &c.rto);
         if (i < cl->ready.count)
             snprintf(c.seen_as, sizeof(c.seen_as), "%s", cl->ready.seen[i]);
         perf_report_connected(cl->rep, &c);
@@ -198,6 +200,7 @@ static void client_start_data(struct perf_client *cl)
 
     client_set_phase(cl, CL_RUNNING);
     cl->start_ns = perf_now_ns();
+    cl->timeouts_at_start = perf_rows_timeouts(&cl->rt);
     getrusage(RUSAGE_SELF, &cl->ru_start);
     for (i = 0; i < cl->nflows; i++) {
         if (client_sends(c) && perf_flow_start_send(cl->flows[i], &sp) < 0) {
@@ -210,6 +213,7 @@ static void client_start_data(struct perf_client *cl)
     memset(&is, 0, sizeof(is));
     is.base = cl->rt.base;
     is.rep = cl->rep;
+    is.rt = &cl->rt;
     is.flows = cl->flows;
     is.nflows = cl->nflows;
     is.sends = client_sends(c);
@@ -398,10 +402,12 @@ static void on_closed(struct perf_flow *f, int err, void *arg)
     if (err == 0)
         client_fail(cl, "the server closed association %d", i + 1);
     else if (!cl->up[i])
-        client_fail(cl, "cannot associate with %s: %s", cl->host,
-                    strerror(err));
+        client_fail(cl, "cannot associate with %s udp/%u sctp/%u: %s", cl->host,
+                    (unsigned)cl->cfg->udp_port, (unsigned)cl->cfg->port,
+                    transport_conn_strerror(perf_flow_conn(f)));
     else
-        client_fail(cl, "association %d lost: %s", i + 1, strerror(err));
+        client_fail(cl, "association %d lost: %s", i + 1,
+                    transport_conn_strerror(perf_flow_conn(f)));
 }
 
 static const struct perf_flow_ops client_flow_ops = {
@@ -410,6 +416,37 @@ static const struct perf_flow_ops client_flow_ops = {
     .on_send_done = on_send_done,
     .on_closed = on_closed,
 };
+
+/*
+ * No data moved on association i for --timeout: tell a peer that is gone
+ * from an association that is backing off after repeated retransmission
+ * timeouts (the peer still answers: SACKs, heartbeat acks).
+ */
+static void client_stalled(struct perf_client *cl, unsigned int i)
+{
+    struct transport_assoc_info info;
+    double limit = cl->cfg->timeout_s;
+
+    if (transport_get_info(perf_flow_conn(cl->flows[i]), &info) < 0) {
+        client_fail(cl, "no data moved on association %u for %.3g s", i + 1,
+                    limit);
+        return;
+    }
+    if (info.heard_ms < limit * 1000)
+        client_fail(cl,
+                    "no data moved on association %u for %.3g s, though the "
+                    "server answered %.1f s ago: SCTP is backing off after "
+                    "retransmission timeouts (RTO now %u ms), so the path "
+                    "is losing most packets; --rto-max bounds the backoff",
+                    i + 1, limit, info.heard_ms / 1000.0,
+                    (unsigned)info.rto_ms);
+    else
+        client_fail(cl,
+                    "nothing heard from the server on association %u for "
+                    "%.3g s (RTO now %u ms): the server is gone, or the path "
+                    "to it is down",
+                    i + 1, limit, (unsigned)info.rto_ms);
+}
 
 /* Nothing moved for --timeout: say what we were waiting for. */
 static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
@@ -425,11 +462,10 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
     case CL_RUNNING:
         for (i = 0; i < cl->nflows; i++)
             if (now - perf_flow_last_progress(cl->flows[i]) > limit &&
-                (!cl->send_done[i] || !cl->recv_done[i]))
-                client_fail(cl,
-                            "no data moved on association %u for "
-                            "%.3g s: is the server still there?",
-                            i + 1, cl->cfg->timeout_s);
+                (!cl->send_done[i] || !cl->recv_done[i])) {
+                client_stalled(cl, i);
+                break;
+            }
         break;
     case CL_CLOSING:
         if (now - cl->phase_ns > CLOSE_GRACE_S * 1000000000ull) {
@@ -489,6 +525,9 @@ static void client_report_final(struct perf_client *cl)
     fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
     fin.server_output = cl->server_output;
     perf_report_final(cl->rep, &fin);
+    if (client_sends(cl->cfg))
+        perf_rows_warn_timeouts(&cl->rt, cl->timeouts_at_start, cl->flows[0],
+                                wall, "this client");
 }
 
 /* The streams of one direction, as its receiver counted them. */

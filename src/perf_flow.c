@@ -277,14 +277,26 @@ static void begin_drain(struct perf_flow *f)
 
 static void update_sent(struct perf_flow *f);
 
+/*
+ * Everything given to SCTP acknowledged? The association's send-buffer
+ * use says so (bytes queued, in the stream queues too, plus unacked).
+ * SCTP_STATUS cannot: sstat_unackdata misses data still queued, and
+ * sstat_penddata counts *received* data (RFC 6458 8.2.1).
+ */
+static bool all_acked(const struct transport_assoc_info *info)
+{
+    if (info->send_queued != UINT64_MAX)
+        return info->send_queued == 0;
+    return info->unacked == 0;
+}
+
 static void check_drained(struct perf_flow *f)
 {
     struct transport_assoc_info info;
 
     if (!flush_control(f))
         return;
-    if (transport_get_info(f->conn, &info) == 0 &&
-        (info.unacked != 0 || info.pending != 0)) {
+    if (transport_get_info(f->conn, &info) == 0 && !all_acked(&info)) {
         schedule(f, DRAIN_POLL_US * 1000u);
         return;
     }

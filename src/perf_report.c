@@ -170,6 +170,13 @@ void perf_report_connected(struct perf_report *r,
         perf_report_text(r, "[%3u] local %s, seen by server as %s%s\n", c->id,
                          c->local, c->seen_as,
                          nat ? " (address translated)" : "");
+    /* The timers decide what loss costs: say them, once. */
+    if (c->id == 1 && c->rto.min_ms != 0)
+        perf_report_text(r,
+                         "[%3u] retransmission timeout (this end): min %u, "
+                         "max %u, initial %u ms\n",
+                         c->id, (unsigned)c->rto.min_ms,
+                         (unsigned)c->rto.max_ms, (unsigned)c->rto.initial_ms);
     json_out_begin_object(&r->j, NULL);
     json_out_u64(&r->j, "socket", c->id);
     json_out_string(&r->j, "local_host", lhost);
@@ -181,6 +188,11 @@ void perf_report_connected(struct perf_report *r,
     json_out_u64(&r->j, "out_streams", c->out_streams);
     json_out_u64(&r->j, "in_streams", c->in_streams);
     json_out_u64(&r->j, "pmtu", c->pmtu);
+    if (c->rto.min_ms != 0) {
+        json_out_u64(&r->j, "rto_min_ms", c->rto.min_ms);
+        json_out_u64(&r->j, "rto_max_ms", c->rto.max_ms);
+        json_out_u64(&r->j, "rto_initial_ms", c->rto.initial_ms);
+    }
     if (c->seen_as[0]) {
         json_out_string(&r->j, "seen_as", c->seen_as);
         json_out_bool(&r->j, "address_translated", nat);
@@ -295,6 +307,7 @@ static void interval_row_json(struct perf_report *r, double start, double end,
         json_out_u64(&r->j, "rwnd", row->rwnd);
         json_out_u64(&r->j, "rtt", row->srtt_us);
         json_out_u64(&r->j, "rtt_us", row->srtt_us);
+        json_out_u64(&r->j, "rto_ms", row->rto_ms);
         json_out_u64(&r->j, "pmtu", row->pmtu);
     }
     json_out_bool(&r->j, "omitted", omitted);
@@ -312,11 +325,18 @@ static void interval_sum_json(struct perf_report *r, bool omitted,
                                      : "sum");
     perf_report_json_amounts(r, sum->start, sum->end, sum->bytes,
                              sum->messages);
-    if (sum->sender)
+    if (sum->sender) {
         json_out_u64(&r->j, "retransmits", sum->retransmits);
+        json_out_u64(&r->j, "rtx_timeouts", r->timeouts);
+    }
     json_out_bool(&r->j, "omitted", omitted);
     json_out_bool(&r->j, "sender", sum->sender);
     json_out_end_object(&r->j);
+}
+
+void perf_report_set_timeouts(struct perf_report *r, uint64_t count)
+{
+    r->timeouts = count;
 }
 
 void perf_report_interval(struct perf_report *r, double start, double end,
@@ -372,6 +392,9 @@ void perf_report_interval(struct perf_report *r, double start, double end,
         interval_sum_json(r, omitted, &sum);
     }
     json_out_end_object(&r->j);
+    if (r->timeouts > 0)
+        perf_report_text_timeouts(r, start, end, r->timeouts);
+    r->timeouts = 0;
     if (multi)
         perf_report_rule(r);
 }

@@ -14,6 +14,7 @@
 #include "perf.h"
 #include "perf_proto.h"
 #include "perf_stats.h"
+#include "transport.h"
 
 struct perf_report;
 
@@ -28,6 +29,7 @@ struct perf_report_conn {
     uint16_t out_streams;
     uint16_t in_streams;
     uint32_t pmtu;
+    struct transport_rto rto; /* this end's RTO bounds; zeros unknown */
 };
 
 /*
@@ -54,6 +56,7 @@ struct perf_report_row {
     uint32_t cwnd;
     uint32_t rwnd;
     uint32_t srtt_us; /* usrsctp keeps it in ms: 1 ms resolution */
+    uint32_t rto_ms;  /* the retransmission timeout now */
     uint32_t pmtu;
 };
 
@@ -85,6 +88,13 @@ void perf_report_connecting(struct perf_report *r, const char *host,
 void perf_report_connected(struct perf_report *r,
                            const struct perf_report_conn *c);
 /* One interval, start to end in seconds from the start of the test. */
+/*
+ * DATA retransmission timeouts (T3-rtx) that fired during the next
+ * interval this end reports: a line of their own in the text (when there
+ * were any) and "rtx_timeouts" in the interval's JSON sum.
+ */
+void perf_report_set_timeouts(struct perf_report *r, uint64_t count);
+
 void perf_report_interval(struct perf_report *r, double start, double end,
                           bool omitted, const struct perf_report_row *rows,
                           size_t nrows);

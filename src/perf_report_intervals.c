@@ -23,6 +23,7 @@ struct perf_intervals {
     /* each flow's message totals at the previous sample */
     uint64_t tx_messages[PERF_MAX_PARALLEL];
     uint64_t rx_messages[PERF_MAX_PARALLEL];
+    uint64_t timeouts; /* the runtime's T3-rtx count at the last sample */
 };
 
 double perf_intervals_boundary(double interval_s, double duration_s,
@@ -95,6 +96,7 @@ static void sample_flow(struct perf_intervals *iv, unsigned int i,
         r->cwnd = s.info.cwnd;
         r->rwnd = s.info.peer_rwnd;
         r->srtt_us = s.info.srtt_us;
+        r->rto_ms = s.info.rto_ms;
         r->pmtu = s.info.pathmtu;
     }
     if (iv->s.receives) {
@@ -124,6 +126,13 @@ static void report(struct perf_intervals *iv, bool last)
 
     for (i = 0; i < iv->s.nflows; i++)
         sample_flow(iv, (unsigned int)i, rows, &n);
+    if (iv->s.sends && iv->s.rt != NULL) {
+        struct transport_counters c;
+
+        iv->s.rt->ops->get_counters(iv->s.rt->t, &c);
+        perf_report_set_timeouts(iv->s.rep, c.rtx_timeouts - iv->timeouts);
+        iv->timeouts = c.rtx_timeouts;
+    }
     if (!last) {
         perf_report_interval(iv->s.rep, iv->last_s, end, iv->omitting, rows, n);
         iv->last_s = end;
@@ -179,6 +188,12 @@ perf_intervals_start(const struct perf_intervals_setup *s)
     if (iv == NULL)
         return NULL;
     iv->s = *s;
+    if (s->rt != NULL) {
+        struct transport_counters c;
+
+        s->rt->ops->get_counters(s->rt->t, &c);
+        iv->timeouts = c.rtx_timeouts;
+    }
     iv->ev = evtimer_new(s->base, tick_cb, iv);
     if (iv->ev == NULL) {
         free(iv);

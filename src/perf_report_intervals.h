@@ -21,6 +21,7 @@
 
 #include "perf_flow.h"
 #include "perf_report.h"
+#include "runtime.h"
 
 struct event_base;
 struct perf_intervals;
@@ -30,6 +31,10 @@ struct perf_intervals_setup {
     struct perf_report *rep;
     struct perf_flow *const *flows; /* the owner's, nflows of them */
     unsigned int nflows;
+    /* the owner's runtime, for the retransmission-timeout count (usrsctp
+     * counts them process-wide: a server running several tests at once
+     * reports them all in each) */
+    const struct runtime *rt;
     bool sends;        /* this end sends on every flow */
     bool receives;     /* this end receives on every flow */
     double interval_s; /* -i; 0 = no interval reports */

@@ -25,6 +25,7 @@ struct perf_report {
     char error[512];
     size_t nconns;
     size_t nintervals;
+    uint64_t timeouts; /* T3-rtx in the interval being reported */
 };
 
 /* Text output, unless -J; copied to the tee when there is one. */
@@ -78,6 +79,10 @@ struct perf_text_line {
 void perf_report_text_header(struct perf_report *r, unsigned int cols);
 void perf_report_text_line(struct perf_report *r,
                            const struct perf_text_line *l, unsigned int cols);
+
+/* "[T3 ]  start-end sec  N retransmission timeouts (T3-rtx)" */
+void perf_report_text_timeouts(struct perf_report *r, double start, double end,
+                               uint64_t count);
 
 /* The per-stream table: its header, and one stream's line. */
 void perf_report_text_streams_header(struct perf_report *r);

@@ -22,6 +22,7 @@ enum {
     W_ABANDONED = 9,
     W_WND = 11,
     W_SRTT = 7,
+    W_RTO = 6,
     W_PMTU = 5,
     W_SID = 5,
     W_MESSAGES = 12,
@@ -71,6 +72,7 @@ void perf_report_text_header(struct perf_report *r, unsigned int cols)
         cell(r, W_WND, "Cwnd");
         cell(r, W_WND, "Rwnd");
         cell(r, W_SRTT, "SRTT-ms");
+        cell(r, W_RTO, "RTO-ms");
         cell(r, W_PMTU, "PMTU");
     }
     perf_report_text(r, "%s\n", r->cfg->unordered ? UNORDERED_MARK : "");
@@ -113,16 +115,27 @@ void perf_report_text_line(struct perf_report *r,
         cell(r, W_WND, buf);
         /* SCTP_STATUS has whole milliseconds: show no more than that. */
         cell_u64(r, W_SRTT, (l->sctp->srtt_us + 500) / 1000);
+        cell_u64(r, W_RTO, l->sctp->rto_ms);
         cell_u64(r, W_PMTU, l->sctp->pmtu);
     } else if ((cols & PERF_COLS_SCTP) && pad) {
-        perf_report_text(r, "  %*s  %*s  %*s  %*s", W_WND, "", W_WND, "",
-                         W_SRTT, "", W_PMTU, "");
+        perf_report_text(r, "  %*s  %*s  %*s  %*s  %*s", W_WND, "", W_WND, "",
+                         W_SRTT, "", W_RTO, "", W_PMTU, "");
     }
     if (l->role != NULL)
         perf_report_text(r, "  %s", l->role);
     if (l->note != NULL)
         perf_report_text(r, "  %s", l->note);
     perf_report_text(r, "\n");
+}
+
+void perf_report_text_timeouts(struct perf_report *r, double start, double end,
+                               uint64_t count)
+{
+    perf_report_text(r,
+                     "[T3 ]%s %6.2f-%-6.2f sec  %" PRIu64
+                     " retransmission timeout%s (T3-rtx)\n",
+                     r->cfg->bidir ? "    " : "", start, end, count,
+                     count == 1 ? "" : "s");
 }
 
 void perf_report_text_streams_header(struct perf_report *r)

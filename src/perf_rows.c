@@ -1,6 +1,10 @@
 /*
  * perf_rows.c - report directions from flows.
  */
+#include <string.h>
+
+#include "log.h"
+#include "perf_loss_hint.h"
 #include "perf_rows.h"
 
 void perf_rows_add_dir(struct perf_report_dir *dirs, size_t *n, unsigned int id,
@@ -35,4 +39,33 @@ double perf_rows_cpu_percent(const struct rusage *from, double wall_s)
     used = tv_secs(&now.ru_utime) - tv_secs(&from->ru_utime) +
            tv_secs(&now.ru_stime) - tv_secs(&from->ru_stime);
     return wall_s > 0 ? used * 100.0 / wall_s : 0;
+}
+
+uint64_t perf_rows_timeouts(const struct runtime *rt)
+{
+    struct transport_counters c;
+
+    rt->ops->get_counters(rt->t, &c);
+    return c.rtx_timeouts;
+}
+
+void perf_rows_warn_timeouts(const struct runtime *rt,
+                             uint64_t timeouts_at_start, struct perf_flow *flow,
+                             double secs, const char *sender)
+{
+    struct perf_loss_facts f;
+    struct transport_assoc_info info;
+    struct transport_rto rto;
+    char hint[512];
+
+    memset(&f, 0, sizeof(f));
+    rt->ops->get_rto(rt->t, &rto);
+    f.timeouts = perf_rows_timeouts(rt) - timeouts_at_start;
+    f.seconds = secs;
+    f.rto_min_ms = rto.min_ms;
+    if (flow != NULL && transport_get_info(perf_flow_conn(flow), &info) == 0)
+        f.srtt_ms = info.srtt_us / 1000;
+    f.sender = sender;
+    if (perf_loss_hint(hint, sizeof(hint), &f))
+        log_warn("%s", hint);
 }

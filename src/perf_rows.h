@@ -13,6 +13,7 @@
 
 #include "perf_flow.h"
 #include "perf_report.h"
+#include "runtime.h"
 
 /* Append one direction's final numbers to dirs[*n]. */
 void perf_rows_add_dir(struct perf_report_dir *dirs, size_t *n, unsigned int id,
@@ -24,5 +25,17 @@ double perf_rows_span_secs(uint64_t start_ns, uint64_t end_ns);
 
 /* This process's CPU use since from, in percent of wall_s. */
 double perf_rows_cpu_percent(const struct rusage *from, double wall_s);
+
+/* The runtime's count of DATA retransmission timeouts (process-wide). */
+uint64_t perf_rows_timeouts(const struct runtime *rt);
+
+/*
+ * At the end of a test this end sent in: warn (perf_loss_hint.h) when
+ * the retransmission timeouts since timeouts_at_start, not the path, set
+ * its throughput. flow gives the SRTT; sender names this end.
+ */
+void perf_rows_warn_timeouts(const struct runtime *rt,
+                             uint64_t timeouts_at_start, struct perf_flow *flow,
+                             double secs, const char *sender);
 
 #endif /* SCTPU_PERF_ROWS_H */

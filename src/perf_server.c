@@ -61,6 +61,7 @@ struct perf_test {
     size_t captured_len;
     struct perf_intervals *intervals;
     struct rusage ru_start;
+    uint64_t timeouts_at_start; /* the runtime's T3-rtx count */
     struct perf_test *next;
     struct perf_test **pprev;
 };
@@ -267,6 +268,7 @@ static void test_start(struct perf_test *t)
     t->phase = ST_RUNNING;
     t->phase_ns = t->start_ns = perf_now_ns();
     getrusage(RUSAGE_SELF, &t->ru_start);
+    t->timeouts_at_start = perf_rows_timeouts(&t->srv->rt);
     for (i = 0; i < t->count; i++) {
         t->send_done[i] = !server_sends(p);
         t->recv_done[i] = !server_receives(p);
@@ -281,6 +283,7 @@ static void test_start(struct perf_test *t)
     memset(&is, 0, sizeof(is));
     is.base = t->srv->rt.base;
     is.rep = t->rep;
+    is.rt = &t->srv->rt;
     is.flows = t->flows;
     is.nflows = t->count;
     is.sends = server_sends(p);
@@ -320,6 +323,9 @@ static void test_report_local(struct perf_test *t, double wall)
     fin.cpu_remote = -1;
     if (t->rep != NULL)
         perf_report_final(t->rep, &fin);
+    if (server_sends(&t->params))
+        perf_rows_warn_timeouts(&t->srv->rt, t->timeouts_at_start, t->flows[0],
+                                wall, "the server");
 }
 
 /* All data in both directions is through: send what we counted. */

@@ -15,6 +15,19 @@
 /* usrsctp's SCTP_PR_SCTP_ALL, which its public header does not export */
 #define SCTP_PR_SCTP_ALL_POLICIES 0x000f
 
+/*
+ * usrsctp 0.9.5.0 implements SCTP_GET_SNDBUF_USE (sctp_usrreq.c: the
+ * association's total_output_queue_size, i.e. bytes queued and not yet
+ * acknowledged) but its public header declares neither the option nor
+ * its struct. Same values as usrsctp's netinet/sctp.h and sctp_uio.h.
+ */
+#define SCTP_GET_SNDBUF_USE 0x00001101
+struct sctp_sockstat {
+    sctp_assoc_t ss_assoc_id;
+    uint32_t ss_total_sndbuf;
+    uint32_t ss_total_recv_buf;
+};
+
 static void set_err(char *err, size_t errlen, const char *what, int errnum)
 {
     snprintf(err, errlen, "%s: %s", what, strerror(errnum));
@@ -103,9 +116,72 @@ static int set_rto(struct socket *so, const struct transport_config *cfg,
     rto.srto_initial =
         cfg->rto_initial_ms
             ? cfg->rto_initial_ms
-            : clamp_u32(rto.srto_initial, rto.srto_min, rto.srto_max);
+            : clamp_u32(TRANSPORT_RTO_INITIAL_MS, rto.srto_min, rto.srto_max);
     return set_opt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto),
                    "setsockopt(SCTP_RTOINFO)", err, errlen);
+}
+
+void sctp_sockopt_get_rto(struct socket *so, struct transport_rto *out)
+{
+    struct sctp_rtoinfo rto;
+    socklen_t len = sizeof(rto);
+
+    memset(&rto, 0, sizeof(rto));
+    memset(out, 0, sizeof(*out));
+    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
+    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, &len) < 0)
+        return;
+    out->min_ms = rto.srto_min;
+    out->max_ms = rto.srto_max;
+    out->initial_ms = rto.srto_initial;
+}
+
+/* Association.Max.Retrans for future associations. */
+static int set_assoc_max_retrans(struct socket *so, uint16_t n, char *err,
+                                 size_t errlen)
+{
+    struct sctp_assocparams ap;
+    socklen_t len = sizeof(ap);
+
+    memset(&ap, 0, sizeof(ap));
+    ap.sasoc_assoc_id = SCTP_FUTURE_ASSOC;
+    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, &len) < 0) {
+        set_err(err, errlen, "getsockopt(SCTP_ASSOCINFO)", errno);
+        return -1;
+    }
+    ap.sasoc_assoc_id = SCTP_FUTURE_ASSOC;
+    ap.sasoc_asocmaxrxt = n;
+    /* zero leaves these as they are */
+    ap.sasoc_peer_rwnd = 0;
+    ap.sasoc_local_rwnd = 0;
+    ap.sasoc_cookie_life = 0;
+    return set_opt(so, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, sizeof(ap),
+                   "setsockopt(SCTP_ASSOCINFO)", err, errlen);
+}
+
+/* Path.Max.Retrans for every path of future associations. */
+static int set_path_max_retrans(struct socket *so, uint16_t n, char *err,
+                                size_t errlen)
+{
+    struct sctp_paddrparams pp;
+
+    memset(&pp, 0, sizeof(pp));
+    pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
+    pp.spp_pathmaxrxt = n;
+    return set_opt(so, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp),
+                   "setsockopt(SCTP_PEER_ADDR_PARAMS)", err, errlen);
+}
+
+uint64_t sctp_sockopt_send_queued(struct socket *so)
+{
+    struct sctp_sockstat ss;
+    socklen_t len = sizeof(ss);
+
+    memset(&ss, 0, sizeof(ss));
+    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_GET_SNDBUF_USE, &ss, &len) <
+        0)
+        return UINT64_MAX;
+    return ss.ss_total_sndbuf;
 }
 
 /*
@@ -137,10 +213,8 @@ int sctp_sockopt_configure(struct socket *so,
                            char *err, size_t errlen)
 {
     static const uint16_t events[] = {
-        SCTP_ASSOC_CHANGE,
-        SCTP_SHUTDOWN_EVENT,
-        SCTP_SEND_FAILED_EVENT,
-        SCTP_REMOTE_ERROR,
+        SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT,   SCTP_SEND_FAILED_EVENT,
+        SCTP_REMOTE_ERROR, SCTP_PEER_ADDR_CHANGE,
     };
     int sndbuf = cfg->sndbuf ? (int)cfg->sndbuf : DEFAULT_SCTP_BUF;
     int rcvbuf = cfg->rcvbuf ? (int)cfg->rcvbuf : DEFAULT_SCTP_BUF;
@@ -153,6 +227,9 @@ int sctp_sockopt_configure(struct socket *so,
     init.sinit_max_instreams = streams > SCTP_SOCKOPT_LISTEN_STREAMS
                                    ? streams
                                    : SCTP_SOCKOPT_LISTEN_STREAMS;
+    if (cfg->in_streams)
+        init.sinit_max_instreams = cfg->in_streams;
+    init.sinit_max_attempts = cfg->max_init_retrans;
 
     if (usrsctp_set_non_blocking(so, 1) < 0) {
         set_err(err, errlen, "usrsctp_set_non_blocking", errno);
@@ -173,8 +250,14 @@ int sctp_sockopt_configure(struct socket *so,
     if ((cfg->sack_delay_ms || cfg->sack_freq) &&
         set_sack(so, cfg->sack_delay_ms, cfg->sack_freq, err, errlen) < 0)
         return -1;
-    if ((cfg->rto_initial_ms || cfg->rto_max_ms || cfg->rto_min_ms) &&
-        set_rto(so, cfg, err, errlen) < 0)
+    /* Always: RTO.Initial defaults to RFC 9260's 1 s, not usrsctp's 3 s. */
+    if (set_rto(so, cfg, err, errlen) < 0)
+        return -1;
+    if (cfg->max_retrans_assoc &&
+        set_assoc_max_retrans(so, cfg->max_retrans_assoc, err, errlen) < 0)
+        return -1;
+    if (cfg->max_retrans_path &&
+        set_path_max_retrans(so, cfg->max_retrans_path, err, errlen) < 0)
         return -1;
     if (cfg->hb_interval_ms &&
         set_heartbeat(so, cfg->hb_interval_ms, err, errlen) < 0)

@@ -17,7 +17,9 @@
 /*
  * Everything a socket needs before it connects or listens: non-blocking,
  * buffers, streams (out; in allowed up to at least 2048), notifications,
- * SCTP_RECVRCVINFO, and cfg's NODELAY, delayed SACK and RTO bounds.
+ * SCTP_RECVRCVINFO, and cfg's NODELAY, delayed SACK, RTO bounds (with
+ * RTO.Initial TRANSPORT_RTO_INITIAL_MS unless given), inbound streams and
+ * retransmission limits.
  */
 int sctp_sockopt_configure(struct socket *so,
                            const struct transport_config *cfg, uint16_t streams,
@@ -38,6 +40,12 @@ uint16_t sctp_sockopt_bound_port(struct socket *so, uint16_t fallback);
 
 /* PR-SCTP messages given up, sent or not (0 if the stack cannot say). */
 uint64_t sctp_sockopt_abandoned(struct socket *so);
+
+/* The RTO bounds of future associations (zeros if the stack cannot say). */
+void sctp_sockopt_get_rto(struct socket *so, struct transport_rto *out);
+
+/* Bytes given to send and not yet acknowledged, or UINT64_MAX. */
+uint64_t sctp_sockopt_send_queued(struct socket *so);
 
 /* transport.h's PR-SCTP policy numbers to the socket API's. */
 uint16_t sctp_sockopt_pr_policy(uint8_t ours);

@@ -44,5 +44,7 @@ void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,
 
 const char *transport_conn_strerror(const struct transport_conn *c)
 {
+    if (c->detail != NULL)
+        return c->detail;
     return strerror(c->last_errno);
 }

@@ -44,7 +44,16 @@ struct transport_config {
     uint32_t rto_max_ms;
     uint32_t rto_initial_ms;
     uint32_t hb_interval_ms; /* HEARTBEAT interval; 0 = default (30 s) */
+    uint16_t in_streams;     /* inbound streams allowed; 0 = default */
+    /* RFC 9260 failure detection; 0 = the backend's default */
+    uint16_t max_retrans_path;  /* Path.Max.Retrans */
+    uint16_t max_retrans_assoc; /* Association.Max.Retrans */
+    uint16_t max_init_retrans;  /* Max.Init.Retransmits */
 };
+
+/* sctpu's RTO.Initial when none is given: RFC 9260's 1 s (usrsctp and
+ * Linux still default to RFC 4960's 3 s). */
+#define TRANSPORT_RTO_INITIAL_MS 1000
 
 /* The far end of an association to be made. */
 struct transport_peer {
@@ -96,6 +105,18 @@ struct transport_assoc_info {
     uint32_t pending;     /* DATA chunks queued, not yet sent */
     uint64_t retransmits; /* DATA chunks this end sent more than once */
     uint64_t abandoned;   /* PR-SCTP messages this end gave up on */
+    uint32_t rto_ms;      /* the primary path's retransmission timeout */
+    uint32_t heard_ms;    /* since the peer's last packet (any kind) */
+    /* bytes given to send and not yet acknowledged (queued + in flight);
+     * UINT64_MAX when the stack cannot say */
+    uint64_t send_queued;
+};
+
+/* The RTO bounds a socket really uses (after defaults and clamping). */
+struct transport_rto {
+    uint32_t min_ms;
+    uint32_t max_ms;
+    uint32_t initial_ms;
 };
 
 /* Datagrams a transport refused before SCTP saw them, and NAT rebindings. */
@@ -107,6 +128,9 @@ struct transport_counters {
     uint64_t rx_rebinds;      /* a peer's NAT moved it to a new UDP port */
     uint64_t tx_datagrams;
     uint64_t tx_errors; /* sendto failures other than EAGAIN */
+    /* DATA retransmission timeouts (T3-rtx) of every association of the
+     * process so far: usrsctp counts them only process-wide */
+    uint64_t rtx_timeouts;
 };
 
 /* The generic part of a connection; backends embed it first. */
@@ -115,6 +139,9 @@ struct transport_conn {
     transport_event_cb cb;
     void *cb_arg;
     int last_errno; /* positive errno of the last failure */
+    /* what the failure means, when the backend knows more than errno
+     * (e.g. "the server answered ABORT: no SCTP endpoint on that port") */
+    const char *detail;
 };
 
 struct transport_ops {
@@ -175,6 +202,9 @@ struct transport_ops {
     int (*get_info)(struct transport_conn *c,
                     struct transport_assoc_info *info);
 
+    /* The RTO bounds the transport's sockets use. */
+    void (*get_rto)(const struct transport *t, struct transport_rto *out);
+
     void (*get_counters)(const struct transport *t,
                          struct transport_counters *out);
 
@@ -195,7 +225,8 @@ const struct transport_ops *transport_default(void);
 void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,
                            void *arg);
 
-/* strerror of the connection's last failure. */
+/* The connection's last failure: the backend's detail when it has one,
+ * else strerror. */
 const char *transport_conn_strerror(const struct transport_conn *c);
 
 static inline ssize_t transport_send(struct transport_conn *c, const void *buf,

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,7 @@ struct usrsctp_conn {
     bool tx_seen;
     uint32_t tx_highest_tsn;
     uint64_t retransmits;
+    char detail[160]; /* base.detail points here when set */
 };
 
 static struct {
@@ -302,7 +304,11 @@ static int runtime_ref(struct event_base *base, char *err, size_t errlen)
     usrsctp_init_nothreads(0, conn_output, NULL);
     /* We compute and check CRC32c ourselves, so a bad one is counted. */
     usrsctp_enable_crc32c_offload();
-    usrsctp_sysctl_set_sctp_blackhole(2);
+    /* Answer an INIT for a port nobody serves with an ABORT (RFC 9260
+     * 8.4), so a client with a wrong -p fails at once and says why. The
+     * ABORT is smaller than the INIT, so a forged INIT gains an attacker
+     * no amplification; it creates no association state. */
+    usrsctp_sysctl_set_sctp_blackhole(0);
     usrsctp_rt.last_tick_ns = mono_ns();
     event_add(usrsctp_rt.timer, &tick);
     return 0;
@@ -759,6 +765,40 @@ static struct usrsctp_conn *conn_new(struct usrsctp_transport *t,
     return c;
 }
 
+static void set_detail(struct usrsctp_conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void set_detail(struct usrsctp_conn *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+    va_end(ap);
+    c->base.detail = c->detail;
+}
+
+/* What a failed set-up means, in the words a user needs. */
+static void explain_connect_failure(struct usrsctp_conn *c)
+{
+    if (c->base.detail != NULL)
+        return; /* already known (e.g. from an ICMP error) */
+    switch (c->base.last_errno) {
+    case ECONNREFUSED:
+        /* usrsctp says this when the peer answered INIT with ABORT. */
+        set_detail(c,
+                   "the peer answered with ABORT: nothing serves SCTP port "
+                   "%u there",
+                   (unsigned)c->peer_port);
+        break;
+    case ETIMEDOUT:
+        set_detail(c, "no answer to INIT (Max.Init.Retransmits reached)");
+        break;
+    default:
+        break;
+    }
+}
+
 /*
  * The event loop's side of an upcall: work out what changed and tell the
  * workload. The callback comes last, since it may free the connection.
@@ -775,6 +815,7 @@ static void conn_event_cb(evutil_socket_t fd, short what, void *arg)
         if (ev & SCTP_EVENT_ERROR) {
             c->state = CONN_FAILED;
             c->base.last_errno = sctp_sockopt_error(c->so);
+            explain_connect_failure(c);
         } else if (sctp_sockopt_state(c->so) == SCTP_ESTABLISHED) {
             c->state = CONN_ESTABLISHED;
             c->local_port = sctp_sockopt_bound_port(c->so, c->local_port);
@@ -1027,21 +1068,104 @@ static ssize_t ut_send_msg(struct transport_conn *tc, const void *buf,
     return -tc->last_errno;
 }
 
+/* Wall-clock time for state-change lines: HH:MM:SS.uuuuuu */
+static void wall_time(char *buf, size_t len)
+{
+    struct timespec ts;
+    struct tm tm;
+    char hms[16];
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    localtime_r(&ts.tv_sec, &tm);
+    strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+    snprintf(buf, len, "%s.%06u", hms,
+             (unsigned)(ts.tv_nsec / 1000) % 1000000u);
+}
+
+/*
+ * One timestamped line per association state change: -V shows them all;
+ * the ones no workload reports by itself (a restart, an unreachable peer
+ * address) always show.
+ */
+static void log_state(struct usrsctp_conn *c, bool abnormal, const char *what)
+{
+    char when[32];
+    char peer[NETADDR_STRLEN];
+
+    if (log_get_level() < (abnormal ? LOG_LEVEL_WARN : LOG_LEVEL_INFO))
+        return;
+    wall_time(when, sizeof(when));
+    netaddr_format((struct sockaddr *)&c->peer->addr, peer, sizeof(peer));
+    log_msg(abnormal ? LOG_LEVEL_WARN : LOG_LEVEL_INFO,
+            "%s association %s sctp/%u: %s", when, peer, (unsigned)c->peer_port,
+            what);
+}
+
 static void note_assoc_change(struct usrsctp_conn *c,
                               const struct sctp_assoc_change *sac)
 {
+    /* An ABORT chunk from the peer follows the fixed part. */
+    bool from_peer = sac->sac_length > sizeof(*sac);
+    char what[96];
+
     switch (sac->sac_state) {
+    case SCTP_COMM_UP:
+        snprintf(what, sizeof(what), "COMM_UP (streams out %u in %u)",
+                 (unsigned)sac->sac_outbound_streams,
+                 (unsigned)sac->sac_inbound_streams);
+        log_state(c, false, what);
+        break;
     case SCTP_COMM_LOST:
         c->state = CONN_FAILED;
-        c->base.last_errno = sac->sac_error ? ECONNRESET : ETIMEDOUT;
+        c->base.last_errno = from_peer ? ECONNRESET : ETIMEDOUT;
+        if (from_peer)
+            set_detail(c, "the peer aborted the association");
+        else
+            set_detail(c, "the peer stopped answering "
+                          "(Association.Max.Retrans reached)");
+        /* The workload reports the failure itself: -V only. */
+        log_state(c, false,
+                  from_peer ? "COMM_LOST (ABORT from the peer)"
+                            : "COMM_LOST (the peer stopped answering)");
+        break;
+    case SCTP_RESTART:
+        log_state(c, true, "RESTART (the peer restarted the association)");
+        break;
+    case SCTP_SHUTDOWN_COMP:
+        log_state(c, false, "SHUTDOWN_COMP");
         break;
     case SCTP_CANT_STR_ASSOC:
         c->state = CONN_FAILED;
-        c->base.last_errno = ECONNREFUSED;
+        c->base.last_errno = from_peer ? ECONNREFUSED : ETIMEDOUT;
+        explain_connect_failure(c);
+        log_state(c, false,
+                  from_peer ? "CANT_STR_ASSOC (ABORT from the peer)"
+                            : "CANT_STR_ASSOC (no answer to INIT)");
         break;
     default:
         break;
     }
+}
+
+static void note_paddr_change(struct usrsctp_conn *c,
+                              const struct sctp_paddr_change *spc)
+{
+    static const char *const names[] = {
+        [SCTP_ADDR_AVAILABLE] = "AVAILABLE",
+        [SCTP_ADDR_UNREACHABLE] = "UNREACHABLE",
+        [SCTP_ADDR_REMOVED] = "REMOVED",
+        [SCTP_ADDR_ADDED] = "ADDED",
+        [SCTP_ADDR_MADE_PRIM] = "MADE_PRIM",
+        [SCTP_ADDR_CONFIRMED] = "CONFIRMED",
+    };
+    const char *name = spc->spc_state < sizeof(names) / sizeof(names[0]) &&
+                               names[spc->spc_state] != NULL
+                           ? names[spc->spc_state]
+                           : "?";
+    char what[64];
+
+    snprintf(what, sizeof(what), "peer address %s", name);
+    log_state(c, spc->spc_state == SCTP_ADDR_UNREACHABLE, what);
 }
 
 /* Act on a complete notification; they never reach the workload. */
@@ -1056,6 +1180,13 @@ static void handle_notification(struct usrsctp_conn *c, const void *buf,
     case SCTP_ASSOC_CHANGE:
         if (len >= sizeof(n->sn_assoc_change))
             note_assoc_change(c, &n->sn_assoc_change);
+        break;
+    case SCTP_PEER_ADDR_CHANGE:
+        if (len >= sizeof(n->sn_paddr_change))
+            note_paddr_change(c, &n->sn_paddr_change);
+        break;
+    case SCTP_SHUTDOWN_EVENT:
+        log_state(c, false, "SHUTDOWN received");
         break;
     case SCTP_SEND_FAILED_EVENT:
         log_debug("a message could not be delivered to the peer");
@@ -1181,7 +1312,34 @@ static int ut_get_info(struct transport_conn *tc,
     info->pending = st.sstat_penddata;
     info->retransmits = c->retransmits;
     info->abandoned = sctp_sockopt_abandoned(c->so);
+    info->rto_ms = st.sstat_primary.spinfo_rto;
+    info->heard_ms = (uint32_t)(now_ms() - c->peer->last_seen_ms);
+    info->send_queued = sctp_sockopt_send_queued(c->so);
     return 0;
+}
+
+static void ut_get_rto(const struct transport *tr, struct transport_rto *out)
+{
+    const struct usrsctp_transport *t = (const struct usrsctp_transport *)tr;
+    struct socket *so = t->listener;
+
+    if (so == NULL && t->conns != NULL)
+        so = t->conns->so;
+    if (so == NULL) {
+        memset(out, 0, sizeof(*out));
+        return;
+    }
+    sctp_sockopt_get_rto(so, out);
+}
+
+/* usrsctp's process-wide count of T3-rtx (DATA) timeouts. */
+static uint64_t rtx_timeouts(void)
+{
+    struct sctpstat st;
+
+    memset(&st, 0, sizeof(st));
+    usrsctp_get_stat(&st);
+    return st.sctps_timodata;
 }
 
 static void ut_get_counters(const struct transport *tr,
@@ -1192,6 +1350,7 @@ static void ut_get_counters(const struct transport *tr,
     *out = t->counters;
     out->tx_datagrams = t->batch->stats.datagrams;
     out->tx_errors = t->batch->stats.errors;
+    out->rtx_timeouts = rtx_timeouts();
 }
 
 static void ut_local_name(const struct transport *tr, char *buf, size_t len)
@@ -1217,6 +1376,7 @@ const struct transport_ops transport_usrsctp_ops = {
     .shutdown = ut_shutdown_conn,
     .free = ut_conn_free,
     .get_info = ut_get_info,
+    .get_rto = ut_get_rto,
     .get_counters = ut_get_counters,
     .local_name = ut_local_name,
 };

@@ -1,0 +1,31 @@
+/*
+ * perf_loss_hint.c - the "timers, not the path" warning of sctpu-perf.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "perf_loss_hint.h"
+
+bool perf_loss_hint(char *buf, size_t len, const struct perf_loss_facts *f)
+{
+    double stalled_s = (double)f->timeouts * f->rto_min_ms / 1000.0;
+    uint32_t rtt = f->srtt_ms > 0 ? f->srtt_ms : 1;
+
+    if (len > 0)
+        buf[0] = '\0';
+    if (f->timeouts == 0 || f->seconds <= 0 ||
+        f->rto_min_ms <= PERF_LOSS_HINT_RTO_MIN || f->rto_min_ms < 10u * rtt ||
+        stalled_s < 0.1 * f->seconds)
+        return false;
+    snprintf(buf, len,
+             "%" PRIu64 " retransmission timeouts (T3-rtx) stalled the "
+             "sender for at least %.1f s of %.1f s: with RTO.Min %" PRIu32
+             " ms on a path whose SRTT is %" PRIu32
+             " ms, the timers, not the path, set this throughput; "
+             "--rto-min %d on the sending end (%s) shows what the path "
+             "allows",
+             f->timeouts, stalled_s < f->seconds ? stalled_s : f->seconds,
+             f->seconds, f->rto_min_ms, f->srtt_ms, PERF_LOSS_HINT_RTO_MIN,
+             f->sender != NULL ? f->sender : "the sender");
+    return true;
+}
