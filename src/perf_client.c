@@ -26,6 +26,7 @@
 #include "perf_report.h"
 #include "perf_report_intervals.h"
 #include "perf_rows.h"
+#include "perf_tuning.h"
 #include "runtime.h"
 
 #define CLOSE_GRACE_S 2
@@ -119,6 +120,8 @@ static int send_msg(struct perf_flow *f, int len, const uint8_t *buf)
 
 static void fill_params(const struct perf_config *c, struct perf_params *p)
 {
+    struct perf_tuning tu;
+
     memset(p, 0, sizeof(*p));
     p->duration_ms = (uint64_t)(c->duration_s * 1000 + 0.5);
     p->bytes = c->bytes;
@@ -130,8 +133,9 @@ static void fill_params(const struct perf_config *c, struct perf_params *p)
     p->length = c->length;
     p->window = c->window;
     p->pr_value = c->pr_value;
-    p->sack_delay_ms = c->sack_delay_ms;
-    p->sack_freq = c->sack_freq;
+    perf_tuning_from_config(c, &tu);
+    p->sack_delay_ms = tu.sack_delay_ms;
+    p->sack_freq = tu.sack_freq;
     p->parallel = (uint16_t)c->parallel;
     p->nstreams = c->nstreams;
     p->reverse = c->reverse;
@@ -139,7 +143,7 @@ static void fill_params(const struct perf_config *c, struct perf_params *p)
     p->unordered = c->unordered;
     p->verify = c->verify;
     p->pr_policy = (uint8_t)c->pr_policy;
-    p->nodelay = c->nodelay;
+    p->nodelay = tu.nodelay;
     p->get_server_output = c->get_server_output;
 }
 
@@ -163,7 +167,17 @@ static void send_params(struct perf_client *cl, struct perf_flow *f,
 /* Print the connect line of every association. */
 static void report_connected(struct perf_client *cl)
 {
+    struct perf_tuning tu;
     unsigned int i;
+
+    perf_tuning_from_config(cl->cfg, &tu);
+    if (tu.small_paced)
+        perf_report_line(cl->rep,
+                         "Small paced messages (-l %u with -b): SCTP_NODELAY "
+                         "and a SACK for every packet at both ends, so the "
+                         "SRTT is the path's (--sack-freq 2 keeps delayed "
+                         "SACKs)",
+                         (unsigned)cl->cfg->length);
 
     for (i = 0; i < cl->nflows; i++) {
         struct transport_assoc_info info;
@@ -584,6 +598,7 @@ static int client_setup(struct perf_client *cl)
 {
     const struct perf_config *c = cl->cfg;
     struct transport_config tc;
+    struct perf_tuning tu;
     char err[256];
     unsigned int i;
     int rc;
@@ -605,9 +620,10 @@ static int client_setup(struct perf_client *cl)
     tc.sndbuf = c->window;
     tc.rcvbuf = c->window;
     tc.streams = (uint16_t)(c->nstreams + (c->no_control ? 0 : 1));
-    tc.nodelay = c->nodelay;
-    tc.sack_delay_ms = c->sack_delay_ms;
-    tc.sack_freq = c->sack_freq;
+    perf_tuning_from_config(c, &tu);
+    tc.nodelay = tu.nodelay;
+    tc.sack_delay_ms = tu.sack_delay_ms;
+    tc.sack_freq = tu.sack_freq;
     tc.rto_min_ms = c->rto_min_ms;
     tc.rto_max_ms = c->rto_max_ms;
     tc.rto_initial_ms = c->rto_initial_ms;

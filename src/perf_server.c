@@ -410,6 +410,17 @@ static void on_send_done(struct perf_flow *f, void *arg)
 /* Apply the test's parameters to one of its associations. */
 static int configure_flow(struct perf_test *t, struct perf_flow *f)
 {
+    struct transport_conn *conn = perf_flow_conn(f);
+    struct transport_tuning tu = {
+        .nodelay = t->params.nodelay != 0,
+        .sack_delay_ms = t->params.sack_delay_ms,
+        .sack_freq = t->params.sack_freq,
+    };
+
+    /* The client's bundling and SACK choices hold at both ends. */
+    if (conn->ops->tune(conn, &tu) < 0)
+        log_warn("test %u: cannot apply the client's SCTP tuning: %s", t->id,
+                 transport_conn_strerror(conn));
     perf_flow_set_streams(f, t->params.nstreams);
     if (t->params.verify && perf_flow_set_verify(f, t->params.length) < 0) {
         test_abort(t, "out of memory");

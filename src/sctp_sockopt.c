@@ -121,6 +121,21 @@ static int set_rto(struct socket *so, const struct transport_config *cfg,
                    "setsockopt(SCTP_RTOINFO)", err, errlen);
 }
 
+int sctp_sockopt_tune(struct socket *so, const struct transport_tuning *tu,
+                      char *err, size_t errlen)
+{
+    int on = 1;
+
+    if (tu->nodelay && set_opt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on),
+                               "setsockopt(SCTP_NODELAY)", err, errlen) < 0)
+        return -1;
+    /* On a one-to-one socket the option reaches its one association. */
+    if ((tu->sack_delay_ms || tu->sack_freq) &&
+        set_sack(so, tu->sack_delay_ms, tu->sack_freq, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
 void sctp_sockopt_get_rto(struct socket *so, struct transport_rto *out)
 {
     struct sctp_rtoinfo rto;

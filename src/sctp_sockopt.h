@@ -41,6 +41,10 @@ uint16_t sctp_sockopt_bound_port(struct socket *so, uint16_t fallback);
 /* PR-SCTP messages given up, sent or not (0 if the stack cannot say). */
 uint64_t sctp_sockopt_abandoned(struct socket *so);
 
+/* NODELAY and delayed SACK of a connected socket's association. */
+int sctp_sockopt_tune(struct socket *so, const struct transport_tuning *tu,
+                      char *err, size_t errlen);
+
 /* The RTO bounds of future associations (zeros if the stack cannot say). */
 void sctp_sockopt_get_rto(struct socket *so, struct transport_rto *out);
 

@@ -112,6 +112,13 @@ struct transport_assoc_info {
     uint64_t send_queued;
 };
 
+/* Per-association tuning after set-up; zero keeps what is there. */
+struct transport_tuning {
+    bool nodelay;           /* SCTP_NODELAY on */
+    uint32_t sack_delay_ms; /* delayed SACK timer */
+    uint32_t sack_freq;     /* SACK at least every this many packets */
+};
+
 /* The RTO bounds a socket really uses (after defaults and clamping). */
 struct transport_rto {
     uint32_t min_ms;
@@ -201,6 +208,9 @@ struct transport_ops {
 
     int (*get_info)(struct transport_conn *c,
                     struct transport_assoc_info *info);
+
+    /* Tune an association (a server applies what its client asked). */
+    int (*tune)(struct transport_conn *c, const struct transport_tuning *tu);
 
     /* The RTO bounds the transport's sockets use. */
     void (*get_rto)(const struct transport *t, struct transport_rto *out);

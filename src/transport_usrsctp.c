@@ -1318,6 +1318,20 @@ static int ut_get_info(struct transport_conn *tc,
     return 0;
 }
 
+static int ut_tune(struct transport_conn *tc, const struct transport_tuning *tu)
+{
+    struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
+    char err[128];
+
+    if (c->so == NULL)
+        return -tc->last_errno;
+    if (sctp_sockopt_tune(c->so, tu, err, sizeof(err)) < 0) {
+        log_debug("%s", err);
+        return -errno;
+    }
+    return 0;
+}
+
 static void ut_get_rto(const struct transport *tr, struct transport_rto *out)
 {
     const struct usrsctp_transport *t = (const struct usrsctp_transport *)tr;
@@ -1376,6 +1390,7 @@ const struct transport_ops transport_usrsctp_ops = {
     .shutdown = ut_shutdown_conn,
     .free = ut_conn_free,
     .get_info = ut_get_info,
+    .tune = ut_tune,
     .get_rto = ut_get_rto,
     .get_counters = ut_get_counters,
     .local_name = ut_local_name,
