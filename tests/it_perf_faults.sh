@@ -187,8 +187,8 @@ echo "== busy: a second client while a test runs"
 start_perf_server busy -p 5304 --udp-port 9904
 BUSY_SRV=$SERVER_PID
 # The same UDP port cannot have two servers.
-bad 2 "bind UDP \[::\]:9904: Address already in use" -s -p 5305 \
-    --udp-port 9904
+bad 2 "bind UDP \[::\]:9904: Address already in use \(another program on this UDP port\? choose another with --udp-port" \
+    -s -p 5305 --udp-port 9904
 bg_client first -c 127.0.0.1 -p 5304 --udp-port 9904 -t 3 -b 100M
 wait_for_line "$WORK/busy.log" "$FIRST_INTERVAL" 10
 t=$(now)
