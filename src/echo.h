@@ -28,7 +28,7 @@ struct echo_config {
     uint16_t local_udp_port;  /* client's own UDP port; 0 = ephemeral */
     uint16_t local_sctp_port; /* client's own SCTP port (-lport) */
     uint64_t count;           /* messages; 0 = until interrupted */
-    double interval_s;        /* pause between messages */
+    double interval_s;        /* send start to send start */
     /* messages in flight at once, 1..ECHO_MAX_WINDOW; 0 means 1 (one at a
      * time, like ping) */
     uint32_t window;
@@ -41,7 +41,7 @@ struct echo_config {
     bool json;
     bool quiet;
     bool once;     /* server: exit after one association */
-    int verbosity; /* 0 normal, 1 -v, 2 -vv */
+    int verbosity; /* 0 normal, 1 -V, 2 -VV */
     uint32_t mtu;
     uint32_t sndbuf;
     uint32_t rcvbuf;

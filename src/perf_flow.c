@@ -374,7 +374,10 @@ static void send_some(struct perf_flow *f)
         len = next_len(f);
         wait = rate_delay_ns(&f->pacer, now, len);
         if (wait > 0) {
-            f->last_progress_ns = now;
+            /* Waiting for the pacer is progress; a full send buffer is
+             * not, even when the pacer makes the retry wait too. */
+            if (!f->blocked)
+                f->last_progress_ns = now;
             schedule(f, wait);
             return;
         }
@@ -402,6 +405,7 @@ static void send_some(struct perf_flow *f)
         }
         f->tx_seq[info.sid]++;
         count_sent(f, info.sid, len);
+        f->blocked = false; /* a retry got through without WRITABLE */
         f->last_progress_ns = now;
         f->next_sid = (f->next_sid + 1) % f->sp.nstreams;
     }

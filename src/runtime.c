@@ -1,6 +1,7 @@
 /*
  * runtime.c - set-up and tear-down shared by every sctpu program.
  */
+#include <errno.h>
 #include <event2/event.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ int runtime_open(struct runtime *rt, const char *backend,
                  void *arg)
 {
     char err[256];
+    int rc;
 
     memset(rt, 0, sizeof(*rt));
     rt->on_stop = on_stop;
@@ -65,8 +67,14 @@ int runtime_open(struct runtime *rt, const char *backend,
         runtime_close(rt);
         return RUNTIME_EXIT_FAIL;
     }
-    if (rt->ops->open(rt->base, tc, &rt->t, err, sizeof(err)) < 0) {
-        log_err("%s", err);
+    rc = rt->ops->open(rt->base, tc, &rt->t, err, sizeof(err));
+    if (rc < 0) {
+        /* Two servers on one UDP port is the usual cause: say the fix. */
+        log_err("%s%s", err,
+                rc == -EADDRINUSE ? " (another program on this UDP port? "
+                                    "choose another with --udp-port, or "
+                                    "--local-udp-port on a client)"
+                                  : "");
         runtime_close(rt);
         return RUNTIME_EXIT_USAGE;
     }

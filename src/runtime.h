@@ -33,7 +33,8 @@ struct runtime {
  * Pick the backend (NULL = default), make the event base and a transport
  * with tc, and route SIGINT and SIGTERM to on_stop(arg). Returns
  * RUNTIME_EXIT_OK, or another exit status after logging why (unknown
- * backend, address in use, ...).
+ * backend, address in use, ...). A UDP port in use (the backend's open
+ * says -EADDRINUSE) gets a hint naming --udp-port and --local-udp-port.
  */
 int runtime_open(struct runtime *rt, const char *backend,
                  const struct transport_config *tc, void (*on_stop)(void *arg),

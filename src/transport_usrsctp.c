@@ -609,6 +609,8 @@ static bool gso_wanted(void)
     return v == NULL || strcmp(v, "0") != 0;
 }
 
+/* Bind our UDP socket; 0, or a negative errno with err written (the
+ * caller tells an address in use from other failures by it). */
 static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
 {
     struct sockaddr_storage local;
@@ -616,16 +618,18 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
     char what[NETADDR_STRLEN + 32];
     int off = 0;
     int dontfrag;
+    int e;
 
     if (netaddr_resolve(t->cfg.bind_host, t->cfg.udp_port, t->cfg.family, true,
                         &local, &locallen, err, errlen) < 0)
-        return -1;
+        return -EINVAL;
     t->family = local.ss_family;
     t->fd = socket(t->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                    IPPROTO_UDP);
     if (t->fd < 0) {
-        set_err(err, errlen, "socket(UDP)", errno);
-        return -1;
+        e = errno;
+        set_err(err, errlen, "socket(UDP)", e);
+        return -e;
     }
     if (t->family == AF_INET6)
         setsockopt(t->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
@@ -644,27 +648,31 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
     set_sockbuf(t->fd, SO_RCVBUFFORCE, SO_RCVBUF, UDP_SOCKBUF);
     set_sockbuf(t->fd, SO_SNDBUFFORCE, SO_SNDBUF, UDP_SOCKBUF);
     if (bind(t->fd, (struct sockaddr *)&local, locallen) < 0) {
+        e = errno;
         snprintf(what, sizeof(what), "bind UDP %s",
                  netaddr_format((struct sockaddr *)&local, what + 32, 32));
-        set_err(err, errlen, what, errno);
-        return -1;
+        set_err(err, errlen, what, e);
+        return -e;
     }
     t->udp_ev = event_new(t->base, t->fd, EV_READ | EV_PERSIST, udp_read_cb, t);
     if (t->udp_ev == NULL || event_add(t->udp_ev, NULL) < 0) {
         snprintf(err, errlen, "event_new: out of memory");
-        return -1;
+        return -ENOMEM;
     }
     return 0;
 }
 
+/* Returns 0, or a negative errno with err written: -EADDRINUSE says the
+ * UDP port is taken. */
 static int ut_open(struct event_base *base, const struct transport_config *cfg,
                    struct transport **out, char *err, size_t errlen)
 {
     struct usrsctp_transport *t = calloc(1, sizeof(*t));
+    int rc = -ENOMEM;
 
     if (t == NULL) {
         snprintf(err, errlen, "out of memory");
-        return -1;
+        return -ENOMEM;
     }
     t->base = base;
     t->cfg = *cfg;
@@ -677,7 +685,8 @@ static int ut_open(struct event_base *base, const struct transport_config *cfg,
     }
     if (runtime_ref(base, err, errlen) < 0)
         goto out_free;
-    if (open_udp(t, err, errlen) < 0)
+    rc = open_udp(t, err, errlen);
+    if (rc < 0)
         goto out_unref;
     udp_batch_init(t->batch, t->fd, gso_wanted());
     t->next = usrsctp_rt.transports;
@@ -695,7 +704,7 @@ out_free:
     free(t->rxbuf);
     free(t->batch);
     free(t);
-    return -1;
+    return rc;
 }
 
 static void ut_transport_close(struct transport *tr)

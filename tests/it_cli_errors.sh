@@ -91,9 +91,13 @@ for opt in --udp -Z -C -M; do
         fail "sctpu-perf $opt: '$first' is not in --help"
 done
 
-# A UDP port already in use, by another server.
+# A UDP port already in use, by another server: the error says the fix.
+IN_USE="Address already in use \\(another program on this UDP port\\? choose"
+IN_USE+=" another with --udp-port, or --local-udp-port on a client\\)$"
 start_echo_server first -p 5000 --udp-port 9899
-expect_usage_error "bind UDP \[::\]:9899: Address already in use" -s \
+expect_usage_error "^sctpu-echo: error: bind UDP \[::\]:9899: $IN_USE" -s \
+    --udp-port 9899
+expect_perf_error "^sctpu-perf: error: bind UDP \[::\]:9899: $IN_USE" -s \
     --udp-port 9899
 stop_server "$SERVER_PID"
 echo "$checked malformed invocations gave exit 2 and a message"

@@ -8,9 +8,10 @@ source "$(dirname "$0")/lib.sh"
 in_private_netns "$@"
 command -v python3 >/dev/null || skip "python3 is missing"
 
-# start_relay EVERY [FAIL_EVERY]: relay 127.0.0.1:9000 -> 127.0.0.1:9899.
+# start_relay TO EVERY [FAIL_EVERY]: relay 127.0.0.1:9000 -> 127.0.0.1:TO
+# (9899 for sctpu-echo's server, 9900 for sctpu-perf's: their defaults).
 start_relay() {
-    python3 "$TESTS_DIR/udp_rebind_relay.py" 9000 9899 "$1" "${2:-0}" \
+    python3 "$TESTS_DIR/udp_rebind_relay.py" 9000 "$1" "$2" "${3:-0}" \
         >"$WORK/relay.log" 2>&1 &
     RELAY_PID=$!
     PIDS+=("$RELAY_PID")
@@ -28,7 +29,7 @@ stop_relay() {
 
 # --- echo: 600 messages over 8 streams, a new port every 150 datagrams ---
 start_echo_server echo
-start_relay 150
+start_relay 9899 150
 $SCTPU_WRAP "$ECHO_BIN" -c 127.0.0.1 --udp-port 9000 -n 600 --nstreams 8 \
     -i 0 -q --timeout 5 >"$WORK/echo.out" 2>&1 ||
     fail "echo client failed through the rebinding relay: $(tail -3 "$WORK/echo.out")"
@@ -49,7 +50,7 @@ echo "echo: 600 verified across $REBINDS port changes"
 
 # --- perf: two associations on one client endpoint move together -------
 start_perf_server perf
-start_relay 100
+start_relay 9900 100
 $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
     -P 2 --nstreams 4 --verify -l 1k >"$WORK/perf.out" 2>&1 ||
     fail "perf client failed through the rebinding relay: $(tail -3 "$WORK/perf.out")"
@@ -71,7 +72,7 @@ echo "perf: -P 2 verified across $REBINDS port changes"
 # interval this run would stall past its timeout.
 FAST=(--rto-min 100 --rto-max 500 --rto-initial 300)
 start_perf_server perf-r "${FAST[@]}"
-start_relay 0 300
+start_relay 9900 0 300
 $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
     -R --verify -l 1k --hb-interval 100 "${FAST[@]}" >"$WORK/perf-r.out" 2>&1 ||
     fail "perf -R failed through dying paths: $(tail -3 "$WORK/perf-r.out")"

@@ -129,7 +129,8 @@ echo "a) passed in $((SECONDS - t)) s"
 echo "== b) tsctp (sender) -> sctpu-perf -s --no-control"
 t=$SECONDS
 # shellcheck disable=SC2086
-$SCTPU_WRAP "$PERF_BIN" -s --no-control -1 -J >"$WORK/b-server.out" \
+$SCTPU_WRAP "$PERF_BIN" -s --no-control -1 -J --udp-port 9899 \
+    >"$WORK/b-server.out" \
     2>"$WORK/b-server.err" &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
