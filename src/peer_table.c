@@ -158,7 +158,7 @@ void peer_note_vtag(struct peer *p, uint32_t vtag)
     p->vtag_next = (p->vtag_next + 1) % PEER_VTAGS;
 }
 
-static bool has_vtag(const struct peer *p, uint32_t vtag)
+bool peer_has_vtag(const struct peer *p, uint32_t vtag)
 {
     unsigned int i;
 
@@ -184,7 +184,7 @@ struct peer *peer_table_find_rebound(const struct peer_table *t,
         struct peer *p;
 
         for (p = t->by_handle[i]; p != NULL; p = p->next_by_handle) {
-            if (has_vtag(p, vtag) &&
+            if (peer_has_vtag(p, vtag) &&
                 netaddr_same_host((struct sockaddr *)&p->addr,
                                   (struct sockaddr *)&key))
                 return p;

@@ -59,6 +59,9 @@ struct peer *peer_table_find_handle(const struct peer_table *t,
 /* Remember a verification tag of ours that p's packets will carry. */
 void peer_note_vtag(struct peer *p, uint32_t vtag);
 
+/* Is vtag one of the tags noted for p? (0 never is.) */
+bool peer_has_vtag(const struct peer *p, uint32_t vtag);
+
 /*
  * For a datagram from sa, an endpoint not in the table, carrying
  * verification tag vtag: the peer at the same IP address (another port)

@@ -45,6 +45,9 @@ struct transport_config {
     uint32_t rto_initial_ms;
     uint32_t hb_interval_ms; /* HEARTBEAT interval; 0 = default (30 s) */
     uint16_t in_streams;     /* inbound streams allowed; 0 = default */
+    uint8_t tos;             /* IP TOS / traffic class byte of every
+                                datagram (DSCP << 2); 0 = the default */
+    const char *bind_dev;    /* SO_BINDTODEVICE; NULL = any interface */
     /* RFC 9260 failure detection; 0 = the backend's default */
     uint16_t max_retrans_path;  /* Path.Max.Retrans */
     uint16_t max_retrans_assoc; /* Association.Max.Retrans */
@@ -133,6 +136,7 @@ struct transport_counters {
     uint64_t rx_bad_crc;      /* CRC32c mismatch */
     uint64_t rx_unknown_peer; /* from an endpoint we do not talk to */
     uint64_t rx_rebinds;      /* a peer's NAT moved it to a new UDP port */
+    uint64_t rx_icmp;         /* ICMP errors about datagrams we sent */
     uint64_t tx_datagrams;
     uint64_t tx_errors; /* sendto failures other than EAGAIN */
     /* DATA retransmission timeouts (T3-rtx) of every association of the

@@ -36,6 +36,7 @@
 #include "sctp_sockopt.h"
 #include "transport.h"
 #include "udp_batch.h"
+#include "udp_icmp.h"
 
 #define UDP_RX_MAX 65536 /* largest datagram we read */
 #define UDP_RX_BATCH 64  /* datagrams per readiness event */
@@ -563,6 +564,55 @@ static ssize_t udp_receive(struct usrsctp_transport *t,
     return n;
 }
 
+static void set_detail(struct usrsctp_conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Fail, at once, the set-up of every association to p: told by ICMP. */
+static void fail_connecting(struct usrsctp_transport *t, struct peer *p)
+{
+    struct usrsctp_conn *c;
+    char where[NETADDR_STRLEN];
+
+    netaddr_format((struct sockaddr *)&p->addr, where, sizeof(where));
+    for (c = t->conns; c != NULL; c = c->next) {
+        if (c->peer != p || c->state != CONN_CONNECTING)
+            continue;
+        c->state = CONN_FAILED;
+        c->base.last_errno = ECONNREFUSED;
+        set_detail(c,
+                   "ICMP port unreachable from %s: nothing listens on that "
+                   "UDP port (is the server running, and on which "
+                   "--udp-port?)",
+                   where);
+        event_active(c->ev, EV_TIMEOUT, 0);
+    }
+}
+
+/*
+ * ICMP errors about our datagrams. Only "port unreachable" answering an
+ * INIT we sent to that very endpoint (its Initiate Tag is one we noted)
+ * counts: nobody off the path can know the tag, so a forged ICMP message
+ * cannot end anyone's set-up. Everything else is left to SCTP's timers.
+ */
+static void read_icmp_errors(struct usrsctp_transport *t)
+{
+    struct udp_icmp_error e;
+    int i;
+
+    for (i = 0; i < UDP_RX_BATCH && udp_icmp_read(t->fd, &e) > 0; i++) {
+        struct peer *p;
+        uint32_t tag;
+
+        t->counters.rx_icmp++;
+        if (!e.port_unreachable || !udp_icmp_quoted_init_tag(&e, &tag))
+            continue;
+        netaddr_unmap(&e.dst, &e.dstlen);
+        p = peer_table_find_addr(usrsctp_rt.peers, (struct sockaddr *)&e.dst);
+        if (p != NULL && p->owner == t && peer_has_vtag(p, tag))
+            fail_connecting(t, p);
+    }
+}
+
 /* Read what the UDP socket holds and feed it to usrsctp. */
 static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -578,8 +628,14 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
         size_t off;
         ssize_t n = udp_receive(t, &from, &fromlen, &seg);
 
-        if (n < 0)
-            break; /* EAGAIN, or an ICMP error we cannot act on */
+        if (n < 0) {
+            /* With IP_RECVERR an ICMP error fails one read and stays in
+             * the error queue (and keeps the socket readable) until
+             * read from there. */
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                read_icmp_errors(t);
+            break;
+        }
         if (n == 0) {
             input_datagram(t, (struct sockaddr *)&from, fromlen, t->rxbuf, 0);
             continue;
@@ -611,6 +667,42 @@ static bool gso_wanted(void)
 
 /* Bind our UDP socket; 0, or a negative errno with err written (the
  * caller tells an address in use from other failures by it). */
+/* -S/--tos and --bind-dev: on the UDP socket, so on every packet. */
+static int udp_set_options(struct usrsctp_transport *t, char *err,
+                           size_t errlen)
+{
+    int tos = t->cfg.tos;
+    int e;
+
+    if (tos != 0) {
+        /* A dual-stack socket sends IPv4 too: set both where we can. */
+        if (t->family == AF_INET6 &&
+            setsockopt(t->fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) <
+                0) {
+            e = errno;
+            set_err(err, errlen, "setsockopt(IPV6_TCLASS)", e);
+            return -e;
+        }
+        if (setsockopt(t->fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)) < 0 &&
+            t->family == AF_INET) {
+            e = errno;
+            set_err(err, errlen, "setsockopt(IP_TOS)", e);
+            return -e;
+        }
+    }
+    if (t->cfg.bind_dev != NULL &&
+        setsockopt(t->fd, SOL_SOCKET, SO_BINDTODEVICE, t->cfg.bind_dev,
+                   (socklen_t)strlen(t->cfg.bind_dev) + 1) < 0) {
+        char what[64];
+
+        e = errno;
+        snprintf(what, sizeof(what), "bind to device %.32s", t->cfg.bind_dev);
+        set_err(err, errlen, what, e);
+        return -e;
+    }
+    return 0;
+}
+
 static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
 {
     struct sockaddr_storage local;
@@ -633,6 +725,10 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
     }
     if (t->family == AF_INET6)
         setsockopt(t->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+    udp_icmp_enable(t->fd, t->family);
+    e = udp_set_options(t, err, errlen);
+    if (e < 0)
+        return e;
     /* Let the kernel fragment rather than drop when a path turns out
      * narrower than the MTU we derived: slow beats silent. */
     dontfrag = t->family == AF_INET6 ? IPV6_PMTUDISC_DONT : IP_PMTUDISC_DONT;
@@ -773,9 +869,6 @@ static struct usrsctp_conn *conn_new(struct usrsctp_transport *t,
     usrsctp_set_upcall(so, conn_upcall, c);
     return c;
 }
-
-static void set_detail(struct usrsctp_conn *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 static void set_detail(struct usrsctp_conn *c, const char *fmt, ...)
 {

@@ -104,8 +104,12 @@ echo "$checked malformed invocations gave exit 2 and a message"
 
 # -v is the version and -V verbose, in both tools, as in iperf3.
 for bin in "$ECHO_BIN" "$PERF_BIN"; do
-    "$bin" -v | grep -q "^${bin##*/} " || fail "${bin##*/} -v: not the version"
-    "$bin" -V --help | grep -q -- "-V, --verbose" ||
+    # Whole output first: grep -q stops reading early, and under pipefail
+    # the writer's SIGPIPE would fail the check at random.
+    out=$("$bin" -v)
+    grep -q "^${bin##*/} " <<<"$out" || fail "${bin##*/} -v: not the version"
+    out=$("$bin" -V --help)
+    grep -q -- "-V, --verbose" <<<"$out" ||
         fail "${bin##*/} --help does not show -V, --verbose"
 done
 
@@ -143,7 +147,8 @@ rc=0
 "$SCTPU_BIN" iperf -s >"$WORK/out" 2>"$WORK/err" || rc=$?
 [[ $rc == 2 ]] && grep -q "sctpu: unknown tool 'iperf'" "$WORK/err" ||
     fail "sctpu iperf: exit $rc, $(cat "$WORK/err")"
-"$SCTPU_BIN" -v | grep -q "^sctpu " || fail "sctpu -v: not the version"
+out=$("$SCTPU_BIN" -v)
+grep -q "^sctpu " <<<"$out" || fail "sctpu -v: not the version"
 for tool in echo sctpu-echo perf sctpu-perf; do
     "$SCTPU_BIN" "$tool" --version | grep -q "^sctpu-${tool#sctpu-} " ||
         fail "sctpu $tool --version does not run sctpu-${tool#sctpu-}"
@@ -153,15 +158,60 @@ rc=0
 [[ $rc == 2 ]] && grep -q "^sctpu-perf: unknown option '--bogus'" "$WORK/err" ||
     fail "sctpu perf --bogus: exit $rc, $(cat "$WORK/err")"
 
-# Nobody listening: a clear timeout, exit 1, within the timeout.
+# Nobody on that UDP port: the kernel's ICMP port unreachable answers the
+# INIT, and the client says so at once (not after --timeout).
+for tool in echo perf; do
+    rc=0
+    t0=$(date +%s%N)
+    timeout 10 "$BUILD_DIR/src/sctpu-$tool" -c 127.0.0.1 --udp-port 9999 \
+        --timeout 5 >"$WORK/out" 2>"$WORK/err" || rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    [[ $rc == 1 ]] || fail "$tool, no UDP listener: exit $rc, want 1"
+    grep -q "cannot associate with 127.0.0.1 udp/9999 sctp/[0-9]*: ICMP port unreachable from 127.0.0.1:9999: nothing listens on that UDP port" \
+        "$WORK/out" "$WORK/err" ||
+        fail "$tool, no UDP listener: unclear message: $(cat "$WORK/out" "$WORK/err")"
+    ((ms < 2000)) || fail "$tool, no UDP listener: took $ms ms"
+    echo "$tool: no UDP listener reported in $ms ms"
+done
+
+# A server, but not on that SCTP port: it answers the INIT with an ABORT.
+start_echo_server wrongport -p 7 --udp-port 9897
+start_perf_server wrongport-perf -p 5201 --udp-port 9896
+for tool in echo perf; do
+    port=9897
+    [[ $tool == perf ]] && port=9896
+    rc=0
+    t0=$(date +%s%N)
+    timeout 10 "$BUILD_DIR/src/sctpu-$tool" -c 127.0.0.1 --udp-port $port \
+        -p 5202 --timeout 5 >"$WORK/out" 2>"$WORK/err" || rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    [[ $rc == 1 ]] || fail "$tool, wrong SCTP port: exit $rc, want 1"
+    grep -q "cannot associate with 127.0.0.1 udp/$port sctp/5202: the peer answered with ABORT: nothing serves SCTP port 5202 there" \
+        "$WORK/out" "$WORK/err" ||
+        fail "$tool, wrong SCTP port: unclear message: $(cat "$WORK/out" "$WORK/err")"
+    ((ms < 2000)) || fail "$tool, wrong SCTP port: took $ms ms"
+    echo "$tool: wrong SCTP port reported in $ms ms"
+done
+
+# A silent path (packets dropped on input: no ICMP, no ABORT): a clear
+# timeout, exit 1, within the timeout.
+nft -f - <<'NFT' || fail "cannot add the nft drop rule"
+table inet sctpu_silent {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        udp dport 9998 drop
+    }
+}
+NFT
 rc=0
 start=$SECONDS
-timeout 10 "$ECHO_BIN" -c 127.0.0.1 --udp-port 9999 --timeout 1 -n 1 \
+timeout 10 "$ECHO_BIN" -c 127.0.0.1 --udp-port 9998 --timeout 1 -n 1 \
     >"$WORK/out" 2>"$WORK/err" || rc=$?
-[[ $rc == 1 ]] || fail "dead peer: exit $rc, want 1"
-grep -q "no answer from 127.0.0.1 udp/9999 sctp/7 within 1 s" "$WORK/err" ||
-    fail "dead peer: unclear message: $(cat "$WORK/err")"
-((SECONDS - start <= 3)) || fail "dead peer: took $((SECONDS - start)) s"
+[[ $rc == 1 ]] || fail "silent peer: exit $rc, want 1"
+grep -q "no answer from 127.0.0.1 udp/9998 sctp/7 within 1 s" "$WORK/err" ||
+    fail "silent peer: unclear message: $(cat "$WORK/err")"
+((SECONDS - start <= 3)) || fail "silent peer: took $((SECONDS - start)) s"
+nft delete table inet sctpu_silent
 
 # The server dies mid-run: the client says so and exits 1, promptly.
 start_echo_server victim -p 5000 --udp-port 9899
