@@ -293,9 +293,14 @@ void perf_cli_usage(FILE *out, const char *prog)
         usage_refused(out, &refused_opts[i]);
     fprintf(out,
 "\n"
+"SIGINT or SIGTERM ends a running test as its limit would: the senders\n"
+"stop, both ends' results are exchanged and the summary printed. After\n"
+"-t 0 that is success; a limited test cut short says so on stderr and\n"
+"exits 1 (as iperf3 does). A second signal quits at once, exit 1.\n"
+"\n"
 "Long options are spelled in full. Exit status: 0 when the test ran, 1\n"
-"when it failed or verification found errors, 2 for bad arguments or an\n"
-"unusable address or port.\n");
+"when it failed, was cut short or verification found errors, 2 for bad\n"
+"arguments or an unusable address or port.\n");
 }
 /* clang-format on */
 

@@ -76,6 +76,10 @@ struct perf_client {
     struct rusage ru_start;
     uint64_t timeouts_at_start; /* the runtime's T3-rtx count */
     char error[512];
+    /* SIGINT/SIGTERM: the test is winding down (a second one quits). */
+    bool interrupted;
+    /* ... and it came before a limited test's end: what to say */
+    char cut_short[160];
 };
 
 static void client_set_phase(struct perf_client *cl, enum client_phase p)
@@ -587,11 +591,71 @@ static const char *verify_problem(struct perf_client *cl)
     return NULL;
 }
 
+/* A limited test that had not reached its end, in the words of its
+ * limit; "" for -t 0 (an interrupt is how that test ends) or once the
+ * data is through. */
+static void note_cut_short(struct perf_client *cl, double secs)
+{
+    const struct perf_config *c = cl->cfg;
+    bool sending = false;
+    unsigned int i;
+
+    for (i = 0; i < cl->nflows; i++)
+        sending =
+            sending || !cl->recv_done[i] ||
+            (client_sends(c) && perf_flow_send_stop_ns(cl->flows[i]) == 0);
+    if (!sending)
+        return;
+    if (c->bytes)
+        snprintf(cl->cut_short, sizeof(cl->cut_short),
+                 "interrupted after %.2f s, before -n %llu bytes were sent",
+                 secs, (unsigned long long)c->bytes);
+    else if (c->messages)
+        snprintf(cl->cut_short, sizeof(cl->cut_short),
+                 "interrupted after %.2f s, before -k %llu messages were "
+                 "sent",
+                 secs, (unsigned long long)c->messages);
+    else if (c->duration_s > 0 && secs < c->duration_s)
+        snprintf(cl->cut_short, sizeof(cl->cut_short),
+                 "interrupted after %.2f s of -t %g", secs, c->duration_s);
+}
+
+/*
+ * SIGINT/SIGTERM mid-test ends it the way its limit would: our senders
+ * stop and drain, the server is asked to stop its own (an END where we
+ * send nothing), the results are exchanged and the summary printed. A
+ * second signal, or one before the data started, quits at once.
+ */
 static void client_stop(void *arg)
 {
     struct perf_client *cl = arg;
+    uint8_t buf[PERF_PROTO_HDR_LEN];
+    unsigned int i;
 
-    client_fail(cl, "interrupted");
+    if (cl->phase == CL_DONE)
+        return;
+    if (cl->interrupted) {
+        client_fail(cl, "interrupted again: quitting without the results");
+        return;
+    }
+    if (cl->phase < CL_RUNNING) {
+        client_fail(cl, "interrupted before the test started");
+        return;
+    }
+    cl->interrupted = true;
+    log_warn("interrupted: ending the test and collecting the results "
+             "(interrupt again to quit at once)");
+    if (cl->phase != CL_RUNNING)
+        return; /* the data is through already */
+    note_cut_short(cl, secs_since(cl->start_ns));
+    for (i = 0; i < cl->nflows; i++) {
+        if (client_sends(cl->cfg))
+            perf_flow_stop_send(cl->flows[i]);
+        else if (!cl->cfg->no_control && !cl->recv_done[i])
+            send_msg(cl->flows[i],
+                     perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END),
+                     buf);
+    }
 }
 
 static int client_setup(struct perf_client *cl)
@@ -723,11 +787,17 @@ int perf_client_run(const struct perf_config *cfg)
     problem = cl->error[0] ? cl->error : verify_problem(cl);
     if (problem != NULL)
         perf_report_error(cl->rep, problem);
+    else if (cl->cut_short[0] != '\0')
+        perf_report_set_error(cl->rep, cl->cut_short);
     rc = perf_report_finish(cl->rep) < 0 ? RUNTIME_EXIT_FAIL : RUNTIME_EXIT_OK;
     if (problem != NULL) {
         /* Text mode printed it already; with -J say it on stderr too. */
         if (cfg->json)
             log_err("%s", problem);
+        rc = RUNTIME_EXIT_FAIL;
+    } else if (cl->cut_short[0] != '\0') {
+        /* The summary stands; the test asked for was not all run. */
+        log_err("%s: the results cover that part", cl->cut_short);
         rc = RUNTIME_EXIT_FAIL;
     }
     client_free(cl);

@@ -648,7 +648,8 @@ void perf_flow_send_params(const struct perf_params *p,
     sp->verify = p->verify;
     sp->bytes = p->bytes;
     sp->messages = p->messages;
-    /* -t covers the -O warm-up too, as in iperf3. */
-    if (p->bytes == 0 && p->messages == 0)
+    /* -t covers the -O warm-up too, as in iperf3. -t 0 has no end but
+     * the client's interrupt, with or without a warm-up. */
+    if (p->bytes == 0 && p->messages == 0 && p->duration_ms != 0)
         sp->duration_ns = (p->duration_ms + p->omit_ms) * 1000000ull;
 }

@@ -413,10 +413,15 @@ void perf_report_last_interval(struct perf_report *r, double start, double end,
         return;
     perf_report_interval(r, start, end, omitted, rows, nrows);
 }
-void perf_report_error(struct perf_report *r, const char *msg)
+void perf_report_set_error(struct perf_report *r, const char *msg)
 {
     if (r->error[0] == '\0')
         snprintf(r->error, sizeof(r->error), "%s", msg);
+}
+
+void perf_report_error(struct perf_report *r, const char *msg)
+{
+    perf_report_set_error(r, msg);
     if (!r->cfg->json)
         fprintf(r->out, "sctpu-perf: error: %s\n", msg);
     if (r->tee != NULL)
@@ -426,7 +431,9 @@ void perf_report_error(struct perf_report *r, const char *msg)
 int perf_report_finish(struct perf_report *r)
 {
     if (!r->cfg->json) {
-        perf_report_text(r, "\nsctpu-perf Done.\n");
+        /* iperf3's last line, but only when it is true. */
+        if (r->error[0] == '\0')
+            perf_report_text(r, "\nsctpu-perf Done.\n");
         fflush(r->out);
         return 0;
     }

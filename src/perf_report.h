@@ -109,11 +109,16 @@ void perf_report_final(struct perf_report *r,
 /* A fatal error: text mode prints it; -J puts it under "error". */
 void perf_report_error(struct perf_report *r, const char *msg);
 
+/* The run failed, but the caller says why itself: only -J's "error" gets
+ * msg, and text mode's closing "Done." is left out, as after any error. */
+void perf_report_set_error(struct perf_report *r, const char *msg);
+
 /* A free-form line (text mode only), like "Server listening on ...". */
 void perf_report_line(struct perf_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* -J: write the document. Returns 0, or -1 if it could not be built. */
+/* Text: "sctpu-perf Done." unless an error was reported. -J: write the
+ * document. Returns 0, or -1 if it could not be built. */
 int perf_report_finish(struct perf_report *r);
 
 #endif /* SCTPU_PERF_REPORT_H */

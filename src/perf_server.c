@@ -407,6 +407,31 @@ static void on_send_done(struct perf_flow *f, void *arg)
     test_check_done(t);
 }
 
+/*
+ * The client's END on association i: its data is all through, and it asks
+ * us to stop ours too where that cannot cut a test short. Under -R it
+ * sends nothing, so END is only ever that request (the client was
+ * interrupted, or -t 0 is ending). Under --bidir a time-limited or
+ * unlimited test stops with it: a timed client's END comes after our own
+ * time is up, so only an interrupted one ends us early. A -n/-k test
+ * sends its count whatever the client does.
+ */
+static void on_client_end(struct perf_test *t, unsigned int i,
+                          struct perf_flow *f)
+{
+    const struct perf_params *p = &t->params;
+
+    if (server_receives(p)) {
+        t->recv_secs[i] =
+            perf_rows_span_secs(t->start_ns, perf_flow_last_rx_ns(f));
+        t->recv_done[i] = true;
+    }
+    if (server_sends(p) &&
+        (!server_receives(p) || (p->bytes == 0 && p->messages == 0)))
+        perf_flow_stop_send(f);
+    test_check_done(t);
+}
+
 /* Apply the test's parameters to one of its associations. */
 static int configure_flow(struct perf_test *t, struct perf_flow *f)
 {
@@ -526,10 +551,7 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     case PERF_MSG_END:
         if (t == NULL || t->phase != ST_RUNNING)
             break;
-        t->recv_secs[sf->index] =
-            perf_rows_span_secs(t->start_ns, perf_flow_last_rx_ns(f));
-        t->recv_done[sf->index] = true;
-        test_check_done(t);
+        on_client_end(t, sf->index, f);
         return true;
     default:
         break;

@@ -205,6 +205,9 @@ grep -q 'error: server: the server is busy running another test' \
     "$WORK/second.out" "$WORK/second.err" ||
     fail "busy: unclear message: $(cat "$WORK/second.out" "$WORK/second.err")"
 le "$took" 3 || fail "busy: the refusal took $took s"
+# iperf3's closing line is for runs that worked.
+! grep -q 'Done\.' "$WORK/second.out" ||
+    fail "busy: a refused test says 'sctpu-perf Done.'"
 [[ ! -s $WORK/first.done ]] ||
     fail "busy: the first test ended before the second client was refused"
 wait_done first 20

@@ -438,6 +438,47 @@ static void test_perf_report_text_has_sctp_columns(void **state)
     free(txt);
 }
 
+/* "sctpu-perf Done." closes a run that worked, and only such a run. */
+static void test_perf_report_done_only_on_success(void **state)
+{
+    struct perf_config cfg = test_config(false);
+    char *ok = run_report(&cfg, NULL);
+    char *failed = run_report(&cfg, "no data moved for 5 s");
+    struct capture c;
+    char *cut;
+
+    (void)state;
+    assert_non_null(strstr(ok, "\nsctpu-perf Done.\n"));
+    assert_non_null(strstr(failed, "sctpu-perf: error: no data moved"));
+    assert_null(strstr(failed, "Done."));
+    /* A test cut short: the caller says why on stderr; no Done. */
+    capture_open(&c, &cfg);
+    perf_report_set_error(c.r, "interrupted after 2.00 s of -t 10");
+    cut = capture_close(&c);
+    assert_null(strstr(cut, "Done."));
+    assert_null(strstr(cut, "interrupted"));
+    free(ok);
+    free(failed);
+    free(cut);
+}
+
+/* -J: set_error puts the reason under "error" next to the results. */
+static void test_perf_report_json_set_error(void **state)
+{
+    struct perf_config cfg = test_config(true);
+    struct capture c;
+    char *doc;
+
+    (void)state;
+    capture_open(&c, &cfg);
+    perf_report_set_error(c.r, "interrupted after 2.00 s of -t 10");
+    doc = capture_close(&c);
+    assert_true(json_valid(doc));
+    assert_non_null(
+        strstr(doc, "\"error\":\"interrupted after 2.00 s of -t 10\""));
+    free(doc);
+}
+
 /* usrsctp's SRTT is whole milliseconds: the column says ms and shows 1
  * for 1000 us, not a microsecond value it does not have. */
 static void test_perf_report_srtt_in_ms(void **state)
@@ -816,6 +857,8 @@ int main(void)
         cmocka_unit_test(test_perf_report_json_parses_with_iperf3_keys),
         cmocka_unit_test(test_perf_report_json_error_still_parses),
         cmocka_unit_test(test_perf_report_text_has_sctp_columns),
+        cmocka_unit_test(test_perf_report_done_only_on_success),
+        cmocka_unit_test(test_perf_report_json_set_error),
         cmocka_unit_test(test_perf_report_srtt_in_ms),
         cmocka_unit_test(test_perf_report_messages_per_second),
         cmocka_unit_test(test_perf_report_bidir_sums_by_direction),
