@@ -541,6 +541,34 @@ static int client_start(struct echo_client *cl)
     return ECHO_EXIT_OK;
 }
 
+/*
+ * Echoes that waited for a retransmission timeout take RTO.Min or more,
+ * while the rest take the path's round trip: when the slowest are that
+ * slow and the median is far faster, the timers set the tail, and the
+ * user should know which option shows the path (docs/loss.md).
+ */
+static void warn_timeouts(const struct echo_client *cl)
+{
+    struct transport_rto rto;
+    uint32_t p50;
+    uint32_t p99;
+
+    if (cl->rt.ops == NULL || cl->rt.t == NULL || cl->received < 100)
+        return;
+    cl->rt.ops->get_rto(cl->rt.t, &rto);
+    p50 = rtt_stats_percentile(&cl->rtt, 50);
+    p99 = rtt_stats_percentile(&cl->rtt, 99);
+    if (rto.min_ms <= TRANSPORT_LAB_RTO_MIN_MS ||
+        p99 < rto.min_ms * 1000u / 2 || p50 * 10u >= rto.min_ms * 1000u)
+        return;
+    log_warn("echoes waited for retransmission timeouts: p99 %u ms against a "
+             "median of %u us, with RTO.Min %u ms; the timers, not the path, "
+             "set the tail: --rto-min %d on both the client and the server "
+             "shows what the path allows",
+             (unsigned)(p99 / 1000), (unsigned)p50, (unsigned)rto.min_ms,
+             TRANSPORT_LAB_RTO_MIN_MS);
+}
+
 static void client_report(const struct echo_client *cl)
 {
     struct echo_summary s;
@@ -574,6 +602,7 @@ static void client_report(const struct echo_client *cl)
     /* The one line that says why the run failed (not in the summary). */
     if (s.error != NULL)
         log_err("%s", s.error);
+    warn_timeouts(cl);
 }
 
 static void client_free(struct echo_client *cl)

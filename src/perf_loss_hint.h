@@ -16,9 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The RTO.Min the hint suggests, in ms: measured to lift a 1000-byte
- * test through 5 % loss each way from ~20-40 MB to ~230 MB in 8 s. */
-#define PERF_LOSS_HINT_RTO_MIN 50
+#include "transport.h"
+
+/* The RTO.Min the hint suggests, in ms. */
+#define PERF_LOSS_HINT_RTO_MIN TRANSPORT_LAB_RTO_MIN_MS
 
 struct perf_loss_facts {
     uint64_t timeouts;   /* T3-rtx during the test */
