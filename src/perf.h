@@ -15,6 +15,7 @@
 #define PERF_MAX_PARALLEL 128
 #define PERF_MAX_STREAMS 1024 /* data streams per association */
 #define PERF_MAX_LEN (16 * 1024 * 1024)
+#define PERF_TIMESTAMP_MAX 128 /* --timestamps: room for one time */
 
 enum perf_role {
     PERF_ROLE_SERVER = 1,
@@ -78,11 +79,24 @@ struct perf_config {
     bool one_off;             /* -1: server exits after one test */
     unsigned int max_clients; /* --max-clients: tests at once */
 
-    bool json;           /* -J */
+    bool json;           /* -J (also set by --json-stream) */
+    bool json_stream;    /* --json-stream: one JSON object per event */
     bool verbose;        /* -V */
     bool forceflush;     /* --forceflush */
     const char *logfile; /* --logfile */
-    double timeout_s;    /* connect / control timeout */
+    const char *title;   /* -T: text lines start "TITLE:  "; NULL = none */
+    /* --timestamps: text lines start with the time in this strftime
+     * format; NULL = none */
+    const char *timestamps;
+    double timeout_s; /* connect / control timeout */
+
+    uint32_t connect_timeout_ms; /* --connect-timeout (client); 0 = none */
+    uint32_t rcv_timeout_ms;     /* --rcv-timeout; 0 = --timeout's */
+    double idle_timeout_s;       /* --idle-timeout (server); 0 = none */
+    /* --server-bitrate-limit: the most a test may ask of the server, in
+     * total over its associations and directions; 0 = no limit */
+    uint64_t server_rate_limit_bps;
+    int cpu; /* -A: the CPU to run on; -1 = any */
 };
 
 /* Exit statuses. */

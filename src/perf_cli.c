@@ -12,11 +12,13 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "cli_util.h"
 #include "echo.h"
 #include "host_port.h"
 #include "perf_cli.h"
+#include "perf_report.h"
 #include "perf_verify.h"
 #include "units.h"
 
@@ -33,6 +35,11 @@
 #define PR_RTX_MAX 100u
 #define PR_BUF_MAX (256u * 1024 * 1024)
 #define MAX_CLIENTS 64u
+#define CPU_MAX 1023u            /* CPU_SETSIZE - 1 */
+#define RATE_PERIOD_MAX 3600u    /* --server-bitrate-limit RATE/SEC */
+#define TIMEOUT_MS_MAX 3600000u  /* --connect-timeout, --rcv-timeout */
+#define IDLE_TIMEOUT_MAX 86400.0 /* --idle-timeout, s */
+#define DEFAULT_TIMESTAMPS "%c " /* iperf3's --timestamps format */
 
 /* Both servers on one host must not fight over one UDP port. */
 _Static_assert(PERF_DEFAULT_UDP_PORT != ECHO_DEFAULT_UDP_PORT,
@@ -65,6 +72,12 @@ enum {
     OPT_FORCEFLUSH,
     OPT_LOGFILE,
     OPT_SCTP,
+    OPT_TIMESTAMPS,
+    OPT_JSON_STREAM,
+    OPT_CONNECT_TIMEOUT,
+    OPT_IDLE_TIMEOUT,
+    OPT_RCV_TIMEOUT,
+    OPT_SERVER_RATE_LIMIT,
     OPT_REFUSED, /* OPT_REFUSED + i: refused_opts[i] */
 };
 
@@ -142,6 +155,14 @@ static const struct option longopts[] = {
     { "max-clients",       required_argument, NULL, OPT_MAX_CLIENTS },
     { "timeout",           required_argument, NULL, OPT_TIMEOUT },
     { "json",              no_argument,       NULL, 'J' },
+    { "json-stream",       no_argument,       NULL, OPT_JSON_STREAM },
+    { "title",             required_argument, NULL, 'T' },
+    { "timestamps",        optional_argument, NULL, OPT_TIMESTAMPS },
+    { "connect-timeout",   required_argument, NULL, OPT_CONNECT_TIMEOUT },
+    { "idle-timeout",      required_argument, NULL, OPT_IDLE_TIMEOUT },
+    { "rcv-timeout",       required_argument, NULL, OPT_RCV_TIMEOUT },
+    { "server-bitrate-limit", required_argument, NULL, OPT_SERVER_RATE_LIMIT },
+    { "affinity",          required_argument, NULL, 'A' },
     { "verbose",           no_argument,       NULL, 'V' },
     { "forceflush",        no_argument,       NULL, OPT_FORCEFLUSH },
     { "logfile",           required_argument, NULL, OPT_LOGFILE },
@@ -162,7 +183,7 @@ static const struct option longopts[] = {
  * '+': stop at the first non-option instead of permuting argv (we refuse
  * operands anyway); ':': report a missing value as ':', not '?'.
  */
-static const char shortopts[] = "+:sc:p:B:46t:n:k:O:i:b:l:w:P:RuN1JVhvZCM";
+static const char shortopts[] = "+:sc:p:B:46t:n:k:O:i:b:l:w:P:RuN1JVhvZCMT:A:";
 
 #define HELP_COLUMN 28 /* where the explanations start */
 #define HELP_WIDTH 79
@@ -240,7 +261,18 @@ void perf_cli_usage(FILE *out, const char *prog)
 "                            sender to any SCTP receiver\n"
 "      --timeout SEC         give up when nothing moves for SEC: connect,\n"
 "                            control, or data (0.1-3600, default 8)\n"
+"      --rcv-timeout MS      fail when no data arrives for MS while this end\n"
+"                            receives, 100-3600000, at most --timeout\n"
+"                            (default: --timeout)\n"
+"  -A, --affinity N          run on CPU N, 0-1023 (sched_setaffinity);\n"
+"                            iperf3's N,M (M for the server) is refused:\n"
+"                            give the server its own -A\n"
 "  -J, --json                output in JSON\n"
+"      --json-stream         JSON, one object per line for each event\n"
+"                            (start, each interval, end), as iperf3 3.17\n"
+"  -T, --title STR           start every text line with 'STR:  '\n"
+"      --timestamps[=FMT]    start every text line with the time, as\n"
+"                            strftime FMT (default '%%c ')\n"
 "  -V, --verbose             more detailed output\n"
 "      --forceflush          flush the output after every report\n"
 "      --logfile FILE        write the output to FILE\n"
@@ -252,6 +284,16 @@ void perf_cli_usage(FILE *out, const char *prog)
 "  -s, --server              run as a server\n"
 "  -1, --one-off             handle one client, then exit\n"
 "      --max-clients N       tests at once, 1-64 (default 1)\n"
+"      --idle-timeout SEC    abort a test in which nothing moves (no data\n"
+"                            sent or received, no control message) for\n"
+"                            SEC, 0.1-86400; with -1 also exit, status 0,\n"
+"                            after SEC with no test\n"
+"      --server-bitrate-limit RATE[/SEC]\n"
+"                            refuse tests that ask for more than RATE\n"
+"                            bits/s in total (all associations and\n"
+"                            directions) or for no -b limit; 0 = none.\n"
+"                            /SEC, iperf3's averaging period, is accepted\n"
+"                            and unused: rates are checked before the test\n"
 "\n"
 "Client specific (the client decides the test):\n"
 "  -c, --client HOST         run as a client, testing against HOST: a name\n"
@@ -283,6 +325,8 @@ void perf_cli_usage(FILE *out, const char *prog)
 "      --cport N             client's SCTP port (default: ephemeral)\n"
 "      --local-udp-port N    client's UDP port (default: ephemeral)\n"
 "      --get-server-output   show the server's results too\n"
+"      --connect-timeout MS  give up when the associations are not up\n"
+"                            within MS, 1-3600000, at most --timeout\n"
 "\n"
 "Not applicable (iperf3 options refused, with the reason):\n",
             prog, prog, PERF_DEFAULT_PORT, PERF_DEFAULT_UDP_PORT,
@@ -347,9 +391,12 @@ static enum perf_cli_scope option_scope(int c)
     case OPT_GET_SERVER_OUTPUT:
     case OPT_CPORT:
     case OPT_LOCAL_UDP_PORT:
+    case OPT_CONNECT_TIMEOUT:
         return SCOPE_CLIENT;
     case '1':
     case OPT_MAX_CLIENTS:
+    case OPT_IDLE_TIMEOUT:
+    case OPT_SERVER_RATE_LIMIT:
         return SCOPE_SERVER;
     default:
         return SCOPE_ANY;
@@ -369,6 +416,7 @@ static void config_defaults(struct perf_config *cfg)
     cfg->nstreams = 1;
     cfg->max_clients = 1;
     cfg->timeout_s = 8.0;
+    cfg->cpu = -1;
 }
 
 /* The multiplier of a decimal rate suffix, or 0 when c is not one. */
@@ -581,6 +629,8 @@ static const struct perf_cli_num numeric_opts[] = {
     { OPT_HB_INTERVAL,    false, 100,        3600000,           "100-3600000 ms" },
     { OPT_MTU,            false, MTU_MIN,    MTU_MAX,           "552-65536" },
     { OPT_MAX_CLIENTS,    false, 1,          MAX_CLIENTS,       "1-64" },
+    { OPT_CONNECT_TIMEOUT, false, 1,         TIMEOUT_MS_MAX,    "1-3600000 ms" },
+    { OPT_RCV_TIMEOUT,    false, 100,        TIMEOUT_MS_MAX,    "100-3600000 ms" },
 };
 /* clang-format on */
 
@@ -644,6 +694,12 @@ static void store_number(struct perf_config *cfg, int c, uint64_t v)
     case OPT_MAX_CLIENTS:
         cfg->max_clients = (unsigned int)v;
         break;
+    case OPT_CONNECT_TIMEOUT:
+        cfg->connect_timeout_ms = (uint32_t)v;
+        break;
+    case OPT_RCV_TIMEOUT:
+        cfg->rcv_timeout_ms = (uint32_t)v;
+        break;
     }
 }
 
@@ -675,6 +731,79 @@ static int apply_number(struct perf_config *cfg, int c, const char *opt,
     return 0;
 }
 
+/*
+ * --server-bitrate-limit RATE[/SEC]: RATE as -b reads it; SEC, iperf3's
+ * averaging period, is checked and dropped (tests over the limit are
+ * refused before they start, so there is nothing to average).
+ */
+static int set_rate_limit(struct perf_config *cfg, const char *opt,
+                          const char *arg, char *err, size_t errlen)
+{
+    const char *end = NULL;
+    uint64_t rate = 0;
+    uint64_t secs = 0;
+    int rc;
+
+    rc = parse_rate(arg, &end, &rate);
+    if (rc == -EINVAL || (*end != '\0' && *end != '/'))
+        return cli_fail(err, errlen, opt, arg, "is not a valid rate");
+    if (rc != 0)
+        return cli_fail(err, errlen, opt, arg,
+                        "is out of range (0-18446744073709551615 bits/s)");
+    if (*end == '/' &&
+        units_parse_u64(end + 1, 1, RATE_PERIOD_MAX, &secs) != 0) {
+        snprintf(err, errlen, "%s: averaging period '%s' is not 1-%u seconds",
+                 opt, end + 1, RATE_PERIOD_MAX);
+        return -1;
+    }
+    cfg->server_rate_limit_bps = rate;
+    return 0;
+}
+
+/* -A N: the CPU to run on. iperf3's N,M also pins the server to M, which
+ * our control protocol cannot ask for: refused rather than half done. */
+static int set_cpu(struct perf_config *cfg, const char *opt, const char *arg,
+                   char *err, size_t errlen)
+{
+    const char *comma = strchr(arg, ',');
+    char first[24];
+    size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+    uint64_t v = 0;
+    int rc = -EINVAL;
+
+    if (len < sizeof(first)) {
+        memcpy(first, arg, len);
+        first[len] = '\0';
+        rc = units_parse_u64(first, 0, CPU_MAX, &v);
+    }
+    if (rc != 0)
+        return cli_fail_num(err, errlen, opt, arg, rc, "0-1023");
+    if (comma != NULL) {
+        snprintf(err, errlen,
+                 "%s %s: only this end's CPU can be set (the server cannot "
+                 "be asked to pin itself): give the server its own %s",
+                 opt, arg, opt);
+        return -1;
+    }
+    cfg->cpu = (int)v;
+    return 0;
+}
+
+/* --timestamps[=FMT]: a strftime format that gives some text. */
+static int set_timestamps(struct perf_config *cfg, const char *opt,
+                          const char *arg, char *err, size_t errlen)
+{
+    const char *fmt = arg != NULL ? arg : DEFAULT_TIMESTAMPS;
+    char buf[PERF_TIMESTAMP_MAX];
+
+    if (perf_report_timestamp(buf, sizeof(buf), fmt, time(NULL)) == 0)
+        return cli_fail(err, errlen, opt, fmt,
+                        "gives no time: give a strftime format whose "
+                        "output is 1-127 characters, e.g. '%H:%M:%S '");
+    cfg->timestamps = fmt;
+    return 0;
+}
+
 /* One option with its argument into cfg; 0 or -1 with err written. */
 static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
                         int c, const char *opt, const char *arg, char *err,
@@ -699,6 +828,17 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
                           errlen);
     case OPT_LOGFILE:
         return set_string(&cfg->logfile, opt, arg, "a file name", err, errlen);
+    case 'T':
+        return set_string(&cfg->title, opt, arg, "a title", err, errlen);
+    case OPT_TIMESTAMPS:
+        return set_timestamps(cfg, opt, arg, err, errlen);
+    case OPT_IDLE_TIMEOUT:
+        return set_seconds(&cfg->idle_timeout_s, opt, arg, 0.1,
+                           IDLE_TIMEOUT_MAX, false, "0.1-86400 s", err, errlen);
+    case OPT_SERVER_RATE_LIMIT:
+        return set_rate_limit(cfg, opt, arg, err, errlen);
+    case 'A':
+        return set_cpu(cfg, opt, arg, err, errlen);
     case 't':
         st->time = true;
         return set_seconds(&cfg->duration_s, opt, arg, 0, TIME_MAX, false,
@@ -765,6 +905,10 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         return 0;
     case 'J':
         cfg->json = true;
+        return 0;
+    case OPT_JSON_STREAM:
+        cfg->json = true;
+        cfg->json_stream = true;
         return 0;
     case 'V':
         cfg->verbose = true;
@@ -958,6 +1102,38 @@ static int check_message(const struct perf_config *cfg,
     return 0;
 }
 
+/*
+ * --connect-timeout and --rcv-timeout narrow --timeout, the watchdog of
+ * everything: a longer one would never be reached.
+ */
+static int check_timeouts(const struct perf_config *cfg, char *err,
+                          size_t errlen)
+{
+    double limit_ms = cfg->timeout_s * 1000;
+
+    if (cfg->connect_timeout_ms > limit_ms) {
+        snprintf(err, errlen,
+                 "--connect-timeout %u ms exceeds --timeout %g s, which "
+                 "ends the wait first: raise --timeout too",
+                 cfg->connect_timeout_ms, cfg->timeout_s);
+        return -1;
+    }
+    if (cfg->rcv_timeout_ms > limit_ms) {
+        snprintf(err, errlen,
+                 "--rcv-timeout %u ms exceeds --timeout %g s, which ends "
+                 "the wait first: raise --timeout too",
+                 cfg->rcv_timeout_ms, cfg->timeout_s);
+        return -1;
+    }
+    if (cfg->server_rate_limit_bps && cfg->no_control) {
+        snprintf(err, errlen,
+                 "--server-bitrate-limit needs the control channel to "
+                 "refuse a test: drop --no-control");
+        return -1;
+    }
+    return 0;
+}
+
 /* The client's options against each other, once every option is known. */
 /* --rto-min must not exceed --rto-max when both are given. */
 static int check_rto(const struct perf_config *cfg, char *err, size_t errlen)
@@ -1034,7 +1210,7 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
     }
     if (check_role(cfg, &st, err, errlen) < 0 ||
         check_ports(cfg, &st, err, errlen) < 0 ||
-        check_rto(cfg, err, errlen) < 0)
+        check_rto(cfg, err, errlen) < 0 || check_timeouts(cfg, err, errlen) < 0)
         return PERF_CLI_ERROR;
     if (cfg->role == PERF_ROLE_CLIENT &&
         check_client(cfg, &st, err, errlen) < 0)

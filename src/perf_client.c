@@ -68,8 +68,10 @@ struct perf_client {
     enum client_phase phase;
     struct perf_intervals *intervals;
     struct event *watchdog_ev;
-    uint64_t phase_ns; /* when the current phase began */
-    uint64_t start_ns; /* data start (after -O: counting start) */
+    struct event *connect_ev; /* --connect-timeout */
+    struct event *rcv_ev;     /* --rcv-timeout */
+    uint64_t phase_ns;        /* when the current phase began */
+    uint64_t start_ns;        /* data start (after -O: counting start) */
     struct perf_ready ready;
     struct remote_results *remote[PERF_MAX_PARALLEL];
     char *server_output;
@@ -507,6 +509,75 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+/* --connect-timeout: the associations are not all up in time. */
+static void connect_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct perf_client *cl = arg;
+
+    (void)fd;
+    (void)what;
+    if (cl->phase != CL_CONNECTING)
+        return;
+    client_fail(cl,
+                "no association with %s (UDP port %u, SCTP port %u) within "
+                "--connect-timeout %u ms",
+                cl->host, (unsigned)cl->peer.udp_port,
+                (unsigned)cl->peer.sctp_port, cl->cfg->connect_timeout_ms);
+}
+
+/* --rcv-timeout: while this end receives, data must keep arriving. */
+static void rcv_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct perf_client *cl = arg;
+    uint64_t limit = (uint64_t)cl->cfg->rcv_timeout_ms * 1000000u;
+    uint64_t now = perf_now_ns();
+    unsigned int i;
+
+    (void)fd;
+    (void)what;
+    if (cl->phase != CL_RUNNING || !client_receives(cl->cfg))
+        return;
+    for (i = 0; i < cl->nflows; i++) {
+        uint64_t last = perf_flow_last_rx_ns(cl->flows[i]);
+
+        if (last < cl->start_ns)
+            last = cl->start_ns; /* nothing yet: count from the start */
+        if (!cl->recv_done[i] && now - last > limit) {
+            client_fail(cl,
+                        "no data received on association %u for %u ms "
+                        "(--rcv-timeout)",
+                        i + 1, cl->cfg->rcv_timeout_ms);
+            return;
+        }
+    }
+}
+
+/* The optional timers: --connect-timeout from now, --rcv-timeout's check
+ * a few times per period. */
+static int client_add_timers(struct perf_client *cl)
+{
+    const struct perf_config *c = cl->cfg;
+    struct timeval tv;
+
+    if (c->connect_timeout_ms) {
+        cl->connect_ev = evtimer_new(cl->rt.base, connect_timeout_cb, cl);
+        tv.tv_sec = c->connect_timeout_ms / 1000;
+        tv.tv_usec = c->connect_timeout_ms % 1000 * 1000;
+        if (cl->connect_ev == NULL || evtimer_add(cl->connect_ev, &tv) < 0)
+            return -1;
+    }
+    if (c->rcv_timeout_ms && client_receives(c)) {
+        uint32_t step_ms = c->rcv_timeout_ms / 4;
+
+        cl->rcv_ev = event_new(cl->rt.base, -1, EV_PERSIST, rcv_timeout_cb, cl);
+        tv.tv_sec = step_ms / 1000;
+        tv.tv_usec = step_ms % 1000 * 1000;
+        if (cl->rcv_ev == NULL || event_add(cl->rcv_ev, &tv) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The final lines: each direction's numbers from the end that counted
  * them (the sender's for sent, the receiver's for received). */
 static void client_report_final(struct perf_client *cl)
@@ -696,7 +767,7 @@ static int client_setup(struct perf_client *cl)
     if (rc != RUNTIME_EXIT_OK)
         return rc;
     cl->watchdog_ev = event_new(cl->rt.base, -1, EV_PERSIST, watchdog_cb, cl);
-    if (cl->watchdog_ev == NULL)
+    if (cl->watchdog_ev == NULL || client_add_timers(cl) < 0)
         return RUNTIME_EXIT_FAIL;
     /* Our UDP endpoint as the server would see it without NAT (the socket
      * itself may be bound to a wildcard). */
@@ -737,6 +808,10 @@ static void client_free(struct perf_client *cl)
     perf_intervals_free(cl->intervals);
     if (cl->watchdog_ev != NULL)
         event_free(cl->watchdog_ev);
+    if (cl->connect_ev != NULL)
+        event_free(cl->connect_ev);
+    if (cl->rcv_ev != NULL)
+        event_free(cl->rcv_ev);
     runtime_close(&cl->rt);
     perf_report_free(cl->rep);
     free(cl->server_output);

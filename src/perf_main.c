@@ -9,6 +9,7 @@
 #include "log.h"
 #include "perf.h"
 #include "perf_cli.h"
+#include "runtime.h"
 #include "tool_mains.h"
 #include "version.h"
 
@@ -40,6 +41,10 @@ int perf_main(int argc, char **argv)
     }
     if (cfg.verbose)
         log_init(prog, LOG_LEVEL_DEBUG);
+    if (cfg.cpu >= 0 && runtime_pin_cpu(cfg.cpu, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return PERF_EXIT_USAGE;
+    }
     if (cfg.logfile != NULL && freopen(cfg.logfile, "a", stdout) == NULL) {
         fprintf(stderr, "%s: --logfile %s: cannot open it\n", prog,
                 cfg.logfile);

@@ -18,23 +18,110 @@
 #include "perf_report_priv.h"
 #include "version.h"
 
+size_t perf_report_timestamp(char *buf, size_t len, const char *fmt,
+                             time_t when)
+{
+    struct tm tm;
+    size_t n;
+
+    if (fmt[0] == '\0' || localtime_r(&when, &tm) == NULL)
+        return 0;
+        /* The user's own format, checked when it was parsed: that is the
+     * point of --timestamps=FORMAT. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    n = strftime(buf, len, fmt, &tm);
+#pragma GCC diagnostic pop
+    return n;
+}
+
+/* What --timestamps and -T put before each text line, iperf3's order. */
+static void line_prefix(const struct perf_config *cfg, FILE *out)
+{
+    char stamp[PERF_TIMESTAMP_MAX];
+
+    if (cfg->timestamps != NULL &&
+        perf_report_timestamp(stamp, sizeof(stamp), cfg->timestamps,
+                              time(NULL)) > 0)
+        fputs(stamp, out);
+    if (cfg->title != NULL)
+        fprintf(out, "%s:  ", cfg->title);
+}
+
+/* Write text, putting the line prefix before every line it starts. */
+static void write_lines(const struct perf_config *cfg, FILE *out, bool *bol,
+                        const char *text)
+{
+    while (*text != '\0') {
+        size_t n = strcspn(text, "\n");
+
+        if (*bol)
+            line_prefix(cfg, out);
+        if (text[n] == '\n')
+            n++;
+        fwrite(text, 1, n, out);
+        *bol = text[n - 1] == '\n';
+        text += n;
+    }
+}
+
+void perf_report_lines(const struct perf_config *cfg, FILE *out,
+                       const char *text)
+{
+    bool bol = true;
+
+    write_lines(cfg, out, &bol, text);
+}
+
 void perf_report_text(struct perf_report *r, const char *fmt, ...)
 {
+    char small[512];
+    char *text = small;
     va_list ap;
+    int n;
 
     r->ruled = false;
-    if (!r->cfg->json) {
+    if (r->cfg->json && r->tee == NULL)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof(small)) {
+        text = malloc((size_t)n + 1);
+        if (text == NULL)
+            return;
         va_start(ap, fmt);
-        vfprintf(r->out, fmt, ap);
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
         va_end(ap);
+    }
+    if (!r->cfg->json) {
+        write_lines(r->cfg, r->out, &r->bol, text);
         if (r->cfg->forceflush)
             fflush(r->out);
     }
-    if (r->tee != NULL) {
-        va_start(ap, fmt);
-        vfprintf(r->tee, fmt, ap);
-        va_end(ap);
-    }
+    /* The server's copy for the client: the client prefixes its lines. */
+    if (r->tee != NULL)
+        fputs(text, r->tee);
+    if (text != small)
+        free(text);
+}
+
+void perf_report_stream_begin(struct perf_report *r, const char *name)
+{
+    json_out_free(&r->j);
+    json_out_begin_object(&r->j, NULL);
+    json_out_string(&r->j, "event", name);
+}
+
+void perf_report_stream_emit(struct perf_report *r)
+{
+    json_out_end_object(&r->j);
+    if (json_out_write(&r->j, r->out) < 0)
+        r->stream_failed = true;
+    fflush(r->out);
+    json_out_free(&r->j);
 }
 
 void perf_report_rule(struct perf_report *r)
@@ -81,10 +168,19 @@ struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out)
         return NULL;
     r->cfg = cfg;
     r->out = out;
+    r->bol = true;
     json_out_init(&r->j);
-    json_out_begin_object(&r->j, NULL);
-    json_out_begin_object(&r->j, "start");
+    if (cfg->json_stream) {
+        /* {"event":"start","data":{...}}, the start object as data */
+        perf_report_stream_begin(r, "start");
+        json_out_begin_object(&r->j, "data");
+    } else {
+        json_out_begin_object(&r->j, NULL);
+        json_out_begin_object(&r->j, "start");
+    }
     json_out_string(&r->j, "version", "sctpu-perf " SCTPU_VERSION);
+    if (cfg->title != NULL)
+        json_out_string(&r->j, "title", cfg->title);
     strftime(stamp, sizeof(stamp), "%a, %d %b %Y %H:%M:%S GMT", gmtime(&now));
     json_out_begin_object(&r->j, "timestamp");
     json_out_string(&r->j, "time", stamp);
@@ -229,6 +325,11 @@ void perf_report_begin_intervals(struct perf_report *r)
     json_out_bool(&r->j, "verify", c->verify);
     json_out_end_object(&r->j);
     json_out_end_object(&r->j); /* start */
+    if (c->json_stream) {
+        perf_report_stream_emit(r);
+        r->streamed_start = true;
+        return;
+    }
     json_out_begin_array(&r->j, "intervals");
 }
 
@@ -358,7 +459,12 @@ void perf_report_interval(struct perf_report *r, double start, double end,
     if (r->nintervals++ == 0 || multi || cols != r->header_cols)
         perf_report_text_header(r, cols);
     r->header_cols = cols;
-    json_out_begin_object(&r->j, NULL);
+    if (r->cfg->json_stream) {
+        perf_report_stream_begin(r, "interval");
+        json_out_begin_object(&r->j, "data");
+    } else {
+        json_out_begin_object(&r->j, NULL);
+    }
     json_out_begin_array(&r->j, "streams");
     for (i = 0; i < nrows; i++) {
         const struct perf_report_row *row = &rows[i];
@@ -395,6 +501,8 @@ void perf_report_interval(struct perf_report *r, double start, double end,
     if (r->timeouts > 0)
         perf_report_text_timeouts(r, start, end, r->timeouts);
     r->timeouts = 0;
+    if (r->cfg->json_stream)
+        perf_report_stream_emit(r);
     if (multi)
         perf_report_rule(r);
 }
@@ -422,8 +530,12 @@ void perf_report_set_error(struct perf_report *r, const char *msg)
 void perf_report_error(struct perf_report *r, const char *msg)
 {
     perf_report_set_error(r, msg);
-    if (!r->cfg->json)
-        fprintf(r->out, "sctpu-perf: error: %s\n", msg);
+    if (!r->cfg->json) {
+        char line[600];
+
+        snprintf(line, sizeof(line), "sctpu-perf: error: %s\n", msg);
+        write_lines(r->cfg, r->out, &r->bol, line);
+    }
     if (r->tee != NULL)
         fprintf(r->tee, "error: %s\n", msg);
 }
@@ -436,6 +548,16 @@ int perf_report_finish(struct perf_report *r)
             perf_report_text(r, "\nsctpu-perf Done.\n");
         fflush(r->out);
         return 0;
+    }
+    if (r->cfg->json_stream) {
+        /* The start event, if the test failed before it was out. */
+        perf_report_begin_intervals(r);
+        if (r->error[0] != '\0') {
+            perf_report_stream_begin(r, "error");
+            json_out_string(&r->j, "data", r->error);
+            perf_report_stream_emit(r);
+        }
+        return r->stream_failed ? -1 : 0;
     }
     /* Close whatever is still open so the document always parses. */
     while (r->j.depth > 1) {

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "perf.h"
 #include "perf_proto.h"
@@ -113,9 +114,22 @@ void perf_report_error(struct perf_report *r, const char *msg);
  * msg, and text mode's closing "Done." is left out, as after any error. */
 void perf_report_set_error(struct perf_report *r, const char *msg);
 
+/* Text for out outside any report (the server's banner), each line
+ * with the --timestamps and -T prefix the report's lines have. */
+void perf_report_lines(const struct perf_config *cfg, FILE *out,
+                       const char *text);
+
 /* A free-form line (text mode only), like "Server listening on ...". */
 void perf_report_line(struct perf_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * when as --timestamps' strftime format fmt gives it, in local time, into
+ * buf; returns its length, 0 when fmt gives nothing (empty) or more than
+ * len - 1 characters.
+ */
+size_t perf_report_timestamp(char *buf, size_t len, const char *fmt,
+                             time_t when);
 
 /* Text: "sctpu-perf Done." unless an error was reported. -J: write the
  * document. Returns 0, or -1 if it could not be built. */

@@ -259,8 +259,13 @@ void perf_report_final(struct perf_report *r,
     size_t i;
 
     perf_report_begin_intervals(r);
-    json_out_end_array(&r->j); /* intervals */
-    json_out_begin_object(&r->j, "end");
+    if (r->cfg->json_stream) {
+        perf_report_stream_begin(r, "end");
+        json_out_begin_object(&r->j, "data");
+    } else {
+        json_out_end_array(&r->j); /* intervals */
+        json_out_begin_object(&r->j, "end");
+    }
     final_text_rows(r, fin);
 
     /* Per association and direction: its sender's and its receiver's
@@ -309,13 +314,21 @@ void perf_report_final(struct perf_report *r,
     json_out_double(&r->j, "remote_total", fin->cpu_remote);
     json_out_end_object(&r->j);
     json_out_end_object(&r->j); /* end */
+    if (r->cfg->json_stream)
+        perf_report_stream_emit(r);
     if (fin->cpu_local >= 0 && fin->cpu_remote >= 0)
         perf_report_text(r, "CPU Utilization: local %.1f%%, remote %.1f%%\n",
                          fin->cpu_local, fin->cpu_remote);
     else if (fin->cpu_local >= 0)
         perf_report_text(r, "CPU Utilization: local %.1f%%\n", fin->cpu_local);
     if (fin->server_output != NULL) {
-        json_out_string(&r->j, "server_output_text", fin->server_output);
+        if (r->cfg->json_stream)
+            perf_report_stream_begin(r, "server_output_text");
+        json_out_string(&r->j,
+                        r->cfg->json_stream ? "data" : "server_output_text",
+                        fin->server_output);
+        if (r->cfg->json_stream)
+            perf_report_stream_emit(r);
         perf_report_text(r, "\nServer output:\n%s", fin->server_output);
     }
 }

@@ -26,7 +26,16 @@ struct perf_report {
     size_t nconns;
     size_t nintervals;
     uint64_t timeouts; /* T3-rtx in the interval being reported */
+    bool bol; /* text: the next character starts a line */
+    /* --json-stream: the start event is out; an event failed to build */
+    bool streamed_start;
+    bool stream_failed;
 };
+
+/* --json-stream: start a fresh event object {"event": name, ...}. */
+void perf_report_stream_begin(struct perf_report *r, const char *name);
+/* --json-stream: close the event and write it as one line, flushed. */
+void perf_report_stream_emit(struct perf_report *r);
 
 /* Text output, unless -J; copied to the tee when there is one. */
 void perf_report_text(struct perf_report *r, const char *fmt, ...)

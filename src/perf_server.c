@@ -23,6 +23,7 @@
 #include "perf_report_intervals.h"
 #include "perf_rows.h"
 #include "runtime.h"
+#include "units.h"
 
 #define CLOSE_GRACE_S 5
 
@@ -49,6 +50,7 @@ struct perf_test {
     enum test_phase phase;
     uint64_t phase_ns;
     uint64_t start_ns;
+    uint64_t last_ctrl_ns; /* the last control message from the client */
     bool send_done[PERF_MAX_PARALLEL];
     bool recv_done[PERF_MAX_PARALLEL];
     double send_secs[PERF_MAX_PARALLEL];
@@ -85,6 +87,7 @@ struct perf_server {
     struct event *watchdog_ev;
     bool stopping;
     int exit_code;
+    uint64_t idle_since_ns; /* no test since (--idle-timeout with -1) */
 };
 
 static void test_free(struct perf_test *t, bool abortive);
@@ -135,7 +138,7 @@ static struct perf_test *test_new(struct perf_server *srv,
     memcpy(t->cookie, h->cookie, sizeof(t->cookie));
     t->count = h->count;
     t->phase = ST_GATHERING;
-    t->phase_ns = perf_now_ns();
+    t->phase_ns = t->last_ctrl_ns = perf_now_ns();
     t->next = srv->tests;
     if (t->next != NULL)
         t->next->pprev = &t->next;
@@ -178,6 +181,7 @@ static void test_free(struct perf_test *t, bool abortive)
     if (t->phase != ST_CLOSING)
         srv->running--;
     free(t);
+    srv->idle_since_ns = perf_now_ns();
     server_maybe_exit(srv);
 }
 
@@ -505,6 +509,42 @@ static bool params_ok(const struct perf_params *p, unsigned int count)
            p->length <= PERF_MAX_LEN && p->pr_policy <= PERF_PR_BUF;
 }
 
+/*
+ * --server-bitrate-limit: a test may ask for at most the limit, in total
+ * over its associations and directions; one with no -b asks for no limit
+ * at all. Refused before it starts, with what it asked and the limit (the
+ * pacer then keeps an accepted test at its rate: nothing to average).
+ */
+static bool rate_within_limit(struct perf_test *t)
+{
+    const struct perf_params *p = &t->params;
+    uint64_t limit = t->srv->cfg->server_rate_limit_bps;
+    unsigned int ways = p->bidir ? 2 : 1;
+    double total = (double)p->rate_bps * p->parallel * ways;
+    char lim[32];
+    char ask[32];
+    char each[32];
+
+    if (limit == 0 || (p->rate_bps != 0 && total <= (double)limit))
+        return true;
+    units_format_rate(lim, sizeof(lim), (double)limit);
+    if (p->rate_bps == 0) {
+        test_abort(t,
+                   "the test asks for an unlimited rate (no -b), which "
+                   "exceeds the server's bitrate limit %s: give -b",
+                   lim);
+        return false;
+    }
+    units_format_rate(ask, sizeof(ask), total);
+    units_format_rate(each, sizeof(each), (double)p->rate_bps);
+    test_abort(t,
+               "the test asks for %s in total (-b %s x %u association%s%s), "
+               "which exceeds the server's bitrate limit %s",
+               ask, each, (unsigned)p->parallel, p->parallel == 1 ? "" : "s",
+               p->bidir ? " x 2 directions" : "", lim);
+    return false;
+}
+
 static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
 {
     struct perf_test *t = sf->test;
@@ -517,6 +557,8 @@ static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
         test_abort(t, "the test parameters are out of range");
         return false;
     }
+    if (!rate_within_limit(t))
+        return false;
     t->have_params = true;
     for (i = 0; i < PERF_MAX_PARALLEL; i++)
         if (t->flows[i] != NULL && configure_flow(t, t->flows[i]) < 0)
@@ -533,6 +575,8 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     struct perf_test *t = sf->test;
     int type = perf_proto_type(msg, len);
 
+    if (t != NULL)
+        t->last_ctrl_ns = perf_now_ns();
     switch (type) {
     case PERF_MSG_HELLO:
         if (on_hello(sf, msg, len))
@@ -678,47 +722,116 @@ static void on_accept(struct transport_conn *conn, void *arg)
         raw_test_start(srv, sf);
 }
 
+/* The last time anything of test t moved: control, data in or out. */
+static uint64_t test_last_activity(const struct perf_test *t)
+{
+    uint64_t last = t->last_ctrl_ns;
+    unsigned int i;
+
+    for (i = 0; t->phase == ST_RUNNING && i < t->count; i++)
+        if (perf_flow_last_progress(t->flows[i]) > last)
+            last = perf_flow_last_progress(t->flows[i]);
+    return last;
+}
+
+/*
+ * Why running test t must end now (into why), or false: an association
+ * that moved nothing for --timeout, a receiver that got no data for
+ * --rcv-timeout.
+ */
+static bool test_stalled(const struct perf_test *t, uint64_t now, char *why,
+                         size_t len)
+{
+    const struct perf_config *cfg = t->srv->cfg;
+    uint64_t limit = (uint64_t)(cfg->timeout_s * 1e9);
+    uint64_t rcv = (uint64_t)cfg->rcv_timeout_ms * 1000000u;
+    unsigned int i;
+
+    for (i = 0; i < t->count; i++) {
+        uint64_t last_rx = perf_flow_last_rx_ns(t->flows[i]);
+
+        if (now - perf_flow_last_progress(t->flows[i]) > limit &&
+            (!t->send_done[i] || !t->recv_done[i])) {
+            snprintf(why, len,
+                     "no data on association %u for %.3g s: the client is "
+                     "gone",
+                     i + 1, cfg->timeout_s);
+            return true;
+        }
+        if (last_rx < t->start_ns)
+            last_rx = t->start_ns; /* nothing yet: count from the start */
+        if (rcv != 0 && server_receives(&t->params) && !t->recv_done[i] &&
+            now - last_rx > rcv) {
+            snprintf(why, len,
+                     "no data received on association %u for %u ms "
+                     "(--rcv-timeout)",
+                     i + 1, cfg->rcv_timeout_ms);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether test t must be aborted now, and why. */
+static bool test_must_abort(const struct perf_test *t, uint64_t now, char *why,
+                            size_t len)
+{
+    const struct perf_config *cfg = t->srv->cfg;
+    uint64_t idle = (uint64_t)(cfg->idle_timeout_s * 1e9);
+
+    if (t->phase == ST_CLOSING)
+        return false;
+    if (idle != 0 && now - test_last_activity(t) > idle) {
+        snprintf(why, len, "nothing moved for %.3g s (--idle-timeout)",
+                 cfg->idle_timeout_s);
+        return true;
+    }
+    if (t->phase == ST_GATHERING &&
+        now - t->phase_ns > (uint64_t)(cfg->timeout_s * 1e9)) {
+        snprintf(why, len, "the client did not start the test within %.3g s",
+                 cfg->timeout_s);
+        return true;
+    }
+    return t->phase == ST_RUNNING && test_stalled(t, now, why, len);
+}
+
+/* -1 --idle-timeout: no test came for that long; the server is done. */
+static void server_check_idle(struct perf_server *srv, uint64_t now)
+{
+    const struct perf_config *cfg = srv->cfg;
+    char line[128];
+
+    if (!cfg->one_off || cfg->idle_timeout_s <= 0 || srv->tests != NULL ||
+        now - srv->idle_since_ns <= (uint64_t)(cfg->idle_timeout_s * 1e9))
+        return;
+    snprintf(line, sizeof(line),
+             "No test for %.3g s (--idle-timeout): exiting\n",
+             cfg->idle_timeout_s);
+    perf_report_lines(cfg, cfg->json ? stderr : stdout, line);
+    event_base_loopexit(srv->rt.base, NULL);
+}
+
 /* Tests whose client went quiet are aborted so the next can run. */
 static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct perf_server *srv = arg;
-    uint64_t limit = (uint64_t)(srv->cfg->timeout_s * 1e9);
     uint64_t now = perf_now_ns();
     struct perf_test *t = srv->tests;
+    char why[160];
 
     (void)fd;
     (void)what;
     while (t != NULL) {
         struct perf_test *next = t->next;
-        unsigned int i;
 
-        switch (t->phase) {
-        case ST_GATHERING:
-            if (now - t->phase_ns > limit)
-                test_abort(t,
-                           "the client did not start the test within "
-                           "%.3g s",
-                           srv->cfg->timeout_s);
-            break;
-        case ST_RUNNING:
-            for (i = 0; i < t->count; i++) {
-                if (now - perf_flow_last_progress(t->flows[i]) > limit &&
-                    (!t->send_done[i] || !t->recv_done[i])) {
-                    test_abort(t,
-                               "no data on association %u for %.3g s: "
-                               "the client is gone",
-                               i + 1, srv->cfg->timeout_s);
-                    break;
-                }
-            }
-            break;
-        case ST_CLOSING:
-            if (now - t->phase_ns > CLOSE_GRACE_S * 1000000000ull)
-                test_free(t, true);
-            break;
-        }
+        if (t->phase == ST_CLOSING &&
+            now - t->phase_ns > CLOSE_GRACE_S * 1000000000ull)
+            test_free(t, true);
+        else if (test_must_abort(t, now, why, sizeof(why)))
+            test_abort(t, "%s", why);
         t = next;
     }
+    server_check_idle(srv, now);
 }
 
 static void server_stop(void *arg)
@@ -737,10 +850,12 @@ int perf_server_run(const struct perf_config *cfg)
     struct transport_config tc;
     struct timeval tick = { 0, 250000 };
     char err[256];
+    char banner[512];
     int rc;
 
     memset(&srv, 0, sizeof(srv));
     srv.cfg = cfg;
+    srv.idle_since_ns = perf_now_ns();
     memset(&tc, 0, sizeof(tc));
     tc.bind_host = cfg->bind_host;
     tc.family = cfg->family;
@@ -770,11 +885,12 @@ int perf_server_run(const struct perf_config *cfg)
     }
     event_add(srv.watchdog_ev, &tick);
     /* -J: stdout carries only the JSON documents, one per test. */
-    fprintf(cfg->json ? stderr : stdout,
-            "-----------------------------------------------------------\n"
-            "Server listening on SCTP port %u over UDP %s (backend %s)\n"
-            "-----------------------------------------------------------\n",
-            (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name);
+    snprintf(banner, sizeof(banner),
+             "-----------------------------------------------------------\n"
+             "Server listening on SCTP port %u over UDP %s (backend %s)\n"
+             "-----------------------------------------------------------\n",
+             (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name);
+    perf_report_lines(cfg, cfg->json ? stderr : stdout, banner);
     fflush(stdout);
 
     event_base_dispatch(srv.rt.base);

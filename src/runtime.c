@@ -1,8 +1,10 @@
 /*
  * runtime.c - set-up and tear-down shared by every sctpu program.
  */
+#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include <errno.h>
 #include <event2/event.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,4 +95,55 @@ void runtime_close(struct runtime *rt)
     if (rt->base != NULL)
         event_base_free(rt->base);
     memset(rt, 0, sizeof(*rt));
+}
+
+/* "0-3,6" for the CPUs in set, cut short if buf is too small. */
+static void cpus_format(const cpu_set_t *set, char *buf, size_t len)
+{
+    size_t used = 0;
+    int cpu = 0;
+
+    buf[0] = '\0';
+    while (cpu < CPU_SETSIZE && used + 1 < len) {
+        int last = cpu;
+
+        if (!CPU_ISSET(cpu, set)) {
+            cpu++;
+            continue;
+        }
+        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
+            last++;
+        used += (size_t)snprintf(buf + used, len - used,
+                                 last > cpu ? "%s%d-%d" : "%s%d",
+                                 used ? "," : "", cpu, last);
+        cpu = last + 1;
+    }
+}
+
+int runtime_pin_cpu(int cpu, char *err, size_t errlen)
+{
+    cpu_set_t allowed;
+    cpu_set_t one;
+    char list[128];
+
+    if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0) {
+        snprintf(err, errlen, "-A %d: sched_getaffinity: %s", cpu,
+                 strerror(errno));
+        return -1;
+    }
+    if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &allowed)) {
+        cpus_format(&allowed, list, sizeof(list));
+        snprintf(err, errlen,
+                 "-A %d: CPU %d is not one this process may run on (%s)", cpu,
+                 cpu, list);
+        return -1;
+    }
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof(one), &one) < 0) {
+        snprintf(err, errlen, "-A %d: sched_setaffinity: %s", cpu,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
 }

@@ -5,6 +5,8 @@
 #ifndef SCTPU_RUNTIME_H
 #define SCTPU_RUNTIME_H
 
+#include <stddef.h>
+
 #include "netaddr.h"
 #include "transport.h"
 
@@ -41,5 +43,11 @@ int runtime_open(struct runtime *rt, const char *backend,
                  void *arg);
 
 void runtime_close(struct runtime *rt);
+
+/*
+ * Run this process on CPU cpu only (-A). Returns 0, or -1 with a line in
+ * err, e.g. when the CPU is not one the process may use (it names those).
+ */
+int runtime_pin_cpu(int cpu, char *err, size_t errlen);
 
 #endif /* SCTPU_RUNTIME_H */

@@ -81,6 +81,28 @@ expect_perf_error "-c: '\\[::1' is not HOST, HOST:PORT, \\[IPV6\\] or" -c "[::1"
 expect_perf_error "-t and -n exclude each other" -c 127.0.0.1 -t 0 -n 1M
 expect_perf_error "bind UDP 198.18.0.99:9900: Cannot assign requested" \
     -s -B 198.18.0.99
+# The iperf3 options of later days, with bad values.
+expect_perf_error "^sctpu-perf: -A 1023: CPU 1023 is not one this process may run on \\([0-9,-]+\\)$" \
+    -s -A 1023
+if (($(nproc --all) <= 99)); then
+    expect_perf_error "^sctpu-perf: -A 99: CPU 99 is not one this process" \
+        -c 127.0.0.1 -A 99
+fi
+expect_perf_error "^sctpu-perf: -A 0,1: only this end's CPU can be set" \
+    -c 127.0.0.1 -A 0,1
+expect_perf_error "^sctpu-perf: -T needs a title" -c 127.0.0.1 -T ""
+expect_perf_error "^sctpu-perf: --timestamps: '' gives no time" -s \
+    --timestamps=
+expect_perf_error "^sctpu-perf: --connect-timeout: '0' is out of range" \
+    -c 127.0.0.1 --connect-timeout 0
+expect_perf_error "^sctpu-perf: --rcv-timeout 9000 ms exceeds --timeout 8 s" \
+    -c 127.0.0.1 --rcv-timeout 9000
+expect_perf_error "^sctpu-perf: --idle-timeout: '-1' is not a valid number" \
+    -s --idle-timeout -1
+expect_perf_error "^sctpu-perf: --server-bitrate-limit: 'lots' is not a valid rate" \
+    -s --server-bitrate-limit lots
+expect_perf_error "^sctpu-perf: --server-bitrate-limit is for the server" \
+    -c 127.0.0.1 --server-bitrate-limit 1M
 # Every line the --help note promises is the error its option gives.
 "$PERF_BIN" --help >"$WORK/help"
 for opt in --udp -Z -C -M; do

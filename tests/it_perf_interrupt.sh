@@ -161,8 +161,10 @@ grep -Eq '^sctpu-perf: error: interrupted after [0-9.]+ s of -t 30: the results 
     show "$WORK/cut.err"
     fail "cut: stderr does not say it was cut short"
 }
-grep -Eq ' sender$' "$WORK/cut.out" && grep -Eq ' receiver$' "$WORK/cut.out" ||
+if ! grep -Eq ' sender$' "$WORK/cut.out" ||
+    ! grep -Eq ' receiver$' "$WORK/cut.out"; then
     fail "cut: no summary: $(cat "$WORK/cut.out")"
+fi
 ! grep -q 'Done\.' "$WORK/cut.out" || fail "cut: says Done. after a cut test"
 le_took 3 || fail "cut: the wind-down took $TOOK s"
 

@@ -78,6 +78,14 @@ static void test_perf_cli_client_defaults(void **state)
     assert_false(cfg.verbose);
     assert_false(cfg.forceflush);
     assert_null(cfg.logfile);
+    assert_false(cfg.json_stream);
+    assert_null(cfg.title);
+    assert_null(cfg.timestamps);
+    assert_int_equal(cfg.connect_timeout_ms, 0);
+    assert_int_equal(cfg.rcv_timeout_ms, 0);
+    assert_true(cfg.idle_timeout_s == 0.0);
+    assert_int_equal(cfg.server_rate_limit_bps, 0);
+    assert_int_equal(cfg.cpu, -1);
     assert_true(cfg.timeout_s == 8.0);
 }
 
@@ -376,6 +384,22 @@ static void test_perf_cli_usage_text(void **state)
     assert_non_null(strstr(text, "SCTP port (default 5201)"));
     assert_non_null(strstr(text, "it, the client sends to it (default 9900)"));
     assert_non_null(strstr(text, "Exit status: 0"));
+    /* The iperf3 options added later, each with its line. */
+    assert_non_null(strstr(text, "\n  -T, --title STR           start every "
+                                 "text line with 'STR:  '\n"));
+    assert_non_null(strstr(text, "\n      --timestamps[=FMT]    start every "
+                                 "text line with the time, as\n"
+                                 "                            strftime FMT "
+                                 "(default '%c ')\n"));
+    assert_non_null(strstr(text, "\n      --json-stream         JSON, one "
+                                 "object per line"));
+    assert_non_null(strstr(text, "\n      --connect-timeout MS  give up"));
+    assert_non_null(strstr(text, "\n      --rcv-timeout MS      fail when"));
+    assert_non_null(strstr(text, "\n      --idle-timeout SEC    abort a test"));
+    assert_non_null(
+        strstr(text, "\n      --server-bitrate-limit RATE[/SEC]\n"));
+    assert_non_null(strstr(text, "\n  -A, --affinity N          run on CPU N"));
+    assert_non_null(strstr(text, "SIGINT or SIGTERM ends a running test"));
     /* What iperf3 users need told: no UDP mode, -u, the two ports. */
     assert_non_null(strstr(text, "There is no UDP mode (iperf3's -u, --udp)"));
     assert_non_null(strstr(text, "every test is\nSCTP over UDP already"));
@@ -468,8 +492,9 @@ static void test_perf_cli_names_in_full(void **state)
     assert_parse_error("unknown option '--udp-p' (did you mean --udp-port?)",
                        "-s", "--udp-p", "9000");
     /* An abbreviation is unknown whatever its value, or lack of one. */
-    assert_parse_error("unknown option '--jso' (did you mean --json?)", "-s",
-                       "--jso=1");
+    assert_parse_error("unknown option '--jso' (did you mean --json, "
+                       "--json-stream?)",
+                       "-s", "--jso=1");
     assert_parse_error("unknown option '--por' (did you mean --port?)", "-c",
                        "h", "--por");
     assert_parse_error("unknown option '--'", "-s", "--=1");
@@ -617,6 +642,99 @@ static void test_perf_cli_time_zero(void **state)
     assert_parse_error("-t and -k exclude each other: the test ends after a "
                        "time (-t), a byte count (-n) or a message count (-k)",
                        "-c", "h", "-k", "10", "-t", "0");
+}
+
+/* -T, --timestamps, --json-stream: how the output looks. */
+static void test_perf_cli_output_options(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "-T", "lab 1", "--timestamps", NULL),
+                     PERF_CLI_RUN);
+    assert_string_equal(cfg.title, "lab 1");
+    assert_string_equal(cfg.timestamps, "%c "); /* iperf3's default */
+    assert_int_equal(
+        parse("-s", "--title", "srv", "--timestamps=%H:%M:%S ", NULL),
+        PERF_CLI_RUN);
+    assert_string_equal(cfg.title, "srv");
+    assert_string_equal(cfg.timestamps, "%H:%M:%S ");
+    /* --json-stream is JSON, a line per event. */
+    assert_int_equal(parse("-c", "h", "--json-stream", NULL), PERF_CLI_RUN);
+    assert_true(cfg.json);
+    assert_true(cfg.json_stream);
+    assert_parse_error("-T needs a title", "-c", "h", "-T", "");
+    assert_parse_error("--timestamps: '' gives no time: give a strftime "
+                       "format whose output is 1-127 characters, e.g. "
+                       "'%H:%M:%S '",
+                       "-c", "h", "--timestamps=");
+    /* The value must be attached: a separate word is an operand. */
+    assert_parse_error("unexpected argument '%T'", "-c", "h", "--timestamps",
+                       "%T");
+}
+
+/* The timeouts and the server's limits. */
+static void test_perf_cli_timeouts_and_limits(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "--connect-timeout", "500",
+                           "--rcv-timeout", "8000", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.connect_timeout_ms, 500);
+    assert_int_equal(cfg.rcv_timeout_ms, 8000);
+    assert_int_equal(parse("-s", "--idle-timeout", "2.5", "--rcv-timeout",
+                           "100", "--server-bitrate-limit", "1.5G", NULL),
+                     PERF_CLI_RUN);
+    assert_true(cfg.idle_timeout_s == 2.5);
+    assert_int_equal(cfg.rcv_timeout_ms, 100);
+    assert_int_equal(cfg.server_rate_limit_bps, 1500000000);
+    /* iperf3's /SEC averaging period is accepted. */
+    assert_int_equal(parse("-s", "--server-bitrate-limit", "100M/5", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.server_rate_limit_bps, 100000000);
+    assert_parse_error("--connect-timeout: '0' is out of range (1-3600000 ms)",
+                       "-c", "h", "--connect-timeout", "0");
+    assert_parse_error("--rcv-timeout: '99' is out of range (100-3600000 ms)",
+                       "-c", "h", "--rcv-timeout", "99");
+    assert_parse_error("--rcv-timeout 9000 ms exceeds --timeout 8 s, which "
+                       "ends the wait first: raise --timeout too",
+                       "-c", "h", "--rcv-timeout", "9000");
+    assert_parse_error("--connect-timeout 4000 ms exceeds --timeout 3 s, "
+                       "which ends the wait first: raise --timeout too",
+                       "-c", "h", "--timeout", "3", "--connect-timeout",
+                       "4000");
+    assert_parse_error("--idle-timeout: 'x' is not a valid number", "-s",
+                       "--idle-timeout", "x");
+    assert_parse_error("--idle-timeout is for the server (-s)", "-c", "h",
+                       "--idle-timeout", "5");
+    assert_parse_error("--connect-timeout is for the client (-c)", "-s",
+                       "--connect-timeout", "5");
+    assert_parse_error("--server-bitrate-limit is for the server (-s)", "-c",
+                       "h", "--server-bitrate-limit", "1M");
+    assert_parse_error("--server-bitrate-limit: 'fast' is not a valid rate",
+                       "-s", "--server-bitrate-limit", "fast");
+    assert_parse_error("--server-bitrate-limit: averaging period '0' is not "
+                       "1-3600 seconds",
+                       "-s", "--server-bitrate-limit", "1M/0");
+    assert_parse_error("--server-bitrate-limit needs the control channel to "
+                       "refuse a test: drop --no-control",
+                       "-s", "--server-bitrate-limit", "1M", "--no-control");
+}
+
+/* -A N: this end's CPU; iperf3's N,M cannot reach the server. */
+static void test_perf_cli_affinity(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "-A", "0", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.cpu, 0);
+    assert_int_equal(parse("-s", "--affinity", "1023", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.cpu, 1023);
+    assert_parse_error("-A: '1024' is out of range (0-1023)", "-c", "h", "-A",
+                       "1024");
+    assert_parse_error("-A: 'one' is not a valid number", "-c", "h", "-A",
+                       "one");
+    assert_parse_error("-A 1,0: only this end's CPU can be set (the server "
+                       "cannot be asked to pin itself): give the server its "
+                       "own -A",
+                       "-c", "h", "-A", "1,0");
 }
 
 static void test_perf_cli_role_errors(void **state)
@@ -881,6 +999,9 @@ int main(void)
         cmocka_unit_test(test_perf_cli_nodelay_short),
         cmocka_unit_test(test_perf_cli_host_port),
         cmocka_unit_test(test_perf_cli_time_zero),
+        cmocka_unit_test(test_perf_cli_output_options),
+        cmocka_unit_test(test_perf_cli_timeouts_and_limits),
+        cmocka_unit_test(test_perf_cli_affinity),
         cmocka_unit_test(test_perf_cli_role_errors),
         cmocka_unit_test(test_perf_cli_value_errors),
         cmocka_unit_test(test_perf_cli_rate_errors),

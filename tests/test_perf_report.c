@@ -479,6 +479,73 @@ static void test_perf_report_json_set_error(void **state)
     free(doc);
 }
 
+/* --json-stream: every line one event object that parses, in order. */
+static void test_perf_report_json_stream_lines(void **state)
+{
+    struct perf_config cfg = test_config(true);
+    static const char *const events[] = { "start", "interval", "interval",
+                                          "end" };
+    char *doc;
+    char *line;
+    char *save = NULL;
+    size_t n = 0;
+
+    (void)state;
+    cfg.json_stream = true;
+    cfg.title = "t1";
+    doc = run_report(&cfg, NULL);
+    for (line = strtok_r(doc, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        char want[64];
+
+        assert_true(n < ARRAY_LEN(events));
+        assert_true(json_valid(line));
+        snprintf(want, sizeof(want), "{\"event\":\"%s\",\"data\":{", events[n]);
+        assert_memory_equal(line, want, strlen(want));
+        n++;
+    }
+    assert_int_equal(n, ARRAY_LEN(events));
+    free(doc);
+    /* A failed run: its start, then the error, each a line of its own. */
+    doc = run_report(&cfg, "no data moved");
+    assert_non_null(strstr(doc, "\n{\"event\":\"error\",\"data\":\"no "
+                                "data moved\"}\n"));
+    assert_non_null(strstr(doc, "{\"event\":\"start\",\"data\":{"
+                                "\"version\":\"sctpu-perf "));
+    assert_non_null(strstr(doc, "\"title\":\"t1\""));
+    free(doc);
+}
+
+/* -T and --timestamps: each text line starts with the time, then the
+ * title; -J keeps plain JSON and carries the title. */
+static void test_perf_report_title_and_timestamps(void **state)
+{
+    struct perf_config cfg = test_config(false);
+    char *txt;
+    char *line;
+    char *save = NULL;
+    size_t n = 0;
+
+    (void)state;
+    cfg.title = "lab";
+    cfg.timestamps = "<%Y> ";
+    txt = run_report(&cfg, NULL);
+    for (line = strtok_r(txt, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        assert_memory_equal(line, "<", 1);
+        assert_memory_equal(line + 5, "> lab:  ", 8);
+        n++;
+    }
+    assert_true(n > 10);
+    free(txt);
+    cfg.json = true;
+    txt = run_report(&cfg, NULL);
+    assert_true(json_valid(txt));
+    assert_non_null(strstr(txt, "\",\"title\":\"lab\",\"timestamp\":{"));
+    assert_null(strstr(txt, "lab:  "));
+    free(txt);
+}
+
 /* usrsctp's SRTT is whole milliseconds: the column says ms and shows 1
  * for 1000 us, not a microsecond value it does not have. */
 static void test_perf_report_srtt_in_ms(void **state)
@@ -859,6 +926,8 @@ int main(void)
         cmocka_unit_test(test_perf_report_text_has_sctp_columns),
         cmocka_unit_test(test_perf_report_done_only_on_success),
         cmocka_unit_test(test_perf_report_json_set_error),
+        cmocka_unit_test(test_perf_report_json_stream_lines),
+        cmocka_unit_test(test_perf_report_title_and_timestamps),
         cmocka_unit_test(test_perf_report_srtt_in_ms),
         cmocka_unit_test(test_perf_report_messages_per_second),
         cmocka_unit_test(test_perf_report_bidir_sums_by_direction),
