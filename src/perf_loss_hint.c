@@ -18,13 +18,14 @@ bool perf_loss_hint(char *buf, size_t len, const struct perf_loss_facts *f)
         stalled_s < 0.1 * f->seconds)
         return false;
     snprintf(buf, len,
-             "%" PRIu64 " retransmission timeouts (T3-rtx) stalled the "
+             "%" PRIu64 " retransmission timeout%s (T3-rtx) stalled the "
              "sender for at least %.1f s of %.1f s: with RTO.Min %" PRIu32
              " ms on a path whose SRTT is %" PRIu32
              " ms, the timers, not the path, set this throughput; "
              "--rto-min %d on the sending end (%s) shows what the path "
              "allows",
-             f->timeouts, stalled_s < f->seconds ? stalled_s : f->seconds,
+             f->timeouts, f->timeouts == 1 ? "" : "s",
+             stalled_s < f->seconds ? stalled_s : f->seconds,
              f->seconds, f->rto_min_ms, f->srtt_ms, PERF_LOSS_HINT_RTO_MIN,
              f->sender != NULL ? f->sender : "the sender");
     return true;

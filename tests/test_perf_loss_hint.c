@@ -73,6 +73,10 @@ static void test_no_hint_when_the_stall_is_small(void **state)
     assert_false(perf_loss_hint(buf, sizeof(buf), &f));
     f.timeouts = 6;
     assert_true(perf_loss_hint(buf, sizeof(buf), &f));
+    f.timeouts = 1;
+    f.seconds = 2;
+    assert_true(perf_loss_hint(buf, sizeof(buf), &f));
+    assert_non_null(strstr(buf, "1 retransmission timeout (T3-rtx)"));
 }
 
 int main(void)
