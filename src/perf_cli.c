@@ -79,6 +79,13 @@ enum {
     OPT_IDLE_TIMEOUT,
     OPT_RCV_TIMEOUT,
     OPT_SERVER_RATE_LIMIT,
+    OPT_DSCP,
+    OPT_BIND_DEV,
+    OPT_INSTREAMS,
+    OPT_OUTSTREAMS,
+    OPT_MAX_RETRANS_PATH,
+    OPT_MAX_RETRANS_ASSOC,
+    OPT_MAX_INIT_RETRANS,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 
@@ -143,6 +150,14 @@ static const struct option longopts[] = {
     { "version",           no_argument,       NULL, 'v' },
     /* perf_refused_opts, in its order; a value is allowed so that iperf3's
      * "--congestion=cubic" gets the reason too */
+    { "tos",               required_argument, NULL, 'S' },
+    { "dscp",              required_argument, NULL, OPT_DSCP },
+    { "bind-dev",          required_argument, NULL, OPT_BIND_DEV },
+    { "instreams",         required_argument, NULL, OPT_INSTREAMS },
+    { "outstreams",        required_argument, NULL, OPT_OUTSTREAMS },
+    { "max-retrans-path",  required_argument, NULL, OPT_MAX_RETRANS_PATH },
+    { "max-retrans-assoc", required_argument, NULL, OPT_MAX_RETRANS_ASSOC },
+    { "max-init-retrans",  required_argument, NULL, OPT_MAX_INIT_RETRANS },
     { "udp",               optional_argument, NULL, OPT_REFUSED + 0 },
     { "zerocopy",          optional_argument, NULL, OPT_REFUSED + 1 },
     { "congestion",        optional_argument, NULL, OPT_REFUSED + 2 },
@@ -155,7 +170,8 @@ static const struct option longopts[] = {
  * '+': stop at the first non-option instead of permuting argv (we refuse
  * operands anyway); ':': report a missing value as ':', not '?'.
  */
-static const char shortopts[] = "+:sc:p:B:46t:n:k:O:i:b:l:w:P:RuN1JVhvZCMT:A:";
+static const char shortopts[] =
+    "+:sc:p:B:46t:n:k:O:i:b:l:w:P:RuN1JVhvZCMT:A:S:";
 
 /* What the option loop saw, for the checks that need every option. */
 struct perf_cli_state {
@@ -171,6 +187,9 @@ struct perf_cli_state {
     char port_opt[32];      /* "-p" or "--port" when given, for messages */
     char client_only[32];   /* the first client-only option, as named */
     char server_only[32];   /* the first server-only option, as named */
+    bool tos_given;         /* -S/--tos */
+    bool dscp_given;        /* --dscp */
+    bool nstreams_given;    /* --nstreams */
 };
 
 /* Which role may use an option. */
@@ -613,13 +632,54 @@ static int set_timestamps(struct perf_config *cfg, const char *opt,
     return 0;
 }
 
+/*
+ * The socket options sctpu-echo shares (cli_util.c parses them alike):
+ * 0, -1 with err written, or 1 when c is none of them.
+ */
+static int apply_socket_option(struct perf_config *cfg,
+                               struct perf_cli_state *st, int c,
+                               const char *opt, const char *arg, char *err,
+                               size_t errlen)
+{
+    switch (c) {
+    case 'S':
+        st->tos_given = true;
+        return cli_parse_tos(opt, arg, &cfg->tos, err, errlen);
+    case OPT_DSCP:
+        st->dscp_given = true;
+        return cli_parse_dscp(opt, arg, &cfg->tos, err, errlen);
+    case OPT_BIND_DEV:
+        return cli_parse_ifname(opt, arg, &cfg->bind_dev, err, errlen);
+    case OPT_INSTREAMS:
+        return cli_parse_u16(opt, arg, 1, 65535, &cfg->in_streams, err, errlen);
+    case OPT_OUTSTREAMS:
+        return cli_parse_u16(opt, arg, 1, 65535, &cfg->out_streams, err,
+                             errlen);
+    case OPT_MAX_RETRANS_PATH:
+        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_path, err,
+                             errlen);
+    case OPT_MAX_RETRANS_ASSOC:
+        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_assoc, err,
+                             errlen);
+    case OPT_MAX_INIT_RETRANS:
+        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_init_retrans, err,
+                             errlen);
+    case OPT_NSTREAMS:
+        st->nstreams_given = true;
+        return 1; /* read as the other numbers are */
+    }
+    return 1;
+}
+
 /* One option with its argument into cfg; 0 or -1 with err written. */
 static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
                         int c, const char *opt, const char *arg, char *err,
                         size_t errlen)
 {
-    int rc;
+    int rc = apply_socket_option(cfg, st, c, opt, arg, err, errlen);
 
+    if (rc <= 0)
+        return rc;
     switch (c) {
     case 's':
         st->server = true;
@@ -956,6 +1016,53 @@ static int check_rto(const struct perf_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* -S and --dscp set one byte: refuse both, as other conflicts. */
+static int check_tos(const struct perf_cli_state *st, char *err, size_t errlen)
+{
+    if (st->tos_given && st->dscp_given) {
+        snprintf(err, errlen, CLI_TOS_DSCP_CONFLICT);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * A client asks for its data streams plus the control stream: with
+ * --outstreams alone that decides --nstreams, with both they must agree.
+ */
+static int check_outstreams(struct perf_config *cfg,
+                            const struct perf_cli_state *st, char *err,
+                            size_t errlen)
+{
+    unsigned int control = cfg->no_control ? 0 : 1;
+    unsigned int want = cfg->nstreams + control;
+
+    if (cfg->out_streams == 0) {
+        cfg->out_streams = (uint16_t)want;
+        return 0;
+    }
+    if (st->nstreams_given && cfg->out_streams != want) {
+        snprintf(err, errlen,
+                 "--outstreams %u disagrees with --nstreams %u: the client "
+                 "asks for its data streams%s, %u; give one",
+                 (unsigned)cfg->out_streams, (unsigned)cfg->nstreams,
+                 control ? " plus the control stream" : "", want);
+        return -1;
+    }
+    if (cfg->out_streams <= control ||
+        cfg->out_streams - control > PERF_MAX_STREAMS) {
+        snprintf(err, errlen,
+                 "--outstreams %u: a client needs %u-%u (1-%u data "
+                 "streams%s)",
+                 (unsigned)cfg->out_streams, control + 1,
+                 PERF_MAX_STREAMS + control, PERF_MAX_STREAMS,
+                 control ? " plus the control stream" : "");
+        return -1;
+    }
+    cfg->nstreams = (uint16_t)(cfg->out_streams - control);
+    return 0;
+}
+
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
                         size_t errlen)
@@ -979,7 +1086,8 @@ static int check_client(struct perf_config *cfg,
     }
     if (check_length(cfg, st, err, errlen) < 0)
         return -1;
-    if (check_pr(cfg, st, err, errlen) < 0)
+    if (check_pr(cfg, st, err, errlen) < 0 ||
+        check_outstreams(cfg, st, err, errlen) < 0)
         return -1;
     return check_message(cfg, st, err, errlen);
 }
@@ -1019,7 +1127,8 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
     }
     if (check_role(cfg, &st, err, errlen) < 0 ||
         check_ports(cfg, &st, err, errlen) < 0 ||
-        check_rto(cfg, err, errlen) < 0 || check_timeouts(cfg, err, errlen) < 0)
+        check_rto(cfg, err, errlen) < 0 ||
+        check_timeouts(cfg, err, errlen) < 0 || check_tos(&st, err, errlen) < 0)
         return PERF_CLI_ERROR;
     if (cfg->role == PERF_ROLE_CLIENT &&
         check_client(cfg, &st, err, errlen) < 0)
