@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The next option, as getopt_long() reads it, except that a long option
@@ -38,5 +39,34 @@ int cli_fail(char *err, size_t errlen, const char *opt, const char *arg,
  */
 int cli_fail_num(char *err, size_t errlen, const char *opt, const char *arg,
                  int rc, const char *range);
+
+/*
+ * The socket options sctpu-echo and sctpu-perf share, parsed alike so
+ * that both take the same values and say the same things. Each returns 0,
+ * or -1 with "OPT: 'ARG' ..." in err.
+ */
+
+/* -S/--tos N: the IP TOS byte, 0-255, decimal or 0x hex (iperf3's -S). */
+int cli_parse_tos(const char *opt, const char *arg, uint8_t *tos, char *err,
+                  size_t errlen);
+
+/*
+ * --dscp N|NAME: a DSCP, 0-63 or a standard name (CS0-CS7, AF11-AF43, EF,
+ * VA; any case); *tos receives it shifted into the TOS byte (DSCP << 2).
+ */
+int cli_parse_dscp(const char *opt, const char *arg, uint8_t *tos, char *err,
+                   size_t errlen);
+
+/* --bind-dev IFACE: a name that fits an interface name (1-15 bytes). */
+int cli_parse_ifname(const char *opt, const char *arg, const char **out,
+                     char *err, size_t errlen);
+
+/* A whole number min..max (at most 65535) into *out. */
+int cli_parse_u16(const char *opt, const char *arg, uint16_t min, uint16_t max,
+                  uint16_t *out, char *err, size_t errlen);
+
+/* The messages both tools print when -S/--tos and --dscp are both given. */
+#define CLI_TOS_DSCP_CONFLICT                                                  \
+    "-S/--tos and --dscp both set the TOS byte: give one"
 
 #endif /* SCTPU_CLI_UTIL_H */

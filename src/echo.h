@@ -50,6 +50,15 @@ struct echo_config {
     uint32_t rto_max_ms;
     uint32_t rto_initial_ms;
     uint32_t hb_interval_ms; /* --hb-interval; 0 = default */
+    uint8_t tos;             /* -S/--tos or --dscp << 2; 0 = default */
+    const char *bind_dev;    /* --bind-dev; NULL = any interface */
+    uint16_t in_streams;     /* --instreams: inbound streams allowed */
+    /* --outstreams: a server's outbound streams asked for (a client's
+     * is --nstreams, which it sets); 0 = default */
+    uint16_t out_streams;
+    uint16_t max_retrans_path; /* RFC 9260 failure detection; 0 = default */
+    uint16_t max_retrans_assoc;
+    uint16_t max_init_retrans;
 };
 
 /* Exit statuses shared by both roles. */

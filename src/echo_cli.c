@@ -38,6 +38,13 @@ enum {
     OPT_RTO_INITIAL,
     OPT_HB_INTERVAL,
     OPT_WINDOW,
+    OPT_DSCP,
+    OPT_BIND_DEV,
+    OPT_INSTREAMS,
+    OPT_OUTSTREAMS,
+    OPT_MAX_RETRANS_PATH,
+    OPT_MAX_RETRANS_ASSOC,
+    OPT_MAX_INIT_RETRANS,
 };
 
 /* clang-format off */
@@ -70,6 +77,14 @@ static const struct option longopts[] = {
     { "rto-max",        required_argument, NULL, OPT_RTO_MAX },
     { "rto-initial",    required_argument, NULL, OPT_RTO_INITIAL },
     { "hb-interval",    required_argument, NULL, OPT_HB_INTERVAL },
+    { "tos",            required_argument, NULL, 'S' },
+    { "dscp",           required_argument, NULL, OPT_DSCP },
+    { "bind-dev",       required_argument, NULL, OPT_BIND_DEV },
+    { "instreams",      required_argument, NULL, OPT_INSTREAMS },
+    { "outstreams",     required_argument, NULL, OPT_OUTSTREAMS },
+    { "max-retrans-path",  required_argument, NULL, OPT_MAX_RETRANS_PATH },
+    { "max-retrans-assoc", required_argument, NULL, OPT_MAX_RETRANS_ASSOC },
+    { "max-init-retrans",  required_argument, NULL, OPT_MAX_INIT_RETRANS },
     { "help",           no_argument,       NULL, 'h' },
     { "version",        no_argument,       NULL, 'v' },
     { NULL,             0,                 NULL, 0 },
@@ -81,7 +96,7 @@ static const struct option longopts[] = {
  * are refused anyway); ':': report a missing value apart. -v and -V as in
  * iperf3 and sctpu-perf: version and verbose.
  */
-static const char shortopts[] = "+:sc:p:n:i:l:uJqVv46h";
+static const char shortopts[] = "+:sc:p:n:i:l:uJqVv46hS:";
 
 /* The Go sctp example's flags, spelled with one dash. */
 static const char *const go_flags[] = {
@@ -141,6 +156,17 @@ void echo_cli_usage(FILE *out, const char *prog)
 "                          retransmission timeout bounds\n"
 "      --hb-interval MS    HEARTBEAT interval, 100-3600000 (default 30000);\n"
 "                          keep it under a NAT's UDP timeout\n"
+"  -S, --tos N             IP TOS byte of every packet, 0-255 or 0x hex\n"
+"      --dscp N|NAME       DSCP instead: 0-63, CS0-CS7, AF11-AF43, EF, VA\n"
+"      --bind-dev IFACE    send and receive only through IFACE\n"
+"                          (SO_BINDTODEVICE)\n"
+"      --instreams N       inbound streams this end allows, 1-65535\n"
+"                          (default 2048)\n"
+"      --outstreams N      outbound streams asked for, 1-65535; a client's\n"
+"                          is --nstreams\n"
+"      --max-retrans-path N, --max-retrans-assoc N, --max-init-retrans N\n"
+"                          RFC 9260 Path.Max.Retrans, Association.Max.Retrans,\n"
+"                          Max.Init.Retransmits, 1-255\n"
 "\n"
 "Output:\n"
 "  -J, --json              client: print the summary as one JSON object\n"
@@ -213,6 +239,9 @@ static char **translate_go_flags(int argc, char **argv)
 /* What the option loop saw, for the checks that need every option. */
 struct echo_cli_state {
     bool client;          /* -c */
+    bool tos_given;       /* -S/--tos */
+    bool dscp_given;      /* --dscp */
+    bool nstreams_given;  /* --nstreams */
     char port_opt[48];    /* "-p" or "--port" when given, for messages */
     char host_opt[48];    /* "-c" or "--ip", for messages */
     const char *host_arg; /* its value as given */
@@ -300,6 +329,7 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
                                              "64 sizes")
                   : 0;
     case OPT_NSTREAMS:
+        st->nstreams_given = true;
         rc = units_parse_u64(arg, 1, 65535, &u);
         cfg->nstreams = (uint16_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
@@ -339,6 +369,28 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
         cfg->hb_interval_ms = (uint32_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "100-3600000 ms")
                   : 0;
+    case 'S':
+        st->tos_given = true;
+        return cli_parse_tos(opt, arg, &cfg->tos, err, errlen);
+    case OPT_DSCP:
+        st->dscp_given = true;
+        return cli_parse_dscp(opt, arg, &cfg->tos, err, errlen);
+    case OPT_BIND_DEV:
+        return cli_parse_ifname(opt, arg, &cfg->bind_dev, err, errlen);
+    case OPT_INSTREAMS:
+        return cli_parse_u16(opt, arg, 1, 65535, &cfg->in_streams, err, errlen);
+    case OPT_OUTSTREAMS:
+        return cli_parse_u16(opt, arg, 1, 65535, &cfg->out_streams, err,
+                             errlen);
+    case OPT_MAX_RETRANS_PATH:
+        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_path, err,
+                             errlen);
+    case OPT_MAX_RETRANS_ASSOC:
+        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_assoc, err,
+                             errlen);
+    case OPT_MAX_INIT_RETRANS:
+        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_init_retrans, err,
+                             errlen);
     case OPT_BACKEND:
         cfg->backend = arg;
         return 0;
@@ -381,6 +433,31 @@ static int check_ports(struct echo_config *cfg, const struct echo_cli_state *st,
         return -1;
     }
     cfg->port = st->host_port;
+    return 0;
+}
+
+/*
+ * -S and --dscp set one byte; a client's --outstreams is its --nstreams
+ * (the streams it asks for), so the two must not disagree.
+ */
+static int check_streams_tos(struct echo_config *cfg,
+                             const struct echo_cli_state *st, char *err,
+                             size_t errlen)
+{
+    if (st->tos_given && st->dscp_given) {
+        snprintf(err, errlen, CLI_TOS_DSCP_CONFLICT);
+        return -1;
+    }
+    if (cfg->server || cfg->out_streams == 0)
+        return 0;
+    if (st->nstreams_given && cfg->nstreams != cfg->out_streams) {
+        snprintf(err, errlen,
+                 "--outstreams %u and --nstreams %u disagree: a client's "
+                 "outbound streams are its --nstreams; give one",
+                 (unsigned)cfg->out_streams, (unsigned)cfg->nstreams);
+        return -1;
+    }
+    cfg->nstreams = cfg->out_streams;
     return 0;
 }
 
@@ -448,6 +525,7 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
         return ECHO_CLI_ERROR;
     }
     if (check_ports(cfg, &st, err, errlen) < 0 ||
+        check_streams_tos(cfg, &st, err, errlen) < 0 ||
         check_config(cfg, err, errlen) < 0)
         return ECHO_CLI_ERROR;
     return ECHO_CLI_RUN;

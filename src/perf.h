@@ -97,6 +97,17 @@ struct perf_config {
      * total over its associations and directions; 0 = no limit */
     uint64_t server_rate_limit_bps;
     int cpu; /* -A: the CPU to run on; -1 = any */
+
+    uint8_t tos;          /* -S/--tos, or --dscp << 2; 0 = default */
+    const char *bind_dev; /* --bind-dev: SO_BINDTODEVICE; NULL = any */
+    uint16_t in_streams;  /* --instreams: inbound streams allowed */
+    /* --outstreams: outbound streams asked for; on a client always
+     * nstreams + the control stream (the parser makes them agree);
+     * 0 = default */
+    uint16_t out_streams;
+    uint16_t max_retrans_path; /* RFC 9260 failure detection; 0 = default */
+    uint16_t max_retrans_assoc;
+    uint16_t max_init_retrans;
 };
 
 /* Exit statuses. */

@@ -19,6 +19,7 @@
 #include "host_port.h"
 #include "perf_cli.h"
 #include "perf_report.h"
+#include "perf_usage.h"
 #include "perf_verify.h"
 #include "units.h"
 
@@ -78,37 +79,15 @@ enum {
     OPT_IDLE_TIMEOUT,
     OPT_RCV_TIMEOUT,
     OPT_SERVER_RATE_LIMIT,
-    OPT_REFUSED, /* OPT_REFUSED + i: refused_opts[i] */
+    OPT_DSCP,
+    OPT_BIND_DEV,
+    OPT_INSTREAMS,
+    OPT_OUTSTREAMS,
+    OPT_MAX_RETRANS_PATH,
+    OPT_MAX_RETRANS_ASSOC,
+    OPT_MAX_INIT_RETRANS,
+    OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
-
-/*
- * iperf3 options that mean nothing here. Each is refused with its reason,
- * the same line that --help shows, instead of being taken for something
- * else (getopt would read --udp as --udp-port) or silently ignored.
- */
-struct perf_cli_refused {
-    int letter;       /* iperf3's short option, 0 if none */
-    const char *name; /* its long option */
-    const char *why;
-};
-
-static const struct perf_cli_refused refused_opts[] = {
-    { 0, "udp",
-      "there is no UDP mode: every test is SCTP over UDP already (-u means "
-      "unordered SCTP delivery here)" },
-    { 'Z', "zerocopy",
-      "not applicable: usrsctp copies every message, there is no zero-copy "
-      "send" },
-    { 'C', "congestion",
-      "not applicable: no TCP congestion algorithm to pick; SCTP's own "
-      "congestion control runs inside usrsctp" },
-    { 'M', "set-mss",
-      "not applicable: no MSS to set; give the path's IP MTU with --mtu "
-      "instead" },
-};
-
-#define N_REFUSED (sizeof(refused_opts) / sizeof(refused_opts[0]))
-_Static_assert(N_REFUSED == 4, "longopts lists each refused option");
 
 /* clang-format off */
 static const struct option longopts[] = {
@@ -169,8 +148,16 @@ static const struct option longopts[] = {
     { "sctp",              no_argument,       NULL, OPT_SCTP },
     { "help",              no_argument,       NULL, 'h' },
     { "version",           no_argument,       NULL, 'v' },
-    /* refused_opts, in its order; a value is allowed so that iperf3's
+    /* perf_refused_opts, in its order; a value is allowed so that iperf3's
      * "--congestion=cubic" gets the reason too */
+    { "tos",               required_argument, NULL, 'S' },
+    { "dscp",              required_argument, NULL, OPT_DSCP },
+    { "bind-dev",          required_argument, NULL, OPT_BIND_DEV },
+    { "instreams",         required_argument, NULL, OPT_INSTREAMS },
+    { "outstreams",        required_argument, NULL, OPT_OUTSTREAMS },
+    { "max-retrans-path",  required_argument, NULL, OPT_MAX_RETRANS_PATH },
+    { "max-retrans-assoc", required_argument, NULL, OPT_MAX_RETRANS_ASSOC },
+    { "max-init-retrans",  required_argument, NULL, OPT_MAX_INIT_RETRANS },
     { "udp",               optional_argument, NULL, OPT_REFUSED + 0 },
     { "zerocopy",          optional_argument, NULL, OPT_REFUSED + 1 },
     { "congestion",        optional_argument, NULL, OPT_REFUSED + 2 },
@@ -183,170 +170,8 @@ static const struct option longopts[] = {
  * '+': stop at the first non-option instead of permuting argv (we refuse
  * operands anyway); ':': report a missing value as ':', not '?'.
  */
-static const char shortopts[] = "+:sc:p:B:46t:n:k:O:i:b:l:w:P:RuN1JVhvZCMT:A:";
-
-#define HELP_COLUMN 28 /* where the explanations start */
-#define HELP_WIDTH 79
-
-/* One refused option for --help: its names, then its reason wrapped. */
-static void usage_refused(FILE *out, const struct perf_cli_refused *r)
-{
-    const char *w = r->why;
-    int col;
-
-    if (r->letter)
-        col = fprintf(out, "  -%c, --%s", r->letter, r->name);
-    else
-        col = fprintf(out, "      --%s", r->name);
-    while (*w != '\0') {
-        int len = (int)strcspn(w, " ");
-
-        if (col >= HELP_COLUMN && col + 1 + len > HELP_WIDTH)
-            col = fprintf(out, "\n%*s", HELP_COLUMN, "") - 1;
-        else if (col >= HELP_COLUMN)
-            col += fprintf(out, " ");
-        else
-            col += fprintf(out, "%*s", HELP_COLUMN - col, "");
-        col += fprintf(out, "%.*s", len, w);
-        w += len;
-        w += strspn(w, " ");
-    }
-    fprintf(out, "\n");
-}
-
-/* clang-format off */
-void perf_cli_usage(FILE *out, const char *prog)
-{
-    size_t i;
-
-    fprintf(out,
-"Usage: %s -s [options]            server\n"
-"       %s -c HOST [options]       client\n"
-"\n"
-"SCTP throughput test in userspace (usrsctp): no sctp.ko needed. Options\n"
-"follow iperf3. There is no UDP mode (iperf3's -u, --udp): every test is\n"
-"SCTP over UDP already (RFC 6951), and -u means unordered SCTP delivery.\n"
-"\n"
-"Two ports: the SCTP port (-p, default %u as in iperf3) travels inside\n"
-"the UDP port (--udp-port, default %u). Firewalls, NATs and\n"
-"`docker run -p %u:%u/udp` only ever see the UDP port. sctpu-echo's\n"
-"default UDP port is %u, so both servers fit on one host.\n"
-"Each association carries --nstreams data streams plus, unless\n"
-"--no-control, one control stream: the control channel runs inside the\n"
-"association, so the one UDP port carries the whole test.\n"
-"\n"
-"Server or Client:\n"
-"  -p, --port N              SCTP port (default %u)\n"
-"      --udp-port N          UDP port carrying SCTP: the server listens on\n"
-"                            it, the client sends to it (default %u)\n"
-"  -B, --bind ADDR           local address (default: any)\n"
-"  -4, --version4            IPv4 only\n"
-"  -6, --version6            IPv6 only\n"
-"      --backend NAME        usrsctp (default) or kernel\n"
-"  -i, --interval SEC        seconds between reports, 0 = none; 0.1-60\n"
-"                            (default 1)\n"
-"  -w, --window SIZE         SCTP send and receive buffers, 4k-256M\n"
-"                            (default 2M)\n"
-"      --sack-delay MS       delayed SACK timer, 1-500 ms\n"
-"      --sack-freq N         SACK every N packets, 1-100\n"
-"      --rto-min MS, --rto-max MS, --rto-initial MS\n"
-"                            retransmission timeout bounds, 10-600000 ms\n"
-"      --hb-interval MS      HEARTBEAT interval, 100-3600000 ms (default\n"
-"                            30000); keep it under a NAT's UDP timeout\n"
-"  -N, --nodelay             send at once, no bundling delay (SCTP_NODELAY;\n"
-"                            also --no-delay)\n"
-"      --mtu BYTES           IP MTU of the path, 552-65536 (default: route)\n"
-"      --no-control          no control channel: the server is a raw sink\n"
-"                            counting whatever arrives, the client a raw\n"
-"                            sender to any SCTP receiver\n"
-"      --timeout SEC         give up when nothing moves for SEC: connect,\n"
-"                            control, or data (0.1-3600, default 8)\n"
-"      --rcv-timeout MS      fail when no data arrives for MS while this end\n"
-"                            receives, 100-3600000, at most --timeout\n"
-"                            (default: --timeout)\n"
-"  -A, --affinity N          run on CPU N, 0-1023 (sched_setaffinity);\n"
-"                            iperf3's N,M (M for the server) is refused:\n"
-"                            give the server its own -A\n"
-"  -J, --json                output in JSON\n"
-"      --json-stream         JSON, one object per line for each event\n"
-"                            (start, each interval, end), as iperf3 3.17\n"
-"  -T, --title STR           start every text line with 'STR:  '\n"
-"      --timestamps[=FMT]    start every text line with the time, as\n"
-"                            strftime FMT (default '%%c ')\n"
-"  -V, --verbose             more detailed output\n"
-"      --forceflush          flush the output after every report\n"
-"      --logfile FILE        write the output to FILE\n"
-"      --sctp                accepted for iperf3 compatibility; ignored\n"
-"  -h, --help                this text\n"
-"  -v, --version             versions of sctpu, usrsctp and libevent\n"
-"\n"
-"Server specific:\n"
-"  -s, --server              run as a server\n"
-"  -1, --one-off             handle one client, then exit\n"
-"      --max-clients N       tests at once, 1-64 (default 1)\n"
-"      --idle-timeout SEC    abort a test in which nothing moves (no data\n"
-"                            sent or received, no control message) for\n"
-"                            SEC, 0.1-86400; with -1 also exit, status 0,\n"
-"                            after SEC with no test\n"
-"      --server-bitrate-limit RATE[/SEC]\n"
-"                            refuse tests that ask for more than RATE\n"
-"                            bits/s in total (all associations and\n"
-"                            directions) or for no -b limit; 0 = none.\n"
-"                            /SEC, iperf3's averaging period, is accepted\n"
-"                            and unused: rates are checked before the test\n"
-"\n"
-"Client specific (the client decides the test):\n"
-"  -c, --client HOST         run as a client, testing against HOST: a name\n"
-"                            or address, HOST:PORT, [IPV6] or [IPV6]:PORT\n"
-"                            (PORT is the SCTP port, as -p)\n"
-"  -t, --time SEC            seconds to send, up to 86400; 0 = until\n"
-"                            interrupted (default 10)\n"
-"  -n, --bytes SIZE          bytes to send instead (k/m/g = x1024)\n"
-"  -k, --blockcount N        messages to send instead\n"
-"                            (give at most one of -t, -n, -k)\n"
-"  -O, --omit SEC            leave the first SEC seconds out of the results\n"
-"  -b, --bitrate RATE[/N]    bits/s per association, k/m/g/t = x1000,\n"
-"                            0 = unlimited (default); /N: at most N\n"
-"                            messages back to back, 1-1000: it shapes the\n"
-"                            traffic, the rate stays (also --bandwidth)\n"
-"  -l, --length SIZE         message size, 1-16M, must fit the send buffer\n"
-"                            (-w) (default 64K; also --len)\n"
-"  -P, --parallel N          associations, 1-%u (default 1)\n"
-"      --nstreams N          data streams per association, 1-%u (default\n"
-"                            1); the control stream comes on top\n"
-"  -R, --reverse             the server sends, the client receives\n"
-"      --bidir               both send\n"
-"  -u, --unordered           unordered SCTP delivery (not UDP: see above)\n"
-"      --pr-policy POLICY    partial reliability (PR-SCTP): ttl, rtx or buf\n"
-"      --pr-value N          its limit: ttl in ms (1-600000), rtx in\n"
-"                            retransmissions (0-100), buf in bytes (1-256M)\n"
-"      --verify              number and checksum every message, check them\n"
-"                            at the receiver (needs -l 20 or more)\n"
-"      --cport N             client's SCTP port (default: ephemeral)\n"
-"      --local-udp-port N    client's UDP port (default: ephemeral)\n"
-"      --get-server-output   show the server's results too\n"
-"      --connect-timeout MS  give up when the associations are not up\n"
-"                            within MS, 1-3600000, at most --timeout\n"
-"\n"
-"Not applicable (iperf3 options refused, with the reason):\n",
-            prog, prog, PERF_DEFAULT_PORT, PERF_DEFAULT_UDP_PORT,
-            PERF_DEFAULT_UDP_PORT, PERF_DEFAULT_UDP_PORT,
-            ECHO_DEFAULT_UDP_PORT, PERF_DEFAULT_PORT,
-            PERF_DEFAULT_UDP_PORT, PERF_MAX_PARALLEL, PERF_MAX_STREAMS);
-    for (i = 0; i < N_REFUSED; i++)
-        usage_refused(out, &refused_opts[i]);
-    fprintf(out,
-"\n"
-"SIGINT or SIGTERM ends a running test as its limit would: the senders\n"
-"stop, both ends' results are exchanged and the summary printed. After\n"
-"-t 0 that is success; a limited test cut short says so on stderr and\n"
-"exits 1 (as iperf3 does). A second signal quits at once, exit 1.\n"
-"\n"
-"Long options are spelled in full. Exit status: 0 when the test ran, 1\n"
-"when it failed, was cut short or verification found errors, 2 for bad\n"
-"arguments or an unusable address or port.\n");
-}
-/* clang-format on */
+static const char shortopts[] =
+    "+:sc:p:B:46t:n:k:O:i:b:l:w:P:RuN1JVhvZCMT:A:S:";
 
 /* What the option loop saw, for the checks that need every option. */
 struct perf_cli_state {
@@ -362,6 +187,9 @@ struct perf_cli_state {
     char port_opt[32];      /* "-p" or "--port" when given, for messages */
     char client_only[32];   /* the first client-only option, as named */
     char server_only[32];   /* the first server-only option, as named */
+    bool tos_given;         /* -S/--tos */
+    bool dscp_given;        /* --dscp */
+    bool nstreams_given;    /* --nstreams */
 };
 
 /* Which role may use an option. */
@@ -804,13 +632,54 @@ static int set_timestamps(struct perf_config *cfg, const char *opt,
     return 0;
 }
 
+/*
+ * The socket options sctpu-echo shares (cli_util.c parses them alike):
+ * 0, -1 with err written, or 1 when c is none of them.
+ */
+static int apply_socket_option(struct perf_config *cfg,
+                               struct perf_cli_state *st, int c,
+                               const char *opt, const char *arg, char *err,
+                               size_t errlen)
+{
+    switch (c) {
+    case 'S':
+        st->tos_given = true;
+        return cli_parse_tos(opt, arg, &cfg->tos, err, errlen);
+    case OPT_DSCP:
+        st->dscp_given = true;
+        return cli_parse_dscp(opt, arg, &cfg->tos, err, errlen);
+    case OPT_BIND_DEV:
+        return cli_parse_ifname(opt, arg, &cfg->bind_dev, err, errlen);
+    case OPT_INSTREAMS:
+        return cli_parse_u16(opt, arg, 1, 65535, &cfg->in_streams, err, errlen);
+    case OPT_OUTSTREAMS:
+        return cli_parse_u16(opt, arg, 1, 65535, &cfg->out_streams, err,
+                             errlen);
+    case OPT_MAX_RETRANS_PATH:
+        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_path, err,
+                             errlen);
+    case OPT_MAX_RETRANS_ASSOC:
+        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_assoc, err,
+                             errlen);
+    case OPT_MAX_INIT_RETRANS:
+        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_init_retrans, err,
+                             errlen);
+    case OPT_NSTREAMS:
+        st->nstreams_given = true;
+        return 1; /* read as the other numbers are */
+    }
+    return 1;
+}
+
 /* One option with its argument into cfg; 0 or -1 with err written. */
 static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
                         int c, const char *opt, const char *arg, char *err,
                         size_t errlen)
 {
-    int rc;
+    int rc = apply_socket_option(cfg, st, c, opt, arg, err, errlen);
 
+    if (rc <= 0)
+        return rc;
     switch (c) {
     case 's':
         st->server = true;
@@ -933,10 +802,10 @@ static int refused(int c, const char *name, char *err, size_t errlen)
 {
     size_t i;
 
-    for (i = 0; i < N_REFUSED; i++) {
-        if (c == OPT_REFUSED + (int)i ||
-            (refused_opts[i].letter != 0 && c == refused_opts[i].letter)) {
-            snprintf(err, errlen, "%s: %s", name, refused_opts[i].why);
+    for (i = 0; i < PERF_N_REFUSED; i++) {
+        if (c == OPT_REFUSED + (int)i || (perf_refused_opts[i].letter != 0 &&
+                                          c == perf_refused_opts[i].letter)) {
+            snprintf(err, errlen, "%s: %s", name, perf_refused_opts[i].why);
             return -1;
         }
     }
@@ -1147,6 +1016,53 @@ static int check_rto(const struct perf_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* -S and --dscp set one byte: refuse both, as other conflicts. */
+static int check_tos(const struct perf_cli_state *st, char *err, size_t errlen)
+{
+    if (st->tos_given && st->dscp_given) {
+        snprintf(err, errlen, CLI_TOS_DSCP_CONFLICT);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * A client asks for its data streams plus the control stream: with
+ * --outstreams alone that decides --nstreams, with both they must agree.
+ */
+static int check_outstreams(struct perf_config *cfg,
+                            const struct perf_cli_state *st, char *err,
+                            size_t errlen)
+{
+    unsigned int control = cfg->no_control ? 0 : 1;
+    unsigned int want = cfg->nstreams + control;
+
+    if (cfg->out_streams == 0) {
+        cfg->out_streams = (uint16_t)want;
+        return 0;
+    }
+    if (st->nstreams_given && cfg->out_streams != want) {
+        snprintf(err, errlen,
+                 "--outstreams %u disagrees with --nstreams %u: the client "
+                 "asks for its data streams%s, %u; give one",
+                 (unsigned)cfg->out_streams, (unsigned)cfg->nstreams,
+                 control ? " plus the control stream" : "", want);
+        return -1;
+    }
+    if (cfg->out_streams <= control ||
+        cfg->out_streams - control > PERF_MAX_STREAMS) {
+        snprintf(err, errlen,
+                 "--outstreams %u: a client needs %u-%u (1-%u data "
+                 "streams%s)",
+                 (unsigned)cfg->out_streams, control + 1,
+                 PERF_MAX_STREAMS + control, PERF_MAX_STREAMS,
+                 control ? " plus the control stream" : "");
+        return -1;
+    }
+    cfg->nstreams = (uint16_t)(cfg->out_streams - control);
+    return 0;
+}
+
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
                         size_t errlen)
@@ -1170,7 +1086,8 @@ static int check_client(struct perf_config *cfg,
     }
     if (check_length(cfg, st, err, errlen) < 0)
         return -1;
-    if (check_pr(cfg, st, err, errlen) < 0)
+    if (check_pr(cfg, st, err, errlen) < 0 ||
+        check_outstreams(cfg, st, err, errlen) < 0)
         return -1;
     return check_message(cfg, st, err, errlen);
 }
@@ -1210,7 +1127,8 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
     }
     if (check_role(cfg, &st, err, errlen) < 0 ||
         check_ports(cfg, &st, err, errlen) < 0 ||
-        check_rto(cfg, err, errlen) < 0 || check_timeouts(cfg, err, errlen) < 0)
+        check_rto(cfg, err, errlen) < 0 ||
+        check_timeouts(cfg, err, errlen) < 0 || check_tos(&st, err, errlen) < 0)
         return PERF_CLI_ERROR;
     if (cfg->role == PERF_ROLE_CLIENT &&
         check_client(cfg, &st, err, errlen) < 0)

@@ -251,4 +251,23 @@ wait "$CLIENT_PID" || rc=$?
 grep -q "no echo for seq=[0-9]* within 2 s" "$WORK/run.err" ||
     fail "vanished server: unclear message: $(cat "$WORK/run.err")"
 ((SECONDS - start <= 5)) || fail "vanished server: took $((SECONDS - start)) s"
+
+# The socket options both tools share: same ranges, same messages.
+for bin in "$ECHO_BIN" "$PERF_BIN"; do
+    expect_tool_error "$bin" "-S: '256' is out of range \\(0-255 or 0x00-0xff\\)" \
+        -s -S 256
+    expect_tool_error "$bin" "--dscp: 'AF44' is not a DSCP" -s --dscp AF44
+    expect_tool_error "$bin" "-S/--tos and --dscp both set the TOS byte" \
+        -s --tos 0x10 --dscp EF
+    expect_tool_error "$bin" "--instreams: '0' is out of range \\(1-65535\\)" \
+        -s --instreams 0
+    expect_tool_error "$bin" "--max-init-retrans: '256' is out of range" \
+        -c h --max-init-retrans 256
+    expect_tool_error "$bin" "bind to device nosuchdev: No such device" \
+        -c 127.0.0.1 --bind-dev nosuchdev
+done
+expect_usage_error "--outstreams 4 and --nstreams 8 disagree" -c h \
+    --nstreams 8 --outstreams 4
+expect_perf_error "--outstreams 5 disagrees with --nstreams 8" -c h \
+    --nstreams 8 --outstreams 5
 echo "PASS: bad arguments, dead and vanished peers"

@@ -250,6 +250,93 @@ static void test_echo_cli_errors_name_the_option(void **state)
                         "--hb-interval: '99' is out of range (100-3600000 ms)");
 }
 
+/* The socket options sctpu-perf shares: same names, ranges, messages. */
+static void test_echo_cli_socket_options(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-s", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.tos, 0);
+    assert_null(cfg.bind_dev);
+    assert_int_equal(cfg.in_streams, 0);
+    assert_int_equal(cfg.out_streams, 0);
+    assert_int_equal(cfg.max_init_retrans, 0);
+    assert_int_equal(parse("-s", "-S", "0xb8", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.tos, 0xb8);
+    assert_int_equal(parse("-s", "--tos", "255", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.tos, 255);
+    assert_int_equal(parse("-s", "--dscp", "EF", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.tos, 46 << 2);
+    assert_int_equal(parse("-s", "--dscp", "af41", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.tos, 34 << 2);
+    assert_int_equal(parse("-s", "--dscp", "CS1", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.tos, 8 << 2);
+    assert_int_equal(parse("-s", "--dscp", "VA", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.tos, 44 << 2);
+    assert_int_equal(parse("-s", "--dscp", "63", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.tos, 252);
+    assert_int_equal(parse("-s", "--tos", "256", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err,
+                        "--tos: '256' is out of range (0-255 or 0x00-0xff)");
+    assert_int_equal(parse("-s", "-S", "0x100", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err,
+                        "-S: '0x100' is out of range (0-255 or 0x00-0xff)");
+    assert_int_equal(parse("-s", "-S", "0xg", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "-S: '0xg' is not a valid number");
+    assert_int_equal(parse("-s", "--dscp", "64", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--dscp: '64' is out of range (0-63)");
+    assert_int_equal(parse("-s", "--dscp", "AF44", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--dscp: 'AF44' is not a DSCP: 0-63 or CS0-CS7, "
+                             "AF11-AF43, EF, VA");
+    assert_int_equal(parse("-s", "-S", "4", "--dscp", "EF", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err,
+                        "-S/--tos and --dscp both set the TOS byte: give one");
+    assert_int_equal(parse("-s", "--bind-dev", "lo", NULL), ECHO_CLI_RUN);
+    assert_string_equal(cfg.bind_dev, "lo");
+    assert_int_equal(parse("-s", "--bind-dev", "0123456789abcdef", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--bind-dev: '0123456789abcdef' is not an "
+                             "interface name (1-15 characters)");
+    assert_int_equal(parse("-s", "--instreams", "2", "--outstreams", "3", NULL),
+                     ECHO_CLI_RUN);
+    assert_int_equal(cfg.in_streams, 2);
+    assert_int_equal(cfg.out_streams, 3);
+    assert_int_equal(parse("-s", "--instreams", "0", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--instreams: '0' is out of range (1-65535)");
+    assert_int_equal(parse("-s", "--outstreams", "65536", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--outstreams: '65536' is out of range (1-65535)");
+    /* A client's outbound streams are its --nstreams. */
+    assert_int_equal(parse("-c", "h", "--outstreams", "4", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.nstreams, 4);
+    assert_int_equal(
+        parse("-c", "h", "--outstreams", "4", "--nstreams", "4", NULL),
+        ECHO_CLI_RUN);
+    assert_int_equal(
+        parse("-c", "h", "--nstreams", "8", "--outstreams", "4", NULL),
+        ECHO_CLI_ERROR);
+    assert_string_equal(err, "--outstreams 4 and --nstreams 8 disagree: a "
+                             "client's outbound streams are its --nstreams; "
+                             "give one");
+    assert_int_equal(parse("-c", "h", "--max-retrans-path", "1",
+                           "--max-retrans-assoc", "255", "--max-init-retrans",
+                           "3", NULL),
+                     ECHO_CLI_RUN);
+    assert_int_equal(cfg.max_retrans_path, 1);
+    assert_int_equal(cfg.max_retrans_assoc, 255);
+    assert_int_equal(cfg.max_init_retrans, 3);
+    assert_int_equal(parse("-c", "h", "--max-retrans-path", "0", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--max-retrans-path: '0' is out of range (1-255)");
+    assert_int_equal(parse("-c", "h", "--max-retrans-assoc", "256", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err,
+                        "--max-retrans-assoc: '256' is out of range (1-255)");
+    assert_int_equal(parse("-c", "h", "--max-init-retrans", "x", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--max-init-retrans: 'x' is not a valid number");
+}
+
 /* Parsing twice in one process starts from defaults again. */
 static void test_echo_cli_reparse_resets(void **state)
 {
@@ -264,6 +351,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_echo_cli_defaults),
+        cmocka_unit_test(test_echo_cli_socket_options),
         cmocka_unit_test(test_echo_cli_go_server_line),
         cmocka_unit_test(test_echo_cli_go_client_line),
         cmocka_unit_test(test_echo_cli_go_equals_and_list),

@@ -1,0 +1,204 @@
+/*
+ * perf_usage.c - sctpu-perf's --help text, and the iperf3 options it
+ * refuses with their reasons (the same lines --help shows).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "echo.h"
+#include "perf_cli.h"
+#include "perf_usage.h"
+
+const struct perf_cli_refused perf_refused_opts[] = {
+    { 0, "udp",
+      "there is no UDP mode: every test is SCTP over UDP already (-u means "
+      "unordered SCTP delivery here)" },
+    { 'Z', "zerocopy",
+      "not applicable: usrsctp copies every message, there is no zero-copy "
+      "send" },
+    { 'C', "congestion",
+      "not applicable: no TCP congestion algorithm to pick; SCTP's own "
+      "congestion control runs inside usrsctp" },
+    { 'M', "set-mss",
+      "not applicable: no MSS to set; give the path's IP MTU with --mtu "
+      "instead" },
+};
+
+/* longopts in perf_cli.c lists each of them (OPT_REFUSED + i). */
+_Static_assert(sizeof(perf_refused_opts) / sizeof(perf_refused_opts[0]) ==
+                   PERF_N_REFUSED,
+               "PERF_N_REFUSED counts perf_refused_opts");
+
+#define HELP_COLUMN 28 /* where the explanations start */
+#define HELP_WIDTH 79
+
+/* One refused option for --help: its names, then its reason wrapped. */
+static void usage_refused(FILE *out, const struct perf_cli_refused *r)
+{
+    const char *w = r->why;
+    int col;
+
+    if (r->letter)
+        col = fprintf(out, "  -%c, --%s", r->letter, r->name);
+    else
+        col = fprintf(out, "      --%s", r->name);
+    while (*w != '\0') {
+        int len = (int)strcspn(w, " ");
+
+        if (col >= HELP_COLUMN && col + 1 + len > HELP_WIDTH)
+            col = fprintf(out, "\n%*s", HELP_COLUMN, "") - 1;
+        else if (col >= HELP_COLUMN)
+            col += fprintf(out, " ");
+        else
+            col += fprintf(out, "%*s", HELP_COLUMN - col, "");
+        col += fprintf(out, "%.*s", len, w);
+        w += len;
+        w += strspn(w, " ");
+    }
+    fprintf(out, "\n");
+}
+
+/* clang-format off */
+void perf_cli_usage(FILE *out, const char *prog)
+{
+    size_t i;
+
+    fprintf(out,
+"Usage: %s -s [options]            server\n"
+"       %s -c HOST [options]       client\n"
+"\n"
+"SCTP throughput test in userspace (usrsctp): no sctp.ko needed. Options\n"
+"follow iperf3. There is no UDP mode (iperf3's -u, --udp): every test is\n"
+"SCTP over UDP already (RFC 6951), and -u means unordered SCTP delivery.\n"
+"\n"
+"Two ports: the SCTP port (-p, default %u as in iperf3) travels inside\n"
+"the UDP port (--udp-port, default %u). Firewalls, NATs and\n"
+"`docker run -p %u:%u/udp` only ever see the UDP port. sctpu-echo's\n"
+"default UDP port is %u, so both servers fit on one host.\n"
+"Each association carries --nstreams data streams plus, unless\n"
+"--no-control, one control stream: the control channel runs inside the\n"
+"association, so the one UDP port carries the whole test.\n"
+"\n"
+"Server or Client:\n"
+"  -p, --port N              SCTP port (default %u)\n"
+"      --udp-port N          UDP port carrying SCTP: the server listens on\n"
+"                            it, the client sends to it (default %u)\n"
+"  -B, --bind ADDR           local address (default: any)\n"
+"  -4, --version4            IPv4 only\n"
+"  -6, --version6            IPv6 only\n"
+"      --backend NAME        usrsctp (default) or kernel\n"
+"  -i, --interval SEC        seconds between reports, 0 = none; 0.1-60\n"
+"                            (default 1)\n"
+"  -w, --window SIZE         SCTP send and receive buffers, 4k-256M\n"
+"                            (default 2M)\n"
+"      --sack-delay MS       delayed SACK timer, 1-500 ms\n"
+"      --sack-freq N         SACK every N packets, 1-100\n"
+"      --rto-min MS, --rto-max MS, --rto-initial MS\n"
+"                            retransmission timeout bounds, 10-600000 ms\n"
+"      --hb-interval MS      HEARTBEAT interval, 100-3600000 ms (default\n"
+"                            30000); keep it under a NAT's UDP timeout\n"
+"  -N, --nodelay             send at once, no bundling delay (SCTP_NODELAY;\n"
+"                            also --no-delay)\n"
+"      --mtu BYTES           IP MTU of the path, 552-65536 (default: route)\n"
+"  -S, --tos N               IP TOS byte of every packet, 0-255 or 0x hex\n"
+"      --dscp N|NAME         DSCP instead: 0-63, CS0-CS7, AF11-AF43, EF, VA\n"
+"      --bind-dev IFACE      send and receive only through IFACE\n"
+"                            (SO_BINDTODEVICE)\n"
+"      --instreams N         inbound streams this end allows, 1-65535\n"
+"                            (default 2048)\n"
+"      --outstreams N        outbound streams asked for, 1-65535; a\n"
+"                            client's are --nstreams + the control stream\n"
+"      --max-retrans-path N, --max-retrans-assoc N, --max-init-retrans N\n"
+"                            RFC 9260 Path.Max.Retrans, Association.Max.\n"
+"                            Retrans, Max.Init.Retransmits, 1-255\n"
+"      --no-control          no control channel: the server is a raw sink\n"
+"                            counting whatever arrives, the client a raw\n"
+"                            sender to any SCTP receiver\n"
+"      --timeout SEC         give up when nothing moves for SEC: connect,\n"
+"                            control, or data (0.1-3600, default 8)\n"
+"      --rcv-timeout MS      fail when no data arrives for MS while this end\n"
+"                            receives, 100-3600000, at most --timeout\n"
+"                            (default: --timeout)\n"
+"  -A, --affinity N          run on CPU N, 0-1023 (sched_setaffinity);\n"
+"                            iperf3's N,M (M for the server) is refused:\n"
+"                            give the server its own -A\n"
+"  -J, --json                output in JSON\n"
+"      --json-stream         JSON, one object per line for each event\n"
+"                            (start, each interval, end), as iperf3 3.17\n"
+"  -T, --title STR           start every text line with 'STR:  '\n"
+"      --timestamps[=FMT]    start every text line with the time, as\n"
+"                            strftime FMT (default '%%c ')\n"
+"  -V, --verbose             more detailed output\n"
+"      --forceflush          flush the output after every report\n"
+"      --logfile FILE        write the output to FILE\n"
+"      --sctp                accepted for iperf3 compatibility; ignored\n"
+"  -h, --help                this text\n"
+"  -v, --version             versions of sctpu, usrsctp and libevent\n"
+"\n"
+"Server specific:\n"
+"  -s, --server              run as a server\n"
+"  -1, --one-off             handle one client, then exit\n"
+"      --max-clients N       tests at once, 1-64 (default 1)\n"
+"      --idle-timeout SEC    abort a test in which nothing moves (no data\n"
+"                            sent or received, no control message) for\n"
+"                            SEC, 0.1-86400; with -1 also exit, status 0,\n"
+"                            after SEC with no test\n"
+"      --server-bitrate-limit RATE[/SEC]\n"
+"                            refuse tests that ask for more than RATE\n"
+"                            bits/s in total (all associations and\n"
+"                            directions) or for no -b limit; 0 = none.\n"
+"                            /SEC, iperf3's averaging period, is accepted\n"
+"                            and unused: rates are checked before the test\n"
+"\n"
+"Client specific (the client decides the test):\n"
+"  -c, --client HOST         run as a client, testing against HOST: a name\n"
+"                            or address, HOST:PORT, [IPV6] or [IPV6]:PORT\n"
+"                            (PORT is the SCTP port, as -p)\n"
+"  -t, --time SEC            seconds to send, up to 86400; 0 = until\n"
+"                            interrupted (default 10)\n"
+"  -n, --bytes SIZE          bytes to send instead (k/m/g = x1024)\n"
+"  -k, --blockcount N        messages to send instead\n"
+"                            (give at most one of -t, -n, -k)\n"
+"  -O, --omit SEC            leave the first SEC seconds out of the results\n"
+"  -b, --bitrate RATE[/N]    bits/s per association, k/m/g/t = x1000,\n"
+"                            0 = unlimited (default); /N: at most N\n"
+"                            messages back to back, 1-1000: it shapes the\n"
+"                            traffic, the rate stays (also --bandwidth)\n"
+"  -l, --length SIZE         message size, 1-16M, must fit the send buffer\n"
+"                            (-w) (default 64K; also --len)\n"
+"  -P, --parallel N          associations, 1-%u (default 1)\n"
+"      --nstreams N          data streams per association, 1-%u (default\n"
+"                            1); the control stream comes on top\n"
+"  -R, --reverse             the server sends, the client receives\n"
+"      --bidir               both send\n"
+"  -u, --unordered           unordered SCTP delivery (not UDP: see above)\n"
+"      --pr-policy POLICY    partial reliability (PR-SCTP): ttl, rtx or buf\n"
+"      --pr-value N          its limit: ttl in ms (1-600000), rtx in\n"
+"                            retransmissions (0-100), buf in bytes (1-256M)\n"
+"      --verify              number and checksum every message, check them\n"
+"                            at the receiver (needs -l 20 or more)\n"
+"      --cport N             client's SCTP port (default: ephemeral)\n"
+"      --local-udp-port N    client's UDP port (default: ephemeral)\n"
+"      --get-server-output   show the server's results too\n"
+"      --connect-timeout MS  give up when the associations are not up\n"
+"                            within MS, 1-3600000, at most --timeout\n"
+"\n"
+"Not applicable (iperf3 options refused, with the reason):\n",
+            prog, prog, PERF_DEFAULT_PORT, PERF_DEFAULT_UDP_PORT,
+            PERF_DEFAULT_UDP_PORT, PERF_DEFAULT_UDP_PORT,
+            ECHO_DEFAULT_UDP_PORT, PERF_DEFAULT_PORT,
+            PERF_DEFAULT_UDP_PORT, PERF_MAX_PARALLEL, PERF_MAX_STREAMS);
+    for (i = 0; i < PERF_N_REFUSED; i++)
+        usage_refused(out, &perf_refused_opts[i]);
+    fprintf(out,
+"\n"
+"SIGINT or SIGTERM ends a running test as its limit would: the senders\n"
+"stop, both ends' results are exchanged and the summary printed. After\n"
+"-t 0 that is success; a limited test cut short says so on stderr and\n"
+"exits 1 (as iperf3 does). A second signal quits at once, exit 1.\n"
+"\n"
+"Long options are spelled in full. Exit status: 0 when the test ran, 1\n"
+"when it failed, was cut short or verification found errors, 2 for bad\n"
+"arguments or an unusable address or port.\n");
+}
+/* clang-format on */
