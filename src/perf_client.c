@@ -615,8 +615,10 @@ static void client_report_final(struct perf_client *cl)
     fin.server_output = cl->server_output;
     perf_report_final(cl->rep, &fin);
     if (client_sends(cl->cfg))
-        perf_rows_warn_timeouts(&cl->rt, cl->timeouts_at_start, cl->flows[0],
-                                wall, "this client");
+        perf_rows_warn_timeouts(
+            &cl->rt, cl->timeouts_at_start,
+            perf_rows_retransmits(cl->flows, cl->nflows), cl->flows[0],
+            perf_rows_longest(cl->send_secs, cl->nflows, wall), "this client");
 }
 
 /* The streams of one direction, as its receiver counted them. */

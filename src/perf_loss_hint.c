@@ -13,7 +13,7 @@ bool perf_loss_hint(char *buf, size_t len, const struct perf_loss_facts *f)
 
     if (len > 0)
         buf[0] = '\0';
-    if (f->timeouts == 0 || f->seconds <= 0 ||
+    if (f->timeouts == 0 || f->retransmits == 0 || f->seconds <= 0 ||
         f->rto_min_ms <= PERF_LOSS_HINT_RTO_MIN || f->rto_min_ms < 10u * rtt ||
         stalled_s < 0.1 * f->seconds)
         return false;
@@ -25,8 +25,8 @@ bool perf_loss_hint(char *buf, size_t len, const struct perf_loss_facts *f)
              "--rto-min %d on the sending end (%s) shows what the path "
              "allows",
              f->timeouts, f->timeouts == 1 ? "" : "s",
-             stalled_s < f->seconds ? stalled_s : f->seconds,
-             f->seconds, f->rto_min_ms, f->srtt_ms, PERF_LOSS_HINT_RTO_MIN,
+             stalled_s < f->seconds ? stalled_s : f->seconds, f->seconds,
+             f->rto_min_ms, f->srtt_ms, PERF_LOSS_HINT_RTO_MIN,
              f->sender != NULL ? f->sender : "the sender");
     return true;
 }

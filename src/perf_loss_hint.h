@@ -22,18 +22,21 @@
 #define PERF_LOSS_HINT_RTO_MIN TRANSPORT_LAB_RTO_MIN_MS
 
 struct perf_loss_facts {
-    uint64_t timeouts;   /* T3-rtx during the test */
-    double seconds;      /* the test's length */
-    uint32_t rto_min_ms; /* the sending end's RTO.Min */
-    uint32_t srtt_ms;    /* the path's smoothed RTT */
-    const char *sender;  /* which end sent: "this client", "the server" */
+    uint64_t timeouts;    /* T3-rtx during the test */
+    uint64_t retransmits; /* DATA chunks sent again during the test */
+    double seconds;       /* the test's length */
+    uint32_t rto_min_ms;  /* the sending end's RTO.Min */
+    uint32_t srtt_ms;     /* the path's smoothed RTT */
+    const char *sender;   /* which end sent: "this client", "the server" */
 };
 
 /*
  * Write the hint into buf and return true when the timeouts plausibly
- * cost a tenth of the test or more (each costs at least RTO.Min) and a
- * lower RTO.Min would help (it is well above the RTT and above the
- * suggestion); otherwise return false and leave buf empty.
+ * cost a tenth of the test or more (each costs at least RTO.Min), data
+ * was retransmitted (a timeout that resent nothing is not loss recovery:
+ * see docs/loss.md), and a lower RTO.Min would help (it is well above the
+ * RTT and above the suggestion); otherwise return false and leave buf
+ * empty.
  */
 bool perf_loss_hint(char *buf, size_t len, const struct perf_loss_facts *f);
 

@@ -26,7 +26,7 @@ struct perf_report {
     size_t nconns;
     size_t nintervals;
     uint64_t timeouts; /* T3-rtx in the interval being reported */
-    bool bol; /* text: the next character starts a line */
+    bool bol;          /* text: the next character starts a line */
     /* --json-stream: the start event is out; an event failed to build */
     bool streamed_start;
     bool stream_failed;

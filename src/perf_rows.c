@@ -50,8 +50,9 @@ uint64_t perf_rows_timeouts(const struct runtime *rt)
 }
 
 void perf_rows_warn_timeouts(const struct runtime *rt,
-                             uint64_t timeouts_at_start, struct perf_flow *flow,
-                             double secs, const char *sender)
+                             uint64_t timeouts_at_start, uint64_t retransmits,
+                             struct perf_flow *flow, double secs,
+                             const char *sender)
 {
     struct perf_loss_facts f;
     struct transport_assoc_info info;
@@ -61,6 +62,7 @@ void perf_rows_warn_timeouts(const struct runtime *rt,
     memset(&f, 0, sizeof(f));
     rt->ops->get_rto(rt->t, &rto);
     f.timeouts = perf_rows_timeouts(rt) - timeouts_at_start;
+    f.retransmits = retransmits;
     f.seconds = secs;
     f.rto_min_ms = rto.min_ms;
     if (flow != NULL && transport_get_info(perf_flow_conn(flow), &info) == 0)
@@ -68,4 +70,25 @@ void perf_rows_warn_timeouts(const struct runtime *rt,
     f.sender = sender;
     if (perf_loss_hint(hint, sizeof(hint), &f))
         log_warn("%s", hint);
+}
+
+uint64_t perf_rows_retransmits(struct perf_flow *const *flows, unsigned int n)
+{
+    uint64_t sum = 0;
+    unsigned int i;
+
+    for (i = 0; i < n; i++)
+        sum += perf_flow_sent(flows[i])->retransmits;
+    return sum;
+}
+
+double perf_rows_longest(const double *secs, unsigned int n, double fallback)
+{
+    double longest = 0;
+    unsigned int i;
+
+    for (i = 0; i < n; i++)
+        if (secs[i] > longest)
+            longest = secs[i];
+    return longest > 0 ? longest : fallback;
 }

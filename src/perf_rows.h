@@ -35,7 +35,14 @@ uint64_t perf_rows_timeouts(const struct runtime *rt);
  * its throughput. flow gives the SRTT; sender names this end.
  */
 void perf_rows_warn_timeouts(const struct runtime *rt,
-                             uint64_t timeouts_at_start, struct perf_flow *flow,
-                             double secs, const char *sender);
+                             uint64_t timeouts_at_start, uint64_t retransmits,
+                             struct perf_flow *flow, double secs,
+                             const char *sender);
+
+/* The longest of n periods (seconds), or fallback when none is known. */
+double perf_rows_longest(const double *secs, unsigned int n, double fallback);
+
+/* DATA chunks the n flows sent again, in all. */
+uint64_t perf_rows_retransmits(struct perf_flow *const *flows, unsigned int n);
 
 #endif /* SCTPU_PERF_ROWS_H */

@@ -328,8 +328,10 @@ static void test_report_local(struct perf_test *t, double wall)
     if (t->rep != NULL)
         perf_report_final(t->rep, &fin);
     if (server_sends(&t->params))
-        perf_rows_warn_timeouts(&t->srv->rt, t->timeouts_at_start, t->flows[0],
-                                wall, "the server");
+        perf_rows_warn_timeouts(
+            &t->srv->rt, t->timeouts_at_start,
+            perf_rows_retransmits(t->flows, t->count), t->flows[0],
+            perf_rows_longest(t->send_secs, t->count, wall), "the server");
 }
 
 /* All data in both directions is through: send what we counted. */

@@ -113,6 +113,14 @@ static int set_rto(struct socket *so, const struct transport_config *cfg,
         rto.srto_min = rto.srto_max;
     if (!cfg->rto_max_ms && rto.srto_max < rto.srto_min)
         rto.srto_max = rto.srto_min;
+    /* A given RTO.Initial moves the bounds not given to include it:
+     * --rto-initial 100 --rto-max 200 must not clash with RTO.Min 1 s. */
+    if (cfg->rto_initial_ms && !cfg->rto_min_ms &&
+        rto.srto_min > cfg->rto_initial_ms)
+        rto.srto_min = cfg->rto_initial_ms;
+    if (cfg->rto_initial_ms && !cfg->rto_max_ms &&
+        rto.srto_max < cfg->rto_initial_ms)
+        rto.srto_max = cfg->rto_initial_ms;
     rto.srto_initial =
         cfg->rto_initial_ms
             ? cfg->rto_initial_ms

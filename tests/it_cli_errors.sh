@@ -217,14 +217,7 @@ done
 
 # A silent path (packets dropped on input: no ICMP, no ABORT): a clear
 # timeout, exit 1, within the timeout.
-nft -f - <<'NFT' || fail "cannot add the nft drop rule"
-table inet sctpu_silent {
-    chain input {
-        type filter hook input priority 0; policy accept;
-        udp dport 9998 drop
-    }
-}
-NFT
+silent_udp_port 9998
 rc=0
 start=$SECONDS
 timeout 10 "$ECHO_BIN" -c 127.0.0.1 --udp-port 9998 --timeout 1 -n 1 \
@@ -233,7 +226,6 @@ timeout 10 "$ECHO_BIN" -c 127.0.0.1 --udp-port 9998 --timeout 1 -n 1 \
 grep -q "no answer from 127.0.0.1 udp/9998 sctp/7 within 1 s" "$WORK/err" ||
     fail "silent peer: unclear message: $(cat "$WORK/err")"
 ((SECONDS - start <= 3)) || fail "silent peer: took $((SECONDS - start)) s"
-nft delete table inet sctpu_silent
 
 # The server dies mid-run: the client says so and exits 1, promptly.
 start_echo_server victim -p 5000 --udp-port 9899

@@ -200,7 +200,8 @@ expect_rc after 0
 json_ok after "$SAME"
 
 echo "== early: interrupted before the test started"
-# Nobody on UDP 9999: the client waits for an answer that never comes.
+# A silent UDP 9999: the client waits for an answer that never comes.
+silent_udp_port 9999
 "$PERF_BIN" -c 127.0.0.1 --udp-port 9999 -t 0 >"$WORK/early.out" \
     2>"$WORK/early.err" &
 EARLY=$!

@@ -187,7 +187,9 @@ if kinds[:1] != ["start"] or kinds[-1:] != ["end"] or \
         kinds.count("interval") < 2:
     sys.exit(f"server events {kinds}")
 PY
-# A failed run: start, then an "error" event.
+# A failed run: start, then an "error" event. UDP 9999 is silent (no
+# ICMP either), so the set-up waits until --connect-timeout.
+silent_udp_port 9999
 run stream-err --udp-port 9999 --connect-timeout 300 --json-stream
 want_rc stream-err 1
 python3 - "$WORK/stream-err.out" <<'PY' || fail "stream: no error event"

@@ -101,6 +101,21 @@ stop_server() {
     wait "$pid"
 }
 
+# silent_udp_port PORT: in this test's netns, drop every datagram to UDP
+# PORT on input, so a client there hears nothing at all: no ICMP port
+# unreachable (which sctpu reports at once) and no ABORT.
+silent_udp_port() {
+    command -v nft >/dev/null || fail "nft (nftables) is missing"
+    nft -f - <<NFT || fail "cannot add the nft drop rule for UDP $1"
+table inet sctpu_silent_$1 {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        udp dport $1 drop
+    }
+}
+NFT
+}
+
 # json_get FILE EXPR: evaluate a Python expression on the parsed JSON `j`.
 json_get() {
     python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"

@@ -10,6 +10,7 @@ static struct perf_loss_facts lossy(void)
 {
     struct perf_loss_facts f = {
         .timeouts = 6,
+        .retransmits = 900,
         .seconds = 8.0,
         .rto_min_ms = 1000,
         .srtt_ms = 0,
@@ -58,6 +59,9 @@ static void test_no_hint_without_timeouts_or_with_short_rto(void **state)
     assert_false(perf_loss_hint(buf, sizeof(buf), &f));
     f = lossy();
     f.srtt_ms = 300; /* a long path: RTO.Min is not out of proportion */
+    assert_false(perf_loss_hint(buf, sizeof(buf), &f));
+    f = lossy();
+    f.retransmits = 0; /* timeouts that resent nothing: not loss */
     assert_false(perf_loss_hint(buf, sizeof(buf), &f));
 }
 
