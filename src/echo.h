@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sock_opts.h"
+
 #define ECHO_MAX_SIZES 64
 /* The echo service's port, which usrsctp's echo_server also uses. */
 #define ECHO_DEFAULT_SCTP_PORT 7
@@ -50,15 +52,9 @@ struct echo_config {
     uint32_t rto_max_ms;
     uint32_t rto_initial_ms;
     uint32_t hb_interval_ms; /* --hb-interval; 0 = default */
-    uint8_t tos;             /* -S/--tos or --dscp << 2; 0 = default */
-    const char *bind_dev;    /* --bind-dev; NULL = any interface */
-    uint16_t in_streams;     /* --instreams: inbound streams allowed */
-    /* --outstreams: a server's outbound streams asked for (a client's
-     * is --nstreams, which it sets); 0 = default */
-    uint16_t out_streams;
-    uint16_t max_retrans_path; /* RFC 9260 failure detection; 0 = default */
-    uint16_t max_retrans_assoc;
-    uint16_t max_init_retrans;
+    /* -S/--tos, --dscp, --bind-dev, --instreams, --outstreams (a
+     * client's is its --nstreams) and the RFC 9260 retransmission limits */
+    struct sock_opts sock;
 };
 
 /* Exit statuses shared by both roles. */

@@ -38,13 +38,6 @@ enum {
     OPT_RTO_INITIAL,
     OPT_HB_INTERVAL,
     OPT_WINDOW,
-    OPT_DSCP,
-    OPT_BIND_DEV,
-    OPT_INSTREAMS,
-    OPT_OUTSTREAMS,
-    OPT_MAX_RETRANS_PATH,
-    OPT_MAX_RETRANS_ASSOC,
-    OPT_MAX_INIT_RETRANS,
 };
 
 /* clang-format off */
@@ -77,14 +70,7 @@ static const struct option longopts[] = {
     { "rto-max",        required_argument, NULL, OPT_RTO_MAX },
     { "rto-initial",    required_argument, NULL, OPT_RTO_INITIAL },
     { "hb-interval",    required_argument, NULL, OPT_HB_INTERVAL },
-    { "tos",            required_argument, NULL, 'S' },
-    { "dscp",           required_argument, NULL, OPT_DSCP },
-    { "bind-dev",       required_argument, NULL, OPT_BIND_DEV },
-    { "instreams",      required_argument, NULL, OPT_INSTREAMS },
-    { "outstreams",     required_argument, NULL, OPT_OUTSTREAMS },
-    { "max-retrans-path",  required_argument, NULL, OPT_MAX_RETRANS_PATH },
-    { "max-retrans-assoc", required_argument, NULL, OPT_MAX_RETRANS_ASSOC },
-    { "max-init-retrans",  required_argument, NULL, OPT_MAX_INIT_RETRANS },
+    SOCK_OPTS_LONGOPTS,
     { "help",           no_argument,       NULL, 'h' },
     { "version",        no_argument,       NULL, 'v' },
     { NULL,             0,                 NULL, 0 },
@@ -239,8 +225,6 @@ static char **translate_go_flags(int argc, char **argv)
 /* What the option loop saw, for the checks that need every option. */
 struct echo_cli_state {
     bool client;          /* -c */
-    bool tos_given;       /* -S/--tos */
-    bool dscp_given;      /* --dscp */
     bool nstreams_given;  /* --nstreams */
     char port_opt[48];    /* "-p" or "--port" when given, for messages */
     char host_opt[48];    /* "-c" or "--ip", for messages */
@@ -280,8 +264,11 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
                         size_t errlen)
 {
     uint64_t u = 0;
-    int rc = 0;
+    int rc = sock_opts_parse(&cfg->sock, c, opt, arg, err, errlen);
 
+    if (rc <= 0)
+        return rc;
+    rc = 0;
     switch (c) {
     case 's':
         cfg->server = true;
@@ -369,28 +356,6 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
         cfg->hb_interval_ms = (uint32_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "100-3600000 ms")
                   : 0;
-    case 'S':
-        st->tos_given = true;
-        return cli_parse_tos(opt, arg, &cfg->tos, err, errlen);
-    case OPT_DSCP:
-        st->dscp_given = true;
-        return cli_parse_dscp(opt, arg, &cfg->tos, err, errlen);
-    case OPT_BIND_DEV:
-        return cli_parse_ifname(opt, arg, &cfg->bind_dev, err, errlen);
-    case OPT_INSTREAMS:
-        return cli_parse_u16(opt, arg, 1, 65535, &cfg->in_streams, err, errlen);
-    case OPT_OUTSTREAMS:
-        return cli_parse_u16(opt, arg, 1, 65535, &cfg->out_streams, err,
-                             errlen);
-    case OPT_MAX_RETRANS_PATH:
-        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_path, err,
-                             errlen);
-    case OPT_MAX_RETRANS_ASSOC:
-        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_assoc, err,
-                             errlen);
-    case OPT_MAX_INIT_RETRANS:
-        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_init_retrans, err,
-                             errlen);
     case OPT_BACKEND:
         cfg->backend = arg;
         return 0;
@@ -444,20 +409,18 @@ static int check_streams_tos(struct echo_config *cfg,
                              const struct echo_cli_state *st, char *err,
                              size_t errlen)
 {
-    if (st->tos_given && st->dscp_given) {
-        snprintf(err, errlen, CLI_TOS_DSCP_CONFLICT);
+    if (sock_opts_check(&cfg->sock, err, errlen) < 0)
         return -1;
-    }
-    if (cfg->server || cfg->out_streams == 0)
+    if (cfg->server || cfg->sock.out_streams == 0)
         return 0;
-    if (st->nstreams_given && cfg->nstreams != cfg->out_streams) {
+    if (st->nstreams_given && cfg->nstreams != cfg->sock.out_streams) {
         snprintf(err, errlen,
                  "--outstreams %u and --nstreams %u disagree: a client's "
                  "outbound streams are its --nstreams; give one",
-                 (unsigned)cfg->out_streams, (unsigned)cfg->nstreams);
+                 (unsigned)cfg->sock.out_streams, (unsigned)cfg->nstreams);
         return -1;
     }
-    cfg->nstreams = cfg->out_streams;
+    cfg->nstreams = cfg->sock.out_streams;
     return 0;
 }
 

@@ -315,7 +315,7 @@ int echo_server_run(const struct echo_config *cfg)
     srv.cfg = cfg;
     srv.exit_code = ECHO_EXIT_OK;
     echo_transport_config(cfg, cfg->host[0] ? cfg->host : NULL, cfg->family,
-                          cfg->udp_port, cfg->out_streams, &tc);
+                          cfg->udp_port, cfg->sock.out_streams, &tc);
     rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);
     if (rc != ECHO_EXIT_OK)
         return rc;

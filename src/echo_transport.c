@@ -25,10 +25,5 @@ void echo_transport_config(const struct echo_config *cfg, const char *bind_host,
     tc->rto_max_ms = cfg->rto_max_ms;
     tc->rto_initial_ms = cfg->rto_initial_ms;
     tc->hb_interval_ms = cfg->hb_interval_ms;
-    tc->tos = cfg->tos;
-    tc->bind_dev = cfg->bind_dev;
-    tc->in_streams = cfg->in_streams;
-    tc->max_retrans_path = cfg->max_retrans_path;
-    tc->max_retrans_assoc = cfg->max_retrans_assoc;
-    tc->max_init_retrans = cfg->max_init_retrans;
+    sock_opts_to_transport(&cfg->sock, tc);
 }

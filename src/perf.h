@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sock_opts.h"
+
 #define PERF_DEFAULT_PORT 5201 /* iperf3's */
 /* Not RFC 6951's 9899, which sctpu-echo keeps: both servers on one host. */
 #define PERF_DEFAULT_UDP_PORT 9900
@@ -98,16 +100,10 @@ struct perf_config {
     uint64_t server_rate_limit_bps;
     int cpu; /* -A: the CPU to run on; -1 = any */
 
-    uint8_t tos;          /* -S/--tos, or --dscp << 2; 0 = default */
-    const char *bind_dev; /* --bind-dev: SO_BINDTODEVICE; NULL = any */
-    uint16_t in_streams;  /* --instreams: inbound streams allowed */
-    /* --outstreams: outbound streams asked for; on a client always
-     * nstreams + the control stream (the parser makes them agree);
-     * 0 = default */
-    uint16_t out_streams;
-    uint16_t max_retrans_path; /* RFC 9260 failure detection; 0 = default */
-    uint16_t max_retrans_assoc;
-    uint16_t max_init_retrans;
+    /* -S/--tos, --dscp, --bind-dev, --instreams, --outstreams (on a
+     * client always nstreams + the control stream: the parser makes them
+     * agree) and the RFC 9260 retransmission limits */
+    struct sock_opts sock;
 };
 
 /* Exit statuses. */

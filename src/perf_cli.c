@@ -79,13 +79,6 @@ enum {
     OPT_IDLE_TIMEOUT,
     OPT_RCV_TIMEOUT,
     OPT_SERVER_RATE_LIMIT,
-    OPT_DSCP,
-    OPT_BIND_DEV,
-    OPT_INSTREAMS,
-    OPT_OUTSTREAMS,
-    OPT_MAX_RETRANS_PATH,
-    OPT_MAX_RETRANS_ASSOC,
-    OPT_MAX_INIT_RETRANS,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 
@@ -148,16 +141,9 @@ static const struct option longopts[] = {
     { "sctp",              no_argument,       NULL, OPT_SCTP },
     { "help",              no_argument,       NULL, 'h' },
     { "version",           no_argument,       NULL, 'v' },
+    SOCK_OPTS_LONGOPTS,
     /* perf_refused_opts, in its order; a value is allowed so that iperf3's
      * "--congestion=cubic" gets the reason too */
-    { "tos",               required_argument, NULL, 'S' },
-    { "dscp",              required_argument, NULL, OPT_DSCP },
-    { "bind-dev",          required_argument, NULL, OPT_BIND_DEV },
-    { "instreams",         required_argument, NULL, OPT_INSTREAMS },
-    { "outstreams",        required_argument, NULL, OPT_OUTSTREAMS },
-    { "max-retrans-path",  required_argument, NULL, OPT_MAX_RETRANS_PATH },
-    { "max-retrans-assoc", required_argument, NULL, OPT_MAX_RETRANS_ASSOC },
-    { "max-init-retrans",  required_argument, NULL, OPT_MAX_INIT_RETRANS },
     { "udp",               optional_argument, NULL, OPT_REFUSED + 0 },
     { "zerocopy",          optional_argument, NULL, OPT_REFUSED + 1 },
     { "congestion",        optional_argument, NULL, OPT_REFUSED + 2 },
@@ -187,8 +173,6 @@ struct perf_cli_state {
     char port_opt[32];      /* "-p" or "--port" when given, for messages */
     char client_only[32];   /* the first client-only option, as named */
     char server_only[32];   /* the first server-only option, as named */
-    bool tos_given;         /* -S/--tos */
-    bool dscp_given;        /* --dscp */
     bool nstreams_given;    /* --nstreams */
 };
 
@@ -641,29 +625,11 @@ static int apply_socket_option(struct perf_config *cfg,
                                const char *opt, const char *arg, char *err,
                                size_t errlen)
 {
+    int rc = sock_opts_parse(&cfg->sock, c, opt, arg, err, errlen);
+
+    if (rc <= 0)
+        return rc;
     switch (c) {
-    case 'S':
-        st->tos_given = true;
-        return cli_parse_tos(opt, arg, &cfg->tos, err, errlen);
-    case OPT_DSCP:
-        st->dscp_given = true;
-        return cli_parse_dscp(opt, arg, &cfg->tos, err, errlen);
-    case OPT_BIND_DEV:
-        return cli_parse_ifname(opt, arg, &cfg->bind_dev, err, errlen);
-    case OPT_INSTREAMS:
-        return cli_parse_u16(opt, arg, 1, 65535, &cfg->in_streams, err, errlen);
-    case OPT_OUTSTREAMS:
-        return cli_parse_u16(opt, arg, 1, 65535, &cfg->out_streams, err,
-                             errlen);
-    case OPT_MAX_RETRANS_PATH:
-        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_path, err,
-                             errlen);
-    case OPT_MAX_RETRANS_ASSOC:
-        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_retrans_assoc, err,
-                             errlen);
-    case OPT_MAX_INIT_RETRANS:
-        return cli_parse_u16(opt, arg, 1, 255, &cfg->max_init_retrans, err,
-                             errlen);
     case OPT_NSTREAMS:
         st->nstreams_given = true;
         return 1; /* read as the other numbers are */
@@ -1003,7 +969,6 @@ static int check_timeouts(const struct perf_config *cfg, char *err,
     return 0;
 }
 
-/* The client's options against each other, once every option is known. */
 /* --rto-min must not exceed --rto-max when both are given. */
 static int check_rto(const struct perf_config *cfg, char *err, size_t errlen)
 {
@@ -1011,16 +976,6 @@ static int check_rto(const struct perf_config *cfg, char *err, size_t errlen)
         cfg->rto_min_ms > cfg->rto_max_ms) {
         snprintf(err, errlen, "--rto-min %u is above --rto-max %u",
                  cfg->rto_min_ms, cfg->rto_max_ms);
-        return -1;
-    }
-    return 0;
-}
-
-/* -S and --dscp set one byte: refuse both, as other conflicts. */
-static int check_tos(const struct perf_cli_state *st, char *err, size_t errlen)
-{
-    if (st->tos_given && st->dscp_given) {
-        snprintf(err, errlen, CLI_TOS_DSCP_CONFLICT);
         return -1;
     }
     return 0;
@@ -1037,32 +992,33 @@ static int check_outstreams(struct perf_config *cfg,
     unsigned int control = cfg->no_control ? 0 : 1;
     unsigned int want = cfg->nstreams + control;
 
-    if (cfg->out_streams == 0) {
-        cfg->out_streams = (uint16_t)want;
+    if (cfg->sock.out_streams == 0) {
+        cfg->sock.out_streams = (uint16_t)want;
         return 0;
     }
-    if (st->nstreams_given && cfg->out_streams != want) {
+    if (st->nstreams_given && cfg->sock.out_streams != want) {
         snprintf(err, errlen,
                  "--outstreams %u disagrees with --nstreams %u: the client "
                  "asks for its data streams%s, %u; give one",
-                 (unsigned)cfg->out_streams, (unsigned)cfg->nstreams,
+                 (unsigned)cfg->sock.out_streams, (unsigned)cfg->nstreams,
                  control ? " plus the control stream" : "", want);
         return -1;
     }
-    if (cfg->out_streams <= control ||
-        cfg->out_streams - control > PERF_MAX_STREAMS) {
+    if (cfg->sock.out_streams <= control ||
+        cfg->sock.out_streams - control > PERF_MAX_STREAMS) {
         snprintf(err, errlen,
                  "--outstreams %u: a client needs %u-%u (1-%u data "
                  "streams%s)",
-                 (unsigned)cfg->out_streams, control + 1,
+                 (unsigned)cfg->sock.out_streams, control + 1,
                  PERF_MAX_STREAMS + control, PERF_MAX_STREAMS,
                  control ? " plus the control stream" : "");
         return -1;
     }
-    cfg->nstreams = (uint16_t)(cfg->out_streams - control);
+    cfg->nstreams = (uint16_t)(cfg->sock.out_streams - control);
     return 0;
 }
 
+/* The client's options against each other, once every option is known. */
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
                         size_t errlen)
@@ -1128,7 +1084,8 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
     if (check_role(cfg, &st, err, errlen) < 0 ||
         check_ports(cfg, &st, err, errlen) < 0 ||
         check_rto(cfg, err, errlen) < 0 ||
-        check_timeouts(cfg, err, errlen) < 0 || check_tos(&st, err, errlen) < 0)
+        check_timeouts(cfg, err, errlen) < 0 ||
+        sock_opts_check(&cfg->sock, err, errlen) < 0)
         return PERF_CLI_ERROR;
     if (cfg->role == PERF_ROLE_CLIENT &&
         check_client(cfg, &st, err, errlen) < 0)

@@ -765,12 +765,7 @@ static int client_setup(struct perf_client *cl)
     tc.rto_max_ms = c->rto_max_ms;
     tc.rto_initial_ms = c->rto_initial_ms;
     tc.hb_interval_ms = c->hb_interval_ms;
-    tc.tos = c->tos;
-    tc.bind_dev = c->bind_dev;
-    tc.in_streams = c->in_streams;
-    tc.max_retrans_path = c->max_retrans_path;
-    tc.max_retrans_assoc = c->max_retrans_assoc;
-    tc.max_init_retrans = c->max_init_retrans;
+    sock_opts_to_transport(&c->sock, &tc);
     rc = runtime_open(&cl->rt, c->backend, &tc, client_stop, cl);
     if (rc != RUNTIME_EXIT_OK)
         return rc;

@@ -872,13 +872,8 @@ int perf_server_run(const struct perf_config *cfg)
     tc.rto_max_ms = cfg->rto_max_ms;
     tc.rto_initial_ms = cfg->rto_initial_ms;
     tc.hb_interval_ms = cfg->hb_interval_ms;
-    tc.tos = cfg->tos;
-    tc.bind_dev = cfg->bind_dev;
-    tc.in_streams = cfg->in_streams;
-    tc.max_retrans_path = cfg->max_retrans_path;
-    tc.max_retrans_assoc = cfg->max_retrans_assoc;
-    tc.max_init_retrans = cfg->max_init_retrans;
-    tc.streams = cfg->out_streams;
+    sock_opts_to_transport(&cfg->sock, &tc);
+    tc.streams = cfg->sock.out_streams;
     rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);
     if (rc != RUNTIME_EXIT_OK)
         return rc;

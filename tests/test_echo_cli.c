@@ -255,25 +255,25 @@ static void test_echo_cli_socket_options(void **state)
 {
     (void)state;
     assert_int_equal(parse("-s", NULL), ECHO_CLI_RUN);
-    assert_int_equal(cfg.tos, 0);
-    assert_null(cfg.bind_dev);
-    assert_int_equal(cfg.in_streams, 0);
-    assert_int_equal(cfg.out_streams, 0);
-    assert_int_equal(cfg.max_init_retrans, 0);
+    assert_int_equal(cfg.sock.tos, 0);
+    assert_null(cfg.sock.bind_dev);
+    assert_int_equal(cfg.sock.in_streams, 0);
+    assert_int_equal(cfg.sock.out_streams, 0);
+    assert_int_equal(cfg.sock.max_init_retrans, 0);
     assert_int_equal(parse("-s", "-S", "0xb8", NULL), ECHO_CLI_RUN);
-    assert_int_equal(cfg.tos, 0xb8);
+    assert_int_equal(cfg.sock.tos, 0xb8);
     assert_int_equal(parse("-s", "--tos", "255", NULL), ECHO_CLI_RUN);
-    assert_int_equal(cfg.tos, 255);
+    assert_int_equal(cfg.sock.tos, 255);
     assert_int_equal(parse("-s", "--dscp", "EF", NULL), ECHO_CLI_RUN);
-    assert_int_equal(cfg.tos, 46 << 2);
+    assert_int_equal(cfg.sock.tos, 46 << 2);
     assert_int_equal(parse("-s", "--dscp", "af41", NULL), ECHO_CLI_RUN);
-    assert_int_equal(cfg.tos, 34 << 2);
+    assert_int_equal(cfg.sock.tos, 34 << 2);
     assert_int_equal(parse("-s", "--dscp", "CS1", NULL), ECHO_CLI_RUN);
-    assert_int_equal(cfg.tos, 8 << 2);
+    assert_int_equal(cfg.sock.tos, 8 << 2);
     assert_int_equal(parse("-s", "--dscp", "VA", NULL), ECHO_CLI_RUN);
-    assert_int_equal(cfg.tos, 44 << 2);
+    assert_int_equal(cfg.sock.tos, 44 << 2);
     assert_int_equal(parse("-s", "--dscp", "63", NULL), ECHO_CLI_RUN);
-    assert_int_equal(cfg.tos, 252);
+    assert_int_equal(cfg.sock.tos, 252);
     assert_int_equal(parse("-s", "--tos", "256", NULL), ECHO_CLI_ERROR);
     assert_string_equal(err,
                         "--tos: '256' is out of range (0-255 or 0x00-0xff)");
@@ -292,15 +292,15 @@ static void test_echo_cli_socket_options(void **state)
     assert_string_equal(err,
                         "-S/--tos and --dscp both set the TOS byte: give one");
     assert_int_equal(parse("-s", "--bind-dev", "lo", NULL), ECHO_CLI_RUN);
-    assert_string_equal(cfg.bind_dev, "lo");
+    assert_string_equal(cfg.sock.bind_dev, "lo");
     assert_int_equal(parse("-s", "--bind-dev", "0123456789abcdef", NULL),
                      ECHO_CLI_ERROR);
     assert_string_equal(err, "--bind-dev: '0123456789abcdef' is not an "
                              "interface name (1-15 characters)");
     assert_int_equal(parse("-s", "--instreams", "2", "--outstreams", "3", NULL),
                      ECHO_CLI_RUN);
-    assert_int_equal(cfg.in_streams, 2);
-    assert_int_equal(cfg.out_streams, 3);
+    assert_int_equal(cfg.sock.in_streams, 2);
+    assert_int_equal(cfg.sock.out_streams, 3);
     assert_int_equal(parse("-s", "--instreams", "0", NULL), ECHO_CLI_ERROR);
     assert_string_equal(err, "--instreams: '0' is out of range (1-65535)");
     assert_int_equal(parse("-s", "--outstreams", "65536", NULL),
@@ -322,9 +322,9 @@ static void test_echo_cli_socket_options(void **state)
                            "--max-retrans-assoc", "255", "--max-init-retrans",
                            "3", NULL),
                      ECHO_CLI_RUN);
-    assert_int_equal(cfg.max_retrans_path, 1);
-    assert_int_equal(cfg.max_retrans_assoc, 255);
-    assert_int_equal(cfg.max_init_retrans, 3);
+    assert_int_equal(cfg.sock.max_retrans_path, 1);
+    assert_int_equal(cfg.sock.max_retrans_assoc, 255);
+    assert_int_equal(cfg.sock.max_init_retrans, 3);
     assert_int_equal(parse("-c", "h", "--max-retrans-path", "0", NULL),
                      ECHO_CLI_ERROR);
     assert_string_equal(err, "--max-retrans-path: '0' is out of range (1-255)");

@@ -978,18 +978,18 @@ static void test_perf_cli_socket_options(void **state)
 {
     (void)state;
     assert_int_equal(parse("-s", NULL), PERF_CLI_RUN);
-    assert_int_equal(cfg.tos, 0);
-    assert_null(cfg.bind_dev);
-    assert_int_equal(cfg.in_streams, 0);
-    assert_int_equal(cfg.out_streams, 0);
+    assert_int_equal(cfg.sock.tos, 0);
+    assert_null(cfg.sock.bind_dev);
+    assert_int_equal(cfg.sock.in_streams, 0);
+    assert_int_equal(cfg.sock.out_streams, 0);
     assert_int_equal(parse("-c", "h", "-S", "0x10", NULL), PERF_CLI_RUN);
-    assert_int_equal(cfg.tos, 0x10);
+    assert_int_equal(cfg.sock.tos, 0x10);
     assert_int_equal(parse("-s", "--dscp", "ef", NULL), PERF_CLI_RUN);
-    assert_int_equal(cfg.tos, 0xb8);
+    assert_int_equal(cfg.sock.tos, 0xb8);
     assert_int_equal(parse("-s", "--dscp", "AF11", NULL), PERF_CLI_RUN);
-    assert_int_equal(cfg.tos, 10 << 2);
+    assert_int_equal(cfg.sock.tos, 10 << 2);
     assert_int_equal(parse("-s", "--dscp", "cs7", NULL), PERF_CLI_RUN);
-    assert_int_equal(cfg.tos, 56 << 2);
+    assert_int_equal(cfg.sock.tos, 56 << 2);
     assert_parse_error("--tos: '-1' is not a valid number", "-s", "--tos",
                        "-1");
     assert_parse_error("-S: '300' is out of range (0-255 or 0x00-0xff)", "-s",
@@ -1002,19 +1002,19 @@ static void test_perf_cli_socket_options(void **state)
     assert_parse_error("-S/--tos and --dscp both set the TOS byte: give one",
                        "-c", "h", "--dscp", "EF", "--tos", "0xb8");
     assert_int_equal(parse("-s", "--bind-dev", "eth0", NULL), PERF_CLI_RUN);
-    assert_string_equal(cfg.bind_dev, "eth0");
+    assert_string_equal(cfg.sock.bind_dev, "eth0");
     assert_parse_error("--bind-dev: '' is not an interface name (1-15 "
                        "characters)",
                        "-s", "--bind-dev", "");
     assert_int_equal(parse("-s", "--instreams", "2", "--outstreams", "2", NULL),
                      PERF_CLI_RUN);
-    assert_int_equal(cfg.in_streams, 2);
-    assert_int_equal(cfg.out_streams, 2);
+    assert_int_equal(cfg.sock.in_streams, 2);
+    assert_int_equal(cfg.sock.out_streams, 2);
     assert_parse_error("--instreams: '0' is out of range (1-65535)", "-s",
                        "--instreams", "0");
     /* A client asks for its data streams plus the control stream. */
     assert_int_equal(parse("-c", "h", "--nstreams", "4", NULL), PERF_CLI_RUN);
-    assert_int_equal(cfg.out_streams, 5);
+    assert_int_equal(cfg.sock.out_streams, 5);
     assert_int_equal(parse("-c", "h", "--outstreams", "9", NULL), PERF_CLI_RUN);
     assert_int_equal(cfg.nstreams, 8);
     assert_int_equal(
@@ -1038,9 +1038,9 @@ static void test_perf_cli_socket_options(void **state)
                            "--max-retrans-assoc", "3", "--max-init-retrans",
                            "1", NULL),
                      PERF_CLI_RUN);
-    assert_int_equal(cfg.max_retrans_path, 2);
-    assert_int_equal(cfg.max_retrans_assoc, 3);
-    assert_int_equal(cfg.max_init_retrans, 1);
+    assert_int_equal(cfg.sock.max_retrans_path, 2);
+    assert_int_equal(cfg.sock.max_retrans_assoc, 3);
+    assert_int_equal(cfg.sock.max_init_retrans, 1);
     assert_parse_error("--max-init-retrans: '0' is out of range (1-255)", "-c",
                        "h", "--max-init-retrans", "0");
     assert_parse_error("--max-retrans-path: '256' is out of range (1-255)",

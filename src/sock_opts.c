@@ -1,0 +1,59 @@
+/*
+ * sock_opts.c - see sock_opts.h.
+ */
+#include <stdio.h>
+
+#include "cli_util.h"
+#include "sock_opts.h"
+
+#define RETRANS_MAX 255 /* the limits are counts of tries, 1-255 */
+
+int sock_opts_parse(struct sock_opts *o, int c, const char *opt,
+                    const char *arg, char *err, size_t errlen)
+{
+    switch (c) {
+    case 'S':
+        o->tos_given = true;
+        return cli_parse_tos(opt, arg, &o->tos, err, errlen);
+    case SOCK_OPT_DSCP:
+        o->dscp_given = true;
+        return cli_parse_dscp(opt, arg, &o->tos, err, errlen);
+    case SOCK_OPT_BIND_DEV:
+        return cli_parse_ifname(opt, arg, &o->bind_dev, err, errlen);
+    case SOCK_OPT_INSTREAMS:
+        return cli_parse_u16(opt, arg, 1, 65535, &o->in_streams, err, errlen);
+    case SOCK_OPT_OUTSTREAMS:
+        return cli_parse_u16(opt, arg, 1, 65535, &o->out_streams, err, errlen);
+    case SOCK_OPT_MAX_RETRANS_PATH:
+        return cli_parse_u16(opt, arg, 1, RETRANS_MAX, &o->max_retrans_path,
+                             err, errlen);
+    case SOCK_OPT_MAX_RETRANS_ASSOC:
+        return cli_parse_u16(opt, arg, 1, RETRANS_MAX, &o->max_retrans_assoc,
+                             err, errlen);
+    case SOCK_OPT_MAX_INIT_RETRANS:
+        return cli_parse_u16(opt, arg, 1, RETRANS_MAX, &o->max_init_retrans,
+                             err, errlen);
+    default:
+        return 1;
+    }
+}
+
+int sock_opts_check(const struct sock_opts *o, char *err, size_t errlen)
+{
+    if (o->tos_given && o->dscp_given) {
+        snprintf(err, errlen, CLI_TOS_DSCP_CONFLICT);
+        return -1;
+    }
+    return 0;
+}
+
+void sock_opts_to_transport(const struct sock_opts *o,
+                            struct transport_config *tc)
+{
+    tc->tos = o->tos;
+    tc->bind_dev = o->bind_dev;
+    tc->in_streams = o->in_streams;
+    tc->max_retrans_path = o->max_retrans_path;
+    tc->max_retrans_assoc = o->max_retrans_assoc;
+    tc->max_init_retrans = o->max_init_retrans;
+}
