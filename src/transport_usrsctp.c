@@ -88,6 +88,10 @@ struct usrsctp_conn {
     bool want_write;
     bool failure_told;    /* TRANSPORT_EV_ERROR was delivered */
     bool in_notification; /* reading a notification in parts */
+    /* the peer sent SHUTDOWN: it will send no more data, so recv says 0
+     * once the queue is read (usrsctp itself waits for SHUTDOWN-COMPLETE,
+     * which a lossy path can delay by minutes of T2 retransmissions) */
+    bool peer_shut;
     uint16_t local_port;
     uint16_t peer_port;
     struct usrsctp_conn *next;
@@ -1288,6 +1292,7 @@ static void handle_notification(struct usrsctp_conn *c, const void *buf,
             note_paddr_change(c, &n->sn_paddr_change);
         break;
     case SCTP_SHUTDOWN_EVENT:
+        c->peer_shut = true;
         log_state(c, false, "SHUTDOWN received");
         break;
     case SCTP_SEND_FAILED_EVENT:
@@ -1321,7 +1326,9 @@ static ssize_t ut_recv_msg(struct transport_conn *tc, void *buf, size_t len,
         flush_output();
         if (n < 0) {
             if (errno == EWOULDBLOCK || errno == EAGAIN)
-                return c->state == CONN_FAILED ? -c->base.last_errno : -EAGAIN;
+                return c->state == CONN_FAILED ? -c->base.last_errno
+                       : c->peer_shut          ? 0
+                                               : -EAGAIN;
             tc->last_errno = errno;
             return -errno;
         }
