@@ -218,3 +218,44 @@ netns_holder() {
         fail "a child network namespace did not appear"
     nsenter -t "$NETNS_PID" -n -- ip link set lo up
 }
+
+# loss_hook HOOK PCT UDP_PORT: after loss_lab, move both sides' random drops
+# to nftables hook HOOK (input or output) at PCT % each, in place of the
+# rules loss_lab set. Where the drop happens changes what SCTP sees: on the
+# input hook a packet vanishes silently, like loss in a network; on the
+# output hook the sender's own sendmsg fails with EPERM, like a host
+# firewall refusing it. The table keeps its two counters (seen, dropped),
+# so loss_counters reads it as before: on the output hook they count what
+# each side sent.
+loss_hook() {
+    local hook=$1 pct=$2 port=$3 srv_match cli_match
+    case $hook in
+    input) srv_match=dport cli_match=sport ;;
+    output) srv_match=sport cli_match=dport ;;
+    *) fail "loss_hook: hook '$hook' is neither input nor output" ;;
+    esac
+    # Declaring the table first makes the delete safe; nft -f applies the
+    # whole file at once, so no packet slips through between the two sets.
+    nft -f - <<NFT
+table inet sctpu_loss
+delete table inet sctpu_loss
+table inet sctpu_loss {
+    chain $hook {
+        type filter hook $hook priority 0; policy accept;
+        udp $srv_match $port counter
+        udp $srv_match $port numgen random mod 100 < $pct counter drop
+    }
+}
+NFT
+    in_child nft -f - <<NFT
+table inet sctpu_loss
+delete table inet sctpu_loss
+table inet sctpu_loss {
+    chain $hook {
+        type filter hook $hook priority 0; policy accept;
+        udp $cli_match $port counter
+        udp $cli_match $port numgen random mod 100 < $pct counter drop
+    }
+}
+NFT
+}
