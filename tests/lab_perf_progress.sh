@@ -67,6 +67,11 @@ CLI_IP=198.18.2.2
 SECS=8
 LEN=1000
 MIN_MB=100
+# A sanitizer build (ASan + UBSan, unoptimised; tests/CMakeLists.txt sets
+# SCTPU_SANITIZED=1 there) runs several times slower, so its throughput
+# says nothing about SCTP: there the figures are printed, and only the
+# functional checks hold (exit status, drops, the hint, the T3 count).
+SANITIZED=${SCTPU_SANITIZED:-0}
 # Longer than a few doubled 1 s retransmission timeouts, so a backoff
 # under input loss with the default RTO.Min does not trip the watchdog.
 PERF_TIMEOUT=30
@@ -259,17 +264,27 @@ run_sctpu() {
     drops_check "$name"
 }
 
+# slow MESSAGE...: a throughput check failed: counted, except in a
+# sanitizer build, where it is only said.
+slow() {
+    if ((SANITIZED)); then
+        echo "note (sanitizer build, throughput not asserted): $*"
+    else
+        failed "$@"
+    fi
+}
+
 # check_vs_tsctp NAME BYTES TSCTP_BYTES: BYTES >= 0.8 x tsctp's when
 # tsctp completed, else >= MIN_MB.
 check_vs_tsctp() {
     local name=$1 bytes=${2:-0} ref=$3
     if [[ -n $ref ]]; then
         at_least "$bytes" 0.8 "$ref" ||
-            failed "$name: $(mb "$bytes") MB, under 0.8 x tsctp's $(mb "$ref") MB"
+            slow "$name: $(mb "$bytes") MB, under 0.8 x tsctp's $(mb "$ref") MB"
     else
         echo "$name: tsctp did not complete; requiring >= $MIN_MB MB instead"
         at_least "$bytes" 1 $((MIN_MB * 1000000)) ||
-            failed "$name: $(mb "$bytes") MB, under $MIN_MB MB"
+            slow "$name: $(mb "$bytes") MB, under $MIN_MB MB"
     fi
 }
 
@@ -313,7 +328,7 @@ fi
 run_sctpu b-rto50 --rto-min 50
 B_RTO50=$RESULT
 at_least "${B_RTO50:-0}" 1 $((MIN_MB * 1000000)) ||
-    failed "b-rto50: $(mb "${B_RTO50:-0}") MB, under $MIN_MB MB"
+    slow "b-rto50: $(mb "${B_RTO50:-0}") MB, under $MIN_MB MB"
 [[ -z $B_TSCTP ]] || check_vs_tsctp b-rto50 "$B_RTO50" "$B_TSCTP"
 
 # mb_or_na BYTES: MB, or "n/a" for a run without a result.
