@@ -113,6 +113,21 @@ struct peer *peer_table_find_addr(const struct peer_table *t,
     return p;
 }
 
+struct peer *peer_table_find_owned(const struct peer_table *t,
+                                   const struct sockaddr *sa, const void *owner)
+{
+    struct sockaddr_storage key;
+    struct peer *p;
+
+    endpoint_key(sa, &key);
+    p = t->by_addr[addr_bucket((struct sockaddr *)&key)];
+    while (p != NULL &&
+           (p->owner != owner || !netaddr_equal((struct sockaddr *)&p->addr,
+                                                (struct sockaddr *)&key)))
+        p = p->next_by_addr;
+    return p;
+}
+
 struct peer *peer_table_find_handle(const struct peer_table *t,
                                     uintptr_t handle)
 {

@@ -53,6 +53,12 @@ struct peer *peer_table_add(struct peer_table *t, const struct sockaddr *sa,
 
 struct peer *peer_table_find_addr(const struct peer_table *t,
                                   const struct sockaddr *sa);
+/* The peer at sa that owner's socket serves, or NULL: a process with
+ * several transports (sctpu-perf --udp-per-assoc) may reach one endpoint
+ * through each, as a peer of its own. */
+struct peer *peer_table_find_owned(const struct peer_table *t,
+                                   const struct sockaddr *sa,
+                                   const void *owner);
 struct peer *peer_table_find_handle(const struct peer_table *t,
                                     uintptr_t handle);
 

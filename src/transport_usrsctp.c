@@ -400,7 +400,7 @@ static struct peer *peer_for_datagram(struct usrsctp_transport *t,
                                       const struct sockaddr *sa, socklen_t len,
                                       const uint8_t *pkt)
 {
-    struct peer *p = peer_table_find_addr(usrsctp_rt.peers, sa);
+    struct peer *p = peer_table_find_owned(usrsctp_rt.peers, sa, t);
 
     if (p != NULL)
         return p;
@@ -611,8 +611,9 @@ static void read_icmp_errors(struct usrsctp_transport *t)
         if (!e.port_unreachable || !udp_icmp_quoted_init_tag(&e, &tag))
             continue;
         netaddr_unmap(&e.dst, &e.dstlen);
-        p = peer_table_find_addr(usrsctp_rt.peers, (struct sockaddr *)&e.dst);
-        if (p != NULL && p->owner == t && peer_has_vtag(p, tag))
+        p = peer_table_find_owned(usrsctp_rt.peers, (struct sockaddr *)&e.dst,
+                                  t);
+        if (p != NULL && peer_has_vtag(p, tag))
             fail_connecting(t, p);
     }
 }
@@ -1082,7 +1083,7 @@ static int ut_connect_peer(struct transport *tr,
     int rc;
 
     netaddr_set_port((struct sockaddr *)&udp_dst, dst->udp_port);
-    p = peer_table_find_addr(usrsctp_rt.peers, (struct sockaddr *)&udp_dst);
+    p = peer_table_find_owned(usrsctp_rt.peers, (struct sockaddr *)&udp_dst, t);
     if (p == NULL) {
         p = peer_table_add(usrsctp_rt.peers, (struct sockaddr *)&udp_dst,
                            dst->addrlen);

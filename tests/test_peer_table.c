@@ -62,6 +62,26 @@ static void test_peer_table_finds_both_ways(void **state)
     assert_int_equal(peer_table_count(t), 2);
 }
 
+/* One server endpoint reached through two client sockets (sctpu-perf
+ * --udp-per-assoc): a peer for each, found by its owner. */
+static void test_peer_table_one_endpoint_two_owners(void **state)
+{
+    struct peer_table *t = *state;
+    struct sockaddr_in a = v4("198.18.0.1", 9900);
+    int sock1;
+    int sock2;
+    struct peer *p1 = peer_table_add(t, (struct sockaddr *)&a, sizeof(a));
+    struct peer *p2 = peer_table_add(t, (struct sockaddr *)&a, sizeof(a));
+
+    p1->owner = &sock1;
+    p2->owner = &sock2;
+    assert_ptr_equal(peer_table_find_owned(t, (struct sockaddr *)&a, &sock1),
+                     p1);
+    assert_ptr_equal(peer_table_find_owned(t, (struct sockaddr *)&a, &sock2),
+                     p2);
+    assert_null(peer_table_find_owned(t, (struct sockaddr *)&a, t));
+}
+
 static void test_peer_table_handles_never_reused(void **state)
 {
     struct peer_table *t = *state;
@@ -248,6 +268,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_peer_table_finds_both_ways, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_peer_table_one_endpoint_two_owners,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_peer_table_handles_never_reused,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_peer_table_v4_mapped_is_v4, setup,
