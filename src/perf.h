@@ -42,6 +42,10 @@ struct perf_config {
     uint16_t udp_port;        /* --udp-port */
     uint16_t local_udp_port;  /* --local-udp-port (client) */
     uint16_t local_sctp_port; /* --cport (client) */
+    /* --udp-per-assoc (client): association i gets a UDP socket of its
+     * own (local_udp_port + i when that is given), so ECMP, RSS and load
+     * balancers see -P N as N flows; false = one socket for all */
+    bool udp_per_assoc;
 
     /*
      * How long: bytes if non-zero, else messages if non-zero, else

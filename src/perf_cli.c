@@ -52,6 +52,7 @@ _Static_assert(PERF_DEFAULT_UDP_PORT != ECHO_DEFAULT_UDP_PORT,
 enum {
     OPT_UDP_PORT = 256,
     OPT_LOCAL_UDP_PORT,
+    OPT_UDP_PER_ASSOC,
     OPT_CPORT,
     OPT_BACKEND,
     OPT_NSTREAMS,
@@ -89,6 +90,7 @@ static const struct option longopts[] = {
     { "port",              required_argument, NULL, 'p' },
     { "udp-port",          required_argument, NULL, OPT_UDP_PORT },
     { "local-udp-port",    required_argument, NULL, OPT_LOCAL_UDP_PORT },
+    { "udp-per-assoc",     no_argument,       NULL, OPT_UDP_PER_ASSOC },
     { "cport",             required_argument, NULL, OPT_CPORT },
     { "bind",              required_argument, NULL, 'B' },
     { "version4",          no_argument,       NULL, '4' },
@@ -203,6 +205,7 @@ static enum perf_cli_scope option_scope(int c)
     case OPT_GET_SERVER_OUTPUT:
     case OPT_CPORT:
     case OPT_LOCAL_UDP_PORT:
+    case OPT_UDP_PER_ASSOC:
     case OPT_CONNECT_TIMEOUT:
         return SCOPE_CLIENT;
     case '1':
@@ -729,6 +732,9 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
     case OPT_VERIFY:
         cfg->verify = true;
         return 0;
+    case OPT_UDP_PER_ASSOC:
+        cfg->udp_per_assoc = true;
+        return 0;
     case OPT_NO_CONTROL:
         cfg->no_control = true;
         return 0;
@@ -1018,6 +1024,23 @@ static int check_outstreams(struct perf_config *cfg,
     return 0;
 }
 
+/* --udp-per-assoc with --local-udp-port P: P .. P+N-1 must all exist. */
+static int check_udp_ports(const struct perf_config *cfg, char *err,
+                           size_t errlen)
+{
+    unsigned long last = (unsigned long)cfg->local_udp_port + cfg->parallel - 1;
+
+    if (!cfg->udp_per_assoc || cfg->local_udp_port == 0 || last <= UINT16_MAX)
+        return 0;
+    snprintf(err, errlen,
+             "--local-udp-port %u with --udp-per-assoc -P %u needs UDP ports "
+             "%u-%lu, past 65535: give a port of at most %lu",
+             (unsigned)cfg->local_udp_port, cfg->parallel,
+             (unsigned)cfg->local_udp_port, last,
+             (unsigned long)UINT16_MAX + 1 - cfg->parallel);
+    return -1;
+}
+
 /* The client's options against each other, once every option is known. */
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
@@ -1043,7 +1066,8 @@ static int check_client(struct perf_config *cfg,
     if (check_length(cfg, st, err, errlen) < 0)
         return -1;
     if (check_pr(cfg, st, err, errlen) < 0 ||
-        check_outstreams(cfg, st, err, errlen) < 0)
+        check_outstreams(cfg, st, err, errlen) < 0 ||
+        check_udp_ports(cfg, err, errlen) < 0)
         return -1;
     return check_message(cfg, st, err, errlen);
 }

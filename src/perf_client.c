@@ -52,6 +52,11 @@ struct remote_results {
 struct perf_client {
     const struct perf_config *cfg;
     struct runtime rt;
+    /* The transport (UDP socket) association i goes through: rt.t for
+     * every one, or with --udp-per-assoc one of its own for i >= 1. */
+    struct transport *t[PERF_MAX_PARALLEL];
+    /* Association i's UDP endpoint as the server sees it without NAT. */
+    char local[PERF_MAX_PARALLEL][NETADDR_STRLEN];
     struct perf_report *rep;
     struct transport_peer peer;
     char host[NETADDR_STRLEN];
@@ -199,8 +204,8 @@ static void report_connected(struct perf_client *cl)
             c.in_streams = info.in_streams;
             c.pmtu = info.pathmtu;
         }
-        snprintf(c.local, sizeof(c.local), "%s", cl->rt.local);
-        cl->rt.ops->get_rto(cl->rt.t, &c.rto);
+        snprintf(c.local, sizeof(c.local), "%s", cl->local[i]);
+        cl->rt.ops->get_rto(cl->t[i], &c.rto);
         if (i < cl->ready.count)
             snprintf(c.seen_as, sizeof(c.seen_as), "%s", cl->ready.seen[i]);
         perf_report_connected(cl->rep, &c);
@@ -731,6 +736,34 @@ static void client_stop(void *arg)
     }
 }
 
+/*
+ * Association i's transport: rt's, or with --udp-per-assoc a new one on
+ * the next local UDP port (ephemeral when --local-udp-port is not given),
+ * and its endpoint as the server would see it without NAT (the socket
+ * itself may be bound to a wildcard).
+ */
+static int client_open_transport(struct perf_client *cl,
+                                 const struct transport_config *tc,
+                                 unsigned int i)
+{
+    struct transport_config own = *tc;
+    int rc;
+
+    cl->t[i] = cl->rt.t;
+    if (cl->cfg->udp_per_assoc && i > 0) {
+        if (own.udp_port != 0)
+            own.udp_port = (uint16_t)(own.udp_port + i);
+        rc = runtime_open_transport(&cl->rt, &own, &cl->t[i]);
+        if (rc != RUNTIME_EXIT_OK)
+            return rc;
+    }
+    cl->rt.ops->local_name(cl->t[i], cl->local[i], sizeof(cl->local[i]));
+    netaddr_route_endpoint((struct sockaddr *)&cl->peer.addr, cl->peer.addrlen,
+                           cl->peer.udp_port, cl->local[i],
+                           sizeof(cl->local[i]));
+    return RUNTIME_EXIT_OK;
+}
+
 static int client_setup(struct perf_client *cl)
 {
     const struct perf_config *c = cl->cfg;
@@ -772,17 +805,17 @@ static int client_setup(struct perf_client *cl)
     cl->watchdog_ev = event_new(cl->rt.base, -1, EV_PERSIST, watchdog_cb, cl);
     if (cl->watchdog_ev == NULL || client_add_timers(cl) < 0)
         return RUNTIME_EXIT_FAIL;
-    /* Our UDP endpoint as the server would see it without NAT (the socket
-     * itself may be bound to a wildcard). */
-    netaddr_route_endpoint((struct sockaddr *)&cl->peer.addr, cl->peer.addrlen,
-                           cl->peer.udp_port, cl->rt.local,
-                           sizeof(cl->rt.local));
+    for (i = 0; i < cl->nflows; i++) {
+        rc = client_open_transport(cl, &tc, i);
+        if (rc != RUNTIME_EXIT_OK)
+            return rc;
+    }
     perf_report_connecting(cl->rep, cl->host, cl->rt.ops->name);
     for (i = 0; i < cl->nflows; i++) {
         struct transport_conn *conn = NULL;
         uint16_t lport = c->local_sctp_port ? c->local_sctp_port + i : 0;
 
-        if (cl->rt.ops->connect(cl->rt.t, &cl->peer, lport, &conn, err,
+        if (cl->rt.ops->connect(cl->t[i], &cl->peer, lport, &conn, err,
                                 sizeof(err)) < 0) {
             log_err("%s", err);
             return RUNTIME_EXIT_USAGE;
@@ -815,6 +848,10 @@ static void client_free(struct perf_client *cl)
         event_free(cl->connect_ev);
     if (cl->rcv_ev != NULL)
         event_free(cl->rcv_ev);
+    /* Every connection is freed: now the sockets of their own. */
+    for (i = 0; i < cl->nflows; i++)
+        if (cl->t[i] != NULL && cl->t[i] != cl->rt.t)
+            cl->rt.ops->close(cl->t[i]);
     runtime_close(&cl->rt);
     perf_report_free(cl->rep);
     free(cl->server_output);

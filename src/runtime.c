@@ -44,7 +44,6 @@ int runtime_open(struct runtime *rt, const char *backend,
                  const struct transport_config *tc, void (*on_stop)(void *arg),
                  void *arg)
 {
-    char err[256];
     int rc;
 
     memset(rt, 0, sizeof(*rt));
@@ -69,7 +68,23 @@ int runtime_open(struct runtime *rt, const char *backend,
         runtime_close(rt);
         return RUNTIME_EXIT_FAIL;
     }
-    rc = rt->ops->open(rt->base, tc, &rt->t, err, sizeof(err));
+    rc = runtime_open_transport(rt, tc, &rt->t);
+    if (rc != RUNTIME_EXIT_OK) {
+        runtime_close(rt);
+        return rc;
+    }
+    rt->ops->local_name(rt->t, rt->local, sizeof(rt->local));
+    return RUNTIME_EXIT_OK;
+}
+
+int runtime_open_transport(struct runtime *rt,
+                           const struct transport_config *tc,
+                           struct transport **out)
+{
+    char err[256];
+    int rc;
+
+    rc = rt->ops->open(rt->base, tc, out, err, sizeof(err));
     if (rc < 0) {
         /* Two servers on one UDP port is the usual cause: say the fix. */
         log_err("%s%s", err,
@@ -77,10 +92,8 @@ int runtime_open(struct runtime *rt, const char *backend,
                                     "choose another with --udp-port, or "
                                     "--local-udp-port on a client)"
                                   : "");
-        runtime_close(rt);
         return RUNTIME_EXIT_USAGE;
     }
-    rt->ops->local_name(rt->t, rt->local, sizeof(rt->local));
     return RUNTIME_EXIT_OK;
 }
 

@@ -42,6 +42,17 @@ int runtime_open(struct runtime *rt, const char *backend,
                  const struct transport_config *tc, void (*on_stop)(void *arg),
                  void *arg);
 
+/*
+ * One more transport with rt's backend on rt's loop: sctpu-perf
+ * --udp-per-assoc gives each association a UDP socket of its own. The
+ * caller closes it (rt->ops->close) before runtime_close. Returns
+ * RUNTIME_EXIT_OK, or another exit status after logging why, with the same
+ * hint as runtime_open for a UDP port in use.
+ */
+int runtime_open_transport(struct runtime *rt,
+                           const struct transport_config *tc,
+                           struct transport **out);
+
 void runtime_close(struct runtime *rt);
 
 /*

@@ -49,6 +49,7 @@ static void test_perf_cli_client_defaults(void **state)
     assert_int_equal(cfg.udp_port, 9900);
     assert_int_equal(cfg.local_udp_port, 0);
     assert_int_equal(cfg.local_sctp_port, 0);
+    assert_false(cfg.udp_per_assoc);
     assert_true(cfg.duration_s == 10.0);
     assert_int_equal(cfg.bytes, 0);
     assert_int_equal(cfg.messages, 0);
@@ -416,6 +417,8 @@ static void test_perf_cli_usage_text(void **state)
                                  "up to 86400; 0 = until\n"));
     assert_non_null(strstr(text, "HOST:PORT, [IPV6] or [IPV6]:PORT"));
     assert_non_null(strstr(text, "  -N, --nodelay "));
+    assert_non_null(strstr(text, "\n      --udp-per-assoc       a UDP port "
+                                 "per association"));
     free(text);
 }
 
@@ -489,7 +492,8 @@ static void test_perf_cli_names_in_full(void **state)
                        "-c", "h", "--le=1k");
     assert_parse_error("unknown option '--nod' (did you mean --nodelay?)", "-c",
                        "h", "--nod");
-    assert_parse_error("unknown option '--udp-p' (did you mean --udp-port?)",
+    assert_parse_error("unknown option '--udp-p' (did you mean --udp-port, "
+                       "--udp-per-assoc?)",
                        "-s", "--udp-p", "9000");
     /* An abbreviation is unknown whatever its value, or lack of one. */
     assert_parse_error("unknown option '--jso' (did you mean --json, "
@@ -974,6 +978,36 @@ static void test_perf_cli_hb_interval(void **state)
 }
 
 /* The socket options sctpu-echo shares: same names, ranges, messages. */
+/* --udp-per-assoc: a UDP port per association; given ports must fit. */
+static void test_perf_cli_udp_per_assoc(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "-P", "4", "--udp-per-assoc", NULL),
+                     PERF_CLI_RUN);
+    assert_true(cfg.udp_per_assoc);
+    assert_int_equal(cfg.parallel, 4);
+    assert_int_equal(cfg.local_udp_port, 0);
+    /* The last port may be 65535 itself. */
+    assert_int_equal(parse("-c", "h", "--local-udp-port", "65532", "-P", "4",
+                           "--udp-per-assoc", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.local_udp_port, 65532);
+    /* One socket for all: the port range does not matter. */
+    assert_int_equal(
+        parse("-c", "h", "--local-udp-port", "65535", "-P", "4", NULL),
+        PERF_CLI_RUN);
+    assert_false(cfg.udp_per_assoc);
+    assert_parse_error("--local-udp-port 65534 with --udp-per-assoc -P 4 "
+                       "needs UDP ports 65534-65537, past 65535: give a port "
+                       "of at most 65532",
+                       "-c", "h", "--local-udp-port", "65534",
+                       "--udp-per-assoc", "-P", "4");
+    assert_parse_error("--udp-per-assoc is for the client (-c)", "-s",
+                       "--udp-per-assoc");
+    assert_parse_error("option '--udp-per-assoc' takes no value", "-c", "h",
+                       "--udp-per-assoc=1");
+}
+
 static void test_perf_cli_socket_options(void **state)
 {
     (void)state;
@@ -1054,6 +1088,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_perf_cli_rto_options),
         cmocka_unit_test(test_perf_cli_socket_options),
+        cmocka_unit_test(test_perf_cli_udp_per_assoc),
         cmocka_unit_test(test_perf_cli_hb_interval),
         cmocka_unit_test(test_perf_cli_client_defaults),
         cmocka_unit_test(test_perf_cli_server_defaults),
