@@ -151,12 +151,14 @@ static void fill_params(const struct perf_config *c, struct perf_params *p)
     p->pr_policy = (uint8_t)c->pr_policy;
     p->nodelay = tu.nodelay;
     p->get_server_output = c->get_server_output;
+    p->nppids = c->nppids;
+    memcpy(p->ppids, c->ppids, (size_t)c->nppids * sizeof(c->ppids[0]));
 }
 
 static void send_params(struct perf_client *cl, struct perf_flow *f,
                         unsigned int index)
 {
-    uint8_t buf[512];
+    uint8_t buf[PERF_PROTO_PARAMS_MAX];
     struct perf_hello hello;
     struct perf_params params;
 

@@ -3,7 +3,8 @@
  * receiver and its control messages, on top of transport.h.
  *
  * A flow sends data messages round-robin over its data streams (0 ..
- * nstreams-1), counts what it sends and receives per stream, and carries
+ * nstreams-1), each stream with its PPID (--ppid), counts what it sends
+ * and receives per stream (with the PPIDs it saw), and carries
  * control messages on the stream after the data streams with
  * PERF_PPID_CONTROL. What to do with control messages and when a test ends
  * is for its owner (the client or the server) to decide.
@@ -47,6 +48,9 @@ struct perf_send_params {
     uint8_t pr_policy; /* enum perf_pr_policy */
     uint32_t pr_value;
     bool verify;
+    /* data stream i carries ppids[i % nppids]; nppids 0 = PERF_PPID_DATA */
+    uint16_t nppids;
+    uint32_t ppids[PERF_MAX_PPIDS];
     /* stop at the first limit reached; 0 = no such limit */
     uint64_t duration_ns;
     uint64_t bytes;
