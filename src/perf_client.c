@@ -201,6 +201,7 @@ static void report_connected(struct perf_client *cl)
             c.in_streams = info.in_streams;
             c.pmtu = info.pathmtu;
         }
+        c.setup_us = perf_flow_setup_us(cl->flows[i]);
         snprintf(c.local, sizeof(c.local), "%s", cl->rt.local);
         cl->rt.ops->get_rto(cl->rt.t, &c.rto);
         if (i < cl->ready.count)

@@ -89,6 +89,8 @@ struct perf_flow {
     uint64_t sample_retransmits;
     uint64_t base_retransmits; /* at the last reset */
     uint64_t last_progress_ns;
+    uint64_t created_ns; /* perf_flow_new() or the connect call */
+    uint64_t setup_us;   /* to TRANSPORT_EV_CONNECTED */
 };
 
 uint64_t perf_now_ns(void)
@@ -128,7 +130,7 @@ struct perf_flow *perf_flow_new(struct event_base *base,
     f->ctrl_tail = &f->ctrl_head;
     f->tx.streams = f->tx_streams;
     f->rx.streams = f->rx_streams;
-    f->last_progress_ns = perf_now_ns();
+    f->last_progress_ns = f->created_ns = perf_now_ns();
     transport_conn_set_cb(conn, flow_event_cb, f);
     return f;
 }
@@ -572,8 +574,13 @@ static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
         f->ops->on_closed(f, conn->last_errno, f->arg);
         return;
     }
-    if (events & TRANSPORT_EV_CONNECTED)
+    if (events & TRANSPORT_EV_CONNECTED) {
+        /* At least 1 us, so that 0 keeps meaning "not up". */
+        f->setup_us = (perf_now_ns() - f->created_ns) / 1000;
+        if (f->setup_us == 0)
+            f->setup_us = 1;
         f->ops->on_connected(f, f->arg);
+    }
     if (events & TRANSPORT_EV_WRITABLE && f->blocked) {
         f->blocked = false;
         if (f->send_state == SEND_RUNNING)
@@ -643,6 +650,16 @@ const struct perf_dir_counts *perf_flow_received(struct perf_flow *f)
         for (i = 0; i < f->rx.nstreams; i++)
             perf_verify_finish(&f->vstreams[i], &f->rx_streams[i]);
     return &f->rx;
+}
+
+void perf_flow_set_connect_ns(struct perf_flow *f, uint64_t ns)
+{
+    f->created_ns = ns;
+}
+
+uint64_t perf_flow_setup_us(const struct perf_flow *f)
+{
+    return f->setup_us;
 }
 
 uint64_t perf_flow_send_stop_ns(const struct perf_flow *f)

@@ -105,6 +105,16 @@ const struct perf_dir_counts *perf_flow_received(struct perf_flow *f);
 /* Monotonic ns of the last data moved or paced wait, for stall checks. */
 uint64_t perf_flow_last_progress(const struct perf_flow *f);
 
+/*
+ * The association's set-up time: from its start to TRANSPORT_EV_CONNECTED,
+ * in us; 0 until it is up. The start is perf_flow_new(), right after the
+ * connect call returns, unless the owner gives the time it called connect
+ * (perf_now_ns()) with perf_flow_set_connect_ns(), which counts the call
+ * itself (socket set-up, the INIT going out) too.
+ */
+void perf_flow_set_connect_ns(struct perf_flow *f, uint64_t ns);
+uint64_t perf_flow_setup_us(const struct perf_flow *f);
+
 /* When the sender reached its limit, and when data last arrived (ns,
  * monotonic; 0 = not yet): the ends of each direction's measured time. */
 uint64_t perf_flow_send_stop_ns(const struct perf_flow *f);

@@ -263,6 +263,8 @@ void perf_report_connected(struct perf_report *r,
                      (unsigned)c->local_sctp_port,
                      (unsigned)c->remote_sctp_port, (unsigned)c->out_streams,
                      (unsigned)c->in_streams, (unsigned)c->pmtu);
+    if (c->setup_us != 0)
+        perf_report_text(r, ", set up in %" PRIu64 " us", c->setup_us);
     perf_report_text(r, ")\n");
     if (c->seen_as[0])
         perf_report_text(r, "[%3u] local %s, seen by server as %s%s\n", c->id,
@@ -286,6 +288,8 @@ void perf_report_connected(struct perf_report *r,
     json_out_u64(&r->j, "out_streams", c->out_streams);
     json_out_u64(&r->j, "in_streams", c->in_streams);
     json_out_u64(&r->j, "pmtu", c->pmtu);
+    if (c->setup_us != 0)
+        json_out_u64(&r->j, "setup_us", c->setup_us);
     if (c->rto.min_ms != 0) {
         json_out_u64(&r->j, "rto_min_ms", c->rto.min_ms);
         json_out_u64(&r->j, "rto_max_ms", c->rto.max_ms);
