@@ -17,7 +17,8 @@
 #define PERF_MAX_PARALLEL 128
 #define PERF_MAX_STREAMS 1024 /* data streams per association */
 #define PERF_MAX_LEN (16 * 1024 * 1024)
-#define PERF_TIMESTAMP_MAX 128 /* --timestamps: room for one time */
+#define PERF_TIMESTAMP_MAX 128          /* --timestamps: room for one time */
+#define PERF_MAX_PPIDS PERF_MAX_STREAMS /* --ppid: at most one per stream */
 
 enum perf_role {
     PERF_ROLE_SERVER = 1,
@@ -64,8 +65,12 @@ struct perf_config {
     uint32_t window;       /* -w: SCTP socket buffers; 0 = default */
     unsigned int parallel; /* -P: associations */
     uint16_t nstreams;     /* --nstreams: data streams */
-    bool reverse;          /* -R: server sends */
-    bool bidir;            /* --bidir: both send */
+    /* --ppid: data stream i carries ppids[i % nppids]; nppids 0 = the
+     * default PERF_PPID_DATA. 0 < nppids <= nstreams. */
+    uint16_t nppids;
+    uint32_t ppids[PERF_MAX_PPIDS];
+    bool reverse; /* -R: server sends */
+    bool bidir;   /* --bidir: both send */
 
     bool unordered; /* -u */
     enum perf_pr_policy pr_policy;

@@ -18,6 +18,7 @@
 #include "echo.h"
 #include "host_port.h"
 #include "perf_cli.h"
+#include "perf_proto.h"
 #include "perf_report.h"
 #include "perf_usage.h"
 #include "perf_verify.h"
@@ -80,6 +81,7 @@ enum {
     OPT_IDLE_TIMEOUT,
     OPT_RCV_TIMEOUT,
     OPT_SERVER_RATE_LIMIT,
+    OPT_PPID,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 
@@ -108,6 +110,7 @@ static const struct option longopts[] = {
     { "window",            required_argument, NULL, 'w' },
     { "parallel",          required_argument, NULL, 'P' },
     { "nstreams",          required_argument, NULL, OPT_NSTREAMS },
+    { "ppid",              required_argument, NULL, OPT_PPID },
     { "reverse",           no_argument,       NULL, 'R' },
     { "bidir",             no_argument,       NULL, OPT_BIDIR },
     { "unordered",         no_argument,       NULL, 'u' },
@@ -199,6 +202,7 @@ static enum perf_cli_scope option_scope(int c)
     case 'u':
     case OPT_BIDIR:
     case OPT_NSTREAMS:
+    case OPT_PPID:
     case OPT_PR_POLICY:
     case OPT_PR_VALUE:
     case OPT_VERIFY:
@@ -604,6 +608,102 @@ static int set_cpu(struct perf_config *cfg, const char *opt, const char *arg,
     return 0;
 }
 
+/* One PPID: 0-4294967295, decimal or 0x hex; 0 or a units_parse error. */
+static int parse_ppid(const char *s, uint32_t *out)
+{
+    uint64_t v = 0;
+    const char *p = s + 2;
+    int rc;
+
+    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) {
+        rc = units_parse_u64(s, 0, UINT32_MAX, &v);
+        if (rc == 0)
+            *out = (uint32_t)v;
+        return rc;
+    }
+    if (*p == '\0')
+        return -EINVAL;
+    for (; *p != '\0'; p++) {
+        char c = *p;
+        unsigned int d;
+
+        if (c >= '0' && c <= '9')
+            d = (unsigned int)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            d = (unsigned int)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            d = (unsigned int)(c - 'A' + 10);
+        else
+            return -EINVAL;
+        /* Keep scanning past an overflow: junk after it is -EINVAL. */
+        v = v > UINT32_MAX ? v : v * 16 + d;
+    }
+    if (v > UINT32_MAX)
+        return -ERANGE;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/*
+ * --ppid N[,N...]: the data messages' PPIDs, stream i taking the
+ * (i % count)th. The control PPID is refused: the receiver tells control
+ * messages from data by it. The count is checked against --nstreams once
+ * both are known.
+ */
+static int set_ppids(struct perf_config *cfg, const char *opt, const char *arg,
+                     char *err, size_t errlen)
+{
+    const char *p = arg;
+    uint16_t n = 0;
+
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        char one[24];
+        uint32_t v = 0;
+        int rc = -EINVAL;
+
+        if (n == PERF_MAX_PPIDS) {
+            snprintf(err, errlen, "%s: more than %u PPIDs (one per stream)",
+                     opt, PERF_MAX_PPIDS);
+            return -1;
+        }
+        if (len < sizeof(one)) {
+            memcpy(one, p, len);
+            one[len] = '\0';
+            rc = len > 0 ? parse_ppid(one, &v) : -EINVAL;
+        }
+        if (rc == -ERANGE) {
+            snprintf(err, errlen,
+                     "%s: '%s' is out of range (0-4294967295 or "
+                     "0x0-0xffffffff)",
+                     opt, one);
+            return -1;
+        }
+        if (rc != 0) {
+            snprintf(
+                err, errlen,
+                "%s: '%.*s' is not a PPID (0-4294967295 or 0x0-0xffffffff, "
+                "comma-separated)",
+                opt, (int)(len > 40 ? 40 : len), p);
+            return -1;
+        }
+        if (v == PERF_PPID_CONTROL) {
+            snprintf(err, errlen,
+                     "%s: '%s' (0x%08x) is sctpu-perf's control PPID: the "
+                     "receiver tells control messages from data by it; pick "
+                     "another",
+                     opt, one, (unsigned)PERF_PPID_CONTROL);
+            return -1;
+        }
+        cfg->ppids[n++] = v;
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    cfg->nppids = n;
+    return 0;
+}
+
 /* --timestamps[=FMT]: a strftime format that gives some text. */
 static int set_timestamps(struct perf_config *cfg, const char *opt,
                           const char *arg, char *err, size_t errlen)
@@ -677,6 +777,8 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         return set_rate_limit(cfg, opt, arg, err, errlen);
     case 'A':
         return set_cpu(cfg, opt, arg, err, errlen);
+    case OPT_PPID:
+        return set_ppids(cfg, opt, arg, err, errlen);
     case 't':
         st->time = true;
         return set_seconds(&cfg->duration_s, opt, arg, 0, TIME_MAX, false,
@@ -1041,6 +1143,19 @@ static int check_udp_ports(const struct perf_config *cfg, char *err,
     return -1;
 }
 
+/* --ppid gives at most one PPID per data stream: more would go unused. */
+static int check_ppids(const struct perf_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->nppids <= cfg->nstreams)
+        return 0;
+    snprintf(err, errlen,
+             "--ppid gives %u PPIDs for %u data stream%s (--nstreams): at "
+             "most one per stream",
+             (unsigned)cfg->nppids, (unsigned)cfg->nstreams,
+             cfg->nstreams == 1 ? "" : "s");
+    return -1;
+}
+
 /* The client's options against each other, once every option is known. */
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
@@ -1067,7 +1182,8 @@ static int check_client(struct perf_config *cfg,
         return -1;
     if (check_pr(cfg, st, err, errlen) < 0 ||
         check_outstreams(cfg, st, err, errlen) < 0 ||
-        check_udp_ports(cfg, err, errlen) < 0)
+        check_udp_ports(cfg, err, errlen) < 0 ||
+        check_ppids(cfg, err, errlen) < 0)
         return -1;
     return check_message(cfg, st, err, errlen);
 }

@@ -156,12 +156,14 @@ static void fill_params(const struct perf_config *c, struct perf_params *p)
     p->pr_policy = (uint8_t)c->pr_policy;
     p->nodelay = tu.nodelay;
     p->get_server_output = c->get_server_output;
+    p->nppids = c->nppids;
+    memcpy(p->ppids, c->ppids, (size_t)c->nppids * sizeof(c->ppids[0]));
 }
 
 static void send_params(struct perf_client *cl, struct perf_flow *f,
                         unsigned int index)
 {
-    uint8_t buf[512];
+    uint8_t buf[PERF_PROTO_PARAMS_MAX];
     struct perf_hello hello;
     struct perf_params params;
 
@@ -204,6 +206,7 @@ static void report_connected(struct perf_client *cl)
             c.in_streams = info.in_streams;
             c.pmtu = info.pathmtu;
         }
+        c.setup_us = perf_flow_setup_us(cl->flows[i]);
         snprintf(c.local, sizeof(c.local), "%s", cl->local[i]);
         cl->rt.ops->get_rto(cl->t[i], &c.rto);
         if (i < cl->ready.count)
@@ -814,6 +817,7 @@ static int client_setup(struct perf_client *cl)
     for (i = 0; i < cl->nflows; i++) {
         struct transport_conn *conn = NULL;
         uint16_t lport = c->local_sctp_port ? c->local_sctp_port + i : 0;
+        uint64_t t0 = perf_now_ns(); /* set-up time counts the call too */
 
         if (cl->rt.ops->connect(cl->t[i], &cl->peer, lport, &conn, err,
                                 sizeof(err)) < 0) {
@@ -825,6 +829,7 @@ static int client_setup(struct perf_client *cl)
             transport_conn_free(conn, true);
             return RUNTIME_EXIT_FAIL;
         }
+        perf_flow_set_connect_ns(cl->flows[i], t0);
         perf_flow_set_tag(cl->flows[i], (int)i);
         perf_flow_set_streams(cl->flows[i], c->nstreams);
         if (c->verify && perf_flow_set_verify(cl->flows[i], c->length) < 0)

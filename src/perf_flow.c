@@ -52,7 +52,8 @@ struct perf_flow {
     enum send_state send_state;
     struct perf_send_params sp;
     uint8_t *txbuf;
-    uint64_t *tx_seq; /* per stream, for --verify */
+    uint64_t *tx_seq;   /* per stream, for --verify */
+    uint32_t *tx_ppids; /* per stream: the PPID its messages carry */
     uint32_t next_sid;
     uint32_t payload_crc; /* --verify: of a full-length message */
     struct rate_pacer pacer;
@@ -88,6 +89,8 @@ struct perf_flow {
     uint64_t sample_retransmits;
     uint64_t base_retransmits; /* at the last reset */
     uint64_t last_progress_ns;
+    uint64_t created_ns; /* perf_flow_new() or the connect call */
+    uint64_t setup_us;   /* to TRANSPORT_EV_CONNECTED */
 };
 
 uint64_t perf_now_ns(void)
@@ -127,7 +130,7 @@ struct perf_flow *perf_flow_new(struct event_base *base,
     f->ctrl_tail = &f->ctrl_head;
     f->tx.streams = f->tx_streams;
     f->rx.streams = f->rx_streams;
-    f->last_progress_ns = perf_now_ns();
+    f->last_progress_ns = f->created_ns = perf_now_ns();
     transport_conn_set_cb(conn, flow_event_cb, f);
     return f;
 }
@@ -146,6 +149,7 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
     }
     free(f->txbuf);
     free(f->tx_seq);
+    free(f->tx_ppids);
     free(f->rxbuf);
     free(f->vstreams);
     free(f);
@@ -335,11 +339,22 @@ static size_t next_len(const struct perf_flow *f)
     return left < f->sp.length ? (size_t)left : f->sp.length;
 }
 
-static void count_sent(struct perf_flow *f, uint16_t sid, size_t len)
+/* One more message with this PPID on stream s: the last PPID, and
+ * whether it ever changed. */
+static void note_ppid(struct perf_stream_counts *s, uint32_t ppid)
+{
+    if (s->messages > 0 && s->ppid != ppid)
+        s->ppid_mixed = true;
+    s->ppid = ppid;
+}
+
+static void count_sent(struct perf_flow *f, uint16_t sid, size_t len,
+                       uint32_t ppid)
 {
     struct perf_stream_counts *s = &f->tx_streams[sid];
 
     s->sid = sid;
+    note_ppid(s, ppid);
     s->messages++;
     s->bytes += len;
     if (sid >= f->tx.nstreams)
@@ -357,7 +372,6 @@ static void send_some(struct perf_flow *f)
     if (!flush_control(f))
         return;
     memset(&info, 0, sizeof(info));
-    info.ppid = PERF_PPID_DATA;
     info.unordered = f->sp.unordered;
     info.pr_policy = f->sp.pr_policy;
     info.pr_value = f->sp.pr_value;
@@ -382,6 +396,7 @@ static void send_some(struct perf_flow *f)
             return;
         }
         info.sid = (uint16_t)f->next_sid;
+        info.ppid = f->tx_ppids[info.sid];
         info.sack_now = near_end(f, now, len);
         if (f->sp.verify && len == f->sp.length)
             perf_verify_stamp(f->txbuf, f->payload_crc, info.sid,
@@ -404,7 +419,7 @@ static void send_some(struct perf_flow *f)
             return;
         }
         f->tx_seq[info.sid]++;
-        count_sent(f, info.sid, len);
+        count_sent(f, info.sid, len, info.ppid);
         f->blocked = false; /* a retry got through without WRITABLE */
         f->last_progress_ns = now;
         f->next_sid = (f->next_sid + 1) % f->sp.nstreams;
@@ -429,13 +444,19 @@ static void send_ev_cb(evutil_socket_t fd, short what, void *arg)
 
 int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
 {
+    uint16_t i;
+
     f->sp = *sp;
     if (f->sp.nstreams == 0)
         f->sp.nstreams = 1;
     f->txbuf = malloc(sp->length);
     f->tx_seq = calloc(f->sp.nstreams, sizeof(*f->tx_seq));
-    if (f->txbuf == NULL || f->tx_seq == NULL)
+    f->tx_ppids = calloc(f->sp.nstreams, sizeof(*f->tx_ppids));
+    if (f->txbuf == NULL || f->tx_seq == NULL || f->tx_ppids == NULL)
         return -ENOMEM;
+    for (i = 0; i < f->sp.nstreams; i++)
+        f->tx_ppids[i] =
+            sp->nppids ? sp->ppids[i % sp->nppids] : PERF_PPID_DATA;
     /* Without --verify the bytes do not matter; make them not all zero
      * so nothing along the path can compress them away. */
     memset(f->txbuf, 0x5a, sp->length);
@@ -456,7 +477,7 @@ void perf_flow_stop_send(struct perf_flow *f)
 }
 
 static void count_received(struct perf_flow *f, const uint8_t *msg, size_t len,
-                           uint16_t sid)
+                           uint16_t sid, uint32_t ppid)
 {
     struct perf_stream_counts *s;
 
@@ -465,6 +486,7 @@ static void count_received(struct perf_flow *f, const uint8_t *msg, size_t len,
         return; /* counted in the total only */
     s = &f->rx_streams[sid];
     s->sid = sid;
+    note_ppid(s, ppid);
     s->messages++;
     s->bytes += len;
     if (sid >= f->rx.nstreams)
@@ -488,7 +510,8 @@ static bool on_message(struct perf_flow *f)
         f->peer_ctrl_known = true;
         return msg == NULL || f->ops->on_control(f, msg, len, f->arg);
     }
-    count_received(f, f->verify ? msg : NULL, f->rx_msg_len, f->rxinfo.sid);
+    count_received(f, f->verify ? msg : NULL, f->rx_msg_len, f->rxinfo.sid,
+                   f->rxinfo.ppid);
     return true;
 }
 
@@ -551,8 +574,13 @@ static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
         f->ops->on_closed(f, conn->last_errno, f->arg);
         return;
     }
-    if (events & TRANSPORT_EV_CONNECTED)
+    if (events & TRANSPORT_EV_CONNECTED) {
+        /* At least 1 us, so that 0 keeps meaning "not up". */
+        f->setup_us = (perf_now_ns() - f->created_ns) / 1000;
+        if (f->setup_us == 0)
+            f->setup_us = 1;
         f->ops->on_connected(f, f->arg);
+    }
     if (events & TRANSPORT_EV_WRITABLE && f->blocked) {
         f->blocked = false;
         if (f->send_state == SEND_RUNNING)
@@ -624,6 +652,16 @@ const struct perf_dir_counts *perf_flow_received(struct perf_flow *f)
     return &f->rx;
 }
 
+void perf_flow_set_connect_ns(struct perf_flow *f, uint64_t ns)
+{
+    f->created_ns = ns;
+}
+
+uint64_t perf_flow_setup_us(const struct perf_flow *f)
+{
+    return f->setup_us;
+}
+
 uint64_t perf_flow_send_stop_ns(const struct perf_flow *f)
 {
     return f->send_stop_ns;
@@ -648,6 +686,8 @@ void perf_flow_send_params(const struct perf_params *p,
     sp->verify = p->verify;
     sp->bytes = p->bytes;
     sp->messages = p->messages;
+    sp->nppids = p->nppids;
+    memcpy(sp->ppids, p->ppids, (size_t)p->nppids * sizeof(p->ppids[0]));
     /* -t covers the -O warm-up too, as in iperf3. -t 0 has no end but
      * the client's interrupt, with or without a warm-up. */
     if (p->bytes == 0 && p->messages == 0 && p->duration_ms != 0)

@@ -3,7 +3,8 @@
  * receiver and its control messages, on top of transport.h.
  *
  * A flow sends data messages round-robin over its data streams (0 ..
- * nstreams-1), counts what it sends and receives per stream, and carries
+ * nstreams-1), each stream with its PPID (--ppid), counts what it sends
+ * and receives per stream (with the PPIDs it saw), and carries
  * control messages on the stream after the data streams with
  * PERF_PPID_CONTROL. What to do with control messages and when a test ends
  * is for its owner (the client or the server) to decide.
@@ -47,6 +48,9 @@ struct perf_send_params {
     uint8_t pr_policy; /* enum perf_pr_policy */
     uint32_t pr_value;
     bool verify;
+    /* data stream i carries ppids[i % nppids]; nppids 0 = PERF_PPID_DATA */
+    uint16_t nppids;
+    uint32_t ppids[PERF_MAX_PPIDS];
     /* stop at the first limit reached; 0 = no such limit */
     uint64_t duration_ns;
     uint64_t bytes;
@@ -100,6 +104,16 @@ const struct perf_dir_counts *perf_flow_received(struct perf_flow *f);
 
 /* Monotonic ns of the last data moved or paced wait, for stall checks. */
 uint64_t perf_flow_last_progress(const struct perf_flow *f);
+
+/*
+ * The association's set-up time: from its start to TRANSPORT_EV_CONNECTED,
+ * in us; 0 until it is up. The start is perf_flow_new(), right after the
+ * connect call returns, unless the owner gives the time it called connect
+ * (perf_now_ns()) with perf_flow_set_connect_ns(), which counts the call
+ * itself (socket set-up, the INIT going out) too.
+ */
+void perf_flow_set_connect_ns(struct perf_flow *f, uint64_t ns);
+uint64_t perf_flow_setup_us(const struct perf_flow *f);
 
 /* When the sender reached its limit, and when data last arrived (ns,
  * monotonic; 0 = not yet): the ends of each direction's measured time. */

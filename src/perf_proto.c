@@ -12,13 +12,14 @@
  *                  interval_ms, burst, length, window, pr_value,
  *                  sack_delay_ms, sack_freq (4 each); parallel, nstreams
  *                  (2 each); reverse, bidir, unordered, verify, pr_policy,
- *                  nodelay, get_server_output (1 each)
+ *                  nodelay, get_server_output (1 each); nppids 2, then
+ *                  nppids * ppid 4
  *   READY          count 2, then count * PERF_SEEN_LEN NUL-padded strings
  *   RESULTS        index 2, duration_us 8, cpu_x100 4, then sent and
  *                  received, each: bytes, messages, retransmits, abandoned
  *                  (8 each), nstreams 2, then nstreams * (sid 2, messages,
  *                  bytes, verified, missing, duplicate, corrupt,
- *                  out_of_order: 8 each)
+ *                  out_of_order: 8 each; ppid 4, ppid_mixed 1)
  *   SERVER_OUTPUT, ERROR   the text and its terminating NUL (1 ..
  *                  PERF_TEXT_MAX bytes, no other NUL)
  *   START, END, DONE       nothing
@@ -31,15 +32,18 @@
 #include "perf_proto.h"
 
 #define HELLO_LEN (PERF_COOKIE_LEN + 2 + 2)
-#define PARAMS_LEN (5 * 8 + 7 * 4 + 2 * 2 + 7 * 1)
+#define PARAMS_FIXED_LEN (5 * 8 + 7 * 4 + 2 * 2 + 7 * 1 + 2)
 #define READY_FIXED_LEN 2
 #define RESULTS_FIXED_LEN (2 + 8 + 4)
 #define DIR_FIXED_LEN (4 * 8 + 2)
-#define STREAM_LEN (2 + 7 * 8)
+#define STREAM_LEN (2 + 7 * 8 + 4 + 1)
 
 _Static_assert(PERF_PROTO_MAX_PARALLEL >= PERF_MAX_PARALLEL,
                "the protocol must carry every association the CLI allows");
-_Static_assert(PARAMS_LEN == 79, "PARAMS payload layout");
+_Static_assert(PARAMS_FIXED_LEN == 81, "PARAMS payload layout");
+_Static_assert(PERF_PROTO_PARAMS_MAX ==
+                   PERF_PROTO_HDR_LEN + PARAMS_FIXED_LEN + 4 * PERF_MAX_PPIDS,
+               "PERF_PROTO_PARAMS_MAX must follow the layout");
 
 static uint8_t *put_u8(uint8_t *p, uint8_t v)
 {
@@ -236,24 +240,40 @@ int perf_proto_decode_hello(const uint8_t *buf, size_t len,
 
 /* ------------------------------------------------------------- PARAMS */
 
+/* At most one PPID per data stream, none the control one. */
+static bool ppids_valid(const struct perf_params *m)
+{
+    uint16_t i;
+
+    if (m->nppids > m->nstreams || m->nppids > PERF_MAX_PPIDS)
+        return false;
+    for (i = 0; i < m->nppids; i++)
+        if (m->ppids[i] == PERF_PPID_CONTROL)
+            return false;
+    return true;
+}
+
 static bool params_valid(const struct perf_params *m)
 {
-    return m->parallel >= 1 && m->parallel <= PERF_PROTO_MAX_PARALLEL &&
-           m->nstreams >= 1 && m->nstreams <= PERF_MAX_STREAMS &&
-           m->length >= 1 && m->length <= PERF_MAX_LEN &&
-           m->pr_policy <= PERF_PR_BUF && is_flag(m->reverse) &&
-           is_flag(m->bidir) && is_flag(m->unordered) && is_flag(m->verify) &&
-           is_flag(m->nodelay) && is_flag(m->get_server_output);
+    return ppids_valid(m) && m->parallel >= 1 &&
+           m->parallel <= PERF_PROTO_MAX_PARALLEL && m->nstreams >= 1 &&
+           m->nstreams <= PERF_MAX_STREAMS && m->length >= 1 &&
+           m->length <= PERF_MAX_LEN && m->pr_policy <= PERF_PR_BUF &&
+           is_flag(m->reverse) && is_flag(m->bidir) && is_flag(m->unordered) &&
+           is_flag(m->verify) && is_flag(m->nodelay) &&
+           is_flag(m->get_server_output);
 }
 
 int perf_proto_encode_params(uint8_t *buf, size_t cap,
                              const struct perf_params *m)
 {
+    size_t plen = PARAMS_FIXED_LEN + (size_t)m->nppids * 4;
     uint8_t *p = NULL;
+    uint16_t i;
 
     if (!params_valid(m))
         return -EINVAL;
-    p = put_header(buf, cap, PERF_MSG_PARAMS, PARAMS_LEN);
+    p = put_header(buf, cap, PERF_MSG_PARAMS, plen);
     if (p == NULL)
         return -EMSGSIZE;
     p = put_be64(p, m->duration_ms);
@@ -276,8 +296,11 @@ int perf_proto_encode_params(uint8_t *buf, size_t cap,
     p = put_u8(p, m->verify);
     p = put_u8(p, m->pr_policy);
     p = put_u8(p, m->nodelay);
-    put_u8(p, m->get_server_output);
-    return PERF_PROTO_HDR_LEN + PARAMS_LEN;
+    p = put_u8(p, m->get_server_output);
+    p = put_be16(p, m->nppids);
+    for (i = 0; i < m->nppids; i++)
+        p = put_be32(p, m->ppids[i]);
+    return (int)(PERF_PROTO_HDR_LEN + plen);
 }
 
 int perf_proto_decode_params(const uint8_t *buf, size_t len,
@@ -286,12 +309,13 @@ int perf_proto_decode_params(const uint8_t *buf, size_t len,
     const uint8_t *p = NULL;
     struct perf_params q;
     size_t plen = 0;
+    uint16_t i;
     int rc;
 
     rc = check_header(buf, len, PERF_MSG_PARAMS, &plen);
     if (rc < 0)
         return rc;
-    if (plen != PARAMS_LEN)
+    if (plen < PARAMS_FIXED_LEN)
         return -EBADMSG;
     p = buf + PERF_PROTO_HDR_LEN;
     memset(&q, 0, sizeof(q));
@@ -316,6 +340,13 @@ int perf_proto_decode_params(const uint8_t *buf, size_t len,
     q.pr_policy = get_u8(&p);
     q.nodelay = get_u8(&p);
     q.get_server_output = get_u8(&p);
+    q.nppids = get_be16(&p);
+    /* The list must fill the payload exactly, and fit q before we read it. */
+    if (q.nppids > PERF_MAX_PPIDS ||
+        plen != PARAMS_FIXED_LEN + (size_t)q.nppids * 4)
+        return -EBADMSG;
+    for (i = 0; i < q.nppids; i++)
+        q.ppids[i] = get_be32(&p);
     if (!params_valid(&q))
         return -EBADMSG;
     *m = q;
@@ -409,6 +440,8 @@ static uint8_t *put_dir(uint8_t *p, const struct perf_dir_counts *d)
         p = put_be64(p, s->duplicate);
         p = put_be64(p, s->corrupt);
         p = put_be64(p, s->out_of_order);
+        p = put_be32(p, s->ppid);
+        p = put_u8(p, s->ppid_mixed ? 1 : 0);
     }
     return p;
 }
@@ -456,6 +489,8 @@ static const uint8_t *get_dir(const uint8_t *p, struct perf_dir_counts *d)
         s->duplicate = get_be64(&p);
         s->corrupt = get_be64(&p);
         s->out_of_order = get_be64(&p);
+        s->ppid = get_be32(&p);
+        s->ppid_mixed = get_u8(&p) != 0;
     }
     return p;
 }
@@ -470,6 +505,7 @@ static int check_dir(const uint8_t *p, const uint8_t *end, uint16_t max_streams,
 {
     const uint8_t *q = NULL;
     uint16_t n;
+    uint16_t i;
 
     if ((size_t)(end - p) < DIR_FIXED_LEN)
         return -EBADMSG;
@@ -477,6 +513,10 @@ static int check_dir(const uint8_t *p, const uint8_t *end, uint16_t max_streams,
     n = get_be16(&q);
     if (n > max_streams || (size_t)(end - q) < (size_t)n * STREAM_LEN)
         return -EBADMSG;
+    /* Each stream's ppid_mixed, its last byte, is a flag. */
+    for (i = 0; i < n; i++)
+        if (!is_flag(q[(size_t)(i + 1) * STREAM_LEN - 1]))
+            return -EBADMSG;
     *next = q + (size_t)n * STREAM_LEN;
     return 0;
 }

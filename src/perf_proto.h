@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "perf.h"
 #include "perf_stats.h"
 
 #define PERF_PROTO_MAGIC 0x5350u /* "SP" */
@@ -38,6 +39,8 @@
 #define PERF_SEEN_LEN 64 /* "[2001:db8::1]:65535" fits */
 #define PERF_TEXT_MAX 4096
 #define PERF_PROTO_MAX_PARALLEL 128
+/* The largest PARAMS message: every data stream with a PPID of its own. */
+#define PERF_PROTO_PARAMS_MAX (PERF_PROTO_HDR_LEN + 81 + 4 * PERF_MAX_PPIDS)
 
 enum perf_msg_type {
     PERF_MSG_HELLO = 1,
@@ -81,6 +84,10 @@ struct perf_params {
     uint8_t pr_policy;
     uint8_t nodelay;
     uint8_t get_server_output;
+    /* --ppid: data stream i carries ppids[i % nppids]; 0 = the default,
+     * PERF_PPID_DATA, on every stream */
+    uint16_t nppids;
+    uint32_t ppids[PERF_MAX_PPIDS];
 };
 
 /* How the server sees each association: the UDP endpoint after NAT. */
@@ -109,9 +116,12 @@ struct perf_text {
  * The ranges, the same ones the decoders enforce: HELLO 1 <= count <=
  * PERF_PROTO_MAX_PARALLEL and index < count; PARAMS 1 <= parallel <=
  * PERF_PROTO_MAX_PARALLEL, 1 <= nstreams <= PERF_MAX_STREAMS, 1 <= length
- * <= PERF_MAX_LEN, pr_policy a known enum perf_pr_policy, the flags 0 or 1;
+ * <= PERF_MAX_LEN, pr_policy a known enum perf_pr_policy, the flags 0 or 1,
+ * nppids <= nstreams and no PPID PERF_PPID_CONTROL (the receiver tells
+ * control from data by it);
  * READY count <= PERF_PROTO_MAX_PARALLEL, each seen[] NUL-terminated;
- * RESULTS index < PERF_PROTO_MAX_PARALLEL.
+ * RESULTS index < PERF_PROTO_MAX_PARALLEL, each stream's ppid_mixed 0 or
+ * 1.
  */
 int perf_proto_encode_hello(uint8_t *buf, size_t cap,
                             const struct perf_hello *m);

@@ -10,6 +10,7 @@
  * document shape (start / intervals / end) so tools that read iperf3 JSON
  * read ours; SCTP extras are under keys of their own.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,11 +258,14 @@ void perf_report_connected(struct perf_report *r,
     split_endpoint(c->remote, rhost, sizeof(rhost), &rport);
     perf_report_text(r,
                      "[%3u] local %s port %u connected to %s port %u "
-                     "(sctp %u -> %u, streams out %u in %u, path MTU %u)\n",
+                     "(sctp %u -> %u, streams out %u in %u, path MTU %u",
                      c->id, lhost, lport, rhost, rport,
                      (unsigned)c->local_sctp_port,
                      (unsigned)c->remote_sctp_port, (unsigned)c->out_streams,
                      (unsigned)c->in_streams, (unsigned)c->pmtu);
+    if (c->setup_us != 0)
+        perf_report_text(r, ", set up in %" PRIu64 " us", c->setup_us);
+    perf_report_text(r, ")\n");
     if (c->seen_as[0])
         perf_report_text(r, "[%3u] local %s, seen by server as %s%s\n", c->id,
                          c->local, c->seen_as,
@@ -284,6 +288,8 @@ void perf_report_connected(struct perf_report *r,
     json_out_u64(&r->j, "out_streams", c->out_streams);
     json_out_u64(&r->j, "in_streams", c->in_streams);
     json_out_u64(&r->j, "pmtu", c->pmtu);
+    if (c->setup_us != 0)
+        json_out_u64(&r->j, "setup_us", c->setup_us);
     if (c->rto.min_ms != 0) {
         json_out_u64(&r->j, "rto_min_ms", c->rto.min_ms);
         json_out_u64(&r->j, "rto_max_ms", c->rto.max_ms);
@@ -320,6 +326,14 @@ void perf_report_begin_intervals(struct perf_report *r)
     json_out_u64(&r->j, "reverse", c->reverse);
     json_out_u64(&r->j, "bidir", c->bidir);
     json_out_u64(&r->j, "sctp_streams", c->nstreams);
+    if (c->nppids > 0) {
+        uint16_t i;
+
+        json_out_begin_array(&r->j, "ppids");
+        for (i = 0; i < c->nppids; i++)
+            json_out_u64(&r->j, NULL, c->ppids[i]);
+        json_out_end_array(&r->j);
+    }
     json_out_u64(&r->j, "udp_port", c->udp_port);
     json_out_bool(&r->j, "unordered", c->unordered);
     json_out_bool(&r->j, "verify", c->verify);

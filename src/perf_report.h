@@ -31,6 +31,7 @@ struct perf_report_conn {
     uint16_t in_streams;
     uint32_t pmtu;
     struct transport_rto rto; /* this end's RTO bounds; zeros unknown */
+    uint64_t setup_us;        /* connect call to association up; 0 unknown */
 };
 
 /*

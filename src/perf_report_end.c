@@ -81,6 +81,16 @@ static void sum_json(struct perf_report *r, const char *key,
     json_out_end_object(&r->j);
 }
 
+void perf_report_json_ppid(struct perf_report *r,
+                           const struct perf_stream_counts *s)
+{
+    if (s->messages == 0 || s->ppid_mixed)
+        json_out_null(&r->j, "ppid");
+    else
+        json_out_u64(&r->j, "ppid", s->ppid);
+    json_out_bool(&r->j, "ppid_mixed", s->ppid_mixed);
+}
+
 /* Per-stream counts of a direction's receiver: text table and JSON. The
  * table's header comes with its first line, so no header stands alone. */
 static void streams_out(struct perf_report *r, const struct perf_report_dir *d,
@@ -103,6 +113,7 @@ static void streams_out(struct perf_report *r, const struct perf_report_dir *d,
         json_out_u64(&r->j, "sid", s->sid);
         json_out_u64(&r->j, "messages", s->messages);
         json_out_u64(&r->j, "bytes", s->bytes);
+        perf_report_json_ppid(r, s);
         if (r->cfg->verify) {
             json_out_u64(&r->j, "verified", s->verified);
             json_out_u64(&r->j, "missing", s->missing);
@@ -303,6 +314,7 @@ void perf_report_final(struct perf_report *r,
             json_out_u64(&r->j, "sid", c->streams[k].sid);
             json_out_u64(&r->j, "messages", c->streams[k].messages);
             json_out_u64(&r->j, "bytes", c->streams[k].bytes);
+            perf_report_json_ppid(r, &c->streams[k]);
             json_out_end_object(&r->j);
         }
     }

@@ -93,6 +93,11 @@ void perf_report_text_line(struct perf_report *r,
 void perf_report_text_timeouts(struct perf_report *r, double start, double end,
                                uint64_t count);
 
+/* A received stream's PPID as JSON: "ppid" (null when it changed, or
+ * nothing arrived) and "ppid_mixed". */
+void perf_report_json_ppid(struct perf_report *r,
+                           const struct perf_stream_counts *s);
+
 /* The per-stream table: its header, and one stream's line. */
 void perf_report_text_streams_header(struct perf_report *r);
 void perf_report_text_stream(struct perf_report *r, unsigned int id,

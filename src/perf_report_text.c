@@ -26,6 +26,7 @@ enum {
     W_PMTU = 5,
     W_SID = 5,
     W_MESSAGES = 12,
+    W_PPID = 10, /* 4294967295 */
 };
 
 /* What -u looks like, so nobody takes it for iperf3's -u (UDP). */
@@ -146,6 +147,7 @@ void perf_report_text_streams_header(struct perf_report *r)
     cell(r, W_MESSAGES, "Messages");
     cell(r, W_XFER, "Transfer");
     cell(r, W_RATE, "Bitrate");
+    cell(r, W_PPID, "PPID");
     if (r->cfg->verify)
         perf_report_text(r, "  verified/missing/dup/corrupt/ooo");
     perf_report_text(r, "\n");
@@ -165,6 +167,11 @@ void perf_report_text_stream(struct perf_report *r, unsigned int id,
     units_format_rate(buf, sizeof(buf),
                       perf_report_per_sec(s->bytes * 8.0, secs));
     cell(r, W_RATE, buf);
+    /* The PPID the stream's messages carried, or "mixed" when it changed. */
+    if (s->ppid_mixed)
+        cell(r, W_PPID, "mixed");
+    else
+        cell_u64(r, W_PPID, s->ppid);
     if (r->cfg->verify)
         perf_report_text(
             r, "  %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64,

@@ -220,6 +220,8 @@ static void make_view(struct perf_test *t)
     v->bidir = p->bidir;
     v->unordered = p->unordered;
     v->verify = p->verify;
+    v->nppids = p->nppids;
+    memcpy(v->ppids, p->ppids, (size_t)p->nppids * sizeof(p->ppids[0]));
     v->json = t->srv->cfg->json;
 }
 

@@ -6,6 +6,7 @@
 #ifndef SCTPU_PERF_STATS_H
 #define SCTPU_PERF_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* One SCTP stream in one direction. */
@@ -19,6 +20,10 @@ struct perf_stream_counts {
     uint64_t duplicate;
     uint64_t corrupt;      /* checksum or header mismatch */
     uint64_t out_of_order; /* must stay 0 on ordered streams */
+    /* The payload protocol identifier of the last message (meaningful
+     * once messages > 0), and whether an earlier one had another. */
+    uint32_t ppid;
+    bool ppid_mixed;
 };
 
 /* One association in one direction, as its sender or receiver saw it. */

@@ -404,7 +404,7 @@ text_expect '^\[ +2\] +0\.00-[0-9.]+ +sec .* receiver$' 'receiver line of [  2]'
 text_expect '^\[SUM\] +0\.00-[0-9.]+ +sec .* sender$' '[SUM] sender line'
 text_expect '^\[SUM\] +0\.00-[0-9.]+ +sec .* receiver$' '[SUM] receiver line'
 text_expect '^SCTP streams' 'SCTP streams table'
-text_expect '^\[ ID\] +SID +Messages +Transfer +Bitrate$' 'SCTP streams header'
+text_expect '^\[ ID\] +SID +Messages +Transfer +Bitrate +PPID$' 'SCTP streams header with its PPID column'
 text_expect 'sctpu-perf Done' 'closing line'
 text_reject_in text 'unordered' '"unordered" without -u'
 # The streams table: sids 0-3 for each of the two associations.

@@ -148,6 +148,92 @@ static void test_perf_cli_nstreams_does_not_touch_rate(void **state)
     assert_int_equal(cfg.rate_bps, 0);
 }
 
+/* --ppid: decimal or 0x hex, 0-4294967295, one list, client only. */
+static void test_perf_cli_ppid(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.nppids, 0);
+    assert_int_equal(
+        parse("-c", "h", "--nstreams", "4", "--ppid", "18,60", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.nppids, 2);
+    assert_int_equal(cfg.ppids[0], 18);
+    assert_int_equal(cfg.ppids[1], 60);
+    assert_int_equal(parse("-c", "h", "--nstreams", "5", "--ppid",
+                           "0,0x12,0X3c,0xFFFFFFFF,4294967295", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.nppids, 5);
+    assert_int_equal(cfg.ppids[0], 0);
+    assert_int_equal(cfg.ppids[1], 18);
+    assert_int_equal(cfg.ppids[2], 60);
+    assert_int_equal(cfg.ppids[3], UINT32_MAX);
+    assert_int_equal(cfg.ppids[4], UINT32_MAX);
+    /* One PPID for every stream; the data PPID is an ordinary value. */
+    assert_int_equal(parse("-c", "h", "--nstreams", "3", "--ppid", "0x73637064",
+                           "--no-control", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.nppids, 1);
+    assert_int_equal(cfg.ppids[0], 0x73637064u);
+    /* --outstreams decides --nstreams, and the count follows it. */
+    assert_int_equal(
+        parse("-c", "h", "--outstreams", "3", "--ppid", "46,3", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.nstreams, 2);
+    assert_int_equal(cfg.nppids, 2);
+}
+
+static void test_perf_cli_ppid_errors(void **state)
+{
+    (void)state;
+    assert_parse_error("--ppid gives 2 PPIDs for 1 data stream (--nstreams): "
+                       "at most one per stream",
+                       "-c", "h", "--ppid", "18,60");
+    assert_parse_error("--ppid gives 3 PPIDs for 2 data streams "
+                       "(--nstreams): at most one per stream",
+                       "-c", "h", "--ppid", "1,2,3", "--nstreams", "2");
+    assert_parse_error("--ppid gives 3 PPIDs for 2 data streams "
+                       "(--nstreams): at most one per stream",
+                       "-c", "h", "--outstreams", "3", "--ppid", "1,2,3");
+    assert_parse_error("--ppid: '0x73637075' (0x73637075) is sctpu-perf's "
+                       "control PPID: the receiver tells control messages "
+                       "from data by it; pick another",
+                       "-c", "h", "--ppid", "0x73637075");
+    assert_parse_error("--ppid: '1935896693' (0x73637075) is sctpu-perf's "
+                       "control PPID: the receiver tells control messages "
+                       "from data by it; pick another",
+                       "-c", "h", "--nstreams", "2", "--ppid", "18,1935896693",
+                       "--no-control");
+    assert_parse_error("--ppid: '4294967296' is out of range (0-4294967295 "
+                       "or 0x0-0xffffffff)",
+                       "-c", "h", "--ppid", "4294967296");
+    assert_parse_error("--ppid: '0x100000000' is out of range (0-4294967295 "
+                       "or 0x0-0xffffffff)",
+                       "-c", "h", "--ppid", "0x100000000");
+    assert_parse_error("--ppid: '' is not a PPID (0-4294967295 or "
+                       "0x0-0xffffffff, comma-separated)",
+                       "-c", "h", "--ppid", "");
+    assert_parse_error("--ppid: '' is not a PPID (0-4294967295 or "
+                       "0x0-0xffffffff, comma-separated)",
+                       "-c", "h", "--nstreams", "2", "--ppid", "18,");
+    assert_parse_error("--ppid: '-1' is not a PPID (0-4294967295 or "
+                       "0x0-0xffffffff, comma-separated)",
+                       "-c", "h", "--ppid", "-1");
+    assert_parse_error("--ppid: '0x' is not a PPID (0-4294967295 or "
+                       "0x0-0xffffffff, comma-separated)",
+                       "-c", "h", "--ppid", "0x");
+    assert_parse_error("--ppid: '0x1g' is not a PPID (0-4294967295 or "
+                       "0x0-0xffffffff, comma-separated)",
+                       "-c", "h", "--ppid", "0x1g");
+    assert_parse_error("--ppid: 's1ap' is not a PPID (0-4294967295 or "
+                       "0x0-0xffffffff, comma-separated)",
+                       "-c", "h", "--ppid", "s1ap");
+    assert_parse_error("--ppid: '1k' is not a PPID (0-4294967295 or "
+                       "0x0-0xffffffff, comma-separated)",
+                       "-c", "h", "--ppid", "1k");
+    assert_parse_error("--ppid is for the client (-c)", "-s", "--ppid", "18");
+}
+
 static void test_perf_cli_common_options(void **state)
 {
     (void)state;
@@ -1118,6 +1204,8 @@ int main(void)
         cmocka_unit_test(test_perf_cli_value_errors),
         cmocka_unit_test(test_perf_cli_rate_errors),
         cmocka_unit_test(test_perf_cli_conflicts),
+        cmocka_unit_test(test_perf_cli_ppid),
+        cmocka_unit_test(test_perf_cli_ppid_errors),
         cmocka_unit_test(test_perf_cli_pr_errors),
         cmocka_unit_test(test_perf_cli_length_errors),
         cmocka_unit_test(test_perf_cli_reparse_resets),

@@ -65,6 +65,12 @@ static void make_params(struct perf_params *m)
     m->pr_policy = PERF_PR_BUF;
     m->nodelay = 1;
     m->get_server_output = 1;
+    /* One short of the control PPID, the extremes, and S1AP's 18. */
+    m->nppids = 4;
+    m->ppids[0] = PERF_PPID_CONTROL - 1;
+    m->ppids[1] = 0;
+    m->ppids[2] = UINT32_MAX;
+    m->ppids[3] = 18;
 }
 
 static void make_ready(struct perf_ready *m, uint16_t count)
@@ -95,6 +101,8 @@ static void make_streams(struct perf_stream_counts *s, uint16_t n,
         s[i].duplicate = i;
         s[i].corrupt = 0x8000000000000000ull >> (i % 64);
         s[i].out_of_order = base ^ i;
+        s[i].ppid = i == 1 ? UINT32_MAX : (uint32_t)(base + 60 * i);
+        s[i].ppid_mixed = i % 2 == 1;
     }
 }
 
@@ -153,6 +161,8 @@ static void assert_streams_equal(const struct perf_stream_counts *a,
         assert_true(a[i].duplicate == b[i].duplicate);
         assert_true(a[i].corrupt == b[i].corrupt);
         assert_true(a[i].out_of_order == b[i].out_of_order);
+        assert_true(a[i].ppid == b[i].ppid);
+        assert_true(a[i].ppid_mixed == b[i].ppid_mixed);
     }
 }
 
@@ -333,7 +343,7 @@ static void test_perf_proto_params_roundtrip(void **state)
 
     make_params(&in);
     len = perf_proto_encode_params(buf, TEST_BUF_LEN, &in);
-    assert_int_equal(len, PERF_PROTO_HDR_LEN + 79);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81 + 4 * 4);
     assert_int_equal(perf_proto_type(buf, len), PERF_MSG_PARAMS);
     memset(&out, 0xCC, sizeof(out));
     assert_int_equal(perf_proto_decode_params(buf, len, &out), 0);
@@ -358,6 +368,16 @@ static void test_perf_proto_params_roundtrip(void **state)
     assert_int_equal(out.pr_policy, PERF_PR_BUF);
     assert_int_equal(out.nodelay, 1);
     assert_int_equal(out.get_server_output, 1);
+    assert_int_equal(out.nppids, 4);
+    assert_int_equal(out.ppids[0], PERF_PPID_CONTROL - 1);
+    assert_int_equal(out.ppids[1], 0);
+    assert_int_equal(out.ppids[2], UINT32_MAX);
+    assert_int_equal(out.ppids[3], 18);
+    /* The list comes last, big-endian, after the count. */
+    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 79], 0);
+    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 80], 4);
+    assert_int_equal(buf[len - 1], 18);
+    assert_int_equal(buf[len - 4], 0);
 
     /* The other extreme: everything zero or minimal. */
     memset(&in, 0, sizeof(in));
@@ -365,7 +385,9 @@ static void test_perf_proto_params_roundtrip(void **state)
     in.nstreams = 1;
     in.length = 1;
     len = perf_proto_encode_params(buf, TEST_BUF_LEN, &in);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81);
     assert_int_equal(perf_proto_decode_params(buf, len, &out), 0);
+    assert_int_equal(out.nppids, 0);
     assert_true(out.duration_ms == 0 && out.bytes == 0 && out.messages == 0);
     assert_true(out.omit_ms == 0 && out.rate_bps == 0);
     assert_int_equal(out.interval_ms | out.burst | out.window | out.pr_value,
@@ -482,11 +504,12 @@ static void test_perf_proto_results_max_streams(void **state)
 static void test_perf_proto_results_size(void **state)
 {
     (void)state;
+    /* A stream: sid 2, seven counters 8 each, ppid 4, ppid_mixed 1. */
     assert_int_equal(perf_proto_results_size(0, 0), 8 + 14 + 2 * 34);
-    assert_int_equal(perf_proto_results_size(1, 0), 8 + 14 + 2 * 34 + 58);
-    assert_int_equal(perf_proto_results_size(0, 2), 8 + 14 + 2 * 34 + 2 * 58);
+    assert_int_equal(perf_proto_results_size(1, 0), 8 + 14 + 2 * 34 + 63);
+    assert_int_equal(perf_proto_results_size(0, 2), 8 + 14 + 2 * 34 + 2 * 63);
     assert_int_equal(perf_proto_results_size(UINT16_MAX, UINT16_MAX),
-                     8 + 14 + 2 * 34 + 2 * 65535ull * 58);
+                     8 + 14 + 2 * 34 + 2 * 65535ull * 63);
 }
 
 static void test_perf_proto_text_roundtrip(void **state)
@@ -928,7 +951,7 @@ static void test_perf_proto_results_oversize_counts(void **state)
     put16(buf + RESULTS_OFF_SENT_N, UINT16_MAX);
     assert_int_equal(decode_results_into(buf, len, out, UINT16_MAX), -EBADMSG);
     put16(buf + RESULTS_OFF_SENT_N, 3);
-    rcvd_n = RESULTS_OFF_SENT_N + 2 + 3 * 58 + 32;
+    rcvd_n = RESULTS_OFF_SENT_N + 2 + 3 * 63 + 32;
     put16(buf + rcvd_n, 6);
     assert_int_equal(decode_results_into(buf, len, out, 7), -EBADMSG);
     put16(buf + rcvd_n, 5);
@@ -944,6 +967,128 @@ static void test_perf_proto_results_oversize_counts(void **state)
     in->m.index = PERF_PROTO_MAX_PARALLEL;
     assert_int_equal(perf_proto_encode_results(buf, TEST_BUF_LEN, &in->m),
                      -EINVAL);
+    free(out);
+    free(in);
+}
+
+/* Where PARAMS' PPID list starts (header included): its count. */
+#define PARAMS_OFF_NPPIDS (8 + 79)
+
+/*
+ * --ppid: at most one PPID per data stream (up to PERF_MAX_PPIDS), never
+ * the control PPID, and a count that matches the payload, both ways.
+ */
+static void test_perf_proto_params_ppids(void **state)
+{
+    uint8_t *buf = *state;
+    struct perf_params *p = malloc(sizeof(*p));
+    struct perf_params *out = malloc(sizeof(*out));
+    uint16_t i;
+    int len;
+
+    assert_non_null(p);
+    assert_non_null(out);
+    /* Every stream its own PPID: the largest PARAMS. */
+    make_params(p);
+    p->nppids = PERF_MAX_PPIDS;
+    for (i = 0; i < PERF_MAX_PPIDS; i++)
+        p->ppids[i] = 1000u * i;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, p);
+    assert_int_equal(len, PERF_PROTO_PARAMS_MAX);
+    assert_int_equal(
+        perf_proto_encode_params(buf, PERF_PROTO_PARAMS_MAX - 1, p), -EMSGSIZE);
+    assert_int_equal(perf_proto_decode_params(buf, len, out), 0);
+    assert_int_equal(out->nppids, PERF_MAX_PPIDS);
+    assert_memory_equal(out->ppids, p->ppids, sizeof(p->ppids));
+
+    /* More PPIDs than streams. */
+    put16(buf + PARAMS_OFF_NSTREAMS, PERF_MAX_STREAMS - 1);
+    memset(out, 0x5A, sizeof(*out));
+    assert_int_equal(perf_proto_decode_params(buf, len, out), -EBADMSG);
+    assert_int_equal(out->nstreams, 0x5A5A); /* untouched */
+    p->nstreams = PERF_MAX_STREAMS - 1;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, p), -EINVAL);
+    p->nstreams = 2;
+    p->nppids = 3;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, p), -EINVAL);
+    p->nppids = 2;
+    assert_true(perf_proto_encode_params(buf, TEST_BUF_LEN, p) > 0);
+
+    /* The control PPID, in any place of the list. */
+    make_params(p);
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, p);
+    for (i = 0; i < p->nppids; i++) {
+        uint8_t keep[4];
+        uint8_t *at = buf + PARAMS_OFF_NPPIDS + 2 + 4 * i;
+
+        memcpy(keep, at, 4);
+        put32(at, PERF_PPID_CONTROL);
+        assert_int_equal(perf_proto_decode_params(buf, len, out), -EBADMSG);
+        memcpy(at, keep, 4);
+        p->ppids[i] = PERF_PPID_CONTROL;
+        assert_int_equal(
+            perf_proto_encode_params(buf + len, TEST_BUF_LEN / 2, p), -EINVAL);
+        make_params(p);
+    }
+    assert_int_equal(perf_proto_decode_params(buf, len, out), 0);
+    /* The data PPID is an ordinary value. */
+    p->ppids[0] = PERF_PPID_DATA;
+    assert_true(perf_proto_encode_params(buf, TEST_BUF_LEN, p) > 0);
+
+    /* A count that disagrees with the payload, either way, or that is
+     * over what any test can have. */
+    make_params(p);
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, p);
+    put16(buf + PARAMS_OFF_NPPIDS, 3);
+    assert_int_equal(perf_proto_decode_params(buf, len, out), -EBADMSG);
+    put16(buf + PARAMS_OFF_NPPIDS, 5);
+    assert_int_equal(perf_proto_decode_params(buf, len, out), -EBADMSG);
+    put16(buf + PARAMS_OFF_NPPIDS, UINT16_MAX);
+    assert_int_equal(perf_proto_decode_params(buf, len, out), -EBADMSG);
+    put16(buf + PARAMS_OFF_NPPIDS, 4);
+    assert_int_equal(perf_proto_decode_params(buf, len, out), 0);
+    p->nppids = PERF_MAX_PPIDS + 1;
+    p->nstreams = UINT16_MAX; /* nppids <= nstreams alone would pass */
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, p), -EINVAL);
+    free(out);
+    free(p);
+}
+
+/* RESULTS: each stream's ppid_mixed is a flag, and ppid goes big-endian. */
+static void test_perf_proto_results_ppid(void **state)
+{
+    uint8_t *buf = *state;
+    struct results_fixture *in = malloc(sizeof(*in));
+    struct results_fixture *out = malloc(sizeof(*out));
+    size_t stream0 = RESULTS_OFF_SENT_N + 2;
+    size_t mixed1 = stream0 + 2 * 63 - 1;
+    int len;
+
+    assert_non_null(in);
+    assert_non_null(out);
+    make_results(in, 3, 2);
+    in->sent[0].ppid = 0x0102003Cu;
+    in->sent[0].ppid_mixed = false;
+    len = perf_proto_encode_results(buf, TEST_BUF_LEN, &in->m);
+    assert_int_equal(buf[stream0 + 58], 0x01);
+    assert_int_equal(buf[stream0 + 61], 0x3C);
+    assert_int_equal(buf[stream0 + 62], 0);
+    assert_int_equal(buf[mixed1], 1); /* make_streams: odd sids mixed */
+    assert_int_equal(decode_results_into(buf, len, out, 7), 0);
+    assert_int_equal(out->sent[0].ppid, 0x0102003Cu);
+    assert_false(out->sent[0].ppid_mixed);
+    assert_true(out->sent[1].ppid_mixed);
+
+    buf[mixed1] = 2;
+    assert_int_equal(decode_results_into(buf, len, out, 7), -EBADMSG);
+    buf[mixed1] = 0xFF;
+    assert_int_equal(decode_results_into(buf, len, out, 7), -EBADMSG);
+    buf[mixed1] = 0;
+    assert_int_equal(decode_results_into(buf, len, out, 7), 0);
+    assert_false(out->sent[1].ppid_mixed);
+    /* The received direction's last stream, the message's last byte. */
+    buf[len - 1] = 2;
+    assert_int_equal(decode_results_into(buf, len, out, 7), -EBADMSG);
     free(out);
     free(in);
 }
@@ -1090,6 +1235,8 @@ int main(void)
         T(test_perf_proto_ready_oversize_count),
         T(test_perf_proto_ready_unterminated),
         T(test_perf_proto_results_oversize_counts),
+        T(test_perf_proto_params_ppids),
+        T(test_perf_proto_results_ppid),
         T(test_perf_proto_text_bad),
         T(test_perf_proto_empty_with_payload),
         T(test_perf_proto_encode_small_cap),

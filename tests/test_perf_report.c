@@ -763,6 +763,119 @@ static void test_perf_report_no_empty_stream_table(void **state)
     free(txt);
 }
 
+/* The end of a receiving run whose three streams carried PPID 18, a
+ * mix ending in 60, and 0; as text or JSON. */
+static char *run_ppid(bool json)
+{
+    static struct perf_stream_counts streams[3] = {
+        { .sid = 0, .messages = 4, .bytes = 4000, .ppid = 18 },
+        { .sid = 1,
+          .messages = 4,
+          .bytes = 4000,
+          .ppid = 60,
+          .ppid_mixed = true },
+        { .sid = 2, .messages = 4, .bytes = 4000, .ppid = 0 },
+    };
+    struct perf_dir_counts rcvd = {
+        .bytes = 12000, .messages = 12, .nstreams = 3, .streams = streams
+    };
+    struct perf_report_dir dirs[1] = { { 1, false, false, 2.0, &rcvd } };
+    struct perf_report_final fin = { dirs, 1, 10.0, -1, NULL };
+    struct perf_config cfg = test_config(json);
+    struct capture c;
+
+    cfg.parallel = 1;
+    cfg.nstreams = 3;
+    cfg.verify = false;
+    cfg.reverse = true;
+    capture_open(&c, &cfg);
+    perf_report_final(c.r, &fin);
+    return capture_close(&c);
+}
+
+/* The receiver's per-stream PPID: a column of its own, "mixed" when it
+ * changed; JSON "ppid" (null when mixed) and "ppid_mixed". */
+static void test_perf_report_stream_ppid(void **state)
+{
+    char *txt = run_ppid(false);
+    char *doc = run_ppid(true);
+    char *line = NULL;
+
+    (void)state;
+    assert_line(txt, "[ ID]", "PPID");
+    line = find_line(txt, "[  1]      0", NULL);
+    assert_non_null(line);
+    assert_non_null(strstr(line, "          18"));
+    free(line);
+    assert_line(txt, "[  1]      1", "mixed");
+    line = find_line(txt, "[  1]      2", NULL);
+    assert_non_null(line);
+    assert_true(strlen(line) > 2 && strcmp(line + strlen(line) - 2, " 0") == 0);
+    free(line);
+    assert_tables_aligned(txt);
+
+    assert_true(json_valid(doc));
+    /* Both lists: end.streams[].sctp_streams and end.sctp_streams. */
+    assert_non_null(strstr(doc, "\"sid\":0,\"messages\":4,\"bytes\":4000,"
+                                "\"ppid\":18,\"ppid_mixed\":false}"));
+    assert_non_null(strstr(doc, "\"socket\":1,\"sid\":1,\"messages\":4,"
+                                "\"bytes\":4000,\"ppid\":null,"
+                                "\"ppid_mixed\":true}"));
+    assert_non_null(strstr(doc, "\"socket\":1,\"sid\":2,\"messages\":4,"
+                                "\"bytes\":4000,\"ppid\":0,"
+                                "\"ppid_mixed\":false}"));
+    free(doc);
+    free(txt);
+}
+
+/* The connect line's set-up time, and test_start's PPIDs: only when known
+ * or given. */
+static void test_perf_report_setup_time_and_ppids(void **state)
+{
+    struct perf_report_conn conn = { .id = 1,
+                                     .local = "198.18.3.2:40211",
+                                     .remote = "198.18.0.1:9899",
+                                     .out_streams = 3,
+                                     .in_streams = 3,
+                                     .pmtu = 65492,
+                                     .setup_us = 412 };
+    struct perf_report_final none = { NULL, 0, -1, -1, NULL };
+    struct perf_config cfg = test_config(false);
+    struct capture c;
+    char *txt;
+
+    (void)state;
+    capture_open(&c, &cfg);
+    perf_report_connected(c.r, &conn);
+    conn.id = 2;
+    conn.setup_us = 0;
+    perf_report_connected(c.r, &conn);
+    txt = capture_close(&c);
+    assert_line(txt, "[  1] local 198.18.3.2 port 40211 connected",
+                "path MTU 65492, set up in 412 us)");
+    assert_line(txt, "[  2]", "path MTU 65492)");
+    free(txt);
+
+    cfg = test_config(true);
+    cfg.nppids = 2;
+    cfg.ppids[0] = 18;
+    cfg.ppids[1] = 4294967295u;
+    capture_open(&c, &cfg);
+    conn.setup_us = 412;
+    perf_report_connected(c.r, &conn);
+    conn.setup_us = 0;
+    perf_report_connected(c.r, &conn);
+    perf_report_final(c.r, &none);
+    txt = capture_close(&c);
+    assert_true(json_valid(txt));
+    assert_non_null(strstr(txt, "\"pmtu\":65492,\"setup_us\":412}"));
+    /* The second association's set-up time is unknown: no key. */
+    assert_non_null(strstr(txt, "\"pmtu\":65492}"));
+    assert_non_null(strstr(txt, "\"sctp_streams\":2,"
+                                "\"ppids\":[18,4294967295],"));
+    free(txt);
+}
+
 /* Lines of txt that start with prefix; how many of them contain has. */
 static int count_lines(const char *txt, const char *prefix, const char *has,
                        int *with)
@@ -933,6 +1046,8 @@ int main(void)
         cmocka_unit_test(test_perf_report_bidir_sums_by_direction),
         cmocka_unit_test(test_perf_report_receiver_columns_only),
         cmocka_unit_test(test_perf_report_no_empty_stream_table),
+        cmocka_unit_test(test_perf_report_stream_ppid),
+        cmocka_unit_test(test_perf_report_setup_time_and_ppids),
         cmocka_unit_test(test_perf_report_unordered_is_marked),
         cmocka_unit_test(test_perf_report_last_interval_rules),
         cmocka_unit_test(test_perf_report_rows_end_with_their_direction),
