@@ -44,7 +44,9 @@ echo "== raw: --no-control"
     >"$WORK/raw.json" 2>"$WORK/raw.err" &
 RAW=$!
 PIDS+=("$RAW")
-sleep 0.3
+# -J says nothing until the end: wait for the UDP socket (a client that
+# came first would be told at once that nothing listens there).
+wait_udp_bound $UDP 10 "$RAW" || fail "raw: the server did not bind UDP $UDP"
 "$PERF_BIN" -c 127.0.0.1 --no-control -p 5431 --udp-port $UDP -n 4M -J \
     >"$WORK/client.json" 2>"$WORK/client.err" ||
     fail "raw: client exited $?: $(cat "$WORK/client.err")"

@@ -42,30 +42,6 @@ fi
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
-# udp_bound PORT: is some socket bound to UDP PORT (IPv4 or IPv6)?
-udp_bound() {
-    local port=$1
-    if command -v ss >/dev/null; then
-        [[ -n $(ss -Hnlu "sport = :$port" 2>/dev/null) ]]
-    else
-        local hex
-        hex=$(printf ':%04X ' "$port")
-        cat /proc/net/udp /proc/net/udp6 2>/dev/null | awk '{print $2}' |
-            grep -q -- "${hex% }\$"
-    fi
-}
-
-# wait_udp_bound PORT SECONDS PID: poll until PORT is bound; fail if PID dies.
-wait_udp_bound() {
-    local port=$1 limit=$2 pid=$3 i
-    for ((i = 0; i < limit * 20; i++)); do
-        udp_bound "$port" && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
-
 # stop_foreign PID: the usrsctp programs have no clean stop; TERM, then KILL.
 stop_foreign() {
     local pid=$1 i
