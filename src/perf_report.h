@@ -93,7 +93,8 @@ void perf_report_connected(struct perf_report *r,
 /*
  * DATA retransmission timeouts (T3-rtx) that fired during the next
  * interval this end reports: a line of their own in the text (when there
- * were any) and "rtx_timeouts" in the interval's JSON sum.
+ * were any) and "rtx_timeouts" in the interval's JSON sum; counted only
+ * when the interval also retransmitted data.
  */
 void perf_report_set_timeouts(struct perf_report *r, uint64_t count);
 
