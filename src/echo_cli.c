@@ -240,19 +240,11 @@ struct echo_cli_state {
 static int set_host(struct echo_config *cfg, struct echo_cli_state *st,
                     const char *opt, const char *arg, char *err, size_t errlen)
 {
-    char first[sizeof(cfg->host) + 8];
-    size_t len = strcspn(arg, ",");
-    int rc = -EINVAL;
+    int rc = host_port_split_first(arg, cfg->host, sizeof(cfg->host),
+                                   &st->host_port, &cfg->host_list);
 
-    if (len < sizeof(first)) {
-        memcpy(first, arg, len);
-        first[len] = '\0';
-        rc = host_port_split(first, cfg->host, sizeof(cfg->host),
-                             &st->host_port);
-    }
     if (rc != 0)
         return cli_fail(err, errlen, opt, arg, host_port_strerror(rc));
-    cfg->host_list = arg[len] == ',';
     st->host_arg = arg;
     snprintf(st->host_opt, sizeof(st->host_opt), "%s", opt);
     return 0;

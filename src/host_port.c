@@ -7,6 +7,9 @@
 #include "host_port.h"
 #include "units.h"
 
+/* one list element: a 255-byte host name, brackets, ":" and a port */
+#define HOST_PORT_MAX_ARG 264
+
 /* The port after a colon; an empty one is as wrong as a bad one. */
 static int parse_port(const char *s, uint16_t *port)
 {
@@ -56,4 +59,21 @@ const char *host_port_strerror(int rc)
     default:
         return "is not HOST, HOST:PORT, [IPV6] or [IPV6]:PORT";
     }
+}
+
+int host_port_split_first(const char *arg, char *host, size_t hostlen,
+                          uint16_t *port, bool *more)
+{
+    char first[HOST_PORT_MAX_ARG];
+    size_t len = strcspn(arg, ",");
+    int rc;
+
+    if (len >= sizeof(first))
+        return -ENAMETOOLONG;
+    memcpy(first, arg, len);
+    first[len] = '\0';
+    rc = host_port_split(first, host, hostlen, port);
+    if (rc == 0)
+        *more = arg[len] == ',';
+    return rc;
 }

@@ -15,6 +15,7 @@
 #ifndef SCTPU_HOST_PORT_H
 #define SCTPU_HOST_PORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,13 @@
  */
 int host_port_split(const char *arg, char *host, size_t hostlen,
                     uint16_t *port);
+
+/*
+ * The same for the first of a comma-separated list "a,b,c" (both tools
+ * use only the first); *more says whether others followed.
+ */
+int host_port_split_first(const char *arg, char *host, size_t hostlen,
+                          uint16_t *port, bool *more);
 
 /* Why host_port_split() said no, for "OPT: 'ARG' WHY" messages. */
 const char *host_port_strerror(int rc);

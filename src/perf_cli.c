@@ -356,16 +356,10 @@ static int set_rate(struct perf_config *cfg, const char *opt, const char *arg,
 static int set_host(struct perf_config *cfg, struct perf_cli_state *st,
                     const char *opt, const char *arg, char *err, size_t errlen)
 {
-    char first[sizeof(cfg->host) + 8];
-    size_t len = strcspn(arg, ",");
-    int rc = -EINVAL;
+    bool more = false; /* the others are not used */
+    int rc = host_port_split_first(arg, cfg->host, sizeof(cfg->host),
+                                   &st->host_port, &more);
 
-    if (len < sizeof(first)) {
-        memcpy(first, arg, len);
-        first[len] = '\0';
-        rc = host_port_split(first, cfg->host, sizeof(cfg->host),
-                             &st->host_port);
-    }
     if (rc != 0)
         return cli_fail(err, errlen, opt, arg, host_port_strerror(rc));
     st->client_arg = arg;

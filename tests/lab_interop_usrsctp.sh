@@ -17,20 +17,9 @@
 # shellcheck source=tests/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-EXAMPLES_SRC=${SCTPU_USRSCTP_EXAMPLES:-/usr/share/doc/libusrsctp-dev/examples}
-[[ -d $EXAMPLES_SRC ]] ||
-    skip "$EXAMPLES_SRC is missing (apt-get install libusrsctp-dev)"
-
 in_private_netns "$@"
 
-EXAMPLES="$BUILD_DIR/usrsctp-examples"
-rc=0
-bash "$REPO_DIR/tools/build-usrsctp-examples.sh" "$EXAMPLES" || rc=$?
-case $rc in
-0) ;;
-3) skip "cannot build usrsctp's example programs (see above)" ;;
-*) fail "tools/build-usrsctp-examples.sh failed (status $rc)" ;;
-esac
+usrsctp_examples
 
 # Line-buffer the programs' stdout so their logs are complete when we read
 # them (they print with stdio and are killed at the end).
@@ -41,18 +30,6 @@ fi
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-
-# stop_foreign PID: the usrsctp programs have no clean stop; TERM, then KILL.
-stop_foreign() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 40; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 show() {
     local f

@@ -37,24 +37,13 @@
 # shellcheck source=tests/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-EXAMPLES_SRC=${SCTPU_USRSCTP_EXAMPLES:-/usr/share/doc/libusrsctp-dev/examples}
-[[ -d $EXAMPLES_SRC ]] ||
-    skip "$EXAMPLES_SRC is missing (apt-get install libusrsctp-dev)"
-
 in_private_netns "$@"
 
 PERF_BIN="$BUILD_DIR/src/sctpu-perf"
 [[ -x $PERF_BIN ]] || fail "$PERF_BIN is not built"
 T0=$SECONDS
 
-EXAMPLES="$BUILD_DIR/usrsctp-examples"
-rc=0
-bash "$REPO_DIR/tools/build-usrsctp-examples.sh" "$EXAMPLES" || rc=$?
-case $rc in
-0) ;;
-3) skip "cannot build usrsctp's example programs (see above)" ;;
-*) fail "tools/build-usrsctp-examples.sh failed (status $rc)" ;;
-esac
+usrsctp_examples
 TSCTP="$EXAMPLES/tsctp"
 [[ -x $TSCTP ]] || skip "tsctp was not built"
 
@@ -121,18 +110,6 @@ has_line() {
         sleep 0.05
     done
     return 1
-}
-
-# stop_foreign PID: tsctp has no clean stop; TERM, then KILL.
-stop_foreign() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 40; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
 }
 
 # mb BYTES: bytes as MB (10^6), one decimal.

@@ -140,6 +140,36 @@ wait_udp_bound() {
     return 1
 }
 
+# usrsctp_examples: build usrsctp's own example programs (echo_server,
+# client, tsctp ...; tools/build-usrsctp-examples.sh) into
+# $BUILD_DIR/usrsctp-examples and set EXAMPLES to it. Skips (77) where
+# Debian's example sources are missing or cannot be built here.
+usrsctp_examples() {
+    local src=${SCTPU_USRSCTP_EXAMPLES:-/usr/share/doc/libusrsctp-dev/examples}
+    local rc=0
+    [[ -d $src ]] ||
+        skip "$src is missing (apt-get install libusrsctp-dev)"
+    EXAMPLES="$BUILD_DIR/usrsctp-examples"
+    bash "$REPO_DIR/tools/build-usrsctp-examples.sh" "$EXAMPLES" || rc=$?
+    case $rc in
+    0) ;;
+    3) skip "cannot build usrsctp's example programs (see above)" ;;
+    *) fail "tools/build-usrsctp-examples.sh failed (status $rc)" ;;
+    esac
+}
+
+# stop_foreign PID: usrsctp's programs have no clean stop; TERM, then KILL.
+stop_foreign() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 40; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
 # json_get FILE EXPR: evaluate a Python expression on the parsed JSON `j`.
 json_get() {
     python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"

@@ -124,9 +124,31 @@ static void test_host_port_strerror(void **state)
                         "is too long for a host name");
 }
 
+/* The first of a list, and whether more followed. */
+static void test_host_port_split_first(void **state)
+{
+    bool more = true;
+
+    (void)state;
+    assert_int_equal(
+        host_port_split_first("[::1]:5201", host, sizeof(host), &port, &more),
+        0);
+    assert_string_equal(host, "::1");
+    assert_int_equal(port, 5201);
+    assert_false(more);
+    assert_int_equal(
+        host_port_split_first("a:7,b,c", host, sizeof(host), &port, &more), 0);
+    assert_string_equal(host, "a");
+    assert_int_equal(port, 7);
+    assert_true(more);
+    assert_int_equal(
+        host_port_split_first(",b", host, sizeof(host), &port, &more), -EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_host_port_split_first),
         cmocka_unit_test(test_host_port_plain_hosts),
         cmocka_unit_test(test_host_port_with_port),
         cmocka_unit_test(test_host_port_bare_ipv6),
