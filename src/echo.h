@@ -38,6 +38,13 @@ struct echo_config {
     size_t nsizes;
     uint16_t nstreams; /* outbound streams to ask for */
     uint32_t ppid;
+    /* client: an echo with another PPID is corrupt (default: say once that
+     * the server does not echo PPIDs, and verify the rest) */
+    bool strict_ppid;
+    /* server: answer with this PPID instead of the one received, as many
+     * servers do (a kernel recv/send loop answers with 0) */
+    bool reply_ppid_set;
+    uint32_t reply_ppid;
     bool unordered;
     double timeout_s; /* connect, and each echo */
     bool json;

@@ -22,6 +22,8 @@
 enum {
     OPT_NSTREAMS = 256,
     OPT_PPID,
+    OPT_STRICT_PPID,
+    OPT_REPLY_PPID,
     OPT_TIMEOUT,
     OPT_UDP_PORT,
     OPT_LOCAL_UDP_PORT,
@@ -55,6 +57,8 @@ static const struct option longopts[] = {
     { "len",            required_argument, NULL, 'l' },
     { "nstreams",       required_argument, NULL, OPT_NSTREAMS },
     { "ppid",           required_argument, NULL, OPT_PPID },
+    { "strict-ppid",    no_argument,       NULL, OPT_STRICT_PPID },
+    { "reply-ppid",     required_argument, NULL, OPT_REPLY_PPID },
     { "unordered",      no_argument,       NULL, 'u' },
     { "timeout",        required_argument, NULL, OPT_TIMEOUT },
     { "once",           no_argument,       NULL, OPT_ONCE },
@@ -126,12 +130,17 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --ppid N            payload protocol identifier (default 0); the\n"
 "                          first message carries sctpu's address probe\n"
 "                          PPID instead, ordered (see README)\n"
+"      --strict-ppid       an echo with another PPID is corrupt (default:\n"
+"                          say once that the server does not echo PPIDs,\n"
+"                          and verify payload, stream and flags)\n"
 "  -u, --unordered         send unordered messages\n"
 "      --timeout SEC       give up on a connect or an echo after SEC\n"
 "                          (default 5)\n"
 "\n"
 "Server:\n"
 "      --once              exit after the first association ends\n"
+"      --reply-ppid N      answer with PPID N instead of the one received,\n"
+"                          as servers that do not echo PPIDs do\n"
 "\n"
 "SCTP and sockets:\n"
 "      --mtu BYTES         IP MTU of the path (default: from the route)\n"
@@ -316,6 +325,14 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
         rc = units_parse_u64(arg, 0, UINT32_MAX, &u);
         cfg->ppid = (uint32_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-4294967295") : 0;
+    case OPT_STRICT_PPID:
+        cfg->strict_ppid = true;
+        return 0;
+    case OPT_REPLY_PPID:
+        rc = units_parse_u64(arg, 0, UINT32_MAX, &u);
+        cfg->reply_ppid = (uint32_t)u;
+        cfg->reply_ppid_set = true;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-4294967295") : 0;
     case OPT_MTU:
         rc = units_parse_u64(arg, MTU_MIN, MTU_MAX, &u);
         cfg->mtu = (uint32_t)u;
@@ -403,6 +420,14 @@ static int check_streams_tos(struct echo_config *cfg,
 {
     if (sock_opts_check(&cfg->sock, err, errlen) < 0)
         return -1;
+    if (cfg->server && cfg->strict_ppid) {
+        snprintf(err, errlen, "--strict-ppid is for the client (-c)");
+        return -1;
+    }
+    if (!cfg->server && cfg->reply_ppid_set) {
+        snprintf(err, errlen, "--reply-ppid is for the server (-s)");
+        return -1;
+    }
     if (cfg->server || cfg->sock.out_streams == 0)
         return 0;
     if (st->nstreams_given && cfg->nstreams != cfg->sock.out_streams) {

@@ -13,6 +13,7 @@
  * show any NAT on the path (the address probe, see echo_msg.h).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <event2/event.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,6 +57,7 @@ struct echo_client {
     char peer[NETADDR_STRLEN + 32];
     char seen_as[NETADDR_STRLEN]; /* our endpoint as the server sees it */
     bool probe_pending;           /* message 0 asked; no verdict yet */
+    bool ppid_told;               /* said the server does not echo PPIDs */
     /* sending */
     struct echo_window window; /* the messages in flight */
     bool send_due;     /* -i has passed since the last send (-i 0: always) */
@@ -199,6 +201,25 @@ static void client_on_probe_answer(struct echo_client *cl)
     client_print_seen(cl, "malformed answer");
 }
 
+static void say_bad(const struct echo_client *cl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* An echo that failed: a line among the echoes, or on stderr under -J
+ * (stdout then holds the JSON document alone). */
+static void say_bad(const struct echo_client *cl, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (cl->cfg->json)
+        log_warn("%s", line);
+    else
+        printf("%s\n", line);
+}
+
 /* A whole message arrived: find the message it echoes, and check it. */
 static void client_on_echo(struct echo_client *cl)
 {
@@ -214,8 +235,8 @@ static void client_on_echo(struct echo_client *cl)
                              &why);
     if (match == ECHO_MATCH_NONE) {
         cl->corrupt++;
-        printf("%zu bytes from %s: stream=%u UNEXPECTED: %s\n", cl->rxlen,
-               cl->peer, cl->rxinfo.sid, why);
+        say_bad(cl, "%zu bytes from %s: stream=%u UNEXPECTED: %s", cl->rxlen,
+                cl->peer, cl->rxinfo.sid, why);
         return;
     }
     seq = (uint32_t)f.number;
@@ -229,6 +250,14 @@ static void client_on_echo(struct echo_client *cl)
         client_print_seen(cl, "not an sctpu-echo server");
     }
     rtt_stats_add(&cl->rtt, (uint32_t)rtt);
+    if (match == ECHO_MATCH_OK && cl->window.ppid_differed == 1 &&
+        !cl->ppid_told) {
+        cl->ppid_told = true;
+        log_warn("the server does not echo PPIDs (sent %" PRIu32
+                 ", got %" PRIu32 "): verifying payload, stream and flags "
+                 "only; --strict-ppid counts such echoes as corrupt",
+                 cl->window.ppid_sent, cl->window.ppid_got);
+    }
     if (match == ECHO_MATCH_OK) {
         cl->verified++;
         cl->verified_bytes += f.len;
@@ -237,8 +266,8 @@ static void client_on_echo(struct echo_client *cl)
                    cl->rxlen, cl->peer, seq, cl->rxinfo.sid, (uint32_t)rtt);
     } else {
         cl->corrupt++;
-        printf("%zu bytes from %s: seq=%u stream=%u CORRUPT: %s\n", cl->rxlen,
-               cl->peer, seq, cl->rxinfo.sid, why);
+        say_bad(cl, "%zu bytes from %s: seq=%u stream=%u CORRUPT: %s",
+                cl->rxlen, cl->peer, seq, cl->rxinfo.sid, why);
     }
     if (cl->window.count == 0)
         evtimer_del(cl->wait_timer);
@@ -595,6 +624,7 @@ static void client_report(const struct echo_client *cl)
     s.elapsed_us =
         cl->last_echo_us > 0 ? cl->last_echo_us - cl->first_send_us : 0;
     s.verified_bytes = cl->verified_bytes;
+    s.ppid_differed = cl->window.ppid_differed;
     if (cl->cfg->json)
         echo_report_json(stdout, &s);
     else
@@ -640,6 +670,7 @@ int echo_client_run(const struct echo_config *cfg)
         client_free(cl);
         return ECHO_EXIT_FAIL;
     }
+    cl->window.ppid_strict = cfg->strict_ppid;
     rc = client_start(cl);
     if (rc != ECHO_EXIT_OK) {
         client_free(cl);

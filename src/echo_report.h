@@ -31,6 +31,9 @@ struct echo_summary {
     uint32_t max_in_flight;  /* the most messages in flight at once */
     uint64_t elapsed_us;     /* first message sent to last echo received */
     uint64_t verified_bytes; /* the payload of the verified echoes */
+    /* echoes that came back with another PPID (and were verified by
+     * payload, stream and flags: the server does not echo PPIDs) */
+    uint64_t ppid_differed;
 };
 
 /* lost = sent - received. */

@@ -202,7 +202,11 @@ static void session_pump(struct echo_session *s)
             s->info = part;
         s->len += (size_t)n;
         s->pending = part.eor;
-        if (s->pending && s->info.ppid == ECHO_PROBE_PPID && !s->probed)
+        /* --reply-ppid: answer as a server that does not echo PPIDs (a
+         * kernel recv/send loop) does: no address report either */
+        if (s->pending && s->srv->cfg->reply_ppid_set)
+            s->info.ppid = s->srv->cfg->reply_ppid;
+        else if (s->pending && s->info.ppid == ECHO_PROBE_PPID && !s->probed)
             session_answer_probe(s);
     }
 }

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "echo_msg.h"
 #include "echo_window.h"
@@ -15,10 +16,7 @@
 
 int echo_window_init(struct echo_window *w, size_t cap)
 {
-    w->slots = NULL;
-    w->cap = 0;
-    w->count = 0;
-    w->max_count = 0;
+    memset(w, 0, sizeof(*w));
     if (cap == 0)
         return -EINVAL;
     w->slots = calloc(cap, sizeof(*w->slots));
@@ -68,7 +66,8 @@ static size_t find_seq(const struct echo_window *w, uint32_t seq)
 }
 
 /* What differs between message f and its echo; NULL if nothing does. */
-static const char *compare(const struct echo_flight *f, const uint8_t *buf,
+static const char *compare(const struct echo_window *w,
+                           const struct echo_flight *f, const uint8_t *buf,
                            size_t len, const struct transport_msginfo *rx)
 {
     enum echo_msg_verdict v =
@@ -78,7 +77,7 @@ static const char *compare(const struct echo_flight *f, const uint8_t *buf,
         return echo_msg_verdict_str(v);
     if (rx->sid != f->sid)
         return "echo came back on another stream";
-    if (rx->ppid != f->ppid)
+    if (rx->ppid != f->ppid && w->ppid_strict)
         return "echo carries another PPID";
     if (rx->unordered != f->unordered)
         return "echo's unordered flag differs";
@@ -99,7 +98,7 @@ static size_t find_exact_on_stream(const struct echo_window *w,
         if (f->sid != rx->sid || f->len != len ||
             (best != NOT_FOUND && f->number > w->slots[best].number))
             continue;
-        if (compare(f, buf, len, rx) == NULL)
+        if (compare(w, f, buf, len, rx) == NULL)
             best = i;
     }
     return best;
@@ -154,6 +153,10 @@ enum echo_match echo_window_take(struct echo_window *w, const uint8_t *buf,
         return ECHO_MATCH_NONE;
     *out = w->slots[i];
     w->slots[i] = w->slots[--w->count];
-    *why = compare(out, buf, len, rx);
+    *why = compare(w, out, buf, len, rx);
+    if (*why == NULL && rx->ppid != out->ppid && w->ppid_differed++ == 0) {
+        w->ppid_sent = out->ppid;
+        w->ppid_got = rx->ppid;
+    }
     return *why == NULL ? ECHO_MATCH_OK : ECHO_MATCH_CORRUPT;
 }

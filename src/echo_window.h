@@ -33,6 +33,16 @@ struct echo_window {
     size_t cap;
     size_t count;
     size_t max_count; /* the most ever in flight at once */
+    /*
+     * Many echo servers (a kernel recv/send loop) answer with PPID 0, not
+     * the PPID sent. Unless ppid_strict, a PPID that differs is counted
+     * here and the echo still verified by payload, stream and flags; the
+     * first such pair is kept for the message that says so.
+     */
+    bool ppid_strict;
+    uint64_t ppid_differed;
+    uint32_t ppid_sent; /* of the first echo whose PPID differed */
+    uint32_t ppid_got;
 };
 
 enum echo_match {

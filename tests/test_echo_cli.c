@@ -156,8 +156,8 @@ static void test_echo_cli_names_in_full(void **state)
     assert_int_equal(parse("-c", "h", "--cou", "3", NULL), ECHO_CLI_ERROR);
     assert_string_equal(err, "unknown option '--cou' (did you mean --count?)");
     assert_int_equal(parse("-s", "--r", NULL), ECHO_CLI_ERROR);
-    assert_string_equal(err, "unknown option '--r' (did you mean --rcvbuf, "
-                             "--rto-min, --rto-max, --rto-initial?)");
+    assert_string_equal(err, "unknown option '--r' (did you mean --reply-ppid, "
+                             "--rcvbuf, --rto-min, --rto-max, --rto-initial?)");
     assert_int_equal(parse("-s", "--once=1", NULL), ECHO_CLI_ERROR);
     assert_string_equal(err, "option '--once' takes no value");
     assert_int_equal(parse("-c", "h", "--count", NULL), ECHO_CLI_ERROR);

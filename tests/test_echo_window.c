@@ -210,6 +210,7 @@ static void test_echo_window_metadata_differs(void **state)
 
     (void)state;
     assert_int_equal(echo_window_init(&w, 4), 0);
+    w.ppid_strict = true; /* --strict-ppid */
     add(&w, 5, 64, 1, false);
     add(&w, 6, 64, 2, false);
     add(&w, 7, 64, 3, false);
@@ -227,6 +228,31 @@ static void test_echo_window_metadata_differs(void **state)
     assert_int_equal(f.number, 7);
     assert_string_equal(why, "echo's unordered flag differs");
     assert_int_equal(w.count, 0);
+    echo_window_free(&w);
+}
+
+/* By default an echo with another PPID (a server that answers with PPID
+ * 0) is verified by payload, stream and flags, and the difference kept. */
+static void test_echo_window_ppid_not_echoed(void **state)
+{
+    struct echo_window w;
+    struct echo_flight f;
+    struct transport_msginfo info = rx(2, false);
+    const char *why;
+
+    (void)state;
+    assert_int_equal(echo_window_init(&w, 4), 0);
+    add(&w, 5, 64, 2, false);
+    add(&w, 6, 64, 2, false);
+    info.ppid = 0;
+    assert_int_equal(take_echo(&w, 5, 64, info, &f, &why), ECHO_MATCH_OK);
+    assert_int_equal(take_echo(&w, 6, 64, info, &f, &why), ECHO_MATCH_OK);
+    assert_int_equal(w.ppid_differed, 2);
+    assert_int_equal(w.ppid_sent, PPID);
+    assert_int_equal(w.ppid_got, 0);
+    /* the payload is still checked */
+    add(&w, 7, 64, 2, false);
+    assert_int_equal(take_echo(&w, 7, 63, info, &f, &why), ECHO_MATCH_CORRUPT);
     echo_window_free(&w);
 }
 
@@ -351,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_echo_window_short_by_metadata),
         cmocka_unit_test(test_echo_window_duplicate),
         cmocka_unit_test(test_echo_window_metadata_differs),
+        cmocka_unit_test(test_echo_window_ppid_not_echoed),
         cmocka_unit_test(test_echo_window_damaged),
         cmocka_unit_test(test_echo_window_seq_wraps),
         cmocka_unit_test(test_echo_window_full_scramble),
