@@ -130,7 +130,9 @@ static void report(struct perf_intervals *iv, bool last)
         struct transport_counters c;
 
         iv->s.rt->ops->get_counters(iv->s.rt->t, &c);
-        perf_report_set_timeouts(iv->s.rep, c.rtx_timeouts - iv->timeouts);
+        /* A backend that cannot count them gets no [T3 ] line of zeros. */
+        if (!c.no_rtx_timeouts)
+            perf_report_set_timeouts(iv->s.rep, c.rtx_timeouts - iv->timeouts);
         iv->timeouts = c.rtx_timeouts;
     }
     if (!last) {

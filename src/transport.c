@@ -9,8 +9,17 @@
 /* Backends built into this binary, the default first. */
 static const struct transport_ops *const transport_backends[] = {
     &transport_usrsctp_ops,
+#ifdef SCTPU_HAVE_KERNEL_SCTP
+    &transport_kernel_ops,
+#endif /* SCTPU_HAVE_KERNEL_SCTP */
     NULL,
 };
+
+/* Said for "--backend kernel" by a binary built without it. */
+static const char kernel_not_built[] =
+    "the kernel SCTP backend is not built into this binary (it needs "
+    "<netinet/sctp.h> at build time: install libsctp-dev and build again); "
+    "use --backend usrsctp";
 
 const struct transport_ops *transport_find(const char *name)
 {
@@ -24,9 +33,8 @@ const struct transport_ops *transport_find(const char *name)
 
 const char *transport_unavailable_reason(const char *name)
 {
-    if (strcmp(name, "kernel") == 0)
-        return "the kernel SCTP backend is not built yet; use "
-               "--backend usrsctp";
+    if (strcmp(name, "kernel") == 0 && transport_find(name) == NULL)
+        return kernel_not_built;
     return NULL;
 }
 

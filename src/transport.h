@@ -52,6 +52,10 @@ struct transport_config {
     uint16_t max_retrans_path;  /* Path.Max.Retrans */
     uint16_t max_retrans_assoc; /* Association.Max.Retrans */
     uint16_t max_init_retrans;  /* Max.Init.Retransmits */
+    /* kernel backend: SCTP over UDP (RFC 6951) toward the peer's udp_port,
+     * from net.sctp.udp_port (Linux >= 5.11); off = SCTP directly over IP.
+     * The usrsctp backend always encapsulates and ignores it. */
+    bool encap;
 };
 
 /* sctpu's RTO.Initial when none is given: RFC 9260's 1 s (usrsctp and
@@ -114,9 +118,14 @@ struct transport_assoc_info {
     uint64_t retransmits; /* DATA chunks this end sent more than once */
     uint64_t abandoned;   /* PR-SCTP messages this end gave up on */
     uint32_t rto_ms;      /* the primary path's retransmission timeout */
-    uint32_t heard_ms;    /* since the peer's last packet (any kind) */
+    /* since the peer's last packet (any kind). The kernel backend only
+     * knows the association's packet count: its heard_ms is the time since
+     * get_info last saw that count grow (as fine as the calls are often) */
+    uint32_t heard_ms;
     /* bytes given to send and not yet acknowledged (queued + in flight);
-     * UINT64_MAX when the stack cannot say */
+     * UINT64_MAX when the stack cannot say. The kernel backend gives the
+     * socket's queued send memory (SO_MEMINFO), which adds per-chunk
+     * overhead but is 0 exactly when everything is acknowledged */
     uint64_t send_queued;
 };
 
@@ -145,8 +154,14 @@ struct transport_counters {
     uint64_t tx_datagrams;
     uint64_t tx_errors; /* sendto failures other than EAGAIN */
     /* DATA retransmission timeouts (T3-rtx) of every association of the
-     * process so far: usrsctp counts them only process-wide */
+     * process so far: usrsctp counts them only process-wide; the kernel
+     * backend gives its network namespace's SctpT3RtxExpireds
+     * (/proc/net/sctp/snmp), so other SCTP users there count too */
     uint64_t rtx_timeouts;
+    /* The backend cannot count datagrams (the kernel keeps no per-socket
+     * counts): every rx_ and tx_ field above is 0 and means nothing. */
+    bool no_datagram_counts;
+    bool no_rtx_timeouts; /* rtx_timeouts is 0 and means nothing */
 };
 
 /* The generic part of a connection; backends embed it first. */
@@ -279,5 +294,7 @@ static inline int transport_get_info(struct transport_conn *c,
 }
 
 extern const struct transport_ops transport_usrsctp_ops;
+/* Built only where CMake found <netinet/sctp.h> (SCTPU_HAVE_KERNEL_SCTP). */
+extern const struct transport_ops transport_kernel_ops;
 
 #endif /* SCTPU_TRANSPORT_H */

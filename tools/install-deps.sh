@@ -6,7 +6,7 @@
 set -euo pipefail
 
 what=${1:-test}
-pkgs=(build-essential cmake pkg-config libusrsctp-dev libevent-dev
+pkgs=(build-essential cmake pkg-config libusrsctp-dev libevent-dev libsctp-dev
       iproute2 util-linux)
 if [[ $what == test ]]; then
     pkgs+=(libcmocka-dev nftables python3 valgrind clang-format)
