@@ -34,6 +34,7 @@ enum {
     OPT_RCVBUF,
     OPT_BUFSIZE,
     OPT_BACKEND,
+    OPT_CHECK,
     OPT_ONCE,
     OPT_RTO_MIN,
     OPT_RTO_MAX,
@@ -66,6 +67,7 @@ static const struct option longopts[] = {
     { "quiet",          no_argument,       NULL, 'q' },
     { "verbose",        no_argument,       NULL, 'V' },
     { "backend",        required_argument, NULL, OPT_BACKEND },
+    { "check",          no_argument,       NULL, OPT_CHECK },
     { "mtu",            required_argument, NULL, OPT_MTU },
     { "sndbuf",         required_argument, NULL, OPT_SNDBUF },
     { "rcvbuf",         required_argument, NULL, OPT_RCVBUF },
@@ -118,6 +120,11 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --lport N           client's own SCTP port (default: ephemeral)\n"
 "  -4, -6                  IPv4 or IPv6 only\n"
 "      --backend NAME      usrsctp (default) or kernel\n"
+"      --encap             kernel backend: SCTP over UDP to --udp-port\n"
+"                          (RFC 6951; needs net.sctp.udp_port set)\n"
+"      --check             what this host can do (backends, kernel SCTP\n"
+"                          over UDP, CRC32c, GSO/GRO, path MTU); exit 0\n"
+"                          when the backend (--backend) is usable\n"
 "\n"
 "Client workload:\n"
 "  -n, --count N           messages to send, 0 = until interrupted (default 0)\n"
@@ -476,6 +483,7 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
 {
     struct echo_cli_state st;
     int c;
+    bool check = false; /* --check */
 
     memset(&st, 0, sizeof(st));
     optind = 0; /* glibc: full re-initialisation, for repeat calls */
@@ -493,6 +501,10 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
             return ECHO_CLI_HELP;
         if (c == 'v')
             return ECHO_CLI_VERSION;
+        if (c == OPT_CHECK) {
+            check = true;
+            continue;
+        }
         if (apply_option(cfg, &st, c, name, optarg, err, errlen) < 0)
             return ECHO_CLI_ERROR;
     }
@@ -500,6 +512,8 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return ECHO_CLI_ERROR;
     }
+    if (check)
+        return ECHO_CLI_CHECK; /* with --backend and -J, if given */
     if (st.client && cfg->server) {
         snprintf(err, errlen, "-s and -c exclude each other");
         return ECHO_CLI_ERROR;

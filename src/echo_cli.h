@@ -14,6 +14,7 @@ enum echo_cli_result {
     ECHO_CLI_HELP,    /* -h, --help: print usage, exit 0 */
     ECHO_CLI_VERSION, /* -v, --version: print versions, exit 0 */
     ECHO_CLI_ERROR,   /* err says what is wrong: exit 2 */
+    ECHO_CLI_CHECK,   /* --check: report what this host can do */
 };
 
 /*

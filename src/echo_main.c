@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crc32c.h"
+#include "host_check.h"
 #include "echo.h"
 #include "echo_cli.h"
 #include "log.h"
@@ -36,6 +37,8 @@ int echo_main(int argc, char **argv)
     case ECHO_CLI_ERROR:
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, err, prog);
         return ECHO_EXIT_USAGE;
+    case ECHO_CLI_CHECK:
+        return host_check_main(stdout, cfg.backend, cfg.json);
     case ECHO_CLI_RUN:
         break;
     }

@@ -53,6 +53,7 @@ enum {
     OPT_UDP_PER_ASSOC,
     OPT_CPORT,
     OPT_BACKEND,
+    OPT_CHECK,
     OPT_NSTREAMS,
     OPT_BIDIR,
     OPT_PR_POLICY,
@@ -95,6 +96,7 @@ static const struct option longopts[] = {
     { "version4",          no_argument,       NULL, '4' },
     { "version6",          no_argument,       NULL, '6' },
     { "backend",           required_argument, NULL, OPT_BACKEND },
+    { "check",             no_argument,       NULL, OPT_CHECK },
     { "time",              required_argument, NULL, 't' },
     { "bytes",             required_argument, NULL, 'n' },
     { "blockcount",        required_argument, NULL, 'k' },
@@ -875,6 +877,7 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
                                     char **argv, char *err, size_t errlen)
 {
     struct perf_cli_state st;
+    bool check = false; /* --check */
     int c;
 
     config_defaults(cfg);
@@ -894,6 +897,10 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
             return PERF_CLI_HELP;
         if (c == 'v')
             return PERF_CLI_VERSION;
+        if (c == OPT_CHECK) {
+            check = true;
+            continue;
+        }
         if (refused(c, name, err, errlen) < 0)
             return PERF_CLI_ERROR;
         note_scope(&st, c, name);
@@ -904,6 +911,8 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return PERF_CLI_ERROR;
     }
+    if (check)
+        return PERF_CLI_CHECK; /* with --backend and -J, if given */
     if (perf_cli_check(cfg, &st, err, errlen) < 0)
         return PERF_CLI_ERROR;
     return PERF_CLI_RUN;

@@ -17,6 +17,7 @@ enum perf_cli_result {
     PERF_CLI_HELP,    /* -h, --help: print usage, exit 0 */
     PERF_CLI_VERSION, /* -v, --version: print versions, exit 0 */
     PERF_CLI_ERROR,   /* err says what is wrong: exit 2 */
+    PERF_CLI_CHECK,   /* --check: report what this host can do */
 };
 
 /*

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "crc32c.h"
+#include "host_check.h"
 #include "log.h"
 #include "perf.h"
 #include "perf_cli.h"
@@ -36,6 +37,8 @@ int perf_main(int argc, char **argv)
     case PERF_CLI_ERROR:
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, err, prog);
         return PERF_EXIT_USAGE;
+    case PERF_CLI_CHECK:
+        return host_check_main(stdout, cfg.backend, cfg.json);
     case PERF_CLI_RUN:
         break;
     }

@@ -33,6 +33,9 @@ int sock_opts_parse(struct sock_opts *o, int c, const char *opt,
     case SOCK_OPT_MAX_INIT_RETRANS:
         return cli_parse_u16(opt, arg, 1, RETRANS_MAX, &o->max_init_retrans,
                              err, errlen);
+    case SOCK_OPT_ENCAP:
+        o->encap = true;
+        return 0;
     default:
         return 1;
     }
@@ -56,4 +59,5 @@ void sock_opts_to_transport(const struct sock_opts *o,
     tc->max_retrans_path = o->max_retrans_path;
     tc->max_retrans_assoc = o->max_retrans_assoc;
     tc->max_init_retrans = o->max_init_retrans;
+    tc->encap = o->encap;
 }

@@ -24,6 +24,7 @@ enum sock_opt {
     SOCK_OPT_MAX_RETRANS_PATH,
     SOCK_OPT_MAX_RETRANS_ASSOC,
     SOCK_OPT_MAX_INIT_RETRANS,
+    SOCK_OPT_ENCAP,
 };
 
 /* clang-format off */
@@ -37,7 +38,9 @@ enum sock_opt {
       SOCK_OPT_MAX_RETRANS_PATH },                                           \
     { "max-retrans-assoc", required_argument, NULL,                          \
       SOCK_OPT_MAX_RETRANS_ASSOC },                                          \
-    { "max-init-retrans",  required_argument, NULL, SOCK_OPT_MAX_INIT_RETRANS }
+    { "max-init-retrans",  required_argument, NULL,                          \
+      SOCK_OPT_MAX_INIT_RETRANS },                                           \
+    { "encap",             no_argument,       NULL, SOCK_OPT_ENCAP }
 /* clang-format on */
 
 struct sock_opts {
@@ -50,6 +53,9 @@ struct sock_opts {
     uint16_t max_retrans_path; /* RFC 9260 failure detection; 0 = default */
     uint16_t max_retrans_assoc;
     uint16_t max_init_retrans;
+    /* --encap: the kernel backend sends SCTP over UDP (RFC 6951) to the
+     * peer's --udp-port; usrsctp always does */
+    bool encap;
     /* while parsing: which of the two TOS options were given */
     bool tos_given;
     bool dscp_given;

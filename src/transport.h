@@ -179,6 +179,12 @@ struct transport_ops {
     const char *name;
 
     /*
+     * Can this host run the backend at all (--check)? 0, or -1 with the
+     * reason in why (e.g. a kernel without SCTP). Opens nothing lasting.
+     */
+    int (*probe)(char *why, size_t whylen);
+
+    /*
      * Make a transport on base. A listening transport binds cfg's local
      * address and UDP port; a client one binds an ephemeral (or given)
      * port of the family of the peer it will connect to. Returns 0 and

@@ -433,6 +433,17 @@ static int sctp_socket(int family, char *err, size_t errlen)
     return -e;
 }
 
+/* A kernel SCTP socket opens (and is closed at once). */
+static int kt_probe(char *why, size_t whylen)
+{
+    int fd = sctp_socket(AF_INET, why, whylen);
+
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
 static int kt_open(struct event_base *base, const struct transport_config *cfg,
                    struct transport **out, char *err, size_t errlen)
 {
@@ -865,6 +876,7 @@ static void kt_local_name(const struct transport *tr, char *buf, size_t len)
 
 const struct transport_ops transport_kernel_ops = {
     .name = "kernel",
+    .probe = kt_probe,
     .open = kt_open,
     .close = kt_close,
     .listen = kt_listen,

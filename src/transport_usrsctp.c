@@ -1225,8 +1225,22 @@ static void ut_local_name(const struct transport *tr, char *buf, size_t len)
         netaddr_format((struct sockaddr *)&ss, buf, len);
 }
 
+/* usrsctp is linked in and needs nothing from the kernel but UDP. */
+static int ut_probe(char *why, size_t whylen)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+
+    if (fd < 0) {
+        set_err(why, whylen, "socket(UDP)", errno);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 const struct transport_ops transport_usrsctp_ops = {
     .name = "usrsctp",
+    .probe = ut_probe,
     .open = ut_open,
     .close = ut_transport_close,
     .listen = ut_listen,

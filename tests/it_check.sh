@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# it_check.sh - `--check` says what this host can do, in both tools.
+#
+# This machine's kernel has no SCTP, so the kernel backend must be
+# reported unusable with the reason, and usrsctp usable:
+#
+#   text     each backend with usable/unusable and why, the chosen one
+#            marked; the kernel's SCTP-over-UDP sysctls; usrsctp, CRC32c,
+#            GSO/GRO; the path MTU toward the default route (none in this
+#            test's private namespace)
+#   -J       the same as one JSON document
+#   status   0 when the chosen backend is usable, 1 when not (--backend
+#            kernel here), 2 for an unknown backend name
+#
+# usage: bash tests/it_check.sh BUILD_DIR
+
+# shellcheck source=tests/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+in_private_netns "$@"
+
+[[ -d /proc/net/sctp ]] &&
+    skip "this kernel has SCTP: the test expects one without (CI's)"
+NO_SCTP='this kernel has no SCTP support (sctp.ko not loaded): use --backend usrsctp'
+# A build without <netinet/sctp.h> (SCTPU_KERNEL_SCTP=AUTO) says that.
+if ! grep -q '^SCTPU_HAVE_NETINET_SCTP_H:INTERNAL=1' \
+    "$BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
+    NO_SCTP='the kernel SCTP backend is not built into this binary'
+fi
+
+for tool in echo perf; do
+    bin="$BUILD_DIR/src/sctpu-$tool"
+    rc=0
+    "$bin" --check >"$WORK/$tool.txt" 2>&1 || rc=$?
+    ((rc == 0)) || fail "$tool --check: exit $rc: $(cat "$WORK/$tool.txt")"
+    grep -q '^backend usrsctp  usable  \[chosen\]$' "$WORK/$tool.txt" ||
+        fail "$tool --check: usrsctp not usable and chosen: $(cat "$WORK/$tool.txt")"
+    grep -qF "backend kernel   unusable: $NO_SCTP" "$WORK/$tool.txt" ||
+        fail "$tool --check: the kernel backend's reason: $(cat "$WORK/$tool.txt")"
+    for line in '^kernel SCTP over UDP: ' '^usrsctp: ' '^CRC32c: ' \
+        '^UDP GSO: (yes|no), UDP GRO: (yes|no)$' \
+        '^path MTU toward the default route: - \(no default route'; do
+        grep -Eq -- "$line" "$WORK/$tool.txt" ||
+            fail "$tool --check: no line /$line/: $(cat "$WORK/$tool.txt")"
+    done
+
+    rc=0
+    "$bin" --check --backend kernel -J >"$WORK/$tool.json" 2>&1 || rc=$?
+    ((rc == 1)) || fail "$tool --check --backend kernel: exit $rc, want 1"
+    python3 - "$WORK/$tool.json" "$NO_SCTP" <<'PY' ||
+import json, sys
+j = json.load(open(sys.argv[1]))
+b = {x["name"]: x for x in j["backends"]}
+assert b["usrsctp"]["usable"] and b["usrsctp"]["why"] is None, b
+assert not b["kernel"]["usable"] and b["kernel"]["chosen"], b
+assert b["kernel"]["why"].startswith(sys.argv[2]), b["kernel"]["why"]
+assert j["route_mtu"] is None and j["sctp_pathmtu"] is None, j
+for k in ("usrsctp", "crc32c", "udp_gso", "udp_gro", "kernel_sctp_udp"):
+    assert k in j, k
+PY
+        fail "$tool --check -J: $(cat "$WORK/$tool.json")"
+
+    rc=0
+    "$bin" --check --backend bogus >"$WORK/bad.out" 2>"$WORK/bad.err" || rc=$?
+    ((rc == 2)) && grep -q "sctpu-$tool: error: --backend bogus: unknown" \
+        "$WORK/bad.err" ||
+        fail "$tool --check --backend bogus: exit $rc: $(cat "$WORK/bad.err")"
+    echo "$tool: --check reports usrsctp usable, the kernel backend not"
+done
+echo "PASS: --check in both tools"
