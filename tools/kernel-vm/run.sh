@@ -45,6 +45,8 @@ vm_cleanup() {
         ip -n "$VM_NETNS" link del "$VM_TAP" 2>/dev/null
         [[ -n ${VM_NETNS_OURS:-} ]] && ip netns del "$VM_NETNS" 2>/dev/null
     fi
+    # A private namespace's lock has a name nobody else uses.
+    [[ -n ${VM_LOCK_OURS:-} ]] && rm -f "$VM_LOCK_OURS"
     local d
     for d in "${VM_TMP_DIRS[@]}"; do rm -rf "$d"; done
     return 0
@@ -108,8 +110,10 @@ vm_run() {
     trap 'exit 143' TERM
 
     # One VM per namespace: the lock is held until this script exits.
+    local lock_fd
     if [[ -z $netns ]]; then
         netns=sctpu-vm-$$
+        VM_LOCK_OURS=/run/lock/sctpu-vm.$netns.lock
     fi
     exec {lock_fd}>"/run/lock/sctpu-vm.$netns.lock"
     flock -n "$lock_fd" || die "another VM is running in network namespace $netns"
@@ -184,8 +188,11 @@ vm_run() {
     VM_TAIL_PID=
     local total begin exit_line
     total=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-    begin=$(tr -d '\r' <"$log" | sed -n "s/^SCTPU-VM-BEGIN $nonce //p" | head -n1)
-    exit_line=$(tr -d '\r' <"$log" | sed -n "s/^SCTPU-VM-EXIT $nonce //p" | head -n1)
+    # (the exit marker follows the command's last output, which may lack a
+    # newline)
+    begin=$(tr -d '\r' <"$log" | sed -n "s/^SCTPU-VM-BEGIN $nonce //p") || true
+    exit_line=$(tr -d '\r' <"$log" |
+                sed -n "s/^.*SCTPU-VM-EXIT $nonce \([0-9]*\)$/\1/p") || true
     if [[ -z $exit_line ]]; then
         printf '%s\n' "--- last lines of the console ---" >&2
         tr -d '\r' <"$log" | tail -n 30 >&2
@@ -208,7 +215,14 @@ vm_show_console() {
         line=${line%$'\r'}
         case $line in
         "SCTPU-VM-BEGIN $nonce "*) on=1; [[ ${SCTPU_VM_VERBOSE:-0} == 1 ]] || continue ;;
-        "SCTPU-VM-EXIT $nonce "*) [[ ${SCTPU_VM_VERBOSE:-0} == 1 ]] || on= ;;
+        *"SCTPU-VM-EXIT $nonce "*)
+            if [[ ${SCTPU_VM_VERBOSE:-0} != 1 ]]; then
+                line=${line%%"SCTPU-VM-EXIT $nonce "*}
+                [[ -n $on && -n $line ]] && printf '%s\n' "$line"
+                on=
+                continue
+            fi
+            ;;
         esac
         [[ -n $on ]] && printf '%s\n' "$line"
     done < <(tail -n +1 -f --pid="$VM_QEMU_PID" "$log")
