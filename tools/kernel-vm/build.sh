@@ -7,7 +7,9 @@
 # libraries are listed here rather than resolved by apt because apt would
 # pull in dpkg, perl and debconf; check_needed_libs() proves the list is
 # complete. libevent, libusrsctp and libsctp are what sctpu links.
-VM_USER_PKGS=(busybox-static libc6 lksctp-tools libsctp1
+# busybox, not busybox-static: the static one's sh runs its own applets
+# (its ip, tc) before the programs on PATH.
+VM_USER_PKGS=(busybox libc6 lksctp-tools libsctp1
               iproute2 libbpf1 libelf1 libmnl0 libbsd0 libcap2 libxtables12
               zlib1g libmd0
               libevent-2.1-7 libevent-core-2.1-7 libusrsctp2)
@@ -186,8 +188,13 @@ vm_build() {
            "$root/bin/ss" "$root/usr/sbin/arpd"
     # busybox applets for everything the packages do not provide (iproute2's
     # ip and tc stay the real ones).
+    local b have
     for m in $("$root/bin/busybox" --list-full); do
-        [[ -e $root/$m ]] && continue
+        have=
+        for b in bin sbin usr/bin usr/sbin; do
+            [[ -e $root/$b/${m##*/} ]] && have=1
+        done
+        [[ -n $have ]] && continue
         mkdir -p "$root/$(dirname "$m")"
         ln -s /bin/busybox "$root/$m"
     done
