@@ -86,9 +86,8 @@ main() {
         ;;
     run)
         need_root
-        local rc
-        vm_run "$@" && rc=0 || rc=$?
-        exit "$rc"
+        # CMD's non-zero status ends the script through set -e, unchanged.
+        vm_run "$@"
         ;;
     selftest)
         (($# <= 1)) || usage_error "selftest takes at most a build directory"

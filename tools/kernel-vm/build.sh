@@ -47,9 +47,13 @@ vm_apt_update() {
     fi
     vm_apt_opts
     say "apt-get update (private lists in $d)"
-    apt-get "${APT_OPTS[@]}" update >/dev/null ||
+    if apt-get "${APT_OPTS[@]}" update >/dev/null; then
+        touch "$stamp"
+    elif [[ -f $stamp ]]; then
+        say "warning: apt-get update failed; using the lists of $(date -r "$stamp" +%F)"
+    else
         die "apt-get update (private lists in $d) failed"
-    touch "$stamp"
+    fi
 }
 
 # The kernel package behind the linux-image-amd64 meta package.

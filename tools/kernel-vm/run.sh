@@ -184,7 +184,7 @@ vm_run() {
     VM_TAIL_PID=$!
     wait "$VM_QEMU_PID" && rc=0 || rc=$?
     VM_QEMU_PID=
-    wait "$VM_TAIL_PID" 2>/dev/null
+    wait "$VM_TAIL_PID" 2>/dev/null || true
     VM_TAIL_PID=
     local total begin exit_line
     total=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
@@ -226,4 +226,5 @@ vm_show_console() {
         esac
         [[ -n $on ]] && printf '%s\n' "$line"
     done < <(tail -n +1 -f --pid="$VM_QEMU_PID" "$log")
+    return 0
 }
