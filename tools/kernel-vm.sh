@@ -75,12 +75,16 @@ need_root() {
 main() {
     local cmd=${1:-}
     (($#)) && shift
+    # Every exit path removes the tap, a namespace of our own, qemu and the
+    # scratch folders.
+    trap vm_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
     case $cmd in
     build)
         (($# == 0)) || usage_error "build takes no arguments"
         need_root
         mkdir -p "$VM_CACHE"
-        trap vm_cleanup EXIT
         vm_install_host_tools
         vm_build
         ;;

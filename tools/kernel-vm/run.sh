@@ -35,7 +35,9 @@ vm_tsc_khz() {
     awk -v m="$mhz" 'BEGIN { printf "%d\n", m * 1000 }'
 }
 
+# The EXIT trap: every step runs even if an earlier one fails.
 vm_cleanup() {
+    set +e
     [[ -n ${VM_QEMU_PID:-} ]] && kill "$VM_QEMU_PID" 2>/dev/null
     [[ -n ${VM_TAIL_PID:-} ]] && kill "$VM_TAIL_PID" 2>/dev/null
     if [[ -n ${VM_QEMU_PID:-} ]]; then
@@ -105,9 +107,6 @@ vm_run() {
     local tmp
     tmp=$(mktemp -d /tmp/sctpu-vm.XXXXXX)
     VM_TMP_DIRS+=("$tmp")
-    trap vm_cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
 
     # One VM per namespace: the lock is held until this script exits.
     local lock_fd

@@ -4,6 +4,12 @@
 
 vm_selftest() {
     local build=${1:-} t0=$SECONDS share token args=() program=
+    if [[ -n $build ]]; then
+        build=$(cd "$build" 2>/dev/null && pwd) ||
+            usage_error "selftest: build directory '$1' does not exist"
+        program=$build/src/sctpu-echo
+        [[ -x $program ]] || usage_error "selftest: no $program (build sctpu first)"
+    fi
     mkdir -p "$VM_CACHE"
     vm_install_host_tools
     vm_build
@@ -15,11 +21,7 @@ vm_selftest() {
     token=$$-$RANDOM-$RANDOM
     printf '%s\n' "$token" >"$share/token"
     args=(--share "$share")
-    if [[ -n $build ]]; then
-        build=$(cd "$build" 2>/dev/null && pwd) ||
-            usage_error "selftest: build directory '$1' does not exist"
-        program=$build/src/sctpu-echo
-        [[ -x $program ]] || usage_error "selftest: no $program (build sctpu first)"
+    if [[ -n $program ]]; then
         args+=(--share "$build/src" --libs-of "$program")
     fi
 
