@@ -38,10 +38,12 @@
 # SCTPU_VM_VERBOSE=1 (print the whole console).
 # Exit status: CMD's; 2 for usage errors; 1 when the VM fails.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
 
 VM_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")/kernel-vm" && pwd)
 VM_CACHE=${SCTPU_VM_CACHE:-/var/cache/sctpu-vm}
-VM_TMP_DIRS=()
+# shellcheck disable=SC2034 # used by the sourced files
+VM_TMP_DIRS=()  # scratch folders, removed by vm_cleanup
 
 say() { printf 'kernel-vm: %s\n' "$*" >&2; }
 die() { printf 'kernel-vm: FAIL: %s\n' "$*" >&2; exit 1; }

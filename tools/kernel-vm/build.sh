@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/kernel-vm/build.sh - sourced by tools/kernel-vm.sh: download Debian
 # 12's kernel and a small userland with a private apt setup (the system's
 # sources, package lists of our own under $VM_CACHE/apt) and turn them into
@@ -187,7 +188,7 @@ vm_build() {
     done
     # ss and arpd would need libselinux, libtirpc and libdb; the guest has
     # /proc/net/sctp/* instead.
-    rm -rf "$root/usr/share" "$root/usr/lib/x86_64-linux-gnu/gconv" \
+    rm -rf "${root:?}/usr/share" "$root/usr/lib/x86_64-linux-gnu/gconv" \
            "$root/usr/include" "$root/etc/init.d" \
            "$root/bin/ss" "$root/usr/sbin/arpd"
     # busybox applets for everything the packages do not provide (iproute2's

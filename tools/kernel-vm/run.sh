@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/kernel-vm/run.sh - sourced by tools/kernel-vm.sh: boot the VM once
 # with a tap device in a network namespace, run one command in it, and hand
 # back the command's exit status.
@@ -65,7 +66,7 @@ vm_check_lab_addr() {
 # vm_run [--share DIR]... [--netns NAME] [--guest-ip A/n] [--host-ip B/n]
 #        [--timeout S] [--libs-of BIN]... -- CMD...
 vm_run() {
-    local shares=() libs_of=() netns= guest_ip=198.18.40.2/24
+    local shares=() libs_of=() netns='' guest_ip=198.18.40.2/24
     local host_ip=198.18.40.1/24 timeout=${SCTPU_VM_TIMEOUT:-120}
     while (($#)); do
         case $1 in
@@ -130,7 +131,7 @@ vm_run() {
         die "cannot set up tap $VM_TAP ($host_ip) in $netns"
 
     # The per-run part of the initramfs: settings, the command, extra libs.
-    local nonce=$$.$RANDOM$RANDOM conf=$tmp/extra shares_conf= i=0 fsdev=()
+    local nonce=$$.$RANDOM$RANDOM conf=$tmp/extra shares_conf='' i=0 fsdev=()
     mkdir -p "$conf/etc/vm"
     for s in "${shares[@]}"; do
         shares_conf+="share$i=$s "
@@ -167,6 +168,7 @@ vm_run() {
         qemu=(-accel tcg)
         cmdline+=" tsc_early_khz=$khz tsc=reliable"
     fi
+    # shellcheck disable=SC2054 # the commas belong to qemu's options
     qemu+=(-M microvm -m "${SCTPU_VM_MEM:-512}" -smp 1
            -kernel "$VM_CACHE/vmlinux" -initrd "$tmp/initrd.cpio"
            -append "$cmdline" -nodefaults -serial stdio -display none
@@ -208,7 +210,7 @@ vm_run() {
 # Print the command's output (the console between the two marker lines) as
 # it comes; SCTPU_VM_VERBOSE=1 prints the whole console.
 vm_show_console() {
-    local log=$1 nonce=$2 on= line
+    local log=$1 nonce=$2 on='' line
     [[ ${SCTPU_VM_VERBOSE:-0} == 1 ]] && on=1
     while IFS= read -r line; do
         line=${line%$'\r'}

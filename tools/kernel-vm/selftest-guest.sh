@@ -40,7 +40,7 @@ wait_for() {
     shift
     while ! "$@" >/dev/null 2>&1; do
         n=$((n - 1))
-        [ $n -gt 0 ] || return 1
+        [ "$n" -gt 0 ] || return 1
         sleep 0.1
     done
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/kernel-vm/selftest.sh - sourced by tools/kernel-vm.sh: build the VM
 # (cached) and boot it once with tools/kernel-vm/selftest-guest.sh, then
 # check on the host what the guest wrote into the shared folder.
@@ -27,7 +28,7 @@ vm_selftest() {
 
     # A failing guest check ends the script here (set -e) with the number
     # of failed checks as its status.
-    vm_run "${args[@]}" -- sh "$share/selftest-guest.sh" "$share" 198.18.40.1 $program
+    vm_run "${args[@]}" -- sh "$share/selftest-guest.sh" "$share" 198.18.40.1 ${program:+"$program"}
     [[ $(cat "$share/reply" 2>/dev/null) == "$token" ]] ||
         die "the guest's write into the shared folder did not reach the host"
     say "ok   9p: the host reads what the guest wrote"
