@@ -267,12 +267,19 @@ void perf_report_connected(struct perf_report *r,
         perf_report_text(r, ", set up in %" PRIu64 " us", c->setup_us);
     perf_report_text(r, ")\n");
     /* Two ports and a stream more than asked for: say why, once. */
-    if (c->id == 1 && r->cfg->role == PERF_ROLE_CLIENT)
+    if (c->id == 1 && r->cfg->role == PERF_ROLE_CLIENT && rport != 0)
         perf_report_text(r,
                          "[%3u] SCTP port %u travels inside UDP port %u; "
                          "streams out %u = %u for data (--nstreams)%s\n",
                          c->id, (unsigned)c->remote_sctp_port, rport,
                          (unsigned)c->out_streams, (unsigned)r->cfg->nstreams,
+                         r->cfg->no_control ? "" : " + 1 for control");
+    else if (c->id == 1 && r->cfg->role == PERF_ROLE_CLIENT)
+        perf_report_text(r,
+                         "[%3u] SCTP over IP, no UDP; streams out %u = %u for "
+                         "data (--nstreams)%s\n",
+                         c->id, (unsigned)c->out_streams,
+                         (unsigned)r->cfg->nstreams,
                          r->cfg->no_control ? "" : " + 1 for control");
     if (c->seen_as[0])
         perf_report_text(r, "[%3u] local %s, seen by server as %s%s\n", c->id,
