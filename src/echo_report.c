@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "echo_report.h"
+#include "netaddr.h"
 #include "units.h"
 
 uint64_t echo_summary_lost(const struct echo_summary *s)
@@ -15,8 +16,7 @@ uint64_t echo_summary_lost(const struct echo_summary *s)
 
 bool echo_summary_translated(const struct echo_summary *s)
 {
-    return s->seen_as != NULL &&
-           (s->local == NULL || strcmp(s->seen_as, s->local) != 0);
+    return netaddr_translated(s->local, s->seen_as);
 }
 
 static double per_second(uint64_t n, uint64_t us)

@@ -241,3 +241,17 @@ int netaddr_parse(const char *str, struct sockaddr_storage *out,
     netaddr_set_port((struct sockaddr *)out, (uint16_t)port);
     return 0;
 }
+
+bool netaddr_translated(const char *local, const char *seen_as)
+{
+    struct sockaddr_storage a;
+    struct sockaddr_storage b;
+    socklen_t alen;
+    socklen_t blen;
+
+    if (local == NULL || seen_as == NULL || seen_as[0] == '\0' ||
+        netaddr_parse(local, &a, &alen) != 0 ||
+        netaddr_parse(seen_as, &b, &blen) != 0)
+        return false;
+    return strcmp(local, seen_as) != 0;
+}

@@ -68,6 +68,15 @@ int netaddr_route_endpoint(const struct sockaddr *dst, socklen_t len,
 int netaddr_parse(const char *str, struct sockaddr_storage *out,
                   socklen_t *outlen);
 
+/*
+ * Did a NAT translate us? The peer reported seeing us as seen_as, and we
+ * know our own endpoint as local: true only when both are endpoints
+ * (address and port, as netaddr_format writes them) and they differ. A
+ * local name that is no endpoint (a kernel SCTP socket over IP) proves
+ * nothing either way.
+ */
+bool netaddr_translated(const char *local, const char *seen_as);
+
 /* A hash of what netaddr_equal compares. */
 uint32_t netaddr_hash(const struct sockaddr *sa);
 

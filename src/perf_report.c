@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "netaddr.h"
 #include "perf_report_priv.h"
 #include "version.h"
 
@@ -252,7 +253,7 @@ void perf_report_connected(struct perf_report *r,
     char rhost[PERF_SEEN_LEN];
     unsigned lport;
     unsigned rport;
-    bool nat = c->seen_as[0] && strcmp(c->seen_as, c->local) != 0;
+    bool nat = netaddr_translated(c->local, c->seen_as);
 
     split_endpoint(c->local, lhost, sizeof(lhost), &lport);
     split_endpoint(c->remote, rhost, sizeof(rhost), &rport);
