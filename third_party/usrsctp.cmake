@@ -103,18 +103,20 @@ function(_sctpu_add_bundled_usrsctp)
     # libusrsctp.a and usrsctp.h next to our binaries).
     set_property(DIRECTORY "${usrsctp_SOURCE_DIR}" PROPERTY EXCLUDE_FROM_ALL TRUE)
 
-    # usrsctp.h is a third-party header: include it as a system header so
-    # our warnings do not apply to it, as with the system library.
-    get_target_property(_sctpu_inc usrsctp INTERFACE_INCLUDE_DIRECTORIES)
-    if(_sctpu_inc)
-        set_property(TARGET usrsctp APPEND PROPERTY
-                     INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${_sctpu_inc})
-    endif()
+    # Our code sees usrsctp.h alone, copied into a folder of its own:
+    # usrsctplib/ also holds usrsctp's internal netinet/sctp.h, which would
+    # shadow the system's <netinet/sctp.h> that the kernel backend
+    # includes. It is a third-party header, so it is included as a system
+    # header (our warnings do not apply to it), as with the system library.
+    set(_sctpu_usrsctp_inc "${CMAKE_BINARY_DIR}/usrsctp-include")
+    configure_file("${usrsctp_SOURCE_DIR}/usrsctplib/usrsctp.h"
+                   "${_sctpu_usrsctp_inc}/usrsctp.h" COPYONLY)
+    set_property(TARGET usrsctp PROPERTY INTERFACE_INCLUDE_DIRECTORIES "")
 
     add_library(sctpu_bundled_usrsctp INTERFACE)
     target_link_libraries(sctpu_bundled_usrsctp INTERFACE usrsctp Threads::Threads)
     target_include_directories(sctpu_bundled_usrsctp SYSTEM INTERFACE
-                               "${usrsctp_SOURCE_DIR}/usrsctplib")
+                               "${_sctpu_usrsctp_inc}")
     # Debian's usrsctp.pc passes -DINET -DINET6 to users; do the same.
     target_compile_definitions(sctpu_bundled_usrsctp INTERFACE INET INET6)
     add_library(sctpu::usrsctp ALIAS sctpu_bundled_usrsctp)
