@@ -4,11 +4,14 @@
 # over loopback with the default usrsctp backend. Run as root (or with sudo available) on Debian/Ubuntu.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# DEMO_BUILD_DIR: where to build (default build; tests use their own)
+B=${DEMO_BUILD_DIR:-build}
+export DEMO_BUILD_DIR=$B
 
 # A namespace of our own (when we may make one) keeps the demo's ports
 # free of anything else running here; plain loopback otherwise.
 run_demo() {
-    local echo=build/src/sctpu-echo log
+    local echo=$B/src/sctpu-echo log
     log=$(mktemp)
     $echo -s -p 7 --udp-port 9899 >"$log" 2>&1 &
     local srv=$!
@@ -26,7 +29,7 @@ run_demo() {
     echo "== server log:"
     cat "$log"
 
-    local perf=build/src/sctpu-perf
+    local perf=$B/src/sctpu-perf
     $perf -s -1 >"$log" 2>&1 &
     srv=$!
     for _ in $(seq 100); do
@@ -47,10 +50,10 @@ if [[ ${1:-} == --run ]]; then
 fi
 
 bash tools/install-deps.sh build
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCTPU_TESTS=OFF \
+cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCTPU_TESTS=OFF \
     >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
-echo "== built: $(build/src/sctpu-echo --version | head -2 | paste -sd' ')"
+cmake --build "$B" -j"$(nproc)" >/dev/null
+echo "== built: $("$B/src/sctpu-echo" --version | head -2 | paste -sd' ')"
 if unshare -n true 2>/dev/null; then
     exec unshare -n -- bash "$0" --run
 fi
