@@ -61,9 +61,11 @@ PY
 
 echo "== kernel (guest) -> usrsctp (host)"
 # Wildcard servers: the tap and its address appear only with the VM.
-in_ns "$B/sctpu-echo" -s >"$WORK/h-echo.log" 2>&1 &
+# Not through in_ns: a backgrounded function is a subshell, and $! would
+# be its pid, not the server's, so cleanup would leave the server running.
+ip netns exec "$NS" "$B/sctpu-echo" -s >"$WORK/h-echo.log" 2>&1 &
 PIDS+=($!)
-in_ns "$B/sctpu-perf" -s -1 >"$WORK/h-perf.log" 2>&1 &
+ip netns exec "$NS" "$B/sctpu-perf" -s -1 >"$WORK/h-perf.log" 2>&1 &
 PIDS+=($!)
 cat >"$WORK/guest-a.sh" <<GUEST
 cd "$WORK"
