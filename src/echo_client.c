@@ -560,8 +560,8 @@ static int client_start(struct echo_client *cl)
         return ECHO_EXIT_FAIL;
     }
     cl->connect_us = now_us();
-    if (cl->rt.ops->connect(cl->rt.t, &peer, cfg->local_sctp_port, &cl->conn,
-                            err, sizeof(err)) < 0) {
+    if (transport_connect(cl->rt.t, &peer, cfg->local_sctp_port, &cl->conn, err,
+                          sizeof(err)) < 0) {
         log_err("%s", err);
         return ECHO_EXIT_USAGE;
     }
@@ -584,7 +584,7 @@ static void warn_timeouts(const struct echo_client *cl)
 
     if (cl->rt.ops == NULL || cl->rt.t == NULL || cl->received < 100)
         return;
-    cl->rt.ops->get_rto(cl->rt.t, &rto);
+    transport_get_rto(cl->rt.t, &rto);
     p50 = rtt_stats_percentile(&cl->rtt, 50);
     p99 = rtt_stats_percentile(&cl->rtt, 99);
     if (rto.min_ms <= TRANSPORT_LAB_RTO_MIN_MS ||

@@ -295,7 +295,7 @@ static void print_counters(const struct echo_server *srv)
     struct transport_counters c;
     uint64_t dropped;
 
-    srv->rt.ops->get_counters(srv->rt.t, &c);
+    transport_get_counters(srv->rt.t, &c);
     if (c.no_datagram_counts) {
         /* kernel SCTP: no per-socket counts, so no zeros made up here */
         printf("served %llu associations (backend %s counts no "
@@ -332,8 +332,8 @@ int echo_server_run(const struct echo_config *cfg)
         return rc;
     srv.stop_timer = evtimer_new(srv.rt.base, stop_timer_cb, &srv);
     if (srv.stop_timer == NULL ||
-        srv.rt.ops->listen(srv.rt.t, cfg->port, on_accept, &srv, err,
-                           sizeof(err)) < 0) {
+        transport_listen(srv.rt.t, cfg->port, on_accept, &srv, err,
+                         sizeof(err)) < 0) {
         log_err("%s", srv.stop_timer ? err : "out of memory");
         runtime_close(&srv.rt);
         return ECHO_EXIT_USAGE;

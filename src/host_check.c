@@ -77,7 +77,7 @@ void host_check_collect(struct host_check *hc)
                      reason ? reason : "not built into this binary");
             continue;
         }
-        b->usable = ops->probe(b->why, sizeof(b->why)) == 0;
+        b->usable = transport_probe(ops, b->why, sizeof(b->why)) == 0;
     }
     hc->kernel_udp_port = read_sysctl("/proc/sys/net/sctp/udp_port");
     hc->kernel_encap_port = read_sysctl("/proc/sys/net/sctp/encap_port");

@@ -208,7 +208,7 @@ static void report_connected(struct perf_client *cl)
         }
         c.setup_us = perf_flow_setup_us(cl->flows[i]);
         snprintf(c.local, sizeof(c.local), "%s", cl->local[i]);
-        cl->rt.ops->get_rto(cl->t[i], &c.rto);
+        transport_get_rto(cl->t[i], &c.rto);
         if (i < cl->ready.count)
             snprintf(c.seen_as, sizeof(c.seen_as), "%s", cl->ready.seen[i]);
         perf_report_connected(cl->rep, &c);
@@ -760,7 +760,7 @@ static int client_open_transport(struct perf_client *cl,
         if (rc != RUNTIME_EXIT_OK)
             return rc;
     }
-    cl->rt.ops->local_name(cl->t[i], cl->local[i], sizeof(cl->local[i]));
+    transport_local_name(cl->t[i], cl->local[i], sizeof(cl->local[i]));
     netaddr_route_endpoint((struct sockaddr *)&cl->peer.addr, cl->peer.addrlen,
                            cl->peer.udp_port, cl->local[i],
                            sizeof(cl->local[i]));
@@ -819,8 +819,8 @@ static int client_setup(struct perf_client *cl)
         uint16_t lport = c->local_sctp_port ? c->local_sctp_port + i : 0;
         uint64_t t0 = perf_now_ns(); /* set-up time counts the call too */
 
-        if (cl->rt.ops->connect(cl->t[i], &cl->peer, lport, &conn, err,
-                                sizeof(err)) < 0) {
+        if (transport_connect(cl->t[i], &cl->peer, lport, &conn, err,
+                              sizeof(err)) < 0) {
             log_err("%s", err);
             return RUNTIME_EXIT_USAGE;
         }
@@ -856,7 +856,7 @@ static void client_free(struct perf_client *cl)
     /* Every connection is freed: now the sockets of their own. */
     for (i = 0; i < cl->nflows; i++)
         if (cl->t[i] != NULL && cl->t[i] != cl->rt.t)
-            cl->rt.ops->close(cl->t[i]);
+            transport_close(cl->t[i]);
     runtime_close(&cl->rt);
     perf_report_free(cl->rep);
     free(cl->server_output);

@@ -129,7 +129,7 @@ static void report(struct perf_intervals *iv, bool last)
     if (iv->s.sends && iv->s.rt != NULL) {
         struct transport_counters c;
 
-        iv->s.rt->ops->get_counters(iv->s.rt->t, &c);
+        transport_get_counters(iv->s.rt->t, &c);
         /* A backend that cannot count them gets no [T3 ] line of zeros. */
         if (!c.no_rtx_timeouts)
             perf_report_set_timeouts(iv->s.rep, c.rtx_timeouts - iv->timeouts);
@@ -193,7 +193,7 @@ perf_intervals_start(const struct perf_intervals_setup *s)
     if (s->rt != NULL) {
         struct transport_counters c;
 
-        s->rt->ops->get_counters(s->rt->t, &c);
+        transport_get_counters(s->rt->t, &c);
         iv->timeouts = c.rtx_timeouts;
     }
     iv->ev = evtimer_new(s->base, tick_cb, iv);

@@ -45,7 +45,7 @@ uint64_t perf_rows_timeouts(const struct runtime *rt)
 {
     struct transport_counters c;
 
-    rt->ops->get_counters(rt->t, &c);
+    transport_get_counters(rt->t, &c);
     return c.rtx_timeouts;
 }
 
@@ -60,7 +60,7 @@ void perf_rows_warn_timeouts(const struct runtime *rt,
     char hint[512];
 
     memset(&f, 0, sizeof(f));
-    rt->ops->get_rto(rt->t, &rto);
+    transport_get_rto(rt->t, &rto);
     f.timeouts = perf_rows_timeouts(rt) - timeouts_at_start;
     f.retransmits = retransmits;
     f.seconds = secs;

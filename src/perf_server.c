@@ -451,7 +451,7 @@ static int configure_flow(struct perf_test *t, struct perf_flow *f)
     };
 
     /* The client's bundling and SACK choices hold at both ends. */
-    if (conn->ops->tune(conn, &tu) < 0)
+    if (transport_tune(conn, &tu) < 0)
         log_warn("test %u: cannot apply the client's SCTP tuning: %s", t->id,
                  transport_conn_strerror(conn));
     perf_flow_set_streams(f, t->params.nstreams);
@@ -881,8 +881,8 @@ int perf_server_run(const struct perf_config *cfg)
         return rc;
     srv.watchdog_ev = event_new(srv.rt.base, -1, EV_PERSIST, watchdog_cb, &srv);
     if (srv.watchdog_ev == NULL ||
-        srv.rt.ops->listen(srv.rt.t, cfg->port, on_accept, &srv, err,
-                           sizeof(err)) < 0) {
+        transport_listen(srv.rt.t, cfg->port, on_accept, &srv, err,
+                         sizeof(err)) < 0) {
         log_err("%s", srv.watchdog_ev ? err : "out of memory");
         if (srv.watchdog_ev != NULL)
             event_free(srv.watchdog_ev);

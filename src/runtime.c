@@ -73,7 +73,7 @@ int runtime_open(struct runtime *rt, const char *backend,
         runtime_close(rt);
         return rc;
     }
-    rt->ops->local_name(rt->t, rt->local, sizeof(rt->local));
+    transport_local_name(rt->t, rt->local, sizeof(rt->local));
     return RUNTIME_EXIT_OK;
 }
 
@@ -84,7 +84,7 @@ int runtime_open_transport(struct runtime *rt,
     char err[256];
     int rc;
 
-    rc = rt->ops->open(rt->base, tc, out, err, sizeof(err));
+    rc = transport_open(rt->ops, rt->base, tc, out, err, sizeof(err));
     if (rc < 0) {
         /* Two servers on one UDP port is the usual cause: say the fix. */
         log_err("%s%s", err,
@@ -100,7 +100,7 @@ int runtime_open_transport(struct runtime *rt,
 void runtime_close(struct runtime *rt)
 {
     if (rt->t != NULL)
-        rt->ops->close(rt->t);
+        transport_close(rt->t);
     if (rt->sigint != NULL)
         event_free(rt->sigint);
     if (rt->sigterm != NULL)

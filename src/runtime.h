@@ -45,7 +45,7 @@ int runtime_open(struct runtime *rt, const char *backend,
 /*
  * One more transport with rt's backend on rt's loop: sctpu-perf
  * --udp-per-assoc gives each association a UDP socket of its own. The
- * caller closes it (rt->ops->close) before runtime_close. Returns
+ * caller closes it (transport_close) before runtime_close. Returns
  * RUNTIME_EXIT_OK, or another exit status after logging why, with the same
  * hint as runtime_open for a UDP port in use.
  */

@@ -2,8 +2,8 @@
  * transport.h - the one interface between workloads and SCTP backends.
  *
  * A backend is a const struct transport_ops. The workloads (echo, perf)
- * only ever call the transport_* functions below; they never see a file
- * descriptor or a usrsctp socket.
+ * only ever call the transport_* functions at the end of this file, never
+ * an op directly; they never see a file descriptor or a usrsctp socket.
  *
  * Threading: everything, including every callback, runs on the thread that
  * runs the event_base given to transport_open(). No backend calls back from
@@ -164,6 +164,11 @@ struct transport_counters {
     bool no_rtx_timeouts; /* rtx_timeouts is 0 and means nothing */
 };
 
+/* The generic part of a transport; backends embed it first. */
+struct transport {
+    const struct transport_ops *ops;
+};
+
 /* The generic part of a connection; backends embed it first. */
 struct transport_conn {
     const struct transport_ops *ops;
@@ -268,6 +273,67 @@ void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,
 /* The connection's last failure: the backend's detail when it has one,
  * else strerror. */
 const char *transport_conn_strerror(const struct transport_conn *c);
+
+static inline int transport_probe(const struct transport_ops *ops, char *why,
+                                  size_t whylen)
+{
+    return ops->probe(why, whylen);
+}
+
+static inline int transport_open(const struct transport_ops *ops,
+                                 struct event_base *base,
+                                 const struct transport_config *cfg,
+                                 struct transport **out, char *err,
+                                 size_t errlen)
+{
+    return ops->open(base, cfg, out, err, errlen);
+}
+
+static inline void transport_close(struct transport *t)
+{
+    if (t != NULL)
+        t->ops->close(t);
+}
+
+static inline int transport_listen(struct transport *t, uint16_t sctp_port,
+                                   transport_accept_cb on_accept, void *arg,
+                                   char *err, size_t errlen)
+{
+    return t->ops->listen(t, sctp_port, on_accept, arg, err, errlen);
+}
+
+static inline int transport_connect(struct transport *t,
+                                    const struct transport_peer *peer,
+                                    uint16_t local_sctp_port,
+                                    struct transport_conn **out, char *err,
+                                    size_t errlen)
+{
+    return t->ops->connect(t, peer, local_sctp_port, out, err, errlen);
+}
+
+static inline void transport_get_rto(const struct transport *t,
+                                     struct transport_rto *out)
+{
+    t->ops->get_rto(t, out);
+}
+
+static inline void transport_get_counters(const struct transport *t,
+                                          struct transport_counters *out)
+{
+    t->ops->get_counters(t, out);
+}
+
+static inline void transport_local_name(const struct transport *t, char *buf,
+                                        size_t len)
+{
+    t->ops->local_name(t, buf, len);
+}
+
+static inline int transport_tune(struct transport_conn *c,
+                                 const struct transport_tuning *tu)
+{
+    return c->ops->tune(c, tu);
+}
 
 static inline ssize_t transport_send(struct transport_conn *c, const void *buf,
                                      size_t len,

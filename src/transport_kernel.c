@@ -38,6 +38,7 @@
 #define NOTE_MAX 512       /* the part of a notification we look at */
 
 struct kernel_transport {
+    struct transport head; /* first: handed out to workloads */
     struct event_base *base;
     struct transport_config cfg;
     struct sockaddr_storage local; /* cfg's bind address, port 0 */
@@ -477,7 +478,8 @@ static int kt_open(struct event_base *base, const struct transport_config *cfg,
         }
         t->encap_port = (uint16_t)kernel_sock_udp_port();
     }
-    *out = (struct transport *)t;
+    t->head.ops = &transport_kernel_ops;
+    *out = &t->head;
     return 0;
 }
 

@@ -691,7 +691,8 @@ static int ut_open(struct event_base *base, const struct transport_config *cfg,
     udp_batch_init(t->batch, t->fd, gso_wanted());
     t->next = usrsctp_rt.transports;
     usrsctp_rt.transports = t;
-    *out = (struct transport *)t;
+    t->head.ops = &transport_usrsctp_ops;
+    *out = &t->head;
     return 0;
 
 out_unref:

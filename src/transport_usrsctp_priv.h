@@ -23,6 +23,7 @@ struct udp_batch;
 #define UDP_RX_BATCH 64 /* datagrams (or ICMP errors) per readiness event */
 
 struct usrsctp_transport {
+    struct transport head; /* first: handed out to workloads */
     struct event_base *base;
     struct transport_config cfg;
     int fd;     /* the UDP socket */
