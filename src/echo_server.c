@@ -112,15 +112,16 @@ static bool session_grow(struct echo_session *s)
 static void session_answer_probe(struct echo_session *s)
 {
     struct transport_assoc_info info;
+    char seen[NETADDR_STRLEN];
 
     s->probed = true;
     if (transport_get_info(s->conn, &info) < 0)
         return; /* no answer: the client takes the echo as no report */
-    s->answer_len =
-        echo_probe_answer(s->answer, sizeof(s->answer), info.peer_udp);
+    transport_peer_name(&info, seen, sizeof(seen));
+    s->answer_len = echo_probe_answer(s->answer, sizeof(s->answer), seen);
     if (s->answer_len > 0)
         log_info("[%3llu] telling the client it is seen as %s",
-                 (unsigned long long)s->id, info.peer_udp);
+                 (unsigned long long)s->id, seen);
 }
 
 /*
@@ -223,6 +224,7 @@ static void on_accept(struct transport_conn *conn, void *arg)
 {
     struct echo_server *srv = arg;
     struct transport_assoc_info info;
+    char name[NETADDR_STRLEN];
     struct echo_session *s = calloc(1, sizeof(*s));
 
     if (s != NULL)
@@ -249,7 +251,8 @@ static void on_accept(struct transport_conn *conn, void *arg)
 
     if (transport_get_info(conn, &info) < 0)
         memset(&info, 0, sizeof(info));
-    snprintf(s->peer, sizeof(s->peer), "%s sctp/%u", info.peer_udp,
+    snprintf(s->peer, sizeof(s->peer), "%s sctp/%u",
+             transport_peer_name(&info, name, sizeof(name)),
              (unsigned)info.peer_sctp_port);
     printf("[%3llu] association from %s: streams in %u out %u, "
            "path MTU %u\n",

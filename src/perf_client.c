@@ -199,7 +199,7 @@ static void report_connected(struct perf_client *cl)
         memset(&c, 0, sizeof(c));
         c.id = i + 1;
         if (transport_get_info(perf_flow_conn(cl->flows[i]), &info) == 0) {
-            snprintf(c.remote, sizeof(c.remote), "%s", info.peer_udp);
+            transport_peer_name(&info, c.remote, sizeof(c.remote));
             c.local_sctp_port = info.local_sctp_port;
             c.remote_sctp_port = info.peer_sctp_port;
             c.out_streams = info.out_streams;

@@ -115,7 +115,7 @@ void perf_report_text_line(struct perf_report *r,
         units_format_bytes(buf, sizeof(buf), l->sctp->rwnd);
         cell(r, W_WND, buf);
         /* SCTP_STATUS has whole milliseconds: show no more than that. */
-        cell_u64(r, W_SRTT, (l->sctp->srtt_us + 500) / 1000);
+        cell_u64(r, W_SRTT, l->sctp->srtt_ms);
         cell_u64(r, W_RTO, l->sctp->rto_ms);
         cell_u64(r, W_PMTU, l->sctp->pmtu);
     } else if ((cols & PERF_COLS_SCTP) && pad) {

@@ -251,7 +251,7 @@ static void test_send_ready(struct perf_test *t)
         struct transport_assoc_info info;
 
         if (transport_get_info(perf_flow_conn(t->flows[i]), &info) == 0)
-            snprintf(ready.seen[i], PERF_SEEN_LEN, "%s", info.peer_udp);
+            transport_peer_name(&info, ready.seen[i], PERF_SEEN_LEN);
         if (t->rep != NULL)
             perf_report_line(t->rep,
                              "Accepted association %u of test %u "
@@ -663,6 +663,7 @@ static void raw_test_start(struct perf_server *srv, struct server_flow *sf)
     struct perf_hello h;
     struct perf_test *t;
     struct transport_assoc_info info;
+    char name[NETADDR_STRLEN];
 
     memset(&h, 0, sizeof(h));
     h.count = 1;
@@ -688,7 +689,8 @@ static void raw_test_start(struct perf_server *srv, struct server_flow *sf)
         perf_report_line(t->rep,
                          "Accepted association from %s (SCTP port "
                          "%u), counting what it sends",
-                         info.peer_udp, (unsigned)info.peer_sctp_port);
+                         transport_peer_name(&info, name, sizeof(name)),
+                         (unsigned)info.peer_sctp_port);
     test_start(t);
 }
 

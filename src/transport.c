@@ -2,8 +2,10 @@
  * transport.c - the backend registry and the generic connection helpers.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "netaddr.h"
 #include "transport.h"
 
 /* Backends built into this binary, the default first. */
@@ -55,4 +57,19 @@ const char *transport_conn_strerror(const struct transport_conn *c)
     if (c->detail != NULL)
         return c->detail;
     return strerror(c->last_errno);
+}
+
+char *transport_peer_name(const struct transport_assoc_info *info, char *buf,
+                          size_t len)
+{
+    struct sockaddr_storage ss = info->peer_addr;
+
+    if (info->peer_addrlen == 0) {
+        snprintf(buf, len, "(unknown)");
+        return buf;
+    }
+    if (info->peer_encap_port == 0)
+        return netaddr_format_host((struct sockaddr *)&ss, buf, len);
+    netaddr_set_port((struct sockaddr *)&ss, info->peer_encap_port);
+    return netaddr_format((struct sockaddr *)&ss, buf, len);
 }

@@ -103,14 +103,20 @@ typedef void (*transport_accept_cb)(struct transport_conn *conn, void *arg);
 
 /* A snapshot of one association. */
 struct transport_assoc_info {
-    /* the UDP endpoint the packets come from, as seen here (after NAT) */
-    char peer_udp[64];
+    /* where the peer's packets come from, as seen here (after any NAT):
+     * its IP address (port 0), and the UDP port they are encapsulated in,
+     * 0 when SCTP runs directly over IP. transport_peer_name prints it. */
+    struct sockaddr_storage peer_addr;
+    socklen_t peer_addrlen;
+    uint16_t peer_encap_port;
     uint16_t peer_sctp_port;
     uint16_t local_sctp_port;
     uint16_t in_streams; /* negotiated */
     uint16_t out_streams;
-    uint32_t pathmtu;     /* SCTP path MTU in use */
-    uint32_t srtt_us;     /* smoothed RTT */
+    uint32_t pathmtu; /* SCTP path MTU in use */
+    /* smoothed RTT. Both stacks keep it in whole milliseconds (Linux's and
+     * usrsctp's SCTP_STATUS), so this is its true resolution */
+    uint32_t srtt_ms;
     uint32_t cwnd;        /* bytes */
     uint32_t peer_rwnd;   /* bytes */
     uint32_t unacked;     /* DATA chunks in flight */
@@ -269,6 +275,11 @@ const struct transport_ops *transport_default(void);
 /* Install the callback a connection reports its events to. */
 void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,
                            void *arg);
+
+/* The peer's address as transport_assoc_info holds it: "ip:udp-port" with
+ * UDP encapsulation, "ip" without. Returns buf. */
+char *transport_peer_name(const struct transport_assoc_info *info, char *buf,
+                          size_t len);
 
 /* The connection's last failure: the backend's detail when it has one,
  * else strerror. */

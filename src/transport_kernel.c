@@ -789,21 +789,14 @@ static int kt_get_info(struct transport_conn *tc,
                        struct transport_assoc_info *info)
 {
     struct kernel_conn *c = (struct kernel_conn *)tc;
-    struct sockaddr_storage udp = c->peer;
     uint64_t ipackets = c->ipackets;
     uint64_t now = mono_ns();
     int rc;
 
     memset(info, 0, sizeof(*info));
-    if (c->peer_udp_port != 0) {
-        netaddr_set_port((struct sockaddr *)&udp, c->peer_udp_port);
-        netaddr_format((struct sockaddr *)&udp, info->peer_udp,
-                       sizeof(info->peer_udp));
-    } else {
-        /* no UDP: the peer's IP address */
-        netaddr_format_host((struct sockaddr *)&udp, info->peer_udp,
-                            sizeof(info->peer_udp));
-    }
+    info->peer_addr = c->peer;
+    info->peer_addrlen = c->peerlen;
+    info->peer_encap_port = c->peer_udp_port; /* 0: SCTP over IP */
     info->peer_sctp_port = c->peer_port;
     info->local_sctp_port = c->local_port;
     if (c->state == CONN_FAILED)

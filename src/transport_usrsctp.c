@@ -1138,8 +1138,11 @@ static int ut_get_info(struct transport_conn *tc,
     socklen_t len = sizeof(st);
 
     memset(info, 0, sizeof(*info));
-    netaddr_format((struct sockaddr *)&c->peer->addr, info->peer_udp,
-                   sizeof(info->peer_udp));
+    /* the peer table keeps the UDP endpoint: address and port apart */
+    info->peer_addr = c->peer->addr;
+    info->peer_addrlen = c->peer->addrlen;
+    info->peer_encap_port = netaddr_port((struct sockaddr *)&c->peer->addr);
+    netaddr_set_port((struct sockaddr *)&info->peer_addr, 0);
     info->peer_sctp_port = c->peer_port;
     info->local_sctp_port = c->local_port;
     if (c->so == NULL)
@@ -1152,7 +1155,7 @@ static int ut_get_info(struct transport_conn *tc,
     info->in_streams = st.sstat_instrms;
     info->out_streams = st.sstat_outstrms;
     info->pathmtu = st.sstat_primary.spinfo_mtu;
-    info->srtt_us = st.sstat_primary.spinfo_srtt * 1000;
+    info->srtt_ms = st.sstat_primary.spinfo_srtt;
     info->cwnd = st.sstat_primary.spinfo_cwnd;
     info->peer_rwnd = st.sstat_rwnd;
     info->unacked = st.sstat_unackdata;

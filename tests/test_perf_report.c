@@ -206,7 +206,7 @@ static char *run_report(const struct perf_config *cfg, const char *error)
           .have_sctp = true,
           .cwnd = 4380,
           .rwnd = 65536,
-          .srtt_us = 1000,
+          .srtt_ms = 1,
           .pmtu = 1460 },
         { .id = 2, .sender = true, .bytes = 10000 },
     };
