@@ -426,11 +426,11 @@ static void client_on_connected(struct echo_client *cl)
     cl->phase = PHASE_RUNNING;
     if (!cl->cfg->json)
         printf("connected to %s from %s in %llu us: streams out %u in %u "
-               "(using %u), path MTU %u, backend %s\n",
+               "(using %u), path MTU %u, backend %s (%s)\n",
                cl->peer, cl->rt.local, (unsigned long long)cl->setup_us,
                (unsigned)cl->info.out_streams, (unsigned)cl->info.in_streams,
                (unsigned)cl->streams, (unsigned)cl->info.pathmtu,
-               cl->rt.ops->name);
+               cl->rt.ops->name, cl->rt.stack);
     cl->send_due = true;
     client_pump(cl);
     client_maybe_finish(cl);
@@ -607,6 +607,7 @@ static void client_report(const struct echo_client *cl)
     s.local = cl->rt.local;
     s.seen_as = cl->seen_as[0] ? cl->seen_as : NULL;
     s.backend = cl->rt.ops ? cl->rt.ops->name : "";
+    s.stack = cl->rt.stack;
     s.in_streams = cl->info.in_streams;
     s.out_streams = cl->info.out_streams;
     s.streams_used = cl->streams;

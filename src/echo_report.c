@@ -100,6 +100,8 @@ void echo_report_json(FILE *out, const struct echo_summary *s)
           out);
     fputs(",\"backend\":", out);
     json_string(out, s->backend);
+    fputs(",\"stack\":", out);
+    json_string(out, s->stack);
     fprintf(out,
             ",\"streams\":{\"in\":%u,\"out\":%u,\"used\":%u}"
             ",\"pathmtu\":%" PRIu32 ",\"sent\":%" PRIu64

@@ -15,6 +15,7 @@ struct echo_summary {
     const char *local;   /* our UDP endpoint, before any NAT */
     const char *seen_as; /* the server's view of it; NULL: not reported */
     const char *backend;
+    const char *stack; /* its SCTP stack: usrsctp's version, Linux release */
     uint16_t in_streams;
     uint16_t out_streams;
     uint16_t streams_used;

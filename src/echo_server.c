@@ -341,8 +341,8 @@ int echo_server_run(const struct echo_config *cfg)
         runtime_close(&srv.rt);
         return ECHO_EXIT_USAGE;
     }
-    printf("sctpu-echo server: SCTP port %u over UDP %s (backend %s)\n",
-           (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name);
+    printf("sctpu-echo server: SCTP port %u over UDP %s (backend %s: %s)\n",
+           (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name, srv.rt.stack);
     fflush(stdout);
 
     event_base_dispatch(srv.rt.base);

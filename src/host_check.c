@@ -78,6 +78,7 @@ void host_check_collect(struct host_check *hc)
             continue;
         }
         b->usable = transport_probe(ops, b->why, sizeof(b->why)) == 0;
+        transport_describe_stack(ops, b->stack, sizeof(b->stack));
     }
     hc->kernel_udp_port = read_sysctl("/proc/sys/net/sctp/udp_port");
     hc->kernel_encap_port = read_sysctl("/proc/sys/net/sctp/encap_port");
@@ -121,6 +122,10 @@ static void print_json(FILE *out, const struct host_check *hc,
             json_out_null(&j, "why");
         else
             json_out_string(&j, "why", b->why);
+        if (b->stack[0])
+            json_out_string(&j, "stack", b->stack);
+        else
+            json_out_null(&j, "stack");
         json_out_bool(&j, "chosen", strcmp(b->name, chosen) == 0);
         json_out_end_object(&j);
     }
@@ -170,8 +175,12 @@ static void print_text(FILE *out, const struct host_check *hc,
     for (i = 0; i < HOST_CHECK_BACKENDS; i++) {
         const struct host_check_backend *b = &hc->backends[i];
 
-        fprintf(out, "backend %-8s %s%s%s\n", b->name,
-                b->usable ? "usable" : "unusable: ", b->usable ? "" : b->why,
+        /* "usable (usrsctp 0.9.5.0 (system))", "unusable (Linux 6.1.0):
+         * why" */
+        fprintf(out, "backend %-8s %s%s%s%s%s%s%s\n", b->name,
+                b->usable ? "usable" : "unusable", b->stack[0] ? " (" : "",
+                b->stack, b->stack[0] ? ")" : "", b->usable ? "" : ": ",
+                b->usable ? "" : b->why,
                 strcmp(b->name, chosen) == 0 ? "  [chosen]" : "");
     }
     fprintf(out, "kernel SCTP over UDP: ");

@@ -16,7 +16,9 @@
 struct host_check_backend {
     const char *name;
     bool usable;
-    char why[256]; /* when not usable */
+    char why[256];  /* when not usable */
+    char stack[96]; /* its SCTP stack (built in): usrsctp's version or the
+                       Linux release; "" when not built */
 };
 
 struct host_check {

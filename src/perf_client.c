@@ -813,7 +813,8 @@ static int client_setup(struct perf_client *cl)
         if (rc != RUNTIME_EXIT_OK)
             return rc;
     }
-    perf_report_connecting(cl->rep, cl->host, cl->rt.ops->name);
+    perf_report_set_backend(cl->rep, cl->rt.ops);
+    perf_report_connecting(cl->rep, cl->host);
     for (i = 0; i < cl->nflows; i++) {
         struct transport_conn *conn = NULL;
         uint16_t lport = c->local_sctp_port ? c->local_sctp_port + i : 0;

@@ -216,15 +216,22 @@ void perf_report_line(struct perf_report *r, const char *fmt, ...)
     perf_report_text(r, "%s\n", line);
 }
 
-void perf_report_connecting(struct perf_report *r, const char *host,
-                            const char *backend)
+void perf_report_set_backend(struct perf_report *r,
+                             const struct transport_ops *ops)
+{
+    r->backend = ops->name;
+    transport_describe_stack(ops, r->stack, sizeof(r->stack));
+}
+
+void perf_report_connecting(struct perf_report *r, const char *host)
 {
     /* -u is not iperf3's -u (UDP): say what it is. */
     perf_report_text(
         r,
         "Connecting to host %s, port %u (SCTP over UDP port %u, "
-        "backend %s)%s\n",
-        host, (unsigned)r->cfg->port, (unsigned)r->cfg->udp_port, backend,
+        "backend %s: %s)%s\n",
+        host, (unsigned)r->cfg->port, (unsigned)r->cfg->udp_port,
+        r->backend ? r->backend : "?", r->stack,
         r->cfg->unordered ? ", unordered SCTP delivery (-u), not UDP" : "");
 }
 
@@ -327,6 +334,10 @@ void perf_report_begin_intervals(struct perf_report *r)
         return;
     r->in_intervals = true;
     json_out_end_array(&r->j); /* connected */
+    if (r->backend != NULL) {
+        json_out_string(&r->j, "backend", r->backend);
+        json_out_string(&r->j, "stack", r->stack);
+    }
     json_out_begin_object(&r->j, "connecting_to");
     json_out_string(&r->j, "host", c->host);
     json_out_u64(&r->j, "port", c->port);

@@ -85,8 +85,11 @@ void perf_report_free(struct perf_report *r);
 /* Also copy the text output to tee (the server's --get-server-output). */
 void perf_report_tee(struct perf_report *r, FILE *tee);
 
-void perf_report_connecting(struct perf_report *r, const char *host,
-                            const char *backend);
+/* The backend that runs the test, for the header and start.backend
+ * (with its stack: a kernel's release, usrsctp's version). */
+void perf_report_set_backend(struct perf_report *r,
+                             const struct transport_ops *ops);
+void perf_report_connecting(struct perf_report *r, const char *host);
 void perf_report_connected(struct perf_report *r,
                            const struct perf_report_conn *c);
 /* One interval, start to end in seconds from the start of the test. */

@@ -23,6 +23,8 @@ struct perf_report {
     bool ruled;               /* the last text line was a "- - -" rule */
     unsigned int header_cols; /* columns of the last interval header */
     char error[512];
+    const char *backend; /* the transport_ops name; NULL until set */
+    char stack[96];      /* transport_describe_stack */
     size_t nconns;
     size_t nintervals;
     uint64_t timeouts; /* T3-rtx in the interval being reported */

@@ -243,6 +243,9 @@ static void test_send_ready(struct perf_test *t)
     ready.count = (uint16_t)t->count;
     make_view(t);
     t->rep = perf_report_new(&t->view, stdout);
+    if (t->rep != NULL)
+        perf_report_set_backend(
+            t->rep, transport_conn_backend(perf_flow_conn(t->flows[0])));
     if (t->rep != NULL && t->params.get_server_output) {
         t->captured = open_memstream(&t->captured_buf, &t->captured_len);
         perf_report_tee(t->rep, t->captured);
@@ -684,6 +687,9 @@ static void raw_test_start(struct perf_server *srv, struct server_flow *sf)
     t->params.interval_ms = (uint32_t)(srv->cfg->interval_s * 1000 + 0.5);
     make_view(t);
     t->rep = perf_report_new(&t->view, stdout);
+    if (t->rep != NULL)
+        perf_report_set_backend(
+            t->rep, transport_conn_backend(perf_flow_conn(sf->flow)));
     if (t->rep != NULL &&
         transport_get_info(perf_flow_conn(sf->flow), &info) == 0)
         perf_report_line(t->rep,
@@ -857,6 +863,7 @@ int perf_server_run(const struct perf_config *cfg)
     struct timeval tick = { 0, 250000 };
     char err[256];
     char banner[512];
+    char stack[96];
     int rc;
 
     memset(&srv, 0, sizeof(srv));
@@ -892,12 +899,13 @@ int perf_server_run(const struct perf_config *cfg)
         return RUNTIME_EXIT_USAGE;
     }
     event_add(srv.watchdog_ev, &tick);
+    transport_describe_stack(srv.rt.ops, stack, sizeof(stack));
     /* -J: stdout carries only the JSON documents, one per test. */
     snprintf(banner, sizeof(banner),
              "-----------------------------------------------------------\n"
-             "Server listening on SCTP port %u over UDP %s (backend %s)\n"
+             "Server listening on SCTP port %u over UDP %s (backend %s: %s)\n"
              "-----------------------------------------------------------\n",
-             (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name);
+             (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name, stack);
     perf_report_lines(cfg, cfg->json ? stderr : stdout, banner);
     fflush(stdout);
 

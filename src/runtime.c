@@ -74,6 +74,7 @@ int runtime_open(struct runtime *rt, const char *backend,
         return rc;
     }
     transport_local_name(rt->t, rt->local, sizeof(rt->local));
+    transport_describe_stack(rt->ops, rt->stack, sizeof(rt->stack));
     return RUNTIME_EXIT_OK;
 }
 

@@ -29,6 +29,7 @@ struct runtime {
     void (*on_stop)(void *arg);
     void *stop_arg;
     char local[NETADDR_STRLEN]; /* the transport's local address */
+    char stack[96]; /* the backend's SCTP stack (transport_describe_stack) */
 };
 
 /*

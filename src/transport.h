@@ -170,6 +170,19 @@ struct transport_counters {
     bool no_rtx_timeouts; /* rtx_timeouts is 0 and means nothing */
 };
 
+/* What a backend can do, so that a CLI refuses what it cannot before a
+ * packet is sent. */
+struct transport_caps {
+    /* bit (1 << p) for each PR-SCTP policy p (transport_msginfo.pr_policy)
+     * the stack has: usrsctp ttl, rtx, buf; Linux ttl, rtx (and a
+     * priority policy sctpu does not use) */
+    uint8_t pr_policies;
+    /* binds its own UDP socket, so a client's local UDP port and one
+     * socket per association mean something. Not the kernel: its UDP
+     * tunnel is one port per network namespace (net.sctp.udp_port) */
+    bool own_udp_socket;
+};
+
 /* The generic part of a transport; backends embed it first. */
 struct transport {
     const struct transport_ops *ops;
@@ -188,6 +201,14 @@ struct transport_conn {
 
 struct transport_ops {
     const char *name;
+    const struct transport_caps *caps;
+
+    /*
+     * The SCTP stack behind the backend, for results to record, e.g.
+     * "usrsctp 0.9.5.0 (system)" or "Linux 6.1.0-28-amd64" (kernel SCTP,
+     * whose UDP encapsulation bugs differ between releases).
+     */
+    void (*describe_stack)(char *buf, size_t len);
 
     /*
      * Can this host run the backend at all (--check)? 0, or -1 with the
@@ -291,6 +312,12 @@ static inline int transport_probe(const struct transport_ops *ops, char *why,
     return ops->probe(why, whylen);
 }
 
+static inline void transport_describe_stack(const struct transport_ops *ops,
+                                            char *buf, size_t len)
+{
+    ops->describe_stack(buf, len);
+}
+
 static inline int transport_open(const struct transport_ops *ops,
                                  struct event_base *base,
                                  const struct transport_config *cfg,
@@ -344,6 +371,13 @@ static inline int transport_tune(struct transport_conn *c,
                                  const struct transport_tuning *tu)
 {
     return c->ops->tune(c, tu);
+}
+
+/* The backend a connection belongs to (a server may run several). */
+static inline const struct transport_ops *
+transport_conn_backend(const struct transport_conn *c)
+{
+    return c->ops;
 }
 
 static inline ssize_t transport_send(struct transport_conn *c, const void *buf,

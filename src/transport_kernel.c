@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -869,8 +870,26 @@ static void kt_local_name(const struct transport *tr, char *buf, size_t len)
              netaddr_format_host((struct sockaddr *)&ss, host, sizeof(host)));
 }
 
+static void kt_describe_stack(char *buf, size_t len)
+{
+    struct utsname u;
+
+    if (uname(&u) < 0)
+        snprintf(buf, len, "Linux (release unknown)");
+    else
+        snprintf(buf, len, "Linux %s", u.release);
+}
+
+static const struct transport_caps kt_caps = {
+    /* ttl, rtx: Linux's third policy is by priority, not buffer size */
+    .pr_policies = 1 << 1 | 1 << 2,
+    .own_udp_socket = false,
+};
+
 const struct transport_ops transport_kernel_ops = {
     .name = "kernel",
+    .caps = &kt_caps,
+    .describe_stack = kt_describe_stack,
     .probe = kt_probe,
     .open = kt_open,
     .close = kt_close,

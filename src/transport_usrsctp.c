@@ -38,6 +38,7 @@
 #include "transport_usrsctp_priv.h"
 #include "udp_batch.h"
 #include "udp_icmp.h"
+#include "version.h"
 
 #define UDP_RX_MAX 65536 /* largest datagram we read */
 #define UDP_SOCKBUF (4 * 1024 * 1024)
@@ -1242,8 +1243,20 @@ static int ut_probe(char *why, size_t whylen)
     return 0;
 }
 
+static void ut_describe_stack(char *buf, size_t len)
+{
+    snprintf(buf, len, "usrsctp %s", SCTPU_USRSCTP_VERSION);
+}
+
+static const struct transport_caps ut_caps = {
+    .pr_policies = 1 << 1 | 1 << 2 | 1 << 3, /* ttl, rtx, buf */
+    .own_udp_socket = true,
+};
+
 const struct transport_ops transport_usrsctp_ops = {
     .name = "usrsctp",
+    .caps = &ut_caps,
+    .describe_stack = ut_describe_stack,
     .probe = ut_probe,
     .open = ut_open,
     .close = ut_transport_close,

@@ -32,9 +32,10 @@ for tool in echo perf; do
     rc=0
     "$bin" --check >"$WORK/$tool.txt" 2>&1 || rc=$?
     ((rc == 0)) || fail "$tool --check: exit $rc: $(cat "$WORK/$tool.txt")"
-    grep -q '^backend usrsctp  usable  \[chosen\]$' "$WORK/$tool.txt" ||
+    grep -Eq '^backend usrsctp  usable \(usrsctp .+\)  \[chosen\]$' \
+        "$WORK/$tool.txt" ||
         fail "$tool --check: usrsctp not usable and chosen: $(cat "$WORK/$tool.txt")"
-    grep -qF "backend kernel   unusable: $NO_SCTP" "$WORK/$tool.txt" ||
+    grep -qF "backend kernel   unusable (Linux $(uname -r)): $NO_SCTP" "$WORK/$tool.txt" ||
         fail "$tool --check: the kernel backend's reason: $(cat "$WORK/$tool.txt")"
     for line in '^kernel SCTP over UDP: ' '^usrsctp: ' '^CRC32c: ' \
         '^UDP GSO: (yes|no), UDP GRO: (yes|no)$' \

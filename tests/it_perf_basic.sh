@@ -168,6 +168,11 @@ def intervals(name, j):
     """What every run's intervals must show (-i 1, this end's view)."""
     ivs = j["intervals"]
     ts = j["start"]["test_start"]
+    # every result records the backend and its stack
+    check(name, j["start"]["backend"] == "usrsctp"
+          and j["start"]["stack"].startswith("usrsctp "),
+          "start.backend/stack: %r %r" % (j["start"].get("backend"),
+                                          j["start"].get("stack")))
     bidir, reverse = ts["bidir"] == 1, ts["reverse"] == 1
     counted = [iv for iv in ivs if not iv["sum"]["omitted"]]
     for k, iv in enumerate(counted, 1):

@@ -11,6 +11,8 @@
 #include "perf.h"
 #include "perf_report.h"
 #include "perf_report_intervals.h"
+#include "transport.h"
+#include "version.h"
 
 /* A strict JSON syntax check (RFC 8259 grammar, no extensions). */
 struct cursor {
@@ -970,10 +972,13 @@ static void test_perf_report_unordered_is_marked(void **state)
     (void)state;
     cfg.unordered = true;
     capture_open(&c, &cfg);
-    perf_report_connecting(c.r, "198.18.0.1", "usrsctp");
+    perf_report_set_backend(c.r, &transport_usrsctp_ops);
+    perf_report_connecting(c.r, "198.18.0.1");
     txt = capture_close(&c);
     assert_line(txt, "Connecting to host 198.18.0.1",
                 "unordered SCTP delivery (-u), not UDP");
+    assert_line(txt, "Connecting to host 198.18.0.1",
+                "backend usrsctp: usrsctp " SCTPU_USRSCTP_VERSION ")");
     free(txt);
 
     /* Every column header line, of the intervals and of the end. */
