@@ -12,6 +12,7 @@
 #include "echo_cli.h"
 #include "echo_msg.h"
 #include "host_port.h"
+#include "transport.h"
 #include "units.h"
 
 #define BUF_MIN 4096u
@@ -465,6 +466,11 @@ static int check_config(const struct echo_config *cfg, char *err, size_t errlen)
                  cfg->rto_min_ms, cfg->rto_max_ms);
         return -1;
     }
+    if (!cfg->server &&
+        transport_check_own_udp(transport_chosen(cfg->backend),
+                                cfg->local_udp_port ? "--local-udp-port" : NULL,
+                                err, errlen) < 0)
+        return -1;
     for (i = 0; i < cfg->nsizes && cfg->sndbuf != 0; i++) {
         if (cfg->sizes[i] > cfg->sndbuf) {
             snprintf(err, errlen,

@@ -12,6 +12,7 @@
 #include "perf_proto.h"
 #include "perf_verify.h"
 #include "sock_opts.h"
+#include "transport.h"
 #include "units.h"
 
 #define VERIFY_MIN_LEN PERF_VERIFY_HDR_LEN /* its header */
@@ -278,6 +279,31 @@ static int check_ppids(const struct perf_config *cfg, char *err, size_t errlen)
     return -1;
 }
 
+/* What the chosen backend cannot do, refused before any packet is sent.
+ * Under -R the server sends, and checks the PR-SCTP policy itself. */
+static int check_backend(const struct perf_config *cfg, char *err,
+                         size_t errlen)
+{
+    const struct transport_ops *ops = transport_chosen(cfg->backend);
+    char have[32];
+
+    if (ops == NULL)
+        return 0;
+    if (!cfg->reverse && !transport_has_pr_policy(ops, cfg->pr_policy)) {
+        snprintf(err, errlen,
+                 "--pr-policy %s: the %s backend cannot send with it (it "
+                 "has: %s)",
+                 transport_pr_policy_name(cfg->pr_policy), ops->name,
+                 transport_pr_policy_list(ops, have, sizeof(have)));
+        return -1;
+    }
+    return transport_check_own_udp(ops,
+                                   cfg->udp_per_assoc    ? "--udp-per-assoc"
+                                   : cfg->local_udp_port ? "--local-udp-port"
+                                                         : NULL,
+                                   err, errlen);
+}
+
 /* The client's options against each other, once every option is known. */
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
@@ -305,7 +331,8 @@ static int check_client(struct perf_config *cfg,
     if (check_pr(cfg, st, err, errlen) < 0 ||
         check_outstreams(cfg, st, err, errlen) < 0 ||
         check_udp_ports(cfg, err, errlen) < 0 ||
-        check_ppids(cfg, err, errlen) < 0)
+        check_ppids(cfg, err, errlen) < 0 ||
+        check_backend(cfg, err, errlen) < 0)
         return -1;
     return check_message(cfg, st, err, errlen);
 }

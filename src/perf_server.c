@@ -552,6 +552,25 @@ static bool rate_within_limit(struct perf_test *t)
     return false;
 }
 
+/* Under -R or --bidir this end sends with the client's PR-SCTP policy:
+ * refuse, before the test starts, one our backend does not have. */
+static bool pr_policy_supported(struct perf_test *t, struct server_flow *sf)
+{
+    const struct transport_ops *ops =
+        transport_conn_backend(perf_flow_conn(sf->flow));
+    char have[32];
+
+    if (!server_sends(&t->params) ||
+        transport_has_pr_policy(ops, t->params.pr_policy))
+        return true;
+    test_abort(t,
+               "--pr-policy %s: the server's %s backend cannot send with it "
+               "(it has: %s)",
+               transport_pr_policy_name(t->params.pr_policy), ops->name,
+               transport_pr_policy_list(ops, have, sizeof(have)));
+    return false;
+}
+
 static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
 {
     struct perf_test *t = sf->test;
@@ -564,7 +583,7 @@ static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
         test_abort(t, "the test parameters are out of range");
         return false;
     }
-    if (!rate_within_limit(t))
+    if (!rate_within_limit(t) || !pr_policy_supported(t, sf))
         return false;
     t->have_params = true;
     for (i = 0; i < PERF_MAX_PARALLEL; i++)

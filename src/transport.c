@@ -45,6 +45,24 @@ const struct transport_ops *transport_default(void)
     return transport_backends[0];
 }
 
+const struct transport_ops *transport_chosen(const char *name)
+{
+    return name == NULL ? transport_default() : transport_find(name);
+}
+
+int transport_check_own_udp(const struct transport_ops *ops, const char *what,
+                            char *err, size_t errlen)
+{
+    if (ops == NULL || what == NULL || ops->caps->own_udp_socket)
+        return 0;
+    snprintf(err, errlen,
+             "%s: the %s backend has no UDP socket of its own (its UDP "
+             "tunnel is the network namespace's net.sctp.udp_port, one "
+             "port for every association): drop it",
+             what, ops->name);
+    return -1;
+}
+
 void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,
                            void *arg)
 {
@@ -72,4 +90,31 @@ char *transport_peer_name(const struct transport_assoc_info *info, char *buf,
         return netaddr_format_host((struct sockaddr *)&ss, buf, len);
     netaddr_set_port((struct sockaddr *)&ss, info->peer_encap_port);
     return netaddr_format((struct sockaddr *)&ss, buf, len);
+}
+
+bool transport_has_pr_policy(const struct transport_ops *ops, uint8_t p)
+{
+    return p == 0 || (p < 8 && (ops->caps->pr_policies & (1u << p)) != 0);
+}
+
+const char *transport_pr_policy_name(uint8_t p)
+{
+    static const char *const names[] = { "reliable", "ttl", "rtx", "buf" };
+
+    return p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
+}
+
+char *transport_pr_policy_list(const struct transport_ops *ops, char *buf,
+                               size_t len)
+{
+    size_t used = 0;
+    uint8_t p;
+
+    buf[0] = '\0';
+    for (p = 1; p < 4 && used < len; p++)
+        if (transport_has_pr_policy(ops, p))
+            used +=
+                (size_t)snprintf(buf + used, len - used, "%s%s",
+                                 used ? ", " : "", transport_pr_policy_name(p));
+    return buf;
 }

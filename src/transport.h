@@ -293,9 +293,35 @@ const char *transport_unavailable_reason(const char *name);
 /* The backend used when none is named. */
 const struct transport_ops *transport_default(void);
 
+/*
+ * For a CLI that checks what the chosen backend can do before any packet:
+ * name's backend (NULL = the default), or NULL when name is not one
+ * backend of this binary (runtime_open reports that).
+ */
+const struct transport_ops *transport_chosen(const char *name);
+
+/*
+ * A client's own UDP port (what) asked of a backend without a UDP socket
+ * of its own: 0 when ops has one (or nothing was asked), else -1 with
+ * the reason in err.
+ */
+int transport_check_own_udp(const struct transport_ops *ops, const char *what,
+                            char *err, size_t errlen);
+
 /* Install the callback a connection reports its events to. */
 void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,
                            void *arg);
+
+/* Does the backend have PR-SCTP policy p (transport_msginfo.pr_policy)?
+ * 0 (reliable) always. */
+bool transport_has_pr_policy(const struct transport_ops *ops, uint8_t p);
+
+/* "ttl", "rtx", "buf" (as the CLIs spell them), "reliable" or "?". */
+const char *transport_pr_policy_name(uint8_t p);
+
+/* The policies ops has, as "ttl, rtx" (for error messages). Returns buf. */
+char *transport_pr_policy_list(const struct transport_ops *ops, char *buf,
+                               size_t len);
 
 /* The peer's address as transport_assoc_info holds it: "ip:udp-port" with
  * UDP encapsulation, "ip" without. Returns buf. */

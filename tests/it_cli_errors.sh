@@ -270,6 +270,20 @@ if grep -q '^SCTPU_HAVE_NETINET_SCTP_H:INTERNAL=1' "$BUILD_DIR/CMakeCache.txt" &
 else
     kernel_msg="--backend kernel: the kernel SCTP backend is not built into this binary (it needs <netinet/sctp.h> at build time: install libsctp-dev and build again); use --backend usrsctp"
 fi
+# What the kernel backend cannot do is refused before anything is sent,
+# whether or not this kernel has SCTP: a buffer-size PR-SCTP policy, and a
+# client UDP port of its own (the kernel's UDP tunnel is per namespace).
+if [[ $kernel_msg == this* ]]; then
+    expect_perf_error "--pr-policy buf: the kernel backend cannot send with it \(it has: ttl, rtx\)" \
+        -c 127.0.0.1 --backend kernel --pr-policy buf --pr-value 1000
+    own_udp="the kernel backend has no UDP socket of its own"
+    expect_perf_error "--local-udp-port: $own_udp" -c 127.0.0.1 \
+        --backend kernel --local-udp-port 5000
+    expect_perf_error "--udp-per-assoc: $own_udp" -c 127.0.0.1 \
+        --backend kernel --udp-per-assoc -P 2
+    expect_usage_error "--local-udp-port: $own_udp" -c 127.0.0.1 \
+        --backend kernel --local-udp-port 5000
+fi
 if [[ -d /proc/net/sctp && $kernel_msg == this* ]]; then
     echo "kernel SCTP is loaded here: no-SCTP message not checked"
 else
