@@ -201,6 +201,10 @@ build_images() {
         die "docker run $IMAGE echo --version"
     docker run --rm "$IMAGE" | grep -q '^usage: sctpu-echo' ||
         die "docker run $IMAGE (no arguments) prints no usage"
+    # The kernel backend is built in (the host decides whether it runs).
+    docker run --rm "$IMAGE" sctpu-perf --check --backend usrsctp |
+        grep -q '^backend kernel   \(usable\|unusable (Linux [^)]*): this kernel has no SCTP\)' ||
+        die "docker run $IMAGE sctpu-perf --check: no kernel backend built in"
     [[ $(docker image inspect -f '{{.Config.User}}' "$IMAGE") == 65534:65534 ]] ||
         die "$IMAGE does not run as an unprivileged user"
     docker run --rm "$DEBUG_IMAGE" sh -c 'sctpu-echo --version && ip -V' \
