@@ -11,6 +11,7 @@
 #include "perf_cli_priv.h"
 #include "perf_proto.h"
 #include "perf_verify.h"
+#include "runtime.h"
 #include "sock_opts.h"
 #include "units.h"
 
@@ -278,6 +279,57 @@ static int check_ppids(const struct perf_config *cfg, char *err, size_t errlen)
     return -1;
 }
 
+/*
+ * --backend all (a server serves every backend) and --compare (a client
+ * runs the test on every backend): where they fit, and --compare's
+ * buffers, set explicitly for both backends.
+ */
+static int check_backend(struct perf_config *cfg,
+                         const struct perf_cli_state *st, char *err,
+                         size_t errlen)
+{
+    bool all = cfg->backend != NULL &&
+               strcmp(cfg->backend, RUNTIME_BACKEND_ALL) == 0;
+
+    if (all && !st->server) {
+        snprintf(err, errlen,
+                 "--backend all is for the server (-s); a client compares "
+                 "the backends with --compare");
+        return -1;
+    }
+    if ((all || cfg->compare) && cfg->sock.encap) {
+        snprintf(err, errlen,
+                 "--encap cannot go with %s: the kernel's UDP tunnel and "
+                 "usrsctp's UDP socket cannot share --udp-port, so the "
+                 "kernel backend runs plain SCTP over IP there",
+                 all ? "--backend all" : "--compare");
+        return -1;
+    }
+    if (!cfg->compare)
+        return 0;
+    if (cfg->backend != NULL) {
+        snprintf(err, errlen,
+                 "--compare runs every backend in turn: drop --backend");
+        return -1;
+    }
+    if (cfg->duration_s == 0 && cfg->bytes == 0 && cfg->messages == 0) {
+        snprintf(err, errlen,
+                 "--compare needs a test that ends by itself: give -t SEC "
+                 "(not -t 0), -n or -k");
+        return -1;
+    }
+    if (cfg->no_control || cfg->json_stream) {
+        snprintf(err, errlen, "--compare cannot go with %s: %s",
+                 cfg->no_control ? "--no-control" : "--json-stream",
+                 cfg->no_control ? "the comparison needs the server's results"
+                                 : "it gives one JSON document (-J)");
+        return -1;
+    }
+    if (cfg->window == 0)
+        cfg->window = PERF_CLI_COMPARE_WINDOW;
+    return 0;
+}
+
 /* The client's options against each other, once every option is known. */
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
@@ -300,7 +352,8 @@ static int check_client(struct perf_config *cfg,
                  "--no-control");
         return -1;
     }
-    if (check_length(cfg, st, err, errlen) < 0)
+    if (check_backend(cfg, st, err, errlen) < 0 ||
+        check_length(cfg, st, err, errlen) < 0)
         return -1;
     if (check_pr(cfg, st, err, errlen) < 0 ||
         check_outstreams(cfg, st, err, errlen) < 0 ||
@@ -320,6 +373,8 @@ int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
         sock_opts_check(&cfg->sock, err, errlen) < 0)
         return -1;
     if (cfg->role == PERF_ROLE_CLIENT && check_client(cfg, st, err, errlen) < 0)
+        return -1;
+    if (cfg->role == PERF_ROLE_SERVER && check_backend(cfg, st, err, errlen) < 0)
         return -1;
     return 0;
 }
