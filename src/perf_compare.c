@@ -270,6 +270,8 @@ void perf_compare_print_table(FILE *out, const struct perf_compare_column *cols,
             snprintf(cells[i], sizeof(cells[i]), "%s (see below)",
                      status_name(cols[i].status));
     row(out, "Status", cells, ncols);
+    fprintf(out, "(SRTT, cwnd and RTO: this client's associations as the "
+                 "data ended; SRTT in 1 ms steps on both stacks)\n");
     for (i = 0; i + 1 < ncols; i++)
         if (cols[i].status != PERF_COMPARE_OK &&
             strstr(cells[i], "(see below)") != NULL)
