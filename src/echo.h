@@ -53,9 +53,6 @@ struct echo_config {
     bool json;
     bool quiet;
     bool once;     /* server: exit after one association */
-    /* client --compare: the same run on every backend, one after the
-     * other, then their RTT side by side (echo_compare.h) */
-    bool compare;
     int verbosity; /* 0 normal, 1 -V, 2 -VV */
     uint32_t mtu;
     uint32_t sndbuf;
@@ -68,6 +65,9 @@ struct echo_config {
     /* -S/--tos, --dscp, --bind-dev, --instreams, --outstreams (a
      * client's is its --nstreams) and the RFC 9260 retransmission limits */
     struct sock_opts sock;
+    /* client --compare: the same run on every backend, one after the
+     * other, then their RTT side by side (echo_compare.h) */
+    bool compare;
 };
 
 /* Exit statuses shared by both roles. */

@@ -468,8 +468,8 @@ static int check_streams_tos(struct echo_config *cfg,
  */
 static int check_backend(struct echo_config *cfg, char *err, size_t errlen)
 {
-    bool all = cfg->backend != NULL &&
-               strcmp(cfg->backend, RUNTIME_BACKEND_ALL) == 0;
+    bool all =
+        cfg->backend != NULL && strcmp(cfg->backend, RUNTIME_BACKEND_ALL) == 0;
 
     if (all && !cfg->server) {
         snprintf(err, errlen,

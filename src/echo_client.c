@@ -599,8 +599,7 @@ static void warn_timeouts(const struct echo_client *cl)
 }
 
 /* --compare: what the run measured. */
-static void client_outcome(const struct echo_client *cl,
-                           struct echo_outcome *o)
+static void client_outcome(const struct echo_client *cl, struct echo_outcome *o)
 {
     const struct rtt_stats *r = &cl->rtt;
 

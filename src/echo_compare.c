@@ -27,8 +27,8 @@ void echo_compare_settings(const struct echo_config *cfg,
 
     *out = *cfg;
     if (out->mtu != 0 ||
-        netaddr_resolve(cfg->host, cfg->udp_port, cfg->family, false, &ss,
-                        &len, err, sizeof(err)) < 0)
+        netaddr_resolve(cfg->host, cfg->udp_port, cfg->family, false, &ss, &len,
+                        err, sizeof(err)) < 0)
         return; /* a bad address: the run itself says what is wrong */
     mtu = route_mtu_probe((struct sockaddr *)&ss, len);
     if (mtu > 0)
@@ -95,8 +95,8 @@ enum figure {
 };
 
 static const char *const figure_labels[FIG_COUNT] = {
-    "Sent", "Verified", "RTT min", "RTT p50", "RTT p90",
-    "RTT p99", "RTT max", "Path MTU (SCTP)",
+    "Sent",    "Verified", "RTT min", "RTT p50",
+    "RTT p90", "RTT p99",  "RTT max", "Path MTU (SCTP)",
 };
 
 static void format_figure(char *buf, size_t len, enum figure f,

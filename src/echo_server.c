@@ -323,9 +323,8 @@ static void print_transport_counters(const struct echo_server *srv,
         printf("served %llu associations; ", (unsigned long long)srv->served);
     printf("%llu datagrams in, %llu dropped "
            "(%llu short, %llu bad CRC32c, %llu unknown peer)\n",
-           (unsigned long long)c.rx_datagrams,
-           (unsigned long long)dropped, (unsigned long long)c.rx_short,
-           (unsigned long long)c.rx_bad_crc,
+           (unsigned long long)c.rx_datagrams, (unsigned long long)dropped,
+           (unsigned long long)c.rx_short, (unsigned long long)c.rx_bad_crc,
            (unsigned long long)c.rx_unknown_peer);
     if (c.rx_rebinds > 0)
         printf("followed %llu NAT rebindings (a peer on a new UDP port)\n",

@@ -288,8 +288,8 @@ static int check_backend(struct perf_config *cfg,
                          const struct perf_cli_state *st, char *err,
                          size_t errlen)
 {
-    bool all = cfg->backend != NULL &&
-               strcmp(cfg->backend, RUNTIME_BACKEND_ALL) == 0;
+    bool all =
+        cfg->backend != NULL && strcmp(cfg->backend, RUNTIME_BACKEND_ALL) == 0;
 
     if (all && !st->server) {
         snprintf(err, errlen,
@@ -374,7 +374,8 @@ int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
         return -1;
     if (cfg->role == PERF_ROLE_CLIENT && check_client(cfg, st, err, errlen) < 0)
         return -1;
-    if (cfg->role == PERF_ROLE_SERVER && check_backend(cfg, st, err, errlen) < 0)
+    if (cfg->role == PERF_ROLE_SERVER &&
+        check_backend(cfg, st, err, errlen) < 0)
         return -1;
     return 0;
 }

@@ -69,8 +69,8 @@ static uint32_t route_mtu_toward(const struct perf_config *cfg)
     char err[256];
     int mtu;
 
-    if (netaddr_resolve(cfg->host, cfg->udp_port, cfg->family, false, &ss,
-                        &len, err, sizeof(err)) < 0)
+    if (netaddr_resolve(cfg->host, cfg->udp_port, cfg->family, false, &ss, &len,
+                        err, sizeof(err)) < 0)
         return 0;
     mtu = route_mtu_probe((struct sockaddr *)&ss, len);
     return mtu > 0 ? (uint32_t)mtu : 0;
@@ -85,8 +85,8 @@ void perf_compare_settings(const struct perf_config *cfg,
     /* Small paced messages get their SACK-per-packet rule here too. */
     perf_tuning_from_config(cfg, &tu);
     out->nodelay = tu.nodelay;
-    out->sack_delay_ms = tu.sack_delay_ms ? tu.sack_delay_ms
-                                          : COMPARE_SACK_DELAY_MS;
+    out->sack_delay_ms =
+        tu.sack_delay_ms ? tu.sack_delay_ms : COMPARE_SACK_DELAY_MS;
     out->sack_freq = tu.sack_freq ? tu.sack_freq : COMPARE_SACK_FREQ;
     if (out->mtu == 0)
         out->mtu = route_mtu_toward(cfg);
@@ -96,8 +96,9 @@ void perf_compare_print_header(FILE *out, const struct perf_config *s)
 {
     char buf[32];
 
-    fprintf(out, "Comparing backends on %s, SCTP port %u (usrsctp over UDP "
-                 "port %u, kernel SCTP over IP), one after the other\n",
+    fprintf(out,
+            "Comparing backends on %s, SCTP port %u (usrsctp over UDP "
+            "port %u, kernel SCTP over IP), one after the other\n",
             s->host, (unsigned)s->port, (unsigned)s->udp_port);
     fprintf(out, "Same settings for both: -l %u, -P %u, --nstreams %u, ",
             (unsigned)s->length, s->parallel, (unsigned)s->nstreams);
@@ -107,10 +108,7 @@ void perf_compare_print_header(FILE *out, const struct perf_config *s)
         fprintf(out, "-k %llu", (unsigned long long)s->messages);
     else
         fprintf(out, "-t %g", s->duration_s);
-    fprintf(out, "%s\n",
-            s->reverse ? ", -R"
-            : s->bidir ? ", --bidir"
-                       : "");
+    fprintf(out, "%s\n", s->reverse ? ", -R" : s->bidir ? ", --bidir" : "");
     units_format_bytes(buf, sizeof(buf), s->window);
     fprintf(out,
             "  socket buffers: sndbuf %s, rcvbuf %s (set explicitly on "
@@ -120,8 +118,9 @@ void perf_compare_print_header(FILE *out, const struct perf_config *s)
             (unsigned)s->sack_delay_ms, (unsigned)s->sack_freq,
             s->nodelay ? "on" : "off");
     if (s->mtu)
-        fprintf(out, "  MTU %u bytes (IP; usrsctp's SCTP packets are 8 "
-                     "bytes smaller, for the UDP header)\n",
+        fprintf(out,
+                "  MTU %u bytes (IP; usrsctp's SCTP packets are 8 "
+                "bytes smaller, for the UDP header)\n",
                 (unsigned)s->mtu);
     else
         fprintf(out, "  MTU: each backend's own (the route's could not be "
@@ -160,14 +159,10 @@ enum figure {
 };
 
 static const char *const figure_labels[FIG_COUNT] = {
-    "Throughput (sender)",
-    "Throughput (receiver)",
-    "Retransmissions",
-    "SRTT (client, end)",
-    "Cwnd (client, end)",
-    "RTO (client, end)",
-    "Path MTU (SCTP)",
-    "CPU client",
+    "Throughput (sender)", "Throughput (receiver)",
+    "Retransmissions",     "SRTT (client, end)",
+    "Cwnd (client, end)",  "RTO (client, end)",
+    "Path MTU (SCTP)",     "CPU client",
     "CPU server",
 };
 
@@ -289,8 +284,8 @@ static void json_settings(struct json_out *j, const struct perf_config *s)
     json_out_u64(j, "length", s->length);
     json_out_u64(j, "parallel", s->parallel);
     json_out_u64(j, "nstreams", s->nstreams);
-    json_out_double(j, "duration_s", s->bytes || s->messages ? 0
-                                                            : s->duration_s);
+    json_out_double(j, "duration_s",
+                    s->bytes || s->messages ? 0 : s->duration_s);
     json_out_u64(j, "bytes", s->bytes);
     json_out_u64(j, "messages", s->messages);
     json_out_bool(j, "reverse", s->reverse);
@@ -443,8 +438,8 @@ int perf_compare_run(const struct perf_config *cfg)
         cols[i].backend = runtime_backend_names[i];
         run_one(&shared, &cols[i]);
         if (cols[i].status == PERF_COMPARE_UNAVAILABLE)
-            log_warn("--compare: %s is unavailable here: %s",
-                     cols[i].backend, cols[i].why);
+            log_warn("--compare: %s is unavailable here: %s", cols[i].backend,
+                     cols[i].why);
     }
     if (cfg->json) {
         if (perf_compare_print_json(stdout, &shared, cols,

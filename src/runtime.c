@@ -55,8 +55,7 @@ const struct transport_ops *runtime_backend_usable(const char *name, char *why,
 }
 
 static int open_with(struct runtime *rt, const struct transport_ops *ops,
-                     const struct transport_config *tc,
-                     struct transport **out);
+                     const struct transport_config *tc, struct transport **out);
 
 /*
  * --backend all: a transport for each backend this host can run. One line
@@ -70,8 +69,8 @@ static int open_all(struct runtime *rt, const struct transport_config *tc)
     int rc;
 
     for (i = 0; i < RUNTIME_MAX_BACKENDS; i++) {
-        const struct transport_ops *ops =
-            runtime_backend_usable(runtime_backend_names[i], why[i], sizeof(why[i]));
+        const struct transport_ops *ops = runtime_backend_usable(
+            runtime_backend_names[i], why[i], sizeof(why[i]));
 
         if (ops == NULL) {
             missing[i] = true;

@@ -359,9 +359,9 @@ static void test_echo_cli_compare(void **state)
     assert_true(cfg.compare);
     assert_int_equal(cfg.sndbuf, ECHO_COMPARE_BUF);
     assert_int_equal(cfg.rcvbuf, ECHO_COMPARE_BUF);
-    assert_int_equal(parse("-c", "h", "-n", "5", "--compare", "--sndbuf",
-                           "1M", NULL),
-                     ECHO_CLI_RUN);
+    assert_int_equal(
+        parse("-c", "h", "-n", "5", "--compare", "--sndbuf", "1M", NULL),
+        ECHO_CLI_RUN);
     assert_int_equal(cfg.sndbuf, 1024 * 1024);
     assert_int_equal(cfg.rcvbuf, ECHO_COMPARE_BUF);
     assert_int_equal(parse("-c", "h", "--backend", "all", NULL),
