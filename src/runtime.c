@@ -26,7 +26,8 @@ static const struct transport_ops *pick_backend(const char *name)
     if (why != NULL)
         log_err("--backend %s: %s", name, why);
     else
-        log_err("--backend: unknown backend '%s' (known: usrsctp, kernel)",
+        log_err("--backend: unknown backend '%s' (known: usrsctp, kernel; "
+                "a server also takes all)",
                 name);
     return NULL;
 }
