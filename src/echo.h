@@ -16,6 +16,9 @@
 #define ECHO_DEFAULT_UDP_PORT 9899 /* RFC 6951 */
 /* --window: the most messages a client keeps in flight at once. */
 #define ECHO_MAX_WINDOW 1024
+/* --sndbuf and --rcvbuf under --compare when not given: explicit for both
+ * backends (Linux SCTP does not tune its buffers to the path). */
+#define ECHO_COMPARE_BUF (4u * 1024 * 1024)
 
 /* Frozen after parsing; the workloads only read it. */
 struct echo_config {
@@ -62,6 +65,9 @@ struct echo_config {
     /* -S/--tos, --dscp, --bind-dev, --instreams, --outstreams (a
      * client's is its --nstreams) and the RFC 9260 retransmission limits */
     struct sock_opts sock;
+    /* client --compare: the same run on every backend, one after the
+     * other, then their RTT side by side (echo_compare.h) */
+    bool compare;
 };
 
 /* Exit statuses shared by both roles. */
@@ -79,7 +85,34 @@ void echo_transport_config(const struct echo_config *cfg, const char *bind_host,
                            int family, uint16_t udp_port, uint16_t streams,
                            struct transport_config *tc);
 
+/* What one client run measured, as --compare tabulates it. */
+struct echo_outcome {
+    bool ran;        /* the association came up */
+    char error[256]; /* why the run failed; "" when it did not */
+    uint64_t sent;
+    uint64_t received;
+    uint64_t verified;
+    uint64_t rtt_count; /* round trips timed; the RTTs below need one */
+    uint32_t rtt_min_us;
+    uint32_t rtt_p50_us;
+    uint32_t rtt_p90_us;
+    uint32_t rtt_p99_us;
+    uint32_t rtt_max_us;
+    double rtt_avg_us;
+    uint32_t pathmtu;
+};
+
 int echo_server_run(const struct echo_config *cfg);
 int echo_client_run(const struct echo_config *cfg);
+
+/*
+ * echo_client_run, printing the run's summary only when report is true,
+ * and (when res is not NULL) what it measured in *res. Same statuses.
+ */
+int echo_client_run_outcome(const struct echo_config *cfg, bool report,
+                            struct echo_outcome *res);
+
+/* sctpu-echo -c HOST --compare (echo_compare.c). */
+int echo_compare_run(const struct echo_config *cfg);
 
 #endif /* SCTPU_ECHO_H */

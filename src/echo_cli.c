@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "cli_util.h"
+#include "runtime.h"
 #include "echo_cli.h"
 #include "echo_msg.h"
 #include "host_port.h"
@@ -36,6 +37,7 @@ enum {
     OPT_BUFSIZE,
     OPT_BACKEND,
     OPT_CHECK,
+    OPT_COMPARE,
     OPT_ONCE,
     OPT_RTO_MIN,
     OPT_RTO_MAX,
@@ -69,6 +71,7 @@ static const struct option longopts[] = {
     { "verbose",        no_argument,       NULL, 'V' },
     { "backend",        required_argument, NULL, OPT_BACKEND },
     { "check",          no_argument,       NULL, OPT_CHECK },
+    { "compare",        no_argument,       NULL, OPT_COMPARE },
     { "mtu",            required_argument, NULL, OPT_MTU },
     { "sndbuf",         required_argument, NULL, OPT_SNDBUF },
     { "rcvbuf",         required_argument, NULL, OPT_RCVBUF },
@@ -120,7 +123,14 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --local-udp-port N  client's own UDP port (default: ephemeral)\n"
 "      --lport N           client's own SCTP port (default: ephemeral)\n"
 "  -4, -6                  IPv4 or IPv6 only\n"
-"      --backend NAME      usrsctp (default) or kernel\n"
+"      --backend NAME      usrsctp (default) or kernel; a server may give\n"
+"                          all: usrsctp on --udp-port and kernel SCTP on\n"
+"                          -p at once (a backend this host lacks is left\n"
+"                          out, with a line saying why)\n"
+"      --compare           client: the same -n echoes on usrsctp, then on\n"
+"                          the kernel (buffers 4M unless given, same MTU),\n"
+"                          then RTT percentiles side by side (-J: one JSON\n"
+"                          object); the server runs --backend all\n"
 "      --encap             kernel backend: SCTP over UDP to --udp-port\n"
 "                          (RFC 6951; needs net.sctp.udp_port set)\n"
 "      --check             what this host can do (backends, kernel SCTP\n"
@@ -376,6 +386,9 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
     case OPT_BACKEND:
         cfg->backend = arg;
         return 0;
+    case OPT_COMPARE:
+        cfg->compare = true;
+        return 0;
     case 'u':
         cfg->unordered = true;
         return 0;
@@ -446,6 +459,54 @@ static int check_streams_tos(struct echo_config *cfg,
         return -1;
     }
     cfg->nstreams = cfg->sock.out_streams;
+    return 0;
+}
+
+/*
+ * --backend all (a server serves every backend) and --compare (a client
+ * runs on every backend) where they fit; --compare's buffers are set
+ * explicitly for both backends (Linux SCTP does not tune them).
+ */
+static int check_backend(struct echo_config *cfg, char *err, size_t errlen)
+{
+    bool all =
+        cfg->backend != NULL && strcmp(cfg->backend, RUNTIME_BACKEND_ALL) == 0;
+
+    if (all && !cfg->server) {
+        snprintf(err, errlen,
+                 "--backend all is for the server (-s); a client compares "
+                 "the backends with --compare");
+        return -1;
+    }
+    if ((all || cfg->compare) && cfg->sock.encap) {
+        snprintf(err, errlen,
+                 "--encap cannot go with %s: the kernel's UDP tunnel and "
+                 "usrsctp's UDP socket cannot share --udp-port, so the "
+                 "kernel backend runs plain SCTP over IP there",
+                 all ? "--backend all" : "--compare");
+        return -1;
+    }
+    if (!cfg->compare)
+        return 0;
+    if (cfg->server) {
+        snprintf(err, errlen, "--compare is for the client (-c HOST)");
+        return -1;
+    }
+    if (cfg->backend != NULL) {
+        snprintf(err, errlen,
+                 "--compare runs every backend in turn: drop --backend");
+        return -1;
+    }
+    if (cfg->count == 0) {
+        snprintf(err, errlen,
+                 "--compare needs a message count (-n N): each backend "
+                 "sends the same number");
+        return -1;
+    }
+    if (cfg->sndbuf == 0)
+        cfg->sndbuf = ECHO_COMPARE_BUF;
+    if (cfg->rcvbuf == 0)
+        cfg->rcvbuf = ECHO_COMPARE_BUF;
     return 0;
 }
 
@@ -525,6 +586,7 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
         return ECHO_CLI_ERROR;
     }
     if (check_ports(cfg, &st, err, errlen) < 0 ||
+        check_backend(cfg, err, errlen) < 0 ||
         check_streams_tos(cfg, &st, err, errlen) < 0 ||
         check_config(cfg, err, errlen) < 0)
         return ECHO_CLI_ERROR;

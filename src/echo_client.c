@@ -598,7 +598,32 @@ static void warn_timeouts(const struct echo_client *cl)
              TRANSPORT_LAB_RTO_MIN_MS);
 }
 
-static void client_report(const struct echo_client *cl)
+/* --compare: what the run measured. */
+static void client_outcome(const struct echo_client *cl, struct echo_outcome *o)
+{
+    const struct rtt_stats *r = &cl->rtt;
+
+    memset(o, 0, sizeof(*o));
+    o->ran = cl->up;
+    snprintf(o->error, sizeof(o->error), "%s", cl->error);
+    o->sent = cl->sent;
+    o->received = cl->received;
+    o->verified = cl->verified;
+    o->pathmtu = cl->info.pathmtu;
+    o->rtt_count = r->count;
+    if (r->count == 0)
+        return;
+    o->rtt_min_us = r->min_us;
+    o->rtt_p50_us = rtt_stats_percentile(r, 50);
+    o->rtt_p90_us = rtt_stats_percentile(r, 90);
+    o->rtt_p99_us = rtt_stats_percentile(r, 99);
+    o->rtt_max_us = r->max_us;
+    o->rtt_avg_us = rtt_stats_avg(r);
+}
+
+/* The summary (when report), and the one line that says why a run
+ * failed. */
+static void client_report(const struct echo_client *cl, bool report)
 {
     struct echo_summary s;
 
@@ -626,9 +651,9 @@ static void client_report(const struct echo_client *cl)
         cl->last_echo_us > 0 ? cl->last_echo_us - cl->first_send_us : 0;
     s.verified_bytes = cl->verified_bytes;
     s.ppid_differed = cl->window.ppid_differed;
-    if (cl->cfg->json)
+    if (report && cl->cfg->json)
         echo_report_json(stdout, &s);
-    else
+    else if (report)
         echo_report_text(stdout, &s);
     /* The one line that says why the run failed (not in the summary). */
     if (s.error != NULL)
@@ -654,9 +679,19 @@ static void client_free(struct echo_client *cl)
 
 int echo_client_run(const struct echo_config *cfg)
 {
+    return echo_client_run_outcome(cfg, true, NULL);
+}
+
+int echo_client_run_outcome(const struct echo_config *cfg, bool report,
+                            struct echo_outcome *res)
+{
     struct echo_client *cl = calloc(1, sizeof(*cl));
     int rc;
 
+    if (res != NULL) {
+        memset(res, 0, sizeof(*res));
+        snprintf(res->error, sizeof(res->error), "the run did not start");
+    }
     if (cl == NULL) {
         log_err("out of memory");
         return ECHO_EXIT_FAIL;
@@ -679,7 +714,9 @@ int echo_client_run(const struct echo_config *cfg)
     }
     event_base_dispatch(cl->rt.base);
 
-    client_report(cl);
+    client_report(cl, report);
+    if (res != NULL)
+        client_outcome(cl, res);
     rc = cl->error[0] == '\0' && cl->verified == cl->sent ? ECHO_EXIT_OK
                                                           : ECHO_EXIT_FAIL;
     client_free(cl);

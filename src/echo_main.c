@@ -47,5 +47,7 @@ int echo_main(int argc, char **argv)
                                         : LOG_LEVEL_WARN);
     /* Results stream to pipes and log files line by line. */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    return cfg.server ? echo_server_run(&cfg) : echo_client_run(&cfg);
+    if (cfg.server)
+        return echo_server_run(&cfg);
+    return cfg.compare ? echo_compare_run(&cfg) : echo_client_run(&cfg);
 }

@@ -41,9 +41,16 @@ struct echo_session {
     struct echo_session **pprev;
 };
 
+/* One backend's listening transport (--backend all: one per backend). */
+struct echo_listener {
+    struct echo_server *srv;
+    struct transport *t;
+};
+
 struct echo_server {
     const struct echo_config *cfg;
     struct runtime rt;
+    struct echo_listener listeners[RUNTIME_MAX_BACKENDS]; /* rt.nall */
     struct event *stop_timer;
     struct echo_session *sessions;
     uint64_t next_id;
@@ -222,7 +229,8 @@ static void session_event_cb(struct transport_conn *conn, int events, void *arg)
 
 static void on_accept(struct transport_conn *conn, void *arg)
 {
-    struct echo_server *srv = arg;
+    const struct echo_listener *l = arg;
+    struct echo_server *srv = l->srv;
     struct transport_assoc_info info;
     char name[NETADDR_STRLEN];
     struct echo_session *s = calloc(1, sizeof(*s));
@@ -255,9 +263,11 @@ static void on_accept(struct transport_conn *conn, void *arg)
              transport_peer_name(&info, name, sizeof(name)),
              (unsigned)info.peer_sctp_port);
     printf("[%3llu] association from %s: streams in %u out %u, "
-           "path MTU %u\n",
+           "path MTU %u%s%s\n",
            (unsigned long long)s->id, s->peer, (unsigned)info.in_streams,
-           (unsigned)info.out_streams, (unsigned)info.pathmtu);
+           (unsigned)info.out_streams, (unsigned)info.pathmtu,
+           srv->rt.nall > 1 ? ", backend " : "",
+           srv->rt.nall > 1 ? l->t->ops->name : "");
     fflush(stdout);
 }
 
@@ -293,29 +303,82 @@ static void server_stop(void *arg)
     server_maybe_exit(srv);
 }
 
-static void print_counters(const struct echo_server *srv)
+static void print_transport_counters(const struct echo_server *srv,
+                                     const struct transport *t)
 {
     struct transport_counters c;
     uint64_t dropped;
+    bool alone = srv->rt.nall == 1;
 
-    transport_get_counters(srv->rt.t, &c);
+    transport_get_counters(t, &c);
     if (c.no_datagram_counts) {
         /* kernel SCTP: no per-socket counts, so no zeros made up here */
-        printf("served %llu associations (backend %s counts no "
-               "datagrams)\n",
-               (unsigned long long)srv->served, srv->rt.ops->name);
+        if (alone)
+            printf("served %llu associations (backend %s counts no "
+                   "datagrams)\n",
+                   (unsigned long long)srv->served, t->ops->name);
         return;
     }
+    if (!alone)
+        printf("%s: ", t->ops->name);
     dropped = c.rx_short + c.rx_bad_crc + c.rx_unknown_peer;
-    printf("served %llu associations; %llu datagrams in, %llu dropped "
+    if (alone)
+        printf("served %llu associations; ", (unsigned long long)srv->served);
+    printf("%llu datagrams in, %llu dropped "
            "(%llu short, %llu bad CRC32c, %llu unknown peer)\n",
-           (unsigned long long)srv->served, (unsigned long long)c.rx_datagrams,
-           (unsigned long long)dropped, (unsigned long long)c.rx_short,
-           (unsigned long long)c.rx_bad_crc,
+           (unsigned long long)c.rx_datagrams, (unsigned long long)dropped,
+           (unsigned long long)c.rx_short, (unsigned long long)c.rx_bad_crc,
            (unsigned long long)c.rx_unknown_peer);
     if (c.rx_rebinds > 0)
         printf("followed %llu NAT rebindings (a peer on a new UDP port)\n",
                (unsigned long long)c.rx_rebinds);
+}
+
+/* What the server did, and each backend's datagram counts (one line
+ * each under --backend all). */
+static void print_counters(const struct echo_server *srv)
+{
+    size_t i;
+
+    if (srv->rt.nall > 1)
+        printf("served %llu associations\n", (unsigned long long)srv->served);
+    for (i = 0; i < srv->rt.nall; i++)
+        print_transport_counters(srv, srv->rt.all[i]);
+}
+
+/* Listen on every transport of the runtime: one per backend served. */
+static int server_listen(struct echo_server *srv, char *err, size_t errlen)
+{
+    size_t i;
+
+    for (i = 0; i < srv->rt.nall; i++) {
+        struct echo_listener *l = &srv->listeners[i];
+
+        l->srv = srv;
+        l->t = srv->rt.all[i];
+        if (transport_listen(l->t, srv->cfg->port, on_accept, l, err, errlen) <
+            0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Which backend listens where: a line each. */
+static void server_banner(const struct echo_server *srv)
+{
+    char local[NETADDR_STRLEN];
+    char stack[96];
+    size_t i;
+
+    for (i = 0; i < srv->rt.nall; i++) {
+        const struct transport_ops *ops = srv->rt.all[i]->ops;
+
+        transport_local_name(srv->rt.all[i], local, sizeof(local));
+        transport_describe_stack(ops, stack, sizeof(stack));
+        printf("sctpu-echo server: SCTP port %u over UDP %s (backend %s: %s)\n",
+               (unsigned)srv->cfg->port, local, ops->name, stack);
+    }
+    fflush(stdout);
 }
 
 int echo_server_run(const struct echo_config *cfg)
@@ -334,16 +397,14 @@ int echo_server_run(const struct echo_config *cfg)
     if (rc != ECHO_EXIT_OK)
         return rc;
     srv.stop_timer = evtimer_new(srv.rt.base, stop_timer_cb, &srv);
-    if (srv.stop_timer == NULL ||
-        transport_listen(srv.rt.t, cfg->port, on_accept, &srv, err,
-                         sizeof(err)) < 0) {
+    if (srv.stop_timer == NULL || server_listen(&srv, err, sizeof(err)) < 0) {
         log_err("%s", srv.stop_timer ? err : "out of memory");
+        if (srv.stop_timer != NULL)
+            event_free(srv.stop_timer);
         runtime_close(&srv.rt);
         return ECHO_EXIT_USAGE;
     }
-    printf("sctpu-echo server: SCTP port %u over UDP %s (backend %s: %s)\n",
-           (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name, srv.rt.stack);
-    fflush(stdout);
+    server_banner(&srv);
 
     event_base_dispatch(srv.rt.base);
 

@@ -16,11 +16,6 @@
 #include "transport.h"
 #include "version.h"
 
-static const char *const known_backends[HOST_CHECK_BACKENDS] = {
-    "usrsctp",
-    "kernel",
-};
-
 /* A number from a /proc/sys file, or -1 when it is not there. */
 static long read_sysctl(const char *path)
 {
@@ -68,10 +63,12 @@ void host_check_collect(struct host_check *hc)
     memset(hc, 0, sizeof(*hc));
     for (i = 0; i < HOST_CHECK_BACKENDS; i++) {
         struct host_check_backend *b = &hc->backends[i];
-        const struct transport_ops *ops = transport_find(known_backends[i]);
-        const char *reason = transport_unavailable_reason(known_backends[i]);
+        const struct transport_ops *ops =
+            transport_find(transport_known_backends[i]);
+        const char *reason =
+            transport_unavailable_reason(transport_known_backends[i]);
 
-        b->name = known_backends[i];
+        b->name = transport_known_backends[i];
         if (ops == NULL) {
             snprintf(b->why, sizeof(b->why), "%s",
                      reason ? reason : "not built into this binary");
@@ -226,7 +223,7 @@ int host_check_main(FILE *out, const char *backend, bool json)
 
     if (backend != NULL) {
         for (i = 0; i < HOST_CHECK_BACKENDS; i++)
-            if (strcmp(known_backends[i], backend) == 0)
+            if (strcmp(transport_known_backends[i], backend) == 0)
                 break;
         if (i == HOST_CHECK_BACKENDS) {
             log_err("--backend %s: unknown (usrsctp or kernel)", backend);

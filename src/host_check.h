@@ -10,8 +10,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "transport.h"
+
 /* Backends sctpu knows, built into this binary or not. */
-#define HOST_CHECK_BACKENDS 2
+#define HOST_CHECK_BACKENDS TRANSPORT_KNOWN_BACKENDS
 
 struct host_check_backend {
     const char *name;

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sock_opts.h"
 
@@ -85,6 +86,9 @@ struct perf_config {
     uint32_t mtu; /* --mtu: IP MTU of the path */
     bool verify;  /* --verify: seq + checksum per message */
 
+    /* --compare (client): the same test on every backend, one after the
+     * other, then a side-by-side table (perf_compare.h) */
+    bool compare;
     bool no_control;          /* --no-control: raw sender/sink */
     bool get_server_output;   /* --get-server-output */
     bool one_off;             /* -1: server exits after one test */
@@ -122,7 +126,42 @@ enum perf_exit {
     PERF_EXIT_USAGE = 2, /* bad arguments, unusable address/port */
 };
 
+/*
+ * What one client run measured, as --compare tabulates it (filled by
+ * perf_client_run_outcome; the sums come from perf_compare.c).
+ */
+struct perf_outcome {
+    bool ran;        /* the test ran and its results came */
+    char error[512]; /* why the run failed; "" when it did not */
+    /* every direction's bytes and longest period, as its senders and as
+     * its receivers counted them */
+    uint64_t sent_bytes;
+    double sent_secs;
+    uint64_t received_bytes;
+    double received_secs;
+    uint64_t retransmits; /* DATA chunks the senders sent again */
+    /* this end's SCTP state when the data was through, over nassocs
+     * associations (0: unknown) */
+    unsigned int nassocs;
+    uint64_t srtt_us_sum;
+    uint64_t cwnd_sum; /* bytes */
+    uint32_t rto_ms_max;
+    uint32_t pathmtu; /* association 1's */
+    double cpu_local; /* percent; < 0 unknown */
+    double cpu_remote;
+};
+
 int perf_server_run(const struct perf_config *cfg);
 int perf_client_run(const struct perf_config *cfg);
+
+/*
+ * perf_client_run with the report going to out, and (when res is not
+ * NULL) what the run measured in *res. Same exit statuses.
+ */
+int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
+                            struct perf_outcome *res);
+
+/* sctpu-perf -c HOST --compare (perf_compare.c). */
+int perf_compare_run(const struct perf_config *cfg);
 
 #endif /* SCTPU_PERF_H */

@@ -54,6 +54,7 @@ enum {
     OPT_CPORT,
     OPT_BACKEND,
     OPT_CHECK,
+    OPT_COMPARE,
     OPT_NSTREAMS,
     OPT_BIDIR,
     OPT_PR_POLICY,
@@ -97,6 +98,7 @@ static const struct option longopts[] = {
     { "version6",          no_argument,       NULL, '6' },
     { "backend",           required_argument, NULL, OPT_BACKEND },
     { "check",             no_argument,       NULL, OPT_CHECK },
+    { "compare",           no_argument,       NULL, OPT_COMPARE },
     { "time",              required_argument, NULL, 't' },
     { "bytes",             required_argument, NULL, 'n' },
     { "blockcount",        required_argument, NULL, 'k' },
@@ -193,6 +195,7 @@ static enum perf_cli_scope option_scope(int c)
     case OPT_LOCAL_UDP_PORT:
     case OPT_UDP_PER_ASSOC:
     case OPT_CONNECT_TIMEOUT:
+    case OPT_COMPARE:
         return SCOPE_CLIENT;
     case '1':
     case OPT_MAX_CLIENTS:
@@ -815,6 +818,9 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         return 0;
     case OPT_NO_CONTROL:
         cfg->no_control = true;
+        return 0;
+    case OPT_COMPARE:
+        cfg->compare = true;
         return 0;
     case OPT_GET_SERVER_OUTPUT:
         cfg->get_server_output = true;

@@ -11,6 +11,9 @@
 
 /* SCTP socket buffers when -w is not given; -l must fit in them. */
 #define PERF_CLI_DEFAULT_WINDOW (2u * 1024 * 1024)
+/* ... and under --compare, where both backends get them set explicitly
+ * (Linux SCTP does not tune its buffers to the path). */
+#define PERF_CLI_COMPARE_WINDOW (4u * 1024 * 1024)
 
 enum perf_cli_result {
     PERF_CLI_RUN = 0, /* cfg is complete: run it */

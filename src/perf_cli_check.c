@@ -11,6 +11,7 @@
 #include "perf_cli_priv.h"
 #include "perf_proto.h"
 #include "perf_verify.h"
+#include "runtime.h"
 #include "sock_opts.h"
 #include "transport.h"
 #include "units.h"
@@ -279,16 +280,13 @@ static int check_ppids(const struct perf_config *cfg, char *err, size_t errlen)
     return -1;
 }
 
-/* What the chosen backend cannot do, refused before any packet is sent.
- * Under -R the server sends, and checks the PR-SCTP policy itself. */
-static int check_backend(const struct perf_config *cfg, char *err,
-                         size_t errlen)
+/* What backend ops cannot do, refused before any packet is sent. Under
+ * -R the server sends, and checks the PR-SCTP policy itself. */
+static int check_caps(const struct perf_config *cfg,
+                      const struct transport_ops *ops, char *err, size_t errlen)
 {
-    const struct transport_ops *ops = transport_chosen(cfg->backend);
     char have[32];
 
-    if (ops == NULL)
-        return 0;
     if (!cfg->reverse && !transport_has_pr_policy(ops, cfg->pr_policy)) {
         snprintf(err, errlen,
                  "--pr-policy %s: the %s backend cannot send with it (it "
@@ -302,6 +300,76 @@ static int check_backend(const struct perf_config *cfg, char *err,
                                    : cfg->local_udp_port ? "--local-udp-port"
                                                          : NULL,
                                    err, errlen);
+}
+
+/* The chosen backend's abilities; under --compare every backend's. */
+static int check_backend_caps(const struct perf_config *cfg, char *err,
+                              size_t errlen)
+{
+    const struct transport_ops *ops;
+    size_t i;
+
+    if (!cfg->compare) {
+        ops = transport_chosen(cfg->backend);
+        return ops == NULL ? 0 : check_caps(cfg, ops, err, errlen);
+    }
+    for (i = 0; i < TRANSPORT_KNOWN_BACKENDS; i++) {
+        ops = transport_find(transport_known_backends[i]);
+        if (ops != NULL && check_caps(cfg, ops, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * --backend all (a server serves every backend) and --compare (a client
+ * runs the test on every backend): where they fit, and --compare's
+ * buffers, set explicitly for both backends.
+ */
+static int check_backend(struct perf_config *cfg,
+                         const struct perf_cli_state *st, char *err,
+                         size_t errlen)
+{
+    bool all =
+        cfg->backend != NULL && strcmp(cfg->backend, RUNTIME_BACKEND_ALL) == 0;
+
+    if (all && !st->server) {
+        snprintf(err, errlen,
+                 "--backend all is for the server (-s); a client compares "
+                 "the backends with --compare");
+        return -1;
+    }
+    if ((all || cfg->compare) && cfg->sock.encap) {
+        snprintf(err, errlen,
+                 "--encap cannot go with %s: the kernel's UDP tunnel and "
+                 "usrsctp's UDP socket cannot share --udp-port, so the "
+                 "kernel backend runs plain SCTP over IP there",
+                 all ? "--backend all" : "--compare");
+        return -1;
+    }
+    if (!cfg->compare)
+        return 0;
+    if (cfg->backend != NULL) {
+        snprintf(err, errlen,
+                 "--compare runs every backend in turn: drop --backend");
+        return -1;
+    }
+    if (cfg->duration_s == 0 && cfg->bytes == 0 && cfg->messages == 0) {
+        snprintf(err, errlen,
+                 "--compare needs a test that ends by itself: give -t SEC "
+                 "(not -t 0), -n or -k");
+        return -1;
+    }
+    if (cfg->no_control || cfg->json_stream) {
+        snprintf(err, errlen, "--compare cannot go with %s: %s",
+                 cfg->no_control ? "--no-control" : "--json-stream",
+                 cfg->no_control ? "the comparison needs the server's results"
+                                 : "it gives one JSON document (-J)");
+        return -1;
+    }
+    if (cfg->window == 0)
+        cfg->window = PERF_CLI_COMPARE_WINDOW;
+    return 0;
 }
 
 /* The client's options against each other, once every option is known. */
@@ -326,13 +394,14 @@ static int check_client(struct perf_config *cfg,
                  "--no-control");
         return -1;
     }
-    if (check_length(cfg, st, err, errlen) < 0)
+    if (check_backend(cfg, st, err, errlen) < 0 ||
+        check_length(cfg, st, err, errlen) < 0)
         return -1;
     if (check_pr(cfg, st, err, errlen) < 0 ||
         check_outstreams(cfg, st, err, errlen) < 0 ||
         check_udp_ports(cfg, err, errlen) < 0 ||
         check_ppids(cfg, err, errlen) < 0 ||
-        check_backend(cfg, err, errlen) < 0)
+        check_backend_caps(cfg, err, errlen) < 0)
         return -1;
     return check_message(cfg, st, err, errlen);
 }
@@ -347,6 +416,9 @@ int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
         sock_opts_check(&cfg->sock, err, errlen) < 0)
         return -1;
     if (cfg->role == PERF_ROLE_CLIENT && check_client(cfg, st, err, errlen) < 0)
+        return -1;
+    if (cfg->role == PERF_ROLE_SERVER &&
+        check_backend(cfg, st, err, errlen) < 0)
         return -1;
     return 0;
 }

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "netaddr.h"
 #include "perf.h"
+#include "perf_compare.h"
 #include "perf_flow.h"
 #include "perf_proto.h"
 #include "perf_report.h"
@@ -83,6 +84,7 @@ struct perf_client {
     struct rusage ru_start;
     uint64_t timeouts_at_start; /* the runtime's T3-rtx count */
     char error[512];
+    struct perf_outcome *outcome; /* --compare: filled as the test runs */
     /* SIGINT/SIGTERM: the test is winding down (a second one quits). */
     bool interrupted;
     /* ... and it came before a limited test's end: what to say */
@@ -273,6 +275,13 @@ static void client_check_data_done(struct perf_client *cl)
             return;
     /* The last, partial interval, so the intervals add up to the end. */
     perf_intervals_finish(cl->intervals);
+    /* --compare: the SCTP state while every association is still up. */
+    for (i = 0; cl->outcome != NULL && i < cl->nflows; i++) {
+        struct transport_assoc_info info;
+
+        if (transport_get_info(perf_flow_conn(cl->flows[i]), &info) == 0)
+            perf_compare_note_assoc(cl->outcome, &info);
+    }
     client_set_phase(cl, CL_FINISHING);
     if (cl->cfg->no_control) {
         client_set_phase(cl, CL_CLOSING);
@@ -622,6 +631,8 @@ static void client_report_final(struct perf_client *cl)
     fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
     fin.server_output = cl->server_output;
     perf_report_final(cl->rep, &fin);
+    if (cl->outcome != NULL)
+        perf_compare_note_final(cl->outcome, &fin);
     if (client_sends(cl->cfg))
         perf_rows_warn_timeouts(
             &cl->rt, cl->timeouts_at_start,
@@ -879,16 +890,28 @@ static void make_cookie(uint8_t *cookie)
 
 int perf_client_run(const struct perf_config *cfg)
 {
+    return perf_client_run_outcome(cfg, stdout, NULL);
+}
+
+int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
+                            struct perf_outcome *res)
+{
     struct perf_client *cl = calloc(1, sizeof(*cl));
     struct timeval tick = { 0, 250000 };
     const char *problem;
     int rc;
 
+    if (res != NULL) {
+        memset(res, 0, sizeof(*res));
+        res->cpu_local = res->cpu_remote = -1;
+        snprintf(res->error, sizeof(res->error), "the test did not start");
+    }
     if (cl == NULL)
         return RUNTIME_EXIT_FAIL;
     cl->cfg = cfg;
     cl->nflows = cfg->parallel;
-    cl->rep = perf_report_new(cfg, stdout);
+    cl->outcome = res;
+    cl->rep = perf_report_new(cfg, out);
     make_cookie(cl->cookie);
     if (cl->rep == NULL) {
         free(cl);
@@ -906,6 +929,13 @@ int perf_client_run(const struct perf_config *cfg)
     if (cl->error[0] == '\0' && cl->phase >= CL_CLOSING)
         client_report_final(cl);
     problem = cl->error[0] ? cl->error : verify_problem(cl);
+    if (res != NULL) {
+        res->ran = problem == NULL && cl->phase >= CL_CLOSING;
+        snprintf(res->error, sizeof(res->error), "%s",
+                 problem            ? problem
+                 : cl->cut_short[0] ? cl->cut_short
+                                    : "");
+    }
     if (problem != NULL)
         perf_report_error(cl->rep, problem);
     else if (cl->cut_short[0] != '\0')

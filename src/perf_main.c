@@ -54,6 +54,7 @@ int perf_main(int argc, char **argv)
         return PERF_EXIT_USAGE;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    return cfg.role == PERF_ROLE_SERVER ? perf_server_run(&cfg)
-                                        : perf_client_run(&cfg);
+    if (cfg.role == PERF_ROLE_SERVER)
+        return perf_server_run(&cfg);
+    return cfg.compare ? perf_compare_run(&cfg) : perf_client_run(&cfg);
 }

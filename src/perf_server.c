@@ -30,6 +30,17 @@
 struct perf_server;
 struct server_flow;
 
+/*
+ * One backend's listening transport. With --backend all there is one per
+ * backend, and a test sees the runtime as its own backend's (view: a copy
+ * of the server's runtime whose t and ops are this transport's, read by
+ * the T3-rtx counts; never opened or closed itself).
+ */
+struct server_listener {
+    struct perf_server *srv;
+    struct runtime view;
+};
+
 enum test_phase {
     ST_GATHERING, /* HELLOs and PARAMS arriving */
     ST_RUNNING,
@@ -38,6 +49,7 @@ enum test_phase {
 
 struct perf_test {
     struct perf_server *srv;
+    const struct runtime *rt; /* its backend's view of the runtime */
     unsigned int id;
     uint8_t cookie[PERF_COOKIE_LEN];
     unsigned int count;
@@ -71,6 +83,7 @@ struct perf_test {
 /* An accepted association; it joins a test with its HELLO. */
 struct server_flow {
     struct perf_server *srv;
+    const struct server_listener *listener; /* the one that accepted it */
     struct perf_test *test;
     unsigned int index;
     struct perf_flow *flow;
@@ -79,6 +92,7 @@ struct server_flow {
 struct perf_server {
     const struct perf_config *cfg;
     struct runtime rt;
+    struct server_listener listeners[RUNTIME_MAX_BACKENDS]; /* rt.nall */
     struct perf_report *rep; /* server-wide lines */
     struct perf_test *tests;
     unsigned int next_id;
@@ -126,14 +140,16 @@ static void test_abort(struct perf_test *t, const char *fmt, ...)
     test_free(t, true);
 }
 
-static struct perf_test *test_new(struct perf_server *srv,
+static struct perf_test *test_new(struct server_flow *sf,
                                   const struct perf_hello *h)
 {
+    struct perf_server *srv = sf->srv;
     struct perf_test *t = calloc(1, sizeof(*t));
 
     if (t == NULL)
         return NULL;
     t->srv = srv;
+    t->rt = &sf->listener->view;
     t->id = ++srv->next_id;
     memcpy(t->cookie, h->cookie, sizeof(t->cookie));
     t->count = h->count;
@@ -258,9 +274,11 @@ static void test_send_ready(struct perf_test *t)
         if (t->rep != NULL)
             perf_report_line(t->rep,
                              "Accepted association %u of test %u "
-                             "from %s (SCTP port %u)",
+                             "from %s (SCTP port %u%s%s)",
                              i + 1, t->id, ready.seen[i],
-                             (unsigned)info.peer_sctp_port);
+                             (unsigned)info.peer_sctp_port,
+                             t->srv->rt.nall > 1 ? ", backend " : "",
+                             t->srv->rt.nall > 1 ? t->rt->ops->name : "");
     }
     send_ctrl(t->flows[0], perf_proto_encode_ready(buf, sizeof(buf), &ready),
               buf);
@@ -277,7 +295,7 @@ static void test_start(struct perf_test *t)
     t->phase = ST_RUNNING;
     t->phase_ns = t->start_ns = perf_now_ns();
     getrusage(RUSAGE_SELF, &t->ru_start);
-    t->timeouts_at_start = perf_rows_timeouts(&t->srv->rt);
+    t->timeouts_at_start = perf_rows_timeouts(t->rt);
     for (i = 0; i < t->count; i++) {
         t->send_done[i] = !server_sends(p);
         t->recv_done[i] = !server_receives(p);
@@ -292,7 +310,7 @@ static void test_start(struct perf_test *t)
     memset(&is, 0, sizeof(is));
     is.base = t->srv->rt.base;
     is.rep = t->rep;
-    is.rt = &t->srv->rt;
+    is.rt = t->rt;
     is.flows = t->flows;
     is.nflows = t->count;
     is.sends = server_sends(p);
@@ -334,7 +352,7 @@ static void test_report_local(struct perf_test *t, double wall)
         perf_report_final(t->rep, &fin);
     if (server_sends(&t->params))
         perf_rows_warn_timeouts(
-            &t->srv->rt, t->timeouts_at_start,
+            t->rt, t->timeouts_at_start,
             perf_rows_retransmits(t->flows, t->count), t->flows[0],
             perf_rows_longest(t->send_secs, t->count, wall), "the server");
 }
@@ -488,7 +506,7 @@ static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
             log_info("refused a test: busy");
             return true;
         }
-        t = test_new(srv, &h);
+        t = test_new(sf, &h);
         if (t == NULL)
             return false;
     }
@@ -689,7 +707,7 @@ static void raw_test_start(struct perf_server *srv, struct server_flow *sf)
 
     memset(&h, 0, sizeof(h));
     h.count = 1;
-    t = test_new(srv, &h);
+    t = test_new(sf, &h);
     if (t == NULL) {
         perf_flow_free(sf->flow, true);
         free(sf);
@@ -735,11 +753,13 @@ static void raw_test_end(struct perf_test *t)
 
 static void on_accept(struct transport_conn *conn, void *arg)
 {
-    struct perf_server *srv = arg;
+    const struct server_listener *l = arg;
+    struct perf_server *srv = l->srv;
     struct server_flow *sf = calloc(1, sizeof(*sf));
 
     if (sf != NULL) {
         sf->srv = srv;
+        sf->listener = l;
         sf->flow = perf_flow_new(srv->rt.base, conn, &server_flow_ops, sf);
     }
     if (sf == NULL || sf->flow == NULL) {
@@ -875,14 +895,62 @@ static void server_stop(void *arg)
     event_base_loopexit(srv->rt.base, NULL);
 }
 
+/* Listen on every transport of the runtime: one per backend served. */
+static int server_listen(struct perf_server *srv, char *err, size_t errlen)
+{
+    size_t i;
+
+    for (i = 0; i < srv->rt.nall; i++) {
+        struct server_listener *l = &srv->listeners[i];
+
+        l->srv = srv;
+        l->view = srv->rt;
+        l->view.t = srv->rt.all[i];
+        l->view.ops = srv->rt.all[i]->ops;
+        transport_local_name(l->view.t, l->view.local, sizeof(l->view.local));
+        if (transport_listen(l->view.t, srv->cfg->port, on_accept, l, err,
+                             errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Which backend listens where; -J: on stderr, as stdout is the JSON's. */
+static void server_banner(const struct perf_server *srv)
+{
+    const struct perf_config *cfg = srv->cfg;
+    char banner[1024];
+    size_t used;
+    size_t i;
+
+    used = (size_t)snprintf(
+        banner, sizeof(banner),
+        "-----------------------------------------------------------\n");
+    for (i = 0; i < srv->rt.nall && used < sizeof(banner); i++) {
+        const struct transport_ops *ops = srv->listeners[i].view.ops;
+        char stack[96];
+
+        transport_describe_stack(ops, stack, sizeof(stack));
+        used += (size_t)snprintf(
+            banner + used, sizeof(banner) - used,
+            "Server listening on SCTP port %u over UDP %s (backend %s: %s)\n",
+            (unsigned)cfg->port, srv->listeners[i].view.local, ops->name,
+            stack);
+    }
+    if (used < sizeof(banner))
+        snprintf(banner + used, sizeof(banner) - used,
+                 "-----------------------------------------------------------"
+                 "\n");
+    perf_report_lines(cfg, cfg->json ? stderr : stdout, banner);
+    fflush(stdout);
+}
+
 int perf_server_run(const struct perf_config *cfg)
 {
     struct perf_server srv;
     struct transport_config tc;
     struct timeval tick = { 0, 250000 };
     char err[256];
-    char banner[512];
-    char stack[96];
     int rc;
 
     memset(&srv, 0, sizeof(srv));
@@ -908,9 +976,7 @@ int perf_server_run(const struct perf_config *cfg)
     if (rc != RUNTIME_EXIT_OK)
         return rc;
     srv.watchdog_ev = event_new(srv.rt.base, -1, EV_PERSIST, watchdog_cb, &srv);
-    if (srv.watchdog_ev == NULL ||
-        transport_listen(srv.rt.t, cfg->port, on_accept, &srv, err,
-                         sizeof(err)) < 0) {
+    if (srv.watchdog_ev == NULL || server_listen(&srv, err, sizeof(err)) < 0) {
         log_err("%s", srv.watchdog_ev ? err : "out of memory");
         if (srv.watchdog_ev != NULL)
             event_free(srv.watchdog_ev);
@@ -918,15 +984,7 @@ int perf_server_run(const struct perf_config *cfg)
         return RUNTIME_EXIT_USAGE;
     }
     event_add(srv.watchdog_ev, &tick);
-    transport_describe_stack(srv.rt.ops, stack, sizeof(stack));
-    /* -J: stdout carries only the JSON documents, one per test. */
-    snprintf(banner, sizeof(banner),
-             "-----------------------------------------------------------\n"
-             "Server listening on SCTP port %u over UDP %s (backend %s: %s)\n"
-             "-----------------------------------------------------------\n",
-             (unsigned)cfg->port, srv.rt.local, srv.rt.ops->name, stack);
-    perf_report_lines(cfg, cfg->json ? stderr : stdout, banner);
-    fflush(stdout);
+    server_banner(&srv);
 
     event_base_dispatch(srv.rt.base);
 

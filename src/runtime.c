@@ -26,9 +26,72 @@ static const struct transport_ops *pick_backend(const char *name)
     if (why != NULL)
         log_err("--backend %s: %s", name, why);
     else
-        log_err("--backend: unknown backend '%s' (known: usrsctp, kernel)",
+        log_err("--backend: unknown backend '%s' (known: usrsctp, kernel; "
+                "a server also takes all)",
                 name);
     return NULL;
+}
+
+const struct transport_ops *runtime_backend_usable(const char *name, char *why,
+                                                   size_t whylen)
+{
+    const struct transport_ops *ops =
+        name != NULL ? transport_find(name) : transport_default();
+    const char *reason;
+
+    if (ops == NULL) {
+        reason = transport_unavailable_reason(name);
+        snprintf(why, whylen, "%s",
+                 reason != NULL ? reason : "unknown backend");
+        return NULL;
+    }
+    if (transport_probe(ops, why, whylen) < 0)
+        return NULL;
+    return ops;
+}
+
+static int open_with(struct runtime *rt, const struct transport_ops *ops,
+                     const struct transport_config *tc, struct transport **out);
+
+/*
+ * --backend all: a transport for each backend this host can run. One line
+ * names each that cannot, and what is served without it.
+ */
+static int open_all(struct runtime *rt, const struct transport_config *tc)
+{
+    char why[RUNTIME_MAX_BACKENDS][256];
+    bool missing[RUNTIME_MAX_BACKENDS] = { false };
+    size_t i;
+    int rc;
+
+    for (i = 0; i < RUNTIME_MAX_BACKENDS; i++) {
+        const struct transport_ops *ops = runtime_backend_usable(
+            transport_known_backends[i], why[i], sizeof(why[i]));
+
+        if (ops == NULL) {
+            missing[i] = true;
+            continue;
+        }
+        rc = open_with(rt, ops, tc, &rt->all[rt->nall]);
+        if (rc != RUNTIME_EXIT_OK)
+            return rc;
+        rt->t = rt->all[0]; /* so runtime_close frees what is open */
+        rt->nall++;
+    }
+    if (rt->nall == 0) {
+        log_err("--backend all: no backend can run here (usrsctp: %s; "
+                "kernel: %s)",
+                why[0], why[1]);
+        return RUNTIME_EXIT_USAGE;
+    }
+    for (i = 0; i < RUNTIME_MAX_BACKENDS; i++)
+        if (missing[i])
+            log_warn("--backend all: %s is unavailable here (%s): serving %s "
+                     "only",
+                     transport_known_backends[i], why[i],
+                     rt->all[0]->ops->name);
+    rt->ops = rt->t->ops;
+    return RUNTIME_EXIT_OK;
 }
 
 static void signal_cb(evutil_socket_t sig, short what, void *arg)
@@ -49,9 +112,11 @@ int runtime_open(struct runtime *rt, const char *backend,
     memset(rt, 0, sizeof(*rt));
     rt->on_stop = on_stop;
     rt->stop_arg = arg;
-    rt->ops = pick_backend(backend);
-    if (rt->ops == NULL)
-        return RUNTIME_EXIT_USAGE;
+    if (backend == NULL || strcmp(backend, RUNTIME_BACKEND_ALL) != 0) {
+        rt->ops = pick_backend(backend);
+        if (rt->ops == NULL)
+            return RUNTIME_EXIT_USAGE;
+    }
 
     rt->base = event_base_new();
     if (rt->base == NULL) {
@@ -68,7 +133,13 @@ int runtime_open(struct runtime *rt, const char *backend,
         runtime_close(rt);
         return RUNTIME_EXIT_FAIL;
     }
-    rc = runtime_open_transport(rt, tc, &rt->t);
+    if (rt->ops == NULL) {
+        rc = open_all(rt, tc);
+    } else {
+        rc = runtime_open_transport(rt, tc, &rt->t);
+        rt->all[0] = rt->t;
+        rt->nall = rt->t != NULL;
+    }
     if (rc != RUNTIME_EXIT_OK) {
         runtime_close(rt);
         return rc;
@@ -82,10 +153,16 @@ int runtime_open_transport(struct runtime *rt,
                            const struct transport_config *tc,
                            struct transport **out)
 {
+    return open_with(rt, rt->ops, tc, out);
+}
+
+static int open_with(struct runtime *rt, const struct transport_ops *ops,
+                     const struct transport_config *tc, struct transport **out)
+{
     char err[256];
     int rc;
 
-    rc = transport_open(rt->ops, rt->base, tc, out, err, sizeof(err));
+    rc = transport_open(ops, rt->base, tc, out, err, sizeof(err));
     if (rc < 0) {
         /* Two servers on one UDP port is the usual cause: say the fix. */
         log_err("%s%s", err,
@@ -100,6 +177,11 @@ int runtime_open_transport(struct runtime *rt,
 
 void runtime_close(struct runtime *rt)
 {
+    size_t i;
+
+    /* all[0] is t, or t failed to open and all is empty. */
+    for (i = 1; i < rt->nall; i++)
+        transport_close(rt->all[i]);
     if (rt->t != NULL)
         transport_close(rt->t);
     if (rt->sigint != NULL)

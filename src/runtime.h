@@ -20,10 +20,19 @@ enum runtime_exit {
     RUNTIME_EXIT_USAGE = 2, /* bad arguments, unusable address or port */
 };
 
+/* --backend all (servers): serve every backend this host can run. */
+#define RUNTIME_BACKEND_ALL "all"
+/* Backends sctpu knows (transport_known_backends): usrsctp and kernel. */
+#define RUNTIME_MAX_BACKENDS TRANSPORT_KNOWN_BACKENDS
+
 struct runtime {
-    const struct transport_ops *ops;
+    const struct transport_ops *ops; /* the (first) backend */
     struct event_base *base;
-    struct transport *t;
+    struct transport *t; /* its transport */
+    /* Every backend's transport on this loop, t first: just t, or with
+     * --backend all one for each backend this host can run. */
+    struct transport *all[RUNTIME_MAX_BACKENDS];
+    size_t nall;
     struct event *sigint;
     struct event *sigterm;
     void (*on_stop)(void *arg);
@@ -38,6 +47,11 @@ struct runtime {
  * RUNTIME_EXIT_OK, or another exit status after logging why (unknown
  * backend, address in use, ...). A UDP port in use (the backend's open
  * says -EADDRINUSE) gets a hint naming --udp-port and --local-udp-port.
+ *
+ * backend RUNTIME_BACKEND_ALL opens a transport for every backend this
+ * host can run, all with tc, in rt->all (a server listens on each): one
+ * that cannot run here is left out with one line saying why, and only
+ * when none can run is that an error.
  */
 int runtime_open(struct runtime *rt, const char *backend,
                  const struct transport_config *tc, void (*on_stop)(void *arg),
@@ -55,6 +69,14 @@ int runtime_open_transport(struct runtime *rt,
                            struct transport **out);
 
 void runtime_close(struct runtime *rt);
+
+/*
+ * The backend called name (NULL = the default) if this host can run it
+ * (its probe passes); else NULL with the reason in why: an unknown name,
+ * a backend not built in, or e.g. a kernel without SCTP.
+ */
+const struct transport_ops *runtime_backend_usable(const char *name, char *why,
+                                                   size_t whylen);
 
 /*
  * Run this process on CPU cpu only (-A). Returns 0, or -1 with a line in

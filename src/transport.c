@@ -17,6 +17,11 @@ static const struct transport_ops *const transport_backends[] = {
     NULL,
 };
 
+const char *const transport_known_backends[TRANSPORT_KNOWN_BACKENDS] = {
+    "usrsctp",
+    "kernel",
+};
+
 /* Said for "--backend kernel" by a binary built without it. */
 static const char kernel_not_built[] =
     "the kernel SCTP backend is not built into this binary (it needs "

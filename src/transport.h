@@ -284,6 +284,11 @@ struct transport_ops {
     void (*local_name)(const struct transport *t, char *buf, size_t len);
 };
 
+/* Every backend sctpu knows, built into this binary or not, in the order
+ * --check lists them and --backend all and --compare take them. */
+#define TRANSPORT_KNOWN_BACKENDS 2
+extern const char *const transport_known_backends[TRANSPORT_KNOWN_BACKENDS];
+
 /* The backend called name, or NULL (see transport_unavailable_reason). */
 const struct transport_ops *transport_find(const char *name);
 

@@ -347,6 +347,42 @@ static void test_echo_cli_reparse_resets(void **state)
     assert_false(cfg.unordered);
 }
 
+/* --backend all is a server's; --compare a client's, with a count and
+ * explicit 4 MiB buffers unless given. */
+static void test_echo_cli_compare(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-s", "--backend", "all", NULL), ECHO_CLI_RUN);
+    assert_string_equal(cfg.backend, "all");
+    assert_int_equal(parse("-c", "h", "-n", "5", "--compare", NULL),
+                     ECHO_CLI_RUN);
+    assert_true(cfg.compare);
+    assert_int_equal(cfg.sndbuf, ECHO_COMPARE_BUF);
+    assert_int_equal(cfg.rcvbuf, ECHO_COMPARE_BUF);
+    assert_int_equal(
+        parse("-c", "h", "-n", "5", "--compare", "--sndbuf", "1M", NULL),
+        ECHO_CLI_RUN);
+    assert_int_equal(cfg.sndbuf, 1024 * 1024);
+    assert_int_equal(cfg.rcvbuf, ECHO_COMPARE_BUF);
+    assert_int_equal(parse("-c", "h", "--backend", "all", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--backend all is for the server (-s); a client "
+                             "compares the backends with --compare");
+    assert_int_equal(parse("-s", "--compare", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--compare is for the client (-c HOST)");
+    assert_int_equal(parse("-c", "h", "--compare", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--compare needs a message count (-n N): each "
+                             "backend sends the same number");
+    assert_int_equal(
+        parse("-c", "h", "-n", "1", "--compare", "--backend", "usrsctp", NULL),
+        ECHO_CLI_ERROR);
+    assert_string_equal(err,
+                        "--compare runs every backend in turn: drop --backend");
+    assert_int_equal(parse("-s", "--backend", "all", "--encap", NULL),
+                     ECHO_CLI_ERROR);
+    assert_non_null(strstr(err, "--encap cannot go with --backend all"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_echo_cli_usage_text),
         cmocka_unit_test(test_echo_cli_errors_name_the_option),
         cmocka_unit_test(test_echo_cli_reparse_resets),
+        cmocka_unit_test(test_echo_cli_compare),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

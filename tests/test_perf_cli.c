@@ -1169,6 +1169,47 @@ static void test_perf_cli_socket_options(void **state)
                        "--max-retrans-assoc", "1k");
 }
 
+/* --backend all is a server's; --compare a client's, with a test that
+ * ends, explicit 4 MiB buffers unless -w, and no option that picks one
+ * backend or breaks the one document. */
+static void test_perf_cli_compare(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-s", "--backend", "all", NULL), PERF_CLI_RUN);
+    assert_string_equal(cfg.backend, "all");
+    assert_false(cfg.compare);
+    assert_int_equal(parse("-c", "h", "--compare", NULL), PERF_CLI_RUN);
+    assert_true(cfg.compare);
+    assert_int_equal(cfg.window, PERF_CLI_COMPARE_WINDOW);
+    assert_int_equal(parse("-c", "h", "--compare", "-w", "1M", "-J", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.window, 1024 * 1024);
+    assert_true(cfg.json);
+    assert_int_equal(parse("-c", "h", "-n", "10M", "--compare", NULL),
+                     PERF_CLI_RUN);
+    assert_parse_error("--backend all is for the server (-s); a client "
+                       "compares the backends with --compare",
+                       "-c", "h", "--backend", "all");
+    assert_parse_error("--compare is for the client (-c)", "-s", "--compare");
+    assert_parse_error("--compare runs every backend in turn: drop --backend",
+                       "-c", "h", "--compare", "--backend", "kernel");
+    assert_parse_error("--compare needs a test that ends by itself: give "
+                       "-t SEC (not -t 0), -n or -k",
+                       "-c", "h", "--compare", "-t", "0");
+    assert_parse_error("--compare cannot go with --no-control: the "
+                       "comparison needs the server's results",
+                       "-c", "h", "--compare", "--no-control");
+    assert_parse_error("--compare cannot go with --json-stream: it gives one "
+                       "JSON document (-J)",
+                       "-c", "h", "--compare", "--json-stream");
+    assert_int_equal(parse("-s", "--backend", "all", "--encap", NULL),
+                     PERF_CLI_ERROR);
+    assert_non_null(strstr(err, "--encap cannot go with --backend all"));
+    assert_int_equal(parse("-c", "h", "--compare", "--encap", NULL),
+                     PERF_CLI_ERROR);
+    assert_non_null(strstr(err, "--encap cannot go with --compare"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1210,6 +1251,7 @@ int main(void)
         cmocka_unit_test(test_perf_cli_length_errors),
         cmocka_unit_test(test_perf_cli_reparse_resets),
         cmocka_unit_test(test_perf_cli_argv_untouched),
+        cmocka_unit_test(test_perf_cli_compare),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
