@@ -92,7 +92,9 @@ bash "$REPO_DIR/tools/kernel-vm.sh" run --share "$BUILD_DIR" --share "$WORK" \
     fail "tools/kernel-vm.sh run failed (exit $?)"
 [[ -f $WORK/rc ]] || fail "the guest wrote no results"
 if grep -q '^setup-rc' "$WORK/rc"; then
-    fail "guest set-up failed: $(cat "$WORK/setup.err" "$WORK"/*.err "$WORK/echo-server.log" 2>/dev/null)"
+    fail "guest set-up failed: $(cat "$WORK/setup.err" "$WORK"/*.err \
+        "$WORK/echo-server.log" 2>/dev/null) (no veth in the guest? an image \
+built before veth joined its module list: run 'tools/kernel-vm.sh build')"
 fi
 grep -qx 'perf-rc 0' "$WORK/rc" ||
     fail "perf: $(cat "$WORK/rc" "$WORK/perf.err"; tail -c 3000 "$WORK/perf.json")"
