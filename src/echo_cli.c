@@ -51,6 +51,7 @@ static const struct option longopts[] = {
     { "server",         no_argument,       NULL, 's' },
     { "client",         required_argument, NULL, 'c' },
     { "ip",             required_argument, NULL, OPT_IP },
+    { "bind",           required_argument, NULL, 'B' },
     { "port",           required_argument, NULL, 'p' },
     { "udp-port",       required_argument, NULL, OPT_UDP_PORT },
     { "local-udp-port", required_argument, NULL, OPT_LOCAL_UDP_PORT },
@@ -92,7 +93,7 @@ static const struct option longopts[] = {
  * are refused anyway); ':': report a missing value apart. -v and -V as in
  * iperf3 and sctpu-perf: version and verbose.
  */
-static const char shortopts[] = "+:sc:p:n:i:l:uJqVv46hS:";
+static const char shortopts[] = "+:sc:p:n:i:l:uJqVv46hS:B:";
 
 /* The Go sctp example's flags, spelled with one dash. */
 static const char *const go_flags[] = {
@@ -112,8 +113,10 @@ void echo_cli_usage(FILE *out, const char *prog)
 "Roles and addresses:\n"
 "  -s, --server            serve echoes until SIGINT/SIGTERM\n"
 "  -c, --client HOST       send messages to HOST and verify every echo\n"
-"      --ip ADDR[,ADDR]    server: bind address; client: server address\n"
-"                          (only the first address is used)\n"
+"      --ip ADDR[,ADDR]    server: bind addresses; client: the server's\n"
+"                          addresses (several: multihoming, which needs\n"
+"                          --backend kernel). -c takes a list too.\n"
+"  -B, --bind ADDR[,ADDR]  server: as --ip\n"
 "                          HOST and ADDR may be a name or address,\n"
 "                          HOST:PORT, [IPV6] or [IPV6]:PORT; PORT is the\n"
 "                          SCTP port, as -p\n"
@@ -253,6 +256,7 @@ static char **translate_go_flags(int argc, char **argv)
 struct echo_cli_state {
     bool client;          /* -c */
     bool nstreams_given;  /* --nstreams */
+    bool bind_given;      /* -B: the server's addresses, as its --ip */
     char port_opt[48];    /* "-p" or "--port" when given, for messages */
     char host_opt[48];    /* "-c" or "--ip", for messages */
     const char *host_arg; /* its value as given */
@@ -260,18 +264,23 @@ struct echo_cli_state {
 };
 
 /*
- * "a,b,c": keep "a" in cfg->host and remember that there was more. Each
- * may be HOST, HOST:PORT, [IPV6] or [IPV6]:PORT; the first one's port is
+ * "a,b,c" (multihoming): kept in cfg->host as "a,b,c" without brackets or
+ * ports, host_list set when there is more than one. Each may be HOST,
+ * HOST:PORT, [IPV6] or [IPV6]:PORT; the ports, which must agree, are
  * checked against -p once every option is known.
  */
 static int set_host(struct echo_config *cfg, struct echo_cli_state *st,
                     const char *opt, const char *arg, char *err, size_t errlen)
 {
-    int rc = host_port_split_first(arg, cfg->host, sizeof(cfg->host),
-                                   &st->host_port, &cfg->host_list);
+    struct host_list l;
+    int rc = host_list_parse(arg, &l);
 
+    if (rc == 0)
+        rc = host_list_join(&l, cfg->host, sizeof(cfg->host));
     if (rc != 0)
         return cli_fail(err, errlen, opt, arg, host_port_strerror(rc));
+    st->host_port = l.port;
+    cfg->host_list = l.count > 1;
     st->host_arg = arg;
     snprintf(st->host_opt, sizeof(st->host_opt), "%s", opt);
     return 0;
@@ -294,8 +303,11 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
         return 0;
     case 'c':
     case OPT_IP:
-        /* The Go example takes a comma list; usrsctp uses one address. */
+        /* The Go example takes a comma list (multihoming). */
         st->client |= c == 'c';
+        return set_host(cfg, st, opt, arg, err, errlen);
+    case 'B':
+        st->bind_given = true;
         return set_host(cfg, st, opt, arg, err, errlen);
     case 'p':
         snprintf(st->port_opt, sizeof(st->port_opt), "%s", opt);
@@ -583,6 +595,12 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
         return ECHO_CLI_CHECK; /* with --backend and -J, if given */
     if (st.client && cfg->server) {
         snprintf(err, errlen, "-s and -c exclude each other");
+        return ECHO_CLI_ERROR;
+    }
+    if (st.bind_given && !cfg->server) {
+        snprintf(err, errlen,
+                 "-B is for the server (-s); a client binds every local "
+                 "address, and -c/-ip give the server's");
         return ECHO_CLI_ERROR;
     }
     if (check_ports(cfg, &st, err, errlen) < 0 ||

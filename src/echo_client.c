@@ -25,6 +25,7 @@
 #include "echo_msg.h"
 #include "echo_report.h"
 #include "echo_window.h"
+#include "host_port.h"
 #include "runtime.h"
 #include "log.h"
 #include "rtt_stats.h"
@@ -78,6 +79,13 @@ struct echo_client {
     uint64_t corrupt;
     struct rtt_stats rtt;
     char error[256];
+    /* multihoming: peer addresses at connect, path events (backends that
+     * report them) */
+    struct sockaddr_storage peer_addrs[TRANSPORT_MAX_ADDRS];
+    size_t npeer_addrs;
+    struct echo_path_event paths[ECHO_REPORT_MAX_PATHS];
+    size_t npaths;
+    uint64_t paths_dropped;
 };
 
 static void client_pump(struct echo_client *cl);
@@ -431,15 +439,51 @@ static void client_on_connected(struct echo_client *cl)
                (unsigned)cl->info.out_streams, (unsigned)cl->info.in_streams,
                (unsigned)cl->streams, (unsigned)cl->info.pathmtu,
                cl->rt.ops->name, cl->rt.stack);
+    cl->npeer_addrs =
+        transport_peer_addrs(cl->conn, cl->peer_addrs, TRANSPORT_MAX_ADDRS);
+    if (!cl->cfg->json)
+        echo_report_peer_addrs(stdout, cl->peer_addrs, cl->npeer_addrs);
     cl->send_due = true;
     client_pump(cl);
     client_maybe_finish(cl);
+}
+
+/* Take the path events the backend queued: a line each now (text), and
+ * kept for the JSON summary. */
+static void client_take_paths(struct echo_client *cl)
+{
+    struct transport_path_event ev[8];
+    uint64_t dropped = 0;
+    size_t n;
+    size_t i;
+
+    do {
+        n = transport_path_events(cl->conn, ev, 8, &dropped);
+        cl->paths_dropped += dropped;
+        for (i = 0; i < n; i++) {
+            struct echo_path_event p;
+            uint64_t when_us = ev[i].when_ns / 1000;
+
+            p.ev = ev[i];
+            p.time_s = when_us > cl->connect_us
+                           ? (double)(when_us - cl->connect_us) / 1e6
+                           : 0;
+            if (!cl->cfg->json)
+                echo_report_path_line(stdout, &p, NULL);
+            if (cl->npaths < ECHO_REPORT_MAX_PATHS)
+                cl->paths[cl->npaths++] = p;
+            else
+                cl->paths_dropped++;
+        }
+    } while (n == 8);
 }
 
 static void client_event_cb(struct transport_conn *conn, int events, void *arg)
 {
     struct echo_client *cl = arg;
 
+    if (events & TRANSPORT_EV_PATH)
+        client_take_paths(cl);
     if (events & TRANSPORT_EV_ERROR) {
         if (cl->phase == PHASE_CONNECTING)
             client_fail(cl, "cannot associate with %s: %s", cl->peer,
@@ -524,13 +568,17 @@ static int client_start(struct echo_client *cl)
     const struct echo_config *cfg = cl->cfg;
     struct transport_peer peer;
     struct transport_config tc;
+    struct host_list peers;
     char err[256];
     char host[NETADDR_STRLEN];
     int rc;
 
     memset(&peer, 0, sizeof(peer));
-    if (netaddr_resolve(cfg->host, cfg->udp_port, cfg->family, false,
-                        &peer.addr, &peer.addrlen, err, sizeof(err)) < 0) {
+    /* -c/-ip a,b: the server's addresses (the CLI checked the list) */
+    if (host_list_parse(cfg->host, &peers) < 0)
+        return ECHO_EXIT_USAGE;
+    if (transport_peer_resolve(&peer, peers.host, peers.count, cfg->family, err,
+                               sizeof(err)) < 0) {
         log_err("%s", err);
         return ECHO_EXIT_USAGE;
     }
@@ -539,10 +587,6 @@ static int client_start(struct echo_client *cl)
     netaddr_format_host((struct sockaddr *)&peer.addr, host, sizeof(host));
     snprintf(cl->peer, sizeof(cl->peer), "%s udp/%u sctp/%u", host,
              (unsigned)cfg->udp_port, (unsigned)cfg->port);
-    if (cfg->host_list)
-        log_warn("-ip: only the first address (%s) is used; usrsctp "
-                 "over UDP has one path",
-                 host);
 
     echo_transport_config(cfg, NULL, peer.addr.ss_family, cfg->local_udp_port,
                           cfg->nstreams, &tc);
@@ -651,6 +695,12 @@ static void client_report(const struct echo_client *cl, bool report)
         cl->last_echo_us > 0 ? cl->last_echo_us - cl->first_send_us : 0;
     s.verified_bytes = cl->verified_bytes;
     s.ppid_differed = cl->window.ppid_differed;
+    s.paths_known = cl->npeer_addrs > 0;
+    s.peer_addrs = cl->peer_addrs;
+    s.npeer_addrs = cl->npeer_addrs;
+    s.paths = cl->paths;
+    s.npaths = cl->npaths;
+    s.paths_dropped = cl->paths_dropped;
     if (report && cl->cfg->json)
         echo_report_json(stdout, &s);
     else if (report)
@@ -714,6 +764,8 @@ int echo_client_run_outcome(const struct echo_config *cfg, bool report,
     }
     event_base_dispatch(cl->rt.base);
 
+    if (cl->conn != NULL)
+        client_take_paths(cl); /* those queued since the last callback */
     client_report(cl, report);
     if (res != NULL)
         client_outcome(cl, res);

@@ -82,6 +82,69 @@ static void json_string(FILE *out, const char *str)
     fputc('"', out);
 }
 
+void echo_report_path_line(FILE *out, const struct echo_path_event *p,
+                           const char *what)
+{
+    char host[NETADDR_STRLEN];
+
+    netaddr_format_host((const struct sockaddr *)&p->ev.addr, host,
+                        sizeof(host));
+    fprintf(out, "[path] %s %s (error %d) at %.2f s%s%s%s\n", host,
+            transport_path_state_name(p->ev.state), p->ev.error, p->time_s,
+            what ? " (" : "", what ? what : "", what ? ")" : "");
+}
+
+void echo_report_peer_addrs(FILE *out, const struct sockaddr_storage *addrs,
+                            size_t n)
+{
+    size_t i;
+
+    if (n == 0)
+        return;
+    fputs("peer addresses: ", out);
+    for (i = 0; i < n; i++) {
+        char host[NETADDR_STRLEN];
+
+        netaddr_format_host((const struct sockaddr *)&addrs[i], host,
+                            sizeof(host));
+        fprintf(out, "%s%s", i ? ", " : "", host);
+    }
+    fputs("\n", out);
+}
+
+/* ,"peer_addresses":[...],"path_events":[...] when the backend reports
+ * paths. */
+static void paths_json(FILE *out, const struct echo_summary *s)
+{
+    size_t i;
+
+    if (!s->paths_known)
+        return;
+    fputs(",\"peer_addresses\":[", out);
+    for (i = 0; i < s->npeer_addrs; i++) {
+        char host[NETADDR_STRLEN];
+
+        netaddr_format_host((const struct sockaddr *)&s->peer_addrs[i], host,
+                            sizeof(host));
+        fputs(i ? "," : "", out);
+        json_string(out, host);
+    }
+    fputs("],\"path_events\":[", out);
+    for (i = 0; i < s->npaths; i++) {
+        const struct echo_path_event *p = &s->paths[i];
+        char host[NETADDR_STRLEN];
+
+        netaddr_format_host((const struct sockaddr *)&p->ev.addr, host,
+                            sizeof(host));
+        fprintf(out, "%s{\"time\":%.3f,\"address\":", i ? "," : "", p->time_s);
+        json_string(out, host);
+        fputs(",\"state\":", out);
+        json_string(out, transport_path_state_name(p->ev.state));
+        fprintf(out, ",\"error\":%d}", p->ev.error);
+    }
+    fprintf(out, "],\"path_events_dropped\":%" PRIu64, s->paths_dropped);
+}
+
 void echo_report_json(FILE *out, const struct echo_summary *s)
 {
     const struct rtt_stats *r = s->rtt;
@@ -128,6 +191,7 @@ void echo_report_json(FILE *out, const struct echo_summary *s)
             s->verified_bytes, echo_summary_msgs_per_s(s),
             echo_summary_bytes_per_s(s));
     fprintf(out, ",\"ppid_differed\":%" PRIu64, s->ppid_differed);
+    paths_json(out, s);
     fputs(",\"error\":", out);
     json_string(out, s->error);
     fputs("}\n", out);

@@ -9,6 +9,16 @@
 #include <stdio.h>
 
 #include "rtt_stats.h"
+#include "transport.h"
+
+/* Path events the client keeps for its JSON (later ones are counted). */
+#define ECHO_REPORT_MAX_PATHS 64
+
+/* One path event (multihoming), as reported. */
+struct echo_path_event {
+    double time_s; /* since the client started connecting */
+    struct transport_path_event ev;
+};
 
 struct echo_summary {
     const char *peer;    /* "HOST udp/PORT sctp/PORT" */
@@ -35,7 +45,24 @@ struct echo_summary {
     /* echoes that came back with another PPID (and were verified by
      * payload, stream and flags: the server does not echo PPIDs) */
     uint64_t ppid_differed;
+    /* multihoming, from a backend that reports paths (paths_known): the
+     * association's peer addresses at connect and its path events */
+    bool paths_known;
+    const struct sockaddr_storage *peer_addrs;
+    size_t npeer_addrs;
+    const struct echo_path_event *paths;
+    size_t npaths;
+    uint64_t paths_dropped; /* beyond ECHO_REPORT_MAX_PATHS, or queued */
 };
+
+/* "[path] 198.18.42.2 unreachable (error 0) at 1.52 s" and a newline;
+ * what (may be NULL) is added in parentheses. */
+void echo_report_path_line(FILE *out, const struct echo_path_event *p,
+                           const char *what);
+
+/* "peer addresses: a, b" and a newline; nothing when n is 0. */
+void echo_report_peer_addrs(FILE *out, const struct sockaddr_storage *addrs,
+                            size_t n);
 
 /* lost = sent - received. */
 uint64_t echo_summary_lost(const struct echo_summary *s);

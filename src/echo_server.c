@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "echo.h"
 #include "echo_msg.h"
+#include "echo_report.h"
+#include "host_port.h"
 #include "runtime.h"
 #include "log.h"
 #include "transport.h"
@@ -37,6 +40,7 @@ struct echo_session {
     uint64_t msgs;
     uint64_t bytes;
     char peer[80];
+    uint64_t start_ns; /* accepted, CLOCK_MONOTONIC: path event times */
     struct echo_session *next;
     struct echo_session **pprev;
 };
@@ -58,6 +62,14 @@ struct echo_server {
     bool stopping;
     int exit_code;
 };
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static void server_maybe_exit(struct echo_server *srv)
 {
@@ -219,9 +231,39 @@ static void session_pump(struct echo_session *s)
     }
 }
 
+/* A "[path]" line for each path event the backend queued. */
+static void session_paths(struct echo_session *s)
+{
+    struct transport_path_event ev[8];
+    char what[48];
+    uint64_t dropped = 0;
+    size_t n;
+    size_t i;
+
+    snprintf(what, sizeof(what), "association %llu", (unsigned long long)s->id);
+    do {
+        n = transport_path_events(s->conn, ev, 8, &dropped);
+        if (dropped > 0)
+            printf("[path] %llu path events lost (queue full) (%s)\n",
+                   (unsigned long long)dropped, what);
+        for (i = 0; i < n; i++) {
+            struct echo_path_event p;
+
+            p.ev = ev[i];
+            p.time_s = ev[i].when_ns > s->start_ns
+                           ? (double)(ev[i].when_ns - s->start_ns) / 1e9
+                           : 0;
+            echo_report_path_line(stdout, &p, what);
+        }
+    } while (n == 8);
+    fflush(stdout);
+}
+
 static void session_event_cb(struct transport_conn *conn, int events, void *arg)
 {
     (void)conn;
+    if (events & TRANSPORT_EV_PATH)
+        session_paths(arg);
     if (events &
         (TRANSPORT_EV_READABLE | TRANSPORT_EV_WRITABLE | TRANSPORT_EV_ERROR))
         session_pump(arg);
@@ -233,6 +275,8 @@ static void on_accept(struct transport_conn *conn, void *arg)
     struct echo_server *srv = l->srv;
     struct transport_assoc_info info;
     char name[NETADDR_STRLEN];
+    struct sockaddr_storage paddrs[TRANSPORT_MAX_ADDRS];
+    size_t np;
     struct echo_session *s = calloc(1, sizeof(*s));
 
     if (s != NULL)
@@ -248,6 +292,7 @@ static void on_accept(struct transport_conn *conn, void *arg)
     s->srv = srv;
     s->conn = conn;
     s->cap = SESSION_BUF_START;
+    s->start_ns = mono_ns();
     s->id = ++srv->next_id;
     s->next = srv->sessions;
     if (s->next != NULL)
@@ -268,6 +313,10 @@ static void on_accept(struct transport_conn *conn, void *arg)
            (unsigned)info.out_streams, (unsigned)info.pathmtu,
            srv->rt.nall > 1 ? ", backend " : "",
            srv->rt.nall > 1 ? l->t->ops->name : "");
+    np = transport_peer_addrs(conn, paddrs, TRANSPORT_MAX_ADDRS);
+    if (np > 0)
+        printf("[%3llu] ", (unsigned long long)s->id);
+    echo_report_peer_addrs(stdout, paddrs, np);
     fflush(stdout);
 }
 
@@ -385,14 +434,24 @@ int echo_server_run(const struct echo_config *cfg)
 {
     struct echo_server srv;
     struct transport_config tc;
+    struct host_list binds;
     char err[256];
     int rc;
 
     memset(&srv, 0, sizeof(srv));
+    memset(&binds, 0, sizeof(binds));
     srv.cfg = cfg;
     srv.exit_code = ECHO_EXIT_OK;
-    echo_transport_config(cfg, cfg->host[0] ? cfg->host : NULL, cfg->family,
-                          cfg->udp_port, cfg->sock.out_streams, &tc);
+    /* -ip/-B a,b: the addresses to serve on (the CLI checked the list) */
+    if (cfg->host[0] != '\0' && host_list_parse(cfg->host, &binds) < 0)
+        return ECHO_EXIT_USAGE;
+    echo_transport_config(cfg, NULL, cfg->family, cfg->udp_port,
+                          cfg->sock.out_streams, &tc);
+    if (transport_config_set_bind(&tc, binds.host, binds.count, err,
+                                  sizeof(err)) < 0) {
+        log_err("%s", err);
+        return ECHO_EXIT_USAGE;
+    }
     rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);
     if (rc != ECHO_EXIT_OK)
         return rc;

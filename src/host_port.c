@@ -2,6 +2,7 @@
  * host_port.c - HOST, HOST:PORT, [IPV6] and [IPV6]:PORT (see host_port.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "host_port.h"
@@ -56,6 +57,10 @@ const char *host_port_strerror(int rc)
         return "has a port that is not 1-65535";
     case -ENAMETOOLONG:
         return "is too long for a host name";
+    case -E2BIG:
+        return "has more than 8 addresses";
+    case -EDOM:
+        return "names different ports: give one";
     default:
         return "is not HOST, HOST:PORT, [IPV6] or [IPV6]:PORT";
     }
@@ -76,4 +81,62 @@ int host_port_split_first(const char *arg, char *host, size_t hostlen,
     if (rc == 0)
         *more = arg[len] == ',';
     return rc;
+}
+
+int host_list_parse(const char *arg, struct host_list *out)
+{
+    struct host_list l;
+    size_t used = 0;
+    const char *p = arg;
+
+    memset(&l, 0, sizeof(l));
+    for (;;) {
+        char one[HOST_PORT_MAX_ARG];
+        size_t len = strcspn(p, ",");
+        uint16_t port = 0;
+        int rc;
+
+        if (l.count == HOST_LIST_MAX)
+            return -E2BIG;
+        if (len >= sizeof(one))
+            return -ENAMETOOLONG;
+        memcpy(one, p, len);
+        one[len] = '\0';
+        rc = host_port_split(one, l.buf + used, sizeof(l.buf) - used, &port);
+        if (rc != 0)
+            return rc;
+        if (port != 0 && l.port != 0 && port != l.port)
+            return -EDOM;
+        if (port != 0)
+            l.port = port;
+        l.host[l.count++] = l.buf + used;
+        used += strlen(l.buf + used) + 1;
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    /* pointers into l.buf, moved with it */
+    *out = l;
+    for (used = 0; used < out->count; used++)
+        out->host[used] = out->buf + (l.host[used] - l.buf);
+    return 0;
+}
+
+int host_list_join(const struct host_list *l, char *buf, size_t len)
+{
+    size_t used = 0;
+    size_t i;
+
+    if (len == 0)
+        return -ENAMETOOLONG;
+    buf[0] = '\0';
+    for (i = 0; i < l->count; i++) {
+        int n =
+            snprintf(buf + used, len - used, "%s%s", i ? "," : "", l->host[i]);
+
+        if (n < 0 || (size_t)n >= len - used)
+            return -ENAMETOOLONG;
+        used += (size_t)n;
+    }
+    return 0;
 }

@@ -36,7 +36,34 @@ int host_port_split(const char *arg, char *host, size_t hostlen,
 int host_port_split_first(const char *arg, char *host, size_t hostlen,
                           uint16_t *port, bool *more);
 
-/* Why host_port_split() said no, for "OPT: 'ARG' WHY" messages. */
+/* The most elements of a list (transport.h's TRANSPORT_MAX_ADDRS). */
+#define HOST_LIST_MAX 8
+
+/* A comma-separated list of hosts, "a,b,c", split (multihoming). */
+struct host_list {
+    char buf[HOST_LIST_MAX * 256];   /* the hosts, each NUL-terminated */
+    const char *host[HOST_LIST_MAX]; /* into buf, brackets removed */
+    size_t count;
+    uint16_t port; /* the port the elements named; 0 = none */
+};
+
+/*
+ * Split arg, a list of HOST, HOST:PORT, [IPV6] or [IPV6]:PORT, into out.
+ * Elements may leave the port out, but those that name one must name the
+ * same. Returns 0, a host_port_split() error, -E2BIG for more than
+ * HOST_LIST_MAX elements, or -EDOM when the ports differ.
+ */
+int host_list_parse(const char *arg, struct host_list *out);
+
+/*
+ * The hosts joined by commas ("a,b"; IPv6 without brackets, which
+ * host_list_parse reads back as it was) into buf. Returns 0, or
+ * -ENAMETOOLONG when they do not fit len.
+ */
+int host_list_join(const struct host_list *l, char *buf, size_t len);
+
+/* Why host_port_split() or host_list_parse() said no, for "OPT: 'ARG'
+ * WHY" messages. */
 const char *host_port_strerror(int rc);
 
 #endif /* SCTPU_HOST_PORT_H */

@@ -334,20 +334,45 @@ static int set_rate(struct perf_config *cfg, const char *opt, const char *arg,
 }
 
 /*
- * -c HOST, HOST:PORT, [IPV6] or [IPV6]:PORT, or a list "a,b,c" of which
- * only "a" is used, as sctpu-echo does. The port is checked against -p
- * once every option is known.
+ * -c HOST, HOST:PORT, [IPV6] or [IPV6]:PORT, or a list "a,b,c" of the
+ * server's addresses (multihoming), kept as "a,b,c" without brackets or
+ * ports. The port is checked against -p once every option is known.
  */
 static int set_host(struct perf_config *cfg, struct perf_cli_state *st,
                     const char *opt, const char *arg, char *err, size_t errlen)
 {
-    bool more = false; /* the others are not used */
-    int rc = host_port_split_first(arg, cfg->host, sizeof(cfg->host),
-                                   &st->host_port, &more);
+    struct host_list l;
+    int rc = host_list_parse(arg, &l);
 
+    if (rc == 0)
+        rc = host_list_join(&l, cfg->host, sizeof(cfg->host));
     if (rc != 0)
         return cli_fail(err, errlen, opt, arg, host_port_strerror(rc));
+    st->host_port = l.port;
     st->client_arg = arg;
+    return 0;
+}
+
+/* -B a,b: local addresses (several: multihoming), no ports; *out
+ * borrows argv and the workloads split it. */
+static int set_bind(struct perf_config *cfg, const char *opt, const char *arg,
+                    char *err, size_t errlen)
+{
+    struct host_list l;
+    int rc;
+
+    if (arg[0] == '\0') {
+        snprintf(err, errlen, "%s needs an address", opt);
+        return -1;
+    }
+    rc = host_list_parse(arg, &l);
+    if (rc == 0 && l.port != 0)
+        return cli_fail(err, errlen, opt, arg,
+                        "names a port: -B takes addresses only (the SCTP "
+                        "port is -p or --cport)");
+    if (rc != 0)
+        return cli_fail(err, errlen, opt, arg, host_port_strerror(rc));
+    cfg->bind_host = arg;
     return 0;
 }
 
@@ -739,7 +764,7 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         snprintf(st->port_opt, sizeof(st->port_opt), "%s", opt);
         return apply_number(cfg, c, opt, arg, err, errlen);
     case 'B':
-        return set_string(&cfg->bind_host, opt, arg, "an address", err, errlen);
+        return set_bind(cfg, opt, arg, err, errlen);
     case OPT_BACKEND:
         return set_string(&cfg->backend, opt, arg, "a backend name", err,
                           errlen);

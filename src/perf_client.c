@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "host_port.h"
 #include "log.h"
 #include "netaddr.h"
 #include "perf.h"
@@ -60,6 +61,7 @@ struct perf_client {
     char local[PERF_MAX_PARALLEL][NETADDR_STRLEN];
     struct perf_report *rep;
     struct transport_peer peer;
+    struct host_list binds; /* -B, split: tc's bind strings live here */
     char host[NETADDR_STRLEN];
     unsigned int nflows;
     struct perf_flow *flows[PERF_MAX_PARALLEL];
@@ -197,9 +199,13 @@ static void report_connected(struct perf_client *cl)
     for (i = 0; i < cl->nflows; i++) {
         struct transport_assoc_info info;
         struct perf_report_conn c;
+        struct sockaddr_storage paddrs[TRANSPORT_MAX_ADDRS];
 
         memset(&c, 0, sizeof(c));
         c.id = i + 1;
+        c.peer_addrs = paddrs;
+        c.npeer_addrs = transport_peer_addrs(perf_flow_conn(cl->flows[i]),
+                                             paddrs, TRANSPORT_MAX_ADDRS);
         if (transport_get_info(perf_flow_conn(cl->flows[i]), &info) == 0) {
             transport_peer_name(&info, c.remote, sizeof(c.remote));
             c.local_sctp_port = info.local_sctp_port;
@@ -485,7 +491,36 @@ static void client_stalled(struct perf_client *cl, unsigned int i)
                     i + 1, limit, (unsigned)info.rto_ms);
 }
 
-/* Nothing moved for --timeout: say what we were waiting for. */
+/* Report the path events the associations queued (multihoming). */
+static void client_report_paths(struct perf_client *cl)
+{
+    unsigned int i;
+
+    for (i = 0; i < cl->nflows; i++) {
+        struct transport_path_event ev[8];
+        uint64_t dropped = 0;
+        size_t n;
+        size_t k;
+
+        if (cl->flows[i] == NULL)
+            continue;
+        do {
+            n = transport_path_events(perf_flow_conn(cl->flows[i]), ev, 8,
+                                      &dropped);
+            perf_report_path_dropped(cl->rep, dropped);
+            for (k = 0; k < n; k++) {
+                double t = cl->start_ns && ev[k].when_ns > cl->start_ns
+                               ? (double)(ev[k].when_ns - cl->start_ns) / 1e9
+                               : 0;
+
+                perf_report_path_event(cl->rep, i + 1, t, &ev[k]);
+            }
+        } while (n == 8);
+    }
+}
+
+/* Nothing moved for --timeout: say what we were waiting for. Path events
+ * are reported on the same tick. */
 static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct perf_client *cl = arg;
@@ -495,6 +530,7 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
+    client_report_paths(cl);
     switch (cl->phase) {
     case CL_RUNNING:
         for (i = 0; i < cl->nflows; i++)
@@ -605,6 +641,7 @@ static void client_report_final(struct perf_client *cl)
     unsigned int i;
     double wall = secs_since(cl->start_ns);
 
+    client_report_paths(cl);
     for (i = 0; i < cl->nflows; i++) {
         struct remote_results *rr = cl->remote[i];
         double rsecs = rr ? (double)rr->r.duration_us / 1e6 : 0;
@@ -783,12 +820,17 @@ static int client_setup(struct perf_client *cl)
     const struct perf_config *c = cl->cfg;
     struct transport_config tc;
     struct perf_tuning tu;
+    struct host_list peers;
     char err[256];
     unsigned int i;
     int rc;
 
-    if (netaddr_resolve(c->host, c->udp_port, c->family, false, &cl->peer.addr,
-                        &cl->peer.addrlen, err, sizeof(err)) < 0) {
+    /* -c a,b and -B a,b: the CLI checked both lists */
+    if (host_list_parse(c->host, &peers) < 0 ||
+        (c->bind_host != NULL && host_list_parse(c->bind_host, &cl->binds) < 0))
+        return RUNTIME_EXIT_USAGE;
+    if (transport_peer_resolve(&cl->peer, peers.host, peers.count, c->family,
+                               err, sizeof(err)) < 0) {
         log_err("%s", err);
         return RUNTIME_EXIT_USAGE;
     }
@@ -797,7 +839,11 @@ static int client_setup(struct perf_client *cl)
     cl->peer.udp_port = c->udp_port;
     cl->peer.sctp_port = c->port;
     memset(&tc, 0, sizeof(tc));
-    tc.bind_host = c->bind_host;
+    if (transport_config_set_bind(&tc, cl->binds.host, cl->binds.count, err,
+                                  sizeof(err)) < 0) {
+        log_err("%s", err);
+        return RUNTIME_EXIT_USAGE;
+    }
     tc.family = cl->peer.addr.ss_family;
     tc.udp_port = c->local_udp_port;
     tc.mtu = c->mtu;

@@ -197,6 +197,7 @@ void perf_report_free(struct perf_report *r)
     if (r == NULL)
         return;
     json_out_free(&r->j);
+    free(r->paths);
     free(r);
 }
 
@@ -251,6 +252,43 @@ static void split_endpoint(const char *ep, char *host, size_t len,
     memcpy(host, ep, n);
     host[n] = '\0';
     *port = colon ? (unsigned)strtoul(colon + 1, NULL, 10) : 0;
+}
+
+/* "peer addresses: a, b", and with json "peer_addresses", when the
+ * backend knows them; a backend that does also reports path events. */
+static void peer_addrs_out(struct perf_report *r, unsigned int id,
+                           const struct sockaddr_storage *addrs, size_t n,
+                           bool json)
+{
+    char line[TRANSPORT_MAX_ADDRS * (NETADDR_STRLEN + 2)];
+    size_t used = 0;
+    size_t i;
+
+    if (n == 0)
+        return;
+    r->paths_known = true;
+    line[0] = '\0';
+    if (json)
+        json_out_begin_array(&r->j, "peer_addresses");
+    for (i = 0; i < n && i < TRANSPORT_MAX_ADDRS; i++) {
+        char host[NETADDR_STRLEN];
+
+        netaddr_format_host((const struct sockaddr *)&addrs[i], host,
+                            sizeof(host));
+        if (json)
+            json_out_string(&r->j, NULL, host);
+        used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+                                 i ? ", " : "", host);
+    }
+    if (json)
+        json_out_end_array(&r->j);
+    perf_report_text(r, "[%3u] peer addresses: %s\n", id, line);
+}
+
+void perf_report_peer_addrs(struct perf_report *r, unsigned int id,
+                            const struct sockaddr_storage *addrs, size_t n)
+{
+    peer_addrs_out(r, id, addrs, n, false);
 }
 
 void perf_report_connected(struct perf_report *r,
@@ -322,8 +360,71 @@ void perf_report_connected(struct perf_report *r,
         json_out_string(&r->j, "seen_as", c->seen_as);
         json_out_bool(&r->j, "address_translated", nat);
     }
+    peer_addrs_out(r, c->id, c->peer_addrs, c->npeer_addrs, true);
     json_out_end_object(&r->j);
     r->nconns++;
+}
+
+void perf_report_path_event(struct perf_report *r, unsigned int id, double t,
+                            const struct transport_path_event *ev)
+{
+    struct perf_report_path *p;
+    char host[PERF_SEEN_LEN];
+
+    netaddr_format_host((const struct sockaddr *)&ev->addr, host, sizeof(host));
+    perf_report_text(r, "[path] %s %s (error %d) at %.2f s, association %u\n",
+                     host, transport_path_state_name(ev->state), ev->error, t,
+                     id);
+    r->paths_known = true;
+    if (r->npaths == r->paths_cap) {
+        size_t cap = r->paths_cap ? r->paths_cap * 2 : 16;
+        struct perf_report_path *n = realloc(r->paths, cap * sizeof(*n));
+
+        if (n == NULL) {
+            r->paths_dropped++;
+            return;
+        }
+        r->paths = n;
+        r->paths_cap = cap;
+    }
+    p = &r->paths[r->npaths++];
+    p->id = id;
+    p->time = t;
+    snprintf(p->address, sizeof(p->address), "%s", host);
+    p->state = transport_path_state_name(ev->state);
+    p->error = ev->error;
+}
+
+void perf_report_path_dropped(struct perf_report *r, uint64_t dropped)
+{
+    if (dropped == 0)
+        return;
+    perf_report_text(r, "[path] %" PRIu64 " path events lost (queue full)\n",
+                     dropped);
+    r->paths_dropped += dropped;
+}
+
+void perf_report_json_paths(struct perf_report *r)
+{
+    size_t i;
+
+    if (!r->paths_known)
+        return;
+    json_out_begin_array(&r->j, "path_events");
+    for (i = 0; i < r->npaths; i++) {
+        const struct perf_report_path *p = &r->paths[i];
+
+        json_out_begin_object(&r->j, NULL);
+        json_out_double(&r->j, "time", p->time);
+        json_out_u64(&r->j, "socket", p->id);
+        json_out_string(&r->j, "address", p->address);
+        json_out_string(&r->j, "state", p->state);
+        json_out_i64(&r->j, "error", p->error);
+        json_out_end_object(&r->j);
+    }
+    json_out_end_array(&r->j);
+    if (r->paths_dropped != 0)
+        json_out_u64(&r->j, "path_events_dropped", r->paths_dropped);
 }
 
 void perf_report_begin_intervals(struct perf_report *r)

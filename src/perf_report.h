@@ -32,6 +32,10 @@ struct perf_report_conn {
     uint32_t pmtu;
     struct transport_rto rto; /* this end's RTO bounds; zeros unknown */
     uint64_t setup_us;        /* connect call to association up; 0 unknown */
+    /* the association's peer addresses (multihoming); none when the
+     * backend cannot say */
+    const struct sockaddr_storage *peer_addrs;
+    size_t npeer_addrs;
 };
 
 /*
@@ -111,6 +115,21 @@ void perf_report_last_interval(struct perf_report *r, double start, double end,
                                size_t nrows);
 void perf_report_final(struct perf_report *r,
                        const struct perf_report_final *fin);
+
+/*
+ * A path event of association id, t seconds from the start of the data
+ * (0 before it): a "[path]" line in the text at once, and an
+ * element of "path_events" under "end" in the JSON. dropped events (lost
+ * to a full queue) are counted there too.
+ */
+void perf_report_path_event(struct perf_report *r, unsigned int id, double t,
+                            const struct transport_path_event *ev);
+void perf_report_path_dropped(struct perf_report *r, uint64_t dropped);
+
+/* "[ id] peer addresses: a, b" (text) for a report without connect
+ * lines (the server's); n == 0 says nothing. */
+void perf_report_peer_addrs(struct perf_report *r, unsigned int id,
+                            const struct sockaddr_storage *addrs, size_t n);
 
 /* A fatal error: text mode prints it; -J puts it under "error". */
 void perf_report_error(struct perf_report *r, const char *msg);

@@ -325,6 +325,7 @@ void perf_report_final(struct perf_report *r,
     json_out_double(&r->j, "host_total", fin->cpu_local);
     json_out_double(&r->j, "remote_total", fin->cpu_remote);
     json_out_end_object(&r->j);
+    perf_report_json_paths(r);
     json_out_end_object(&r->j); /* end */
     if (r->cfg->json_stream)
         perf_report_stream_emit(r);

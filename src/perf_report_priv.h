@@ -32,7 +32,26 @@ struct perf_report {
     /* --json-stream: the start event is out; an event failed to build */
     bool streamed_start;
     bool stream_failed;
+    /* path events (multihoming), for "path_events" under "end" */
+    struct perf_report_path *paths;
+    size_t npaths;
+    size_t paths_cap;
+    uint64_t paths_dropped;
+    bool paths_known; /* the backend reports paths: "end" lists them */
 };
+
+/* One path event as "end" lists it. */
+struct perf_report_path {
+    unsigned int id;
+    double time;
+    char address[PERF_SEEN_LEN];
+    const char *state;
+    int error;
+};
+
+/* "path_events" (and "path_events_dropped") of the "end" object, when
+ * the backend reports paths. */
+void perf_report_json_paths(struct perf_report *r);
 
 /* --json-stream: start a fresh event object {"event": name, ...}. */
 void perf_report_stream_begin(struct perf_report *r, const char *name);

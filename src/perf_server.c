@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "host_port.h"
 #include "log.h"
 #include "perf.h"
 #include "perf_flow.h"
@@ -268,10 +269,13 @@ static void test_send_ready(struct perf_test *t)
     }
     for (i = 0; i < t->count; i++) {
         struct transport_assoc_info info;
+        struct sockaddr_storage paddrs[TRANSPORT_MAX_ADDRS];
+        size_t np = transport_peer_addrs(perf_flow_conn(t->flows[i]), paddrs,
+                                         TRANSPORT_MAX_ADDRS);
 
         if (transport_get_info(perf_flow_conn(t->flows[i]), &info) == 0)
             transport_peer_name(&info, ready.seen[i], PERF_SEEN_LEN);
-        if (t->rep != NULL)
+        if (t->rep != NULL) {
             perf_report_line(t->rep,
                              "Accepted association %u of test %u "
                              "from %s (SCTP port %u%s%s)",
@@ -279,6 +283,8 @@ static void test_send_ready(struct perf_test *t)
                              (unsigned)info.peer_sctp_port,
                              t->srv->rt.nall > 1 ? ", backend " : "",
                              t->srv->rt.nall > 1 ? t->rt->ops->name : "");
+            perf_report_peer_addrs(t->rep, i + 1, paddrs, np);
+        }
     }
     send_ctrl(t->flows[0], perf_proto_encode_ready(buf, sizeof(buf), &ready),
               buf);
@@ -327,6 +333,35 @@ static void test_start(struct perf_test *t)
         test_abort(t, "out of memory");
 }
 
+/* Report the path events the test's associations queued (multihoming),
+ * once its report exists. */
+static void test_report_paths(struct perf_test *t)
+{
+    unsigned int i;
+
+    for (i = 0; t->rep != NULL && i < t->count; i++) {
+        struct transport_path_event ev[8];
+        uint64_t dropped = 0;
+        size_t n;
+        size_t k;
+
+        if (t->flows[i] == NULL)
+            continue;
+        do {
+            n = transport_path_events(perf_flow_conn(t->flows[i]), ev, 8,
+                                      &dropped);
+            perf_report_path_dropped(t->rep, dropped);
+            for (k = 0; k < n; k++) {
+                double s = t->start_ns && ev[k].when_ns > t->start_ns
+                               ? (double)(ev[k].when_ns - t->start_ns) / 1e9
+                               : 0;
+
+                perf_report_path_event(t->rep, i + 1, s, &ev[k]);
+            }
+        } while (n == 8);
+    }
+}
+
 /* Our side of the final report, printed here and captured if asked. */
 static void test_report_local(struct perf_test *t, double wall)
 {
@@ -335,6 +370,7 @@ static void test_report_local(struct perf_test *t, double wall)
     size_t n = 0;
     unsigned int i;
 
+    test_report_paths(t);
     for (i = 0; i < t->count; i++) {
         if (server_sends(&t->params))
             perf_rows_add_dir(dirs, &n, i + 1, true, true, t->send_secs[i],
@@ -875,6 +911,7 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
     while (t != NULL) {
         struct perf_test *next = t->next;
 
+        test_report_paths(t);
         if (t->phase == ST_CLOSING &&
             now - t->phase_ns > CLOSE_GRACE_S * 1000000000ull)
             test_free(t, true);
@@ -949,6 +986,7 @@ int perf_server_run(const struct perf_config *cfg)
 {
     struct perf_server srv;
     struct transport_config tc;
+    struct host_list binds;
     struct timeval tick = { 0, 250000 };
     char err[256];
     int rc;
@@ -956,8 +994,16 @@ int perf_server_run(const struct perf_config *cfg)
     memset(&srv, 0, sizeof(srv));
     srv.cfg = cfg;
     srv.idle_since_ns = perf_now_ns();
+    memset(&binds, 0, sizeof(binds));
     memset(&tc, 0, sizeof(tc));
-    tc.bind_host = cfg->bind_host;
+    /* -B a,b: the CLI checked the list; its strings live in binds */
+    if (cfg->bind_host != NULL && host_list_parse(cfg->bind_host, &binds) < 0)
+        return RUNTIME_EXIT_USAGE;
+    if (transport_config_set_bind(&tc, binds.host, binds.count, err,
+                                  sizeof(err)) < 0) {
+        log_err("%s", err);
+        return RUNTIME_EXIT_USAGE;
+    }
     tc.family = cfg->family;
     tc.udp_port = cfg->udp_port;
     tc.mtu = cfg->mtu;

@@ -65,7 +65,8 @@ void perf_cli_usage(FILE *out, const char *prog)
 
     fprintf(out,
 "Usage: %s -s [options]            server\n"
-"       %s -c HOST [options]       client\n"
+"       %s -c HOST[,HOST] [options]  client (several of the server's\n"
+"                                  addresses: multihoming, kernel backend)\n"
 "\n"
 "SCTP throughput test in userspace (usrsctp): no sctp.ko needed. Options\n"
 "follow iperf3. There is no UDP mode (iperf3's -u, --udp): every test is\n"
@@ -83,7 +84,8 @@ void perf_cli_usage(FILE *out, const char *prog)
 "  -p, --port N              SCTP port (default %u)\n"
 "      --udp-port N          UDP port carrying SCTP: the server listens on\n"
 "                            it, the client sends to it (default %u)\n"
-"  -B, --bind ADDR           local address (default: any)\n"
+"  -B, --bind ADDR[,ADDR]    local address (default: any); several\n"
+"                            multihome the association (--backend kernel)\n"
 "  -4, --version4            IPv4 only\n"
 "  -6, --version6            IPv6 only\n"
 "      --backend NAME        usrsctp (default) or kernel; a server may give\n"

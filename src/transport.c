@@ -123,3 +123,67 @@ char *transport_pr_policy_list(const struct transport_ops *ops, char *buf,
                                  used ? ", " : "", transport_pr_policy_name(p));
     return buf;
 }
+
+const char *transport_path_state_name(enum transport_path_state state)
+{
+    switch (state) {
+    case TRANSPORT_PATH_AVAILABLE:
+        return "available";
+    case TRANSPORT_PATH_UNREACHABLE:
+        return "unreachable";
+    case TRANSPORT_PATH_REMOVED:
+        return "removed";
+    case TRANSPORT_PATH_ADDED:
+        return "added";
+    case TRANSPORT_PATH_MADE_PRIMARY:
+        return "made-primary";
+    case TRANSPORT_PATH_CONFIRMED:
+        return "confirmed";
+    case TRANSPORT_PATH_POTENTIALLY_FAILED:
+        return "potentially-failed";
+    default:
+        return "unknown";
+    }
+}
+
+static int too_many_addrs(size_t n, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%zu addresses: at most %d per end", n,
+             TRANSPORT_MAX_ADDRS);
+    return -1;
+}
+
+int transport_peer_resolve(struct transport_peer *p, const char *const *hosts,
+                           size_t n, int family, char *err, size_t errlen)
+{
+    size_t i;
+
+    if (n == 0 || n > TRANSPORT_MAX_ADDRS)
+        return too_many_addrs(n, err, errlen);
+    if (netaddr_resolve(hosts[0], 0, family, false, &p->addr, &p->addrlen, err,
+                        errlen) < 0)
+        return -1;
+    /* One family for all: a socket of the first one's connects them. */
+    for (i = 1; i < n; i++)
+        if (netaddr_resolve(hosts[i], 0, p->addr.ss_family, false,
+                            &p->more[i - 1], &p->morelen[i - 1], err,
+                            errlen) < 0)
+            return -1;
+    p->nmore = n - 1;
+    return 0;
+}
+
+int transport_config_set_bind(struct transport_config *tc,
+                              const char *const *hosts, size_t n, char *err,
+                              size_t errlen)
+{
+    size_t i;
+
+    if (n > TRANSPORT_MAX_ADDRS)
+        return too_many_addrs(n, err, errlen);
+    tc->bind_host = n > 0 ? hosts[0] : NULL;
+    for (i = 1; i < n; i++)
+        tc->bind_more[i - 1] = hosts[i];
+    tc->nbind_more = n > 0 ? n - 1 : 0;
+    return 0;
+}

@@ -27,13 +27,27 @@ struct event_base;
 struct transport;
 struct transport_conn;
 
+/* The most addresses one end of an association is given (multihoming). */
+#define TRANSPORT_MAX_ADDRS 8
+
+/* Said by a backend that can use one address per end only. */
+#define TRANSPORT_NO_MULTIHOMING                                               \
+    "multihoming (several addresses) needs --backend kernel; the usrsctp "     \
+    "backend runs over one UDP socket: give it one address"
+
 /* Settings for one transport instance; zero means "the default". */
 struct transport_config {
     const char *bind_host; /* local address; NULL = wildcard */
-    int family;            /* AF_UNSPEC, AF_INET or AF_INET6 */
-    uint16_t udp_port;     /* local UDP port; 0 = ephemeral */
-    uint32_t mtu;          /* IP MTU of the path; 0 = from the route */
-    uint32_t sndbuf;       /* SCTP socket buffers, bytes */
+    /* Multihoming: more local addresses (names or literals of bind_host's
+     * family) that associations use besides bind_host, which is then
+     * given too. The kernel backend adds them with sctp_bindx(); a
+     * backend that cannot multihome refuses them in open(). */
+    const char *bind_more[TRANSPORT_MAX_ADDRS - 1];
+    size_t nbind_more;
+    int family;        /* AF_UNSPEC, AF_INET or AF_INET6 */
+    uint16_t udp_port; /* local UDP port; 0 = ephemeral */
+    uint32_t mtu;      /* IP MTU of the path; 0 = from the route */
+    uint32_t sndbuf;   /* SCTP socket buffers, bytes */
     uint32_t rcvbuf;
     /* outbound streams asked for (and inbound allowed); 0 = default */
     uint16_t streams;
@@ -71,6 +85,12 @@ struct transport_config {
 struct transport_peer {
     struct sockaddr_storage addr; /* IP address (its port is ignored) */
     socklen_t addrlen;
+    /* Multihoming: more addresses of the same peer, of addr's family
+     * (ports ignored); the kernel backend hands all to sctp_connectx(), a
+     * backend that cannot multihome refuses them in connect(). */
+    struct sockaddr_storage more[TRANSPORT_MAX_ADDRS - 1];
+    socklen_t morelen[TRANSPORT_MAX_ADDRS - 1];
+    size_t nmore;
     uint16_t udp_port; /* UDP encapsulation port */
     uint16_t sctp_port;
 };
@@ -95,7 +115,33 @@ enum transport_event {
     TRANSPORT_EV_WRITABLE = 1 << 2, /* after a send said -EAGAIN: retry */
     /* the association failed; see transport_conn_strerror() */
     TRANSPORT_EV_ERROR = 1 << 3,
+    /* path events are queued: read them with transport_path_events() */
+    TRANSPORT_EV_PATH = 1 << 4,
 };
+
+/* What happened to one peer address (RFC 6458 SCTP_PEER_ADDR_CHANGE). */
+enum transport_path_state {
+    TRANSPORT_PATH_AVAILABLE,   /* reachable (again) */
+    TRANSPORT_PATH_UNREACHABLE, /* Path.Max.Retrans reached: failed */
+    TRANSPORT_PATH_REMOVED,     /* taken out of the association */
+    TRANSPORT_PATH_ADDED,       /* added to the association */
+    TRANSPORT_PATH_MADE_PRIMARY,
+    TRANSPORT_PATH_CONFIRMED,          /* its HEARTBEAT was answered */
+    TRANSPORT_PATH_POTENTIALLY_FAILED, /* RFC 7829 (SCTP-PF) */
+    TRANSPORT_PATH_UNKNOWN,            /* a state this build does not know */
+};
+
+/* One path event, queued by the backend until the workload reads it. */
+struct transport_path_event {
+    struct sockaddr_storage addr; /* the peer address (port as the stack
+                                     has it) */
+    enum transport_path_state state;
+    int error;        /* the stack's error code for the change (0: none) */
+    uint64_t when_ns; /* CLOCK_MONOTONIC when the backend learnt of it */
+};
+
+/* Path events a connection keeps unread; older ones are dropped first. */
+#define TRANSPORT_PATH_QUEUE 32
 
 typedef void (*transport_event_cb)(struct transport_conn *conn, int events,
                                    void *arg);
@@ -282,6 +328,23 @@ struct transport_ops {
 
     /* The local UDP (or SCTP) socket address, printable. */
     void (*local_name)(const struct transport *t, char *buf, size_t len);
+
+    /*
+     * Optional (NULL: the backend has no path events). Move up to max
+     * queued path events, oldest first, into out; returns how many.
+     * *dropped (may be NULL) gets how many were lost to a full queue
+     * since the last call.
+     */
+    size_t (*path_events)(struct transport_conn *c,
+                          struct transport_path_event *out, size_t max,
+                          uint64_t *dropped);
+
+    /*
+     * Optional (NULL: unknown). The association's peer addresses (ports
+     * as the stack has them), up to max into out; returns how many.
+     */
+    size_t (*peer_addrs)(struct transport_conn *c, struct sockaddr_storage *out,
+                         size_t max);
 };
 
 /* Every backend sctpu knows, built into this binary or not, in the order
@@ -336,6 +399,27 @@ char *transport_peer_name(const struct transport_assoc_info *info, char *buf,
 /* The connection's last failure: the backend's detail when it has one,
  * else strerror. */
 const char *transport_conn_strerror(const struct transport_conn *c);
+
+/* "available", "unreachable", ...: the JSON and text name of a state. */
+const char *transport_path_state_name(enum transport_path_state state);
+
+/*
+ * The peer's addresses hosts[0..n) (names or literals; n >= 1): the first
+ * resolved with family (AF_UNSPEC: either) into p->addr, the others with
+ * its family into p->more. udp_port and sctp_port are left alone.
+ * Returns 0, or -1 with a line in err (also for n > TRANSPORT_MAX_ADDRS).
+ */
+int transport_peer_resolve(struct transport_peer *p, const char *const *hosts,
+                           size_t n, int family, char *err, size_t errlen);
+
+/*
+ * The local addresses hosts[0..n) into tc: the first as bind_host, the
+ * others as bind_more (n == 0: the wildcard). The strings are borrowed.
+ * Returns 0, or -1 with a line in err when n > TRANSPORT_MAX_ADDRS.
+ */
+int transport_config_set_bind(struct transport_config *tc,
+                              const char *const *hosts, size_t n, char *err,
+                              size_t errlen);
 
 static inline int transport_probe(const struct transport_ops *ops, char *why,
                                   size_t whylen)
@@ -439,6 +523,26 @@ static inline int transport_get_info(struct transport_conn *c,
                                      struct transport_assoc_info *info)
 {
     return c->ops->get_info(c, info);
+}
+
+static inline size_t transport_path_events(struct transport_conn *c,
+                                           struct transport_path_event *out,
+                                           size_t max, uint64_t *dropped)
+{
+    if (dropped != NULL)
+        *dropped = 0;
+    if (c->ops->path_events == NULL)
+        return 0;
+    return c->ops->path_events(c, out, max, dropped);
+}
+
+static inline size_t transport_peer_addrs(struct transport_conn *c,
+                                          struct sockaddr_storage *out,
+                                          size_t max)
+{
+    if (c->ops->peer_addrs == NULL)
+        return 0;
+    return c->ops->peer_addrs(c, out, max);
 }
 
 extern const struct transport_ops transport_usrsctp_ops;

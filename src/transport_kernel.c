@@ -44,6 +44,9 @@ struct kernel_transport {
     struct transport_config cfg;
     struct sockaddr_storage local; /* cfg's bind address, port 0 */
     socklen_t locallen;
+    /* cfg's bind_more, resolved: sctp_bindx()ed after the bind */
+    struct sockaddr_storage more[TRANSPORT_MAX_ADDRS - 1];
+    size_t nmore;
     uint16_t encap_port; /* net.sctp.udp_port in use; 0 = no UDP */
     int listen_fd;
     struct event *listen_ev;
@@ -78,6 +81,12 @@ struct kernel_conn {
     uint16_t peer_udp_port; /* with UDP encapsulation */
     uint64_t ipackets;      /* the peer's packets, when get_info last saw */
     uint64_t heard_ns;      /* when that count last grew */
+    /* path events not yet read: a ring, oldest at path_head */
+    struct transport_path_event path_q[TRANSPORT_PATH_QUEUE];
+    size_t path_head;
+    size_t path_len;
+    uint64_t path_dropped; /* overwritten while the queue was full */
+    bool path_untold;      /* queued since TRANSPORT_EV_PATH was told */
     struct kernel_conn *next;
     struct kernel_conn **pprev;
     uint8_t note[NOTE_MAX];
@@ -183,6 +192,63 @@ static void note_assoc_change(struct kernel_conn *c,
     }
 }
 
+/* The kernel's spc_state as transport.h's. */
+static enum transport_path_state path_state(int spc_state)
+{
+    switch (spc_state) {
+    case SCTP_ADDR_AVAILABLE:
+        return TRANSPORT_PATH_AVAILABLE;
+    case SCTP_ADDR_UNREACHABLE:
+        return TRANSPORT_PATH_UNREACHABLE;
+    case SCTP_ADDR_REMOVED:
+        return TRANSPORT_PATH_REMOVED;
+    case SCTP_ADDR_ADDED:
+        return TRANSPORT_PATH_ADDED;
+    case SCTP_ADDR_MADE_PRIM:
+        return TRANSPORT_PATH_MADE_PRIMARY;
+    case SCTP_ADDR_CONFIRMED:
+        return TRANSPORT_PATH_CONFIRMED;
+    case SCTP_ADDR_PF:
+        return TRANSPORT_PATH_POTENTIALLY_FAILED;
+    default:
+        return TRANSPORT_PATH_UNKNOWN;
+    }
+}
+
+/* Queue a path event for the workload (the oldest goes when full) and
+ * have the loop tell it: a notification read inside recv has no event
+ * of its own. */
+static void note_paddr_change(struct kernel_conn *c,
+                              const struct sctp_paddr_change *spc)
+{
+    struct transport_path_event *ev;
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof(addr);
+    char host[NETADDR_STRLEN];
+
+    if (c->path_len == TRANSPORT_PATH_QUEUE) {
+        c->path_head = (c->path_head + 1) % TRANSPORT_PATH_QUEUE;
+        c->path_len--;
+        c->path_dropped++;
+    }
+    ev = &c->path_q[(c->path_head + c->path_len) % TRANSPORT_PATH_QUEUE];
+    c->path_len++;
+    /* copied out: the kernel's struct is packed */
+    memcpy(&addr, &spc->spc_aaddr, sizeof(addr));
+    netaddr_unmap(&addr, &len);
+    memset(ev, 0, sizeof(*ev));
+    ev->addr = addr;
+    ev->state = path_state(spc->spc_state);
+    ev->error = spc->spc_error;
+    ev->when_ns = mono_ns();
+    c->path_untold = true;
+    event_active(c->defer_ev, EV_TIMEOUT, 0);
+    log_info("association sctp/%u: peer address %s %s (error %d)",
+             (unsigned)c->peer_port,
+             netaddr_format_host((struct sockaddr *)&addr, host, sizeof(host)),
+             transport_path_state_name(ev->state), ev->error);
+}
+
 /* Act on a whole notification; they never reach the workload. */
 static void handle_notification(struct kernel_conn *c)
 {
@@ -196,8 +262,8 @@ static void handle_notification(struct kernel_conn *c)
             note_assoc_change(c, &n->sn_assoc_change);
         break;
     case SCTP_PEER_ADDR_CHANGE:
-        log_state(c, n->sn_paddr_change.spc_state == SCTP_ADDR_UNREACHABLE,
-                  "peer address change");
+        if (c->note_len >= sizeof(n->sn_paddr_change))
+            note_paddr_change(c, &n->sn_paddr_change);
         break;
     case SCTP_SHUTDOWN_EVENT:
         c->peer_shut = true;
@@ -345,6 +411,10 @@ static void conn_tell(struct kernel_conn *c, bool readable)
         conn_fail(c, -drained);
         return; /* told from defer_ev */
     }
+    if (c->path_untold && c->state != CONN_CONNECTING) {
+        out |= TRANSPORT_EV_PATH;
+        c->path_untold = false;
+    }
     if (out != 0 && c->base.cb != NULL)
         c->base.cb(&c->base, out, c->base.cb_arg);
 }
@@ -465,6 +535,24 @@ static int kt_open(struct event_base *base, const struct transport_config *cfg,
         free(t);
         return -EINVAL;
     }
+    if (cfg->nbind_more > TRANSPORT_MAX_ADDRS - 1 ||
+        (cfg->nbind_more > 0 && cfg->bind_host == NULL)) {
+        snprintf(err, errlen,
+                 "more local addresses need a first one, and "
+                 "at most %d in all",
+                 TRANSPORT_MAX_ADDRS);
+        free(t);
+        return -EINVAL;
+    }
+    for (t->nmore = 0; t->nmore < cfg->nbind_more; t->nmore++) {
+        socklen_t len;
+
+        if (netaddr_resolve(cfg->bind_more[t->nmore], 0, t->local.ss_family,
+                            true, &t->more[t->nmore], &len, err, errlen) < 0) {
+            free(t);
+            return -EINVAL;
+        }
+    }
     /* Say now, not at the first connect, when there is no SCTP at all. */
     fd = sctp_socket(t->local.ss_family, err, errlen);
     if (fd < 0) {
@@ -572,6 +660,9 @@ static int kt_listen(struct transport *tr, uint16_t sctp_port,
         set_err(err, errlen, what, errno);
         goto out_close;
     }
+    if (kernel_sock_bindx_add(fd, t->more, t->nmore, sctp_port, err, errlen) <
+        0)
+        goto out_close;
     if (listen(fd, SOMAXCONN) < 0) {
         set_err(err, errlen, "listen", errno);
         goto out_close;
@@ -611,7 +702,9 @@ static int bind_client(struct kernel_transport *t, int fd, int family,
         set_err(err, errlen, "bind local SCTP port", errno);
         return -1;
     }
-    return 0;
+    return kernel_sock_bindx_add(fd, t->more, t->nmore, port, err, errlen) < 0
+               ? -1
+               : 0;
 }
 
 static int kt_connect(struct transport *tr, const struct transport_peer *dst,
@@ -621,9 +714,21 @@ static int kt_connect(struct transport *tr, const struct transport_peer *dst,
     struct kernel_transport *t = (struct kernel_transport *)tr;
     uint16_t streams = t->cfg.streams ? t->cfg.streams : DEFAULT_STREAMS;
     int family = dst->addr.ss_family;
-    struct sockaddr_storage to = dst->addr;
+    struct sockaddr_storage to[TRANSPORT_MAX_ADDRS];
+    size_t nto = dst->nmore + 1;
     struct kernel_conn *c;
-    int fd = sctp_socket(family, err, errlen);
+    size_t i;
+    int fd;
+
+    if (nto > TRANSPORT_MAX_ADDRS) {
+        snprintf(err, errlen, "%zu peer addresses: at most %d", nto,
+                 TRANSPORT_MAX_ADDRS);
+        return -1;
+    }
+    to[0] = dst->addr;
+    for (i = 1; i < nto; i++)
+        to[i] = dst->more[i - 1];
+    fd = sctp_socket(family, err, errlen);
 
     if (fd < 0)
         return -1;
@@ -640,11 +745,17 @@ static int kt_connect(struct transport *tr, const struct transport_peer *dst,
         close(fd);
         return -1;
     }
-    netaddr_set_port((struct sockaddr *)&to, dst->sctp_port);
-    conn_set_peer(c, (struct sockaddr *)&to, dst->addrlen);
+    netaddr_set_port((struct sockaddr *)&to[0], dst->sctp_port);
+    conn_set_peer(c, (struct sockaddr *)&to[0], dst->addrlen);
     c->peer_udp_port = t->encap_port ? dst->udp_port : 0;
     c->local_port = local_sctp_port;
-    if (connect(fd, (struct sockaddr *)&to, dst->addrlen) < 0 &&
+    /* Several addresses: sctp_connectx, the first the primary path. */
+    if (nto > 1 &&
+        kernel_sock_connectx(fd, to, nto, dst->sctp_port, err, errlen) < 0) {
+        c->base.ops->free(&c->base, true);
+        return -1;
+    }
+    if (nto == 1 && connect(fd, (struct sockaddr *)&to[0], dst->addrlen) < 0 &&
         errno != EINPROGRESS) {
         set_err(err, errlen, "connect", errno);
         c->base.ops->free(&c->base, true);
@@ -886,6 +997,42 @@ static const struct transport_caps kt_caps = {
     .own_udp_socket = false,
 };
 
+static size_t kt_path_events(struct transport_conn *tc,
+                             struct transport_path_event *out, size_t max,
+                             uint64_t *dropped)
+{
+    struct kernel_conn *c = (struct kernel_conn *)tc;
+    size_t n = 0;
+
+    while (n < max && c->path_len > 0) {
+        out[n++] = c->path_q[c->path_head];
+        c->path_head = (c->path_head + 1) % TRANSPORT_PATH_QUEUE;
+        c->path_len--;
+    }
+    if (dropped != NULL)
+        *dropped = c->path_dropped;
+    c->path_dropped = 0;
+    return n;
+}
+
+static size_t kt_peer_addrs(struct transport_conn *tc,
+                            struct sockaddr_storage *out, size_t max)
+{
+    struct kernel_conn *c = (struct kernel_conn *)tc;
+    size_t n;
+    size_t i;
+
+    if (c->state == CONN_FAILED)
+        return 0;
+    n = kernel_sock_peer_addrs(c->fd, out, max);
+    for (i = 0; i < n; i++) {
+        socklen_t len = sizeof(out[i]);
+
+        netaddr_unmap(&out[i], &len);
+    }
+    return n;
+}
+
 const struct transport_ops transport_kernel_ops = {
     .name = "kernel",
     .caps = &kt_caps,
@@ -904,4 +1051,6 @@ const struct transport_ops transport_kernel_ops = {
     .get_rto = kt_get_rto,
     .get_counters = kt_get_counters,
     .local_name = kt_local_name,
+    .path_events = kt_path_events,
+    .peer_addrs = kt_peer_addrs,
 };

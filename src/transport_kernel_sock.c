@@ -9,6 +9,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "netaddr.h"
 #include "transport_kernel_sock.h"
 #include "transport_kernel_util.h"
 
@@ -477,4 +479,113 @@ uint16_t kernel_sock_peer_encap_port(int fd, const struct sockaddr *peer,
         0)
         return 0;
     return ntohs(ue.sue_port);
+}
+
+/* The length of a sockaddr of family, 0 for any other. */
+static socklen_t family_len(int family)
+{
+    if (family == AF_INET)
+        return sizeof(struct sockaddr_in);
+    if (family == AF_INET6)
+        return sizeof(struct sockaddr_in6);
+    return 0;
+}
+
+/*
+ * addrs[0..n) with port, packed one after the other as sctp_bindx() and
+ * sctp_connectx() hand them to the kernel. Returns the bytes used, or 0
+ * when an address is of no IP family.
+ */
+static size_t pack_addrs(const struct sockaddr_storage *addrs, size_t n,
+                         uint16_t port, uint8_t *buf, size_t buflen)
+{
+    size_t used = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct sockaddr_storage one = addrs[i];
+        socklen_t len = family_len(one.ss_family);
+
+        if (len == 0 || used + len > buflen)
+            return 0;
+        netaddr_set_port((struct sockaddr *)&one, port);
+        memcpy(buf + used, &one, len);
+        used += len;
+    }
+    return used;
+}
+
+int kernel_sock_bindx_add(int fd, const struct sockaddr_storage *addrs,
+                          size_t n, uint16_t port, char *err, size_t errlen)
+{
+    uint8_t buf[TRANSPORT_MAX_ADDRS * sizeof(struct sockaddr_in6)];
+    size_t len;
+
+    if (n == 0)
+        return 0;
+    len = pack_addrs(addrs, n, port, buf, sizeof(buf));
+    if (len == 0) {
+        snprintf(err, errlen, "sctp_bindx: an address of no IP family");
+        return -EINVAL;
+    }
+    /* What libsctp's sctp_bindx(SCTP_BINDX_ADD_ADDR) does. */
+    return set_opt(fd, IPPROTO_SCTP, SCTP_SOCKOPT_BINDX_ADD, buf,
+                   (socklen_t)len, "sctp_bindx(SCTP_BINDX_ADD_ADDR)", err,
+                   errlen);
+}
+
+int kernel_sock_connectx(int fd, const struct sockaddr_storage *addrs, size_t n,
+                         uint16_t port, char *err, size_t errlen)
+{
+    uint8_t buf[TRANSPORT_MAX_ADDRS * sizeof(struct sockaddr_in6)];
+    size_t len = pack_addrs(addrs, n, port, buf, sizeof(buf));
+    int e;
+
+    if (len == 0) {
+        snprintf(err, errlen, "sctp_connectx: an address of no IP family");
+        return -EINVAL;
+    }
+    /* What libsctp's sctp_connectx() does; a non-blocking socket says
+     * EINPROGRESS, and COMM_UP follows. */
+    if (setsockopt(fd, IPPROTO_SCTP, SCTP_SOCKOPT_CONNECTX, buf,
+                   (socklen_t)len) == 0 ||
+        errno == EINPROGRESS)
+        return 0;
+    e = errno;
+    snprintf(err, errlen, "sctp_connectx: %s", strerror(e));
+    return -e;
+}
+
+size_t kernel_sock_peer_addrs(int fd, struct sockaddr_storage *out, size_t max)
+{
+    union {
+        struct sctp_getaddrs ga;
+        uint8_t buf[sizeof(struct sctp_getaddrs) +
+                    TRANSPORT_MAX_ADDRS * 4 * sizeof(struct sockaddr_in6)];
+    } u;
+    socklen_t len = sizeof(u);
+    size_t off = 0;
+    size_t n = 0;
+    uint32_t i;
+
+    memset(&u, 0, sizeof(u));
+    if (getsockopt(fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDRS, &u, &len) < 0)
+        return 0;
+    len -= (socklen_t)offsetof(struct sctp_getaddrs, addrs);
+    for (i = 0; i < u.ga.addr_num && n < max; i++) {
+        struct sockaddr sa;
+        socklen_t salen;
+
+        if (off + sizeof(sa) > len)
+            break;
+        memcpy(&sa, u.ga.addrs + off, sizeof(sa));
+        salen = family_len(sa.sa_family);
+        if (salen == 0 || off + salen > len)
+            break;
+        memset(&out[n], 0, sizeof(out[n]));
+        memcpy(&out[n], u.ga.addrs + off, salen);
+        off += salen;
+        n++;
+    }
+    return n;
 }

@@ -61,4 +61,19 @@ uint16_t kernel_sock_peer_encap_port(int fd, const struct sockaddr *peer,
 /* The network namespace's T3-rtx timeouts (SctpT3RtxExpireds), or -1. */
 int kernel_sock_t3_timeouts(uint64_t *out);
 
+/* Multihoming: add addrs[0..n) (their ports replaced by port, which is
+ * the socket's bound one or 0) to a bound socket, as sctp_bindx() with
+ * SCTP_BINDX_ADD_ADDR does. */
+int kernel_sock_bindx_add(int fd, const struct sockaddr_storage *addrs,
+                          size_t n, uint16_t port, char *err, size_t errlen);
+
+/* Start an association to every one of addrs[0..n) at SCTP port, as
+ * sctp_connectx() does; the first is the primary path. 0 (also while it
+ * is in progress), or a negative errno with err written. */
+int kernel_sock_connectx(int fd, const struct sockaddr_storage *addrs, size_t n,
+                         uint16_t port, char *err, size_t errlen);
+
+/* The association's peer addresses (SCTP_GET_PEER_ADDRS), up to max. */
+size_t kernel_sock_peer_addrs(int fd, struct sockaddr_storage *out, size_t max);
+
 #endif /* SCTPU_TRANSPORT_KERNEL_SOCK_H */

@@ -668,9 +668,15 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
 static int ut_open(struct event_base *base, const struct transport_config *cfg,
                    struct transport **out, char *err, size_t errlen)
 {
-    struct usrsctp_transport *t = calloc(1, sizeof(*t));
+    struct usrsctp_transport *t = NULL;
     int rc = -ENOMEM;
 
+    /* Refused before anything is opened or sent. */
+    if (cfg->nbind_more > 0) {
+        snprintf(err, errlen, "%s", TRANSPORT_NO_MULTIHOMING);
+        return -EINVAL;
+    }
+    t = calloc(1, sizeof(*t));
     if (t == NULL) {
         snprintf(err, errlen, "out of memory");
         return -ENOMEM;
@@ -952,6 +958,12 @@ static int ut_connect_peer(struct transport *tr,
     struct peer *p;
     int rc;
 
+    /* One UDP socket toward one UDP endpoint: one path. Refused before
+     * the INIT goes out. */
+    if (dst->nmore > 0) {
+        snprintf(err, errlen, "%s", TRANSPORT_NO_MULTIHOMING);
+        return -1;
+    }
     netaddr_set_port((struct sockaddr *)&udp_dst, dst->udp_port);
     p = peer_table_find_owned(usrsctp_rt.peers, (struct sockaddr *)&udp_dst, t);
     if (p == NULL) {

@@ -145,10 +145,71 @@ static void test_host_port_split_first(void **state)
         host_port_split_first(",b", host, sizeof(host), &port, &more), -EINVAL);
 }
 
+/* A list: each element split, ports agreeing, joined back as it was. */
+static void test_host_list_parse(void **state)
+{
+    struct host_list l;
+    char joined[128];
+
+    (void)state;
+    assert_int_equal(host_list_parse("198.18.42.2", &l), 0);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.host[0], "198.18.42.2");
+    assert_int_equal(l.port, 0);
+
+    assert_int_equal(host_list_parse("198.18.42.2:5201,198.18.43.2", &l), 0);
+    assert_int_equal(l.count, 2);
+    assert_string_equal(l.host[0], "198.18.42.2");
+    assert_string_equal(l.host[1], "198.18.43.2");
+    assert_int_equal(l.port, 5201);
+
+    assert_int_equal(host_list_parse("[2001:db8::1]:7,2001:db8::2,[::1]", &l),
+                     0);
+    assert_int_equal(l.count, 3);
+    assert_string_equal(l.host[0], "2001:db8::1");
+    assert_string_equal(l.host[1], "2001:db8::2");
+    assert_string_equal(l.host[2], "::1");
+    assert_int_equal(l.port, 7);
+    assert_int_equal(host_list_join(&l, joined, sizeof(joined)), 0);
+    assert_string_equal(joined, "2001:db8::1,2001:db8::2,::1");
+    /* the joined form reads back the same hosts */
+    assert_int_equal(host_list_parse(joined, &l), 0);
+    assert_int_equal(l.count, 3);
+    assert_string_equal(l.host[1], "2001:db8::2");
+    assert_int_equal(l.port, 0);
+
+    assert_int_equal(host_list_parse("a,b,c,d,e,f,g,h", &l), 0);
+    assert_int_equal(l.count, 8);
+    assert_string_equal(l.host[7], "h");
+}
+
+static void test_host_list_refused(void **state)
+{
+    struct host_list l;
+    char small[8];
+
+    (void)state;
+    assert_int_equal(host_list_parse("a,b,c,d,e,f,g,h,i", &l), -E2BIG);
+    assert_int_equal(host_list_parse("h1:5201,h2:5202", &l), -EDOM);
+    assert_int_equal(host_list_parse("h1,", &l), -EINVAL);
+    assert_int_equal(host_list_parse(",h2", &l), -EINVAL);
+    assert_int_equal(host_list_parse("", &l), -EINVAL);
+    assert_int_equal(host_list_parse("h1,h2:0", &l), -ERANGE);
+    assert_int_equal(host_list_parse("h1,[::1", &l), -EINVAL);
+    assert_string_equal(host_port_strerror(-E2BIG),
+                        "has more than 8 addresses");
+    assert_string_equal(host_port_strerror(-EDOM),
+                        "names different ports: give one");
+    assert_int_equal(host_list_parse("198.18.42.2,198.18.43.2", &l), 0);
+    assert_int_equal(host_list_join(&l, small, sizeof(small)), -ENAMETOOLONG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_host_port_split_first),
+        cmocka_unit_test(test_host_list_parse),
+        cmocka_unit_test(test_host_list_refused),
         cmocka_unit_test(test_host_port_plain_hosts),
         cmocka_unit_test(test_host_port_with_port),
         cmocka_unit_test(test_host_port_bare_ipv6),

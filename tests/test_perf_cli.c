@@ -245,7 +245,7 @@ static void test_perf_cli_common_options(void **state)
               "--mtu", "1500", "--timeout", "2.5", "--json", "--verbose",
               "--forceflush", "--logfile", "out.txt", NULL),
         PERF_CLI_RUN);
-    assert_string_equal(cfg.host, "h1");
+    assert_string_equal(cfg.host, "h1,h2");
     assert_int_equal(cfg.port, 6000);
     assert_int_equal(cfg.udp_port, 19899);
     assert_int_equal(cfg.local_udp_port, 0);
@@ -688,10 +688,12 @@ static void test_perf_cli_host_port(void **state)
     assert_int_equal(cfg.port, 5201);
     assert_int_equal(parse("-c", "::1", NULL), PERF_CLI_RUN);
     assert_string_equal(cfg.host, "::1");
-    /* The first of a list. */
-    assert_int_equal(parse("-c", "[::1]:6001,[::2]:6002", NULL), PERF_CLI_RUN);
-    assert_string_equal(cfg.host, "::1");
+    /* A list (multihoming): every address, one port. */
+    assert_int_equal(parse("-c", "[::1]:6001,[::2]:6001", NULL), PERF_CLI_RUN);
+    assert_string_equal(cfg.host, "::1,::2");
     assert_int_equal(cfg.port, 6001);
+    assert_int_equal(parse("-c", "[::1]:6001,[::2]:6002", NULL),
+                     PERF_CLI_ERROR);
     /* -p agreeing is fine, in either order; differing is not. */
     assert_int_equal(parse("-p", "6000", "-c", "h:6000", NULL), PERF_CLI_RUN);
     assert_int_equal(cfg.port, 6000);

@@ -18,7 +18,7 @@ VM_USER_PKGS=(busybox libc6 lksctp-tools libsctp1
 # crc32c_generic first: libcrc32c asks for "crc32c" through modprobe, which
 # the guest does not have.
 VM_MODULES=(virtio_mmio virtio_net crc32c_generic sctp 9pnet_virtio 9p
-            sch_netem)
+            sch_netem veth)
 
 vm_apt_opts() {
     local d=$VM_CACHE/apt
