@@ -67,7 +67,8 @@ struct kernel_conn {
     struct event *defer_ev; /* no fd: state news for the loop to tell */
     enum conn_state state;
     bool failure_told; /* TRANSPORT_EV_ERROR was delivered */
-    bool peer_shut;    /* SHUTDOWN received: recv says 0 once drained */
+    bool peer_shut;    /* SHUTDOWN received, or our own shutdown
+                          complete: recv says 0 once drained */
     bool in_note;      /* reading a notification in parts */
     size_t note_len;
     struct sockaddr_storage peer; /* IP address, unmapped */
@@ -170,6 +171,10 @@ static void note_assoc_change(struct kernel_conn *c,
         log_state(c, true, "RESTART (the peer restarted the association)");
         break;
     case SCTP_SHUTDOWN_COMP:
+        /* The end of a shutdown we started. The kernel sets no
+         * RCV_SHUTDOWN for that side: recv would say EAGAIN forever,
+         * and the workload would wait out its grace time. */
+        c->peer_shut = true;
         log_state(c, false, "SHUTDOWN_COMP");
         break;
     case SCTP_CANT_STR_ASSOC:
@@ -271,6 +276,8 @@ static int drain_notifications(struct kernel_conn *c)
 
         if (!c->in_note) {
             n = read_msg(c, peek, sizeof(peek), MSG_PEEK, &flags, NULL);
+            if (n == -EAGAIN && c->peer_shut)
+                return 0; /* all read, and nothing more will come */
             if (n <= 0)
                 return n == 0 ? 0 : (int)n;
             if (!(flags & MSG_NOTIFICATION))
