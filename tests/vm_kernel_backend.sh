@@ -95,11 +95,11 @@ for name in echo loss-echo; do
     fi
 done
 release=$(cat "$WORK/release")
-grep -qx 'backend kernel   usable  \[chosen\]' "$WORK/check.txt" &&
-    grep -qx "kernel release: $release" "$WORK/check.txt" &&
-    grep -qx 'kernel SCTP over UDP: net.sctp.udp_port 9899, net.sctp.encap_port 9900' \
-        "$WORK/check.txt" ||
-    fail "sctpu-echo --check --backend kernel in the guest: $(cat "$WORK/check.txt")"
+for line in 'backend kernel   usable  [chosen]' "kernel release: $release" \
+    'kernel SCTP over UDP: net.sctp.udp_port 9899, net.sctp.encap_port 9900'; do
+    grep -qxF -- "$line" "$WORK/check.txt" ||
+        fail "sctpu-echo --check --backend kernel in the guest lacks '$line': $(cat "$WORK/check.txt")"
+done
 
 python3 - "$WORK" "$release" <<'PY' || fail "results (above)"
 import json, sys
