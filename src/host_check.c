@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "crc32c.h"
@@ -84,6 +85,16 @@ void host_check_collect(struct host_check *hc)
     hc->route_mtu = default_route_mtu();
 }
 
+/*
+ * The running kernel's release (uname -r), read when printed: kernel SCTP
+ * and its UDP encapsulation behave differently from one release to the
+ * next, so a report names it. NULL only if uname() fails.
+ */
+static const char *kernel_release(struct utsname *u)
+{
+    return uname(u) == 0 ? u->release : NULL;
+}
+
 static const char *chosen_name(const char *chosen)
 {
     return chosen != NULL ? chosen : transport_default()->name;
@@ -104,6 +115,8 @@ static void print_json(FILE *out, const struct host_check *hc,
                        const char *chosen)
 {
     struct json_out j;
+    struct utsname u;
+    const char *release = kernel_release(&u);
     size_t i;
 
     json_out_init(&j);
@@ -127,6 +140,10 @@ static void print_json(FILE *out, const struct host_check *hc,
         json_out_end_object(&j);
     }
     json_out_end_array(&j);
+    if (release != NULL)
+        json_out_string(&j, "kernel_release", release);
+    else
+        json_out_null(&j, "kernel_release");
     json_out_begin_object(&j, "kernel_sctp_udp");
     if (hc->kernel_udp_port >= 0)
         json_out_i64(&j, "udp_port", hc->kernel_udp_port);
@@ -167,6 +184,8 @@ static void print_port(FILE *out, const char *name, long v)
 static void print_text(FILE *out, const struct host_check *hc,
                        const char *chosen)
 {
+    struct utsname u;
+    const char *release = kernel_release(&u);
     size_t i;
 
     for (i = 0; i < HOST_CHECK_BACKENDS; i++) {
@@ -180,6 +199,7 @@ static void print_text(FILE *out, const struct host_check *hc,
                 b->usable ? "" : b->why,
                 strcmp(b->name, chosen) == 0 ? "  [chosen]" : "");
     }
+    fprintf(out, "kernel release: %s\n", release != NULL ? release : "-");
     fprintf(out, "kernel SCTP over UDP: ");
     if (hc->kernel_udp_port < 0) {
         fprintf(out, "- (no net.sctp.udp_port: no kernel SCTP, or Linux "
