@@ -95,7 +95,8 @@ for name in echo loss-echo; do
     fi
 done
 release=$(cat "$WORK/release")
-for line in 'backend kernel   usable  [chosen]' "kernel release: $release" \
+for line in "backend kernel   usable (Linux $release)  [chosen]" \
+    "kernel release: $release" \
     'kernel SCTP over UDP: net.sctp.udp_port 9899, net.sctp.encap_port 9900'; do
     grep -qxF -- "$line" "$WORK/check.txt" ||
         fail "sctpu-echo --check --backend kernel in the guest lacks '$line': $(cat "$WORK/check.txt")"
@@ -112,6 +113,7 @@ c = load("check")
 b = {x["name"]: x for x in c["backends"]}
 assert b["kernel"]["usable"] and b["kernel"]["chosen"], b
 assert b["kernel"]["why"] is None, b
+assert b["kernel"]["stack"] == "Linux " + release, b
 assert c["kernel_release"] == release, (c["kernel_release"], release)
 assert c["kernel_sctp_udp"] == {"udp_port": 9899, "encap_port": 9900}, c
 print(f"--check: kernel backend usable on {release}, udp_port 9899, "
@@ -120,6 +122,8 @@ print(f"--check: kernel backend usable on {release}, udp_port 9899, "
 for name in ("echo", "loss-echo"):
     e = load(name)
     assert e["backend"] == "kernel", e["backend"]
+    # every result records the kernel release (encapsulation bugs differ)
+    assert e["stack"] == "Linux " + release, e["stack"]
     assert e["sent"] == 30 and e["verified"] == 30 and e["corrupt"] == 0, e
 
 def clean(v):
@@ -155,6 +159,8 @@ assert len(senders) == 2 and all(x["bytes"] > 0 for x in senders), senders
 print(f"perf -P 2: {[x['bytes'] for x in senders]} bytes, clean")
 end, moved = perf("perf-R")
 assert load("perf-R")["start"]["test_start"]["reverse"] == 1
+st = load("perf-R")["start"]
+assert st["backend"] == "kernel" and st["stack"] == "Linux " + release, st
 print(f"perf -R: {moved[0]} bytes from the server, clean")
 end, moved = perf("perf-bidir")
 assert len(moved) == 2, moved
