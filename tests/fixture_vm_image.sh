@@ -13,6 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $(id -u) == 0 ]] || skip "needs root (the VM lab's tap and namespace)"
 [[ $(uname -m) == x86_64 ]] || skip "the VM lab boots x86_64 Debian kernels only"
-command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
+if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
     skip "needs Debian's apt-get and dpkg-deb"
+fi
 bash "$REPO_DIR/tools/kernel-vm.sh" build || fail "tools/kernel-vm.sh build failed"
