@@ -25,6 +25,8 @@
 #            echo 30/30 verified and the kernel's T3/fast retransmission
 #            counters grew during it; perf -t 3 --verify clean with
 #            retransmits > 0 in its JSON; netem's drop counter > 0.
+#   PR-SCTP  -R --pr-policy buf: the kernel server refuses the test with
+#            the reason (Linux has ttl and rtx, no buf), exit 1
 #
 # Interop over UDP encapsulation is tests/vm_interop_encap.sh; lksctp-tools
 # against sctpu is tests/vm_lksctp.sh.
@@ -69,6 +71,9 @@ run perf-n "$B/sctpu-perf" -c \$C -n 4M --nstreams 2 --verify -J
 run perf-P "$B/sctpu-perf" -c \$C -P 2 -t 2 --verify -J
 run perf-R "$B/sctpu-perf" -c \$C -R -t 2 --verify \$RTO -J
 run perf-bidir "$B/sctpu-perf" -c \$C --bidir -t 2 --verify \$RTO -J
+# Under -R the server sends: Linux has no buffer-size PR-SCTP policy, so
+# the server refuses the test before it starts, saying why.
+run pr-buf-R "$B/sctpu-perf" -c \$C -R -t 1 --pr-policy buf --pr-value 100000 -J
 
 tc qdisc add dev lo root netem loss 20%
 snmp snmp-0
@@ -89,6 +94,11 @@ for name in check check-text echo perf-t perf-n perf-P perf-R perf-bidir \
     grep -qx "$name 0" "$WORK/rc" ||
         fail "$name: $(grep "^$name " "$WORK/rc" || echo 'did not run'): $(cat "$WORK/$name.err" 2>/dev/null; tail -c 1500 "$WORK/$name.json" 2>/dev/null)"
 done
+grep -qx 'pr-buf-R 1' "$WORK/rc" ||
+    fail "-R --pr-policy buf against a kernel server: $(grep '^pr-buf-R ' "$WORK/rc"), want exit 1"
+grep -qF -- "--pr-policy buf: the server's kernel backend cannot send with it (it has: ttl, rtx)" \
+    "$WORK/pr-buf-R.err" "$WORK/pr-buf-R.json" ||
+    fail "-R --pr-policy buf: no reason given: $(cat "$WORK/pr-buf-R.err" "$WORK/pr-buf-R.json")"
 for name in echo loss-echo; do
     if grep -q 'did not complete SHUTDOWN' "$WORK/$name.err"; then
         fail "$name: the client's SHUTDOWN never completed: $(cat "$WORK/$name.err")"
