@@ -244,6 +244,10 @@ void perf_compare_print_table(FILE *out, const struct perf_compare_column *cols,
     for (i = 0; i < ncols; i++)
         snprintf(cells[i], sizeof(cells[i]), "%s", cols[i].backend);
     row(out, "", cells, ncols);
+    for (i = 0; i < ncols; i++)
+        snprintf(cells[i], sizeof(cells[i]), "%s",
+                 cols[i].stack[0] ? cols[i].stack : "-");
+    row(out, "Stack (client)", cells, ncols);
     for (f = 0; f < FIG_COUNT; f++) {
         for (i = 0; i < ncols; i++) {
             if (cols[i].status == PERF_COMPARE_OK)
@@ -316,6 +320,10 @@ static void json_column(struct json_out *j, const struct perf_compare_column *c)
 
     json_out_begin_object(j, NULL);
     json_out_string(j, "backend", c->backend);
+    if (c->stack[0])
+        json_out_string(j, "stack", c->stack);
+    else
+        json_out_null(j, "stack");
     json_out_string(j, "status", status_name(c->status));
     if (c->status != PERF_COMPARE_OK) {
         json_out_string(j, "reason", c->why);
@@ -435,7 +443,12 @@ int perf_compare_run(const struct perf_config *cfg)
         perf_compare_print_header(stdout, &shared);
     memset(cols, 0, sizeof(cols));
     for (i = 0; i < RUNTIME_MAX_BACKENDS; i++) {
+        const struct transport_ops *ops =
+            transport_find(transport_known_backends[i]);
+
         cols[i].backend = transport_known_backends[i];
+        if (ops != NULL)
+            transport_describe_stack(ops, cols[i].stack, sizeof(cols[i].stack));
         run_one(&shared, &cols[i]);
         if (cols[i].status == PERF_COMPARE_UNAVAILABLE)
             log_warn("--compare: %s is unavailable here: %s", cols[i].backend,

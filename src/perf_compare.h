@@ -25,6 +25,8 @@ enum perf_compare_status {
 /* One column of the comparison. */
 struct perf_compare_column {
     const char *backend;
+    char stack[96]; /* this client's SCTP stack (a kernel's release);
+                       "" when the backend is not built in */
     enum perf_compare_status status;
     char why[512]; /* unavailable or failed: the reason */
     struct perf_outcome out;

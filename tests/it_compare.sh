@@ -60,6 +60,7 @@ for want in \
     '^  MTU [0-9]+ bytes ' \
     '^=== backend usrsctp ===$' \
     '^ +usrsctp +kernel$' \
+    '^Stack \(client\) +usrsctp [0-9.]+ \([a-z]+\) +(Linux |-)' \
     '^Throughput \(sender\) +[0-9.]+ [KMG]bits/sec ' \
     '^Throughput \(receiver\) +[0-9.]+ [KMG]bits/sec ' \
     '^SRTT \(client, end\) +[0-9.]+ ms ' \
@@ -82,7 +83,7 @@ rc=0
     2>"$WORK/cmpj.err" || rc=$?
 [[ $rc == 0 ]] || fail "perf --compare -J exited $rc: $(cat "$WORK/cmpj.err")"
 python3 - "$WORK/cmp.json" "$KERNEL_OK" <<'PY' || fail "perf --compare -J: see above"
-import json, sys
+import json, os, sys
 j = json.load(open(sys.argv[1]))["compare"]
 kernel_ok = sys.argv[2] == "True"
 bad = []
@@ -111,6 +112,10 @@ def figures(c):
         bad.append(f"{c['backend']}: sent {c['sent_bytes']} != received "
                    f"{c['received_bytes']}")
 figures(cols["usrsctp"])
+if not (cols["usrsctp"].get("stack") or "").startswith("usrsctp "):
+    bad.append(f"usrsctp.stack = {cols['usrsctp'].get('stack')!r}")
+if cols["kernel"].get("stack") not in (None, "Linux " + os.uname().release):
+    bad.append(f"kernel.stack = {cols['kernel'].get('stack')!r}")
 if kernel_ok:
     figures(cols["kernel"])
 elif (cols["kernel"].get("status") != "unavailable" or

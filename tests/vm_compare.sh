@@ -89,6 +89,9 @@ for c in p["backends"]:
         assert (c.get(k) or 0) > 0, (c["backend"], k, c.get(k))
     assert c["srtt_us"] is not None, c
     assert c["sent_bytes"] == c["received_bytes"], c
+# the kernel column records the guest's kernel release
+assert p["backends"][1]["stack"].startswith("Linux "), p["backends"][1]
+assert p["backends"][0]["stack"].startswith("usrsctp "), p["backends"][0]
 for c in e["backends"]:
     assert c["status"] == "ok", c
     assert c["sent"] == 20 and c["verified"] == 20, c
