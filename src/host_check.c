@@ -57,6 +57,11 @@ static int default_route_mtu(void)
     return route_mtu_probe((struct sockaddr *)&dst, sizeof(dst));
 }
 
+long host_kernel_sctp_udp_port(void)
+{
+    return read_sysctl("/proc/sys/net/sctp/udp_port");
+}
+
 void host_check_collect(struct host_check *hc)
 {
     size_t i;
@@ -78,7 +83,7 @@ void host_check_collect(struct host_check *hc)
         b->usable = transport_probe(ops, b->why, sizeof(b->why)) == 0;
         transport_describe_stack(ops, b->stack, sizeof(b->stack));
     }
-    hc->kernel_udp_port = read_sysctl("/proc/sys/net/sctp/udp_port");
+    hc->kernel_udp_port = host_kernel_sctp_udp_port();
     hc->kernel_encap_port = read_sysctl("/proc/sys/net/sctp/encap_port");
     hc->udp_gso = udp_takes(UDP_SEGMENT, 1400);
     hc->udp_gro = udp_takes(UDP_GRO, 1);

@@ -32,6 +32,10 @@ struct host_check {
     int route_mtu; /* toward the default route; < 0: no such route */
 };
 
+/* net.sctp.udp_port in this network namespace: the kernel's one UDP port
+ * for SCTP over UDP (0 = off), or -1 when there is no such sysctl. */
+long host_kernel_sctp_udp_port(void);
+
 /* Look at this host. */
 void host_check_collect(struct host_check *hc);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host_check.h"
 #include "log.h"
 #include "runtime.h"
 
@@ -163,6 +164,17 @@ static int open_with(struct runtime *rt, const struct transport_ops *ops,
     int rc;
 
     rc = transport_open(ops, rt->base, tc, out, err, sizeof(err));
+    if (rc == -EADDRINUSE && tc->udp_port != 0 &&
+        host_kernel_sctp_udp_port() == tc->udp_port) {
+        /* The kernel's SCTP-over-UDP tunnel holds the port for the whole
+         * network namespace: no second UDP socket can have it. */
+        log_err("%s: UDP port %u is kernel SCTP's UDP tunnel in this "
+                "network namespace (net.sctp.udp_port), which a UDP socket "
+                "cannot share: choose another --udp-port, or run "
+                "sysctl -w net.sctp.udp_port=0 if no kernel SCTP needs it",
+                err, (unsigned)tc->udp_port);
+        return RUNTIME_EXIT_USAGE;
+    }
     if (rc < 0) {
         /* Two servers on one UDP port is the usual cause: say the fix. */
         log_err("%s%s", err,

@@ -25,6 +25,8 @@
 #            echo 30/30 verified and the kernel's T3/fast retransmission
 #            counters grew during it; perf -t 3 --verify clean with
 #            retransmits > 0 in its JSON; netem's drop counter > 0.
+#   tunnel   a usrsctp server on net.sctp.udp_port's port: exit 2, and the
+#            message says the kernel's tunnel holds it
 #   PR-SCTP  -R --pr-policy buf: the kernel server refuses the test with
 #            the reason (Linux has ttl and rtx, no buf), exit 1
 #
@@ -59,6 +61,10 @@ sysctl -w net.sctp.udp_port=9899 net.sctp.encap_port=9900 >/dev/null
 run check "$B/sctpu-perf" --check --backend kernel -J
 "$B/sctpu-echo" --check --backend kernel >check.txt 2>&1
 echo "check-text \$?" >>rc
+# The kernel's UDP tunnel holds 9899 for the namespace: a usrsctp server
+# cannot bind it, and says why.
+"$B/sctpu-echo" -s --udp-port 9899 >tunnel.txt 2>&1
+echo "tunnel \$?" >>rc
 sysctl -w net.sctp.udp_port=0 net.sctp.encap_port=0 >/dev/null
 
 "$B/sctpu-echo" -s --backend kernel \$RTO >echo-server.log 2>&1 &
@@ -94,6 +100,10 @@ for name in check check-text echo perf-t perf-n perf-P perf-R perf-bidir \
     grep -qx "$name 0" "$WORK/rc" ||
         fail "$name: $(grep "^$name " "$WORK/rc" || echo 'did not run'): $(cat "$WORK/$name.err" 2>/dev/null; tail -c 1500 "$WORK/$name.json" 2>/dev/null)"
 done
+grep -qx 'tunnel 2' "$WORK/rc" ||
+    fail "usrsctp server on the kernel's tunnel port: $(grep '^tunnel ' "$WORK/rc"), want exit 2"
+grep -qF "UDP port 9899 is kernel SCTP's UDP tunnel in this network namespace (net.sctp.udp_port)" \
+    "$WORK/tunnel.txt" || fail "tunnel port clash not explained: $(cat "$WORK/tunnel.txt")"
 grep -qx 'pr-buf-R 1' "$WORK/rc" ||
     fail "-R --pr-policy buf against a kernel server: $(grep '^pr-buf-R ' "$WORK/rc"), want exit 1"
 grep -qF -- "--pr-policy buf: the server's kernel backend cannot send with it (it has: ttl, rtx)" \
