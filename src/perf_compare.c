@@ -21,7 +21,7 @@
 #define COMPARE_SACK_FREQ 2
 
 #define LABEL_W 24 /* the row labels' column */
-#define CELL_W 22  /* each backend's column */
+#define CELL_W 26  /* each backend's column: fits "usrsctp 0.9.5.0 (system)" */
 
 void perf_compare_note_assoc(struct perf_outcome *o,
                              const struct transport_assoc_info *info)
