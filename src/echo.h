@@ -25,7 +25,10 @@ struct echo_config {
     bool server;
     /* client: the server; server: the bind address ("" = every one) */
     char host[256];
-    bool host_list;           /* -ip named more than one address */
+    bool host_list; /* -ip named more than one address */
+    /* client -B: its own addresses, "a,b" as cfg->host keeps a list ("" =
+     * the wildcard); several: multihoming, which needs the kernel backend */
+    char bind[256];
     const char *backend;      /* NULL = default */
     int family;               /* AF_UNSPEC, AF_INET, AF_INET6 */
     uint16_t port;            /* SCTP port */

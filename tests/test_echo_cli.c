@@ -384,6 +384,43 @@ static void test_echo_cli_compare(void **state)
     assert_non_null(strstr(err, "--encap cannot go with --backend all"));
 }
 
+/* -B: a server's addresses (as --ip), a client's own (no ports). */
+static void test_echo_cli_bind(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "198.18.0.2", "-B", "198.18.0.1", NULL),
+                     ECHO_CLI_RUN);
+    assert_string_equal(cfg.host, "198.18.0.2");
+    assert_string_equal(cfg.bind, "198.18.0.1");
+    /* before -c, a list, IPv6 in brackets kept without them */
+    assert_int_equal(
+        parse("--bind", "[fd00::1],fd00::2", "-c", "fd00::9", NULL),
+        ECHO_CLI_RUN);
+    assert_string_equal(cfg.bind, "fd00::1,fd00::2");
+    assert_int_equal(parse("-c", "h", NULL), ECHO_CLI_RUN);
+    assert_string_equal(cfg.bind, "");
+    /* a server's -B is still its --ip, wherever -s comes */
+    assert_int_equal(parse("-B", "198.18.0.1,198.18.1.1:2000", "-s", NULL),
+                     ECHO_CLI_RUN);
+    assert_string_equal(cfg.host, "198.18.0.1,198.18.1.1");
+    assert_int_equal(cfg.port, 2000);
+    assert_string_equal(cfg.bind, "");
+    assert_int_equal(parse("-c", "h", "-B", "198.18.0.1:5", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "-B: '198.18.0.1:5' names a port: a client's -B "
+                             "takes addresses only (its own SCTP port is "
+                             "--lport)");
+    assert_int_equal(parse("-c", "h", "--bind", "a,,b", NULL), ECHO_CLI_ERROR);
+    assert_non_null(strstr(err, "--bind: 'a,,b' is not HOST"));
+    assert_int_equal(parse("-c", "h", "-B", "1,2,3,4,5,6,7,8,9", NULL),
+                     ECHO_CLI_ERROR);
+    assert_non_null(strstr(err, "has more than 8 addresses"));
+    assert_int_equal(parse("-s", "-B", "198.18.0.1", "-ip", "198.18.0.2", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "-B and --ip both name the server's addresses: "
+                             "give one");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_echo_cli_errors_name_the_option),
         cmocka_unit_test(test_echo_cli_reparse_resets),
         cmocka_unit_test(test_echo_cli_compare),
+        cmocka_unit_test(test_echo_cli_bind),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
