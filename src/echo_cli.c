@@ -43,6 +43,8 @@ enum {
     OPT_RTO_MAX,
     OPT_RTO_INITIAL,
     OPT_HB_INTERVAL,
+    OPT_SACK_DELAY,
+    OPT_SACK_FREQ,
     OPT_WINDOW,
 };
 
@@ -81,6 +83,8 @@ static const struct option longopts[] = {
     { "rto-max",        required_argument, NULL, OPT_RTO_MAX },
     { "rto-initial",    required_argument, NULL, OPT_RTO_INITIAL },
     { "hb-interval",    required_argument, NULL, OPT_HB_INTERVAL },
+    { "sack-delay",     required_argument, NULL, OPT_SACK_DELAY },
+    { "sack-freq",      required_argument, NULL, OPT_SACK_FREQ },
     SOCK_OPTS_LONGOPTS,
     { "help",           no_argument,       NULL, 'h' },
     { "version",        no_argument,       NULL, 'v' },
@@ -175,6 +179,10 @@ void echo_cli_usage(FILE *out, const char *prog)
 "                          retransmission timeout bounds\n"
 "      --hb-interval MS    HEARTBEAT interval, 100-3600000 (default 30000);\n"
 "                          keep it under a NAT's UDP timeout\n"
+"      --sack-delay MS     delayed SACK timer, 1-500 ms, for what this end\n"
+"                          receives (default: the stack's; --compare 200)\n"
+"      --sack-freq N       SACK every N packets, 1-100 (default: the\n"
+"                          stack's; --compare 2)\n"
 "  -S, --tos N             IP TOS byte of every packet, 0-255 or 0x hex\n"
 "      --dscp N|NAME       DSCP instead: 0-63, CS0-CS7, AF11-AF43, EF, VA\n"
 "      --bind-dev IFACE    send and receive only through IFACE\n"
@@ -438,6 +446,14 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
         cfg->hb_interval_ms = (uint32_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "100-3600000 ms")
                   : 0;
+    case OPT_SACK_DELAY:
+        rc = units_parse_u64(arg, 1, 500, &u);
+        cfg->sack_delay_ms = (uint32_t)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-500 ms") : 0;
+    case OPT_SACK_FREQ:
+        rc = units_parse_u64(arg, 1, 100, &u);
+        cfg->sack_freq = (uint32_t)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-100") : 0;
     case OPT_BACKEND:
         cfg->backend = arg;
         return 0;
