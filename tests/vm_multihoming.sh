@@ -16,7 +16,8 @@
 # associations must survive on the other path: both clients exit 0,
 # --verify finds nothing missing, duplicated or corrupt, every echo is
 # verified, and the JSON of both clients lists the server's two addresses
-# and reports 198.18.42.2 unreachable.
+# and reports 198.18.42.2 unreachable. Both servers' banners say SCTP
+# runs over IP (no --encap), not over UDP.
 #
 # usage: bash tests/vm_multihoming.sh BUILD_DIR
 
@@ -157,6 +158,13 @@ print(f"perf: {recv} bytes, {v['verified']} messages verified across the "
       f"server saw {[(x['address'], x['state']) for x in s['end']['path_events']]}")
 PY
     fail "results (above): $(cat "$WORK/perf.err" "$WORK/echo.err")"
+# Kernel SCTP without --encap runs over IP: the banners must not say UDP.
+grep -q '^sctpu-echo server: SCTP port 7 over IP 198\.18\.42\.2 .*(backend kernel: ' \
+    "$WORK/echo-server.log" ||
+    fail "echo server banner: $(head -1 "$WORK/echo-server.log")"
+grep -q '^Server listening on SCTP port 5201 over IP 198\.18\.42\.2 .*(backend kernel: ' \
+    "$WORK/perf-server.err" ||
+    fail "perf server banner: $(grep -m1 'Server listening' "$WORK/perf-server.err")"
 grep -q '^\[path\] 198.18.42.1 ' "$WORK/echo-server.log" ||
     echo "note: the echo server reported no path event for 198.18.42.1"
 echo "PASS: multihomed associations survive a path going down, reported in the JSON"
