@@ -19,13 +19,21 @@
 /* --sndbuf and --rcvbuf under --compare when not given: explicit for both
  * backends (Linux SCTP does not tune its buffers to the path). */
 #define ECHO_COMPARE_BUF (4u * 1024 * 1024)
+/* --sack-delay and --sack-freq under --compare when not given: RFC 9260's
+ * delayed SACK, which both stacks default to, set explicitly all the same
+ * (as sctpu-perf --compare does), so neither run depends on a default. */
+#define ECHO_COMPARE_SACK_DELAY_MS 200
+#define ECHO_COMPARE_SACK_FREQ 2
 
 /* Frozen after parsing; the workloads only read it. */
 struct echo_config {
     bool server;
     /* client: the server; server: the bind address ("" = every one) */
     char host[256];
-    bool host_list;           /* -ip named more than one address */
+    bool host_list; /* -ip named more than one address */
+    /* client -B: its own addresses, "a,b" as cfg->host keeps a list ("" =
+     * the wildcard); several: multihoming, which needs the kernel backend */
+    char bind[256];
     const char *backend;      /* NULL = default */
     int family;               /* AF_UNSPEC, AF_INET, AF_INET6 */
     uint16_t port;            /* SCTP port */
@@ -62,6 +70,10 @@ struct echo_config {
     uint32_t rto_max_ms;
     uint32_t rto_initial_ms;
     uint32_t hb_interval_ms; /* --hb-interval; 0 = default */
+    /* --sack-delay, --sack-freq: this end's delayed SACK for what it
+     * receives (a client: the echoes); 0 = the stack's default */
+    uint32_t sack_delay_ms;
+    uint32_t sack_freq;
     /* -S/--tos, --dscp, --bind-dev, --instreams, --outstreams (a
      * client's is its --nstreams) and the RFC 9260 retransmission limits */
     struct sock_opts sock;

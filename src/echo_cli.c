@@ -43,6 +43,8 @@ enum {
     OPT_RTO_MAX,
     OPT_RTO_INITIAL,
     OPT_HB_INTERVAL,
+    OPT_SACK_DELAY,
+    OPT_SACK_FREQ,
     OPT_WINDOW,
 };
 
@@ -81,6 +83,8 @@ static const struct option longopts[] = {
     { "rto-max",        required_argument, NULL, OPT_RTO_MAX },
     { "rto-initial",    required_argument, NULL, OPT_RTO_INITIAL },
     { "hb-interval",    required_argument, NULL, OPT_HB_INTERVAL },
+    { "sack-delay",     required_argument, NULL, OPT_SACK_DELAY },
+    { "sack-freq",      required_argument, NULL, OPT_SACK_FREQ },
     SOCK_OPTS_LONGOPTS,
     { "help",           no_argument,       NULL, 'h' },
     { "version",        no_argument,       NULL, 'v' },
@@ -116,10 +120,13 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --ip ADDR[,ADDR]    server: bind addresses; client: the server's\n"
 "                          addresses (several: multihoming, which needs\n"
 "                          --backend kernel). -c takes a list too.\n"
-"  -B, --bind ADDR[,ADDR]  server: as --ip\n"
+"  -B, --bind ADDR[,ADDR]  server: as --ip; client: its own addresses\n"
+"                          (default: the wildcard; several: multihoming,\n"
+"                          --backend kernel; usrsctp binds its UDP socket\n"
+"                          to the one address given)\n"
 "                          HOST and ADDR may be a name or address,\n"
 "                          HOST:PORT, [IPV6] or [IPV6]:PORT; PORT is the\n"
-"                          SCTP port, as -p\n"
+"                          SCTP port, as -p (a client's -B takes none)\n"
 "  -p, --port N            SCTP port (default %u)\n"
 "      --udp-port N        UDP encapsulation port: server listens, client\n"
 "                          sends to it (default %u)\n"
@@ -172,6 +179,10 @@ void echo_cli_usage(FILE *out, const char *prog)
 "                          retransmission timeout bounds\n"
 "      --hb-interval MS    HEARTBEAT interval, 100-3600000 (default 30000);\n"
 "                          keep it under a NAT's UDP timeout\n"
+"      --sack-delay MS     delayed SACK timer, 1-500 ms, for what this end\n"
+"                          receives (default: the stack's; --compare 200)\n"
+"      --sack-freq N       SACK every N packets, 1-100 (default: the\n"
+"                          stack's; --compare 2)\n"
 "  -S, --tos N             IP TOS byte of every packet, 0-255 or 0x hex\n"
 "      --dscp N|NAME       DSCP instead: 0-63, CS0-CS7, AF11-AF43, EF, VA\n"
 "      --bind-dev IFACE    send and receive only through IFACE\n"
@@ -256,7 +267,9 @@ static char **translate_go_flags(int argc, char **argv)
 struct echo_cli_state {
     bool client;          /* -c */
     bool nstreams_given;  /* --nstreams */
-    bool bind_given;      /* -B: the server's addresses, as its --ip */
+    const char *bind_arg; /* -B as given: a server's --ip, a client's own */
+    char bind_opt[48];    /* "-B" or "--bind", for messages */
+    bool ip_given;        /* --ip, which a server's -B must not repeat */
     char port_opt[48];    /* "-p" or "--port" when given, for messages */
     char host_opt[48];    /* "-c" or "--ip", for messages */
     const char *host_arg; /* its value as given */
@@ -286,6 +299,41 @@ static int set_host(struct echo_config *cfg, struct echo_cli_state *st,
     return 0;
 }
 
+/*
+ * -B, once the role is known. A server's -B is its --ip (addresses to
+ * serve on, HOST:PORT allowed), so not both. A client's are its own
+ * addresses, without ports (its SCTP port is --lport), kept in cfg->bind
+ * as cfg->host keeps a list.
+ */
+static int set_bind(struct echo_config *cfg, struct echo_cli_state *st,
+                    char *err, size_t errlen)
+{
+    struct host_list l;
+    int rc;
+
+    if (st->bind_arg == NULL)
+        return 0;
+    if (cfg->server && st->ip_given) {
+        snprintf(err, errlen,
+                 "%s and --ip both name the server's addresses: give one",
+                 st->bind_opt);
+        return -1;
+    }
+    if (cfg->server)
+        return set_host(cfg, st, st->bind_opt, st->bind_arg, err, errlen);
+    rc = host_list_parse(st->bind_arg, &l);
+    if (rc == 0 && l.port != 0)
+        return cli_fail(err, errlen, st->bind_opt, st->bind_arg,
+                        "names a port: a client's -B takes addresses only "
+                        "(its own SCTP port is --lport)");
+    if (rc == 0)
+        rc = host_list_join(&l, cfg->bind, sizeof(cfg->bind));
+    if (rc != 0)
+        return cli_fail(err, errlen, st->bind_opt, st->bind_arg,
+                        host_port_strerror(rc));
+    return 0;
+}
+
 /* One option with its argument into cfg; 0 or -1 with err written. */
 static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
                         int c, const char *opt, const char *arg, char *err,
@@ -305,10 +353,13 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
     case OPT_IP:
         /* The Go example takes a comma list (multihoming). */
         st->client |= c == 'c';
+        st->ip_given |= c == OPT_IP;
         return set_host(cfg, st, opt, arg, err, errlen);
     case 'B':
-        st->bind_given = true;
-        return set_host(cfg, st, opt, arg, err, errlen);
+        /* What it names depends on the role: set_bind, after the loop. */
+        st->bind_arg = arg;
+        snprintf(st->bind_opt, sizeof(st->bind_opt), "%s", opt);
+        return 0;
     case 'p':
         snprintf(st->port_opt, sizeof(st->port_opt), "%s", opt);
         rc = units_parse_port(arg, 0, &cfg->port);
@@ -395,6 +446,14 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
         cfg->hb_interval_ms = (uint32_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "100-3600000 ms")
                   : 0;
+    case OPT_SACK_DELAY:
+        rc = units_parse_u64(arg, 1, 500, &u);
+        cfg->sack_delay_ms = (uint32_t)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-500 ms") : 0;
+    case OPT_SACK_FREQ:
+        rc = units_parse_u64(arg, 1, 100, &u);
+        cfg->sack_freq = (uint32_t)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-100") : 0;
     case OPT_BACKEND:
         cfg->backend = arg;
         return 0;
@@ -597,12 +656,8 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
         snprintf(err, errlen, "-s and -c exclude each other");
         return ECHO_CLI_ERROR;
     }
-    if (st.bind_given && !cfg->server) {
-        snprintf(err, errlen,
-                 "-B is for the server (-s); a client binds every local "
-                 "address, and -c/-ip give the server's");
+    if (set_bind(cfg, &st, err, errlen) < 0)
         return ECHO_CLI_ERROR;
-    }
     if (check_ports(cfg, &st, err, errlen) < 0 ||
         check_backend(cfg, err, errlen) < 0 ||
         check_streams_tos(cfg, &st, err, errlen) < 0 ||

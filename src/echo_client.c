@@ -57,6 +57,7 @@ struct echo_client {
     struct transport_assoc_info info;
     char peer[NETADDR_STRLEN + 32];
     char seen_as[NETADDR_STRLEN]; /* our endpoint as the server sees it */
+    struct host_list binds;       /* -B, split: tc's bind strings live here */
     bool probe_pending;           /* message 0 asked; no verdict yet */
     bool ppid_told;               /* said the server does not echo PPIDs */
     /* sending */
@@ -590,13 +591,24 @@ static int client_start(struct echo_client *cl)
 
     echo_transport_config(cfg, NULL, peer.addr.ss_family, cfg->local_udp_port,
                           cfg->nstreams, &tc);
+    /* -B a,b: our own addresses (the CLI checked the list); a backend that
+     * cannot multihome refuses several in open() */
+    if (cfg->bind[0] != '\0' && host_list_parse(cfg->bind, &cl->binds) < 0)
+        return ECHO_EXIT_USAGE;
+    if (transport_config_set_bind(&tc, cl->binds.host, cl->binds.count, err,
+                                  sizeof(err)) < 0) {
+        log_err("%s", err);
+        return ECHO_EXIT_USAGE;
+    }
     rc = runtime_open(&cl->rt, cfg->backend, &tc, client_stop, cl);
     if (rc != ECHO_EXIT_OK)
         return rc;
-    /* Our UDP endpoint as the server would see it without NAT (the socket
-     * itself may be bound to a wildcard). */
-    netaddr_route_endpoint((struct sockaddr *)&peer.addr, peer.addrlen,
-                           peer.udp_port, cl->rt.local, sizeof(cl->rt.local));
+    /* Our UDP endpoint as the server would see it without NAT, when the
+     * socket is bound to a wildcard (with -B it is what it is bound to). */
+    if (cl->binds.count == 0)
+        netaddr_route_endpoint((struct sockaddr *)&peer.addr, peer.addrlen,
+                               peer.udp_port, cl->rt.local,
+                               sizeof(cl->rt.local));
     cl->send_timer = evtimer_new(cl->rt.base, send_timer_cb, cl);
     cl->wait_timer = evtimer_new(cl->rt.base, wait_timer_cb, cl);
     if (cl->send_timer == NULL || cl->wait_timer == NULL) {

@@ -26,6 +26,10 @@ void echo_compare_settings(const struct echo_config *cfg,
     int mtu;
 
     *out = *cfg;
+    if (out->sack_delay_ms == 0)
+        out->sack_delay_ms = ECHO_COMPARE_SACK_DELAY_MS;
+    if (out->sack_freq == 0)
+        out->sack_freq = ECHO_COMPARE_SACK_FREQ;
     if (out->mtu != 0 ||
         netaddr_resolve(cfg->host, cfg->udp_port, cfg->family, false, &ss, &len,
                         err, sizeof(err)) < 0)
@@ -57,8 +61,11 @@ void echo_compare_print_header(FILE *out, const struct echo_config *s)
             "this client; the server uses its own)\n",
             units_format_bytes(sndbuf, sizeof(sndbuf), s->sndbuf),
             units_format_bytes(rcvbuf, sizeof(rcvbuf), s->rcvbuf));
-    fprintf(out, "  nodelay on (always, for echoes); SACK: each stack's "
-                 "delayed SACK, which the echo itself carries\n");
+    fprintf(out,
+            "  SACK delay %u ms, SACK every %u packets, nodelay on (set "
+            "explicitly on this client, for the echoes it receives; the "
+            "server uses its own)\n",
+            (unsigned)s->sack_delay_ms, (unsigned)s->sack_freq);
     if (s->mtu)
         fprintf(out,
                 "  MTU %u bytes (IP; usrsctp's SCTP packets are 8 bytes "
@@ -211,6 +218,8 @@ static void json_settings(struct json_out *j, const struct echo_config *s)
     json_out_bool(j, "unordered", s->unordered);
     json_out_u64(j, "sndbuf", s->sndbuf);
     json_out_u64(j, "rcvbuf", s->rcvbuf);
+    json_out_u64(j, "sack_delay_ms", s->sack_delay_ms);
+    json_out_u64(j, "sack_freq", s->sack_freq);
     json_out_bool(j, "nodelay", true);
     if (s->mtu)
         json_out_u64(j, "mtu", s->mtu);

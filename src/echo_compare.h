@@ -29,9 +29,10 @@ struct echo_compare_column {
     struct echo_outcome out;
 };
 
-/* The settings both runs share, made explicit from cfg: the MTU of the
- * route toward the server when --mtu is not given (buffers are explicit
- * from the command line already). */
+/* The settings both runs share, made explicit from cfg: the delayed SACK
+ * (ECHO_COMPARE_SACK_*) when --sack-delay/--sack-freq are not given, the
+ * MTU of the route toward the server when --mtu is not (buffers are
+ * explicit from the command line already). */
 void echo_compare_settings(const struct echo_config *cfg,
                            struct echo_config *out);
 

@@ -412,7 +412,9 @@ static int server_listen(struct echo_server *srv, char *err, size_t errlen)
     return 0;
 }
 
-/* Which backend listens where: a line each. */
+/* Which backend listens where: a line each. A backend with its own UDP
+ * socket (usrsctp) always encapsulates; the kernel only with --encap, and
+ * otherwise runs SCTP directly over IP. */
 static void server_banner(const struct echo_server *srv)
 {
     char local[NETADDR_STRLEN];
@@ -421,11 +423,13 @@ static void server_banner(const struct echo_server *srv)
 
     for (i = 0; i < srv->rt.nall; i++) {
         const struct transport_ops *ops = srv->rt.all[i]->ops;
+        bool udp = ops->caps->own_udp_socket || srv->cfg->sock.encap;
 
         transport_local_name(srv->rt.all[i], local, sizeof(local));
         transport_describe_stack(ops, stack, sizeof(stack));
-        printf("sctpu-echo server: SCTP port %u over UDP %s (backend %s: %s)\n",
-               (unsigned)srv->cfg->port, local, ops->name, stack);
+        printf("sctpu-echo server: SCTP port %u over %s %s (backend %s: %s)\n",
+               (unsigned)srv->cfg->port, udp ? "UDP" : "IP", local, ops->name,
+               stack);
     }
     fflush(stdout);
 }

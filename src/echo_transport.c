@@ -21,6 +21,8 @@ void echo_transport_config(const struct echo_config *cfg, const char *bind_host,
     /* Echo measures round trips: no bundling delay. (The delayed SACK
      * rides on the echo, so it costs nothing.) */
     tc->nodelay = true;
+    tc->sack_delay_ms = cfg->sack_delay_ms;
+    tc->sack_freq = cfg->sack_freq;
     tc->rto_min_ms = cfg->rto_min_ms;
     tc->rto_max_ms = cfg->rto_max_ms;
     tc->rto_initial_ms = cfg->rto_initial_ms;

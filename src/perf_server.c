@@ -965,14 +965,16 @@ static void server_banner(const struct perf_server *srv)
         "-----------------------------------------------------------\n");
     for (i = 0; i < srv->rt.nall && used < sizeof(banner); i++) {
         const struct transport_ops *ops = srv->listeners[i].view.ops;
+        /* usrsctp always encapsulates; the kernel only with --encap */
+        bool udp = ops->caps->own_udp_socket || cfg->sock.encap;
         char stack[96];
 
         transport_describe_stack(ops, stack, sizeof(stack));
         used += (size_t)snprintf(
             banner + used, sizeof(banner) - used,
-            "Server listening on SCTP port %u over UDP %s (backend %s: %s)\n",
-            (unsigned)cfg->port, srv->listeners[i].view.local, ops->name,
-            stack);
+            "Server listening on SCTP port %u over %s %s (backend %s: %s)\n",
+            (unsigned)cfg->port, udp ? "UDP" : "IP",
+            srv->listeners[i].view.local, ops->name, stack);
     }
     if (used < sizeof(banner))
         snprintf(banner + used, sizeof(banner) - used,

@@ -14,7 +14,8 @@
 #             -w 1M shows as the buffers used
 #   echo      `-c 127.0.0.1 --compare -n 20 -i 0`, text and -J: 20 sent and
 #             verified on usrsctp, RTT percentiles in order, the kernel
-#             column as above
+#             column as above; the settings say SACK 200 ms / 2 (text),
+#             and --sack-delay 10 --sack-freq 1 as given (JSON)
 #   failure   no server on that port: the usrsctp column says failed, the
 #             exit status is 1
 #
@@ -142,19 +143,24 @@ rc=0
     2>"$WORK/ecmp.err" || rc=$?
 [[ $rc == 0 ]] || fail "echo --compare exited $rc: $(cat "$WORK/ecmp.txt" "$WORK/ecmp.err")"
 for want in '^Sent +20 ' '^Verified +20 ' '^RTT p99 +[0-9]+ us ' \
-    '^  socket buffers: sndbuf 4.00 MBytes, rcvbuf 4.00 MBytes '; do
+    '^  socket buffers: sndbuf 4.00 MBytes, rcvbuf 4.00 MBytes ' \
+    '^  SACK delay 200 ms, SACK every 2 packets, nodelay on '; do
     grep -Eq -- "$want" "$WORK/ecmp.txt" ||
         fail "echo --compare text lacks /$want/: $(cat "$WORK/ecmp.txt")"
 done
 rc=0
-"$ECHO_BIN" -c 127.0.0.1 --compare -n 20 -i 0 -J >"$WORK/ecmp.json" \
-    2>"$WORK/ecmpj.err" || rc=$?
+"$ECHO_BIN" -c 127.0.0.1 --compare -n 20 -i 0 --sack-delay 10 --sack-freq 1 \
+    -J >"$WORK/ecmp.json" 2>"$WORK/ecmpj.err" || rc=$?
 [[ $rc == 0 ]] || fail "echo --compare -J exited $rc: $(cat "$WORK/ecmpj.err")"
 python3 - "$WORK/ecmp.json" "$KERNEL_OK" <<'PY' || fail "echo --compare -J: see above"
 import json, sys
 j = json.load(open(sys.argv[1]))["compare"]
 kernel_ok = sys.argv[2] == "True"
 bad = []
+s = j["settings"]
+for k, v in (("sack_delay_ms", 10), ("sack_freq", 1), ("nodelay", True)):
+    if s.get(k) != v:
+        bad.append(f"settings.{k} = {s.get(k)!r}, want {v!r}")
 cols = {c["backend"]: c for c in j["backends"]}
 def figures(c):
     if c.get("status") != "ok" or c["sent"] != 20 or c["verified"] != 20:

@@ -2,7 +2,8 @@
 # Multihoming on the command line: lists of addresses are checked like
 # single ones, and the usrsctp backend (one UDP socket, one path) refuses
 # more than one address with one clear line and exit 2, before it sends a
-# single datagram. (The kernel backend's multihoming runs in the VM:
+# single datagram; a client's -B with one address binds usrsctp's UDP
+# socket there. (The kernel backend's multihoming runs in the VM:
 # tests/vm_multihoming.sh.)
 source "$(dirname "$0")/lib.sh"
 in_private_netns "$@"
@@ -60,6 +61,7 @@ expect_refused "$ECHO_BIN" -ip 127.0.0.1:7,127.0.0.2:7 -n 1
 expect_refused "$ECHO_BIN" -c 127.0.0.1,127.0.0.2 -n 1 --backend usrsctp
 expect_refused "$ECHO_BIN" -s -ip 127.0.0.1,127.0.0.2 --udp-port 9901
 expect_refused "$ECHO_BIN" -s -B 127.0.0.1,127.0.0.2 --udp-port 9901
+expect_refused "$ECHO_BIN" -c 127.0.0.1 -B 127.0.0.1,127.0.0.2 -n 1
 expect_refused "$PERF_BIN" -c 127.0.0.1,127.0.0.2 -t 1
 expect_refused "$PERF_BIN" -c 127.0.0.1 -B 127.0.0.1,127.0.0.2 -t 1
 expect_refused "$PERF_BIN" -s -B 127.0.0.1,127.0.0.2 --udp-port 9901 -1
@@ -74,7 +76,10 @@ expect_usage "$ECHO_BIN" "-c: '127.0.0.1:1,127.0.0.2:2' names different ports" \
     -c 127.0.0.1:1,127.0.0.2:2
 expect_usage "$ECHO_BIN" "has more than 8 addresses" -c "$(seq -s, 1 9)"
 expect_usage "$ECHO_BIN" "-c: '127.0.0.1,' is not HOST" -c 127.0.0.1,
-expect_usage "$ECHO_BIN" "-B is for the server \(-s\)" -c 127.0.0.1 -B 127.0.0.1
+expect_usage "$ECHO_BIN" "-B: '127.0.0.1:5' names a port: a client's -B takes addresses only" \
+    -c 127.0.0.1 -B 127.0.0.1:5
+expect_usage "$ECHO_BIN" "-B and --ip both name the server's addresses" \
+    -s -B 127.0.0.1 -ip 127.0.0.1
 expect_usage "$PERF_BIN" "-B: '127.0.0.1:5' names a port" -c h -B 127.0.0.1:5
 expect_usage "$PERF_BIN" "-c: 'a,b,c,d,e,f,g,h,i' has more than 8 addresses" \
     -c a,b,c,d,e,f,g,h,i
@@ -93,6 +98,21 @@ grep -q '^2 sent, 2 received, 2 verified' "$WORK/cli.log" ||
 if grep -q 'peer addresses' "$WORK/cli.log"; then
     fail "usrsctp printed peer addresses: $(cat "$WORK/cli.log")"
 fi
+
+# A client's -B with one address: usrsctp binds its UDP socket there, so
+# the server sees the association come from it (127.0.0.2, not the
+# 127.0.0.1 the route toward the server would pick).
+for local in 127.0.0.1 127.0.0.2; do
+    "$ECHO_BIN" -c 127.0.0.1 -B "$local" --udp-port 9902 -n 2 -i 0 -q -J \
+        >"$WORK/bind.json" 2>"$WORK/bind.err" ||
+        fail "client -B $local failed: $(cat "$WORK/bind.err" "$WORK/bind.json")"
+    [[ $(json_get "$WORK/bind.json" "j['verified']") == 2 ]] ||
+        fail "client -B $local: not 2 verified: $(cat "$WORK/bind.json")"
+    [[ $(json_get "$WORK/bind.json" "j['local']") == "$local":* ]] ||
+        fail "client -B $local: local is not $local: $(cat "$WORK/bind.json")"
+    grep -Eq "association from $local:[0-9]+ " "$WORK/srv.log" ||
+        fail "server did not see the client at $local: $(cat "$WORK/srv.log")"
+done
 stop_server "$SERVER_PID"
 
 echo "PASS: multihoming command lines ($checked refusals checked)"

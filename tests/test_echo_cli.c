@@ -7,6 +7,8 @@
 #include "support.h"
 
 #include "echo_cli.h"
+#include "echo_compare.h"
+#include "transport.h"
 
 static struct echo_config cfg;
 static char err[256];
@@ -384,6 +386,90 @@ static void test_echo_cli_compare(void **state)
     assert_non_null(strstr(err, "--encap cannot go with --backend all"));
 }
 
+/* -B: a server's addresses (as --ip), a client's own (no ports). */
+static void test_echo_cli_bind(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "198.18.0.2", "-B", "198.18.0.1", NULL),
+                     ECHO_CLI_RUN);
+    assert_string_equal(cfg.host, "198.18.0.2");
+    assert_string_equal(cfg.bind, "198.18.0.1");
+    /* before -c, a list, IPv6 in brackets kept without them */
+    assert_int_equal(
+        parse("--bind", "[fd00::1],fd00::2", "-c", "fd00::9", NULL),
+        ECHO_CLI_RUN);
+    assert_string_equal(cfg.bind, "fd00::1,fd00::2");
+    assert_int_equal(parse("-c", "h", NULL), ECHO_CLI_RUN);
+    assert_string_equal(cfg.bind, "");
+    /* a server's -B is still its --ip, wherever -s comes */
+    assert_int_equal(parse("-B", "198.18.0.1,198.18.1.1:2000", "-s", NULL),
+                     ECHO_CLI_RUN);
+    assert_string_equal(cfg.host, "198.18.0.1,198.18.1.1");
+    assert_int_equal(cfg.port, 2000);
+    assert_string_equal(cfg.bind, "");
+    assert_int_equal(parse("-c", "h", "-B", "198.18.0.1:5", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "-B: '198.18.0.1:5' names a port: a client's -B "
+                             "takes addresses only (its own SCTP port is "
+                             "--lport)");
+    assert_int_equal(parse("-c", "h", "--bind", "a,,b", NULL), ECHO_CLI_ERROR);
+    assert_non_null(strstr(err, "--bind: 'a,,b' is not HOST"));
+    assert_int_equal(parse("-c", "h", "-B", "1,2,3,4,5,6,7,8,9", NULL),
+                     ECHO_CLI_ERROR);
+    assert_non_null(strstr(err, "has more than 8 addresses"));
+    assert_int_equal(parse("-s", "-B", "198.18.0.1", "-ip", "198.18.0.2", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "-B and --ip both name the server's addresses: "
+                             "give one");
+}
+
+/* --sack-delay and --sack-freq: perf's limits, into the transport config
+ * of either role; --compare makes RFC 9260's defaults explicit. */
+static void test_echo_cli_sack(void **state)
+{
+    struct transport_config tc;
+    struct echo_config shared;
+
+    (void)state;
+    assert_int_equal(parse("-c", "h", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.sack_delay_ms, 0);
+    assert_int_equal(cfg.sack_freq, 0);
+    assert_int_equal(
+        parse("-c", "h", "--sack-delay", "10", "--sack-freq", "1", NULL),
+        ECHO_CLI_RUN);
+    echo_transport_config(&cfg, NULL, AF_INET, 0, 10, &tc);
+    assert_int_equal(tc.sack_delay_ms, 10);
+    assert_int_equal(tc.sack_freq, 1);
+    assert_true(tc.nodelay);
+    assert_int_equal(
+        parse("-s", "--sack-delay", "500", "--sack-freq", "100", NULL),
+        ECHO_CLI_RUN);
+    echo_transport_config(&cfg, NULL, AF_INET, 9899, 0, &tc);
+    assert_int_equal(tc.sack_delay_ms, 500);
+    assert_int_equal(tc.sack_freq, 100);
+    assert_int_equal(parse("-c", "h", "--sack-delay", "0", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--sack-delay: '0' is out of range (1-500 ms)");
+    assert_int_equal(parse("-c", "h", "--sack-freq", "101", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--sack-freq: '101' is out of range (1-100)");
+    /* --compare: 200 ms / 2 unless given (only the MTU is looked up, and
+     * 127.0.0.1 needs no network) */
+    assert_int_equal(
+        parse("-c", "127.0.0.1", "-n", "1", "--compare", "--mtu", "1500", NULL),
+        ECHO_CLI_RUN);
+    echo_compare_settings(&cfg, &shared);
+    assert_int_equal(shared.sack_delay_ms, ECHO_COMPARE_SACK_DELAY_MS);
+    assert_int_equal(shared.sack_freq, ECHO_COMPARE_SACK_FREQ);
+    assert_int_equal(shared.mtu, 1500);
+    assert_int_equal(parse("-c", "127.0.0.1", "-n", "1", "--compare", "--mtu",
+                           "1500", "--sack-freq", "1", NULL),
+                     ECHO_CLI_RUN);
+    echo_compare_settings(&cfg, &shared);
+    assert_int_equal(shared.sack_delay_ms, ECHO_COMPARE_SACK_DELAY_MS);
+    assert_int_equal(shared.sack_freq, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +488,8 @@ int main(void)
         cmocka_unit_test(test_echo_cli_errors_name_the_option),
         cmocka_unit_test(test_echo_cli_reparse_resets),
         cmocka_unit_test(test_echo_cli_compare),
+        cmocka_unit_test(test_echo_cli_bind),
+        cmocka_unit_test(test_echo_cli_sack),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

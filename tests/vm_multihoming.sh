@@ -8,12 +8,16 @@
 #         198.18.43.1 (va2) ---- 198.18.43.2 (vb2)
 #
 # The servers in b bind both addresses (-B / -ip a,b: sctp_bindx), the
-# clients in a bind both of theirs and connect to both of the server's
-# (sctp_connectx). perf --verify and echo run at once; 1.5 s in, va1, the
-# primary path, goes down. The associations must survive on the other
-# path: both clients exit 0, --verify finds nothing missing, duplicated or
-# corrupt, every echo is verified, and the JSON of both clients lists the
-# server's two addresses and reports 198.18.42.2 unreachable.
+# clients in a bind both of theirs (-B a,b) and connect to both of the
+# server's (sctp_connectx). a has a third address, 198.18.44.1, which a
+# wildcard bind would announce: the echo server must list exactly the two
+# the echo client's -B names as its peer addresses. perf --verify and
+# echo run at once; 1.5 s in, va1, the primary path, goes down. The
+# associations must survive on the other path: both clients exit 0,
+# --verify finds nothing missing, duplicated or corrupt, every echo is
+# verified, and the JSON of both clients lists the server's two addresses
+# and reports 198.18.42.2 unreachable. Both servers' banners say SCTP
+# runs over IP (no --encap), not over UDP.
 #
 # usage: bash tests/vm_multihoming.sh BUILD_DIR
 
@@ -53,6 +57,7 @@ wait_line() {
     ip link set vb1 netns b && ip link set vb2 netns b &&
     ip -n a addr add 198.18.42.1/24 dev va1 &&
     ip -n a addr add 198.18.43.1/24 dev va2 &&
+    ip -n a addr add 198.18.44.1/24 dev va2 &&
     ip -n b addr add 198.18.42.2/24 dev vb1 &&
     ip -n b addr add 198.18.43.2/24 dev vb2 &&
     for ns in a b; do
@@ -74,8 +79,8 @@ ip netns exec a "$B/sctpu-perf" -c 198.18.42.2,198.18.43.2 \
     -B 198.18.42.1,198.18.43.1 $FAST -t 4 -l 4k --verify -J \
     >perf.json 2>perf.err &
 PERF=\$!
-ip netns exec a "$B/sctpu-echo" -c 198.18.42.2,198.18.43.2 $FAST \
-    -n 40 -i 0.1 -J >echo.json 2>echo.err &
+ip netns exec a "$B/sctpu-echo" -c 198.18.42.2,198.18.43.2 \
+    -B 198.18.42.1,198.18.43.1 $FAST -n 40 -i 0.1 -J >echo.json 2>echo.err &
 ECHO=\$!
 sleep 1.5
 ip -n a link set va1 down 2>>setup.err
@@ -101,10 +106,12 @@ grep -qx 'perf-rc 0' "$WORK/rc" ||
 grep -qx 'echo-rc 0' "$WORK/rc" ||
     fail "echo: $(cat "$WORK/rc" "$WORK/echo.err" "$WORK/echo.json")"
 
-python3 - "$WORK/perf.json" "$WORK/echo.json" "$WORK/perf-server.json" <<'PY' ||
-import json, sys
+python3 - "$WORK/perf.json" "$WORK/echo.json" "$WORK/perf-server.json" \
+    "$WORK/echo-server.log" <<'PY' ||
+import json, re, sys
 
 SERVER = ["198.18.42.2", "198.18.43.2"]
+CLIENT = ["198.18.42.1", "198.18.43.1"]  # the echo client's -B
 
 def unreachable(events, addr):
     return [e for e in events
@@ -132,16 +139,32 @@ assert e["backend"] == "kernel", e["backend"]
 assert e["sent"] == 40 and e["verified"] == 40 and e["corrupt"] == 0, e
 assert sorted(e["peer_addresses"]) == SERVER, e["peer_addresses"]
 assert unreachable(e["path_events"], "198.18.42.2"), e["path_events"]
+assert e["local"].startswith("198.18.42.1"), e["local"]
+
+# The echo client's -B: the association's addresses on the client's side
+# are the two it names, not 198.18.44.1 (which a wildcard bind announces).
+log = open(sys.argv[4]).read()
+lines = re.findall(r"^\[\s*1\] peer addresses: (.*)$", log, re.M)
+assert len(lines) == 1, f"echo server: no one peer addresses line:\n{log}"
+assert sorted(lines[0].split(", ")) == CLIENT, lines[0]
 
 # The server's side of the perf test: its report parses and lists path
 # events (the client's address 198.18.42.1 failing, once it noticed).
 s = json.load(open(sys.argv[3]))
 assert "path_events" in s["end"], list(s["end"])
 print(f"perf: {recv} bytes, {v['verified']} messages verified across the "
-      f"failover at {down[0]['time']:.2f} s; echo: 40/40 verified; "
+      f"failover at {down[0]['time']:.2f} s; echo: 40/40 verified from "
+      f"{lines[0]}; "
       f"server saw {[(x['address'], x['state']) for x in s['end']['path_events']]}")
 PY
     fail "results (above): $(cat "$WORK/perf.err" "$WORK/echo.err")"
+# Kernel SCTP without --encap runs over IP: the banners must not say UDP.
+grep -q '^sctpu-echo server: SCTP port 7 over IP 198\.18\.42\.2 .*(backend kernel: ' \
+    "$WORK/echo-server.log" ||
+    fail "echo server banner: $(head -1 "$WORK/echo-server.log")"
+grep -q '^Server listening on SCTP port 5201 over IP 198\.18\.42\.2 .*(backend kernel: ' \
+    "$WORK/perf-server.err" ||
+    fail "perf server banner: $(grep -m1 'Server listening' "$WORK/perf-server.err")"
 grep -q '^\[path\] 198.18.42.1 ' "$WORK/echo-server.log" ||
     echo "note: the echo server reported no path event for 198.18.42.1"
 echo "PASS: multihomed associations survive a path going down, reported in the JSON"
