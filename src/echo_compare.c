@@ -15,7 +15,7 @@
 #include "units.h"
 
 #define LABEL_W 18 /* the row labels' column */
-#define CELL_W 22  /* each backend's column */
+#define CELL_W 26  /* each backend's column: fits "usrsctp 0.9.5.0 (system)" */
 
 void echo_compare_settings(const struct echo_config *cfg,
                            struct echo_config *out)
@@ -169,6 +169,10 @@ void echo_compare_print_table(FILE *out, const struct echo_compare_column *cols,
     for (i = 0; i < ncols; i++)
         snprintf(cells[i], sizeof(cells[i]), "%s", cols[i].backend);
     row(out, "", cells, ncols);
+    for (i = 0; i < ncols; i++)
+        snprintf(cells[i], sizeof(cells[i]), "%s",
+                 cols[i].stack[0] ? cols[i].stack : "-");
+    row(out, "Stack (client)", cells, ncols);
     for (f = 0; f < FIG_COUNT; f++) {
         for (i = 0; i < ncols; i++) {
             /* A failed run's figures still show how far it got. */
@@ -234,6 +238,10 @@ static void json_column(struct json_out *j, const struct echo_compare_column *c)
 
     json_out_begin_object(j, NULL);
     json_out_string(j, "backend", c->backend);
+    if (c->stack[0])
+        json_out_string(j, "stack", c->stack);
+    else
+        json_out_null(j, "stack");
     json_out_string(j, "status", status_name(c->status));
     if (c->status != ECHO_COMPARE_OK)
         json_out_string(j, "reason", c->why);
@@ -341,7 +349,12 @@ int echo_compare_run(const struct echo_config *cfg)
         echo_compare_print_header(stdout, &shared);
     memset(cols, 0, sizeof(cols));
     for (i = 0; i < RUNTIME_MAX_BACKENDS; i++) {
+        const struct transport_ops *ops =
+            transport_find(transport_known_backends[i]);
+
         cols[i].backend = transport_known_backends[i];
+        if (ops != NULL)
+            transport_describe_stack(ops, cols[i].stack, sizeof(cols[i].stack));
         run_one(&shared, &cols[i]);
     }
     if (cfg->json)

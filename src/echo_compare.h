@@ -24,6 +24,8 @@ enum echo_compare_status {
 /* One column of the comparison. */
 struct echo_compare_column {
     const char *backend;
+    char stack[96]; /* this client's SCTP stack (a kernel's release);
+                       "" when the backend is not built in */
     enum echo_compare_status status;
     char why[512]; /* unavailable or failed: the reason */
     struct echo_outcome out;
