@@ -20,7 +20,7 @@
 
 #define CLOSE_GRACE_S 5
 
-void server_maybe_exit(struct perf_server *srv)
+void perf_server_maybe_exit(struct perf_server *srv)
 {
     if (srv->tests != NULL)
         return;
@@ -37,7 +37,7 @@ static void on_accept(struct transport_conn *conn, void *arg)
     if (sf != NULL) {
         sf->srv = srv;
         sf->listener = l;
-        sf->flow = perf_flow_new(srv->rt.base, conn, &server_flow_ops, sf);
+        sf->flow = perf_flow_new(srv->rt.base, conn, &perf_server_flow_ops, sf);
     }
     if (sf == NULL || sf->flow == NULL) {
         log_err("accept: out of memory; aborting the association");
@@ -47,7 +47,7 @@ static void on_accept(struct transport_conn *conn, void *arg)
     }
     perf_flow_set_tag(sf->flow, -1);
     if (srv->cfg->no_control)
-        server_raw_test_start(srv, sf);
+        perf_server_raw_start(srv, sf);
 }
 
 /* The last time anything of test t moved: control, data in or out. */
@@ -88,7 +88,7 @@ static bool test_stalled(const struct perf_test *t, uint64_t now, char *why,
         }
         if (last_rx < t->start_ns)
             last_rx = t->start_ns; /* nothing yet: count from the start */
-        if (rcv != 0 && server_receives(&t->params) && !t->recv_done[i] &&
+        if (rcv != 0 && perf_server_receives(&t->params) && !t->recv_done[i] &&
             now - last_rx > rcv) {
             snprintf(why, len,
                      "no data received on association %u for %u ms "
@@ -152,12 +152,12 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
     while (t != NULL) {
         struct perf_test *next = t->next;
 
-        server_test_report_paths(t);
+        perf_server_test_report_paths(t);
         if (t->phase == ST_CLOSING &&
             now - t->phase_ns > CLOSE_GRACE_S * 1000000000ull)
-            server_test_free(t, true);
+            perf_server_test_free(t, true);
         else if (test_must_abort(t, now, why, sizeof(why)))
-            server_test_abort(t, "%s", why);
+            perf_server_test_abort(t, "%s", why);
         t = next;
     }
     server_check_idle(srv, now);
@@ -169,7 +169,7 @@ static void server_stop(void *arg)
 
     srv->stopping = true;
     while (srv->tests != NULL)
-        server_test_abort(srv->tests, "the server is shutting down");
+        perf_server_test_abort(srv->tests, "the server is shutting down");
     event_base_loopexit(srv->rt.base, NULL);
 }
 
@@ -276,7 +276,7 @@ int perf_server_run(const struct perf_config *cfg)
     event_base_dispatch(srv.rt.base);
 
     while (srv.tests != NULL)
-        server_test_free(srv.tests, true);
+        perf_server_test_free(srv.tests, true);
     event_free(srv.watchdog_ev);
     runtime_close(&srv.rt);
     return srv.exit_code;

@@ -25,9 +25,9 @@ static void on_send_done(struct perf_flow *f, void *arg)
     t->send_secs[sf->index] =
         perf_rows_span_secs(t->start_ns, perf_flow_send_stop_ns(f));
     t->send_done[sf->index] = true;
-    server_send_ctrl(f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END),
-                     buf);
-    server_test_check_done(t);
+    perf_server_send_ctrl(
+        f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END), buf);
+    perf_server_test_check_done(t);
 }
 
 /*
@@ -44,15 +44,15 @@ static void on_client_end(struct perf_test *t, unsigned int i,
 {
     const struct perf_params *p = &t->params;
 
-    if (server_receives(p)) {
+    if (perf_server_receives(p)) {
         t->recv_secs[i] =
             perf_rows_span_secs(t->start_ns, perf_flow_last_rx_ns(f));
         t->recv_done[i] = true;
     }
-    if (server_sends(p) &&
-        (!server_receives(p) || (p->bytes == 0 && p->messages == 0)))
+    if (perf_server_sends(p) &&
+        (!perf_server_receives(p) || (p->bytes == 0 && p->messages == 0)))
         perf_flow_stop_send(f);
-    server_test_check_done(t);
+    perf_server_test_check_done(t);
 }
 
 /* Apply the test's parameters to one of its associations. */
@@ -71,7 +71,7 @@ static int configure_flow(struct perf_test *t, struct perf_flow *f)
                  transport_conn_strerror(conn));
     perf_flow_set_streams(f, t->params.nstreams);
     if (t->params.verify && perf_flow_set_verify(f, t->params.length) < 0) {
-        server_test_abort(t, "out of memory");
+        perf_server_test_abort(t, "out of memory");
         return -1;
     }
     return 0;
@@ -87,12 +87,12 @@ static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
     if (sf->test != NULL || perf_proto_decode_hello(msg, len, &h) < 0 ||
         h.count == 0 || h.count > PERF_MAX_PARALLEL || h.index >= h.count)
         return false;
-    t = server_test_find(srv, h.cookie);
+    t = perf_server_test_find(srv, h.cookie);
     if (t == NULL) {
         if (srv->running >= srv->cfg->max_clients || srv->stopping) {
             uint8_t buf[256];
 
-            server_send_ctrl(
+            perf_server_send_ctrl(
                 sf->flow,
                 perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR,
                                        "the server is busy running "
@@ -101,7 +101,7 @@ static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
             log_info("refused a test: busy");
             return true;
         }
-        t = server_test_new(sf, &h);
+        t = perf_server_test_new(sf, &h);
         if (t == NULL)
             return false;
     }
@@ -117,8 +117,8 @@ static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
     /* PARAMS may have come first, on association 0. */
     if (t->have_params && configure_flow(t, sf->flow) < 0)
         return false;
-    if (server_test_all_ready(t))
-        server_test_send_ready(t);
+    if (perf_server_test_all_ready(t))
+        perf_server_test_send_ready(t);
     return true;
 }
 
@@ -149,15 +149,16 @@ static bool rate_within_limit(struct perf_test *t)
         return true;
     units_format_rate(lim, sizeof(lim), (double)limit);
     if (p->rate_bps == 0) {
-        server_test_abort(t,
-                          "the test asks for an unlimited rate (no -b), which "
-                          "exceeds the server's bitrate limit %s: give -b",
-                          lim);
+        perf_server_test_abort(
+            t,
+            "the test asks for an unlimited rate (no -b), which "
+            "exceeds the server's bitrate limit %s: give -b",
+            lim);
         return false;
     }
     units_format_rate(ask, sizeof(ask), total);
     units_format_rate(each, sizeof(each), (double)p->rate_bps);
-    server_test_abort(
+    perf_server_test_abort(
         t,
         "the test asks for %s in total (-b %s x %u association%s%s), "
         "which exceeds the server's bitrate limit %s",
@@ -174,10 +175,10 @@ static bool pr_policy_supported(struct perf_test *t, struct server_flow *sf)
         transport_conn_backend(perf_flow_conn(sf->flow));
     char have[32];
 
-    if (!server_sends(&t->params) ||
+    if (!perf_server_sends(&t->params) ||
         transport_has_pr_policy(ops, t->params.pr_policy))
         return true;
-    server_test_abort(
+    perf_server_test_abort(
         t,
         "--pr-policy %s: the server's %s backend cannot send with it "
         "(it has: %s)",
@@ -195,7 +196,7 @@ static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
         perf_proto_decode_params(msg, len, &t->params) < 0)
         return false;
     if (!params_ok(&t->params, t->count)) {
-        server_test_abort(t, "the test parameters are out of range");
+        perf_server_test_abort(t, "the test parameters are out of range");
         return false;
     }
     if (!rate_within_limit(t) || !pr_policy_supported(t, sf))
@@ -204,8 +205,8 @@ static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
     for (i = 0; i < PERF_MAX_PARALLEL; i++)
         if (t->flows[i] != NULL && configure_flow(t, t->flows[i]) < 0)
             return false;
-    if (server_test_all_ready(t))
-        server_test_send_ready(t);
+    if (perf_server_test_all_ready(t))
+        perf_server_test_send_ready(t);
     return true;
 }
 
@@ -228,10 +229,10 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
             return true;
         return false;
     case PERF_MSG_START:
-        if (t == NULL || sf->index != 0 || !server_test_all_ready(t) ||
+        if (t == NULL || sf->index != 0 || !perf_server_test_all_ready(t) ||
             t->phase != ST_GATHERING)
             break;
-        server_test_start(t);
+        perf_server_test_start(t);
         return true;
     case PERF_MSG_END:
         if (t == NULL || t->phase != ST_RUNNING)
@@ -243,7 +244,7 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     }
     /* Anything else is a protocol error: this association is done. */
     if (t != NULL) {
-        server_test_abort(t, "unexpected control message (type %d)", type);
+        perf_server_test_abort(t, "unexpected control message (type %d)", type);
     } else {
         log_warn("unexpected control message (type %d) from a client", type);
         perf_flow_free(f, true);
@@ -263,20 +264,20 @@ static void on_closed(struct perf_flow *f, int err, void *arg)
         return;
     }
     if (t->srv->cfg->no_control && t->phase == ST_RUNNING && err == 0) {
-        server_raw_test_end(t);
+        perf_server_raw_end(t);
         return;
     }
     if (t->phase == ST_CLOSING && err == 0) {
         if (++t->nclosed == t->count)
-            server_test_free(t, false);
+            perf_server_test_free(t, false);
         return;
     }
     if (err == 0)
-        server_test_abort(t, "the client closed association %u mid-test",
-                          sf->index + 1);
+        perf_server_test_abort(t, "the client closed association %u mid-test",
+                               sf->index + 1);
     else
-        server_test_abort(t, "association %u lost: %s", sf->index + 1,
-                          strerror(err));
+        perf_server_test_abort(t, "association %u lost: %s", sf->index + 1,
+                               strerror(err));
 }
 
 static void on_connected(struct perf_flow *f, void *arg)
@@ -285,7 +286,7 @@ static void on_connected(struct perf_flow *f, void *arg)
     (void)arg;
 }
 
-const struct perf_flow_ops server_flow_ops = {
+const struct perf_flow_ops perf_server_flow_ops = {
     .on_connected = on_connected,
     .on_control = on_control,
     .on_send_done = on_send_done,

@@ -105,55 +105,55 @@ struct perf_server {
 
 /* perf_server.c: end the loop once no test is left and the server is
  * stopping (or -1 has served its test). */
-void server_maybe_exit(struct perf_server *srv);
+void perf_server_maybe_exit(struct perf_server *srv);
 
 /* perf_server_control.c: what every accepted association's flow reports
  * to (its arg is its struct server_flow). */
-extern const struct perf_flow_ops server_flow_ops;
+extern const struct perf_flow_ops perf_server_flow_ops;
 
 /* perf_server_test.c */
 
 /* Log why, tell the client if it can still hear, drop (free) the test. */
-void server_test_abort(struct perf_test *t, const char *fmt, ...)
+void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* A new test for sf's HELLO h, gathering its associations; NULL: no
  * memory. */
-struct perf_test *server_test_new(struct server_flow *sf,
-                                  const struct perf_hello *h);
+struct perf_test *perf_server_test_new(struct server_flow *sf,
+                                       const struct perf_hello *h);
 
 /* The test with this cookie, or NULL. */
-struct perf_test *server_test_find(struct perf_server *srv,
-                                   const uint8_t *cookie);
+struct perf_test *perf_server_test_find(struct perf_server *srv,
+                                        const uint8_t *cookie);
 
 /* Free the test and its associations (abortive: ABORT them). */
-void server_test_free(struct perf_test *t, bool abortive);
+void perf_server_test_free(struct perf_test *t, bool abortive);
 
 /* Does this end send (-R, --bidir) / receive (not -R, --bidir)? */
-bool server_sends(const struct perf_params *p);
-bool server_receives(const struct perf_params *p);
+bool perf_server_sends(const struct perf_params *p);
+bool perf_server_receives(const struct perf_params *p);
 
 /* Queue an encoded control message of len bytes (len <= 0: none). */
-void server_send_ctrl(struct perf_flow *f, int len, const uint8_t *buf);
+void perf_server_send_ctrl(struct perf_flow *f, int len, const uint8_t *buf);
 
 /* Every association said HELLO and PARAMS came. */
-bool server_test_all_ready(const struct perf_test *t);
+bool perf_server_test_all_ready(const struct perf_test *t);
 
 /* Tell the client how we see it (READY) and wait for START. */
-void server_test_send_ready(struct perf_test *t);
+void perf_server_test_send_ready(struct perf_test *t);
 
 /* START came: run the test (may abort and free it). */
-void server_test_start(struct perf_test *t);
+void perf_server_test_start(struct perf_test *t);
 
 /* Report the path events the test's associations queued. */
-void server_test_report_paths(struct perf_test *t);
+void perf_server_test_report_paths(struct perf_test *t);
 
 /* Both directions of every association done? Then send the results. */
-void server_test_check_done(struct perf_test *t);
+void perf_server_test_check_done(struct perf_test *t);
 
 /* --no-control: sf is a test of its own that only receives; at the
  * sender's close, report what arrived and free the test. */
-void server_raw_test_start(struct perf_server *srv, struct server_flow *sf);
-void server_raw_test_end(struct perf_test *t);
+void perf_server_raw_start(struct perf_server *srv, struct server_flow *sf);
+void perf_server_raw_end(struct perf_test *t);
 
 #endif /* SCTPU_PERF_SERVER_PRIV_H */

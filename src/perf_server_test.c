@@ -18,7 +18,7 @@
 #include "perf_rows.h"
 
 /* Log why, tell the client if it can still hear, drop the test. */
-void server_test_abort(struct perf_test *t, const char *fmt, ...)
+void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
 {
     char why[256];
     uint8_t buf[512];
@@ -36,11 +36,11 @@ void server_test_abort(struct perf_test *t, const char *fmt, ...)
             perf_flow_send_control(t->flows[i], buf, (size_t)len);
     if (t->srv->cfg->one_off)
         t->srv->exit_code = RUNTIME_EXIT_FAIL;
-    server_test_free(t, true);
+    perf_server_test_free(t, true);
 }
 
-struct perf_test *server_test_new(struct server_flow *sf,
-                                  const struct perf_hello *h)
+struct perf_test *perf_server_test_new(struct server_flow *sf,
+                                       const struct perf_hello *h)
 {
     struct perf_server *srv = sf->srv;
     struct perf_test *t = calloc(1, sizeof(*t));
@@ -63,8 +63,8 @@ struct perf_test *server_test_new(struct server_flow *sf,
     return t;
 }
 
-struct perf_test *server_test_find(struct perf_server *srv,
-                                   const uint8_t *cookie)
+struct perf_test *perf_server_test_find(struct perf_server *srv,
+                                        const uint8_t *cookie)
 {
     struct perf_test *t;
 
@@ -74,7 +74,7 @@ struct perf_test *server_test_find(struct perf_server *srv,
     return NULL;
 }
 
-void server_test_free(struct perf_test *t, bool abortive)
+void perf_server_test_free(struct perf_test *t, bool abortive)
 {
     struct perf_server *srv = t->srv;
     unsigned int i;
@@ -97,20 +97,20 @@ void server_test_free(struct perf_test *t, bool abortive)
         srv->running--;
     free(t);
     srv->idle_since_ns = perf_now_ns();
-    server_maybe_exit(srv);
+    perf_server_maybe_exit(srv);
 }
 
-bool server_sends(const struct perf_params *p)
+bool perf_server_sends(const struct perf_params *p)
 {
     return p->reverse || p->bidir;
 }
 
-bool server_receives(const struct perf_params *p)
+bool perf_server_receives(const struct perf_params *p)
 {
     return !p->reverse || p->bidir;
 }
 
-void server_send_ctrl(struct perf_flow *f, int len, const uint8_t *buf)
+void perf_server_send_ctrl(struct perf_flow *f, int len, const uint8_t *buf)
 {
     if (len > 0)
         perf_flow_send_control(f, buf, (size_t)len);
@@ -140,14 +140,14 @@ static void make_view(struct perf_test *t)
     v->json = t->srv->cfg->json;
 }
 
-bool server_test_all_ready(const struct perf_test *t)
+bool perf_server_test_all_ready(const struct perf_test *t)
 {
     return t->have_params && t->nflows == t->count;
 }
 
 /* Every association said HELLO and PARAMS came: tell the client how we
  * see it, and wait for START. */
-void server_test_send_ready(struct perf_test *t)
+void perf_server_test_send_ready(struct perf_test *t)
 {
     static uint8_t
         buf[PERF_PROTO_HDR_LEN + 2 + PERF_PROTO_MAX_PARALLEL * PERF_SEEN_LEN];
@@ -184,11 +184,11 @@ void server_test_send_ready(struct perf_test *t)
             perf_report_peer_addrs(t->rep, i + 1, paddrs, np);
         }
     }
-    server_send_ctrl(t->flows[0],
-                     perf_proto_encode_ready(buf, sizeof(buf), &ready), buf);
+    perf_server_send_ctrl(
+        t->flows[0], perf_proto_encode_ready(buf, sizeof(buf), &ready), buf);
 }
 
-void server_test_start(struct perf_test *t)
+void perf_server_test_start(struct perf_test *t)
 {
     const struct perf_params *p = &t->params;
     struct perf_send_params sp;
@@ -201,10 +201,11 @@ void server_test_start(struct perf_test *t)
     getrusage(RUSAGE_SELF, &t->ru_start);
     t->timeouts_at_start = perf_rows_timeouts(t->rt);
     for (i = 0; i < t->count; i++) {
-        t->send_done[i] = !server_sends(p);
-        t->recv_done[i] = !server_receives(p);
-        if (server_sends(p) && perf_flow_start_send(t->flows[i], &sp) < 0) {
-            server_test_abort(t, "out of memory");
+        t->send_done[i] = !perf_server_sends(p);
+        t->recv_done[i] = !perf_server_receives(p);
+        if (perf_server_sends(p) &&
+            perf_flow_start_send(t->flows[i], &sp) < 0) {
+            perf_server_test_abort(t, "out of memory");
             return;
         }
     }
@@ -217,8 +218,8 @@ void server_test_start(struct perf_test *t)
     is.rt = t->rt;
     is.flows = t->flows;
     is.nflows = t->count;
-    is.sends = server_sends(p);
-    is.receives = server_receives(p);
+    is.sends = perf_server_sends(p);
+    is.receives = perf_server_receives(p);
     is.interval_s = t->view.interval_s;
     is.omit_s = t->view.omit_s;
     is.duration_s = sp.duration_ns ? t->view.duration_s : 0;
@@ -228,12 +229,12 @@ void server_test_start(struct perf_test *t)
     is.recv_secs = t->recv_secs;
     t->intervals = perf_intervals_start(&is);
     if (t->intervals == NULL)
-        server_test_abort(t, "out of memory");
+        perf_server_test_abort(t, "out of memory");
 }
 
 /* Report the path events the test's associations queued (multihoming),
  * once its report exists. */
-void server_test_report_paths(struct perf_test *t)
+void perf_server_test_report_paths(struct perf_test *t)
 {
     unsigned int i;
 
@@ -268,12 +269,12 @@ static void test_report_local(struct perf_test *t, double wall)
     size_t n = 0;
     unsigned int i;
 
-    server_test_report_paths(t);
+    perf_server_test_report_paths(t);
     for (i = 0; i < t->count; i++) {
-        if (server_sends(&t->params))
+        if (perf_server_sends(&t->params))
             perf_rows_add_dir(dirs, &n, i + 1, true, true, t->send_secs[i],
                               perf_flow_sent(t->flows[i]));
-        if (server_receives(&t->params))
+        if (perf_server_receives(&t->params))
             perf_rows_add_dir(dirs, &n, i + 1, false, false, t->recv_secs[i],
                               perf_flow_received(t->flows[i]));
     }
@@ -284,7 +285,7 @@ static void test_report_local(struct perf_test *t, double wall)
     fin.cpu_remote = -1;
     if (t->rep != NULL)
         perf_report_final(t->rep, &fin);
-    if (server_sends(&t->params))
+    if (perf_server_sends(&t->params))
         perf_rows_warn_timeouts(
             t->rt, t->timeouts_at_start,
             perf_rows_retransmits(t->flows, t->count), t->flows[0],
@@ -315,26 +316,26 @@ static void test_send_results(struct perf_test *t)
         r.received = *perf_flow_received(t->flows[i]);
         r.sent = *perf_flow_sent(t->flows[i]);
         r.duration_us =
-            (uint64_t)((server_receives(&t->params) ? t->recv_secs[i]
-                                                    : t->send_secs[i]) *
+            (uint64_t)((perf_server_receives(&t->params) ? t->recv_secs[i]
+                                                         : t->send_secs[i]) *
                        1e6);
         cap = perf_proto_results_size(r.sent.nstreams, r.received.nstreams);
         buf = malloc(cap);
         len = buf ? perf_proto_encode_results(buf, cap, &r) : -ENOMEM;
-        server_send_ctrl(ctrl, len, buf);
+        perf_server_send_ctrl(ctrl, len, buf);
         free(buf);
     }
     if (t->captured != NULL) {
         static uint8_t buf[PERF_PROTO_HDR_LEN + PERF_TEXT_MAX];
 
         fflush(t->captured);
-        server_send_ctrl(
+        perf_server_send_ctrl(
             ctrl,
             perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_SERVER_OUTPUT,
                                    t->captured_buf ? t->captured_buf : ""),
             buf);
     }
-    server_send_ctrl(
+    perf_server_send_ctrl(
         ctrl, perf_proto_encode_empty(hdr, sizeof(hdr), PERF_MSG_DONE), hdr);
     t->phase = ST_CLOSING;
     t->phase_ns = perf_now_ns();
@@ -345,7 +346,7 @@ static void test_send_results(struct perf_test *t)
     t->srv->completed++;
 }
 
-void server_test_check_done(struct perf_test *t)
+void perf_server_test_check_done(struct perf_test *t)
 {
     unsigned int i;
 
@@ -359,7 +360,7 @@ void server_test_check_done(struct perf_test *t)
  * --no-control: every association is a test of its own that only
  * receives, reported when the sender closes it.
  */
-void server_raw_test_start(struct perf_server *srv, struct server_flow *sf)
+void perf_server_raw_start(struct perf_server *srv, struct server_flow *sf)
 {
     struct perf_hello h;
     struct perf_test *t;
@@ -368,7 +369,7 @@ void server_raw_test_start(struct perf_server *srv, struct server_flow *sf)
 
     memset(&h, 0, sizeof(h));
     h.count = 1;
-    t = server_test_new(sf, &h);
+    t = perf_server_test_new(sf, &h);
     if (t == NULL) {
         perf_flow_free(sf->flow, true);
         free(sf);
@@ -395,11 +396,11 @@ void server_raw_test_start(struct perf_server *srv, struct server_flow *sf)
                          "%u), counting what it sends",
                          transport_peer_name(&info, name, sizeof(name)),
                          (unsigned)info.peer_sctp_port);
-    server_test_start(t);
+    perf_server_test_start(t);
 }
 
 /* --no-control: the sender finished; report what arrived. */
-void server_raw_test_end(struct perf_test *t)
+void perf_server_raw_end(struct perf_test *t)
 {
     t->recv_secs[0] =
         perf_rows_span_secs(t->start_ns, perf_flow_last_rx_ns(t->flows[0]));
@@ -409,5 +410,5 @@ void server_raw_test_end(struct perf_test *t)
     if (t->rep != NULL)
         perf_report_finish(t->rep);
     t->srv->completed++;
-    server_test_free(t, false);
+    perf_server_test_free(t, false);
 }
