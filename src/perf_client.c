@@ -1,6 +1,7 @@
 /*
- * perf_client.c - the sctpu-perf client: make the associations, agree on
- * the test over the control stream, run it, report.
+ * perf_client.c - the sctpu-perf client: agree on the test with the
+ * server over the control stream, run it, report. The associations it
+ * runs over are made and watched in perf_client_conn.c.
  *
  * Phases: CONNECTING (associations coming up, HELLO/PARAMS sent) ->
  * NEGOTIATING (waiting for READY) -> RUNNING (data; each sender ends with
@@ -15,95 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include "host_port.h"
 #include "log.h"
-#include "netaddr.h"
-#include "perf.h"
-#include "perf_compare.h"
-#include "perf_flow.h"
-#include "perf_proto.h"
-#include "perf_report.h"
-#include "perf_report_intervals.h"
+#include "perf_client_priv.h"
 #include "perf_rows.h"
 #include "perf_tuning.h"
-#include "runtime.h"
 
-#define CLOSE_GRACE_S 2
-#define CTRL_BUF (128 * 1024)
-
-enum client_phase {
-    CL_CONNECTING,
-    CL_NEGOTIATING,
-    CL_RUNNING,
-    CL_FINISHING,
-    CL_CLOSING,
-    CL_DONE,
-};
-
-/* The server's RESULTS for one association, with room for its streams. */
-struct remote_results {
-    bool have;
-    struct perf_results r;
-    struct perf_stream_counts sent[PERF_MAX_STREAMS];
-    struct perf_stream_counts received[PERF_MAX_STREAMS];
-};
-
-struct perf_client {
-    const struct perf_config *cfg;
-    struct runtime rt;
-    /* The transport (UDP socket) association i goes through: rt.t for
-     * every one, or with --udp-per-assoc one of its own for i >= 1. */
-    struct transport *t[PERF_MAX_PARALLEL];
-    /* Association i's UDP endpoint as the server sees it without NAT. */
-    char local[PERF_MAX_PARALLEL][NETADDR_STRLEN];
-    struct perf_report *rep;
-    struct transport_peer peer;
-    struct host_list binds; /* -B, split: tc's bind strings live here */
-    char host[NETADDR_STRLEN];
-    unsigned int nflows;
-    struct perf_flow *flows[PERF_MAX_PARALLEL];
-    bool up[PERF_MAX_PARALLEL];
-    bool send_done[PERF_MAX_PARALLEL];
-    bool recv_done[PERF_MAX_PARALLEL];
-    double send_secs[PERF_MAX_PARALLEL];
-    double recv_secs[PERF_MAX_PARALLEL];
-    unsigned int nup;
-    unsigned int nclosed;
-    uint8_t cookie[PERF_COOKIE_LEN];
-    enum client_phase phase;
-    struct perf_intervals *intervals;
-    struct event *watchdog_ev;
-    struct event *connect_ev; /* --connect-timeout */
-    struct event *rcv_ev;     /* --rcv-timeout */
-    uint64_t phase_ns;        /* when the current phase began */
-    uint64_t start_ns;        /* data start (after -O: counting start) */
-    struct perf_ready ready;
-    struct remote_results *remote[PERF_MAX_PARALLEL];
-    char *server_output;
-    struct rusage ru_start;
-    uint64_t timeouts_at_start; /* the runtime's T3-rtx count */
-    char error[512];
-    struct perf_outcome *outcome; /* --compare: filled as the test runs */
-    /* SIGINT/SIGTERM: the test is winding down (a second one quits). */
-    bool interrupted;
-    /* ... and it came before a limited test's end: what to say */
-    char cut_short[160];
-};
-
-static void client_set_phase(struct perf_client *cl, enum client_phase p)
+void perf_client_set_phase(struct perf_client *cl, enum client_phase p)
 {
     cl->phase = p;
     cl->phase_ns = perf_now_ns();
 }
 
-static void client_fail(struct perf_client *cl, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* The test failed: say why once and stop the loop. */
-static void client_fail(struct perf_client *cl, const char *fmt, ...)
+void perf_client_fail(struct perf_client *cl, const char *fmt, ...)
 {
     va_list ap;
 
@@ -112,16 +39,16 @@ static void client_fail(struct perf_client *cl, const char *fmt, ...)
         vsnprintf(cl->error, sizeof(cl->error), fmt, ap);
         va_end(ap);
     }
-    client_set_phase(cl, CL_DONE);
+    perf_client_set_phase(cl, CL_DONE);
     event_base_loopexit(cl->rt.base, NULL);
 }
 
-static bool client_sends(const struct perf_config *cfg)
+bool perf_client_sends(const struct perf_config *cfg)
 {
     return !cfg->reverse || cfg->bidir;
 }
 
-static bool client_receives(const struct perf_config *cfg)
+bool perf_client_receives(const struct perf_config *cfg)
 {
     return !cfg->no_control && (cfg->reverse || cfg->bidir);
 }
@@ -234,17 +161,18 @@ static void client_start_data(struct perf_client *cl)
     fill_params(c, &params);
     perf_flow_send_params(&params, &sp);
 
-    client_set_phase(cl, CL_RUNNING);
+    perf_client_set_phase(cl, CL_RUNNING);
     cl->start_ns = perf_now_ns();
     cl->timeouts_at_start = perf_rows_timeouts(&cl->rt);
     getrusage(RUSAGE_SELF, &cl->ru_start);
     for (i = 0; i < cl->nflows; i++) {
-        if (client_sends(c) && perf_flow_start_send(cl->flows[i], &sp) < 0) {
-            client_fail(cl, "out of memory");
+        if (perf_client_sends(c) &&
+            perf_flow_start_send(cl->flows[i], &sp) < 0) {
+            perf_client_fail(cl, "out of memory");
             return;
         }
-        cl->send_done[i] = !client_sends(c);
-        cl->recv_done[i] = !client_receives(c);
+        cl->send_done[i] = !perf_client_sends(c);
+        cl->recv_done[i] = !perf_client_receives(c);
     }
     memset(&is, 0, sizeof(is));
     is.base = cl->rt.base;
@@ -252,8 +180,8 @@ static void client_start_data(struct perf_client *cl)
     is.rt = &cl->rt;
     is.flows = cl->flows;
     is.nflows = cl->nflows;
-    is.sends = client_sends(c);
-    is.receives = client_receives(c);
+    is.sends = perf_client_sends(c);
+    is.receives = perf_client_receives(c);
     is.interval_s = c->interval_s;
     is.omit_s = c->omit_s;
     is.duration_s = c->bytes || c->messages ? 0 : c->duration_s;
@@ -263,7 +191,7 @@ static void client_start_data(struct perf_client *cl)
     is.recv_secs = cl->recv_secs;
     cl->intervals = perf_intervals_start(&is);
     if (cl->intervals == NULL)
-        client_fail(cl, "out of memory");
+        perf_client_fail(cl, "out of memory");
 }
 
 static double secs_since(uint64_t start_ns)
@@ -288,9 +216,9 @@ static void client_check_data_done(struct perf_client *cl)
         if (transport_get_info(perf_flow_conn(cl->flows[i]), &info) == 0)
             perf_compare_note_assoc(cl->outcome, &info);
     }
-    client_set_phase(cl, CL_FINISHING);
+    perf_client_set_phase(cl, CL_FINISHING);
     if (cl->cfg->no_control) {
-        client_set_phase(cl, CL_CLOSING);
+        perf_client_set_phase(cl, CL_CLOSING);
         for (i = 0; i < cl->nflows; i++)
             transport_shutdown(perf_flow_conn(cl->flows[i]));
     }
@@ -317,7 +245,7 @@ static bool on_results(struct perf_client *cl, const uint8_t *msg, size_t len)
     int rc;
 
     if (rr == NULL) {
-        client_fail(cl, "out of memory");
+        perf_client_fail(cl, "out of memory");
         return false;
     }
     rr->r.sent.streams = rr->sent;
@@ -325,7 +253,7 @@ static bool on_results(struct perf_client *cl, const uint8_t *msg, size_t len)
     rc = perf_proto_decode_results(msg, len, &rr->r, PERF_MAX_STREAMS);
     if (rc < 0 || rr->r.index >= cl->nflows || cl->remote[rr->r.index]) {
         free(rr);
-        client_fail(cl, "malformed RESULTS from the server");
+        perf_client_fail(cl, "malformed RESULTS from the server");
         return false;
     }
     rr->have = true;
@@ -340,11 +268,11 @@ static bool on_text(struct perf_client *cl, const uint8_t *msg, size_t len,
 
     if (t == NULL || perf_proto_decode_text(msg, len, t) < 0) {
         free(t);
-        client_fail(cl, "malformed text message from the server");
+        perf_client_fail(cl, "malformed text message from the server");
         return false;
     }
     if (type == PERF_MSG_ERROR) {
-        client_fail(cl, "server: %s", t->text);
+        perf_client_fail(cl, "server: %s", t->text);
         free(t);
         return false;
     }
@@ -390,14 +318,14 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     case PERF_MSG_DONE:
         if (cl->phase != CL_FINISHING)
             break;
-        client_set_phase(cl, CL_CLOSING);
+        perf_client_set_phase(cl, CL_CLOSING);
         for (i = 0; i < (int)cl->nflows; i++)
             transport_shutdown(perf_flow_conn(cl->flows[i]));
         return true;
     default:
         break;
     }
-    client_fail(cl, "unexpected control message %d from the server", type);
+    perf_client_fail(cl, "unexpected control message %d from the server", type);
     return false;
 }
 
@@ -411,9 +339,9 @@ static void on_connected(struct perf_flow *f, void *arg)
     cl->nup++;
     if (transport_get_info(perf_flow_conn(f), &info) == 0 &&
         info.out_streams < cl->cfg->nstreams + (cl->cfg->no_control ? 0 : 1)) {
-        client_fail(cl, "the server allows %u outbound streams; %u needed",
-                    (unsigned)info.out_streams,
-                    (unsigned)cl->cfg->nstreams + !cl->cfg->no_control);
+        perf_client_fail(cl, "the server allows %u outbound streams; %u needed",
+                         (unsigned)info.out_streams,
+                         (unsigned)cl->cfg->nstreams + !cl->cfg->no_control);
         return;
     }
     if (!cl->cfg->no_control)
@@ -424,7 +352,7 @@ static void on_connected(struct perf_flow *f, void *arg)
         report_connected(cl);
         client_start_data(cl);
     } else {
-        client_set_phase(cl, CL_NEGOTIATING);
+        perf_client_set_phase(cl, CL_NEGOTIATING);
     }
 }
 
@@ -435,7 +363,7 @@ static void on_closed(struct perf_flow *f, int err, void *arg)
 
     if (cl->phase == CL_CLOSING && err == 0) {
         if (++cl->nclosed == cl->nflows) {
-            client_set_phase(cl, CL_DONE);
+            perf_client_set_phase(cl, CL_DONE);
             event_base_loopexit(cl->rt.base, NULL);
         }
         return;
@@ -443,193 +371,23 @@ static void on_closed(struct perf_flow *f, int err, void *arg)
     if (cl->phase == CL_DONE)
         return;
     if (err == 0)
-        client_fail(cl, "the server closed association %d", i + 1);
+        perf_client_fail(cl, "the server closed association %d", i + 1);
     else if (!cl->up[i])
-        client_fail(cl, "cannot associate with %s udp/%u sctp/%u: %s", cl->host,
-                    (unsigned)cl->cfg->udp_port, (unsigned)cl->cfg->port,
-                    transport_conn_strerror(perf_flow_conn(f)));
+        perf_client_fail(cl, "cannot associate with %s udp/%u sctp/%u: %s",
+                         cl->host, (unsigned)cl->cfg->udp_port,
+                         (unsigned)cl->cfg->port,
+                         transport_conn_strerror(perf_flow_conn(f)));
     else
-        client_fail(cl, "association %d lost: %s", i + 1,
-                    transport_conn_strerror(perf_flow_conn(f)));
+        perf_client_fail(cl, "association %d lost: %s", i + 1,
+                         transport_conn_strerror(perf_flow_conn(f)));
 }
 
-static const struct perf_flow_ops client_flow_ops = {
+const struct perf_flow_ops perf_client_flow_ops = {
     .on_connected = on_connected,
     .on_control = on_control,
     .on_send_done = on_send_done,
     .on_closed = on_closed,
 };
-
-/*
- * No data moved on association i for --timeout: tell a peer that is gone
- * from an association that is backing off after repeated retransmission
- * timeouts (the peer still answers: SACKs, heartbeat acks).
- */
-static void client_stalled(struct perf_client *cl, unsigned int i)
-{
-    struct transport_assoc_info info;
-    double limit = cl->cfg->timeout_s;
-
-    if (transport_get_info(perf_flow_conn(cl->flows[i]), &info) < 0) {
-        client_fail(cl, "no data moved on association %u for %.3g s", i + 1,
-                    limit);
-        return;
-    }
-    if (info.heard_ms < limit * 1000)
-        client_fail(cl,
-                    "no data moved on association %u for %.3g s, though the "
-                    "server answered %.1f s ago: SCTP is backing off after "
-                    "retransmission timeouts (RTO now %u ms), so the path "
-                    "is losing most packets; --rto-max bounds the backoff",
-                    i + 1, limit, info.heard_ms / 1000.0,
-                    (unsigned)info.rto_ms);
-    else
-        client_fail(cl,
-                    "nothing heard from the server on association %u for "
-                    "%.3g s (RTO now %u ms): the server is gone, or the path "
-                    "to it is down",
-                    i + 1, limit, (unsigned)info.rto_ms);
-}
-
-/* Report the path events the associations queued (multihoming). */
-static void client_report_paths(struct perf_client *cl)
-{
-    unsigned int i;
-
-    for (i = 0; i < cl->nflows; i++) {
-        struct transport_path_event ev[8];
-        uint64_t dropped = 0;
-        size_t n;
-        size_t k;
-
-        if (cl->flows[i] == NULL)
-            continue;
-        do {
-            n = transport_path_events(perf_flow_conn(cl->flows[i]), ev, 8,
-                                      &dropped);
-            perf_report_path_dropped(cl->rep, dropped);
-            for (k = 0; k < n; k++) {
-                double t = cl->start_ns && ev[k].when_ns > cl->start_ns
-                               ? (double)(ev[k].when_ns - cl->start_ns) / 1e9
-                               : 0;
-
-                perf_report_path_event(cl->rep, i + 1, t, &ev[k]);
-            }
-        } while (n == 8);
-    }
-}
-
-/* Nothing moved for --timeout: say what we were waiting for. Path events
- * are reported on the same tick. */
-static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct perf_client *cl = arg;
-    uint64_t limit = (uint64_t)(cl->cfg->timeout_s * 1e9);
-    uint64_t now = perf_now_ns();
-    unsigned int i;
-
-    (void)fd;
-    (void)what;
-    client_report_paths(cl);
-    switch (cl->phase) {
-    case CL_RUNNING:
-        for (i = 0; i < cl->nflows; i++)
-            if (now - perf_flow_last_progress(cl->flows[i]) > limit &&
-                (!cl->send_done[i] || !cl->recv_done[i])) {
-                client_stalled(cl, i);
-                break;
-            }
-        break;
-    case CL_CLOSING:
-        if (now - cl->phase_ns > CLOSE_GRACE_S * 1000000000ull) {
-            client_set_phase(cl, CL_DONE);
-            event_base_loopexit(cl->rt.base, NULL);
-        }
-        break;
-    case CL_DONE:
-        break;
-    default:
-        if (now - cl->phase_ns > limit)
-            client_fail(cl,
-                        "%s within %.3g s (is the server running, and "
-                        "UDP port %u reachable?)",
-                        cl->phase == CL_CONNECTING ? "no answer from the server"
-                        : cl->phase == CL_NEGOTIATING
-                            ? "the server did not accept the test"
-                            : "the server sent no results",
-                        cl->cfg->timeout_s, (unsigned)cl->cfg->udp_port);
-        break;
-    }
-}
-
-/* --connect-timeout: the associations are not all up in time. */
-static void connect_timeout_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct perf_client *cl = arg;
-
-    (void)fd;
-    (void)what;
-    if (cl->phase != CL_CONNECTING)
-        return;
-    client_fail(cl,
-                "no association with %s (UDP port %u, SCTP port %u) within "
-                "--connect-timeout %u ms",
-                cl->host, (unsigned)cl->peer.udp_port,
-                (unsigned)cl->peer.sctp_port, cl->cfg->connect_timeout_ms);
-}
-
-/* --rcv-timeout: while this end receives, data must keep arriving. */
-static void rcv_timeout_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct perf_client *cl = arg;
-    uint64_t limit = (uint64_t)cl->cfg->rcv_timeout_ms * 1000000u;
-    uint64_t now = perf_now_ns();
-    unsigned int i;
-
-    (void)fd;
-    (void)what;
-    if (cl->phase != CL_RUNNING || !client_receives(cl->cfg))
-        return;
-    for (i = 0; i < cl->nflows; i++) {
-        uint64_t last = perf_flow_last_rx_ns(cl->flows[i]);
-
-        if (last < cl->start_ns)
-            last = cl->start_ns; /* nothing yet: count from the start */
-        if (!cl->recv_done[i] && now - last > limit) {
-            client_fail(cl,
-                        "no data received on association %u for %u ms "
-                        "(--rcv-timeout)",
-                        i + 1, cl->cfg->rcv_timeout_ms);
-            return;
-        }
-    }
-}
-
-/* The optional timers: --connect-timeout from now, --rcv-timeout's check
- * a few times per period. */
-static int client_add_timers(struct perf_client *cl)
-{
-    const struct perf_config *c = cl->cfg;
-    struct timeval tv;
-
-    if (c->connect_timeout_ms) {
-        cl->connect_ev = evtimer_new(cl->rt.base, connect_timeout_cb, cl);
-        tv.tv_sec = c->connect_timeout_ms / 1000;
-        tv.tv_usec = c->connect_timeout_ms % 1000 * 1000;
-        if (cl->connect_ev == NULL || evtimer_add(cl->connect_ev, &tv) < 0)
-            return -1;
-    }
-    if (c->rcv_timeout_ms && client_receives(c)) {
-        uint32_t step_ms = c->rcv_timeout_ms / 4;
-
-        cl->rcv_ev = event_new(cl->rt.base, -1, EV_PERSIST, rcv_timeout_cb, cl);
-        tv.tv_sec = step_ms / 1000;
-        tv.tv_usec = step_ms % 1000 * 1000;
-        if (cl->rcv_ev == NULL || event_add(cl->rcv_ev, &tv) < 0)
-            return -1;
-    }
-    return 0;
-}
 
 /* The final lines: each direction's numbers from the end that counted
  * them (the sender's for sent, the receiver's for received). */
@@ -641,19 +399,19 @@ static void client_report_final(struct perf_client *cl)
     unsigned int i;
     double wall = secs_since(cl->start_ns);
 
-    client_report_paths(cl);
+    perf_client_report_paths(cl);
     for (i = 0; i < cl->nflows; i++) {
         struct remote_results *rr = cl->remote[i];
         double rsecs = rr ? (double)rr->r.duration_us / 1e6 : 0;
 
-        if (client_sends(cl->cfg)) {
+        if (perf_client_sends(cl->cfg)) {
             perf_rows_add_dir(dirs, &n, i + 1, true, true, cl->send_secs[i],
                               perf_flow_sent(cl->flows[i]));
             if (rr != NULL)
                 perf_rows_add_dir(dirs, &n, i + 1, false, true, rsecs,
                                   &rr->r.received);
         }
-        if (client_receives(cl->cfg)) {
+        if (perf_client_receives(cl->cfg)) {
             if (rr != NULL)
                 perf_rows_add_dir(dirs, &n, i + 1, true, false, rsecs,
                                   &rr->r.sent);
@@ -670,7 +428,7 @@ static void client_report_final(struct perf_client *cl)
     perf_report_final(cl->rep, &fin);
     if (cl->outcome != NULL)
         perf_compare_note_final(cl->outcome, &fin);
-    if (client_sends(cl->cfg))
+    if (perf_client_sends(cl->cfg))
         perf_rows_warn_timeouts(
             &cl->rt, cl->timeouts_at_start,
             perf_rows_retransmits(cl->flows, cl->nflows), cl->flows[0],
@@ -708,11 +466,11 @@ static const char *verify_problem(struct perf_client *cl)
     for (i = 0; i < cl->nflows; i++) {
         struct remote_results *rr = cl->remote[i];
 
-        if (client_sends(c) && rr != NULL &&
+        if (perf_client_sends(c) && rr != NULL &&
             streams_bad(&rr->r.received, c->unordered,
                         perf_flow_sent(cl->flows[i])->abandoned))
             return "verification found errors (see the stream table)";
-        if (client_receives(c) &&
+        if (perf_client_receives(c) &&
             streams_bad(perf_flow_received(cl->flows[i]), c->unordered,
                         rr != NULL ? rr->r.sent.abandoned : 0))
             return "verification found errors (see the stream table)";
@@ -732,7 +490,7 @@ static void note_cut_short(struct perf_client *cl, double secs)
     for (i = 0; i < cl->nflows; i++)
         sending =
             sending || !cl->recv_done[i] ||
-            (client_sends(c) && perf_flow_send_stop_ns(cl->flows[i]) == 0);
+            (perf_client_sends(c) && perf_flow_send_stop_ns(cl->flows[i]) == 0);
     if (!sending)
         return;
     if (c->bytes)
@@ -755,7 +513,7 @@ static void note_cut_short(struct perf_client *cl, double secs)
  * send nothing), the results are exchanged and the summary printed. A
  * second signal, or one before the data started, quits at once.
  */
-static void client_stop(void *arg)
+void perf_client_stop(void *arg)
 {
     struct perf_client *cl = arg;
     uint8_t buf[PERF_PROTO_HDR_LEN];
@@ -764,11 +522,11 @@ static void client_stop(void *arg)
     if (cl->phase == CL_DONE)
         return;
     if (cl->interrupted) {
-        client_fail(cl, "interrupted again: quitting without the results");
+        perf_client_fail(cl, "interrupted again: quitting without the results");
         return;
     }
     if (cl->phase < CL_RUNNING) {
-        client_fail(cl, "interrupted before the test started");
+        perf_client_fail(cl, "interrupted before the test started");
         return;
     }
     cl->interrupted = true;
@@ -778,147 +536,13 @@ static void client_stop(void *arg)
         return; /* the data is through already */
     note_cut_short(cl, secs_since(cl->start_ns));
     for (i = 0; i < cl->nflows; i++) {
-        if (client_sends(cl->cfg))
+        if (perf_client_sends(cl->cfg))
             perf_flow_stop_send(cl->flows[i]);
         else if (!cl->cfg->no_control && !cl->recv_done[i])
             send_msg(cl->flows[i],
                      perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END),
                      buf);
     }
-}
-
-/*
- * Association i's transport: rt's, or with --udp-per-assoc a new one on
- * the next local UDP port (ephemeral when --local-udp-port is not given),
- * and its endpoint as the server would see it without NAT (the socket
- * itself may be bound to a wildcard).
- */
-static int client_open_transport(struct perf_client *cl,
-                                 const struct transport_config *tc,
-                                 unsigned int i)
-{
-    struct transport_config own = *tc;
-    int rc;
-
-    cl->t[i] = cl->rt.t;
-    if (cl->cfg->udp_per_assoc && i > 0) {
-        if (own.udp_port != 0)
-            own.udp_port = (uint16_t)(own.udp_port + i);
-        rc = runtime_open_transport(&cl->rt, &own, &cl->t[i]);
-        if (rc != RUNTIME_EXIT_OK)
-            return rc;
-    }
-    transport_local_name(cl->t[i], cl->local[i], sizeof(cl->local[i]));
-    netaddr_route_endpoint((struct sockaddr *)&cl->peer.addr, cl->peer.addrlen,
-                           cl->peer.udp_port, cl->local[i],
-                           sizeof(cl->local[i]));
-    return RUNTIME_EXIT_OK;
-}
-
-static int client_setup(struct perf_client *cl)
-{
-    const struct perf_config *c = cl->cfg;
-    struct transport_config tc;
-    struct perf_tuning tu;
-    struct host_list peers;
-    char err[256];
-    unsigned int i;
-    int rc;
-
-    /* -c a,b and -B a,b: the CLI checked both lists */
-    if (host_list_parse(c->host, &peers) < 0 ||
-        (c->bind_host != NULL && host_list_parse(c->bind_host, &cl->binds) < 0))
-        return RUNTIME_EXIT_USAGE;
-    if (transport_peer_resolve(&cl->peer, peers.host, peers.count, c->family,
-                               err, sizeof(err)) < 0) {
-        log_err("%s", err);
-        return RUNTIME_EXIT_USAGE;
-    }
-    netaddr_format_host((struct sockaddr *)&cl->peer.addr, cl->host,
-                        sizeof(cl->host));
-    cl->peer.udp_port = c->udp_port;
-    cl->peer.sctp_port = c->port;
-    memset(&tc, 0, sizeof(tc));
-    if (transport_config_set_bind(&tc, cl->binds.host, cl->binds.count, err,
-                                  sizeof(err)) < 0) {
-        log_err("%s", err);
-        return RUNTIME_EXIT_USAGE;
-    }
-    tc.family = cl->peer.addr.ss_family;
-    tc.udp_port = c->local_udp_port;
-    tc.mtu = c->mtu;
-    tc.sndbuf = c->window;
-    tc.rcvbuf = c->window;
-    tc.streams = (uint16_t)(c->nstreams + (c->no_control ? 0 : 1));
-    perf_tuning_from_config(c, &tu);
-    tc.nodelay = tu.nodelay;
-    tc.sack_delay_ms = tu.sack_delay_ms;
-    tc.sack_freq = tu.sack_freq;
-    tc.rto_min_ms = c->rto_min_ms;
-    tc.rto_max_ms = c->rto_max_ms;
-    tc.rto_initial_ms = c->rto_initial_ms;
-    tc.hb_interval_ms = c->hb_interval_ms;
-    sock_opts_to_transport(&c->sock, &tc);
-    rc = runtime_open(&cl->rt, c->backend, &tc, client_stop, cl);
-    if (rc != RUNTIME_EXIT_OK)
-        return rc;
-    cl->watchdog_ev = event_new(cl->rt.base, -1, EV_PERSIST, watchdog_cb, cl);
-    if (cl->watchdog_ev == NULL || client_add_timers(cl) < 0)
-        return RUNTIME_EXIT_FAIL;
-    for (i = 0; i < cl->nflows; i++) {
-        rc = client_open_transport(cl, &tc, i);
-        if (rc != RUNTIME_EXIT_OK)
-            return rc;
-    }
-    perf_report_set_backend(cl->rep, cl->rt.ops);
-    perf_report_connecting(cl->rep, cl->host);
-    for (i = 0; i < cl->nflows; i++) {
-        struct transport_conn *conn = NULL;
-        uint16_t lport = c->local_sctp_port ? c->local_sctp_port + i : 0;
-        uint64_t t0 = perf_now_ns(); /* set-up time counts the call too */
-
-        if (transport_connect(cl->t[i], &cl->peer, lport, &conn, err,
-                              sizeof(err)) < 0) {
-            log_err("%s", err);
-            return RUNTIME_EXIT_USAGE;
-        }
-        cl->flows[i] = perf_flow_new(cl->rt.base, conn, &client_flow_ops, cl);
-        if (cl->flows[i] == NULL) {
-            transport_conn_free(conn, true);
-            return RUNTIME_EXIT_FAIL;
-        }
-        perf_flow_set_connect_ns(cl->flows[i], t0);
-        perf_flow_set_tag(cl->flows[i], (int)i);
-        perf_flow_set_streams(cl->flows[i], c->nstreams);
-        if (c->verify && perf_flow_set_verify(cl->flows[i], c->length) < 0)
-            return RUNTIME_EXIT_FAIL;
-    }
-    return RUNTIME_EXIT_OK;
-}
-
-static void client_free(struct perf_client *cl)
-{
-    unsigned int i;
-
-    for (i = 0; i < cl->nflows; i++) {
-        perf_flow_free(cl->flows[i], cl->phase != CL_DONE || cl->error[0]);
-        free(cl->remote[i]);
-    }
-    perf_intervals_free(cl->intervals);
-    if (cl->watchdog_ev != NULL)
-        event_free(cl->watchdog_ev);
-    if (cl->connect_ev != NULL)
-        event_free(cl->connect_ev);
-    if (cl->rcv_ev != NULL)
-        event_free(cl->rcv_ev);
-    /* Every connection is freed: now the sockets of their own. */
-    for (i = 0; i < cl->nflows; i++)
-        if (cl->t[i] != NULL && cl->t[i] != cl->rt.t)
-            transport_close(cl->t[i]);
-    runtime_close(&cl->rt);
-    perf_report_free(cl->rep);
-    free(cl->server_output);
-    free(cl);
 }
 
 static void make_cookie(uint8_t *cookie)
@@ -963,10 +587,10 @@ int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
         free(cl);
         return RUNTIME_EXIT_FAIL;
     }
-    client_set_phase(cl, CL_CONNECTING);
-    rc = client_setup(cl);
+    perf_client_set_phase(cl, CL_CONNECTING);
+    rc = perf_client_setup(cl);
     if (rc != RUNTIME_EXIT_OK) {
-        client_free(cl);
+        perf_client_free(cl);
         return rc;
     }
     event_add(cl->watchdog_ev, &tick);
@@ -997,6 +621,6 @@ int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
         log_err("%s: the results cover that part", cl->cut_short);
         rc = RUNTIME_EXIT_FAIL;
     }
-    client_free(cl);
+    perf_client_free(cl);
     return rc;
 }

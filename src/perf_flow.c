@@ -6,6 +6,11 @@
  * limit is reached it waits (polling SCTP_STATUS) until every byte is
  * acknowledged before reporting done, so that an END control message sent
  * then arrives after all the data.
+ *
+ * The receiver reads a bounded amount per turn of the event loop (see
+ * RECV_BUDGET_BYTES), so that a peer refilling the association as fast as
+ * it is read cannot starve this end's own sender (--bidir) or the other
+ * associations.
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -24,6 +29,20 @@
 #define SEND_BATCH 256               /* messages before yielding the loop */
 #define BLOCKED_RETRY_NS 10000000ull /* recheck a full send buffer */
 #define LAST_SACK_NS 10000000ull     /* the end's last 10 ms: SACK at once */
+
+/*
+ * What the receiver reads per readiness event before it gives the loop
+ * back: 1 MiB or 256 reads, whichever comes first. Reading until -EAGAIN
+ * is not bounded: on loopback the peer refills the queue as fast as it is
+ * read, and --bidir once received 135 MB while sending 0 bytes in 2 s.
+ * 1 MiB is a few milliseconds of work at loopback rates, small enough for
+ * the sender and other associations to get a turn every few ms and large
+ * enough that the per-turn cost of the loop stays negligible. 256 reads
+ * (SEND_BATCH, the sender's own share of a turn) bound the work for small
+ * messages, whose 1 MiB would be thousands of calls.
+ */
+#define RECV_BUDGET_BYTES (1024 * 1024)
+#define RECV_BUDGET_READS SEND_BATCH
 
 enum send_state {
     SEND_IDLE,
@@ -47,6 +66,7 @@ struct perf_flow {
     int tag;
     uint16_t nstreams;
     struct event *send_ev; /* pacing, batching and drain polls */
+    struct event *recv_ev; /* the rest of a budget-cut read, next turn */
 
     /* sender */
     enum send_state send_state;
@@ -103,6 +123,7 @@ uint64_t perf_now_ns(void)
 
 static void flow_event_cb(struct transport_conn *conn, int events, void *arg);
 static void send_ev_cb(evutil_socket_t fd, short what, void *arg);
+static void recv_ev_cb(evutil_socket_t fd, short what, void *arg);
 
 struct perf_flow *perf_flow_new(struct event_base *base,
                                 struct transport_conn *conn,
@@ -115,10 +136,13 @@ struct perf_flow *perf_flow_new(struct event_base *base,
     f->rxcap = CTRL_MAX;
     f->rxbuf = malloc(f->rxcap);
     f->send_ev = evtimer_new(base, send_ev_cb, f);
-    if (f->rxbuf == NULL || f->send_ev == NULL) {
+    f->recv_ev = evtimer_new(base, recv_ev_cb, f);
+    if (f->rxbuf == NULL || f->send_ev == NULL || f->recv_ev == NULL) {
         free(f->rxbuf);
         if (f->send_ev != NULL)
             event_free(f->send_ev);
+        if (f->recv_ev != NULL)
+            event_free(f->recv_ev);
         free(f);
         return NULL;
     }
@@ -143,6 +167,7 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
         return;
     transport_conn_free(f->conn, abortive);
     event_free(f->send_ev);
+    event_free(f->recv_ev);
     while ((m = f->ctrl_head) != NULL) {
         f->ctrl_head = m->next;
         free(m);
@@ -516,13 +541,31 @@ static bool on_message(struct perf_flow *f)
 }
 
 /*
- * Read all that is queued. Control messages, and data under --verify, are
- * gathered whole in rxbuf; plain data is only counted. Returns false when
- * the flow was closed or may have been freed.
+ * The rest of what is queued is read on the next turn of the loop. The
+ * backends need not say READABLE again for data already queued (usrsctp's
+ * upcall comes when more arrives, which may be never), so the flow asks
+ * itself. A zero timeout, not event_active(): libevent runs events made
+ * active during a pass in that same pass, before the sender's zero-timeout
+ * send_ev, which would bring the starvation back.
  */
-static bool receive_all(struct perf_flow *f)
+static void receive_later(struct perf_flow *f)
 {
-    for (;;) {
+    static const struct timeval now = { 0, 0 };
+
+    evtimer_add(f->recv_ev, &now);
+}
+
+/*
+ * Read what is queued, up to the budget. Control messages, and data under
+ * --verify, are gathered whole in rxbuf; plain data is only counted.
+ * Returns false when the flow was closed or may have been freed.
+ */
+static bool receive_some(struct perf_flow *f)
+{
+    size_t bytes = 0;
+    int reads;
+
+    for (reads = 0;; reads++) {
         struct transport_msginfo info;
         uint8_t *dst = f->rxbuf;
         size_t room = f->rxcap;
@@ -536,6 +579,10 @@ static bool receive_all(struct perf_flow *f)
             }
             dst = f->rxbuf + f->rxlen;
             room = f->rxcap - f->rxlen;
+        }
+        if (reads >= RECV_BUDGET_READS || bytes >= RECV_BUDGET_BYTES) {
+            receive_later(f);
+            return true;
         }
         memset(&info, 0, sizeof(info));
         n = transport_recv(f->conn, dst, room, &info);
@@ -556,6 +603,7 @@ static bool receive_all(struct perf_flow *f)
         if (f->rx_keep)
             f->rxlen += (size_t)n;
         f->rx_msg_len += (size_t)n;
+        bytes += (size_t)n;
         if (!f->rx_control) {
             f->rx.bytes += (size_t)n;
             f->last_progress_ns = f->last_rx_ns = perf_now_ns();
@@ -564,6 +612,13 @@ static bool receive_all(struct perf_flow *f)
         if (info.eor && !on_message(f))
             return false;
     }
+}
+
+static void recv_ev_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    receive_some(arg);
 }
 
 static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
@@ -589,7 +644,7 @@ static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
             flush_control(f);
     }
     if (events & (TRANSPORT_EV_READABLE | TRANSPORT_EV_ERROR))
-        receive_all(f);
+        receive_some(f);
 }
 
 void perf_flow_reset_counts(struct perf_flow *f)

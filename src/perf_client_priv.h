@@ -1,0 +1,117 @@
+/*
+ * perf_client_priv.h - what the sctpu-perf client's files share.
+ *
+ *   perf_client.c       the test: negotiation, control messages, data,
+ *                       interrupts, the final report
+ *   perf_client_conn.c  the associations: transports, connects, the
+ *                       watchdog and timeouts, teardown
+ *
+ * Not for anything outside the client.
+ */
+#ifndef SCTPU_PERF_CLIENT_PRIV_H
+#define SCTPU_PERF_CLIENT_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "host_port.h"
+#include "netaddr.h"
+#include "perf.h"
+#include "perf_compare.h"
+#include "perf_flow.h"
+#include "perf_proto.h"
+#include "perf_report.h"
+#include "perf_report_intervals.h"
+#include "runtime.h"
+
+enum client_phase {
+    CL_CONNECTING,
+    CL_NEGOTIATING,
+    CL_RUNNING,
+    CL_FINISHING,
+    CL_CLOSING,
+    CL_DONE,
+};
+
+/* The server's RESULTS for one association, with room for its streams. */
+struct remote_results {
+    bool have;
+    struct perf_results r;
+    struct perf_stream_counts sent[PERF_MAX_STREAMS];
+    struct perf_stream_counts received[PERF_MAX_STREAMS];
+};
+
+struct perf_client {
+    const struct perf_config *cfg;
+    struct runtime rt;
+    /* The transport (UDP socket) association i goes through: rt.t for
+     * every one, or with --udp-per-assoc one of its own for i >= 1. */
+    struct transport *t[PERF_MAX_PARALLEL];
+    /* Association i's UDP endpoint as the server sees it without NAT. */
+    char local[PERF_MAX_PARALLEL][NETADDR_STRLEN];
+    struct perf_report *rep;
+    struct transport_peer peer;
+    struct host_list binds; /* -B, split: tc's bind strings live here */
+    char host[NETADDR_STRLEN];
+    unsigned int nflows;
+    struct perf_flow *flows[PERF_MAX_PARALLEL];
+    bool up[PERF_MAX_PARALLEL];
+    bool send_done[PERF_MAX_PARALLEL];
+    bool recv_done[PERF_MAX_PARALLEL];
+    double send_secs[PERF_MAX_PARALLEL];
+    double recv_secs[PERF_MAX_PARALLEL];
+    unsigned int nup;
+    unsigned int nclosed;
+    uint8_t cookie[PERF_COOKIE_LEN];
+    enum client_phase phase;
+    struct perf_intervals *intervals;
+    struct event *watchdog_ev;
+    struct event *connect_ev; /* --connect-timeout */
+    struct event *rcv_ev;     /* --rcv-timeout */
+    uint64_t phase_ns;        /* when the current phase began */
+    uint64_t start_ns;        /* data start (after -O: counting start) */
+    struct perf_ready ready;
+    struct remote_results *remote[PERF_MAX_PARALLEL];
+    char *server_output;
+    struct rusage ru_start;
+    uint64_t timeouts_at_start; /* the runtime's T3-rtx count */
+    char error[512];
+    struct perf_outcome *outcome; /* --compare: filled as the test runs */
+    /* SIGINT/SIGTERM: the test is winding down (a second one quits). */
+    bool interrupted;
+    /* ... and it came before a limited test's end: what to say */
+    char cut_short[160];
+};
+
+/* perf_client.c */
+
+void perf_client_set_phase(struct perf_client *cl, enum client_phase p);
+
+/* The test failed: say why once and stop the loop. */
+void perf_client_fail(struct perf_client *cl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Does this end send (not -R, --bidir) / receive (-R, --bidir)? */
+bool perf_client_sends(const struct perf_config *cfg);
+bool perf_client_receives(const struct perf_config *cfg);
+
+/* SIGINT/SIGTERM (the runtime's stop callback; arg is the client). */
+void perf_client_stop(void *arg);
+
+/* What every association's flow reports to (its arg is the client). */
+extern const struct perf_flow_ops perf_client_flow_ops;
+
+/* perf_client_conn.c */
+
+/* Report the path events the associations queued (multihoming). */
+void perf_client_report_paths(struct perf_client *cl);
+
+/* Resolve, open the transports and timers, start every association.
+ * RUNTIME_EXIT_OK, or the exit code (the error said). */
+int perf_client_setup(struct perf_client *cl);
+
+/* Free the associations, the timers, the transports and cl. */
+void perf_client_free(struct perf_client *cl);
+
+#endif /* SCTPU_PERF_CLIENT_PRIV_H */

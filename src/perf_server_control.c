@@ -1,0 +1,294 @@
+/*
+ * perf_server_control.c - the control messages a client sends on each
+ * association of the sctpu-perf server (HELLO, PARAMS, START, END), and
+ * what each flow reports back (its sender done, its association closed).
+ * A message out of place is a protocol error that ends the test.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "perf_server_priv.h"
+#include "perf_rows.h"
+#include "units.h"
+
+static void on_send_done(struct perf_flow *f, void *arg)
+{
+    struct server_flow *sf = arg;
+    struct perf_test *t = sf->test;
+    uint8_t buf[PERF_PROTO_HDR_LEN];
+
+    if (t == NULL)
+        return;
+    t->send_secs[sf->index] =
+        perf_rows_span_secs(t->start_ns, perf_flow_send_stop_ns(f));
+    t->send_done[sf->index] = true;
+    perf_server_send_ctrl(
+        f, perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_END), buf);
+    perf_server_test_check_done(t);
+}
+
+/*
+ * The client's END on association i: its data is all through, and it asks
+ * us to stop ours too where that cannot cut a test short. Under -R it
+ * sends nothing, so END is only ever that request (the client was
+ * interrupted, or -t 0 is ending). Under --bidir a time-limited or
+ * unlimited test stops with it: a timed client's END comes after our own
+ * time is up, so only an interrupted one ends us early. A -n/-k test
+ * sends its count whatever the client does.
+ */
+static void on_client_end(struct perf_test *t, unsigned int i,
+                          struct perf_flow *f)
+{
+    const struct perf_params *p = &t->params;
+
+    if (perf_server_receives(p)) {
+        t->recv_secs[i] =
+            perf_rows_span_secs(t->start_ns, perf_flow_last_rx_ns(f));
+        t->recv_done[i] = true;
+    }
+    if (perf_server_sends(p) &&
+        (!perf_server_receives(p) || (p->bytes == 0 && p->messages == 0)))
+        perf_flow_stop_send(f);
+    perf_server_test_check_done(t);
+}
+
+/* Apply the test's parameters to one of its associations. */
+static int configure_flow(struct perf_test *t, struct perf_flow *f)
+{
+    struct transport_conn *conn = perf_flow_conn(f);
+    struct transport_tuning tu = {
+        .nodelay = t->params.nodelay != 0,
+        .sack_delay_ms = t->params.sack_delay_ms,
+        .sack_freq = t->params.sack_freq,
+    };
+
+    /* The client's bundling and SACK choices hold at both ends. */
+    if (transport_tune(conn, &tu) < 0)
+        log_warn("test %u: cannot apply the client's SCTP tuning: %s", t->id,
+                 transport_conn_strerror(conn));
+    perf_flow_set_streams(f, t->params.nstreams);
+    if (t->params.verify && perf_flow_set_verify(f, t->params.length) < 0) {
+        perf_server_test_abort(t, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* A HELLO: join (or start) the test its cookie names. */
+static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
+{
+    struct perf_server *srv = sf->srv;
+    struct perf_hello h;
+    struct perf_test *t;
+
+    if (sf->test != NULL || perf_proto_decode_hello(msg, len, &h) < 0 ||
+        h.count == 0 || h.count > PERF_MAX_PARALLEL || h.index >= h.count)
+        return false;
+    t = perf_server_test_find(srv, h.cookie);
+    if (t == NULL) {
+        if (srv->running >= srv->cfg->max_clients || srv->stopping) {
+            uint8_t buf[256];
+
+            perf_server_send_ctrl(
+                sf->flow,
+                perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR,
+                                       "the server is busy running "
+                                       "another test; try again later"),
+                buf);
+            log_info("refused a test: busy");
+            return true;
+        }
+        t = perf_server_test_new(sf, &h);
+        if (t == NULL)
+            return false;
+    }
+    if (h.count != t->count || t->flows[h.index] != NULL ||
+        t->phase != ST_GATHERING)
+        return false;
+    sf->test = t;
+    sf->index = h.index;
+    t->flows[h.index] = sf->flow;
+    t->sfs[h.index] = sf;
+    t->nflows++;
+    perf_flow_set_tag(sf->flow, (int)h.index);
+    /* PARAMS may have come first, on association 0. */
+    if (t->have_params && configure_flow(t, sf->flow) < 0)
+        return false;
+    if (perf_server_test_all_ready(t))
+        perf_server_test_send_ready(t);
+    return true;
+}
+
+static bool params_ok(const struct perf_params *p, unsigned int count)
+{
+    return p->parallel == count && p->nstreams >= 1 &&
+           p->nstreams <= PERF_MAX_STREAMS && p->length >= 1 &&
+           p->length <= PERF_MAX_LEN && p->pr_policy <= PERF_PR_BUF;
+}
+
+/*
+ * --server-bitrate-limit: a test may ask for at most the limit, in total
+ * over its associations and directions; one with no -b asks for no limit
+ * at all. Refused before it starts, with what it asked and the limit (the
+ * pacer then keeps an accepted test at its rate: nothing to average).
+ */
+static bool rate_within_limit(struct perf_test *t)
+{
+    const struct perf_params *p = &t->params;
+    uint64_t limit = t->srv->cfg->server_rate_limit_bps;
+    unsigned int ways = p->bidir ? 2 : 1;
+    double total = (double)p->rate_bps * p->parallel * ways;
+    char lim[32];
+    char ask[32];
+    char each[32];
+
+    if (limit == 0 || (p->rate_bps != 0 && total <= (double)limit))
+        return true;
+    units_format_rate(lim, sizeof(lim), (double)limit);
+    if (p->rate_bps == 0) {
+        perf_server_test_abort(
+            t,
+            "the test asks for an unlimited rate (no -b), which "
+            "exceeds the server's bitrate limit %s: give -b",
+            lim);
+        return false;
+    }
+    units_format_rate(ask, sizeof(ask), total);
+    units_format_rate(each, sizeof(each), (double)p->rate_bps);
+    perf_server_test_abort(
+        t,
+        "the test asks for %s in total (-b %s x %u association%s%s), "
+        "which exceeds the server's bitrate limit %s",
+        ask, each, (unsigned)p->parallel, p->parallel == 1 ? "" : "s",
+        p->bidir ? " x 2 directions" : "", lim);
+    return false;
+}
+
+/* Under -R or --bidir this end sends with the client's PR-SCTP policy:
+ * refuse, before the test starts, one our backend does not have. */
+static bool pr_policy_supported(struct perf_test *t, struct server_flow *sf)
+{
+    const struct transport_ops *ops =
+        transport_conn_backend(perf_flow_conn(sf->flow));
+    char have[32];
+
+    if (!perf_server_sends(&t->params) ||
+        transport_has_pr_policy(ops, t->params.pr_policy))
+        return true;
+    perf_server_test_abort(
+        t,
+        "--pr-policy %s: the server's %s backend cannot send with it "
+        "(it has: %s)",
+        transport_pr_policy_name(t->params.pr_policy), ops->name,
+        transport_pr_policy_list(ops, have, sizeof(have)));
+    return false;
+}
+
+static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
+{
+    struct perf_test *t = sf->test;
+    unsigned int i;
+
+    if (t == NULL || sf->index != 0 || t->have_params ||
+        perf_proto_decode_params(msg, len, &t->params) < 0)
+        return false;
+    if (!params_ok(&t->params, t->count)) {
+        perf_server_test_abort(t, "the test parameters are out of range");
+        return false;
+    }
+    if (!rate_within_limit(t) || !pr_policy_supported(t, sf))
+        return false;
+    t->have_params = true;
+    for (i = 0; i < PERF_MAX_PARALLEL; i++)
+        if (t->flows[i] != NULL && configure_flow(t, t->flows[i]) < 0)
+            return false;
+    if (perf_server_test_all_ready(t))
+        perf_server_test_send_ready(t);
+    return true;
+}
+
+static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
+                       void *arg)
+{
+    struct server_flow *sf = arg;
+    struct perf_test *t = sf->test;
+    int type = perf_proto_type(msg, len);
+
+    if (t != NULL)
+        t->last_ctrl_ns = perf_now_ns();
+    switch (type) {
+    case PERF_MSG_HELLO:
+        if (on_hello(sf, msg, len))
+            return true;
+        break;
+    case PERF_MSG_PARAMS:
+        if (on_params(sf, msg, len))
+            return true;
+        return false;
+    case PERF_MSG_START:
+        if (t == NULL || sf->index != 0 || !perf_server_test_all_ready(t) ||
+            t->phase != ST_GATHERING)
+            break;
+        perf_server_test_start(t);
+        return true;
+    case PERF_MSG_END:
+        if (t == NULL || t->phase != ST_RUNNING)
+            break;
+        on_client_end(t, sf->index, f);
+        return true;
+    default:
+        break;
+    }
+    /* Anything else is a protocol error: this association is done. */
+    if (t != NULL) {
+        perf_server_test_abort(t, "unexpected control message (type %d)", type);
+    } else {
+        log_warn("unexpected control message (type %d) from a client", type);
+        perf_flow_free(f, true);
+        free(sf);
+    }
+    return false;
+}
+
+static void on_closed(struct perf_flow *f, int err, void *arg)
+{
+    struct server_flow *sf = arg;
+    struct perf_test *t = sf->test;
+
+    if (t == NULL) {
+        perf_flow_free(f, err != 0);
+        free(sf);
+        return;
+    }
+    if (t->srv->cfg->no_control && t->phase == ST_RUNNING && err == 0) {
+        perf_server_raw_end(t);
+        return;
+    }
+    if (t->phase == ST_CLOSING && err == 0) {
+        if (++t->nclosed == t->count)
+            perf_server_test_free(t, false);
+        return;
+    }
+    if (err == 0)
+        perf_server_test_abort(t, "the client closed association %u mid-test",
+                               sf->index + 1);
+    else
+        perf_server_test_abort(t, "association %u lost: %s", sf->index + 1,
+                               strerror(err));
+}
+
+static void on_connected(struct perf_flow *f, void *arg)
+{
+    (void)f;
+    (void)arg;
+}
+
+const struct perf_flow_ops perf_server_flow_ops = {
+    .on_connected = on_connected,
+    .on_control = on_control,
+    .on_send_done = on_send_done,
+    .on_closed = on_closed,
+};

@@ -1,0 +1,414 @@
+/*
+ * perf_server_test.c - one test's life on the sctpu-perf server: gathered
+ * from the associations whose HELLO names its cookie, started when the
+ * client says START, its intervals and final report printed here, and its
+ * results sent back to the client when both directions are through.
+ * --no-control tests (one receive-only association each) live here too.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "host_port.h"
+#include "log.h"
+#include "perf_server_priv.h"
+#include "perf_rows.h"
+
+/* Log why, tell the client if it can still hear, drop the test. */
+void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
+{
+    char why[256];
+    uint8_t buf[512];
+    va_list ap;
+    int len;
+    unsigned int i;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    log_warn("test %u aborted: %s", t->id, why);
+    len = perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why);
+    for (i = 0; len > 0 && i < t->count && i < PERF_MAX_PARALLEL; i++)
+        if (t->flows[i] != NULL)
+            perf_flow_send_control(t->flows[i], buf, (size_t)len);
+    if (t->srv->cfg->one_off)
+        t->srv->exit_code = RUNTIME_EXIT_FAIL;
+    perf_server_test_free(t, true);
+}
+
+struct perf_test *perf_server_test_new(struct server_flow *sf,
+                                       const struct perf_hello *h)
+{
+    struct perf_server *srv = sf->srv;
+    struct perf_test *t = calloc(1, sizeof(*t));
+
+    if (t == NULL)
+        return NULL;
+    t->srv = srv;
+    t->rt = &sf->listener->view;
+    t->id = ++srv->next_id;
+    memcpy(t->cookie, h->cookie, sizeof(t->cookie));
+    t->count = h->count;
+    t->phase = ST_GATHERING;
+    t->phase_ns = t->last_ctrl_ns = perf_now_ns();
+    t->next = srv->tests;
+    if (t->next != NULL)
+        t->next->pprev = &t->next;
+    t->pprev = &srv->tests;
+    srv->tests = t;
+    srv->running++;
+    return t;
+}
+
+struct perf_test *perf_server_test_find(struct perf_server *srv,
+                                        const uint8_t *cookie)
+{
+    struct perf_test *t;
+
+    for (t = srv->tests; t != NULL; t = t->next)
+        if (memcmp(t->cookie, cookie, PERF_COOKIE_LEN) == 0)
+            return t;
+    return NULL;
+}
+
+void perf_server_test_free(struct perf_test *t, bool abortive)
+{
+    struct perf_server *srv = t->srv;
+    unsigned int i;
+
+    for (i = 0; i < PERF_MAX_PARALLEL; i++) {
+        if (t->flows[i] == NULL)
+            continue;
+        perf_flow_free(t->flows[i], abortive);
+        free(t->sfs[i]);
+    }
+    *t->pprev = t->next;
+    if (t->next != NULL)
+        t->next->pprev = t->pprev;
+    perf_intervals_free(t->intervals);
+    perf_report_free(t->rep);
+    if (t->captured != NULL)
+        fclose(t->captured);
+    free(t->captured_buf);
+    if (t->phase != ST_CLOSING)
+        srv->running--;
+    free(t);
+    srv->idle_since_ns = perf_now_ns();
+    perf_server_maybe_exit(srv);
+}
+
+bool perf_server_sends(const struct perf_params *p)
+{
+    return p->reverse || p->bidir;
+}
+
+bool perf_server_receives(const struct perf_params *p)
+{
+    return !p->reverse || p->bidir;
+}
+
+void perf_server_send_ctrl(struct perf_flow *f, int len, const uint8_t *buf)
+{
+    if (len > 0)
+        perf_flow_send_control(f, buf, (size_t)len);
+}
+
+/* The test as the client asked, in the form the report understands. */
+static void make_view(struct perf_test *t)
+{
+    const struct perf_params *p = &t->params;
+    struct perf_config *v = &t->view;
+
+    *v = *t->srv->cfg;
+    v->duration_s = (double)p->duration_ms / 1000;
+    v->bytes = p->bytes;
+    v->messages = p->messages;
+    v->omit_s = (double)p->omit_ms / 1000;
+    v->interval_s = (double)p->interval_ms / 1000;
+    v->length = p->length;
+    v->parallel = p->parallel;
+    v->nstreams = p->nstreams;
+    v->reverse = p->reverse;
+    v->bidir = p->bidir;
+    v->unordered = p->unordered;
+    v->verify = p->verify;
+    v->nppids = p->nppids;
+    memcpy(v->ppids, p->ppids, (size_t)p->nppids * sizeof(p->ppids[0]));
+    v->json = t->srv->cfg->json;
+}
+
+bool perf_server_test_all_ready(const struct perf_test *t)
+{
+    return t->have_params && t->nflows == t->count;
+}
+
+/* Every association said HELLO and PARAMS came: tell the client how we
+ * see it, and wait for START. */
+void perf_server_test_send_ready(struct perf_test *t)
+{
+    static uint8_t
+        buf[PERF_PROTO_HDR_LEN + 2 + PERF_PROTO_MAX_PARALLEL * PERF_SEEN_LEN];
+    struct perf_ready ready;
+    unsigned int i;
+
+    memset(&ready, 0, sizeof(ready));
+    ready.count = (uint16_t)t->count;
+    make_view(t);
+    t->rep = perf_report_new(&t->view, stdout);
+    if (t->rep != NULL)
+        perf_report_set_backend(
+            t->rep, transport_conn_backend(perf_flow_conn(t->flows[0])));
+    if (t->rep != NULL && t->params.get_server_output) {
+        t->captured = open_memstream(&t->captured_buf, &t->captured_len);
+        perf_report_tee(t->rep, t->captured);
+    }
+    for (i = 0; i < t->count; i++) {
+        struct transport_assoc_info info;
+        struct sockaddr_storage paddrs[TRANSPORT_MAX_ADDRS];
+        size_t np = transport_peer_addrs(perf_flow_conn(t->flows[i]), paddrs,
+                                         TRANSPORT_MAX_ADDRS);
+
+        if (transport_get_info(perf_flow_conn(t->flows[i]), &info) == 0)
+            transport_peer_name(&info, ready.seen[i], PERF_SEEN_LEN);
+        if (t->rep != NULL) {
+            perf_report_line(t->rep,
+                             "Accepted association %u of test %u "
+                             "from %s (SCTP port %u%s%s)",
+                             i + 1, t->id, ready.seen[i],
+                             (unsigned)info.peer_sctp_port,
+                             t->srv->rt.nall > 1 ? ", backend " : "",
+                             t->srv->rt.nall > 1 ? t->rt->ops->name : "");
+            perf_report_peer_addrs(t->rep, i + 1, paddrs, np);
+        }
+    }
+    perf_server_send_ctrl(
+        t->flows[0], perf_proto_encode_ready(buf, sizeof(buf), &ready), buf);
+}
+
+void perf_server_test_start(struct perf_test *t)
+{
+    const struct perf_params *p = &t->params;
+    struct perf_send_params sp;
+    struct perf_intervals_setup is;
+    unsigned int i;
+
+    perf_flow_send_params(p, &sp);
+    t->phase = ST_RUNNING;
+    t->phase_ns = t->start_ns = perf_now_ns();
+    getrusage(RUSAGE_SELF, &t->ru_start);
+    t->timeouts_at_start = perf_rows_timeouts(t->rt);
+    for (i = 0; i < t->count; i++) {
+        t->send_done[i] = !perf_server_sends(p);
+        t->recv_done[i] = !perf_server_receives(p);
+        if (perf_server_sends(p) &&
+            perf_flow_start_send(t->flows[i], &sp) < 0) {
+            perf_server_test_abort(t, "out of memory");
+            return;
+        }
+    }
+    if (t->rep == NULL)
+        return;
+    /* The intervals (and -O) as the client cuts them, on our clock. */
+    memset(&is, 0, sizeof(is));
+    is.base = t->srv->rt.base;
+    is.rep = t->rep;
+    is.rt = t->rt;
+    is.flows = t->flows;
+    is.nflows = t->count;
+    is.sends = perf_server_sends(p);
+    is.receives = perf_server_receives(p);
+    is.interval_s = t->view.interval_s;
+    is.omit_s = t->view.omit_s;
+    is.duration_s = sp.duration_ns ? t->view.duration_s : 0;
+    is.start_ns = &t->start_ns;
+    is.ru_start = &t->ru_start;
+    is.recv_done = t->recv_done;
+    is.recv_secs = t->recv_secs;
+    t->intervals = perf_intervals_start(&is);
+    if (t->intervals == NULL)
+        perf_server_test_abort(t, "out of memory");
+}
+
+/* Report the path events the test's associations queued (multihoming),
+ * once its report exists. */
+void perf_server_test_report_paths(struct perf_test *t)
+{
+    unsigned int i;
+
+    for (i = 0; t->rep != NULL && i < t->count; i++) {
+        struct transport_path_event ev[8];
+        uint64_t dropped = 0;
+        size_t n;
+        size_t k;
+
+        if (t->flows[i] == NULL)
+            continue;
+        do {
+            n = transport_path_events(perf_flow_conn(t->flows[i]), ev, 8,
+                                      &dropped);
+            perf_report_path_dropped(t->rep, dropped);
+            for (k = 0; k < n; k++) {
+                double s = t->start_ns && ev[k].when_ns > t->start_ns
+                               ? (double)(ev[k].when_ns - t->start_ns) / 1e9
+                               : 0;
+
+                perf_report_path_event(t->rep, i + 1, s, &ev[k]);
+            }
+        } while (n == 8);
+    }
+}
+
+/* Our side of the final report, printed here and captured if asked. */
+static void test_report_local(struct perf_test *t, double wall)
+{
+    struct perf_report_dir dirs[2 * PERF_MAX_PARALLEL];
+    struct perf_report_final fin;
+    size_t n = 0;
+    unsigned int i;
+
+    perf_server_test_report_paths(t);
+    for (i = 0; i < t->count; i++) {
+        if (perf_server_sends(&t->params))
+            perf_rows_add_dir(dirs, &n, i + 1, true, true, t->send_secs[i],
+                              perf_flow_sent(t->flows[i]));
+        if (perf_server_receives(&t->params))
+            perf_rows_add_dir(dirs, &n, i + 1, false, false, t->recv_secs[i],
+                              perf_flow_received(t->flows[i]));
+    }
+    memset(&fin, 0, sizeof(fin));
+    fin.dirs = dirs;
+    fin.ndirs = n;
+    fin.cpu_local = perf_rows_cpu_percent(&t->ru_start, wall);
+    fin.cpu_remote = -1;
+    if (t->rep != NULL)
+        perf_report_final(t->rep, &fin);
+    if (perf_server_sends(&t->params))
+        perf_rows_warn_timeouts(
+            t->rt, t->timeouts_at_start,
+            perf_rows_retransmits(t->flows, t->count), t->flows[0],
+            perf_rows_longest(t->send_secs, t->count, wall), "the server");
+}
+
+/* All data in both directions is through: send what we counted. */
+static void test_send_results(struct perf_test *t)
+{
+    double wall = (double)(perf_now_ns() - t->start_ns) / 1e9;
+    uint32_t cpu = (uint32_t)(perf_rows_cpu_percent(&t->ru_start, wall) * 100);
+    struct perf_flow *ctrl = t->flows[0];
+    uint8_t hdr[PERF_PROTO_HDR_LEN];
+    unsigned int i;
+
+    /* The last, partial interval, so the intervals add up. */
+    perf_intervals_finish(t->intervals);
+    test_report_local(t, wall);
+    for (i = 0; i < t->count; i++) {
+        struct perf_results r;
+        uint8_t *buf;
+        size_t cap;
+        int len;
+
+        memset(&r, 0, sizeof(r));
+        r.index = (uint16_t)i;
+        r.cpu_x100 = cpu;
+        r.received = *perf_flow_received(t->flows[i]);
+        r.sent = *perf_flow_sent(t->flows[i]);
+        r.duration_us =
+            (uint64_t)((perf_server_receives(&t->params) ? t->recv_secs[i]
+                                                         : t->send_secs[i]) *
+                       1e6);
+        cap = perf_proto_results_size(r.sent.nstreams, r.received.nstreams);
+        buf = malloc(cap);
+        len = buf ? perf_proto_encode_results(buf, cap, &r) : -ENOMEM;
+        perf_server_send_ctrl(ctrl, len, buf);
+        free(buf);
+    }
+    if (t->captured != NULL) {
+        static uint8_t buf[PERF_PROTO_HDR_LEN + PERF_TEXT_MAX];
+
+        fflush(t->captured);
+        perf_server_send_ctrl(
+            ctrl,
+            perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_SERVER_OUTPUT,
+                                   t->captured_buf ? t->captured_buf : ""),
+            buf);
+    }
+    perf_server_send_ctrl(
+        ctrl, perf_proto_encode_empty(hdr, sizeof(hdr), PERF_MSG_DONE), hdr);
+    t->phase = ST_CLOSING;
+    t->phase_ns = perf_now_ns();
+    /* The next client may start while these associations close. */
+    t->srv->running--;
+    if (t->rep != NULL)
+        perf_report_finish(t->rep);
+    t->srv->completed++;
+}
+
+void perf_server_test_check_done(struct perf_test *t)
+{
+    unsigned int i;
+
+    for (i = 0; i < t->count; i++)
+        if (!t->send_done[i] || !t->recv_done[i])
+            return;
+    test_send_results(t);
+}
+
+/*
+ * --no-control: every association is a test of its own that only
+ * receives, reported when the sender closes it.
+ */
+void perf_server_raw_start(struct perf_server *srv, struct server_flow *sf)
+{
+    struct perf_hello h;
+    struct perf_test *t;
+    struct transport_assoc_info info;
+    char name[NETADDR_STRLEN];
+
+    memset(&h, 0, sizeof(h));
+    h.count = 1;
+    t = perf_server_test_new(sf, &h);
+    if (t == NULL) {
+        perf_flow_free(sf->flow, true);
+        free(sf);
+        return;
+    }
+    sf->test = t;
+    t->flows[0] = sf->flow;
+    t->sfs[0] = sf;
+    t->nflows = 1;
+    perf_flow_set_tag(sf->flow, 0);
+    t->have_params = true;
+    t->params.parallel = 1;
+    t->params.nstreams = 1;
+    t->params.interval_ms = (uint32_t)(srv->cfg->interval_s * 1000 + 0.5);
+    make_view(t);
+    t->rep = perf_report_new(&t->view, stdout);
+    if (t->rep != NULL)
+        perf_report_set_backend(
+            t->rep, transport_conn_backend(perf_flow_conn(sf->flow)));
+    if (t->rep != NULL &&
+        transport_get_info(perf_flow_conn(sf->flow), &info) == 0)
+        perf_report_line(t->rep,
+                         "Accepted association from %s (SCTP port "
+                         "%u), counting what it sends",
+                         transport_peer_name(&info, name, sizeof(name)),
+                         (unsigned)info.peer_sctp_port);
+    perf_server_test_start(t);
+}
+
+/* --no-control: the sender finished; report what arrived. */
+void perf_server_raw_end(struct perf_test *t)
+{
+    t->recv_secs[0] =
+        perf_rows_span_secs(t->start_ns, perf_flow_last_rx_ns(t->flows[0]));
+    t->recv_done[0] = true;
+    perf_intervals_finish(t->intervals);
+    test_report_local(t, t->recv_secs[0]);
+    if (t->rep != NULL)
+        perf_report_finish(t->rep);
+    t->srv->completed++;
+    perf_server_test_free(t, false);
+}
