@@ -598,6 +598,11 @@ static int check_config(const struct echo_config *cfg, char *err, size_t errlen)
                  cfg->rto_min_ms, cfg->rto_max_ms);
         return -1;
     }
+    if (transport_check_addrs(transport_chosen(cfg->backend), cfg->host, err,
+                              errlen) < 0 ||
+        transport_check_addrs(transport_chosen(cfg->backend), cfg->bind, err,
+                              errlen) < 0)
+        return -1;
     if (!cfg->server &&
         transport_check_own_udp(transport_chosen(cfg->backend),
                                 cfg->local_udp_port ? "--local-udp-port" : NULL,

@@ -295,6 +295,9 @@ static int check_caps(const struct perf_config *cfg,
                  transport_pr_policy_list(ops, have, sizeof(have)));
         return -1;
     }
+    if (transport_check_addrs(ops, cfg->host, err, errlen) < 0 ||
+        transport_check_addrs(ops, cfg->bind_host, err, errlen) < 0)
+        return -1;
     return transport_check_own_udp(ops,
                                    cfg->udp_per_assoc    ? "--udp-per-assoc"
                                    : cfg->local_udp_port ? "--local-udp-port"
@@ -418,7 +421,9 @@ int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
     if (cfg->role == PERF_ROLE_CLIENT && check_client(cfg, st, err, errlen) < 0)
         return -1;
     if (cfg->role == PERF_ROLE_SERVER &&
-        check_backend(cfg, st, err, errlen) < 0)
+        (check_backend(cfg, st, err, errlen) < 0 ||
+         transport_check_addrs(transport_chosen(cfg->backend), cfg->bind_host,
+                               err, errlen) < 0))
         return -1;
     return 0;
 }

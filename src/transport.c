@@ -68,6 +68,16 @@ int transport_check_own_udp(const struct transport_ops *ops, const char *what,
     return -1;
 }
 
+int transport_check_addrs(const struct transport_ops *ops, const char *list,
+                          char *err, size_t errlen)
+{
+    if (ops == NULL || list == NULL || strchr(list, ',') == NULL ||
+        ops->caps->multihoming)
+        return 0;
+    snprintf(err, errlen, "%s", TRANSPORT_NO_MULTIHOMING);
+    return -1;
+}
+
 void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,
                            void *arg)
 {

@@ -227,6 +227,8 @@ struct transport_caps {
      * socket per association mean something. Not the kernel: its UDP
      * tunnel is one port per network namespace (net.sctp.udp_port) */
     bool own_udp_socket;
+    /* takes several addresses per end (sctp_bindx/sctp_connectx) */
+    bool multihoming;
 };
 
 /* The generic part of a transport; backends embed it first. */
@@ -375,6 +377,14 @@ const struct transport_ops *transport_chosen(const char *name);
  */
 int transport_check_own_udp(const struct transport_ops *ops, const char *what,
                             char *err, size_t errlen);
+
+/*
+ * An address list ("a,b") given to a backend: 0 when it is one address or
+ * ops can multihome (or ops is NULL), else -1 with TRANSPORT_NO_MULTIHOMING
+ * in err. The CLIs ask before anything is opened or printed.
+ */
+int transport_check_addrs(const struct transport_ops *ops, const char *list,
+                          char *err, size_t errlen);
 
 /* Install the callback a connection reports its events to. */
 void transport_conn_set_cb(struct transport_conn *c, transport_event_cb cb,

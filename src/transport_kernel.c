@@ -1019,6 +1019,7 @@ static const struct transport_caps kt_caps = {
     /* ttl, rtx: Linux's third policy is by priority, not buffer size */
     .pr_policies = 1 << 1 | 1 << 2,
     .own_udp_socket = false,
+    .multihoming = true,
 };
 
 static size_t kt_path_events(struct transport_conn *tc,

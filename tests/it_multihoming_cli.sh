@@ -28,16 +28,20 @@ while True:
     wait_for_line "$WORK/sink.$1" '^ready'
 }
 
-# expect_refused BIN ARGS...: exit 2, exactly one stderr line, the message.
+# expect_refused BIN ARGS...: exit 2 from the command line check, before
+# anything is opened or printed: the message, then the usual --help hint,
+# and nothing on stdout.
 expect_refused() {
     local bin=$1 rc=0
     shift
     timeout 10 "$bin" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
     [[ $rc == 2 ]] || fail "${bin##*/} $*: exit $rc, want 2 ($(cat "$WORK/err"))"
-    grep -Eq -- "$NO_MH" "$WORK/err" ||
+    [[ $(head -1 "$WORK/err") =~ ^${bin##*/}:\ $NO_MH$ ]] ||
         fail "${bin##*/} $*: stderr lacks the multihoming line: $(cat "$WORK/err")"
-    [[ $(wc -l <"$WORK/err") == 1 ]] ||
-        fail "${bin##*/} $*: more than one stderr line: $(cat "$WORK/err")"
+    [[ $(sed -n 2p "$WORK/err") == "Try '${bin##*/} --help'." &&
+        $(wc -l <"$WORK/err") == 2 ]] ||
+        fail "${bin##*/} $*: more than the message and the hint: $(cat "$WORK/err")"
+    [[ ! -s $WORK/out ]] || fail "${bin##*/} $*: printed before refusing: $(cat "$WORK/out")"
     checked=$((checked + 1))
 }
 
