@@ -3,25 +3,26 @@
  * turn through the ordinary client, and put the results side by side.
  */
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 
+#include "compare_table.h"
 #include "json_out.h"
-#include "log.h"
 #include "netaddr.h"
 #include "perf_compare.h"
 #include "perf_tuning.h"
 #include "route_mtu.h"
-#include "runtime.h"
 #include "units.h"
+
+/* One column of the comparison: a failed run shows no figures. */
+struct perf_compare_column {
+    struct compare_column head; /* first: see compare_table.h */
+    struct perf_outcome out;
+};
 
 /* RFC 9260's delayed SACK, which both stacks default to: set explicitly
  * all the same, so neither run depends on a stack's default. */
 #define COMPARE_SACK_DELAY_MS 200
 #define COMPARE_SACK_FREQ 2
-
-#define LABEL_W 24 /* the row labels' column */
-#define CELL_W 26  /* each backend's column: fits "usrsctp 0.9.5.0 (system)" */
 
 void perf_compare_note_assoc(struct perf_outcome *o,
                              const struct transport_assoc_info *info)
@@ -92,14 +93,13 @@ void perf_compare_settings(const struct perf_config *cfg,
         out->mtu = route_mtu_toward(cfg);
 }
 
-void perf_compare_print_header(FILE *out, const struct perf_config *s)
+/* The fairness header: what both runs share. */
+static void print_header(FILE *out, const void *settings)
 {
+    const struct perf_config *s = settings;
     char buf[32];
 
-    fprintf(out,
-            "Comparing backends on %s, SCTP port %u (usrsctp over UDP "
-            "port %u, kernel SCTP over IP), one after the other\n",
-            s->host, (unsigned)s->port, (unsigned)s->udp_port);
+    compare_print_target(out, s->host, s->port, s->udp_port);
     fprintf(out, "Same settings for both: -l %u, -P %u, --nstreams %u, ",
             (unsigned)s->length, s->parallel, (unsigned)s->nstreams);
     if (s->bytes)
@@ -117,26 +117,7 @@ void perf_compare_print_header(FILE *out, const struct perf_config *s)
     fprintf(out, "  SACK delay %u ms, SACK every %u packets, nodelay %s\n",
             (unsigned)s->sack_delay_ms, (unsigned)s->sack_freq,
             s->nodelay ? "on" : "off");
-    if (s->mtu)
-        fprintf(out,
-                "  MTU %u bytes (IP; usrsctp's SCTP packets are 8 "
-                "bytes smaller, for the UDP header)\n",
-                (unsigned)s->mtu);
-    else
-        fprintf(out, "  MTU: each backend's own (the route's could not be "
-                     "read)\n");
-    fflush(out);
-}
-
-static void row(FILE *out, const char *label, char cells[][256], size_t ncols)
-{
-    size_t i;
-
-    fprintf(out, "%-*s", LABEL_W, label);
-    for (i = 0; i + 1 < ncols; i++)
-        fprintf(out, "%-*s  ", CELL_W, cells[i]);
-    /* The last column unpadded: no trailing blanks. */
-    fprintf(out, "%s\n", ncols > 0 ? cells[ncols - 1] : "");
+    compare_print_mtu(out, s->mtu);
 }
 
 static double rate_bps(uint64_t bytes, double secs)
@@ -144,7 +125,7 @@ static double rate_bps(uint64_t bytes, double secs)
     return secs > 0 ? (double)bytes * 8 / secs : 0;
 }
 
-/* One figure per column: cells get "-" where a backend did not run. */
+/* The table's rows, one figure of a run each. */
 enum figure {
     FIG_SENDER,
     FIG_RECEIVER,
@@ -174,12 +155,19 @@ static void format_cpu(char *buf, size_t len, double pct)
         snprintf(buf, len, "%.1f%%", pct);
 }
 
-static void format_figure(char *buf, size_t len, enum figure f,
-                          const struct perf_outcome *o)
+/* A column's own run (compare_table.h: the head is its first member). */
+static const struct perf_outcome *outcome_of(const struct compare_column *c)
 {
+    return &((const struct perf_compare_column *)c)->out;
+}
+
+static void format_figure(char *buf, size_t len, size_t f,
+                          const struct compare_column *col)
+{
+    const struct perf_outcome *o = outcome_of(col);
     bool sctp = o->nassocs > 0;
 
-    switch (f) {
+    switch ((enum figure)f) {
     case FIG_SENDER:
         units_format_rate(buf, len, rate_bps(o->sent_bytes, o->sent_secs));
         return;
@@ -220,71 +208,12 @@ static void format_figure(char *buf, size_t len, enum figure f,
         snprintf(buf, len, "unknown");
 }
 
-static const char *status_name(enum perf_compare_status s)
+static void json_settings(struct json_out *j, const void *settings)
 {
-    switch (s) {
-    case PERF_COMPARE_OK:
-        return "ok";
-    case PERF_COMPARE_UNAVAILABLE:
-        return "unavailable";
-    case PERF_COMPARE_FAILED:
-        break;
-    }
-    return "failed";
-}
+    const struct perf_config *s = settings;
 
-void perf_compare_print_table(FILE *out, const struct perf_compare_column *cols,
-                              size_t ncols)
-{
-    char cells[RUNTIME_MAX_BACKENDS][256];
-    size_t i;
-    int f;
-
-    fprintf(out, "\nComparison (each backend ran the same test)\n");
-    for (i = 0; i < ncols; i++)
-        snprintf(cells[i], sizeof(cells[i]), "%s", cols[i].backend);
-    row(out, "", cells, ncols);
-    for (i = 0; i < ncols; i++)
-        snprintf(cells[i], sizeof(cells[i]), "%s",
-                 cols[i].stack[0] ? cols[i].stack : "-");
-    row(out, "Stack (client)", cells, ncols);
-    for (f = 0; f < FIG_COUNT; f++) {
-        for (i = 0; i < ncols; i++) {
-            if (cols[i].status == PERF_COMPARE_OK)
-                format_figure(cells[i], sizeof(cells[i]), (enum figure)f,
-                              &cols[i].out);
-            else
-                snprintf(cells[i], sizeof(cells[i]), "-");
-        }
-        row(out, figure_labels[f], cells, ncols);
-    }
-    /* Last, as a reason may be long: in the last column it runs on; in
-     * another it would push the next aside, so it goes below the table. */
-    for (i = 0; i < ncols; i++)
-        snprintf(cells[i], sizeof(cells[i]), "%s%s%s",
-                 status_name(cols[i].status),
-                 cols[i].status == PERF_COMPARE_OK ? "" : ": ", cols[i].why);
-    for (i = 0; i + 1 < ncols; i++)
-        if (strlen(cells[i]) > CELL_W)
-            snprintf(cells[i], sizeof(cells[i]), "%s (see below)",
-                     status_name(cols[i].status));
-    row(out, "Status", cells, ncols);
-    fprintf(out, "(SRTT, cwnd and RTO: this client's associations as the "
-                 "data ended; SRTT in 1 ms steps on both stacks)\n");
-    for (i = 0; i + 1 < ncols; i++)
-        if (cols[i].status != PERF_COMPARE_OK &&
-            strstr(cells[i], "(see below)") != NULL)
-            fprintf(out, "%s: %s: %s\n", cols[i].backend,
-                    status_name(cols[i].status), cols[i].why);
-    fflush(out);
-}
-
-static void json_settings(struct json_out *j, const struct perf_config *s)
-{
     json_out_begin_object(j, "settings");
-    json_out_string(j, "host", s->host);
-    json_out_u64(j, "port", s->port);
-    json_out_u64(j, "udp_port", s->udp_port);
+    compare_json_target(j, s->host, s->port, s->udp_port);
     json_out_u64(j, "length", s->length);
     json_out_u64(j, "parallel", s->parallel);
     json_out_u64(j, "nstreams", s->nstreams);
@@ -294,15 +223,8 @@ static void json_settings(struct json_out *j, const struct perf_config *s)
     json_out_u64(j, "messages", s->messages);
     json_out_bool(j, "reverse", s->reverse);
     json_out_bool(j, "bidir", s->bidir);
-    json_out_u64(j, "sndbuf", s->window);
-    json_out_u64(j, "rcvbuf", s->window);
-    json_out_u64(j, "sack_delay_ms", s->sack_delay_ms);
-    json_out_u64(j, "sack_freq", s->sack_freq);
-    json_out_bool(j, "nodelay", s->nodelay);
-    if (s->mtu)
-        json_out_u64(j, "mtu", s->mtu);
-    else
-        json_out_null(j, "mtu");
+    compare_json_transport(j, s->window, s->window, s->sack_delay_ms,
+                           s->sack_freq, s->nodelay, s->mtu);
     json_out_end_object(j);
 }
 
@@ -314,22 +236,10 @@ static void json_cpu(struct json_out *j, const char *key, double pct)
         json_out_double(j, key, pct);
 }
 
-static void json_column(struct json_out *j, const struct perf_compare_column *c)
+static void json_figures(struct json_out *j, const struct compare_column *col)
 {
-    const struct perf_outcome *o = &c->out;
+    const struct perf_outcome *o = outcome_of(col);
 
-    json_out_begin_object(j, NULL);
-    json_out_string(j, "backend", c->backend);
-    if (c->stack[0])
-        json_out_string(j, "stack", c->stack);
-    else
-        json_out_null(j, "stack");
-    json_out_string(j, "status", status_name(c->status));
-    if (c->status != PERF_COMPARE_OK) {
-        json_out_string(j, "reason", c->why);
-        json_out_end_object(j);
-        return;
-    }
     json_out_double(j, "sender_bits_per_second",
                     rate_bps(o->sent_bytes, o->sent_secs));
     json_out_double(j, "receiver_bits_per_second",
@@ -350,43 +260,6 @@ static void json_column(struct json_out *j, const struct perf_compare_column *c)
     }
     json_cpu(j, "cpu_client_percent", o->cpu_local);
     json_cpu(j, "cpu_server_percent", o->cpu_remote);
-    json_out_end_object(j);
-}
-
-int perf_compare_print_json(FILE *out, const struct perf_config *shared,
-                            const struct perf_compare_column *cols,
-                            size_t ncols)
-{
-    struct json_out j;
-    size_t i;
-    int rc;
-
-    json_out_init(&j);
-    json_out_begin_object(&j, NULL);
-    json_out_begin_object(&j, "compare");
-    json_settings(&j, shared);
-    json_out_begin_array(&j, "backends");
-    for (i = 0; i < ncols; i++)
-        json_column(&j, &cols[i]);
-    json_out_end_array(&j);
-    json_out_end_object(&j);
-    json_out_end_object(&j);
-    rc = json_out_write(&j, out);
-    json_out_free(&j);
-    return rc;
-}
-
-int perf_compare_exit(const struct perf_compare_column *cols, size_t ncols)
-{
-    size_t ran = 0;
-    size_t i;
-
-    for (i = 0; i < ncols; i++) {
-        if (cols[i].status == PERF_COMPARE_FAILED)
-            return PERF_EXIT_FAIL;
-        ran += cols[i].status == PERF_COMPARE_OK;
-    }
-    return ran > 0 ? PERF_EXIT_OK : PERF_EXIT_USAGE;
 }
 
 /*
@@ -394,74 +267,59 @@ int perf_compare_exit(const struct perf_compare_column *cols, size_t ncols)
  * (under a heading), and is dropped under -J, where the comparison is the
  * one document.
  */
-static void run_one(const struct perf_config *shared,
-                    struct perf_compare_column *col)
+static void run_one(struct compare_column *head, const void *settings)
 {
-    struct perf_config cfg = *shared;
+    struct perf_compare_column *col = (struct perf_compare_column *)head;
+    struct perf_config cfg = *(const struct perf_config *)settings;
     char *sink_buf = NULL;
     size_t sink_len = 0;
     FILE *out = stdout;
     int rc;
 
-    if (runtime_backend_usable(col->backend, col->why, sizeof(col->why)) ==
-        NULL) {
-        col->status = PERF_COMPARE_UNAVAILABLE;
-        return;
-    }
-    cfg.backend = col->backend;
+    cfg.backend = head->backend;
     cfg.compare = false;
     if (cfg.json) {
         out = open_memstream(&sink_buf, &sink_len);
         if (out == NULL) {
-            col->status = PERF_COMPARE_FAILED;
-            snprintf(col->why, sizeof(col->why), "out of memory");
+            head->status = COMPARE_FAILED;
+            snprintf(head->why, sizeof(head->why), "out of memory");
             return;
         }
     } else {
-        printf("\n=== backend %s ===\n", col->backend);
+        printf("\n=== backend %s ===\n", head->backend);
         fflush(stdout);
     }
     rc = perf_client_run_outcome(&cfg, out, &col->out);
     if (out != stdout)
         fclose(out);
     free(sink_buf);
-    col->status = rc == PERF_EXIT_OK && col->out.ran ? PERF_COMPARE_OK
-                                                     : PERF_COMPARE_FAILED;
-    if (col->status == PERF_COMPARE_FAILED)
-        snprintf(col->why, sizeof(col->why), "%s",
+    head->status =
+        rc == PERF_EXIT_OK && col->out.ran ? COMPARE_OK : COMPARE_FAILED;
+    if (head->status == COMPARE_FAILED)
+        snprintf(head->why, sizeof(head->why), "%s",
                  col->out.error[0] ? col->out.error : "the run failed");
 }
 
+static const struct compare_kind perf_kind = {
+    .print_header = print_header,
+    .run = run_one,
+    .title = "Comparison (each backend ran the same test)",
+    .label_w = 24,
+    .column_size = sizeof(struct perf_compare_column),
+    .failed_has_figures = false,
+    .nfigures = FIG_COUNT,
+    .figure_labels = figure_labels,
+    .format_figure = format_figure,
+    .footnote = "(SRTT, cwnd and RTO: this client's associations as the "
+                "data ended; SRTT in 1 ms steps on both stacks)",
+    .json_settings = json_settings,
+    .json_figures = json_figures,
+};
+
 int perf_compare_run(const struct perf_config *cfg)
 {
-    struct perf_compare_column cols[RUNTIME_MAX_BACKENDS];
     struct perf_config shared;
-    size_t i;
 
     perf_compare_settings(cfg, &shared);
-    if (!cfg->json)
-        perf_compare_print_header(stdout, &shared);
-    memset(cols, 0, sizeof(cols));
-    for (i = 0; i < RUNTIME_MAX_BACKENDS; i++) {
-        const struct transport_ops *ops =
-            transport_find(transport_known_backends[i]);
-
-        cols[i].backend = transport_known_backends[i];
-        if (ops != NULL)
-            transport_describe_stack(ops, cols[i].stack, sizeof(cols[i].stack));
-        run_one(&shared, &cols[i]);
-        if (cols[i].status == PERF_COMPARE_UNAVAILABLE)
-            log_warn("--compare: %s is unavailable here: %s", cols[i].backend,
-                     cols[i].why);
-    }
-    if (cfg->json) {
-        if (perf_compare_print_json(stdout, &shared, cols,
-                                    RUNTIME_MAX_BACKENDS) < 0) {
-            log_err("--compare: out of memory building the JSON document");
-            return PERF_EXIT_FAIL;
-        }
-    } else {
-        perf_compare_print_table(stdout, cols, RUNTIME_MAX_BACKENDS);
-    }
-    return perf_compare_exit(cols, RUNTIME_MAX_BACKENDS);
+    return compare_run(&perf_kind, &shared, cfg->json);
 }

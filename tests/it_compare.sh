@@ -34,22 +34,31 @@ KERNEL_OK=$(json_get "$WORK/check.json" \
     '[b["usable"] for b in j["backends"] if b["name"] == "kernel"][0]')
 echo "kernel SCTP usable here: $KERNEL_OK"
 
+# serves_all_backends LOG BANNER: a `-s --backend all` server's log lists
+# its usrsctp listener (the line starting with BANNER) and, as --check
+# says, a kernel listener, or exactly one line that the kernel is
+# unavailable and no kernel listener.
+serves_all_backends() {
+    local log=$1 banner=$2
+    grep -q "^$banner .*(backend usrsctp: usrsctp [^)]*)[^)]*)\$" "$log" ||
+        fail "no usrsctp listener line: $(cat "$log")"
+    if [[ $KERNEL_OK == False ]]; then
+        wait_for_line "$log" \
+            '--backend all: kernel is unavailable here \(.+\): serving usrsctp only$' 5
+        [[ $(grep -c 'kernel is unavailable' "$log") == 1 ]] ||
+            fail "the kernel's absence is not said exactly once: $(cat "$log")"
+        ! grep -q '(backend kernel:' "$log" ||
+            fail "a kernel listener is listed on a host without kernel SCTP"
+    else
+        grep -q '(backend kernel: Linux [^)]*)$' "$log" ||
+            fail "no kernel listener line: $(cat "$log")"
+    fi
+}
+
 # --- server: one process, every backend this host runs -------------------
 start_perf_server perf --backend all
 PERF_SRV=$SERVER_PID
-grep -q '^Server listening on SCTP port 5201 over UDP .*(backend usrsctp: usrsctp [^)]*)[^)]*)$' \
-    "$WORK/perf.log" || fail "no usrsctp listener line: $(cat "$WORK/perf.log")"
-if [[ $KERNEL_OK == False ]]; then
-    wait_for_line "$WORK/perf.log" \
-        '--backend all: kernel is unavailable here \(.+\): serving usrsctp only$' 5
-    [[ $(grep -c 'kernel is unavailable' "$WORK/perf.log") == 1 ]] ||
-        fail "the kernel's absence is not said exactly once"
-    grep -q '(backend kernel:' "$WORK/perf.log" &&
-        fail "a kernel listener is listed on a host without kernel SCTP"
-else
-    grep -q '(backend kernel: Linux [^)]*)$' "$WORK/perf.log" ||
-        fail "no kernel listener line: $(cat "$WORK/perf.log")"
-fi
+serves_all_backends "$WORK/perf.log" 'Server listening on SCTP port 5201 over UDP'
 
 # --- perf --compare, text -------------------------------------------------
 rc=0
@@ -132,12 +141,7 @@ stop_server "$PERF_SRV"
 # --- echo: server and --compare, text and -J ------------------------------
 start_echo_server echo --backend all
 ECHO_SRV=$SERVER_PID
-grep -q '^sctpu-echo server: SCTP port 7 over UDP .*(backend usrsctp: usrsctp [^)]*)[^)]*)$' \
-    "$WORK/echo.log" || fail "no usrsctp echo listener: $(cat "$WORK/echo.log")"
-if [[ $KERNEL_OK == False ]]; then
-    grep -Eq -- '--backend all: kernel is unavailable here \(.+\): serving usrsctp only$' \
-        "$WORK/echo.log" || fail "the echo server does not say the kernel is unavailable"
-fi
+serves_all_backends "$WORK/echo.log" 'sctpu-echo server: SCTP port 7 over UDP'
 rc=0
 "$ECHO_BIN" -c 127.0.0.1 --compare -n 20 -i 0 -q >"$WORK/ecmp.txt" \
     2>"$WORK/ecmp.err" || rc=$?

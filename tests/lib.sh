@@ -170,6 +170,23 @@ stop_foreign() {
     wait "$pid" 2>/dev/null || true
 }
 
+# vm_require [kernel-backend]: what the VM lab (tools/kernel-vm.sh) needs
+# of this machine, or skip (77): root (its tap device and namespace),
+# x86_64 (it boots Debian's x86_64 kernels), and apt-get and dpkg-deb (to
+# fetch and unpack them). With kernel-backend the build must have the
+# kernel backend too, or the test fails: the guest can only run what was
+# built, and a build without it is a mistake, not this machine's limit.
+vm_require() {
+    [[ $(id -u) == 0 ]] || skip "needs root (network namespace, tap device)"
+    [[ $(uname -m) == x86_64 ]] || skip "the VM lab boots x86_64 Debian kernels only"
+    if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
+        skip "needs Debian's apt-get and dpkg-deb"
+    fi
+    [[ ${1:-} != kernel-backend ]] ||
+        grep -q '^SCTPU_HAVE_NETINET_SCTP_H:INTERNAL=1' "$BUILD_DIR/CMakeCache.txt" ||
+        fail "this build has no kernel backend (install libsctp-dev)"
+}
+
 # json_get FILE EXPR: evaluate a Python expression on the parsed JSON `j`.
 json_get() {
     python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"

@@ -24,12 +24,7 @@
 # shellcheck source=tests/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[[ $(id -u) == 0 ]] || skip "needs root (network namespace, tap device)"
-[[ $(uname -m) == x86_64 ]] || skip "the VM lab boots x86_64 Debian kernels only"
-command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
-    skip "needs Debian's apt-get and dpkg-deb"
-grep -q '^SCTPU_HAVE_NETINET_SCTP_H:INTERNAL=1' "$BUILD_DIR/CMakeCache.txt" ||
-    fail "this build has no kernel backend (install libsctp-dev)"
+vm_require kernel-backend
 
 B="$BUILD_DIR/src"
 # Failure detection in lab time: RTO 50-200 ms, a path fails after two
