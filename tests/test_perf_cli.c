@@ -689,7 +689,9 @@ static void test_perf_cli_host_port(void **state)
     assert_int_equal(parse("-c", "::1", NULL), PERF_CLI_RUN);
     assert_string_equal(cfg.host, "::1");
     /* A list (multihoming): every address, one port. */
-    assert_int_equal(parse("-c", "[::1]:6001,[::2]:6001", NULL), PERF_CLI_RUN);
+    assert_int_equal(
+        parse("-c", "[::1]:6001,[::2]:6001", "--backend", "kernel", NULL),
+        PERF_CLI_RUN);
     assert_string_equal(cfg.host, "::1,::2");
     assert_int_equal(cfg.port, 6001);
     assert_int_equal(parse("-c", "[::1]:6001,[::2]:6002", NULL),
