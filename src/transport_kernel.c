@@ -31,12 +31,12 @@
 
 #include "log.h"
 #include "netaddr.h"
+#include "sctp_plan.h"
 #include "transport.h"
 #include "transport_kernel_sock.h"
 #include "transport_kernel_util.h"
 
-#define DEFAULT_STREAMS 10 /* as the usrsctp backend's */
-#define NOTE_MAX 512       /* the part of a notification we look at */
+#define NOTE_MAX 512 /* the part of a notification we look at */
 /* Bytes kt_recv hands out per wake-up of rd_ev; see kt_recv. */
 #define RECV_BUDGET (1024 * 1024)
 
@@ -652,8 +652,7 @@ static int kt_listen(struct transport *tr, uint16_t sctp_port,
 {
     struct kernel_transport *t = (struct kernel_transport *)tr;
     struct sockaddr_storage local = t->local;
-    uint16_t streams =
-        t->cfg.streams ? t->cfg.streams : KERNEL_SOCK_LISTEN_STREAMS;
+    uint16_t streams = sctp_plan_streams(&t->cfg, true);
     char what[NETADDR_STRLEN + 32];
     int on = 1;
     int fd = sctp_socket(local.ss_family, err, errlen);
@@ -725,7 +724,7 @@ static int kt_connect(struct transport *tr, const struct transport_peer *dst,
                       char *err, size_t errlen)
 {
     struct kernel_transport *t = (struct kernel_transport *)tr;
-    uint16_t streams = t->cfg.streams ? t->cfg.streams : DEFAULT_STREAMS;
+    uint16_t streams = sctp_plan_streams(&t->cfg, false);
     int family = dst->addr.ss_family;
     struct sockaddr_storage to[TRANSPORT_MAX_ADDRS];
     size_t nto = dst->nmore + 1;

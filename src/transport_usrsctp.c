@@ -33,8 +33,10 @@
 #include "netaddr.h"
 #include "peer_table.h"
 #include "route_mtu.h"
+#include "sctp_plan.h"
 #include "sctp_sockopt.h"
 #include "transport.h"
+#include "transport_ipsock.h"
 #include "transport_usrsctp_priv.h"
 #include "udp_batch.h"
 #include "udp_icmp.h"
@@ -45,8 +47,7 @@
 #define TIMER_TICK_MS 10
 #define PEER_IDLE_MS 30000 /* keep a silent, unused peer this long */
 #define SWEEP_EVERY_MS 1000
-#define REBIND_HOLD_MS 2000 /* stragglers from a peer's old NAT mapping */
-#define DEFAULT_STREAMS 10
+#define REBIND_HOLD_MS 2000  /* stragglers from a peer's old NAT mapping */
 #define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
 #define SCTP_DATA_CHUNK_TYPE 0
 #define SCTP_IDATA_CHUNK_TYPE 64
@@ -552,13 +553,6 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
     flush_output();
 }
 
-static void set_sockbuf(int fd, int opt_force, int opt, int size)
-{
-    /* Root may exceed net.core.[rw]mem_max; others get what they can. */
-    if (setsockopt(fd, SOL_SOCKET, opt_force, &size, sizeof(size)) < 0)
-        setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
-}
-
 /*
  * UDP GSO unless SCTPU_UDP_GSO=0 (for comparing, or a path that mangles
  * it); the batch turns it off by itself where the kernel refuses it.
@@ -572,42 +566,6 @@ static bool gso_wanted(void)
 
 /* Bind our UDP socket; 0, or a negative errno with err written (the
  * caller tells an address in use from other failures by it). */
-/* -S/--tos and --bind-dev: on the UDP socket, so on every packet. */
-static int udp_set_options(struct usrsctp_transport *t, char *err,
-                           size_t errlen)
-{
-    int tos = t->cfg.tos;
-    int e;
-
-    if (tos != 0) {
-        /* A dual-stack socket sends IPv4 too: set both where we can. */
-        if (t->family == AF_INET6 &&
-            setsockopt(t->fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) <
-                0) {
-            e = errno;
-            set_err(err, errlen, "setsockopt(IPV6_TCLASS)", e);
-            return -e;
-        }
-        if (setsockopt(t->fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)) < 0 &&
-            t->family == AF_INET) {
-            e = errno;
-            set_err(err, errlen, "setsockopt(IP_TOS)", e);
-            return -e;
-        }
-    }
-    if (t->cfg.bind_dev != NULL &&
-        setsockopt(t->fd, SOL_SOCKET, SO_BINDTODEVICE, t->cfg.bind_dev,
-                   (socklen_t)strlen(t->cfg.bind_dev) + 1) < 0) {
-        char what[64];
-
-        e = errno;
-        snprintf(what, sizeof(what), "bind to device %.32s", t->cfg.bind_dev);
-        set_err(err, errlen, what, e);
-        return -e;
-    }
-    return 0;
-}
-
 static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
 {
     struct sockaddr_storage local;
@@ -631,7 +589,8 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
     if (t->family == AF_INET6)
         setsockopt(t->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
     udp_icmp_enable(t->fd, t->family);
-    e = udp_set_options(t, err, errlen);
+    /* -S/--tos and --bind-dev: on the UDP socket, so on every packet. */
+    e = transport_ipsock_options(t->fd, t->family, &t->cfg, err, errlen);
     if (e < 0)
         return e;
     /* Let the kernel fragment rather than drop when a path turns out
@@ -646,8 +605,7 @@ static int open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
         /* Coalesced receive (GRO); harmless where unsupported. */
         setsockopt(t->fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
     }
-    set_sockbuf(t->fd, SO_RCVBUFFORCE, SO_RCVBUF, UDP_SOCKBUF);
-    set_sockbuf(t->fd, SO_SNDBUFFORCE, SO_SNDBUF, UDP_SOCKBUF);
+    transport_ipsock_buffers(t->fd, UDP_SOCKBUF, UDP_SOCKBUF);
     if (bind(t->fd, (struct sockaddr *)&local, locallen) < 0) {
         e = errno;
         snprintf(what, sizeof(what), "bind UDP %s",
@@ -899,8 +857,7 @@ static int ut_listen(struct transport *tr, uint16_t sctp_port,
     struct sockaddr_conn sconn;
     uint32_t mtu = t->cfg.mtu ? route_mtu_sctp_pathmtu(t->family, t->cfg.mtu)
                               : DEFAULT_PATHMTU;
-    uint16_t streams =
-        t->cfg.streams ? t->cfg.streams : SCTP_SOCKOPT_LISTEN_STREAMS;
+    uint16_t streams = sctp_plan_streams(&t->cfg, true);
     struct socket *so;
 
     so =
@@ -950,7 +907,7 @@ static int ut_connect_peer(struct transport *tr,
                            size_t errlen)
 {
     struct usrsctp_transport *t = (struct usrsctp_transport *)tr;
-    uint16_t streams = t->cfg.streams ? t->cfg.streams : DEFAULT_STREAMS;
+    uint16_t streams = sctp_plan_streams(&t->cfg, false);
     struct sockaddr_storage udp_dst = dst->addr;
     struct sockaddr_conn sconn;
     struct usrsctp_conn *c = NULL;
