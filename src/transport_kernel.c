@@ -19,7 +19,6 @@
 #include <event2/event.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include "sctp_plan.h"
 #include "transport.h"
 #include "transport_kernel_sock.h"
+#include "transport_notify.h"
 #include "transport_kernel_util.h"
 
 #define NOTE_MAX 512 /* the part of a notification we look at */
@@ -94,7 +94,7 @@ struct kernel_conn {
     struct kernel_conn *next;
     struct kernel_conn **pprev;
     uint8_t note[NOTE_MAX];
-    char detail[160]; /* base.detail points here when set */
+    char detail[TRANSPORT_NOTIFY_DETAIL_LEN]; /* base.detail, when set */
 };
 
 static uint64_t mono_ns(void)
@@ -110,19 +110,6 @@ static void set_err(char *err, size_t errlen, const char *what, int errnum)
     snprintf(err, errlen, "%s: %s", what, strerror(errnum));
 }
 
-static void set_detail(struct kernel_conn *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void set_detail(struct kernel_conn *c, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
-    va_end(ap);
-    c->base.detail = c->detail;
-}
-
 /* A failure the workload learns of from the loop (never from inside the
  * transport_* call that found it). */
 static void conn_fail(struct kernel_conn *c, int why)
@@ -134,105 +121,76 @@ static void conn_fail(struct kernel_conn *c, int why)
     event_active(c->defer_ev, EV_TIMEOUT, 0);
 }
 
+static void fail_conn(struct transport_conn *tc, int errnum)
+{
+    conn_fail((struct kernel_conn *)tc, errnum);
+}
+
+/* c as transport_notify sees it: named by its peer's IP address. */
+static void notify_conn(struct kernel_conn *c, struct transport_notify_conn *nc)
+{
+    nc->conn = &c->base;
+    nc->detail = c->detail;
+    nc->detail_len = sizeof(c->detail);
+    netaddr_format_host((struct sockaddr *)&c->peer, nc->peer,
+                        sizeof(nc->peer));
+    nc->peer_port = c->peer_port;
+    nc->fail = fail_conn;
+}
+
 /* What a failed set-up means, in the words a user needs. */
 static void explain_connect_failure(struct kernel_conn *c)
 {
-    if (c->base.detail != NULL)
-        return;
-    if (c->base.last_errno == ECONNREFUSED)
-        set_detail(c,
-                   "the peer answered with ABORT: nothing serves SCTP port "
-                   "%u there",
-                   (unsigned)c->peer_port);
-    else if (c->base.last_errno == ETIMEDOUT)
-        set_detail(c, "no answer to INIT (Max.Init.Retransmits reached)");
+    struct transport_notify_conn nc;
+
+    notify_conn(c, &nc);
+    transport_notify_connect_failure(&nc);
 }
 
-static void log_state(struct kernel_conn *c, bool abnormal, const char *what)
-{
-    char peer[NETADDR_STRLEN];
-
-    if (log_get_level() < (abnormal ? LOG_LEVEL_WARN : LOG_LEVEL_INFO))
-        return;
-    log_msg(
-        abnormal ? LOG_LEVEL_WARN : LOG_LEVEL_INFO,
-        "association %s sctp/%u: %s",
-        netaddr_format_host((struct sockaddr *)&c->peer, peer, sizeof(peer)),
-        (unsigned)c->peer_port, what);
-}
-
-static void note_assoc_change(struct kernel_conn *c,
-                              const struct sctp_assoc_change *sac)
-{
-    /* An ABORT chunk from the peer follows the fixed part. */
-    bool from_peer = sac->sac_length > sizeof(*sac);
-
-    switch (sac->sac_state) {
-    case SCTP_COMM_UP:
-        if (c->state == CONN_CONNECTING)
-            c->state = CONN_ESTABLISHED;
-        log_state(c, false, "COMM_UP");
-        break;
-    case SCTP_COMM_LOST:
-        set_detail(c, from_peer ? "the peer aborted the association"
-                                : "the peer stopped answering "
-                                  "(Association.Max.Retrans reached)");
-        conn_fail(c, from_peer ? ECONNRESET : ETIMEDOUT);
-        log_state(c, false, "COMM_LOST");
-        break;
-    case SCTP_RESTART:
-        log_state(c, true, "RESTART (the peer restarted the association)");
-        break;
-    case SCTP_SHUTDOWN_COMP:
-        /* The end of a shutdown we started. The kernel sets no
-         * RCV_SHUTDOWN for that side: recv would say EAGAIN forever,
-         * and the workload would wait out its grace time. */
-        c->peer_shut = true;
-        log_state(c, false, "SHUTDOWN_COMP");
-        break;
-    case SCTP_CANT_STR_ASSOC:
-        conn_fail(c, from_peer ? ECONNREFUSED : ETIMEDOUT);
-        explain_connect_failure(c);
-        log_state(c, false, "CANT_STR_ASSOC");
-        break;
-    default:
-        break;
-    }
-}
-
-/* The kernel's spc_state as transport.h's. */
-static enum transport_path_state path_state(int spc_state)
-{
-    switch (spc_state) {
-    case SCTP_ADDR_AVAILABLE:
-        return TRANSPORT_PATH_AVAILABLE;
-    case SCTP_ADDR_UNREACHABLE:
-        return TRANSPORT_PATH_UNREACHABLE;
-    case SCTP_ADDR_REMOVED:
-        return TRANSPORT_PATH_REMOVED;
-    case SCTP_ADDR_ADDED:
-        return TRANSPORT_PATH_ADDED;
-    case SCTP_ADDR_MADE_PRIM:
-        return TRANSPORT_PATH_MADE_PRIMARY;
-    case SCTP_ADDR_CONFIRMED:
-        return TRANSPORT_PATH_CONFIRMED;
-    case SCTP_ADDR_PF:
-        return TRANSPORT_PATH_POTENTIALLY_FAILED;
-    default:
-        return TRANSPORT_PATH_UNKNOWN;
-    }
-}
+/* Linux's constants in the order of transport_notify.h's enums */
+static const int assoc_states[] = {
+    [TRANSPORT_NOTIFY_COMM_UP] = SCTP_COMM_UP,
+    [TRANSPORT_NOTIFY_COMM_LOST] = SCTP_COMM_LOST,
+    [TRANSPORT_NOTIFY_RESTART] = SCTP_RESTART,
+    [TRANSPORT_NOTIFY_SHUTDOWN_COMP] = SCTP_SHUTDOWN_COMP,
+    [TRANSPORT_NOTIFY_CANT_STR_ASSOC] = SCTP_CANT_STR_ASSOC,
+    [TRANSPORT_NOTIFY_SHUTDOWN_EVENT] = -1,
+    [TRANSPORT_NOTIFY_SEND_FAILED] = -1,
+    [TRANSPORT_NOTIFY_REMOTE_ERROR] = -1,
+};
+static const int notes[] = {
+    [TRANSPORT_NOTIFY_COMM_UP] = -1,
+    [TRANSPORT_NOTIFY_COMM_LOST] = -1,
+    [TRANSPORT_NOTIFY_RESTART] = -1,
+    [TRANSPORT_NOTIFY_SHUTDOWN_COMP] = -1,
+    [TRANSPORT_NOTIFY_CANT_STR_ASSOC] = -1,
+    [TRANSPORT_NOTIFY_SHUTDOWN_EVENT] = SCTP_SHUTDOWN_EVENT,
+    [TRANSPORT_NOTIFY_SEND_FAILED] = SCTP_SEND_FAILED_EVENT,
+    [TRANSPORT_NOTIFY_REMOTE_ERROR] = SCTP_REMOTE_ERROR,
+};
+static const int path_states[] = {
+    [TRANSPORT_PATH_AVAILABLE] = SCTP_ADDR_AVAILABLE,
+    [TRANSPORT_PATH_UNREACHABLE] = SCTP_ADDR_UNREACHABLE,
+    [TRANSPORT_PATH_REMOVED] = SCTP_ADDR_REMOVED,
+    [TRANSPORT_PATH_ADDED] = SCTP_ADDR_ADDED,
+    [TRANSPORT_PATH_MADE_PRIMARY] = SCTP_ADDR_MADE_PRIM,
+    [TRANSPORT_PATH_CONFIRMED] = SCTP_ADDR_CONFIRMED,
+    [TRANSPORT_PATH_POTENTIALLY_FAILED] = SCTP_ADDR_PF,
+};
 
 /* Queue a path event for the workload (the oldest goes when full) and
  * have the loop tell it: a notification read inside recv has no event
  * of its own. */
 static void note_paddr_change(struct kernel_conn *c,
+                              const struct transport_notify_conn *nc,
                               const struct sctp_paddr_change *spc)
 {
     struct transport_path_event *ev;
     struct sockaddr_storage addr;
     socklen_t len = sizeof(addr);
     char host[NETADDR_STRLEN];
+    int st = transport_notify_lookup(
+        path_states, TRANSPORT_NOTIFY_LEN(path_states), spc->spc_state);
 
     if (c->path_len == TRANSPORT_PATH_QUEUE) {
         c->path_head = (c->path_head + 1) % TRANSPORT_PATH_QUEUE;
@@ -246,46 +204,55 @@ static void note_paddr_change(struct kernel_conn *c,
     netaddr_unmap(&addr, &len);
     memset(ev, 0, sizeof(*ev));
     ev->addr = addr;
-    ev->state = path_state(spc->spc_state);
+    ev->state = st < 0 ? TRANSPORT_PATH_UNKNOWN : (enum transport_path_state)st;
     ev->error = spc->spc_error;
     ev->when_ns = mono_ns();
     c->path_untold = true;
     event_active(c->defer_ev, EV_TIMEOUT, 0);
-    log_info("association sctp/%u: peer address %s %s (error %d)",
-             (unsigned)c->peer_port,
-             netaddr_format_host((struct sockaddr *)&addr, host, sizeof(host)),
-             transport_path_state_name(ev->state), ev->error);
+    transport_notify_path(
+        nc, netaddr_format_host((struct sockaddr *)&addr, host, sizeof(host)),
+        ev->state, ev->error);
 }
 
 /* Act on a whole notification; they never reach the workload. */
 static void handle_notification(struct kernel_conn *c)
 {
     const union sctp_notification *n = (const void *)c->note;
+    struct transport_notify_info info = { 0 };
+    struct transport_notify_conn nc;
+    int ev = -1;
 
     if (c->note_len < sizeof(n->sn_header))
         return;
-    switch (n->sn_header.sn_type) {
-    case SCTP_ASSOC_CHANGE:
-        if (c->note_len >= sizeof(n->sn_assoc_change))
-            note_assoc_change(c, &n->sn_assoc_change);
-        break;
-    case SCTP_PEER_ADDR_CHANGE:
+    notify_conn(c, &nc);
+    if (n->sn_header.sn_type == SCTP_PEER_ADDR_CHANGE) {
         if (c->note_len >= sizeof(n->sn_paddr_change))
-            note_paddr_change(c, &n->sn_paddr_change);
-        break;
-    case SCTP_SHUTDOWN_EVENT:
-        c->peer_shut = true;
-        log_state(c, false, "SHUTDOWN received");
-        break;
-    case SCTP_SEND_FAILED_EVENT:
-        log_debug("a message could not be delivered to the peer");
-        break;
-    case SCTP_REMOTE_ERROR:
-        log_debug("the peer reported an operation error");
-        break;
-    default:
-        break;
+            note_paddr_change(c, &nc, &n->sn_paddr_change);
+        return;
     }
+    if (n->sn_header.sn_type != SCTP_ASSOC_CHANGE) {
+        ev = transport_notify_lookup(notes, TRANSPORT_NOTIFY_LEN(notes),
+                                     n->sn_header.sn_type);
+    } else if (c->note_len >= sizeof(n->sn_assoc_change)) {
+        const struct sctp_assoc_change *sac = &n->sn_assoc_change;
+
+        ev = transport_notify_lookup(
+            assoc_states, TRANSPORT_NOTIFY_LEN(assoc_states), sac->sac_state);
+        /* An ABORT chunk from the peer follows the fixed part. */
+        info.from_peer = sac->sac_length > sizeof(*sac);
+        info.out_streams = sac->sac_outbound_streams;
+        info.in_streams = sac->sac_inbound_streams;
+    }
+    if (ev == TRANSPORT_NOTIFY_COMM_UP && c->state == CONN_CONNECTING)
+        c->state = CONN_ESTABLISHED;
+    /* SHUTDOWN_COMP: the end of a shutdown we started. The kernel sets
+     * no RCV_SHUTDOWN for that side: recv would say EAGAIN forever, and
+     * the workload would wait out its grace time. */
+    if (ev == TRANSPORT_NOTIFY_SHUTDOWN_EVENT ||
+        ev == TRANSPORT_NOTIFY_SHUTDOWN_COMP)
+        c->peer_shut = true;
+    if (ev >= 0)
+        transport_notify_event(&nc, (enum transport_notify_event)ev, &info);
 }
 
 /* A piece of a notification read into buf: keep its head, act at its

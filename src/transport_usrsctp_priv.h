@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "transport.h"
+#include "transport_notify.h"
 
 struct event;
 struct event_base;
@@ -71,7 +72,7 @@ struct usrsctp_conn {
     bool tx_seen;
     uint32_t tx_highest_tsn;
     uint64_t retransmits;
-    char detail[160]; /* base.detail points here when set */
+    char detail[TRANSPORT_NOTIFY_DETAIL_LEN]; /* base.detail, when set */
 };
 
 /*
