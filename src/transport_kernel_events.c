@@ -18,6 +18,7 @@
 #include "netaddr.h"
 #include "transport_kernel_priv.h"
 #include "transport_notify.h"
+#include "transport_notify_stack.h"
 
 /* A failure the workload learns of from the loop (never from inside the
  * transport_* call that found it). */
@@ -56,37 +57,6 @@ static void explain_connect_failure(struct kernel_conn *c)
     transport_notify_connect_failure(&nc);
 }
 
-/* Linux's constants in the order of transport_notify.h's enums */
-static const int assoc_states[] = {
-    [TRANSPORT_NOTIFY_COMM_UP] = SCTP_COMM_UP,
-    [TRANSPORT_NOTIFY_COMM_LOST] = SCTP_COMM_LOST,
-    [TRANSPORT_NOTIFY_RESTART] = SCTP_RESTART,
-    [TRANSPORT_NOTIFY_SHUTDOWN_COMP] = SCTP_SHUTDOWN_COMP,
-    [TRANSPORT_NOTIFY_CANT_STR_ASSOC] = SCTP_CANT_STR_ASSOC,
-    [TRANSPORT_NOTIFY_SHUTDOWN_EVENT] = -1,
-    [TRANSPORT_NOTIFY_SEND_FAILED] = -1,
-    [TRANSPORT_NOTIFY_REMOTE_ERROR] = -1,
-};
-static const int notes[] = {
-    [TRANSPORT_NOTIFY_COMM_UP] = -1,
-    [TRANSPORT_NOTIFY_COMM_LOST] = -1,
-    [TRANSPORT_NOTIFY_RESTART] = -1,
-    [TRANSPORT_NOTIFY_SHUTDOWN_COMP] = -1,
-    [TRANSPORT_NOTIFY_CANT_STR_ASSOC] = -1,
-    [TRANSPORT_NOTIFY_SHUTDOWN_EVENT] = SCTP_SHUTDOWN_EVENT,
-    [TRANSPORT_NOTIFY_SEND_FAILED] = SCTP_SEND_FAILED_EVENT,
-    [TRANSPORT_NOTIFY_REMOTE_ERROR] = SCTP_REMOTE_ERROR,
-};
-static const int path_states[] = {
-    [TRANSPORT_PATH_AVAILABLE] = SCTP_ADDR_AVAILABLE,
-    [TRANSPORT_PATH_UNREACHABLE] = SCTP_ADDR_UNREACHABLE,
-    [TRANSPORT_PATH_REMOVED] = SCTP_ADDR_REMOVED,
-    [TRANSPORT_PATH_ADDED] = SCTP_ADDR_ADDED,
-    [TRANSPORT_PATH_MADE_PRIMARY] = SCTP_ADDR_MADE_PRIM,
-    [TRANSPORT_PATH_CONFIRMED] = SCTP_ADDR_CONFIRMED,
-    [TRANSPORT_PATH_POTENTIALLY_FAILED] = SCTP_ADDR_PF,
-};
-
 /* Queue a path event for the workload (the oldest goes when full) and
  * have the loop tell it: a notification read inside recv has no event
  * of its own. */
@@ -98,8 +68,6 @@ static void note_paddr_change(struct kernel_conn *c,
     struct sockaddr_storage addr;
     socklen_t len = sizeof(addr);
     char host[NETADDR_STRLEN];
-    int st = transport_notify_lookup(
-        path_states, TRANSPORT_NOTIFY_LEN(path_states), spc->spc_state);
 
     if (c->path_len == TRANSPORT_PATH_QUEUE) {
         c->path_head = (c->path_head + 1) % TRANSPORT_PATH_QUEUE;
@@ -113,7 +81,7 @@ static void note_paddr_change(struct kernel_conn *c,
     netaddr_unmap(&addr, &len);
     memset(ev, 0, sizeof(*ev));
     ev->addr = addr;
-    ev->state = st < 0 ? TRANSPORT_PATH_UNKNOWN : (enum transport_path_state)st;
+    ev->state = transport_notify_path_state(spc->spc_state);
     ev->error = spc->spc_error;
     ev->when_ns = kt_mono_ns();
     c->path_untold = true;
@@ -126,31 +94,17 @@ static void note_paddr_change(struct kernel_conn *c,
 /* Act on a whole notification; they never reach the workload. */
 static void handle_notification(struct kernel_conn *c)
 {
-    const union sctp_notification *n = (const void *)c->note;
+    const struct sctp_paddr_change *spc = NULL;
     struct transport_notify_info info = { 0 };
     struct transport_notify_conn nc;
-    int ev = -1;
+    int ev = transport_notify_decode(c->note, c->note_len, &info, &spc);
 
-    if (c->note_len < sizeof(n->sn_header))
+    if (ev < 0 && spc == NULL)
         return;
     notify_conn(c, &nc);
-    if (n->sn_header.sn_type == SCTP_PEER_ADDR_CHANGE) {
-        if (c->note_len >= sizeof(n->sn_paddr_change))
-            note_paddr_change(c, &nc, &n->sn_paddr_change);
+    if (spc != NULL) {
+        note_paddr_change(c, &nc, spc);
         return;
-    }
-    if (n->sn_header.sn_type != SCTP_ASSOC_CHANGE) {
-        ev = transport_notify_lookup(notes, TRANSPORT_NOTIFY_LEN(notes),
-                                     n->sn_header.sn_type);
-    } else if (c->note_len >= sizeof(n->sn_assoc_change)) {
-        const struct sctp_assoc_change *sac = &n->sn_assoc_change;
-
-        ev = transport_notify_lookup(
-            assoc_states, TRANSPORT_NOTIFY_LEN(assoc_states), sac->sac_state);
-        /* An ABORT chunk from the peer follows the fixed part. */
-        info.from_peer = sac->sac_length > sizeof(*sac);
-        info.out_streams = sac->sac_outbound_streams;
-        info.in_streams = sac->sac_inbound_streams;
     }
     if (ev == TRANSPORT_NOTIFY_COMM_UP && c->state == CONN_CONNECTING)
         c->state = CONN_ESTABLISHED;
@@ -160,8 +114,7 @@ static void handle_notification(struct kernel_conn *c)
     if (ev == TRANSPORT_NOTIFY_SHUTDOWN_EVENT ||
         ev == TRANSPORT_NOTIFY_SHUTDOWN_COMP)
         c->peer_shut = true;
-    if (ev >= 0)
-        transport_notify_event(&nc, (enum transport_notify_event)ev, &info);
+    transport_notify_event(&nc, (enum transport_notify_event)ev, &info);
 }
 
 /* A piece of a notification read into buf: keep its head, act at its

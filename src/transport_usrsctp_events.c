@@ -15,6 +15,7 @@
 #include "netaddr.h"
 #include "peer_table.h"
 #include "transport_notify.h"
+#include "transport_notify_stack.h"
 #include "transport_usrsctp_priv.h"
 #include "udp_icmp.h"
 
@@ -48,84 +49,28 @@ void ut_explain_connect_failure(struct usrsctp_conn *c)
     transport_notify_connect_failure(&nc);
 }
 
-/* usrsctp's constants in the order of transport_notify.h's enums */
-static const int assoc_states[] = {
-    [TRANSPORT_NOTIFY_COMM_UP] = SCTP_COMM_UP,
-    [TRANSPORT_NOTIFY_COMM_LOST] = SCTP_COMM_LOST,
-    [TRANSPORT_NOTIFY_RESTART] = SCTP_RESTART,
-    [TRANSPORT_NOTIFY_SHUTDOWN_COMP] = SCTP_SHUTDOWN_COMP,
-    [TRANSPORT_NOTIFY_CANT_STR_ASSOC] = SCTP_CANT_STR_ASSOC,
-    [TRANSPORT_NOTIFY_SHUTDOWN_EVENT] = -1,
-    [TRANSPORT_NOTIFY_SEND_FAILED] = -1,
-    [TRANSPORT_NOTIFY_REMOTE_ERROR] = -1,
-};
-static const int notes[] = {
-    [TRANSPORT_NOTIFY_COMM_UP] = -1,
-    [TRANSPORT_NOTIFY_COMM_LOST] = -1,
-    [TRANSPORT_NOTIFY_RESTART] = -1,
-    [TRANSPORT_NOTIFY_SHUTDOWN_COMP] = -1,
-    [TRANSPORT_NOTIFY_CANT_STR_ASSOC] = -1,
-    [TRANSPORT_NOTIFY_SHUTDOWN_EVENT] = SCTP_SHUTDOWN_EVENT,
-    [TRANSPORT_NOTIFY_SEND_FAILED] = SCTP_SEND_FAILED_EVENT,
-    [TRANSPORT_NOTIFY_REMOTE_ERROR] = SCTP_REMOTE_ERROR,
-};
-static const int path_states[] = {
-    [TRANSPORT_PATH_AVAILABLE] = SCTP_ADDR_AVAILABLE,
-    [TRANSPORT_PATH_UNREACHABLE] = SCTP_ADDR_UNREACHABLE,
-    [TRANSPORT_PATH_REMOVED] = SCTP_ADDR_REMOVED,
-    [TRANSPORT_PATH_ADDED] = SCTP_ADDR_ADDED,
-    [TRANSPORT_PATH_MADE_PRIMARY] = SCTP_ADDR_MADE_PRIM,
-    [TRANSPORT_PATH_CONFIRMED] = SCTP_ADDR_CONFIRMED,
-    [TRANSPORT_PATH_POTENTIALLY_FAILED] = -1, /* usrsctp has no SCTP-PF */
-};
-
-/* A peer address change: usrsctp has one UDP path, whose address names
- * nothing the user gave, so the line names the state only. */
-static void note_paddr_change(const struct transport_notify_conn *nc,
-                              const struct sctp_paddr_change *spc)
-{
-    int st = transport_notify_lookup(
-        path_states, TRANSPORT_NOTIFY_LEN(path_states), (int)spc->spc_state);
-
-    transport_notify_path(nc, NULL,
-                          st < 0 ? TRANSPORT_PATH_UNKNOWN
-                                 : (enum transport_path_state)st,
-                          (int)spc->spc_error);
-}
-
 /* Act on a complete notification; they never reach the workload. */
 void ut_handle_notification(struct usrsctp_conn *c, const void *buf, size_t len)
 {
-    const union sctp_notification *n = buf;
+    const struct sctp_paddr_change *spc = NULL;
     struct transport_notify_info info = { 0 };
     struct transport_notify_conn nc;
-    int ev = -1;
+    int ev = transport_notify_decode(buf, len, &info, &spc);
 
-    if (len < sizeof(n->sn_header))
+    if (ev < 0 && spc == NULL)
         return;
     notify_conn(c, &nc);
-    if (n->sn_header.sn_type == SCTP_PEER_ADDR_CHANGE) {
-        if (len >= sizeof(n->sn_paddr_change))
-            note_paddr_change(&nc, &n->sn_paddr_change);
+    if (spc != NULL) {
+        /* One UDP path, whose address names nothing the user gave: the
+         * line names the state only. */
+        transport_notify_path(&nc, NULL,
+                              transport_notify_path_state((int)spc->spc_state),
+                              (int)spc->spc_error);
         return;
-    }
-    if (n->sn_header.sn_type != SCTP_ASSOC_CHANGE) {
-        ev = transport_notify_lookup(notes, TRANSPORT_NOTIFY_LEN(notes),
-                                     n->sn_header.sn_type);
-    } else if (len >= sizeof(n->sn_assoc_change)) {
-        const struct sctp_assoc_change *sac = &n->sn_assoc_change;
-
-        ev = transport_notify_lookup(
-            assoc_states, TRANSPORT_NOTIFY_LEN(assoc_states), sac->sac_state);
-        /* An ABORT chunk from the peer follows the fixed part. */
-        info.from_peer = sac->sac_length > sizeof(*sac);
-        info.out_streams = sac->sac_outbound_streams;
-        info.in_streams = sac->sac_inbound_streams;
     }
     if (ev == TRANSPORT_NOTIFY_SHUTDOWN_EVENT)
         c->peer_shut = true;
-    if (ev >= 0)
-        transport_notify_event(&nc, (enum transport_notify_event)ev, &info);
+    transport_notify_event(&nc, (enum transport_notify_event)ev, &info);
 }
 
 /* Fail, at once, the set-up of every association to p: told by ICMP. */
