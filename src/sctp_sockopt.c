@@ -10,6 +10,7 @@
 #include <usrsctp.h>
 
 #include "sctp_plan.h"
+#include "sctp_plan_stack.h"
 #include "sctp_sockopt.h"
 
 /* usrsctp's SCTP_PR_SCTP_ALL, which its public header does not export */
@@ -81,24 +82,6 @@ int sctp_sockopt_set_pathmtu(struct socket *so, sctp_assoc_t assoc,
                    "setsockopt(SCTP_PEER_ADDR_PARAMS)", err, errlen);
 }
 
-static void modify_sack(void *val, const void *plan)
-{
-    struct sctp_sack_info *sack = val;
-
-    sctp_plan_sack(plan, &sack->sack_delay, &sack->sack_freq);
-}
-
-static void modify_rto(void *val, const void *cfg)
-{
-    struct sctp_rtoinfo *rto = val;
-    struct transport_rto want;
-
-    sctp_plan_rto(cfg, rto->srto_min, rto->srto_max, &want);
-    rto->srto_min = want.min_ms;
-    rto->srto_max = want.max_ms;
-    rto->srto_initial = want.initial_ms;
-}
-
 static void modify_assoc_max_retrans(void *val, const void *plan)
 {
     struct sctp_assocparams *ap = val;
@@ -123,7 +106,8 @@ static int set_nodelay_sack(struct socket *so, const struct sctp_plan *plan,
         return -1;
     if (sctp_plan_has_sack(plan) &&
         future_update(so, SCTP_DELAYED_SACK, "SCTP_DELAYED_SACK", &sack,
-                      sizeof(sack), modify_sack, plan, err, errlen) < 0)
+                      sizeof(sack), sctp_plan_modify_sack, plan, err,
+                      errlen) < 0)
         return -1;
     return 0;
 }
@@ -258,7 +242,7 @@ int sctp_sockopt_configure(struct socket *so,
         return -1;
     /* Always: RTO.Initial defaults to RFC 9260's 1 s, not usrsctp's 3 s. */
     if (future_update(so, SCTP_RTOINFO, "SCTP_RTOINFO", &rto, sizeof(rto),
-                      modify_rto, cfg, err, errlen) < 0)
+                      sctp_plan_modify_rto, cfg, err, errlen) < 0)
         return -1;
     if (plan.max_retrans_assoc &&
         future_update(so, SCTP_ASSOCINFO, "SCTP_ASSOCINFO", &ap, sizeof(ap),

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "netaddr.h"
 #include "sctp_plan.h"
+#include "sctp_plan_stack.h"
 #include "transport_ipsock.h"
 #include "transport_kernel_sock.h"
 #include "transport_kernel_util.h"
@@ -80,24 +81,6 @@ static int future_update(int fd, int name, const char *optname, void *val,
     return set_opt(fd, IPPROTO_SCTP, name, val, len, what, err, errlen);
 }
 
-static void modify_sack(void *val, const void *plan)
-{
-    struct sctp_sack_info *sack = val;
-
-    sctp_plan_sack(plan, &sack->sack_delay, &sack->sack_freq);
-}
-
-static void modify_rto(void *val, const void *cfg)
-{
-    struct sctp_rtoinfo *rto = val;
-    struct transport_rto want;
-
-    sctp_plan_rto(cfg, rto->srto_min, rto->srto_max, &want);
-    rto->srto_min = want.min_ms;
-    rto->srto_max = want.max_ms;
-    rto->srto_initial = want.initial_ms;
-}
-
 /* The plan's NODELAY and delayed SACK. */
 static int set_nodelay_sack(int fd, const struct sctp_plan *plan, char *err,
                             size_t errlen)
@@ -111,7 +94,8 @@ static int set_nodelay_sack(int fd, const struct sctp_plan *plan, char *err,
                      "setsockopt(SCTP_NODELAY)", err, errlen);
     if (rc == 0 && sctp_plan_has_sack(plan))
         rc = future_update(fd, SCTP_DELAYED_SACK, "SCTP_DELAYED_SACK", &sack,
-                           sizeof(sack), modify_sack, plan, err, errlen);
+                           sizeof(sack), sctp_plan_modify_sack, plan, err,
+                           errlen);
     return rc;
 }
 
@@ -247,7 +231,7 @@ int kernel_sock_configure(int fd, int family,
     /* Always: RTO.Initial is RFC 9260's 1 s unless given (Linux has 3 s). */
     if (rc == 0)
         rc = future_update(fd, SCTP_RTOINFO, "SCTP_RTOINFO", &rto, sizeof(rto),
-                           modify_rto, cfg, err, errlen);
+                           sctp_plan_modify_rto, cfg, err, errlen);
     if (rc == 0 && plan.max_retrans_assoc)
         rc = set_assoc_max_retrans(fd, plan.max_retrans_assoc, err, errlen);
     if (rc == 0 && (plan.max_retrans_path || plan.hb_interval_ms || plan.mtu))
