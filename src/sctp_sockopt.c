@@ -9,9 +9,10 @@
 #include <string.h>
 #include <usrsctp.h>
 
+#include "sctp_plan.h"
+#include "sctp_plan_stack.h"
 #include "sctp_sockopt.h"
 
-#define DEFAULT_SCTP_BUF (2 * 1024 * 1024)
 /* usrsctp's SCTP_PR_SCTP_ALL, which its public header does not export */
 #define SCTP_PR_SCTP_ALL_POLICIES 0x000f
 
@@ -28,19 +29,42 @@ struct sctp_sockstat {
     uint32_t ss_total_recv_buf;
 };
 
-static void set_err(char *err, size_t errlen, const char *what, int errnum)
-{
-    snprintf(err, errlen, "%s: %s", what, strerror(errnum));
-}
-
 static int set_opt(struct socket *so, int level, int name, const void *val,
                    socklen_t len, const char *what, char *err, size_t errlen)
 {
     if (usrsctp_setsockopt(so, level, name, val, len) < 0) {
-        set_err(err, errlen, what, errno);
+        sctp_plan_fail(err, errlen, what, errno);
         return -1;
     }
     return 0;
+}
+
+/*
+ * Get-modify-set of an SCTP option of future associations, whose struct
+ * starts with its sctp_assoc_t: read it into val, let modify change what
+ * is asked for (the rest keeps its value), write it back. optname is the
+ * option's name for the error.
+ */
+static int future_update(struct socket *so, int name, const char *optname,
+                         void *val, socklen_t len,
+                         void (*modify)(void *val, const void *arg),
+                         const void *arg, char *err, size_t errlen)
+{
+    const sctp_assoc_t future = SCTP_FUTURE_ASSOC;
+    socklen_t got = len;
+    char what[64];
+
+    memset(val, 0, len);
+    memcpy(val, &future, sizeof(future));
+    if (usrsctp_getsockopt(so, IPPROTO_SCTP, name, val, &got) < 0) {
+        snprintf(what, sizeof(what), "getsockopt(%s)", optname);
+        sctp_plan_fail(err, errlen, what, errno);
+        return -1;
+    }
+    memcpy(val, &future, sizeof(future));
+    modify(val, arg);
+    snprintf(what, sizeof(what), "setsockopt(%s)", optname);
+    return set_opt(so, IPPROTO_SCTP, name, val, len, what, err, errlen);
 }
 
 int sctp_sockopt_set_pathmtu(struct socket *so, sctp_assoc_t assoc,
@@ -58,90 +82,44 @@ int sctp_sockopt_set_pathmtu(struct socket *so, sctp_assoc_t assoc,
                    "setsockopt(SCTP_PEER_ADDR_PARAMS)", err, errlen);
 }
 
-/* Delayed SACK: delay in ms and every how many packets at the latest. */
-static int set_sack(struct socket *so, uint32_t delay_ms, uint32_t freq,
-                    char *err, size_t errlen)
+static void modify_assoc_max_retrans(void *val, const void *plan)
+{
+    struct sctp_assocparams *ap = val;
+
+    ap->sasoc_asocmaxrxt = ((const struct sctp_plan *)plan)->max_retrans_assoc;
+    /* zero leaves these as they are */
+    ap->sasoc_peer_rwnd = 0;
+    ap->sasoc_local_rwnd = 0;
+    ap->sasoc_cookie_life = 0;
+}
+
+/* The plan's NODELAY and delayed SACK. */
+static int set_nodelay_sack(struct socket *so, const struct sctp_plan *plan,
+                            char *err, size_t errlen)
 {
     struct sctp_sack_info sack;
-    socklen_t len = sizeof(sack);
+    int on = 1;
 
-    memset(&sack, 0, sizeof(sack));
-    sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
-    /* Keep the value not asked for as it is. */
-    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, &len) <
-        0) {
-        set_err(err, errlen, "getsockopt(SCTP_DELAYED_SACK)", errno);
+    if (plan->nodelay &&
+        set_opt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on),
+                "setsockopt(SCTP_NODELAY)", err, errlen) < 0)
         return -1;
-    }
-    sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
-    if (delay_ms)
-        sack.sack_delay = delay_ms;
-    if (freq)
-        sack.sack_freq = freq;
-    return set_opt(so, IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, sizeof(sack),
-                   "setsockopt(SCTP_DELAYED_SACK)", err, errlen);
-}
-
-static uint32_t clamp_u32(uint32_t v, uint32_t lo, uint32_t hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
-}
-
-/*
- * RTO bounds. usrsctp wants min <= initial <= max, so the values not
- * given are taken from the current ones and pulled into line: --rto-max
- * 500 alone would otherwise clash with the default initial 3000 ms.
- */
-static int set_rto(struct socket *so, const struct transport_config *cfg,
-                   char *err, size_t errlen)
-{
-    struct sctp_rtoinfo rto;
-    socklen_t len = sizeof(rto);
-
-    memset(&rto, 0, sizeof(rto));
-    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
-    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, &len) < 0) {
-        set_err(err, errlen, "getsockopt(SCTP_RTOINFO)", errno);
+    if (sctp_plan_has_sack(plan) &&
+        future_update(so, SCTP_DELAYED_SACK, "SCTP_DELAYED_SACK", &sack,
+                      sizeof(sack), sctp_plan_modify_sack, plan, err,
+                      errlen) < 0)
         return -1;
-    }
-    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
-    if (cfg->rto_max_ms)
-        rto.srto_max = cfg->rto_max_ms;
-    if (cfg->rto_min_ms)
-        rto.srto_min = cfg->rto_min_ms;
-    if (!cfg->rto_min_ms && rto.srto_min > rto.srto_max)
-        rto.srto_min = rto.srto_max;
-    if (!cfg->rto_max_ms && rto.srto_max < rto.srto_min)
-        rto.srto_max = rto.srto_min;
-    /* A given RTO.Initial moves the bounds not given to include it:
-     * --rto-initial 100 --rto-max 200 must not clash with RTO.Min 1 s. */
-    if (cfg->rto_initial_ms && !cfg->rto_min_ms &&
-        rto.srto_min > cfg->rto_initial_ms)
-        rto.srto_min = cfg->rto_initial_ms;
-    if (cfg->rto_initial_ms && !cfg->rto_max_ms &&
-        rto.srto_max < cfg->rto_initial_ms)
-        rto.srto_max = cfg->rto_initial_ms;
-    rto.srto_initial =
-        cfg->rto_initial_ms
-            ? cfg->rto_initial_ms
-            : clamp_u32(TRANSPORT_RTO_INITIAL_MS, rto.srto_min, rto.srto_max);
-    return set_opt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto),
-                   "setsockopt(SCTP_RTOINFO)", err, errlen);
+    return 0;
 }
 
 int sctp_sockopt_tune(struct socket *so, const struct transport_tuning *tu,
                       char *err, size_t errlen)
 {
-    int on = 1;
+    struct sctp_plan plan;
 
-    if (tu->nodelay && set_opt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on),
-                               "setsockopt(SCTP_NODELAY)", err, errlen) < 0)
-        return -1;
     /* On a one-to-one socket the option reaches its one association. */
-    if ((tu->sack_delay_ms || tu->sack_freq) &&
-        set_sack(so, tu->sack_delay_ms, tu->sack_freq, err, errlen) < 0)
-        return -1;
-    return 0;
+    sctp_plan_tuning(tu, &plan);
+    return set_nodelay_sack(so, &plan, err, errlen);
 }
 
 void sctp_sockopt_get_rto(struct socket *so, struct transport_rto *out)
@@ -157,29 +135,6 @@ void sctp_sockopt_get_rto(struct socket *so, struct transport_rto *out)
     out->min_ms = rto.srto_min;
     out->max_ms = rto.srto_max;
     out->initial_ms = rto.srto_initial;
-}
-
-/* Association.Max.Retrans for future associations. */
-static int set_assoc_max_retrans(struct socket *so, uint16_t n, char *err,
-                                 size_t errlen)
-{
-    struct sctp_assocparams ap;
-    socklen_t len = sizeof(ap);
-
-    memset(&ap, 0, sizeof(ap));
-    ap.sasoc_assoc_id = SCTP_FUTURE_ASSOC;
-    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, &len) < 0) {
-        set_err(err, errlen, "getsockopt(SCTP_ASSOCINFO)", errno);
-        return -1;
-    }
-    ap.sasoc_assoc_id = SCTP_FUTURE_ASSOC;
-    ap.sasoc_asocmaxrxt = n;
-    /* zero leaves these as they are */
-    ap.sasoc_peer_rwnd = 0;
-    ap.sasoc_local_rwnd = 0;
-    ap.sasoc_cookie_life = 0;
-    return set_opt(so, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, sizeof(ap),
-                   "setsockopt(SCTP_ASSOCINFO)", err, errlen);
 }
 
 /* Path.Max.Retrans for every path of future associations. */
@@ -227,64 +182,15 @@ static int set_heartbeat(struct socket *so, uint32_t interval_ms, char *err,
                    "setsockopt(SCTP_PEER_ADDR_PARAMS)", err, errlen);
 }
 
-/*
- * Options every socket gets before it connects or listens: buffers,
- * streams, notifications, RTO bounds, the message metadata we read.
- */
-int sctp_sockopt_configure(struct socket *so,
-                           const struct transport_config *cfg, uint16_t streams,
-                           char *err, size_t errlen)
+/* The notifications the backend acts on, for future associations. */
+static int subscribe(struct socket *so, char *err, size_t errlen)
 {
     static const uint16_t events[] = {
         SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT,   SCTP_SEND_FAILED_EVENT,
         SCTP_REMOTE_ERROR, SCTP_PEER_ADDR_CHANGE,
     };
-    int sndbuf = cfg->sndbuf ? (int)cfg->sndbuf : DEFAULT_SCTP_BUF;
-    int rcvbuf = cfg->rcvbuf ? (int)cfg->rcvbuf : DEFAULT_SCTP_BUF;
-    int on = 1;
-    struct sctp_initmsg init;
     size_t i;
 
-    memset(&init, 0, sizeof(init));
-    init.sinit_num_ostreams = streams;
-    init.sinit_max_instreams = streams > SCTP_SOCKOPT_LISTEN_STREAMS
-                                   ? streams
-                                   : SCTP_SOCKOPT_LISTEN_STREAMS;
-    if (cfg->in_streams)
-        init.sinit_max_instreams = cfg->in_streams;
-    init.sinit_max_attempts = cfg->max_init_retrans;
-
-    if (usrsctp_set_non_blocking(so, 1) < 0) {
-        set_err(err, errlen, "usrsctp_set_non_blocking", errno);
-        return -1;
-    }
-    if (set_opt(so, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf),
-                "setsockopt(SO_SNDBUF)", err, errlen) < 0 ||
-        set_opt(so, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf),
-                "setsockopt(SO_RCVBUF)", err, errlen) < 0 ||
-        set_opt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on),
-                "setsockopt(SCTP_RECVRCVINFO)", err, errlen) < 0 ||
-        set_opt(so, IPPROTO_SCTP, SCTP_INITMSG, &init, sizeof(init),
-                "setsockopt(SCTP_INITMSG)", err, errlen) < 0)
-        return -1;
-    if (cfg->nodelay && set_opt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on),
-                                "setsockopt(SCTP_NODELAY)", err, errlen) < 0)
-        return -1;
-    if ((cfg->sack_delay_ms || cfg->sack_freq) &&
-        set_sack(so, cfg->sack_delay_ms, cfg->sack_freq, err, errlen) < 0)
-        return -1;
-    /* Always: RTO.Initial defaults to RFC 9260's 1 s, not usrsctp's 3 s. */
-    if (set_rto(so, cfg, err, errlen) < 0)
-        return -1;
-    if (cfg->max_retrans_assoc &&
-        set_assoc_max_retrans(so, cfg->max_retrans_assoc, err, errlen) < 0)
-        return -1;
-    if (cfg->max_retrans_path &&
-        set_path_max_retrans(so, cfg->max_retrans_path, err, errlen) < 0)
-        return -1;
-    if (cfg->hb_interval_ms &&
-        set_heartbeat(so, cfg->hb_interval_ms, err, errlen) < 0)
-        return -1;
     for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
         struct sctp_event ev;
 
@@ -297,6 +203,58 @@ int sctp_sockopt_configure(struct socket *so,
             return -1;
     }
     return 0;
+}
+
+/*
+ * Options every socket gets before it connects or listens: buffers,
+ * streams, notifications, RTO bounds, the message metadata we read.
+ */
+int sctp_sockopt_configure(struct socket *so,
+                           const struct transport_config *cfg, uint16_t streams,
+                           char *err, size_t errlen)
+{
+    struct sctp_assocparams ap;
+    struct sctp_rtoinfo rto;
+    struct sctp_initmsg init;
+    struct sctp_plan plan;
+    int on = 1;
+
+    sctp_plan_make(cfg, streams, &plan);
+    memset(&init, 0, sizeof(init));
+    init.sinit_num_ostreams = plan.out_streams;
+    init.sinit_max_instreams = plan.max_in_streams;
+    init.sinit_max_attempts = plan.max_init_attempts;
+
+    if (usrsctp_set_non_blocking(so, 1) < 0) {
+        sctp_plan_fail(err, errlen, "usrsctp_set_non_blocking", errno);
+        return -1;
+    }
+    if (set_opt(so, SOL_SOCKET, SO_SNDBUF, &plan.sndbuf, sizeof(plan.sndbuf),
+                "setsockopt(SO_SNDBUF)", err, errlen) < 0 ||
+        set_opt(so, SOL_SOCKET, SO_RCVBUF, &plan.rcvbuf, sizeof(plan.rcvbuf),
+                "setsockopt(SO_RCVBUF)", err, errlen) < 0 ||
+        set_opt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on),
+                "setsockopt(SCTP_RECVRCVINFO)", err, errlen) < 0 ||
+        set_opt(so, IPPROTO_SCTP, SCTP_INITMSG, &init, sizeof(init),
+                "setsockopt(SCTP_INITMSG)", err, errlen) < 0)
+        return -1;
+    if (set_nodelay_sack(so, &plan, err, errlen) < 0)
+        return -1;
+    /* Always: RTO.Initial defaults to RFC 9260's 1 s, not usrsctp's 3 s. */
+    if (future_update(so, SCTP_RTOINFO, "SCTP_RTOINFO", &rto, sizeof(rto),
+                      sctp_plan_modify_rto, cfg, err, errlen) < 0)
+        return -1;
+    if (plan.max_retrans_assoc &&
+        future_update(so, SCTP_ASSOCINFO, "SCTP_ASSOCINFO", &ap, sizeof(ap),
+                      modify_assoc_max_retrans, &plan, err, errlen) < 0)
+        return -1;
+    if (plan.max_retrans_path &&
+        set_path_max_retrans(so, plan.max_retrans_path, err, errlen) < 0)
+        return -1;
+    if (plan.hb_interval_ms &&
+        set_heartbeat(so, plan.hb_interval_ms, err, errlen) < 0)
+        return -1;
+    return subscribe(so, err, errlen);
 }
 
 int sctp_sockopt_error(struct socket *so)

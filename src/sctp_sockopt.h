@@ -11,15 +11,10 @@
 
 #include "transport.h"
 
-/* Streams a listener offers: a server answers on any stream. */
-#define SCTP_SOCKOPT_LISTEN_STREAMS 2048
-
 /*
  * Everything a socket needs before it connects or listens: non-blocking,
- * buffers, streams (out; in allowed up to at least 2048), notifications,
- * SCTP_RECVRCVINFO, and cfg's NODELAY, delayed SACK, RTO bounds (with
- * RTO.Initial TRANSPORT_RTO_INITIAL_MS unless given), inbound streams and
- * retransmission limits.
+ * what sctp_plan_make() decides for cfg and streams, plus notifications
+ * and SCTP_RECVRCVINFO.
  */
 int sctp_sockopt_configure(struct socket *so,
                            const struct transport_config *cfg, uint16_t streams,

@@ -11,494 +11,30 @@
  * 5.11): from net.sctp.udp_port, toward the peer's UDP port; that is what
  * lets it talk to the usrsctp backend. Without it, SCTP runs over IP.
  *
- * Options and queries are in transport_kernel_sock.c, pure helpers in
- * transport_kernel_util.c.
+ * This file opens sockets, listens and connects, and holds the ops table.
+ * Notifications and what the loop tells are in transport_kernel_events.c,
+ * per-connection I/O in transport_kernel_conn.c, options and queries in
+ * transport_kernel_sock.c, pure helpers in transport_kernel_util.c.
  */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <event2/event.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "netaddr.h"
+#include "sctp_plan.h"
 #include "transport.h"
+#include "transport_kernel_priv.h"
 #include "transport_kernel_sock.h"
 #include "transport_kernel_util.h"
-
-#define DEFAULT_STREAMS 10 /* as the usrsctp backend's */
-#define NOTE_MAX 512       /* the part of a notification we look at */
-/* Bytes kt_recv hands out per wake-up of rd_ev; see kt_recv. */
-#define RECV_BUDGET (1024 * 1024)
-
-struct kernel_transport {
-    struct transport head; /* first: handed out to workloads */
-    struct event_base *base;
-    struct transport_config cfg;
-    struct sockaddr_storage local; /* cfg's bind address, port 0 */
-    socklen_t locallen;
-    /* cfg's bind_more, resolved: sctp_bindx()ed after the bind */
-    struct sockaddr_storage more[TRANSPORT_MAX_ADDRS - 1];
-    size_t nmore;
-    uint16_t encap_port; /* net.sctp.udp_port in use; 0 = no UDP */
-    int listen_fd;
-    struct event *listen_ev;
-    transport_accept_cb on_accept;
-    void *accept_arg;
-    uint16_t listen_port;
-    struct kernel_conn *conns; /* every live connection */
-};
-
-enum conn_state {
-    CONN_CONNECTING,
-    CONN_ESTABLISHED,
-    CONN_FAILED,
-};
-
-struct kernel_conn {
-    struct transport_conn base; /* first: handed out to workloads */
-    struct kernel_transport *t;
-    int fd;
-    struct event *rd_ev;    /* persistent: data, notifications, EOF */
-    struct event *wr_ev;    /* armed after a send said -EAGAIN */
-    struct event *defer_ev; /* no fd: state news for the loop to tell */
-    enum conn_state state;
-    bool failure_told; /* TRANSPORT_EV_ERROR was delivered */
-    bool peer_shut;    /* SHUTDOWN received, or our own shutdown
-                          complete: recv says 0 once drained */
-    bool in_note;      /* reading a notification in parts */
-    size_t note_len;
-    size_t rx_turn; /* bytes kt_recv gave since rd_ev last fired */
-    struct sockaddr_storage peer; /* IP address, unmapped */
-    socklen_t peerlen;
-    uint16_t peer_port;
-    uint16_t local_port;
-    uint16_t peer_udp_port; /* with UDP encapsulation */
-    uint64_t ipackets;      /* the peer's packets, when get_info last saw */
-    uint64_t heard_ns;      /* when that count last grew */
-    /* path events not yet read: a ring, oldest at path_head */
-    struct transport_path_event path_q[TRANSPORT_PATH_QUEUE];
-    size_t path_head;
-    size_t path_len;
-    uint64_t path_dropped; /* overwritten while the queue was full */
-    bool path_untold;      /* queued since TRANSPORT_EV_PATH was told */
-    struct kernel_conn *next;
-    struct kernel_conn **pprev;
-    uint8_t note[NOTE_MAX];
-    char detail[160]; /* base.detail points here when set */
-};
-
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void set_err(char *err, size_t errlen, const char *what, int errnum)
-{
-    snprintf(err, errlen, "%s: %s", what, strerror(errnum));
-}
-
-static void set_detail(struct kernel_conn *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void set_detail(struct kernel_conn *c, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
-    va_end(ap);
-    c->base.detail = c->detail;
-}
-
-/* A failure the workload learns of from the loop (never from inside the
- * transport_* call that found it). */
-static void conn_fail(struct kernel_conn *c, int why)
-{
-    if (c->state == CONN_FAILED)
-        return;
-    c->state = CONN_FAILED;
-    c->base.last_errno = why;
-    event_active(c->defer_ev, EV_TIMEOUT, 0);
-}
-
-/* What a failed set-up means, in the words a user needs. */
-static void explain_connect_failure(struct kernel_conn *c)
-{
-    if (c->base.detail != NULL)
-        return;
-    if (c->base.last_errno == ECONNREFUSED)
-        set_detail(c,
-                   "the peer answered with ABORT: nothing serves SCTP port "
-                   "%u there",
-                   (unsigned)c->peer_port);
-    else if (c->base.last_errno == ETIMEDOUT)
-        set_detail(c, "no answer to INIT (Max.Init.Retransmits reached)");
-}
-
-static void log_state(struct kernel_conn *c, bool abnormal, const char *what)
-{
-    char peer[NETADDR_STRLEN];
-
-    if (log_get_level() < (abnormal ? LOG_LEVEL_WARN : LOG_LEVEL_INFO))
-        return;
-    log_msg(
-        abnormal ? LOG_LEVEL_WARN : LOG_LEVEL_INFO,
-        "association %s sctp/%u: %s",
-        netaddr_format_host((struct sockaddr *)&c->peer, peer, sizeof(peer)),
-        (unsigned)c->peer_port, what);
-}
-
-static void note_assoc_change(struct kernel_conn *c,
-                              const struct sctp_assoc_change *sac)
-{
-    /* An ABORT chunk from the peer follows the fixed part. */
-    bool from_peer = sac->sac_length > sizeof(*sac);
-
-    switch (sac->sac_state) {
-    case SCTP_COMM_UP:
-        if (c->state == CONN_CONNECTING)
-            c->state = CONN_ESTABLISHED;
-        log_state(c, false, "COMM_UP");
-        break;
-    case SCTP_COMM_LOST:
-        set_detail(c, from_peer ? "the peer aborted the association"
-                                : "the peer stopped answering "
-                                  "(Association.Max.Retrans reached)");
-        conn_fail(c, from_peer ? ECONNRESET : ETIMEDOUT);
-        log_state(c, false, "COMM_LOST");
-        break;
-    case SCTP_RESTART:
-        log_state(c, true, "RESTART (the peer restarted the association)");
-        break;
-    case SCTP_SHUTDOWN_COMP:
-        /* The end of a shutdown we started. The kernel sets no
-         * RCV_SHUTDOWN for that side: recv would say EAGAIN forever,
-         * and the workload would wait out its grace time. */
-        c->peer_shut = true;
-        log_state(c, false, "SHUTDOWN_COMP");
-        break;
-    case SCTP_CANT_STR_ASSOC:
-        conn_fail(c, from_peer ? ECONNREFUSED : ETIMEDOUT);
-        explain_connect_failure(c);
-        log_state(c, false, "CANT_STR_ASSOC");
-        break;
-    default:
-        break;
-    }
-}
-
-/* The kernel's spc_state as transport.h's. */
-static enum transport_path_state path_state(int spc_state)
-{
-    switch (spc_state) {
-    case SCTP_ADDR_AVAILABLE:
-        return TRANSPORT_PATH_AVAILABLE;
-    case SCTP_ADDR_UNREACHABLE:
-        return TRANSPORT_PATH_UNREACHABLE;
-    case SCTP_ADDR_REMOVED:
-        return TRANSPORT_PATH_REMOVED;
-    case SCTP_ADDR_ADDED:
-        return TRANSPORT_PATH_ADDED;
-    case SCTP_ADDR_MADE_PRIM:
-        return TRANSPORT_PATH_MADE_PRIMARY;
-    case SCTP_ADDR_CONFIRMED:
-        return TRANSPORT_PATH_CONFIRMED;
-    case SCTP_ADDR_PF:
-        return TRANSPORT_PATH_POTENTIALLY_FAILED;
-    default:
-        return TRANSPORT_PATH_UNKNOWN;
-    }
-}
-
-/* Queue a path event for the workload (the oldest goes when full) and
- * have the loop tell it: a notification read inside recv has no event
- * of its own. */
-static void note_paddr_change(struct kernel_conn *c,
-                              const struct sctp_paddr_change *spc)
-{
-    struct transport_path_event *ev;
-    struct sockaddr_storage addr;
-    socklen_t len = sizeof(addr);
-    char host[NETADDR_STRLEN];
-
-    if (c->path_len == TRANSPORT_PATH_QUEUE) {
-        c->path_head = (c->path_head + 1) % TRANSPORT_PATH_QUEUE;
-        c->path_len--;
-        c->path_dropped++;
-    }
-    ev = &c->path_q[(c->path_head + c->path_len) % TRANSPORT_PATH_QUEUE];
-    c->path_len++;
-    /* copied out: the kernel's struct is packed */
-    memcpy(&addr, &spc->spc_aaddr, sizeof(addr));
-    netaddr_unmap(&addr, &len);
-    memset(ev, 0, sizeof(*ev));
-    ev->addr = addr;
-    ev->state = path_state(spc->spc_state);
-    ev->error = spc->spc_error;
-    ev->when_ns = mono_ns();
-    c->path_untold = true;
-    event_active(c->defer_ev, EV_TIMEOUT, 0);
-    log_info("association sctp/%u: peer address %s %s (error %d)",
-             (unsigned)c->peer_port,
-             netaddr_format_host((struct sockaddr *)&addr, host, sizeof(host)),
-             transport_path_state_name(ev->state), ev->error);
-}
-
-/* Act on a whole notification; they never reach the workload. */
-static void handle_notification(struct kernel_conn *c)
-{
-    const union sctp_notification *n = (const void *)c->note;
-
-    if (c->note_len < sizeof(n->sn_header))
-        return;
-    switch (n->sn_header.sn_type) {
-    case SCTP_ASSOC_CHANGE:
-        if (c->note_len >= sizeof(n->sn_assoc_change))
-            note_assoc_change(c, &n->sn_assoc_change);
-        break;
-    case SCTP_PEER_ADDR_CHANGE:
-        if (c->note_len >= sizeof(n->sn_paddr_change))
-            note_paddr_change(c, &n->sn_paddr_change);
-        break;
-    case SCTP_SHUTDOWN_EVENT:
-        c->peer_shut = true;
-        log_state(c, false, "SHUTDOWN received");
-        break;
-    case SCTP_SEND_FAILED_EVENT:
-        log_debug("a message could not be delivered to the peer");
-        break;
-    case SCTP_REMOTE_ERROR:
-        log_debug("the peer reported an operation error");
-        break;
-    default:
-        break;
-    }
-}
-
-/* A piece of a notification read into buf: keep its head, act at its
- * end. */
-static void take_notification(struct kernel_conn *c, const void *buf, size_t n,
-                              bool eor)
-{
-    if (!c->in_note) {
-        c->note_len = n < sizeof(c->note) ? n : sizeof(c->note);
-        memcpy(c->note, buf, c->note_len);
-    }
-    c->in_note = !eor;
-    if (eor)
-        handle_notification(c);
-}
-
-/* One recvmsg: data with its SCTP_RCVINFO into buf, or -errno. */
-static ssize_t read_msg(struct kernel_conn *c, void *buf, size_t len, int flags,
-                        int *msg_flags, struct sctp_rcvinfo *rcv)
-{
-    union {
-        char buf[CMSG_SPACE(sizeof(struct sctp_rcvinfo))];
-        struct cmsghdr align;
-    } ctl;
-    struct iovec iov = { buf, len };
-    struct msghdr msg;
-    struct cmsghdr *cm;
-    ssize_t n;
-
-    memset(&msg, 0, sizeof(msg));
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = ctl.buf;
-    msg.msg_controllen = sizeof(ctl.buf);
-    n = recvmsg(c->fd, &msg, flags | MSG_DONTWAIT);
-    if (n < 0)
-        return -errno;
-    *msg_flags = msg.msg_flags;
-    for (cm = CMSG_FIRSTHDR(&msg); rcv != NULL && cm != NULL;
-         cm = CMSG_NXTHDR(&msg, cm))
-        if (cm->cmsg_level == IPPROTO_SCTP && cm->cmsg_type == SCTP_RCVINFO &&
-            cm->cmsg_len >= CMSG_LEN(sizeof(*rcv)))
-            memcpy(rcv, CMSG_DATA(cm), sizeof(*rcv));
-    return n;
-}
-
-/*
- * Read the notifications at the head of the queue, so that readiness
- * told to the workload means data or the end. Returns 1 when data waits,
- * 0 at the end (EOF), -EAGAIN when nothing is queued, or -errno.
- */
-static int drain_notifications(struct kernel_conn *c)
-{
-    for (;;) {
-        uint8_t peek[sizeof(union sctp_notification)];
-        int flags = 0;
-        ssize_t n;
-
-        if (!c->in_note) {
-            n = read_msg(c, peek, sizeof(peek), MSG_PEEK, &flags, NULL);
-            if (n == -EAGAIN && c->peer_shut)
-                return 0; /* all read, and nothing more will come */
-            if (n <= 0)
-                return n == 0 ? 0 : (int)n;
-            if (!(flags & MSG_NOTIFICATION))
-                return 1;
-        }
-        n = read_msg(c, peek, sizeof(peek), 0, &flags, NULL);
-        if (n < 0)
-            return (int)n;
-        take_notification(c, peek, (size_t)n, (flags & MSG_EOR) != 0);
-    }
-}
-
-/* Did a connecting socket come up, or fail? */
-static void check_connecting(struct kernel_conn *c, int drained)
-{
-    int e = 0;
-    socklen_t len = sizeof(e);
-
-    if (c->state != CONN_CONNECTING)
-        return;
-    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e != 0) {
-        conn_fail(c, e);
-        explain_connect_failure(c);
-    } else if (drained == 1) {
-        c->state = CONN_ESTABLISHED; /* data can only follow COMM_UP */
-    } else if (drained == 0 || (drained < 0 && drained != -EAGAIN)) {
-        conn_fail(c, drained == 0 ? ECONNREFUSED : -drained);
-        explain_connect_failure(c);
-    }
-}
-
-/* Learn the ports an association ended up with. */
-static void note_established(struct kernel_conn *c)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-
-    if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == 0)
-        c->local_port = netaddr_port((struct sockaddr *)&ss);
-    c->heard_ns = mono_ns();
-}
-
-/*
- * The loop's side of every change: work out what to tell the workload,
- * once. The callback comes last, since it may free the connection.
- */
-static void conn_tell(struct kernel_conn *c, bool readable)
-{
-    bool was_connecting = c->state == CONN_CONNECTING;
-    int drained = -EAGAIN;
-    int out = 0;
-
-    if (readable && c->state != CONN_FAILED)
-        drained = drain_notifications(c);
-    check_connecting(c, drained);
-    if (was_connecting && c->state == CONN_ESTABLISHED) {
-        note_established(c);
-        out |= TRANSPORT_EV_CONNECTED;
-    }
-    if (c->state == CONN_FAILED) {
-        if (!c->failure_told)
-            out |= TRANSPORT_EV_ERROR | TRANSPORT_EV_READABLE;
-        c->failure_told = true;
-        event_del(c->rd_ev);
-        event_del(c->wr_ev);
-    } else if (c->state == CONN_ESTABLISHED && drained >= 0) {
-        out |= TRANSPORT_EV_READABLE;
-        if (drained == 0)
-            event_del(c->rd_ev); /* the end: told once, not forever */
-    } else if (c->state == CONN_ESTABLISHED && drained != -EAGAIN) {
-        conn_fail(c, -drained);
-        return; /* told from defer_ev */
-    }
-    if (c->path_untold && c->state != CONN_CONNECTING) {
-        out |= TRANSPORT_EV_PATH;
-        c->path_untold = false;
-    }
-    if (out != 0 && c->base.cb != NULL)
-        c->base.cb(&c->base, out, c->base.cb_arg);
-}
-
-static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct kernel_conn *c = arg;
-
-    (void)fd;
-    (void)what;
-    c->rx_turn = 0;
-    conn_tell(c, true);
-}
-
-static void conn_defer_cb(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    conn_tell(arg, false);
-}
-
-static void conn_write_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct kernel_conn *c = arg;
-
-    (void)fd;
-    (void)what;
-    if (c->state == CONN_ESTABLISHED && c->base.cb != NULL)
-        c->base.cb(&c->base, TRANSPORT_EV_WRITABLE, c->base.cb_arg);
-}
-
-static struct kernel_conn *conn_new(struct kernel_transport *t, int fd,
-                                    enum conn_state state)
-{
-    struct kernel_conn *c = calloc(1, sizeof(*c));
-
-    if (c == NULL)
-        return NULL;
-    c->fd = fd;
-    c->t = t;
-    c->state = state;
-    c->base.ops = &transport_kernel_ops;
-    c->rd_ev = event_new(t->base, fd, EV_READ | EV_PERSIST, conn_read_cb, c);
-    c->wr_ev = event_new(t->base, fd, EV_WRITE, conn_write_cb, c);
-    c->defer_ev = event_new(t->base, -1, 0, conn_defer_cb, c);
-    if (c->rd_ev == NULL || c->wr_ev == NULL || c->defer_ev == NULL ||
-        event_add(c->rd_ev, NULL) < 0) {
-        if (c->rd_ev != NULL)
-            event_free(c->rd_ev);
-        if (c->wr_ev != NULL)
-            event_free(c->wr_ev);
-        if (c->defer_ev != NULL)
-            event_free(c->defer_ev);
-        free(c);
-        return NULL;
-    }
-    c->next = t->conns;
-    if (c->next != NULL)
-        c->next->pprev = &c->next;
-    c->pprev = &t->conns;
-    t->conns = c;
-    return c;
-}
-
-static void conn_set_peer(struct kernel_conn *c, const struct sockaddr *sa,
-                          socklen_t len)
-{
-    if (len > sizeof(c->peer))
-        len = sizeof(c->peer);
-    memcpy(&c->peer, sa, len);
-    c->peerlen = len;
-    c->peer_port = netaddr_port(sa);
-    netaddr_unmap(&c->peer, &c->peerlen);
-}
 
 /* A socket of the kernel's SCTP, or -errno with err written (the
  * message every user of a kernel without SCTP gets). */
@@ -514,7 +50,7 @@ static int sctp_socket(int family, char *err, size_t errlen)
     if (transport_kernel_no_sctp(e))
         snprintf(err, errlen, "%s", TRANSPORT_KERNEL_NO_SCTP);
     else
-        set_err(err, errlen, "socket(SCTP)", e);
+        sctp_plan_fail(err, errlen, "socket(SCTP)", e);
     return -e;
 }
 
@@ -627,7 +163,7 @@ static void listen_cb(evutil_socket_t lfd, short what, void *arg)
             break;
         }
         setup_accepted(t, fd);
-        c = conn_new(t, fd, CONN_ESTABLISHED);
+        c = kt_conn_new(t, fd, CONN_ESTABLISHED);
         if (c == NULL) {
             struct linger l = { 1, 0 };
 
@@ -636,12 +172,12 @@ static void listen_cb(evutil_socket_t lfd, short what, void *arg)
             close(fd);
             continue;
         }
-        conn_set_peer(c, (struct sockaddr *)&from, fromlen);
+        kt_conn_set_peer(c, (struct sockaddr *)&from, fromlen);
         if (t->encap_port)
             c->peer_udp_port = kernel_sock_peer_encap_port(
                 fd, (struct sockaddr *)&from, fromlen);
         c->local_port = t->listen_port;
-        c->heard_ns = mono_ns();
+        c->heard_ns = kt_mono_ns();
         t->on_accept(&c->base, t->accept_arg);
     }
 }
@@ -652,8 +188,7 @@ static int kt_listen(struct transport *tr, uint16_t sctp_port,
 {
     struct kernel_transport *t = (struct kernel_transport *)tr;
     struct sockaddr_storage local = t->local;
-    uint16_t streams =
-        t->cfg.streams ? t->cfg.streams : KERNEL_SOCK_LISTEN_STREAMS;
+    uint16_t streams = sctp_plan_streams(&t->cfg, true);
     char what[NETADDR_STRLEN + 32];
     int on = 1;
     int fd = sctp_socket(local.ss_family, err, errlen);
@@ -670,14 +205,14 @@ static int kt_listen(struct transport *tr, uint16_t sctp_port,
 
         snprintf(what, sizeof(what), "bind SCTP %s",
                  netaddr_format((struct sockaddr *)&local, addr, sizeof(addr)));
-        set_err(err, errlen, what, errno);
+        sctp_plan_fail(err, errlen, what, errno);
         goto out_close;
     }
     if (kernel_sock_bindx_add(fd, t->more, t->nmore, sctp_port, err, errlen) <
         0)
         goto out_close;
     if (listen(fd, SOMAXCONN) < 0) {
-        set_err(err, errlen, "listen", errno);
+        sctp_plan_fail(err, errlen, "listen", errno);
         goto out_close;
     }
     t->listen_ev = event_new(t->base, fd, EV_READ | EV_PERSIST, listen_cb, t);
@@ -712,7 +247,7 @@ static int bind_client(struct kernel_transport *t, int fd, int family,
                         errlen) < 0)
         return -1;
     if (bind(fd, (struct sockaddr *)&local, len) < 0) {
-        set_err(err, errlen, "bind local SCTP port", errno);
+        sctp_plan_fail(err, errlen, "bind local SCTP port", errno);
         return -1;
     }
     return kernel_sock_bindx_add(fd, t->more, t->nmore, port, err, errlen) < 0
@@ -725,7 +260,7 @@ static int kt_connect(struct transport *tr, const struct transport_peer *dst,
                       char *err, size_t errlen)
 {
     struct kernel_transport *t = (struct kernel_transport *)tr;
-    uint16_t streams = t->cfg.streams ? t->cfg.streams : DEFAULT_STREAMS;
+    uint16_t streams = sctp_plan_streams(&t->cfg, false);
     int family = dst->addr.ss_family;
     struct sockaddr_storage to[TRANSPORT_MAX_ADDRS];
     size_t nto = dst->nmore + 1;
@@ -752,14 +287,14 @@ static int kt_connect(struct transport *tr, const struct transport_peer *dst,
         close(fd);
         return -1;
     }
-    c = conn_new(t, fd, CONN_CONNECTING);
+    c = kt_conn_new(t, fd, CONN_CONNECTING);
     if (c == NULL) {
         snprintf(err, errlen, "out of memory");
         close(fd);
         return -1;
     }
     netaddr_set_port((struct sockaddr *)&to[0], dst->sctp_port);
-    conn_set_peer(c, (struct sockaddr *)&to[0], dst->addrlen);
+    kt_conn_set_peer(c, (struct sockaddr *)&to[0], dst->addrlen);
     c->peer_udp_port = t->encap_port ? dst->udp_port : 0;
     c->local_port = local_sctp_port;
     /* Several addresses: sctp_connectx, the first the primary path. */
@@ -770,199 +305,13 @@ static int kt_connect(struct transport *tr, const struct transport_peer *dst,
     }
     if (nto == 1 && connect(fd, (struct sockaddr *)&to[0], dst->addrlen) < 0 &&
         errno != EINPROGRESS) {
-        set_err(err, errlen, "connect", errno);
+        sctp_plan_fail(err, errlen, "connect", errno);
         c->base.ops->free(&c->base, true);
         return -1;
     }
     /* COMM_UP (or the failure) arrives as a notification: rd_ev. */
     *out = &c->base;
     return 0;
-}
-
-static ssize_t kt_send(struct transport_conn *tc, const void *buf, size_t len,
-                       const struct transport_msginfo *info)
-{
-    struct kernel_conn *c = (struct kernel_conn *)tc;
-    union {
-        char buf[CMSG_SPACE(sizeof(struct sctp_sndinfo)) +
-                 CMSG_SPACE(sizeof(struct sctp_prinfo))];
-        struct cmsghdr align;
-    } ctl;
-    struct iovec iov = { (void *)buf, len };
-    struct sctp_sndinfo snd;
-    struct msghdr msg;
-    struct cmsghdr *cm;
-    int policy = transport_kernel_pr_policy(info->pr_policy);
-    ssize_t n;
-
-    if (c->state == CONN_FAILED)
-        return -tc->last_errno;
-    if (policy < 0)
-        return -EOPNOTSUPP; /* Linux has no buffer-size PR-SCTP policy */
-    memset(&ctl, 0, sizeof(ctl));
-    memset(&snd, 0, sizeof(snd));
-    snd.snd_sid = info->sid;
-    snd.snd_ppid = htonl(info->ppid);
-    snd.snd_flags = (info->unordered ? SCTP_UNORDERED : 0) |
-                    (info->sack_now ? SCTP_SACK_IMMEDIATELY : 0);
-    memset(&msg, 0, sizeof(msg));
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = ctl.buf;
-    msg.msg_controllen = CMSG_SPACE(sizeof(snd));
-    cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = IPPROTO_SCTP;
-    cm->cmsg_type = SCTP_SNDINFO;
-    cm->cmsg_len = CMSG_LEN(sizeof(snd));
-    memcpy(CMSG_DATA(cm), &snd, sizeof(snd));
-    if (policy > 0) {
-        struct sctp_prinfo pr = { .pr_policy = (uint16_t)policy,
-                                  .pr_value = info->pr_value };
-
-        msg.msg_controllen = sizeof(ctl.buf);
-        cm = CMSG_NXTHDR(&msg, cm);
-        cm->cmsg_level = IPPROTO_SCTP;
-        cm->cmsg_type = SCTP_PRINFO;
-        cm->cmsg_len = CMSG_LEN(sizeof(pr));
-        memcpy(CMSG_DATA(cm), &pr, sizeof(pr));
-    }
-    n = sendmsg(c->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n >= 0)
-        return n;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        event_add(c->wr_ev, NULL);
-        return -EAGAIN;
-    }
-    /* -EMSGSIZE is for this message only; anything else ends it. */
-    if (errno == EMSGSIZE)
-        return -EMSGSIZE;
-    tc->last_errno = errno;
-    return -tc->last_errno;
-}
-
-static ssize_t kt_recv(struct transport_conn *tc, void *buf, size_t len,
-                       struct transport_msginfo *info)
-{
-    struct kernel_conn *c = (struct kernel_conn *)tc;
-
-    for (;;) {
-        struct sctp_rcvinfo rcv;
-        int flags = 0;
-        ssize_t n;
-
-        if (c->state == CONN_FAILED)
-            return -tc->last_errno;
-        /*
-         * A fast peer (loopback, one CPU) refills the receive queue as
-         * fast as we read it, each read reopening the window, so a
-         * workload that reads until -EAGAIN may never get back to its
-         * own sender: perf --bidir in the VM sent 0 bytes in 2 s. After
-         * a budget, say -EAGAIN; rd_ev is level-triggered and calls
-         * again on the next loop turn.
-         */
-        if (c->rx_turn >= RECV_BUDGET)
-            return -EAGAIN;
-        memset(&rcv, 0, sizeof(rcv));
-        n = read_msg(c, buf, len, 0, &flags, &rcv);
-        if (n == -EAGAIN || n == -EWOULDBLOCK)
-            return c->peer_shut ? 0 : -EAGAIN;
-        if (n < 0) {
-            conn_fail(c, (int)-n);
-            return n;
-        }
-        if (n == 0)
-            return 0; /* the peer shut down, and all was read */
-        if ((flags & MSG_NOTIFICATION) || c->in_note) {
-            take_notification(c, buf, (size_t)n, (flags & MSG_EOR) != 0);
-            continue;
-        }
-        info->sid = rcv.rcv_sid;
-        info->ppid = ntohl(rcv.rcv_ppid);
-        info->unordered = (rcv.rcv_flags & SCTP_UNORDERED) != 0;
-        info->eor = (flags & MSG_EOR) != 0;
-        c->rx_turn += (size_t)n;
-        return n;
-    }
-}
-
-static int kt_shutdown(struct transport_conn *tc)
-{
-    struct kernel_conn *c = (struct kernel_conn *)tc;
-
-    if (c->state == CONN_FAILED)
-        return -tc->last_errno;
-    if (shutdown(c->fd, SHUT_WR) < 0) {
-        tc->last_errno = errno;
-        return -errno;
-    }
-    return 0;
-}
-
-/* Close the socket: the kernel finishes a graceful shutdown by itself;
- * a zero linger makes it send ABORT at once. */
-static void kt_free(struct transport_conn *tc, bool abortive)
-{
-    struct kernel_conn *c = (struct kernel_conn *)tc;
-
-    if (c == NULL)
-        return;
-    if (abortive) {
-        struct linger l = { 1, 0 };
-
-        setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
-    }
-    event_free(c->rd_ev);
-    event_free(c->wr_ev);
-    event_free(c->defer_ev);
-    close(c->fd);
-    *c->pprev = c->next;
-    if (c->next != NULL)
-        c->next->pprev = c->pprev;
-    free(c);
-}
-
-static int kt_get_info(struct transport_conn *tc,
-                       struct transport_assoc_info *info)
-{
-    struct kernel_conn *c = (struct kernel_conn *)tc;
-    uint64_t ipackets = c->ipackets;
-    uint64_t now = mono_ns();
-    int rc;
-
-    memset(info, 0, sizeof(*info));
-    info->peer_addr = c->peer;
-    info->peer_addrlen = c->peerlen;
-    info->peer_encap_port = c->peer_udp_port; /* 0: SCTP over IP */
-    info->peer_sctp_port = c->peer_port;
-    info->local_sctp_port = c->local_port;
-    if (c->state == CONN_FAILED)
-        return -tc->last_errno;
-    rc = kernel_sock_assoc_info(c->fd, c->peer.ss_family, c->t->encap_port != 0,
-                                info, &ipackets);
-    if (rc < 0) {
-        tc->last_errno = -rc;
-        return rc;
-    }
-    if (ipackets != c->ipackets) {
-        c->ipackets = ipackets;
-        c->heard_ns = now;
-    }
-    info->heard_ms = (uint32_t)((now - c->heard_ns) / 1000000);
-    return 0;
-}
-
-static int kt_tune(struct transport_conn *tc, const struct transport_tuning *tu)
-{
-    struct kernel_conn *c = (struct kernel_conn *)tc;
-    char err[128];
-    int rc;
-
-    if (c->state == CONN_FAILED)
-        return -tc->last_errno;
-    rc = kernel_sock_tune(c->fd, tu, err, sizeof(err));
-    if (rc < 0)
-        log_debug("%s", err);
-    return rc;
 }
 
 static void kt_get_rto(const struct transport *tr, struct transport_rto *out)
@@ -1021,42 +370,6 @@ static const struct transport_caps kt_caps = {
     .own_udp_socket = false,
     .multihoming = true,
 };
-
-static size_t kt_path_events(struct transport_conn *tc,
-                             struct transport_path_event *out, size_t max,
-                             uint64_t *dropped)
-{
-    struct kernel_conn *c = (struct kernel_conn *)tc;
-    size_t n = 0;
-
-    while (n < max && c->path_len > 0) {
-        out[n++] = c->path_q[c->path_head];
-        c->path_head = (c->path_head + 1) % TRANSPORT_PATH_QUEUE;
-        c->path_len--;
-    }
-    if (dropped != NULL)
-        *dropped = c->path_dropped;
-    c->path_dropped = 0;
-    return n;
-}
-
-static size_t kt_peer_addrs(struct transport_conn *tc,
-                            struct sockaddr_storage *out, size_t max)
-{
-    struct kernel_conn *c = (struct kernel_conn *)tc;
-    size_t n;
-    size_t i;
-
-    if (c->state == CONN_FAILED)
-        return 0;
-    n = kernel_sock_peer_addrs(c->fd, out, max);
-    for (i = 0; i < n; i++) {
-        socklen_t len = sizeof(out[i]);
-
-        netaddr_unmap(&out[i], &len);
-    }
-    return n;
-}
 
 const struct transport_ops transport_kernel_ops = {
     .name = "kernel",

@@ -18,10 +18,12 @@
 
 #include "log.h"
 #include "netaddr.h"
+#include "sctp_plan.h"
+#include "sctp_plan_stack.h"
+#include "transport_ipsock.h"
 #include "transport_kernel_sock.h"
 #include "transport_kernel_util.h"
 
-#define DEFAULT_SCTP_BUF (2 * 1024 * 1024) /* as the usrsctp backend's */
 #define UDP_PORT_SYSCTL "/proc/sys/net/sctp/udp_port"
 #define SNMP_FILE "/proc/net/sctp/snmp"
 
@@ -47,110 +49,54 @@ struct sctp_udpencaps {
 static int set_opt(int fd, int level, int name, const void *val, socklen_t len,
                    const char *what, char *err, size_t errlen)
 {
-    int e;
-
     if (setsockopt(fd, level, name, val, len) == 0)
         return 0;
-    e = errno;
-    snprintf(err, errlen, "%s: %s", what, strerror(e));
-    return -e;
+    return sctp_plan_fail(err, errlen, what, errno);
 }
 
-static int get_opt(int fd, int name, void *val, socklen_t len, const char *what,
-                   char *err, size_t errlen)
+/*
+ * Get-modify-set of an SCTP option of future associations, whose struct
+ * starts with its sctp_assoc_t: read it into val, let modify change what
+ * is asked for (the rest keeps its value), write it back. optname is the
+ * option's name for the error.
+ */
+static int future_update(int fd, int name, const char *optname, void *val,
+                         socklen_t len,
+                         void (*modify)(void *val, const void *arg),
+                         const void *arg, char *err, size_t errlen)
 {
-    int e;
+    const sctp_assoc_t future = SCTP_FUTURE_ASSOC;
+    socklen_t got = len;
+    char what[64];
 
-    if (getsockopt(fd, IPPROTO_SCTP, name, val, &len) == 0)
-        return 0;
-    e = errno;
-    snprintf(err, errlen, "%s: %s", what, strerror(e));
-    return -e;
-}
-
-static void set_sockbuf(int fd, int opt_force, int opt, int size)
-{
-    /* Root may exceed net.core.[rw]mem_max; others get what they can. */
-    if (setsockopt(fd, SOL_SOCKET, opt_force, &size, sizeof(size)) < 0)
-        setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
-}
-
-/* -S/--tos and --bind-dev, with the usrsctp backend's messages. */
-static int set_ip_options(int fd, int family,
-                          const struct transport_config *cfg, char *err,
-                          size_t errlen)
-{
-    int tos = cfg->tos;
-    int rc;
-
-    if (tos != 0) {
-        /* An IPv6 socket reaches IPv4 peers too: set both where we can. */
-        if (family == AF_INET6) {
-            rc = set_opt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos),
-                         "setsockopt(IPV6_TCLASS)", err, errlen);
-            if (rc < 0)
-                return rc;
-        }
-        rc = set_opt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos),
-                     "setsockopt(IP_TOS)", err, errlen);
-        if (rc < 0 && family == AF_INET)
-            return rc;
+    memset(val, 0, len);
+    memcpy(val, &future, sizeof(future));
+    if (getsockopt(fd, IPPROTO_SCTP, name, val, &got) < 0) {
+        snprintf(what, sizeof(what), "getsockopt(%s)", optname);
+        return sctp_plan_fail(err, errlen, what, errno);
     }
-    if (cfg->bind_dev != NULL) {
-        char what[64];
-
-        snprintf(what, sizeof(what), "bind to device %.32s", cfg->bind_dev);
-        rc = set_opt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->bind_dev,
-                     (socklen_t)strlen(cfg->bind_dev) + 1, what, err, errlen);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
+    memcpy(val, &future, sizeof(future));
+    modify(val, arg);
+    snprintf(what, sizeof(what), "setsockopt(%s)", optname);
+    return set_opt(fd, IPPROTO_SCTP, name, val, len, what, err, errlen);
 }
 
-/* Delayed SACK: keep the value not asked for as it is. */
-static int set_sack(int fd, uint32_t delay_ms, uint32_t freq, char *err,
-                    size_t errlen)
+/* The plan's NODELAY and delayed SACK. */
+static int set_nodelay_sack(int fd, const struct sctp_plan *plan, char *err,
+                            size_t errlen)
 {
     struct sctp_sack_info sack;
-    int rc;
+    int on = 1;
+    int rc = 0;
 
-    memset(&sack, 0, sizeof(sack));
-    sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
-    rc = get_opt(fd, SCTP_DELAYED_SACK, &sack, sizeof(sack),
-                 "getsockopt(SCTP_DELAYED_SACK)", err, errlen);
-    if (rc < 0)
-        return rc;
-    sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
-    if (delay_ms)
-        sack.sack_delay = delay_ms;
-    if (freq)
-        sack.sack_freq = freq;
-    return set_opt(fd, IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, sizeof(sack),
-                   "setsockopt(SCTP_DELAYED_SACK)", err, errlen);
-}
-
-/* Always: RTO.Initial is RFC 9260's 1 s unless given (Linux has 3 s). */
-static int set_rto(int fd, const struct transport_config *cfg, char *err,
-                   size_t errlen)
-{
-    struct sctp_rtoinfo rto;
-    struct transport_rto want;
-    int rc;
-
-    memset(&rto, 0, sizeof(rto));
-    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
-    rc = get_opt(fd, SCTP_RTOINFO, &rto, sizeof(rto),
-                 "getsockopt(SCTP_RTOINFO)", err, errlen);
-    if (rc < 0)
-        return rc;
-    transport_kernel_rto_bounds(cfg, rto.srto_min, rto.srto_max, &want);
-    rto.srto_assoc_id = SCTP_FUTURE_ASSOC;
-    rto.srto_min = want.min_ms;
-    rto.srto_max = want.max_ms;
-    rto.srto_initial = want.initial_ms;
-    return set_opt(fd, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto),
-                   "setsockopt(SCTP_RTOINFO)", err, errlen);
+    if (plan->nodelay)
+        rc = set_opt(fd, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on),
+                     "setsockopt(SCTP_NODELAY)", err, errlen);
+    if (rc == 0 && sctp_plan_has_sack(plan))
+        rc = future_update(fd, SCTP_DELAYED_SACK, "SCTP_DELAYED_SACK", &sack,
+                           sizeof(sack), sctp_plan_modify_sack, plan, err,
+                           errlen);
+    return rc;
 }
 
 /* Association.Max.Retrans for future associations. */
@@ -235,19 +181,15 @@ static int set_encap(int fd, uint16_t port, char *err, size_t errlen)
                    errlen);
 }
 
-static int set_streams(int fd, const struct transport_config *cfg,
-                       uint16_t streams, char *err, size_t errlen)
+static int set_streams(int fd, const struct sctp_plan *plan, char *err,
+                       size_t errlen)
 {
     struct sctp_initmsg init;
 
     memset(&init, 0, sizeof(init));
-    init.sinit_num_ostreams = streams;
-    init.sinit_max_instreams = streams > KERNEL_SOCK_LISTEN_STREAMS
-                                   ? streams
-                                   : KERNEL_SOCK_LISTEN_STREAMS;
-    if (cfg->in_streams)
-        init.sinit_max_instreams = cfg->in_streams;
-    init.sinit_max_attempts = cfg->max_init_retrans;
+    init.sinit_num_ostreams = plan->out_streams;
+    init.sinit_max_instreams = plan->max_in_streams;
+    init.sinit_max_attempts = plan->max_init_attempts;
     return set_opt(fd, IPPROTO_SCTP, SCTP_INITMSG, &init, sizeof(init),
                    "setsockopt(SCTP_INITMSG)", err, errlen);
 }
@@ -269,32 +211,31 @@ int kernel_sock_configure(int fd, int family,
                           const struct transport_config *cfg, uint16_t streams,
                           uint16_t encap_port, char *err, size_t errlen)
 {
+    struct sctp_rtoinfo rto;
+    struct sctp_plan plan;
     int on = 1;
     int rc;
 
-    set_sockbuf(fd, SO_SNDBUFFORCE, SO_SNDBUF,
-                cfg->sndbuf ? (int)cfg->sndbuf : DEFAULT_SCTP_BUF);
-    set_sockbuf(fd, SO_RCVBUFFORCE, SO_RCVBUF,
-                cfg->rcvbuf ? (int)cfg->rcvbuf : DEFAULT_SCTP_BUF);
-    rc = set_ip_options(fd, family, cfg, err, errlen);
+    sctp_plan_make(cfg, streams, &plan);
+    transport_ipsock_buffers(fd, plan.sndbuf, plan.rcvbuf);
+    rc = transport_ipsock_options(fd, family, cfg, err, errlen);
     if (rc == 0)
         rc = set_opt(fd, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on),
                      "setsockopt(SCTP_RECVRCVINFO)", err, errlen);
     if (rc == 0)
-        rc = set_streams(fd, cfg, streams, err, errlen);
+        rc = set_streams(fd, &plan, err, errlen);
     if (rc == 0)
         rc = subscribe(fd, err, errlen);
-    if (rc == 0 && cfg->nodelay)
-        rc = set_opt(fd, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on),
-                     "setsockopt(SCTP_NODELAY)", err, errlen);
-    if (rc == 0 && (cfg->sack_delay_ms || cfg->sack_freq))
-        rc = set_sack(fd, cfg->sack_delay_ms, cfg->sack_freq, err, errlen);
     if (rc == 0)
-        rc = set_rto(fd, cfg, err, errlen);
-    if (rc == 0 && cfg->max_retrans_assoc)
-        rc = set_assoc_max_retrans(fd, cfg->max_retrans_assoc, err, errlen);
-    if (rc == 0 && (cfg->max_retrans_path || cfg->hb_interval_ms || cfg->mtu))
-        rc = set_paddr(fd, cfg->max_retrans_path, cfg->hb_interval_ms, cfg->mtu,
+        rc = set_nodelay_sack(fd, &plan, err, errlen);
+    /* Always: RTO.Initial is RFC 9260's 1 s unless given (Linux has 3 s). */
+    if (rc == 0)
+        rc = future_update(fd, SCTP_RTOINFO, "SCTP_RTOINFO", &rto, sizeof(rto),
+                           sctp_plan_modify_rto, cfg, err, errlen);
+    if (rc == 0 && plan.max_retrans_assoc)
+        rc = set_assoc_max_retrans(fd, plan.max_retrans_assoc, err, errlen);
+    if (rc == 0 && (plan.max_retrans_path || plan.hb_interval_ms || plan.mtu))
+        rc = set_paddr(fd, plan.max_retrans_path, plan.hb_interval_ms, plan.mtu,
                        err, errlen);
     if (rc == 0 && encap_port)
         rc = set_encap(fd, encap_port, err, errlen);
@@ -350,16 +291,11 @@ int kernel_sock_check_encap(uint16_t wanted, char *err, size_t errlen)
 int kernel_sock_tune(int fd, const struct transport_tuning *tu, char *err,
                      size_t errlen)
 {
-    int on = 1;
-    int rc = 0;
+    struct sctp_plan plan;
 
-    if (tu->nodelay)
-        rc = set_opt(fd, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on),
-                     "setsockopt(SCTP_NODELAY)", err, errlen);
     /* On a one-to-one socket, FUTURE_ASSOC reaches its one association. */
-    if (rc == 0 && (tu->sack_delay_ms || tu->sack_freq))
-        rc = set_sack(fd, tu->sack_delay_ms, tu->sack_freq, err, errlen);
-    return rc;
+    sctp_plan_tuning(tu, &plan);
+    return set_nodelay_sack(fd, &plan, err, errlen);
 }
 
 void kernel_sock_get_rto(int fd, struct transport_rto *out)
@@ -539,7 +475,6 @@ int kernel_sock_connectx(int fd, const struct sockaddr_storage *addrs, size_t n,
 {
     uint8_t buf[TRANSPORT_MAX_ADDRS * sizeof(struct sockaddr_in6)];
     size_t len = pack_addrs(addrs, n, port, buf, sizeof(buf));
-    int e;
 
     if (len == 0) {
         snprintf(err, errlen, "sctp_connectx: an address of no IP family");
@@ -551,9 +486,7 @@ int kernel_sock_connectx(int fd, const struct sockaddr_storage *addrs, size_t n,
                    (socklen_t)len) == 0 ||
         errno == EINPROGRESS)
         return 0;
-    e = errno;
-    snprintf(err, errlen, "sctp_connectx: %s", strerror(e));
-    return -e;
+    return sctp_plan_fail(err, errlen, "sctp_connectx", errno);
 }
 
 size_t kernel_sock_peer_addrs(int fd, struct sockaddr_storage *out, size_t max)

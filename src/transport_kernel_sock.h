@@ -13,15 +13,10 @@
 
 #include "transport.h"
 
-/* Streams a listener offers: a server answers on any stream. */
-#define KERNEL_SOCK_LISTEN_STREAMS 2048
-
 /*
- * Everything a socket needs before it connects or listens: buffers,
- * streams, notifications, SCTP_RECVRCVINFO, PR-SCTP, TOS and device,
- * and cfg's NODELAY, delayed SACK, RTO bounds (RTO.Initial
- * TRANSPORT_RTO_INITIAL_MS unless given), retransmission limits,
- * heartbeat, a fixed path MTU (cfg->mtu) and UDP encapsulation toward
+ * Everything a socket needs before it connects or listens: what
+ * sctp_plan_make() decides for cfg and streams, TOS and device,
+ * notifications, SCTP_RECVRCVINFO, PR-SCTP and UDP encapsulation toward
  * encap_port (0: none). family is the socket's.
  */
 int kernel_sock_configure(int fd, int family,

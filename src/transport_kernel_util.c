@@ -86,32 +86,6 @@ int transport_kernel_snmp_value(const char *text, const char *key,
     return -ENOENT;
 }
 
-void transport_kernel_rto_bounds(const struct transport_config *cfg,
-                                 uint32_t cur_min, uint32_t cur_max,
-                                 struct transport_rto *out)
-{
-    uint32_t min = cfg->rto_min_ms ? cfg->rto_min_ms : cur_min;
-    uint32_t max = cfg->rto_max_ms ? cfg->rto_max_ms : cur_max;
-    uint32_t init = cfg->rto_initial_ms;
-
-    if (!cfg->rto_min_ms && min > max)
-        min = max;
-    if (!cfg->rto_max_ms && max < min)
-        max = min;
-    /* A given RTO.Initial moves the bounds not given to include it. */
-    if (init && !cfg->rto_min_ms && min > init)
-        min = init;
-    if (init && !cfg->rto_max_ms && max < init)
-        max = init;
-    if (!init)
-        init = TRANSPORT_RTO_INITIAL_MS < min   ? min
-               : TRANSPORT_RTO_INITIAL_MS > max ? max
-                                                : TRANSPORT_RTO_INITIAL_MS;
-    out->min_ms = min;
-    out->max_ms = max;
-    out->initial_ms = init;
-}
-
 uint32_t transport_kernel_sctp_pathmtu(int family, uint32_t ip_mtu, bool encap)
 {
     uint32_t hdr = (family == AF_INET6 ? IPV6_HDR_LEN : IPV4_HDR_LEN) +

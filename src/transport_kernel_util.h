@@ -42,16 +42,6 @@ int transport_kernel_snmp_value(const char *text, const char *key,
                                 uint64_t *out);
 
 /*
- * The RTO bounds to set, from the socket's current min and max and cfg:
- * the values not given are pulled into line with those given (Linux wants
- * min <= initial <= max), and RTO.Initial is TRANSPORT_RTO_INITIAL_MS
- * unless given.
- */
-void transport_kernel_rto_bounds(const struct transport_config *cfg,
-                                 uint32_t cur_min, uint32_t cur_max,
-                                 struct transport_rto *out);
-
-/*
  * The SCTP packet size an IP path MTU leaves (what the usrsctp backend
  * reports as pathmtu): minus the IP header, the SCTP common header and,
  * with UDP encapsulation, the UDP header. 0 when nothing fits.

@@ -1,186 +1,76 @@
 /*
  * transport_usrsctp_events.c - what the usrsctp backend learns besides
- * data: SCTP notifications (association and path state changes, logged
- * with a timestamp) and ICMP errors about our datagrams, turned into the
- * one-line reasons a workload shows when an association fails.
+ * data: SCTP notifications (association and path state changes), mapped
+ * to transport_notify's neutral events, which log them and word the
+ * reasons a failed association gives; and ICMP errors about our
+ * datagrams, which can fail a set-up at once.
  */
 #include <errno.h>
 #include <event2/event.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <usrsctp.h>
 
 #include "log.h"
 #include "netaddr.h"
 #include "peer_table.h"
+#include "transport_notify.h"
+#include "transport_notify_stack.h"
 #include "transport_usrsctp_priv.h"
 #include "udp_icmp.h"
 
-static void set_detail(struct usrsctp_conn *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void set_detail(struct usrsctp_conn *c, const char *fmt, ...)
+/* c's state is failed with errnum (the loop is told by the caller). */
+static void fail_conn(struct transport_conn *tc, int errnum)
 {
-    va_list ap;
+    struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
 
-    va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
-    va_end(ap);
-    c->base.detail = c->detail;
+    c->state = CONN_FAILED;
+    c->base.last_errno = errnum;
 }
 
-/* What a failed set-up means, in the words a user needs. */
+/* c as transport_notify sees it: named by its UDP endpoint. */
+static void notify_conn(struct usrsctp_conn *c,
+                        struct transport_notify_conn *nc)
+{
+    nc->conn = &c->base;
+    nc->detail = c->detail;
+    nc->detail_len = sizeof(c->detail);
+    netaddr_format((struct sockaddr *)&c->peer->addr, nc->peer,
+                   sizeof(nc->peer));
+    nc->peer_port = c->peer_port;
+    nc->fail = fail_conn;
+}
+
 void ut_explain_connect_failure(struct usrsctp_conn *c)
 {
-    if (c->base.detail != NULL)
-        return; /* already known (e.g. from an ICMP error) */
-    switch (c->base.last_errno) {
-    case ECONNREFUSED:
-        /* usrsctp says this when the peer answered INIT with ABORT. */
-        set_detail(c,
-                   "the peer answered with ABORT: nothing serves SCTP port "
-                   "%u there",
-                   (unsigned)c->peer_port);
-        break;
-    case ETIMEDOUT:
-        set_detail(c, "no answer to INIT (Max.Init.Retransmits reached)");
-        break;
-    default:
-        break;
-    }
-}
+    struct transport_notify_conn nc;
 
-/* Wall-clock time for state-change lines: HH:MM:SS.uuuuuu */
-static void wall_time(char *buf, size_t len)
-{
-    struct timespec ts;
-    struct tm tm;
-    char hms[16];
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    localtime_r(&ts.tv_sec, &tm);
-    strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-    snprintf(buf, len, "%s.%06u", hms,
-             (unsigned)(ts.tv_nsec / 1000) % 1000000u);
-}
-
-/*
- * One timestamped line per association state change: -V shows them all;
- * the ones no workload reports by itself (a restart, an unreachable peer
- * address) always show.
- */
-static void log_state(struct usrsctp_conn *c, bool abnormal, const char *what)
-{
-    char when[32];
-    char peer[NETADDR_STRLEN];
-
-    if (log_get_level() < (abnormal ? LOG_LEVEL_WARN : LOG_LEVEL_INFO))
-        return;
-    wall_time(when, sizeof(when));
-    netaddr_format((struct sockaddr *)&c->peer->addr, peer, sizeof(peer));
-    log_msg(abnormal ? LOG_LEVEL_WARN : LOG_LEVEL_INFO,
-            "%s association %s sctp/%u: %s", when, peer, (unsigned)c->peer_port,
-            what);
-}
-
-static void note_assoc_change(struct usrsctp_conn *c,
-                              const struct sctp_assoc_change *sac)
-{
-    /* An ABORT chunk from the peer follows the fixed part. */
-    bool from_peer = sac->sac_length > sizeof(*sac);
-    char what[96];
-
-    switch (sac->sac_state) {
-    case SCTP_COMM_UP:
-        snprintf(what, sizeof(what), "COMM_UP (streams out %u in %u)",
-                 (unsigned)sac->sac_outbound_streams,
-                 (unsigned)sac->sac_inbound_streams);
-        log_state(c, false, what);
-        break;
-    case SCTP_COMM_LOST:
-        c->state = CONN_FAILED;
-        c->base.last_errno = from_peer ? ECONNRESET : ETIMEDOUT;
-        if (from_peer)
-            set_detail(c, "the peer aborted the association");
-        else
-            set_detail(c, "the peer stopped answering "
-                          "(Association.Max.Retrans reached)");
-        /* The workload reports the failure itself: -V only. */
-        log_state(c, false,
-                  from_peer ? "COMM_LOST (ABORT from the peer)"
-                            : "COMM_LOST (the peer stopped answering)");
-        break;
-    case SCTP_RESTART:
-        log_state(c, true, "RESTART (the peer restarted the association)");
-        break;
-    case SCTP_SHUTDOWN_COMP:
-        log_state(c, false, "SHUTDOWN_COMP");
-        break;
-    case SCTP_CANT_STR_ASSOC:
-        c->state = CONN_FAILED;
-        c->base.last_errno = from_peer ? ECONNREFUSED : ETIMEDOUT;
-        ut_explain_connect_failure(c);
-        log_state(c, false,
-                  from_peer ? "CANT_STR_ASSOC (ABORT from the peer)"
-                            : "CANT_STR_ASSOC (no answer to INIT)");
-        break;
-    default:
-        break;
-    }
-}
-
-static void note_paddr_change(struct usrsctp_conn *c,
-                              const struct sctp_paddr_change *spc)
-{
-    static const char *const names[] = {
-        [SCTP_ADDR_AVAILABLE] = "AVAILABLE",
-        [SCTP_ADDR_UNREACHABLE] = "UNREACHABLE",
-        [SCTP_ADDR_REMOVED] = "REMOVED",
-        [SCTP_ADDR_ADDED] = "ADDED",
-        [SCTP_ADDR_MADE_PRIM] = "MADE_PRIM",
-        [SCTP_ADDR_CONFIRMED] = "CONFIRMED",
-    };
-    const char *name = spc->spc_state < sizeof(names) / sizeof(names[0]) &&
-                               names[spc->spc_state] != NULL
-                           ? names[spc->spc_state]
-                           : "?";
-    char what[64];
-
-    snprintf(what, sizeof(what), "peer address %s", name);
-    log_state(c, spc->spc_state == SCTP_ADDR_UNREACHABLE, what);
+    notify_conn(c, &nc);
+    transport_notify_connect_failure(&nc);
 }
 
 /* Act on a complete notification; they never reach the workload. */
 void ut_handle_notification(struct usrsctp_conn *c, const void *buf, size_t len)
 {
-    const union sctp_notification *n = buf;
+    const struct sctp_paddr_change *spc = NULL;
+    struct transport_notify_info info = { 0 };
+    struct transport_notify_conn nc;
+    int ev = transport_notify_decode(buf, len, &info, &spc);
 
-    if (len < sizeof(n->sn_header))
+    if (ev < 0 && spc == NULL)
         return;
-    switch (n->sn_header.sn_type) {
-    case SCTP_ASSOC_CHANGE:
-        if (len >= sizeof(n->sn_assoc_change))
-            note_assoc_change(c, &n->sn_assoc_change);
-        break;
-    case SCTP_PEER_ADDR_CHANGE:
-        if (len >= sizeof(n->sn_paddr_change))
-            note_paddr_change(c, &n->sn_paddr_change);
-        break;
-    case SCTP_SHUTDOWN_EVENT:
-        c->peer_shut = true;
-        log_state(c, false, "SHUTDOWN received");
-        break;
-    case SCTP_SEND_FAILED_EVENT:
-        log_debug("a message could not be delivered to the peer");
-        break;
-    case SCTP_REMOTE_ERROR:
-        log_debug("the peer reported an operation error");
-        break;
-    default:
-        break;
+    notify_conn(c, &nc);
+    if (spc != NULL) {
+        /* One UDP path, whose address names nothing the user gave: the
+         * line names the state only. */
+        transport_notify_path(&nc, NULL,
+                              transport_notify_path_state((int)spc->spc_state),
+                              (int)spc->spc_error);
+        return;
     }
+    if (ev == TRANSPORT_NOTIFY_SHUTDOWN_EVENT)
+        c->peer_shut = true;
+    transport_notify_event(&nc, (enum transport_notify_event)ev, &info);
 }
 
 /* Fail, at once, the set-up of every association to p: told by ICMP. */
@@ -195,11 +85,11 @@ static void fail_connecting(struct usrsctp_transport *t, struct peer *p)
             continue;
         c->state = CONN_FAILED;
         c->base.last_errno = ECONNREFUSED;
-        set_detail(c,
-                   "ICMP port unreachable from %s: nothing listens on that "
-                   "UDP port (is the server running, and on which "
-                   "--udp-port?)",
-                   where);
+        transport_notify_detail(&c->base, c->detail, sizeof(c->detail),
+                                "ICMP port unreachable from %s: nothing "
+                                "listens on that UDP port (is the server "
+                                "running, and on which --udp-port?)",
+                                where);
         event_active(c->ev, EV_TIMEOUT, 0);
     }
 }

@@ -1,7 +1,10 @@
 /*
  * transport_usrsctp_priv.h - the usrsctp backend's own types, shared by
- * its files: transport_usrsctp.c (sockets, datagrams, the ops table) and
- * transport_usrsctp_events.c (notifications and ICMP errors).
+ * its files: transport_usrsctp.c (usrsctp's runtime and output, listen,
+ * connect, the ops table), transport_usrsctp_udp.c (the UDP socket and
+ * every datagram in), transport_usrsctp_conn.c (per-connection events,
+ * send, recv, shutdown, free and queries) and transport_usrsctp_events.c
+ * (notifications and ICMP errors).
  */
 #ifndef SCTPU_TRANSPORT_USRSCTP_PRIV_H
 #define SCTPU_TRANSPORT_USRSCTP_PRIV_H
@@ -10,8 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "transport.h"
+#include "transport_notify.h"
 
 struct event;
 struct event_base;
@@ -20,7 +25,14 @@ struct peer_table;
 struct socket;
 struct udp_batch;
 
-#define UDP_RX_BATCH 64 /* datagrams (or ICMP errors) per readiness event */
+#define UDP_RX_BATCH 64  /* datagrams (or ICMP errors) per readiness event */
+#define UDP_RX_MAX 65536 /* largest datagram we read */
+#define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
+#define SCTP_DATA_CHUNK_TYPE 0
+#define SCTP_IDATA_CHUNK_TYPE 64
+#define SCTP_INIT_CHUNK_TYPE 1
+#define SCTP_INIT_ACK_CHUNK_TYPE 2
+#define SCTP_COOKIE_ECHO_CHUNK_TYPE 10
 
 struct usrsctp_transport {
     struct transport head; /* first: handed out to workloads */
@@ -71,8 +83,47 @@ struct usrsctp_conn {
     bool tx_seen;
     uint32_t tx_highest_tsn;
     uint64_t retransmits;
-    char detail[160]; /* base.detail points here when set */
+    char detail[TRANSPORT_NOTIFY_DETAIL_LEN]; /* base.detail, when set */
 };
+
+/* A big-endian 32-bit value (a TSN or a verification tag). */
+static inline uint32_t ut_get_be32(const uint8_t *b)
+{
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+           b[3];
+}
+
+/* The runtime (transport_usrsctp.c): the peer table every transport
+ * shares, the clock, and sending what usrsctp gave conn_output. Call
+ * ut_flush_output after every usrsctp call that can produce packets. */
+struct peer_table *ut_peers(void);
+uint64_t ut_now_ms(void);
+void ut_flush_output(void);
+
+/* The UDP side (transport_usrsctp_udp.c). */
+bool ut_gso_wanted(void);
+/* Open and bind t's UDP socket and watch it; 0, or a negative errno with
+ * err written (-EADDRINUSE: the UDP port is taken). */
+int ut_open_udp(struct usrsctp_transport *t, char *err, size_t errlen);
+/* The SCTP path MTU toward a peer: the user's --mtu, else the route's. */
+uint32_t ut_pathmtu_toward(const struct usrsctp_transport *t,
+                           const struct sockaddr *sa, socklen_t len);
+
+/* Connections (transport_usrsctp_conn.c). */
+struct usrsctp_conn *ut_conn_new(struct usrsctp_transport *t, struct socket *so,
+                                 struct peer *p);
+/* Abort c's association at once; the workload hears of it as error why. */
+void ut_conn_abort_socket(struct usrsctp_conn *c, int why);
+/* The peer's path MTU onto c's association. */
+void ut_apply_peer_pathmtu(struct usrsctp_conn *c);
+ssize_t ut_send_msg(struct transport_conn *tc, const void *buf, size_t len,
+                    const struct transport_msginfo *info);
+ssize_t ut_recv_msg(struct transport_conn *tc, void *buf, size_t len,
+                    struct transport_msginfo *info);
+int ut_shutdown_conn(struct transport_conn *tc);
+void ut_conn_free(struct transport_conn *tc, bool abortive);
+int ut_get_info(struct transport_conn *tc, struct transport_assoc_info *info);
+int ut_tune(struct transport_conn *tc, const struct transport_tuning *tu);
 
 /*
  * The set-up of c failed (SO_ERROR in c->base.last_errno): say what it

@@ -1,7 +1,7 @@
 /*
  * test_transport_kernel_util.c - the kernel backend's pure helpers: the
  * no-SCTP errno, the net.sctp.udp_port plan, /proc/net/sctp/snmp parsing,
- * RTO bounds, path MTU and PR-SCTP policy mapping.
+ * path MTU and PR-SCTP policy mapping (RTO bounds: test_sctp_plan.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -96,33 +96,6 @@ static void test_transport_kernel_snmp_value(void **state)
                      -ENOENT);
 }
 
-static void test_transport_kernel_rto_bounds(void **state)
-{
-    struct transport_config cfg;
-    struct transport_rto r;
-
-    (void)state;
-    memset(&cfg, 0, sizeof(cfg));
-    /* Linux's defaults 1000/60000 (initial 3000): initial becomes 1 s */
-    transport_kernel_rto_bounds(&cfg, 1000, 60000, &r);
-    assert_int_equal(r.min_ms, 1000);
-    assert_int_equal(r.max_ms, 60000);
-    assert_int_equal(r.initial_ms, TRANSPORT_RTO_INITIAL_MS);
-    /* --rto-max 500 alone pulls min and initial down to it */
-    cfg.rto_max_ms = 500;
-    transport_kernel_rto_bounds(&cfg, 1000, 60000, &r);
-    assert_int_equal(r.min_ms, 500);
-    assert_int_equal(r.max_ms, 500);
-    assert_int_equal(r.initial_ms, 500);
-    /* --rto-initial 100 --rto-max 200 moves min to include it */
-    cfg.rto_max_ms = 200;
-    cfg.rto_initial_ms = 100;
-    transport_kernel_rto_bounds(&cfg, 1000, 60000, &r);
-    assert_int_equal(r.min_ms, 100);
-    assert_int_equal(r.max_ms, 200);
-    assert_int_equal(r.initial_ms, 100);
-}
-
 static void test_transport_kernel_pathmtu_and_pr(void **state)
 {
     (void)state;
@@ -145,7 +118,6 @@ int main(void)
         cmocka_unit_test(test_transport_kernel_encap_plan_mismatch),
         cmocka_unit_test(test_transport_kernel_encap_plan_old_kernel),
         cmocka_unit_test(test_transport_kernel_snmp_value),
-        cmocka_unit_test(test_transport_kernel_rto_bounds),
         cmocka_unit_test(test_transport_kernel_pathmtu_and_pr),
     };
 

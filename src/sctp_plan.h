@@ -1,0 +1,81 @@
+/*
+ * sctp_plan.h - what both SCTP backends set on a socket before it
+ * connects or listens, decided once: a transport_config in, plain values
+ * out (buffers, streams, delayed SACK, RTO bounds, failure detection,
+ * heartbeat, path MTU). No stack header is needed here: each backend
+ * issues the plan with its own setsockopt (usrsctp's or the kernel's),
+ * and the rules are unit-tested without any socket.
+ */
+#ifndef SCTPU_SCTP_PLAN_H
+#define SCTPU_SCTP_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "transport.h"
+
+/* SCTP socket buffers when none are given: 2 MB each way. */
+#define SCTP_PLAN_BUF (2 * 1024 * 1024)
+/* Streams a listener offers (a server answers on any stream), and the
+ * least number of inbound streams any socket allows. */
+#define SCTP_PLAN_LISTEN_STREAMS 2048
+/* Outbound streams a client asks for when none are given. */
+#define SCTP_PLAN_CONNECT_STREAMS 10
+
+/* The options of one socket; a zero means "leave the stack's value". */
+struct sctp_plan {
+    int sndbuf; /* SO_SNDBUF / SO_RCVBUF, always set */
+    int rcvbuf;
+    /* SCTP_INITMSG, always set */
+    uint16_t out_streams;
+    uint16_t max_in_streams;
+    uint16_t max_init_attempts; /* Max.Init.Retransmits */
+    bool nodelay;               /* SCTP_NODELAY on */
+    /* SCTP_DELAYED_SACK, read and changed when either is given */
+    uint32_t sack_delay_ms;
+    uint32_t sack_freq;
+    uint16_t max_retrans_assoc; /* SCTP_ASSOCINFO's Association.Max.Retrans */
+    /* SCTP_PEER_ADDR_PARAMS, for every path of future associations */
+    uint16_t max_retrans_path; /* Path.Max.Retrans */
+    uint32_t hb_interval_ms;   /* HEARTBEAT interval (HB enabled) */
+    uint32_t mtu;              /* fixed path MTU (PMTUD off) */
+};
+
+/* The outbound streams a socket asks for: cfg's, else the default of a
+ * listener or of a client. */
+uint16_t sctp_plan_streams(const struct transport_config *cfg, bool listening);
+
+/* The plan for a socket of cfg asking for streams outbound streams. */
+void sctp_plan_make(const struct transport_config *cfg, uint16_t streams,
+                    struct sctp_plan *out);
+
+/* The plan for retuning a connected association (NODELAY and delayed
+ * SACK only). */
+void sctp_plan_tuning(const struct transport_tuning *tu, struct sctp_plan *out);
+
+/* Does the plan change delayed SACK? */
+bool sctp_plan_has_sack(const struct sctp_plan *p);
+
+/*
+ * Delayed SACK as the plan wants it, from the socket's current values:
+ * the one not given stays as it is.
+ */
+void sctp_plan_sack(const struct sctp_plan *p, uint32_t *delay_ms,
+                    uint32_t *freq);
+
+/*
+ * The RTO bounds to set, from the socket's current min and max and cfg:
+ * the values not given are pulled into line with those given (both stacks
+ * want min <= initial <= max: --rto-max 500 alone would otherwise clash
+ * with the default initial), and RTO.Initial is TRANSPORT_RTO_INITIAL_MS
+ * unless given (RFC 9260's 1 s, not the stacks' 3 s).
+ */
+void sctp_plan_rto(const struct transport_config *cfg, uint32_t cur_min,
+                   uint32_t cur_max, struct transport_rto *out);
+
+/* The one wording of a failed socket call: "what: strerror(errnum)" into
+ * err. Returns -errnum. */
+int sctp_plan_fail(char *err, size_t errlen, const char *what, int errnum);
+
+#endif /* SCTPU_SCTP_PLAN_H */
