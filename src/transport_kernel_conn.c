@@ -1,7 +1,7 @@
 /*
  * transport_kernel_conn.c - one kernel SCTP association as the workload
  * uses it: send (with SCTP_SNDINFO and PR-SCTP), recv (notifications
- * taken aside, a budget per loop turn), shutdown, free, and the queries
+ * taken aside), shutdown, free, and the queries
  * (status, tuning, path events, peer addresses).
  */
 #include <errno.h>
@@ -91,18 +91,11 @@ ssize_t kt_recv(struct transport_conn *tc, void *buf, size_t len,
         int flags = 0;
         ssize_t n;
 
+        /* No read budget here: the workloads keep their own (perf_flow.c,
+         * echo_server.c), so that a peer refilling the queue as fast as it
+         * is read cannot starve their senders, on any backend. */
         if (c->state == CONN_FAILED)
             return -tc->last_errno;
-        /*
-         * A fast peer (loopback, one CPU) refills the receive queue as
-         * fast as we read it, each read reopening the window, so a
-         * workload that reads until -EAGAIN may never get back to its
-         * own sender: perf --bidir in the VM sent 0 bytes in 2 s. After
-         * a budget, say -EAGAIN; rd_ev is level-triggered and calls
-         * again on the next loop turn.
-         */
-        if (c->rx_turn >= RECV_BUDGET)
-            return -EAGAIN;
         memset(&rcv, 0, sizeof(rcv));
         n = kt_read_msg(c, buf, len, 0, &flags, &rcv);
         if (n == -EAGAIN || n == -EWOULDBLOCK)
@@ -121,7 +114,6 @@ ssize_t kt_recv(struct transport_conn *tc, void *buf, size_t len,
         info->ppid = ntohl(rcv.rcv_ppid);
         info->unordered = (rcv.rcv_flags & SCTP_UNORDERED) != 0;
         info->eor = (flags & MSG_EOR) != 0;
-        c->rx_turn += (size_t)n;
         return n;
     }
 }

@@ -264,7 +264,6 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    c->rx_turn = 0;
     conn_tell(c, true);
 }
 

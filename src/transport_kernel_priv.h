@@ -23,8 +23,6 @@ struct event_base;
 struct sctp_rcvinfo;
 
 #define NOTE_MAX 512 /* the part of a notification we look at */
-/* Bytes kt_recv hands out per wake-up of rd_ev; see kt_recv. */
-#define RECV_BUDGET (1024 * 1024)
 
 struct kernel_transport {
     struct transport head; /* first: handed out to workloads */
@@ -63,7 +61,6 @@ struct kernel_conn {
                           complete: recv says 0 once drained */
     bool in_note;      /* reading a notification in parts */
     size_t note_len;
-    size_t rx_turn; /* bytes kt_recv gave since rd_ev last fired */
     struct sockaddr_storage peer; /* IP address, unmapped */
     socklen_t peerlen;
     uint16_t peer_port;
