@@ -25,10 +25,14 @@ in_private_netns "$@"
 [[ -d /proc/net/sctp ]] &&
     skip "this kernel has SCTP: the test expects one without (CI's)"
 NO_SCTP='this kernel has no SCTP support (sctp.ko not loaded): use --backend usrsctp'
-# A build without <netinet/sctp.h> (SCTPU_KERNEL_SCTP=AUTO) says that.
+# The kernel backend's line names its stack (the release) when it is built.
+KERNEL_LINE="backend kernel   unusable (Linux $(uname -r)): $NO_SCTP"
+# A build without it (no <netinet/sctp.h>, or SCTPU_KERNEL_SCTP=OFF) says so.
 if ! grep -q '^SCTPU_HAVE_NETINET_SCTP_H:INTERNAL=1' \
-    "$BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
+    "$BUILD_DIR/CMakeCache.txt" 2>/dev/null ||
+    grep -q '^SCTPU_KERNEL_SCTP:STRING=OFF' "$BUILD_DIR/CMakeCache.txt"; then
     NO_SCTP='the kernel SCTP backend is not built into this binary'
+    KERNEL_LINE="backend kernel   unusable: $NO_SCTP"
 fi
 
 for tool in echo perf; do
@@ -39,7 +43,7 @@ for tool in echo perf; do
     grep -Eq '^backend usrsctp  usable \(usrsctp .+\)  \[chosen\]$' \
         "$WORK/$tool.txt" ||
         fail "$tool --check: usrsctp not usable and chosen: $(cat "$WORK/$tool.txt")"
-    grep -qF "backend kernel   unusable (Linux $(uname -r)): $NO_SCTP" "$WORK/$tool.txt" ||
+    grep -qF "$KERNEL_LINE" "$WORK/$tool.txt" ||
         fail "$tool --check: the kernel backend's reason: $(cat "$WORK/$tool.txt")"
     for line in "^kernel release: $(uname -r)\$" '^kernel SCTP over UDP: ' '^usrsctp: ' '^CRC32c: ' \
         '^UDP GSO: (yes|no), UDP GRO: (yes|no)$' \

@@ -3,7 +3,8 @@
 #
 #   1. install what is missing (Debian/Ubuntu packages)
 #   2. clang-format in check mode
-#   3. the opt-in bundled-usrsctp recipe, built offline from Debian's source
+#   3. the opt-in bundled-usrsctp recipe, built offline from Debian's source,
+#      and a build without the kernel backend
 #   4. the whole suite under AddressSanitizer + UBSan (but the Docker lab
 #      and the tools smoke test, which build their own binaries)
 #   5. unit tests and a loopback echo under valgrind
@@ -33,6 +34,16 @@ echo "formatting ok"
 if [[ ${SCTPU_SKIP_SLOW:-} != 1 ]]; then
     step "bundled usrsctp recipe (third_party/)"
     bash tools/test-bundled-usrsctp.sh . build-bundled
+
+    step "a build without the kernel backend (-DSCTPU_KERNEL_SCTP=OFF)"
+    # What a host without libsctp-dev gets: it builds, and says how to get
+    # the backend instead of failing oddly.
+    cmake -S . -B build-nokernel -DCMAKE_BUILD_TYPE=Debug -DSCTPU_WERROR=ON \
+        -DSCTPU_KERNEL_SCTP=OFF >/dev/null
+    cmake --build build-nokernel -j"$jobs" >/dev/null
+    (cd build-nokernel &&
+        ctest --output-on-failure -j"$jobs" \
+            -R '^(test_|it_cli_errors|it_check|it_compare|it_multihoming)')
 
     step "ASan + UBSan build and tests (all but the Docker lab)"
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSCTPU_WERROR=ON \
