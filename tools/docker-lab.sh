@@ -155,7 +155,9 @@ import_base_image() {
     docker import "$tarball" debian:bookworm-slim >/dev/null
 }
 
-# A route from the lab namespace to Debian's mirror, while images build.
+# A route from the lab namespace to Debian's mirror, while images build:
+# the only time the host itself changes (a veth, an nftables table of our
+# own, ip_forward), all undone by uplink_down and checked by uplink_gone.
 uplink_up() {
     cat /proc/sys/net/ipv4/ip_forward >"$LAB_RUN/host_ip_forward"
     ip link add "$UPLINK_HOST" type veth peer name uplink netns "$LAB_NS"
@@ -180,8 +182,20 @@ table ip sctpu_docker_uplink {
 EOF
 }
 
+# The host is as it was before uplink_up: the README promises it.
+uplink_gone() {
+    local want=$1
+    ! ip link show "$UPLINK_HOST" >/dev/null 2>&1 ||
+        die "the uplink veth $UPLINK_HOST is still on the host"
+    ! nft list table ip sctpu_docker_uplink >/dev/null 2>&1 ||
+        die "the nftables table sctpu_docker_uplink is still on the host"
+    [[ $(cat /proc/sys/net/ipv4/ip_forward) == "$want" ]] ||
+        die "net.ipv4.ip_forward is $(cat /proc/sys/net/ipv4/ip_forward), was $want before the image build"
+}
+
 build_images() {
-    local t0=$SECONDS
+    local t0=$SECONDS forward
+    forward=$(cat /proc/sys/net/ipv4/ip_forward)
     uplink_up
     docker build -q -f "$ROOT/docker/Dockerfile" -t "$IMAGE" "$ROOT" \
         >"$LAB_RUN/build.log" 2>&1 ||
@@ -190,6 +204,7 @@ build_images() {
         -t "$DEBUG_IMAGE" "$ROOT" >>"$LAB_RUN/build.log" 2>&1 ||
         { uplink_down; die "debug image build failed: $(tail -20 "$LAB_RUN/build.log")"; }
     uplink_down
+    uplink_gone "$forward"
     local size
     size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
     log "built $IMAGE ($size bytes) and $DEBUG_IMAGE in $((SECONDS - t0)) s"
