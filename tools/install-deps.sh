@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
 # tools/install-deps.sh [build|test] - install what sctpu needs from
 # Debian/Ubuntu packages. "build" is enough to build and run the tools;
-# "test" (the default) adds what the test suite and its labs use.
+# "test" (the default) adds everything the test suite uses, so that no test
+# has to skip for want of a program (CI fails on any skip):
+#   unit tests        libcmocka-dev
+#   shell tests       nftables python3, and usrsctp's example programs'
+#                     sources (Debian's libusrsctp-dev ships them in
+#                     /usr/share/doc; where that was stripped they come
+#                     from the source package, fetched here while the
+#                     network is up: the tests run in namespaces without it)
+#   lab_k8s_manifest  node and npm (tools/check-k8s-manifest.sh)
+#   vm_* (kernel-vm)  qemu-system-x86 cpio xz-utils kmod
+#   docker_*          docker.io docker-compose iptables debootstrap
+#   tools_smoke       iperf3 (tools/bench's reference rows)
+#   tools/test-all.sh valgrind clang-format
 # Installs nothing that is already there, so reruns are quick.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 what=${1:-test}
 pkgs=(build-essential cmake pkg-config libusrsctp-dev libevent-dev libsctp-dev
       iproute2 util-linux)
 if [[ $what == test ]]; then
-    pkgs+=(libcmocka-dev nftables python3 valgrind clang-format)
+    pkgs+=(libcmocka-dev nftables python3 valgrind clang-format iperf3
+           qemu-system-x86 cpio xz-utils kmod
+           docker.io docker-compose iptables debootstrap)
 fi
 
 missing=()
@@ -17,15 +32,24 @@ for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
         missing+=("$p")
 done
-if ((${#missing[@]} == 0)); then
-    exit 0
+# node and npm by command: a nodejs from elsewhere (NodeSource) brings its
+# own npm, and Debian's npm package would conflict with it.
+if [[ $what == test ]]; then
+    command -v node >/dev/null || missing+=(nodejs)
+    command -v npm >/dev/null || missing+=(npm)
 fi
-if [[ $(id -u) != 0 ]]; then
-    SUDO=sudo
-else
-    SUDO=
+if ((${#missing[@]})); then
+    if [[ $(id -u) != 0 ]]; then
+        SUDO=sudo
+    else
+        SUDO=
+    fi
+    echo "installing: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "installing: ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}" >/dev/null
+
+if [[ $what == test ]]; then
+    bash tools/build-usrsctp-examples.sh --fetch-only
+fi
