@@ -118,6 +118,10 @@ grep -q 'stopping: shutting down open associations' "$WORK/echo-live.log" ||
 echo_server_ends echo-live '(closed: |failed after [0-9]+ messages: )'
 ! grep -q 'did not complete in time' "$WORK/echo-live.log" ||
     fail "echo-live: live clients' associations waited out the grace"
+# A message that came in after our SHUTDOWN cannot be echoed: the server's
+# doing, not the client's.
+! grep -q 'the peer shut down' "$WORK/echo-live.log" ||
+    fail "echo-live: the server blames the client for its own shutdown"
 grep -q '^served 2 associations' "$WORK/echo-live.log" ||
     fail "echo-live: no final counters line"
 for c in 1 2; do
