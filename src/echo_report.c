@@ -190,7 +190,8 @@ void echo_report_json(FILE *out, const struct echo_summary *s)
             s->window, s->max_in_flight, (double)s->elapsed_us / 1e6,
             s->verified_bytes, echo_summary_msgs_per_s(s),
             echo_summary_bytes_per_s(s));
-    fprintf(out, ",\"ppid_differed\":%" PRIu64, s->ppid_differed);
+    fprintf(out, ",\"ppid_differed\":%" PRIu64 ",\"retransmits\":%" PRIu64,
+            s->ppid_differed, s->retransmits);
     paths_json(out, s);
     fputs(",\"error\":", out);
     json_string(out, s->error);

@@ -45,6 +45,9 @@ struct echo_summary {
     /* echoes that came back with another PPID (and were verified by
      * payload, stream and flags: the server does not echo PPIDs) */
     uint64_t ppid_differed;
+    /* DATA chunks this end sent more than once (fast or timed), as last
+     * read from the association */
+    uint64_t retransmits;
     /* multihoming, from a backend that reports paths (paths_known): the
      * association's peer addresses at connect and its path events */
     bool paths_known;

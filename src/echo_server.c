@@ -166,9 +166,12 @@ static int session_send(struct echo_session *s, const uint8_t *buf, size_t len)
     if (n == -EAGAIN)
         return -EAGAIN;
     if (n == -EPIPE) {
+        /* Stopping, it is our own SHUTDOWN that closed the way back. */
         session_end(s,
-                    "the peer shut down before its message "
-                    "could be echoed",
+                    s->srv->stopping ? "the server shut down before a "
+                                       "message could be echoed"
+                                     : "the peer shut down before its "
+                                       "message could be echoed",
                     true);
         return -EPIPE;
     }

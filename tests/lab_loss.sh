@@ -12,8 +12,10 @@
 # Drops are made on each side's input hook, so both directions lose
 # packets and no sender sees an error from its own send (an output-hook
 # drop would return EPERM to sendto instead of losing the packet). The
-# nft counters prove that packets really were dropped, so the test cannot
-# pass vacuously. Both namespaces die with their last process, so there is
+# nft counters prove that packets really were dropped, and the client's
+# retransmission count (-J "retransmits") and slowest echo (at least
+# RTO.Min) that SCTP really recovered them, so the test cannot pass
+# vacuously. Both namespaces die with their last process, so there is
 # nothing to clean up beyond what lib.sh's trap kills.
 source "$(dirname "$0")/lib.sh"
 in_private_netns "$@"
@@ -80,6 +82,16 @@ corrupt=$(json_get "$WORK/client.json" 'j["corrupt"]')
 [[ $verified == "$sent" ]] || fail "verified $verified of $sent"
 [[ $lost == 0 ]] || fail "lost $lost"
 [[ $corrupt == 0 ]] || fail "corrupt $corrupt"
+# Drops alone prove little: SCTP must have sent DATA again. With one
+# message in flight, a lost one-chunk message has no later chunks to set
+# off a fast retransmit, so it waits out a timeout: RTO.Min (50 ms) at
+# least, which the slowest echo shows.
+retransmits=$(json_get "$WORK/client.json" 'j["retransmits"]')
+rtt_max=$(json_get "$WORK/client.json" 'j["rtt_us"]["max"]')
+echo "client retransmitted $retransmits DATA chunks; slowest echo $rtt_max us"
+((retransmits > 0)) || fail "the client retransmitted nothing"
+((rtt_max >= 50000)) ||
+    fail "no echo waited for a retransmission timeout (max RTT $rtt_max us)"
 ((srv_drop > 0)) || fail "nft dropped nothing toward the server"
 ((cli_drop > 0)) || fail "nft dropped nothing toward the client"
 (($(ended) == 2)) ||
