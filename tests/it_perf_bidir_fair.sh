@@ -10,7 +10,11 @@
 #   usrsctp  --bidir -t 2 -l 64k: both directions carry data, and the
 #            smaller is at least 20 % of the larger (client's -J totals)
 #   -P 2     the same with two associations
-#   kernel   the same with --backend kernel, when this host has kernel SCTP
+#
+# usrsctp cannot starve this way on loopback (its data arrives only when
+# the loop reads the UDP socket), so this guards against regressions; the
+# kernel backend, where the starvation was found, is checked in the VM
+# (tests/vm_kernel_backend.sh: --bidir, both directions carry data).
 #
 # usage: bash tests/it_perf_bidir_fair.sh BUILD_DIR
 
@@ -44,11 +48,6 @@ fair usrsctp
 fair usrsctp-P2 -P 2
 stop_server "$SERVER_PID"
 
-if "$PERF_BIN" --check 2>/dev/null | grep -q '^backend kernel *usable'; then
-    start_perf_server kserver -p 5461 --backend kernel
-    fair kernel --backend kernel
-    stop_server "$SERVER_PID"
-else
-    echo "kernel: skipped (no kernel SCTP on this host)"
-fi
+# The kernel backend's --bidir (where the starvation was found) runs in the
+# VM: tests/vm_kernel_backend.sh, both directions must carry data.
 echo "PASS"

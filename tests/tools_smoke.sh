@@ -5,7 +5,8 @@
 #   demo   tools/demo.sh (its own build, in this test's scratch folder):
 #          exit 0, the echo run verified, the perf run verified
 #   bench  RUNS=1 DURATION=1 tools/bench (its own build too): exit 0, and
-#          its report has the sctpu-perf and tsctp rows
+#          every case (tsctp, sctpu-perf, --mtu 1500, iperf3 UDP and TCP)
+#          has a figure: none skipped, none failed
 #
 # Each builds sctpu from scratch, so this runs in one tree only (label
 # "tools", left out of the sanitizer run by tools/test-all.sh).
@@ -30,7 +31,19 @@ RUNS=1 DURATION=1 BENCH_NO_INSTALL=1 BENCH_BUILD_DIR="$WORK/bench-build" \
     BENCH_OUT="$WORK/bench-out" timeout 900 "$REPO_DIR/tools/bench" \
     >"$WORK/bench.log" 2>&1 || rc=$?
 ((rc == 0)) || fail "tools/bench exited $rc: $(tail -30 "$WORK/bench.log")"
-grep -q 'tsctp' "$WORK/bench.log" && grep -q 'sctpu-perf' "$WORK/bench.log" ||
-    fail "bench: no tsctp or sctpu-perf rows: $(tail -30 "$WORK/bench.log")"
-echo "bench: ran ($(grep -c 'tsctp\|sctpu-perf' "$WORK/bench.log") report lines)"
+# Every case ran (tools/install-deps.sh installs iperf3): one OK row per
+# case in results.tsv, no SKIP, no FAIL: 3 sctpu/tsctp cases x 2 sizes and
+# iperf3's UDP and TCP references.
+results=$(find "$WORK/bench-out" -name results.tsv | head -1)
+[[ -f $results ]] || fail "bench: no results.tsv under $WORK/bench-out"
+awk -F'\t' '$3 != "OK" { bad = bad $2 " " $3 ": " $4 "; " }
+             END { if (bad != "") { print bad; exit 1 } }' "$results" ||
+    fail "bench: a case did not run: $(awk -F'\t' '$3 != "OK"' "$results")"
+for key in tsctp-1024 tsctp-65536 sctpu-1024 sctpu-65536 mtu-1024 mtu-65536 \
+    iperf-udp iperf-tcp; do
+    awk -F'\t' -v k="$key" '$2 == k && $3 == "OK" && $4 > 0 { found = 1 }
+                            END { exit !found }' "$results" ||
+        fail "bench: no OK figure for $key: $(cat "$results")"
+done
+echo "bench: every case ran ($(wc -l <"$results") rows, iperf3 included)"
 echo "PASS: tools/demo.sh and tools/bench run"
