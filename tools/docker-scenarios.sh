@@ -230,7 +230,7 @@ stop_mid_run() {
     *) die "$name: the client exited $rc: $(tail -3 "$log")" ;;
     esac
     echo "  ${name}: docker stop -> server exit 0 in $ms ms, $n associations" \
-        "closed; client exit $rc$( ((rc == 0)) || echo ": $(grep -m1 'error:' "$log")")"
+        "ended; client exit $rc$( ((rc == 0)) || echo ": $(grep -m1 'error:' "$log")")"
 }
 
 # A client namespace behind MASQUERADE, reaching the published port on the
