@@ -237,11 +237,12 @@ done
 
 served=$(grep -E '^served [0-9]+ associations' "$WORK/server.log") ||
     fail "no 'served' line in the server log"
-read -r n_assoc n_in n_short n_bad n_unknown < <(python3 -c '
+read -r n_assoc n_in n_dropped n_short n_bad n_unknown < <(python3 -c '
 import re, sys
-m = re.match(r"served (\d+) associations; (\d+) datagrams in, \d+ dropped "
+m = re.match(r"served (\d+) associations; (\d+) datagrams in, (\d+) dropped "
              r"\((\d+) short, (\d+) bad CRC32c, (\d+) unknown peer\)", sys.argv[1])
 print(*m.groups())' "$served")
+[[ -n $n_unknown ]] || fail "cannot parse the served line: $served"
 want_short=$(json_get "$WORK/flood.json" 'j["short"]')
 want_bad=$(json_get "$WORK/flood.json" 'j["bad_crc"]')
 want_valid=$(json_get "$WORK/flood.json" 'j["valid_crc"]')
@@ -251,6 +252,15 @@ echo "sent short=$want_short bad_crc=$want_bad valid_crc=$want_valid;" \
      "of $n_in datagrams;" \
      "kernel UDP RcvbufErrors=$kdrops"
 
+# "dropped" is the sum of its causes, nothing else.
+((n_dropped == n_short + n_bad + n_unknown)) ||
+    fail "dropped $n_dropped != $n_short short + $n_bad bad CRC32c +" \
+        "$n_unknown unknown peer"
+# A listener takes every new UDP endpoint as a peer (its INIT may start an
+# association), so nothing can be "unknown" to it: a count here means a
+# datagram was refused for want of a peer entry, i.e. a bug or no memory.
+[[ $n_unknown == 0 ]] ||
+    fail "server counted $n_unknown datagrams from an unknown peer, want 0"
 [[ $n_assoc == 2 ]] ||
     fail "server served $n_assoc associations, want 2 (garbage became one?)"
 [[ $(grep -c 'closed: 200 messages' "$WORK/server.log") == 2 ]] ||

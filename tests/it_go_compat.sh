@@ -37,6 +37,25 @@ rc=0
 grep -q 'multihoming (several addresses) needs --backend kernel' "$WORK/list.err" ||
     fail "-ip list on usrsctp: no clear refusal: $(cat "$WORK/list.err")"
 
+# The first client's message count, from its own summary.
+n1=$(sed -nE 's/^([0-9]+) sent, .*/\1/p' "$WORK/cli.log")
+# The last SHUTDOWN-COMPLETE may reach the server just after its client
+# exits: give it a moment (bounded) before the server is stopped.
+for ((i = 0; i < 100; i++)); do
+    (($(grep -c ' closed: ' "$WORK/srv.log") >= 2)) && break
+    sleep 0.05
+done
 stop_server "$SERVER_PID"
-grep -q 'closed: ' "$WORK/srv.log" || fail "server saw no graceful close"
+cat "$WORK/srv.log"
+# Both clients that connected closed gracefully, each after all its
+# messages (the refused -ip list never reached the server); none failed.
+! grep -q ' failed after ' "$WORK/srv.log" ||
+    fail "server: an association failed: $(grep ' failed after ' "$WORK/srv.log")"
+closes=$(grep -c ' closed: ' "$WORK/srv.log" || true)
+[[ $closes == 2 ]] || fail "server logged $closes graceful closes, want 2"
+counts=$(sed -nE 's/.* closed: ([0-9]+) messages,.*/\1/p' "$WORK/srv.log" |
+    sort -n | xargs)
+want=$(printf '%s\n' "$n1" 3 | sort -n | xargs)
+[[ $counts == "$want" ]] ||
+    fail "server closed after '$counts' messages, want '$want' (the two clients')"
 echo "PASS: Go-example command lines"

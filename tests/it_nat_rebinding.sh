@@ -87,11 +87,38 @@ stop_server "$SERVER_PID"
 echo "perf -R: verified across $REBINDS dead paths revived by heartbeats"
 
 # --- a stranger from the same address but another port is not followed --
-# (a new association: the server sees two peers, no rebinding)
+# A second client from 127.0.0.1 starts while the first one's association
+# is up (and still running when the second is done), so a server that took
+# any newcomer from a known address for that peer moving would follow it
+# here: then the first client's echoes go to the second one's port and the
+# log shows a rebinding. It must see two peers, two associations, no move.
 start_echo_server echo2 -p 7
-"$ECHO_BIN" -c 127.0.0.1 -n 5 -i 0 -q >/dev/null
-"$ECHO_BIN" -c 127.0.0.1 -n 5 -i 0 -q >/dev/null
+"$ECHO_BIN" -c 127.0.0.1 -n 40 -i 0.05 -q >"$WORK/first.out" 2>&1 &
+FIRST_PID=$!
+PIDS+=("$FIRST_PID")
+wait_for_line "$WORK/echo2.log" '^\[ *1\] association from 127\.0\.0\.1:'
+"$ECHO_BIN" -c 127.0.0.1 -n 5 -i 0 -q >"$WORK/second.out" 2>&1 ||
+    fail "the second client failed: $(tail -3 "$WORK/second.out")"
+kill -0 "$FIRST_PID" 2>/dev/null ||
+    fail "the first client ended before the second did: they did not overlap"
+grep -q '^5 sent, 5 received, 5 verified, 0 lost, 0 corrupt' \
+    "$WORK/second.out" || fail "second client: $(cat "$WORK/second.out")"
+wait "$FIRST_PID" || fail "the first client failed: $(tail -3 "$WORK/first.out")"
+grep -q '^40 sent, 40 received, 40 verified, 0 lost, 0 corrupt' \
+    "$WORK/first.out" || fail "first client: $(cat "$WORK/first.out")"
+for ((i = 0; i < 100; i++)); do
+    (($(grep -c ' closed: ' "$WORK/echo2.log") >= 2)) && break
+    sleep 0.05
+done
 stop_server "$SERVER_PID"
 ! grep -q 'NAT rebinding' "$WORK/echo2.log" ||
-    fail "a second client was taken for the first one moving"
+    fail "a second client was taken for the first one moving:" \
+        "$(grep 'NAT rebinding' "$WORK/echo2.log")"
+grep -q 'served 2 associations' "$WORK/echo2.log" ||
+    fail "want two associations: $(tail -2 "$WORK/echo2.log")"
+ports=$(sed -nE 's/^\[ *[0-9]+\] association from 127\.0\.0\.1:([0-9]+) .*/\1/p' \
+    "$WORK/echo2.log" | sort -u | wc -l)
+((ports == 2)) || fail "the two associations came from $ports UDP ports, want 2"
+[[ $(grep -c ' closed: ' "$WORK/echo2.log") == 2 ]] ||
+    fail "want both associations closed: $(cat "$WORK/echo2.log")"
 echo "PASS: NAT rebinding followed by verification tag"

@@ -40,11 +40,23 @@ expect_perf_ok() {
     ((rows == 8)) || die "perf: $rows of 8 streams carried data ($log)"
 }
 
+# expect_translated LOG CONTAINER: every association of the client says
+# the server saw it as the gateway of CONTAINER's network, the address
+# docker-proxy (or the MASQUERADE in front of the bridge) sends from.
 expect_translated() {
-    local log=$1
-    grep -qE "seen by server as .* \(address translated\)" "$log" ||
-        die "no address translation reported in $log:" \
-            "$(grep -E 'seen by server|report' "$log")"
+    local log=$1 c=$2 gw seen n=0 addr
+    gw=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}' "$c")
+    [[ $gw =~ ^[0-9.]+$ ]] || die "no gateway for container $c: '$gw'"
+    while read -r seen; do
+        n=$((n + 1))
+        addr=$(sed -nE 's/.*seen by server as ([0-9.]+):[0-9]+ \(address translated\)$/\1/p' \
+            <<<"$seen")
+        [[ $addr == "$gw" ]] ||
+            die "seen by server as '${addr:-?}', not the network's gateway" \
+                "$gw: $seen ($log)"
+    done < <(grep -E "seen by server as" "$log")
+    ((n > 0)) || die "no address translation reported in $log:" \
+        "$(grep -E 'seen by server|report' "$log")"
 }
 
 # run_client NAME WHERE TOOL ARGS...: run a client, keep its output, fail
@@ -133,7 +145,7 @@ published_port() {
             run_client "s$n-perf" "$where" sctpu-perf -c "$host" \
                 "${PERF_ARGS[@]}" "$@"
         fi
-        expect_translated "$LOGS/s$n-$kind.log"
+        expect_translated "$LOGS/s$n-$kind.log" "$c"
         stop_gracefully "$c"
         compose "s$n" published-port.yml down >/dev/null 2>&1
     done
@@ -142,6 +154,83 @@ published_port() {
 scenario_1() {
     log "scenario 1: published port, client on the Docker host"
     published_port 1 lab 127.0.0.1
+    stop_mid_run echo
+    stop_mid_run perf
+}
+
+# stop_mid_run echo|perf: `docker stop` on the server container while a
+# client runs (echo back to back until interrupted; perf -t 30). The server
+# must end every association gracefully and exit 0 within docker stop's
+# default grace (10 s; a server that ignored SIGTERM would be SIGKILLed:
+# 137). The client must end cleanly or with the documented error: echo
+# "the server closed the association", perf "the server is shutting down"
+# (exit 1), never a timeout.
+stop_mid_run() {
+    local kind=$1 c server cli_args started rc ms t0 status log n ended want pid
+    local name=s1-sigterm-$kind
+    log=$LOGS/$name.log
+    mkdir -p "$LOGS"
+    if [[ $kind == echo ]]; then
+        server="sctpu-echo -server" started='association from' want=1
+        cli_args=(sctpu-echo -c 127.0.0.1 -n 0 -i 0 --nstreams 8 -q)
+    else
+        server="sctpu-perf -s" started='^\[ +1\] +0\.00-' want=2
+        cli_args=(sctpu-perf -c 127.0.0.1 -t 30 -P 2 --nstreams 4 --verify)
+    fi
+    SCTPU_SERVER=$server compose s1 published-port.yml up -d >/dev/null 2>&1 ||
+        die "compose up failed"
+    c=$(compose s1 published-port.yml ps -q server)
+    wait_for_log "$c" "$SERVER_READY"
+    rm -f "$LOGS/$name.rc"
+    (
+        rc=0
+        in_lab timeout 60 "$CLIENT_BIN" "${cli_args[@]}" >"$log" 2>&1 || rc=$?
+        echo "$rc" >"$LOGS/$name.rc"
+    ) &
+    pid=$!
+    # Mid-run: the server has the association up (perf: data flowing).
+    wait_for_log "$c" "$started"
+    [[ ! -e $LOGS/$name.rc ]] || die "$name: the client ended before docker stop"
+    t0=$(date +%s%N)
+    docker stop -t 10 "$c" >/dev/null
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    status=$(docker inspect -f '{{.State.ExitCode}}' "$c")
+    wait_until 30 "the $kind client to end after docker stop" test -s "$LOGS/$name.rc"
+    wait "$pid"
+    rc=$(<"$LOGS/$name.rc")
+    docker logs "$c" >"$LOGS/$name.server.log" 2>&1
+    compose s1 published-port.yml down >/dev/null 2>&1
+    ((status == 0)) || die "$name: server exit status $status after docker stop" \
+        "(137: SIGKILLed after the grace)"
+    ((ms < 10000)) || die "$name: docker stop took $ms ms"
+    # The server: each association it had ended gracefully, none failed.
+    if [[ $kind == echo ]]; then
+        n=$(grep -c 'association from' "$LOGS/$name.server.log" || true)
+        ended=$(grep -c ' closed: ' "$LOGS/$name.server.log" || true)
+        ! grep -q ' failed after ' "$LOGS/$name.server.log" ||
+            die "$name: the server did not close gracefully:" \
+                "$(grep ' failed after ' "$LOGS/$name.server.log")"
+    else
+        n=$(grep -c '^Accepted association' "$LOGS/$name.server.log" || true)
+        # one test of -P 2 associations, ended as a whole
+        ended=$(grep -c 'test 1 aborted: the server is shutting down' \
+            "$LOGS/$name.server.log" || true)
+        ((ended == 1)) && ended=$n
+    fi
+    ((n == want && ended == n)) ||
+        die "$name: the server had $n associations (want $want) and logged" \
+            "$ended ends: $(tail -5 "$LOGS/$name.server.log")"
+    # The client: a clean end, or the documented error; nothing else.
+    case $kind:$rc in
+    echo:0 | perf:0) ;;
+    echo:1) grep -q '^sctpu-echo: error: the server closed the association$' "$log" ||
+        die "$name: exit 1 without the documented error: $(tail -3 "$log")" ;;
+    perf:1) grep -q '^sctpu-perf: error: server: the server is shutting down$' "$log" ||
+        die "$name: exit 1 without the documented error: $(tail -3 "$log")" ;;
+    *) die "$name: the client exited $rc: $(tail -3 "$log")" ;;
+    esac
+    echo "  ${name}: docker stop -> server exit 0 in $ms ms, $n associations" \
+        "ended; client exit $rc$( ((rc == 0)) || echo ": $(grep -m1 'error:' "$log")")"
 }
 
 # A client namespace behind MASQUERADE, reaching the published port on the
@@ -225,7 +314,7 @@ EOF
 # only be revived by the client's next packet, a heartbeat at worst (30 s
 # unless --hb-interval; tests/it_nat_rebinding.sh covers that case).
 proxy_rebinding() {
-    local c moves
+    local c moves fails followed
     in_lab nft -f - <<'EOF'
 table inet sctpu_loss {
     chain output {
@@ -245,10 +334,23 @@ EOF
     CLIENT_ENV=()
     stop_gracefully "$c"
     moves=$(docker logs "$c" 2>&1 | grep -c '(NAT rebinding)' || true)
+    followed=$(docker logs "$c" 2>&1 |
+        sed -nE 's/^followed ([0-9]+) NAT rebindings.*/\1/p')
+    fails=$(in_lab nft list table inet sctpu_loss |
+        sed -nE 's/.*counter packets ([0-9]+) .*/\1/p')
     compose s6 published-port.yml down >/dev/null 2>&1
     in_lab nft delete table inet sctpu_loss
-    ((moves > 0)) || die "docker-proxy never moved: the EPERM drops did not bite"
-    echo "  docker-proxy moved to a new port $moves times; the server followed"
+    # Each failed send costs docker-proxy its mapping, and the client's
+    # next datagram comes from a new port: one move per failure. Only the
+    # last failure may find the client with nothing more to send (the end
+    # of its run), so it may go unfollowed.
+    ((fails > 0)) || die "no send to the client failed: the drop rule did not bite"
+    ((moves == fails || moves == fails - 1)) ||
+        die "docker-proxy's sends failed $fails times, the server followed $moves moves"
+    [[ ${followed:-0} == "$moves" ]] ||
+        die "the server's summary says it followed ${followed:-no} rebindings," \
+            "its log shows $moves"
+    echo "  $fails failed sends at docker-proxy; the server followed $moves moves"
 }
 
 # --- scenarios 3 and 4: containers by name on a bridge / overlay ----------
