@@ -49,6 +49,7 @@ struct echo_session {
     size_t answer_len;                     /* 0: none to send */
     uint64_t msgs;
     uint64_t bytes;
+    uint64_t unechoed; /* arrived after our SHUTDOWN: no way back */
     char peer[80];
     uint64_t start_ns; /* accepted, CLOCK_MONOTONIC: path event times */
     struct echo_session *next;
@@ -92,7 +93,13 @@ static void session_end(struct echo_session *s, const char *why, bool abortive)
 {
     struct echo_server *srv = s->srv;
 
-    if (why == NULL)
+    if (why == NULL && s->unechoed > 0)
+        printf("[%3llu] %s closed: %llu messages, %llu bytes echoed; not "
+               "echoed: %llu that arrived after the server began shutting "
+               "down\n",
+               (unsigned long long)s->id, s->peer, (unsigned long long)s->msgs,
+               (unsigned long long)s->bytes, (unsigned long long)s->unechoed);
+    else if (why == NULL)
         printf("[%3llu] %s closed: %llu messages, %llu bytes echoed\n",
                (unsigned long long)s->id, s->peer, (unsigned long long)s->msgs,
                (unsigned long long)s->bytes);
@@ -155,8 +162,9 @@ static void session_answer_probe(struct echo_session *s)
 }
 
 /*
- * Send buf with the flags of the message being echoed. Returns 0, -EAGAIN,
- * or another negative errno after ending (and freeing) the session.
+ * Send buf with the flags of the message being echoed. Returns 0 (sent),
+ * 1 (dropped: the server is shutting down), -EAGAIN, or another negative
+ * errno after ending (and freeing) the session.
  */
 static int session_send(struct echo_session *s, const uint8_t *buf, size_t len)
 {
@@ -165,13 +173,16 @@ static int session_send(struct echo_session *s, const uint8_t *buf, size_t len)
 
     if (n == -EAGAIN)
         return -EAGAIN;
+    if (n < 0 && s->srv->stopping) {
+        /* Our own SHUTDOWN closed the way back (usrsctp says ECONNRESET,
+         * Linux EPIPE) to a message the client sent before it saw it.
+         * Aborting now would turn the client's clean end into a reset:
+         * drop the message, count it, and let the shutdown finish. */
+        s->unechoed++;
+        return 1;
+    }
     if (n == -EPIPE) {
-        /* Stopping, it is our own SHUTDOWN that closed the way back. */
-        session_end(s,
-                    s->srv->stopping ? "the server shut down before a "
-                                       "message could be echoed"
-                                     : "the peer shut down before its "
-                                       "message could be echoed",
+        session_end(s, "the peer shut down before its message could be echoed",
                     true);
         return -EPIPE;
     }
@@ -209,10 +220,14 @@ static void session_pump(struct echo_session *s)
             s->answer_len = 0;
         }
         if (s->pending) {
-            if (session_send(s, s->buf, s->len) < 0)
+            int sent = session_send(s, s->buf, s->len);
+
+            if (sent < 0)
                 return;
-            s->msgs++;
-            s->bytes += s->len;
+            if (sent == 0) {
+                s->msgs++;
+                s->bytes += s->len;
+            }
             s->pending = false;
             s->len = 0;
         }
