@@ -21,7 +21,8 @@
 #   hb        --hb-interval 100 (RTO 50-200 ms): the idle client sends at
 #             least 4 HEARTBEATs in 1.5 s; with the default (30 s), none
 #   values    -J: backend "usrsctp", streams, pathmtu 65492 on loopback,
-#             error null; a failed run's error names the cause
+#             error null; with -B 127.0.0.2, local and seen_as are that
+#             address, not translated; a failed run's error names the cause
 #
 # usage: bash tests/it_echo_options.sh BUILD_DIR
 
@@ -213,6 +214,12 @@ jq_true "$WORK/values.out" 'j["backend"] == "usrsctp" and
     j["sent"] == j["verified"] == 6 and 0 < j["rtt_us"]["min"] <=
     j["rtt_us"]["p50"] <= j["rtt_us"]["max"] and j["setup_us"] > 0' \
     "values: the -J document"
+# -B 127.0.0.2: the client's own address, as it says and the server saw.
+run bound -c 127.0.0.1 -B 127.0.0.2 -n 2 -i 0 -J
+want_rc bound 0
+jq_true "$WORK/bound.out" 'j["local"].startswith("127.0.0.2:") and
+    j["seen_as"] == j["local"] and j["address_translated"] is False' \
+    "values: -B 127.0.0.2 is not the local address"
 stop_server "$SERVER_PID"
 silent_udp_port 9897
 run failed -c 127.0.0.1 --udp-port 9897 -n 1 --timeout 1 -J

@@ -337,7 +337,7 @@ NFT
 # total length), sport and dport (UDP), chunks ([type, a_rwnd or null],
 # a_rwnd for INIT, INIT ACK and SACK). Run sctpu with SCTPU_UDP_GSO=0
 # meanwhile: a GSO buffer is one record here. Returns once it listens;
-# its pid is in SNIFF_PID (sniff_stop ends it and waits for the file).
+# its pid is in SNIFF_PID. sniff_stop ends it (lo only: see there).
 sctp_sniff() {
     local name=$1 dev=${2:-lo}
     python3 -u - "$dev" "$WORK/$name.sniff" <<'PY' >"$WORK/$name.sniff.log" 2>&1 &
@@ -378,12 +378,19 @@ while True:
                           "dport": dport, "chunks": chunks}) + "\n")
 PY
     SNIFF_PID=$!
+    SNIFF_FILE=$WORK/$name.sniff
     PIDS+=("$SNIFF_PID")
     wait_for_line "$WORK/$name.sniff.log" '^ready$' 10
 }
 
-# sniff_stop: end the sctp_sniff capture (every line is already written).
+# sniff_stop: end the sctp_sniff capture once it has written every packet
+# sent so far: a loaded machine leaves packets queued on its socket, so a
+# last datagram (to the discard port, 9) marks the end, and it waits for
+# that one to be written.
 sniff_stop() {
+    echo sctpu-sniff-end >/dev/udp/127.0.0.1/9 ||
+        fail "sniff_stop: cannot send the end marker"
+    wait_for_line "$SNIFF_FILE" '"dport": 9, ' 20
     kill -TERM "$SNIFF_PID" 2>/dev/null || true
     wait "$SNIFF_PID" 2>/dev/null || true
 }
