@@ -115,7 +115,7 @@ if sum(i["bytes"] for i in rest) != s["bytes"]:
     bad.append(f"measured intervals {sum(i['"'bytes'"'] for i in rest)} B, sum_sent {s['"'bytes'"']} B")
 if abs(rest[-1]["end"] - s["seconds"]) > 1e-6 or not 1.9 < s["seconds"] < 2.6:
     bad.append(f"sum_sent covers {s['"'seconds'"']} s")
-if not om[0]["bytes"] > 0:
+if not om or not om[0]["bytes"] > 0:
     bad.append("nothing moved in the omitted second")'
 
 # --- window -----------------------------------------------------------------
@@ -228,8 +228,10 @@ wait_for_line "$WORK/log.txt" '^\[  1\] +0\.00-1\.0[0-9] +sec' 10
 kill -0 "$CLI" 2>/dev/null || fail "output: the interval line came after the test ended"
 wait "$CLI" || fail "output: --logfile run exited $?"
 [[ ! -s $WORK/logfile.out ]] || fail "output: --logfile wrote to stdout: $(cat "$WORK/logfile.out")"
-grep -q ' receiver$' "$WORK/log.txt" && grep -q '^sctpu-perf Done\.$' "$WORK/log.txt" ||
+if ! grep -q ' receiver$' "$WORK/log.txt" ||
+    ! grep -q '^sctpu-perf Done\.$' "$WORK/log.txt"; then
     fail "output: the log file has no summary: $(cat "$WORK/log.txt")"
+fi
 run verbose "${C4[@]}" -t 0.5 -V
 want_rc verbose 0
 for ev in COMM_UP SHUTDOWN_COMP; do
