@@ -274,8 +274,10 @@ echo "ports: --cport, --local-udp-port, -B as given"
 echo "== server"
 run gso "${C4[@]}" -t 1 --get-server-output
 want_rc gso 0
-cli=$(grep -E ' receiver$' "$WORK/gso.out" | head -1 | awk '{print $5, $6}')
-srv=$(sed -n '/^Server output:/,$p' "$WORK/gso.out" | grep -E ' receiver$' | awk '{print $5, $6}')
+# The bytes of the first receiver line: the client's, then the server's.
+cli=$(awk '/ receiver$/ { print $5, $6; exit }' "$WORK/gso.out")
+srv=$(sed -n '/^Server output:/,$p' "$WORK/gso.out" |
+    awk '/ receiver$/ { print $5, $6; exit }')
 [[ -n $srv && $srv == "$cli" ]] ||
     fail "server: the server's receiver line ($srv) is not the client's ($cli)"
 run gsoj "${C4[@]}" -t 1 --get-server-output -J
