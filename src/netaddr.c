@@ -177,6 +177,18 @@ int netaddr_route_source(const struct sockaddr *dst, socklen_t len,
     return rc;
 }
 
+/* Is sa the unspecified address (0.0.0.0 or ::)? */
+static bool netaddr_is_wildcard(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return ((const struct sockaddr_in *)sa)->sin_addr.s_addr ==
+               htonl(INADDR_ANY);
+    if (sa->sa_family == AF_INET6)
+        return IN6_IS_ADDR_UNSPECIFIED(
+            &((const struct sockaddr_in6 *)sa)->sin6_addr);
+    return true;
+}
+
 int netaddr_route_endpoint(const struct sockaddr *dst, socklen_t len,
                            uint16_t dst_port, char *local, size_t locallen)
 {
@@ -188,6 +200,10 @@ int netaddr_route_endpoint(const struct sockaddr *dst, socklen_t len,
 
     if (netaddr_parse(local, &bound, &boundlen) < 0 || len > sizeof(to))
         return -EINVAL;
+    /* Bound to an address (-B): the kernel sends from that one, whatever
+     * the route's own source is. */
+    if (!netaddr_is_wildcard((struct sockaddr *)&bound))
+        return 0;
     memcpy(&to, dst, len);
     netaddr_set_port((struct sockaddr *)&to, dst_port);
     rc = netaddr_route_source((struct sockaddr *)&to, len, &src);

@@ -54,9 +54,10 @@ int netaddr_route_source(const struct sockaddr *dst, socklen_t len,
 /*
  * Our UDP endpoint as a peer at dst (UDP port dst_port) sees it when no NAT
  * is in between: the route's source address toward dst, with the port of
- * local. local is "host:port" as the socket is bound (the host may be a
- * wildcard) and is rewritten in place. Returns 0, or a negative errno with
- * local unchanged.
+ * local. local is "host:port" as the socket is bound and is rewritten in
+ * place when the host is a wildcard; a socket bound to an address (-B)
+ * sends from it, so local stays. Returns 0, or a negative errno with local
+ * unchanged.
  */
 int netaddr_route_endpoint(const struct sockaddr *dst, socklen_t len,
                            uint16_t dst_port, char *local, size_t locallen);

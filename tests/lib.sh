@@ -365,4 +365,67 @@ run_cmocka() {
         sort -u | tr '\n' ' ')
     [[ -z $skipped ]] ||
         skip "cmocka skipped ${skipped% } (the test's source says why)"
+
+# sctp_sniff NAME [IFACE]: record every SCTP-over-UDP packet this netns
+# sends on IFACE (default lo; on lo each packet is seen once, as it goes
+# out) to $WORK/NAME.sniff, one JSON object a line: t (seconds), len (IP
+# total length), sport and dport (UDP), chunks ([type, a_rwnd or null],
+# a_rwnd for INIT, INIT ACK and SACK). Run sctpu with SCTPU_UDP_GSO=0
+# meanwhile: a GSO buffer is one record here. Returns once it listens;
+# its pid is in SNIFF_PID. sniff_stop ends it (lo only: see there).
+sctp_sniff() {
+    local name=$1 dev=${2:-lo}
+    python3 -u - "$dev" "$WORK/$name.sniff" <<'PY' >"$WORK/$name.sniff.log" 2>&1 &
+import json, socket, struct, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+s.bind((sys.argv[1], 0))
+out = open(sys.argv[2], "w", buffering=1)
+print("ready", flush=True)
+while True:
+    pkt, addr = s.recvfrom(70000)
+    if addr[2] != socket.PACKET_OUTGOING:
+        continue
+    ip = pkt[14:]
+    if ip[0] >> 4 == 4:
+        if ip[9] != 17:
+            continue
+        iplen, l4 = struct.unpack("!H", ip[2:4])[0], ip[(ip[0] & 15) * 4:]
+    elif ip[0] >> 4 == 6:
+        if ip[6] != 17:
+            continue
+        iplen, l4 = 40 + struct.unpack("!H", ip[4:6])[0], ip[40:]
+    else:
+        continue
+    sport, dport = struct.unpack("!HH", l4[:4])
+    sctp, chunks, off = l4[8:], [], 12
+    while off + 4 <= len(sctp):
+        ctype, clen = sctp[off], struct.unpack("!H", sctp[off + 2:off + 4])[0]
+        rwnd = None
+        if ctype in (1, 2):    # INIT, INIT ACK: tag, then a_rwnd
+            rwnd = struct.unpack("!I", sctp[off + 8:off + 12])[0]
+        elif ctype == 3:       # SACK: cumulative TSN ack, then a_rwnd
+            rwnd = struct.unpack("!I", sctp[off + 8:off + 12])[0]
+        chunks.append([ctype, rwnd])
+        if clen < 4:
+            break
+        off += (clen + 3) & ~3
+    out.write(json.dumps({"t": time.monotonic(), "len": iplen, "sport": sport,
+                          "dport": dport, "chunks": chunks}) + "\n")
+PY
+    SNIFF_PID=$!
+    SNIFF_FILE=$WORK/$name.sniff
+    PIDS+=("$SNIFF_PID")
+    wait_for_line "$WORK/$name.sniff.log" '^ready$' 10
+}
+
+# sniff_stop: end the sctp_sniff capture once it has written every packet
+# sent so far: a loaded machine leaves packets queued on its socket, so a
+# last datagram (to the discard port, 9) marks the end, and it waits for
+# that one to be written.
+sniff_stop() {
+    echo sctpu-sniff-end >/dev/udp/127.0.0.1/9 ||
+        fail "sniff_stop: cannot send the end marker"
+    wait_for_line "$SNIFF_FILE" '"dport": 9, ' 20
+    kill -TERM "$SNIFF_PID" 2>/dev/null || true
+    wait "$SNIFF_PID" 2>/dev/null || true
 }
