@@ -365,6 +365,7 @@ run_cmocka() {
         sort -u | tr '\n' ' ')
     [[ -z $skipped ]] ||
         skip "cmocka skipped ${skipped% } (the test's source says why)"
+}
 
 # sctp_sniff NAME [IFACE]: record every SCTP-over-UDP packet this netns
 # sends on IFACE (default lo; on lo each packet is seen once, as it goes
