@@ -78,6 +78,7 @@ struct echo_client {
     uint64_t verified;
     uint64_t verified_bytes;
     uint64_t corrupt;
+    uint64_t retransmits; /* ours, as last read from the association */
     struct rtt_stats rtt;
     char error[256];
     /* multihoming: peer addresses at connect, path events (backends that
@@ -117,6 +118,17 @@ static void client_fail(struct echo_client *cl, const char *fmt, ...)
     event_base_loopexit(cl->rt.base, NULL);
 }
 
+/* The association's retransmission count, while it can still be read
+ * (a closed one cannot: keep the last figure). */
+static void client_note_retransmits(struct echo_client *cl)
+{
+    struct transport_assoc_info info;
+
+    if (cl->conn != NULL && transport_get_info(cl->conn, &info) == 0 &&
+        info.retransmits > cl->retransmits)
+        cl->retransmits = info.retransmits;
+}
+
 /* All sent, or asked to stop: close gracefully and wait for the end. */
 static void client_finish(struct echo_client *cl)
 {
@@ -124,6 +136,7 @@ static void client_finish(struct echo_client *cl)
 
     if (cl->phase != PHASE_RUNNING)
         return;
+    client_note_retransmits(cl);
     cl->phase = PHASE_FINISHING;
     evtimer_del(cl->send_timer);
     rc = transport_shutdown(cl->conn);
@@ -707,6 +720,7 @@ static void client_report(const struct echo_client *cl, bool report)
         cl->last_echo_us > 0 ? cl->last_echo_us - cl->first_send_us : 0;
     s.verified_bytes = cl->verified_bytes;
     s.ppid_differed = cl->window.ppid_differed;
+    s.retransmits = cl->retransmits;
     s.paths_known = cl->npeer_addrs > 0;
     s.peer_addrs = cl->peer_addrs;
     s.npeer_addrs = cl->npeer_addrs;
@@ -778,6 +792,7 @@ int echo_client_run_outcome(const struct echo_config *cfg, bool report,
 
     if (cl->conn != NULL)
         client_take_paths(cl); /* those queued since the last callback */
+    client_note_retransmits(cl);
     client_report(cl, report);
     if (res != NULL)
         client_outcome(cl, res);

@@ -116,7 +116,10 @@ static void test_echo_report_json_fields(void **state)
     char *json;
 
     (void)state;
+    s.retransmits = 17;
+    s.ppid_differed = 3;
     json = render(echo_report_json, &s);
+    assert_non_null(strstr(json, "\"ppid_differed\":3,\"retransmits\":17,"));
     assert_non_null(strstr(json, "\"setup_us\":412,"));
     assert_non_null(strstr(json, "\"window\":16,\"max_in_flight\":16,"));
     assert_non_null(strstr(json, "\"elapsed_s\":0.500000,"));
