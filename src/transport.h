@@ -145,6 +145,13 @@ struct transport_path_event {
 
 typedef void (*transport_event_cb)(struct transport_conn *conn, int events,
                                    void *arg);
+/*
+ * A new association, handed to the workload: from now on it owns conn and
+ * may free it inside the callback (a stopping server refuses it so). The
+ * backend sets the connection up completely before the call and touches
+ * it no more after it, in a loop that accepts several per event too. The
+ * callback must not close the listening transport.
+ */
 typedef void (*transport_accept_cb)(struct transport_conn *conn, void *arg);
 
 /* A snapshot of one association. */

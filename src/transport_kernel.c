@@ -178,6 +178,7 @@ static void listen_cb(evutil_socket_t lfd, short what, void *arg)
                 fd, (struct sockaddr *)&from, fromlen);
         c->local_port = t->listen_port;
         c->heard_ns = kt_mono_ns();
+        /* Last: c is the workload's now, and may be gone (transport.h). */
         t->on_accept(&c->base, t->accept_arg);
     }
 }

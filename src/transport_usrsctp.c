@@ -304,10 +304,12 @@ static void listen_event_cb(evutil_socket_t fd, short what, void *arg)
         c->local_port = t->listen_port;
         c->peer_port = ntohs(from.sconn_port);
         ut_apply_peer_pathmtu(c);
-        t->on_accept(&c->base, t->accept_arg);
         /* Accepted sockets do not inherit the upcall, and data may be
-         * queued already: look at it now. */
+         * queued already: look at it on the next turn of the loop. Set up
+         * before on_accept, since it may free c (freeing cancels this). */
         event_active(c->ev, EV_READ, 0);
+        /* Last: c is the workload's now, and may be gone. */
+        t->on_accept(&c->base, t->accept_arg);
     }
     ut_flush_output();
 }
