@@ -95,7 +95,7 @@ start_echo_server stop-grace --udp-port 9981 -V
 "$ECHO_BIN" -c 127.0.0.1 --udp-port 9981 -n 0 -i 0.01 --timeout 10 \
     >"$WORK/stop-grace-c1.out" 2>"$WORK/stop-grace-c1.err" &
 FROZEN=$!
-PIDS+=($FROZEN)
+PIDS+=("$FROZEN")
 wait_for_line "$WORK/stop-grace-c1.out" ' seq=5 ' 20
 # Frozen, it cannot finish the SHUTDOWN: the server waits out its grace.
 kill -STOP "$FROZEN"
@@ -114,14 +114,14 @@ start_echo_server once --udp-port 9982 --once -V
 "$ECHO_BIN" -c 127.0.0.1 --udp-port 9982 -n 200 -i 0.005 --timeout 10 \
     >"$WORK/once-long.out" 2>"$WORK/once-long.err" &
 LONG=$!
-PIDS+=($LONG)
+PIDS+=("$LONG")
 wait_for_line "$WORK/once-long.out" ' seq=5 ' 20
 # Frozen, it keeps its association open while the others come and go.
 kill -STOP "$LONG"
 "$ECHO_BIN" -c 127.0.0.1 --udp-port 9982 -n 1 --timeout 5 \
     >"$WORK/once-short.out" 2>"$WORK/once-short.err" &
 SHORT=$!
-PIDS+=($SHORT)
+PIDS+=("$SHORT")
 wait_exit "$SHORT" 15
 ((EXIT_RC == 0)) || fail "once: the short client exited $EXIT_RC: $(cat "$WORK/once-short.err")"
 # Logged as the session ends, right where --once starts stopping.
