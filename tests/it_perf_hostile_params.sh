@@ -28,7 +28,7 @@ rc=0
 $SCTPU_WRAP "$EVIL_BIN" 127.0.0.1 9931 5431 >"$WORK/evil.out" 2>&1 || rc=$?
 echo "evil client (exit $rc): $(cat "$WORK/evil.out")"
 kill -0 "$SERVER_PID" 2>/dev/null ||
-    fail "the server died: $(tail -20 "$WORK/server.log")"
+    fail "the server died: $(grep -A12 "ERROR: AddressSanitizer" "$WORK/server.log" || tail -20 "$WORK/server.log")"
 ((rc == 0)) || fail "the evil client got no ERROR (exit $rc): $(cat "$WORK/evil.out")"
 grep -q '^ERROR: .*--verify.*20' "$WORK/evil.out" ||
     fail "the ERROR does not say why: $(cat "$WORK/evil.out")"
@@ -38,7 +38,7 @@ wait_for_line "$WORK/server.log" 'aborted: .*--verify.*20' 5
     >"$WORK/good.out" 2>&1 ||
     fail "a normal client failed after the hostile one: $(cat "$WORK/good.out")"
 kill -0 "$SERVER_PID" 2>/dev/null ||
-    fail "the server died: $(tail -20 "$WORK/server.log")"
+    fail "the server died: $(grep -A12 "ERROR: AddressSanitizer" "$WORK/server.log" || tail -20 "$WORK/server.log")"
 stop_server "$SERVER_PID"
 grep -q 'ERROR: AddressSanitizer' "$WORK/server.log" &&
     fail "ASan report in the server log: $(cat "$WORK/server.log")"
