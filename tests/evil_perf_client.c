@@ -111,8 +111,7 @@ static void on_message(struct evil *e, const uint8_t *buf, size_t len,
     struct perf_text text;
 
     if (ppid != PERF_PPID_CONTROL) {
-        printf("the server accepted and sends data (%zu-byte message)\n",
-               len);
+        printf("the server accepted and sends data (%zu-byte message)\n", len);
         done(e, 1);
         return;
     }
@@ -126,9 +125,9 @@ static void on_message(struct evil *e, const uint8_t *buf, size_t len,
         return;
     case PERF_MSG_READY:
         printf("READY: the server accepted PARAMS; sending START\n");
-        if (send_ctrl(e, out,
-                      perf_proto_encode_empty(out, sizeof(out),
-                                              PERF_MSG_START)) < 0)
+        if (send_ctrl(
+                e, out,
+                perf_proto_encode_empty(out, sizeof(out), PERF_MSG_START)) < 0)
             done(e, 1);
         return;
     default:

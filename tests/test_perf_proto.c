@@ -876,6 +876,7 @@ static void test_perf_proto_params_verify_short_length(void **state)
     uint8_t *buf = *state;
     struct perf_params p;
     struct perf_params out;
+    const char *why = NULL;
     int len;
 
     make_params(&p);
@@ -896,6 +897,13 @@ static void test_perf_proto_params_verify_short_length(void **state)
     assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
                      -EBADMSG);
 
+    /* ... and says why, for the server's ERROR. */
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     -EBADMSG);
+    assert_non_null(why);
+    assert_non_null(
+        strstr(why, "--verify needs messages of at least 20 bytes"));
+
     /* The encoder refuses the same. */
     p.length = PERF_VERIFY_HDR_LEN - 1;
     assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
@@ -907,6 +915,9 @@ static void test_perf_proto_params_verify_short_length(void **state)
     assert_true(len > 0);
     assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
     assert_int_equal(out.length, 1);
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     0);
+    assert_null(why);
 }
 
 static void test_perf_proto_ready_oversize_count(void **state)

@@ -110,8 +110,8 @@ static void test_perf_verify_prepare_stamp(void **state)
         memset(&f->c, 0, sizeof(f->c));
         crc = perf_verify_prepare(f->buf, lens[i]);
         for (seq = 0; seq < 50; seq++) {
-            assert_int_equal(
-                perf_verify_stamp(f->buf, lens[i], crc, 7, seq), 0);
+            assert_int_equal(perf_verify_stamp(f->buf, lens[i], crc, 7, seq),
+                             0);
             perf_verify_fill(ref, lens[i], 7, seq);
             assert_memory_equal(f->buf, ref, lens[i]);
             perf_verify_check(&f->s, 7, f->buf, lens[i], &f->c);
