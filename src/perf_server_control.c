@@ -23,6 +23,9 @@
  * it says CTRL_GONE, and on_control tells perf_flow to stop reading.
  * (Before: a HELLO joining a test whose PARAMS had come, or START, failing
  * to allocate aborted the test and then freed the flow again, or read it.)
+ * Both paths need malloc to fail, and no test can make it fail there
+ * without a fault-injection seam; they were found and fixed by reading
+ * every return after configure_flow() and perf_server_test_start().
  */
 enum ctrl_result {
     CTRL_OK,   /* handled; keep reading */
