@@ -423,10 +423,18 @@ static void send_some(struct perf_flow *f)
         info.sid = (uint16_t)f->next_sid;
         info.ppid = f->tx_ppids[info.sid];
         info.sack_now = near_end(f, now, len);
-        if (f->sp.verify && len == f->sp.length)
-            perf_verify_stamp(f->txbuf, f->payload_crc, info.sid,
-                              f->tx_seq[info.sid]);
-        else if (f->sp.verify)
+        if (f->sp.verify && len == f->sp.length) {
+            /* txbuf holds sp.length bytes. The decoder and the CLI keep
+             * it >= the header; if one ever does not, stop, not overrun. */
+            if (perf_verify_stamp(f->txbuf, f->sp.length, f->payload_crc,
+                                  info.sid, f->tx_seq[info.sid]) < 0) {
+                log_warn("--verify: %u-byte messages cannot hold the "
+                         "%d-byte header; not sending",
+                         (unsigned)f->sp.length, PERF_VERIFY_HDR_LEN);
+                f->send_state = SEND_DONE;
+                return;
+            }
+        } else if (f->sp.verify)
             perf_verify_fill(f->txbuf, len, info.sid, f->tx_seq[info.sid]);
         n = transport_send(f->conn, f->txbuf, len, &info);
         if (n == -EAGAIN) {

@@ -30,6 +30,7 @@
 
 #include "perf.h"
 #include "perf_proto.h"
+#include "perf_verify.h"
 
 #define HELLO_LEN (PERF_COOKIE_LEN + 2 + 2)
 #define PARAMS_FIXED_LEN (5 * 8 + 7 * 4 + 2 * 2 + 7 * 1 + 2)
@@ -253,15 +254,36 @@ static bool ppids_valid(const struct perf_params *m)
     return true;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define PARAMS_WHY_MALFORMED "a malformed PARAMS message"
+#define PARAMS_WHY_RANGE "the test parameters are out of range"
+/* Every --verify message starts with its header: a shorter one would be
+ * stamped past the sender's buffer (issue 11). */
+#define PARAMS_WHY_VERIFY_LEN                                                  \
+    "--verify needs messages of at least " STR(                                \
+        PERF_VERIFY_HDR_LEN) " bytes (its header): the test asks for fewer "   \
+                             "(-l)"
+
+/* NULL when m is a test both ends can run, else why not. */
+static const char *params_problem(const struct perf_params *m)
+{
+    if (!(ppids_valid(m) && m->parallel >= 1 &&
+          m->parallel <= PERF_PROTO_MAX_PARALLEL && m->nstreams >= 1 &&
+          m->nstreams <= PERF_MAX_STREAMS && m->length >= 1 &&
+          m->length <= PERF_MAX_LEN && m->pr_policy <= PERF_PR_BUF &&
+          is_flag(m->reverse) && is_flag(m->bidir) && is_flag(m->unordered) &&
+          is_flag(m->verify) && is_flag(m->nodelay) &&
+          is_flag(m->get_server_output)))
+        return PARAMS_WHY_RANGE;
+    if (m->verify && m->length < PERF_VERIFY_HDR_LEN)
+        return PARAMS_WHY_VERIFY_LEN;
+    return NULL;
+}
+
 static bool params_valid(const struct perf_params *m)
 {
-    return ppids_valid(m) && m->parallel >= 1 &&
-           m->parallel <= PERF_PROTO_MAX_PARALLEL && m->nstreams >= 1 &&
-           m->nstreams <= PERF_MAX_STREAMS && m->length >= 1 &&
-           m->length <= PERF_MAX_LEN && m->pr_policy <= PERF_PR_BUF &&
-           is_flag(m->reverse) && is_flag(m->bidir) && is_flag(m->unordered) &&
-           is_flag(m->verify) && is_flag(m->nodelay) &&
-           is_flag(m->get_server_output);
+    return params_problem(m) == NULL;
 }
 
 int perf_proto_encode_params(uint8_t *buf, size_t cap,
@@ -306,12 +328,21 @@ int perf_proto_encode_params(uint8_t *buf, size_t cap,
 int perf_proto_decode_params(const uint8_t *buf, size_t len,
                              struct perf_params *m)
 {
+    return perf_proto_decode_params_why(buf, len, m, NULL);
+}
+
+int perf_proto_decode_params_why(const uint8_t *buf, size_t len,
+                                 struct perf_params *m, const char **why)
+{
     const uint8_t *p = NULL;
+    const char *problem = NULL;
     struct perf_params q;
     size_t plen = 0;
     uint16_t i;
     int rc;
 
+    if (why != NULL)
+        *why = PARAMS_WHY_MALFORMED;
     rc = check_header(buf, len, PERF_MSG_PARAMS, &plen);
     if (rc < 0)
         return rc;
@@ -347,8 +378,14 @@ int perf_proto_decode_params(const uint8_t *buf, size_t len,
         return -EBADMSG;
     for (i = 0; i < q.nppids; i++)
         q.ppids[i] = get_be32(&p);
-    if (!params_valid(&q))
+    problem = params_problem(&q);
+    if (problem != NULL) {
+        if (why != NULL)
+            *why = problem;
         return -EBADMSG;
+    }
+    if (why != NULL)
+        *why = NULL;
     *m = q;
     return 0;
 }

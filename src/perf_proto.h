@@ -116,7 +116,7 @@ struct perf_text {
  * The ranges, the same ones the decoders enforce: HELLO 1 <= count <=
  * PERF_PROTO_MAX_PARALLEL and index < count; PARAMS 1 <= parallel <=
  * PERF_PROTO_MAX_PARALLEL, 1 <= nstreams <= PERF_MAX_STREAMS, 1 <= length
- * <= PERF_MAX_LEN, pr_policy a known enum perf_pr_policy, the flags 0 or 1,
+ * <= PERF_MAX_LEN (>= PERF_VERIFY_HDR_LEN with verify), pr_policy a known enum perf_pr_policy, the flags 0 or 1,
  * nppids <= nstreams and no PPID PERF_PPID_CONTROL (the receiver tells
  * control from data by it);
  * READY count <= PERF_PROTO_MAX_PARALLEL, each seen[] NUL-terminated;
@@ -156,6 +156,13 @@ int perf_proto_decode_hello(const uint8_t *buf, size_t len,
                             struct perf_hello *m);
 int perf_proto_decode_params(const uint8_t *buf, size_t len,
                              struct perf_params *m);
+/*
+ * perf_proto_decode_params, and *why says what it refused in words for an
+ * ERROR message: a malformed message, values out of range, or --verify
+ * with a length below its header. NULL on success.
+ */
+int perf_proto_decode_params_why(const uint8_t *buf, size_t len,
+                                 struct perf_params *m, const char **why);
 int perf_proto_decode_ready(const uint8_t *buf, size_t len,
                             struct perf_ready *m);
 /*

@@ -14,6 +14,25 @@
 #include "perf_rows.h"
 #include "units.h"
 
+/*
+ * Who owns what. An accepted association's server_flow and flow belong to
+ * the server until its HELLO attaches them to a test (t->sfs[], t->flows[]);
+ * from then on they belong to the test, and perf_server_test_abort() and
+ * perf_server_test_free() free them with it. So a handler that aborted the
+ * test must not free, or even touch, the flow or server_flow afterwards:
+ * it says CTRL_GONE, and on_control tells perf_flow to stop reading.
+ * (Before: a HELLO joining a test whose PARAMS had come, or START, failing
+ * to allocate aborted the test and then freed the flow again, or read it.)
+ * Both paths need malloc to fail, and no test can make it fail there
+ * without a fault-injection seam; they were found and fixed by reading
+ * every return after configure_flow() and perf_server_test_start().
+ */
+enum ctrl_result {
+    CTRL_OK,   /* handled; keep reading */
+    CTRL_BAD,  /* a protocol error; nothing freed yet (on_control ends it) */
+    CTRL_GONE, /* the test was aborted: the flow and sf are freed */
+};
+
 static void on_send_done(struct perf_flow *f, void *arg)
 {
     struct server_flow *sf = arg;
@@ -55,7 +74,8 @@ static void on_client_end(struct perf_test *t, unsigned int i,
     perf_server_test_check_done(t);
 }
 
-/* Apply the test's parameters to one of its associations. */
+/* Apply the test's parameters to one of its associations. On failure the
+ * test is aborted (freed, with every flow it holds). */
 static int configure_flow(struct perf_test *t, struct perf_flow *f)
 {
     struct transport_conn *conn = perf_flow_conn(f);
@@ -78,7 +98,8 @@ static int configure_flow(struct perf_test *t, struct perf_flow *f)
 }
 
 /* A HELLO: join (or start) the test its cookie names. */
-static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
+static enum ctrl_result on_hello(struct server_flow *sf, const uint8_t *msg,
+                                 size_t len)
 {
     struct perf_server *srv = sf->srv;
     struct perf_hello h;
@@ -86,7 +107,7 @@ static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
 
     if (sf->test != NULL || perf_proto_decode_hello(msg, len, &h) < 0 ||
         h.count == 0 || h.count > PERF_MAX_PARALLEL || h.index >= h.count)
-        return false;
+        return CTRL_BAD;
     t = perf_server_test_find(srv, h.cookie);
     if (t == NULL) {
         if (srv->running >= srv->cfg->max_clients || srv->stopping) {
@@ -99,27 +120,28 @@ static bool on_hello(struct server_flow *sf, const uint8_t *msg, size_t len)
                                        "another test; try again later"),
                 buf);
             log_info("refused a test: busy");
-            return true;
+            return CTRL_OK;
         }
         t = perf_server_test_new(sf, &h);
         if (t == NULL)
-            return false;
+            return CTRL_BAD;
     }
     if (h.count != t->count || t->flows[h.index] != NULL ||
         t->phase != ST_GATHERING)
-        return false;
+        return CTRL_BAD; /* sf is not the test's: on_control frees it */
     sf->test = t;
     sf->index = h.index;
     t->flows[h.index] = sf->flow;
     t->sfs[h.index] = sf;
     t->nflows++;
     perf_flow_set_tag(sf->flow, (int)h.index);
-    /* PARAMS may have come first, on association 0. */
+    /* PARAMS may have come first, on association 0. From here sf is the
+     * test's: a failure frees it with the test. */
     if (t->have_params && configure_flow(t, sf->flow) < 0)
-        return false;
+        return CTRL_GONE;
     if (perf_server_test_all_ready(t))
         perf_server_test_send_ready(t);
-    return true;
+    return CTRL_OK;
 }
 
 static bool params_ok(const struct perf_params *p, unsigned int count)
@@ -187,27 +209,37 @@ static bool pr_policy_supported(struct perf_test *t, struct server_flow *sf)
     return false;
 }
 
-static bool on_params(struct server_flow *sf, const uint8_t *msg, size_t len)
+/*
+ * PARAMS on association 0. Parameters the decoder refuses (a client that
+ * skipped its CLI's checks, e.g. --verify with messages shorter than the
+ * verify header) end the test with an ERROR that says why.
+ */
+static enum ctrl_result on_params(struct server_flow *sf, const uint8_t *msg,
+                                  size_t len)
 {
     struct perf_test *t = sf->test;
+    const char *why = NULL;
     unsigned int i;
 
-    if (t == NULL || sf->index != 0 || t->have_params ||
-        perf_proto_decode_params(msg, len, &t->params) < 0)
-        return false;
+    if (t == NULL || sf->index != 0 || t->have_params)
+        return CTRL_BAD;
+    if (perf_proto_decode_params_why(msg, len, &t->params, &why) < 0) {
+        perf_server_test_abort(t, "%s", why);
+        return CTRL_GONE;
+    }
     if (!params_ok(&t->params, t->count)) {
         perf_server_test_abort(t, "the test parameters are out of range");
-        return false;
+        return CTRL_GONE;
     }
     if (!rate_within_limit(t) || !pr_policy_supported(t, sf))
-        return false;
+        return CTRL_GONE;
     t->have_params = true;
     for (i = 0; i < PERF_MAX_PARALLEL; i++)
         if (t->flows[i] != NULL && configure_flow(t, t->flows[i]) < 0)
-            return false;
+            return CTRL_GONE;
     if (perf_server_test_all_ready(t))
         perf_server_test_send_ready(t);
-    return true;
+    return CTRL_OK;
 }
 
 static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
@@ -216,24 +248,23 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     struct server_flow *sf = arg;
     struct perf_test *t = sf->test;
     int type = perf_proto_type(msg, len);
+    enum ctrl_result rc = CTRL_BAD;
 
     if (t != NULL)
         t->last_ctrl_ns = perf_now_ns();
     switch (type) {
     case PERF_MSG_HELLO:
-        if (on_hello(sf, msg, len))
-            return true;
+        rc = on_hello(sf, msg, len);
         break;
     case PERF_MSG_PARAMS:
-        if (on_params(sf, msg, len))
-            return true;
-        return false;
+        rc = on_params(sf, msg, len);
+        break;
     case PERF_MSG_START:
         if (t == NULL || sf->index != 0 || !perf_server_test_all_ready(t) ||
             t->phase != ST_GATHERING)
             break;
-        perf_server_test_start(t);
-        return true;
+        /* false: aborted, and f freed with the test */
+        return perf_server_test_start(t);
     case PERF_MSG_END:
         if (t == NULL || t->phase != ST_RUNNING)
             break;
@@ -242,7 +273,14 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     default:
         break;
     }
-    /* Anything else is a protocol error: this association is done. */
+    if (rc == CTRL_OK)
+        return true;
+    if (rc == CTRL_GONE)
+        return false; /* freed: touch neither f nor sf */
+    /* Anything else is a protocol error: this association is done. Only
+     * sf->test's own flows are freed with it; a flow no test holds yet is
+     * freed here. */
+    t = sf->test;
     if (t != NULL) {
         perf_server_test_abort(t, "unexpected control message (type %d)", type);
     } else {

@@ -142,8 +142,10 @@ bool perf_server_test_all_ready(const struct perf_test *t);
 /* Tell the client how we see it (READY) and wait for START. */
 void perf_server_test_send_ready(struct perf_test *t);
 
-/* START came: run the test (may abort and free it). */
-void perf_server_test_start(struct perf_test *t);
+/* START came: run the test. Returns false when it could not (out of
+ * memory): the test is aborted and freed, with its flows and their
+ * server_flows, so the caller must not touch any of them. */
+bool perf_server_test_start(struct perf_test *t);
 
 /* Report the path events the test's associations queued. */
 void perf_server_test_report_paths(struct perf_test *t);

@@ -188,7 +188,7 @@ void perf_server_test_send_ready(struct perf_test *t)
         t->flows[0], perf_proto_encode_ready(buf, sizeof(buf), &ready), buf);
 }
 
-void perf_server_test_start(struct perf_test *t)
+bool perf_server_test_start(struct perf_test *t)
 {
     const struct perf_params *p = &t->params;
     struct perf_send_params sp;
@@ -206,11 +206,11 @@ void perf_server_test_start(struct perf_test *t)
         if (perf_server_sends(p) &&
             perf_flow_start_send(t->flows[i], &sp) < 0) {
             perf_server_test_abort(t, "out of memory");
-            return;
+            return false;
         }
     }
     if (t->rep == NULL)
-        return;
+        return true;
     /* The intervals (and -O) as the client cuts them, on our clock. */
     memset(&is, 0, sizeof(is));
     is.base = t->srv->rt.base;
@@ -228,8 +228,11 @@ void perf_server_test_start(struct perf_test *t)
     is.recv_done = t->recv_done;
     is.recv_secs = t->recv_secs;
     t->intervals = perf_intervals_start(&is);
-    if (t->intervals == NULL)
+    if (t->intervals == NULL) {
         perf_server_test_abort(t, "out of memory");
+        return false;
+    }
+    return true;
 }
 
 /* Report the path events the test's associations queued (multihoming),
@@ -396,7 +399,7 @@ void perf_server_raw_start(struct perf_server *srv, struct server_flow *sf)
                          "%u), counting what it sends",
                          transport_peer_name(&info, name, sizeof(name)),
                          (unsigned)info.peer_sctp_port);
-    perf_server_test_start(t);
+    (void)perf_server_test_start(t); /* on failure t, sf are freed */
 }
 
 /* --no-control: the sender finished; report what arrived. */

@@ -1,6 +1,7 @@
 /*
  * perf_verify.c - build and check sctpu-perf --verify messages.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "crc32c.h"
@@ -79,14 +80,17 @@ uint32_t perf_verify_prepare(uint8_t *buf, size_t len)
     return crc32c(buf + PERF_VERIFY_HDR_LEN, len - PERF_VERIFY_HDR_LEN);
 }
 
-void perf_verify_stamp(uint8_t *buf, uint32_t payload_crc, uint16_t sid,
-                       uint64_t seq)
+int perf_verify_stamp(uint8_t *buf, size_t len, uint32_t payload_crc,
+                      uint16_t sid, uint64_t seq)
 {
+    if (len < PERF_VERIFY_HDR_LEN)
+        return -EMSGSIZE;
     put_be32(buf + OFF_MAGIC, PERF_VERIFY_MAGIC);
     put_be16(buf + OFF_SID, sid);
     put_be16(buf + OFF_RESERVED, 0);
     put_be64(buf + OFF_SEQ, seq);
     put_be32(buf + OFF_CHECK, check_of(buf, payload_crc));
+    return 0;
 }
 
 void perf_verify_fill(uint8_t *buf, size_t len, uint16_t sid, uint64_t seq)
@@ -95,7 +99,7 @@ void perf_verify_fill(uint8_t *buf, size_t len, uint16_t sid, uint64_t seq)
     uint32_t payload_crc = perf_verify_prepare(buf, len);
 
     /* A message too short for the header gets what fits (and is corrupt). */
-    perf_verify_stamp(hdr, payload_crc, sid, seq);
+    perf_verify_stamp(hdr, sizeof(hdr), payload_crc, sid, seq);
     memcpy(buf, hdr, len < sizeof(hdr) ? len : sizeof(hdr));
 }
 

@@ -77,11 +77,13 @@ struct perf_verify_stream {
 uint32_t perf_verify_prepare(uint8_t *buf, size_t len);
 
 /*
- * Write the header of message (sid, seq) into a buffer prepared for len
- * bytes, whose payload CRC is payload_crc.
+ * Write the header of message (sid, seq) into buf, a buffer of len bytes
+ * prepared for len-byte messages, whose payload CRC is payload_crc.
+ * Returns 0, or -EMSGSIZE (and writes nothing) when len is shorter than
+ * PERF_VERIFY_HDR_LEN: the length may come from a peer (issue 11).
  */
-void perf_verify_stamp(uint8_t *buf, uint32_t payload_crc, uint16_t sid,
-                       uint64_t seq);
+int perf_verify_stamp(uint8_t *buf, size_t len, uint32_t payload_crc,
+                      uint16_t sid, uint64_t seq);
 
 /* Both at once: the whole message (sid, seq) of len bytes. */
 void perf_verify_fill(uint8_t *buf, size_t len, uint16_t sid, uint64_t seq);

@@ -8,6 +8,7 @@
 
 #include "perf.h"
 #include "perf_proto.h"
+#include "perf_verify.h"
 
 #define TEST_BUF_LEN (256 * 1024)
 #define TEST_NSTREAMS 7
@@ -864,6 +865,61 @@ static void test_perf_proto_params_out_of_range(void **state)
     assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
 }
 
+/*
+ * --verify stamps a PERF_VERIFY_HDR_LEN-byte header into every message:
+ * a shorter length made the server write past its send buffer under -R
+ * (issue 11). The decoder refuses it whatever the client's CLI checked;
+ * without --verify such a length is fine.
+ */
+static void test_perf_proto_params_verify_short_length(void **state)
+{
+    uint8_t *buf = *state;
+    struct perf_params p;
+    struct perf_params out;
+    const char *why = NULL;
+    int len;
+
+    make_params(&p);
+    p.verify = 1;
+    p.reverse = 1;
+    p.length = PERF_VERIFY_HDR_LEN;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_true(len > 0);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.length, PERF_VERIFY_HDR_LEN);
+
+    memset(&out, 0xee, sizeof(out));
+    put32(buf + PARAMS_OFF_LENGTH, PERF_VERIFY_HDR_LEN - 1);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
+                     -EBADMSG);
+    assert_int_equal(out.length, 0xeeeeeeeeu); /* left untouched */
+    put32(buf + PARAMS_OFF_LENGTH, 1);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
+                     -EBADMSG);
+
+    /* ... and says why, for the server's ERROR. */
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     -EBADMSG);
+    assert_non_null(why);
+    assert_non_null(
+        strstr(why, "--verify needs messages of at least 20 bytes"));
+
+    /* The encoder refuses the same. */
+    p.length = PERF_VERIFY_HDR_LEN - 1;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+
+    /* Without --verify a 1-byte message is a valid test. */
+    p.verify = 0;
+    p.length = 1;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_true(len > 0);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.length, 1);
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     0);
+    assert_null(why);
+}
+
 static void test_perf_proto_ready_oversize_count(void **state)
 {
     uint8_t *buf = *state;
@@ -1232,6 +1288,7 @@ int main(void)
         T(test_perf_proto_payload_size_exact),
         T(test_perf_proto_hello_out_of_range),
         T(test_perf_proto_params_out_of_range),
+        T(test_perf_proto_params_verify_short_length),
         T(test_perf_proto_ready_oversize_count),
         T(test_perf_proto_ready_unterminated),
         T(test_perf_proto_results_oversize_counts),

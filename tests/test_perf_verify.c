@@ -1,4 +1,5 @@
 /* tests/test_perf_verify.c - --verify message headers and stream checks. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,7 +110,8 @@ static void test_perf_verify_prepare_stamp(void **state)
         memset(&f->c, 0, sizeof(f->c));
         crc = perf_verify_prepare(f->buf, lens[i]);
         for (seq = 0; seq < 50; seq++) {
-            perf_verify_stamp(f->buf, crc, 7, seq);
+            assert_int_equal(perf_verify_stamp(f->buf, lens[i], crc, 7, seq),
+                             0);
             perf_verify_fill(ref, lens[i], 7, seq);
             assert_memory_equal(f->buf, ref, lens[i]);
             perf_verify_check(&f->s, 7, f->buf, lens[i], &f->c);
@@ -118,6 +120,30 @@ static void test_perf_verify_prepare_stamp(void **state)
         assert_int_equal(missing_now(f), 0);
     }
     free(ref);
+}
+
+/*
+ * A buffer too small for the header: stamp refuses and writes nothing
+ * (the perf server once stamped 20 bytes into an 8-byte message, issue
+ * 11). Heap buffers of the exact size, so ASan sees any byte past them.
+ */
+static void test_perf_verify_stamp_short_buffer(void **state)
+{
+    size_t len;
+
+    (void)state;
+    for (len = 0; len < PERF_VERIFY_HDR_LEN; len++) {
+        uint8_t *buf = malloc(len + 1); /* malloc(0) may return NULL */
+        uint8_t want[PERF_VERIFY_HDR_LEN];
+
+        assert_non_null(buf);
+        memset(buf, 0xab, len);
+        memset(want, 0xab, sizeof(want));
+        assert_int_equal(perf_verify_stamp(buf, len, 0, TEST_SID, 1),
+                         -EMSGSIZE);
+        assert_memory_equal(buf, want, len);
+        free(buf);
+    }
 }
 
 /* Every byte, header and payload, damaged three ways: corrupt each time. */
@@ -383,6 +409,7 @@ int main(void)
         T(test_perf_verify_header_layout),
         T(test_perf_verify_in_order),
         T(test_perf_verify_prepare_stamp),
+        T(test_perf_verify_stamp_short_buffer),
         T(test_perf_verify_corrupt_any_byte),
         T(test_perf_verify_corrupt_big),
         T(test_perf_verify_wrong_sid),
