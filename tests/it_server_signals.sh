@@ -193,7 +193,7 @@ perf_case() {
         PIDS+=($!)
     done
     for c in 1 2; do
-        wait_for_line "$WORK/$name-c$c.out" '^\[SUM\] +0\.00-0\.20 ' 20
+        wait_for_line "$WORK/$name-c$c.out" '^\[SUM\] +0\.00-[0-9.]+ ' 20
     done
     ((freeze == 0)) || kill -STOP "${CLIENTS[@]}"
     SIGNAL_AT=$EPOCHREALTIME
