@@ -540,23 +540,9 @@ static int check_streams_tos(struct echo_config *cfg,
  */
 static int check_backend(struct echo_config *cfg, char *err, size_t errlen)
 {
-    bool all =
-        cfg->backend != NULL && strcmp(cfg->backend, RUNTIME_BACKEND_ALL) == 0;
-
-    if (all && !cfg->server) {
-        snprintf(err, errlen,
-                 "--backend all is for the server (-s); a client compares "
-                 "the backends with --compare");
+    if (runtime_check_all_backends(cfg->backend, cfg->server, cfg->compare,
+                                   cfg->sock.encap, err, errlen) < 0)
         return -1;
-    }
-    if ((all || cfg->compare) && cfg->sock.encap) {
-        snprintf(err, errlen,
-                 "--encap cannot go with %s: the kernel's UDP tunnel and "
-                 "usrsctp's UDP socket cannot share --udp-port, so the "
-                 "kernel backend runs plain SCTP over IP there",
-                 all ? "--backend all" : "--compare");
-        return -1;
-    }
     if (!cfg->compare)
         return 0;
     if (cfg->server) {

@@ -333,23 +333,9 @@ static int check_backend(struct perf_config *cfg,
                          const struct perf_cli_state *st, char *err,
                          size_t errlen)
 {
-    bool all =
-        cfg->backend != NULL && strcmp(cfg->backend, RUNTIME_BACKEND_ALL) == 0;
-
-    if (all && !st->server) {
-        snprintf(err, errlen,
-                 "--backend all is for the server (-s); a client compares "
-                 "the backends with --compare");
+    if (runtime_check_all_backends(cfg->backend, st->server, cfg->compare,
+                                   cfg->sock.encap, err, errlen) < 0)
         return -1;
-    }
-    if ((all || cfg->compare) && cfg->sock.encap) {
-        snprintf(err, errlen,
-                 "--encap cannot go with %s: the kernel's UDP tunnel and "
-                 "usrsctp's UDP socket cannot share --udp-port, so the "
-                 "kernel backend runs plain SCTP over IP there",
-                 all ? "--backend all" : "--compare");
-        return -1;
-    }
     if (!cfg->compare)
         return 0;
     if (cfg->backend != NULL) {

@@ -255,3 +255,27 @@ int runtime_pin_cpu(int cpu, char *err, size_t errlen)
     }
     return 0;
 }
+
+int runtime_check_all_backends(const char *backend, bool server, bool compare,
+                               bool encap, char *err, size_t errlen)
+{
+    bool all = backend != NULL && strcmp(backend, RUNTIME_BACKEND_ALL) == 0;
+
+    if (all && !server) {
+        snprintf(err, errlen,
+                 "--backend all is for the server (-s); a client compares "
+                 "the backends with --compare");
+        return -1;
+    }
+    if ((all || compare) && encap) {
+        /* The kernel's UDP tunnel and usrsctp's UDP socket cannot share a
+         * port in one namespace. */
+        snprintf(err, errlen,
+                 "--encap cannot go with %s: the kernel's UDP tunnel and "
+                 "usrsctp's UDP socket cannot share --udp-port, so the "
+                 "kernel backend runs plain SCTP over IP there",
+                 all ? "--backend all" : "--compare");
+        return -1;
+    }
+    return 0;
+}

@@ -75,6 +75,14 @@ void runtime_close(struct runtime *rt);
  * (its probe passes); else NULL with the reason in why: an unknown name,
  * a backend not built in, or e.g. a kernel without SCTP.
  */
+/*
+ * The rules both tools share for --backend all (a server serving every
+ * backend) and --compare (a client running on each): all is for a server,
+ * and neither goes with --encap. 0, or -1 with the reason in err.
+ */
+int runtime_check_all_backends(const char *backend, bool server, bool compare,
+                               bool encap, char *err, size_t errlen);
+
 const struct transport_ops *runtime_backend_usable(const char *name, char *why,
                                                    size_t whylen);
 
