@@ -199,6 +199,16 @@ static double secs_since(uint64_t start_ns)
     return (double)(perf_now_ns() - start_ns) / 1e9;
 }
 
+/* The server's DONE, once every association's data is through: close. */
+static void client_close_all(struct perf_client *cl)
+{
+    unsigned int i;
+
+    perf_client_set_phase(cl, CL_CLOSING);
+    for (i = 0; i < cl->nflows; i++)
+        transport_shutdown(perf_flow_conn(cl->flows[i]));
+}
+
 /* Every local sender said END and every remote one was heard. */
 static void client_check_data_done(struct perf_client *cl)
 {
@@ -217,11 +227,8 @@ static void client_check_data_done(struct perf_client *cl)
             perf_compare_note_assoc(cl->outcome, &info);
     }
     perf_client_set_phase(cl, CL_FINISHING);
-    if (cl->cfg->no_control) {
-        perf_client_set_phase(cl, CL_CLOSING);
-        for (i = 0; i < cl->nflows; i++)
-            transport_shutdown(perf_flow_conn(cl->flows[i]));
-    }
+    if (cl->cfg->no_control || cl->done_early)
+        client_close_all(cl);
 }
 
 static void on_send_done(struct perf_flow *f, void *arg)
@@ -316,11 +323,14 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     case PERF_MSG_ERROR:
         return on_text(cl, msg, len, type);
     case PERF_MSG_DONE:
+        if (cl->phase == CL_RUNNING && !cl->done_early) {
+            /* Another association's END is still on its way. */
+            cl->done_early = true;
+            return true;
+        }
         if (cl->phase != CL_FINISHING)
             break;
-        perf_client_set_phase(cl, CL_CLOSING);
-        for (i = 0; i < (int)cl->nflows; i++)
-            transport_shutdown(perf_flow_conn(cl->flows[i]));
+        client_close_all(cl);
         return true;
     default:
         break;

@@ -59,6 +59,9 @@ struct perf_client {
     bool up[PERF_MAX_PARALLEL];
     bool send_done[PERF_MAX_PARALLEL];
     bool recv_done[PERF_MAX_PARALLEL];
+    /* DONE came on association 1 before another association's END: the
+     * associations keep no order between them, so it waits for data done */
+    bool done_early;
     double send_secs[PERF_MAX_PARALLEL];
     double recv_secs[PERF_MAX_PARALLEL];
     unsigned int nup;
