@@ -4,24 +4,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "be_bytes.h"
 #include "crc32c.h"
 #include "echo_msg.h"
 
 #define SHORT_FILLER 0xC5
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
 
 /* The byte at offset i >= 8: varies with seq and offset, rarely repeats. */
 static uint8_t pattern_byte(uint32_t seq, size_t i)
@@ -33,7 +20,7 @@ static uint8_t pattern_byte(uint32_t seq, size_t i)
 static uint32_t checksum_of(const uint8_t *buf, size_t len)
 {
     return crc32c(buf + ECHO_MSG_HDR_LEN, len - ECHO_MSG_HDR_LEN) ^
-           get_be32(buf);
+           be32_get(buf);
 }
 
 void echo_msg_fill(uint8_t *buf, size_t len, uint32_t seq)
@@ -41,7 +28,7 @@ void echo_msg_fill(uint8_t *buf, size_t len, uint32_t seq)
     uint8_t head[ECHO_MSG_HDR_LEN];
     size_t i;
 
-    put_be32(head, seq);
+    be32_put(head, seq);
     memset(head + 4, SHORT_FILLER, 4);
     if (len < ECHO_MSG_HDR_LEN) {
         memcpy(buf, head, len);
@@ -50,7 +37,7 @@ void echo_msg_fill(uint8_t *buf, size_t len, uint32_t seq)
     memcpy(buf, head, ECHO_MSG_HDR_LEN);
     for (i = ECHO_MSG_HDR_LEN; i < len; i++)
         buf[i] = pattern_byte(seq, i);
-    put_be32(buf + 4, checksum_of(buf, len));
+    be32_put(buf + 4, checksum_of(buf, len));
 }
 
 enum echo_msg_verdict echo_msg_verify(const uint8_t *buf, size_t len,
@@ -66,9 +53,9 @@ enum echo_msg_verdict echo_msg_verify(const uint8_t *buf, size_t len,
         echo_msg_fill(want, len, seq);
         return memcmp(buf, want, len) == 0 ? ECHO_MSG_OK : ECHO_MSG_BAD_PAYLOAD;
     }
-    if (get_be32(buf + 4) != checksum_of(buf, len))
+    if (be32_get(buf + 4) != checksum_of(buf, len))
         return ECHO_MSG_BAD_CHECKSUM;
-    if (get_be32(buf) != seq)
+    if (be32_get(buf) != seq)
         return ECHO_MSG_BAD_SEQ;
     for (i = ECHO_MSG_HDR_LEN; i < len; i++)
         if (buf[i] != pattern_byte(seq, i))
@@ -80,8 +67,8 @@ bool echo_msg_seq(const uint8_t *buf, size_t len, uint32_t *seq)
 {
     if (len < 4)
         return false;
-    *seq = get_be32(buf);
-    return len < ECHO_MSG_HDR_LEN || get_be32(buf + 4) == checksum_of(buf, len);
+    *seq = be32_get(buf);
+    return len < ECHO_MSG_HDR_LEN || be32_get(buf + 4) == checksum_of(buf, len);
 }
 
 const char *echo_msg_verdict_str(enum echo_msg_verdict v)

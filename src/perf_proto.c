@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "be_bytes.h"
 #include "perf.h"
 #include "perf_proto.h"
 #include "perf_verify.h"
@@ -54,24 +55,20 @@ static uint8_t *put_u8(uint8_t *p, uint8_t v)
 
 static uint8_t *put_be16(uint8_t *p, uint16_t v)
 {
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
+    be16_put(p, v);
     return p + 2;
 }
 
 static uint8_t *put_be32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+    be32_put(p, v);
     return p + 4;
 }
 
 static uint8_t *put_be64(uint8_t *p, uint64_t v)
 {
-    p = put_be32(p, (uint32_t)(v >> 32));
-    return put_be32(p, (uint32_t)v);
+    be64_put(p, v);
+    return p + 8;
 }
 
 static uint8_t *put_bytes(uint8_t *p, const void *src, size_t n)
@@ -94,7 +91,7 @@ static uint16_t get_be16(const uint8_t **pp)
     const uint8_t *p = *pp;
 
     *pp = p + 2;
-    return (uint16_t)(p[0] << 8 | p[1]);
+    return be16_get(p);
 }
 
 static uint32_t get_be32(const uint8_t **pp)
@@ -102,15 +99,15 @@ static uint32_t get_be32(const uint8_t **pp)
     const uint8_t *p = *pp;
 
     *pp = p + 4;
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
+    return be32_get(p);
 }
 
 static uint64_t get_be64(const uint8_t **pp)
 {
-    uint64_t hi = get_be32(pp);
+    const uint8_t *p = *pp;
 
-    return hi << 32 | get_be32(pp);
+    *pp = p + 8;
+    return be64_get(p);
 }
 
 /* START, END and DONE are a header and nothing else. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "be_bytes.h"
 #include "crc32c.h"
 #include "perf_verify.h"
 
@@ -17,42 +18,6 @@ _Static_assert(OFF_CHECK + 4 == PERF_VERIFY_HDR_LEN, "header layout");
 _Static_assert(PERF_VERIFY_WINDOW % 64 == 0, "whole bitmap words");
 _Static_assert(sizeof(struct perf_verify_stream) <= 1024,
                "per-stream state stays small");
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    put_be32(p, (uint32_t)(v >> 32));
-    put_be32(p + 4, (uint32_t)v);
-}
-
-static uint16_t get_be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
 
 /*
  * The payload byte at message offset i: varies within every 256 bytes and
@@ -85,11 +50,11 @@ int perf_verify_stamp(uint8_t *buf, size_t len, uint32_t payload_crc,
 {
     if (len < PERF_VERIFY_HDR_LEN)
         return -EMSGSIZE;
-    put_be32(buf + OFF_MAGIC, PERF_VERIFY_MAGIC);
-    put_be16(buf + OFF_SID, sid);
-    put_be16(buf + OFF_RESERVED, 0);
-    put_be64(buf + OFF_SEQ, seq);
-    put_be32(buf + OFF_CHECK, check_of(buf, payload_crc));
+    be32_put(buf + OFF_MAGIC, PERF_VERIFY_MAGIC);
+    be16_put(buf + OFF_SID, sid);
+    be16_put(buf + OFF_RESERVED, 0);
+    be64_put(buf + OFF_SEQ, seq);
+    be32_put(buf + OFF_CHECK, check_of(buf, payload_crc));
     return 0;
 }
 
@@ -115,11 +80,11 @@ static bool intact(uint16_t sid, const uint8_t *buf, size_t len)
 
     if (len < PERF_VERIFY_HDR_LEN)
         return false;
-    if (get_be32(buf + OFF_MAGIC) != PERF_VERIFY_MAGIC ||
-        get_be16(buf + OFF_SID) != sid)
+    if (be32_get(buf + OFF_MAGIC) != PERF_VERIFY_MAGIC ||
+        be16_get(buf + OFF_SID) != sid)
         return false;
     payload_crc = crc32c(buf + PERF_VERIFY_HDR_LEN, len - PERF_VERIFY_HDR_LEN);
-    return get_be32(buf + OFF_CHECK) == check_of(buf, payload_crc);
+    return be32_get(buf + OFF_CHECK) == check_of(buf, payload_crc);
 }
 
 static uint64_t *word_of(struct perf_verify_stream *s, uint64_t seq)
@@ -182,7 +147,7 @@ void perf_verify_check(struct perf_verify_stream *s, uint16_t sid,
         return;
     }
     out->verified++;
-    record(s, get_be64(buf + OFF_SEQ), out);
+    record(s, be64_get(buf + OFF_SEQ), out);
 }
 
 void perf_verify_finish(const struct perf_verify_stream *s,

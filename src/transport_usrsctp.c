@@ -77,7 +77,7 @@ static void note_our_vtag(struct peer *p, const uint8_t *pkt, size_t len)
     if (len >= CRC32C_SCTP_HDR_LEN + 8 &&
         (chunk[0] == SCTP_INIT_CHUNK_TYPE ||
          chunk[0] == SCTP_INIT_ACK_CHUNK_TYPE))
-        peer_note_vtag(p, ut_get_be32(chunk + 4));
+        peer_note_vtag(p, be32_get(chunk + 4));
 }
 
 /* RFC 1982 serial number order for TSNs. */
@@ -94,8 +94,8 @@ static bool tsn_after(uint32_t a, uint32_t b)
 static void count_retransmits(struct usrsctp_transport *t, const struct peer *p,
                               const uint8_t *pkt, size_t len)
 {
-    uint16_t src = (uint16_t)(pkt[0] << 8 | pkt[1]);
-    uint16_t dst = (uint16_t)(pkt[2] << 8 | pkt[3]);
+    uint16_t src = be16_get(pkt);
+    uint16_t dst = be16_get(pkt + 2);
     struct usrsctp_conn *c;
     size_t off = CRC32C_SCTP_HDR_LEN;
 
@@ -105,14 +105,14 @@ static void count_retransmits(struct usrsctp_transport *t, const struct peer *p,
     if (c == NULL)
         return;
     while (off + 8 <= len) {
-        uint16_t clen = (uint16_t)(pkt[off + 2] << 8 | pkt[off + 3]);
+        uint16_t clen = be16_get(pkt + off + 2);
         uint8_t type = pkt[off];
 
         if (clen < 4)
             break;
         if ((type == SCTP_DATA_CHUNK_TYPE || type == SCTP_IDATA_CHUNK_TYPE) &&
             clen >= 8) {
-            uint32_t tsn = ut_get_be32(pkt + off + 4);
+            uint32_t tsn = be32_get(pkt + off + 4);
 
             if (!c->tx_seen || tsn_after(tsn, c->tx_highest_tsn)) {
                 c->tx_highest_tsn = tsn;

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "be_bytes.h"
 #include "transport.h"
 #include "transport_notify.h"
 
@@ -85,13 +86,6 @@ struct usrsctp_conn {
     uint64_t retransmits;
     char detail[TRANSPORT_NOTIFY_DETAIL_LEN]; /* base.detail, when set */
 };
-
-/* A big-endian 32-bit value (a TSN or a verification tag). */
-static inline uint32_t ut_get_be32(const uint8_t *b)
-{
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
-           b[3];
-}
 
 /* The runtime (transport_usrsctp.c): the peer table every transport
  * shares, the clock, and sending what usrsctp gave conn_output. Call

@@ -70,7 +70,7 @@ static struct peer *follow_rebinding(struct usrsctp_transport *t,
     memcpy(&from, sa, len);
     netaddr_unmap(&from, &fromlen);
     p = peer_table_find_rebound(ut_peers(), (struct sockaddr *)&from,
-                                ut_get_be32(pkt + 4));
+                                be32_get(pkt + 4));
     if (p == NULL || p->owner != t)
         return NULL;
     if (p->rebound_ms != 0 && ut_now_ms() - p->rebound_ms < REBIND_HOLD_MS &&
@@ -120,7 +120,7 @@ static struct peer *peer_for_datagram(struct usrsctp_transport *t,
 static void abort_if_restart(struct usrsctp_transport *t, struct peer *p,
                              const uint8_t *pkt)
 {
-    uint16_t src_port = (uint16_t)(pkt[0] << 8 | pkt[1]);
+    uint16_t src_port = be16_get(pkt);
     bool zero_vtag = (pkt[4] | pkt[5] | pkt[6] | pkt[7]) == 0;
     struct usrsctp_conn *c;
 

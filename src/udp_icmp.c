@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include "be_bytes.h"
 #include "udp_icmp.h"
 
 #define SCTP_COMMON_HDR 12
@@ -79,12 +80,6 @@ int udp_icmp_read(int fd, struct udp_icmp_error *out)
     return 1;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
-
 bool udp_icmp_quoted_init_tag(const struct udp_icmp_error *e, uint32_t *tag)
 {
     const uint8_t *q = e->quote;
@@ -92,8 +87,8 @@ bool udp_icmp_quoted_init_tag(const struct udp_icmp_error *e, uint32_t *tag)
     /* common header, INIT chunk header (4), Initiate Tag (4) */
     if (e->quote_len < SCTP_COMMON_HDR + 8)
         return false;
-    if (be32(q + 4) != 0 || q[SCTP_COMMON_HDR] != SCTP_INIT_TYPE)
+    if (be32_get(q + 4) != 0 || q[SCTP_COMMON_HDR] != SCTP_INIT_TYPE)
         return false;
-    *tag = be32(q + SCTP_COMMON_HDR + 4);
+    *tag = be32_get(q + SCTP_COMMON_HDR + 4);
     return *tag != 0;
 }
