@@ -99,6 +99,10 @@ bool ut_gso_wanted(void);
 /* Open and bind t's UDP socket and watch it; 0, or a negative errno with
  * err written (-EADDRINUSE: the UDP port is taken). */
 int ut_open_udp(struct usrsctp_transport *t, char *err, size_t errlen);
+/* One datagram from the network (or a fuzzer): checked, matched to its
+ * peer and handed to usrsctp. The caller flushes output afterwards. */
+void ut_input_datagram(struct usrsctp_transport *t, const struct sockaddr *from,
+                       socklen_t fromlen, uint8_t *pkt, size_t n);
 /* The SCTP path MTU toward a peer: the user's --mtu, else the route's. */
 uint32_t ut_pathmtu_toward(const struct usrsctp_transport *t,
                            const struct sockaddr *sa, socklen_t len);

@@ -170,9 +170,8 @@ static void prepare_listener(struct usrsctp_transport *t, struct peer *p,
 }
 
 /* One datagram: check it, find its peer, hand it to usrsctp. */
-static void input_datagram(struct usrsctp_transport *t,
-                           const struct sockaddr *from, socklen_t fromlen,
-                           uint8_t *pkt, size_t n)
+void ut_input_datagram(struct usrsctp_transport *t, const struct sockaddr *from,
+                       socklen_t fromlen, uint8_t *pkt, size_t n)
 {
     struct peer *p;
 
@@ -261,12 +260,14 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
             break;
         }
         if (n == 0) {
-            input_datagram(t, (struct sockaddr *)&from, fromlen, t->rxbuf, 0);
+            ut_input_datagram(t, (struct sockaddr *)&from, fromlen, t->rxbuf,
+                              0);
             continue;
         }
         for (off = 0; off < (size_t)n; off += seg)
-            input_datagram(t, (struct sockaddr *)&from, fromlen, t->rxbuf + off,
-                           (size_t)n - off < seg ? (size_t)n - off : seg);
+            ut_input_datagram(t, (struct sockaddr *)&from, fromlen,
+                              t->rxbuf + off,
+                              (size_t)n - off < seg ? (size_t)n - off : seg);
     }
     ut_flush_output();
 }
