@@ -33,19 +33,9 @@ in_private_netns "$@"
 export SCTPU_UDP_GSO=0 # one sniffed record = one packet on the wire
 T0=$SECONDS
 
-# run NAME ARGS...: a bounded client; stdout/stderr to NAME.out/.err; RC.
+# run NAME ARGS...: a bounded client (lib.sh run_bounded); status in RC.
 run() {
-    local name=$1
-    shift
-    RC=0
-    # shellcheck disable=SC2086
-    timeout 30 $SCTPU_WRAP "$ECHO_BIN" "$@" >"$WORK/$name.out" \
-        2>"$WORK/$name.err" || RC=$?
-    echo "$name: $* -> exit $RC"
-}
-
-want_rc() {
-    [[ $RC == "$2" ]] || fail "$1: exit $RC, want $2: $(cat "$WORK/$1.out" "$WORK/$1.err")"
+    run_bounded 30 "$1" "$ECHO_BIN" "${@:2}"
 }
 
 # jq_true FILE EXPR WHAT: the Python expression on the JSON `j` is True.
@@ -58,18 +48,6 @@ sniffed() {
     python3 -c 'import json,sys
 p = [json.loads(l) for l in open(sys.argv[1])]
 print(eval(sys.argv[2]))' "$WORK/$1.sniff" "$2"
-}
-
-# gone PID SECONDS: wait (bounded) until PID exits; RC is its status.
-gone() {
-    local pid=$1 limit=$2 i
-    for ((i = 0; i < limit * 20; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -0 "$pid" 2>/dev/null && return 1
-    RC=0
-    wait "$pid" || RC=$?
 }
 
 # --- once -------------------------------------------------------------------

@@ -32,14 +32,6 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 # le A B: is A <= B (decimals)?
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
-show() {
-    local f
-    for f in "$@"; do
-        echo "--- $f:" >&2
-        cat "$f" >&2 || true
-    done
-}
-
 # bg_client NAME ARGS...: a client in the background; stdout to NAME.out,
 # stderr to NAME.err, and "EXIT_STATUS END_TIME" to NAME.done when it ends.
 bg_client() {

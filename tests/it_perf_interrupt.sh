@@ -33,14 +33,6 @@ SRV=$SERVER_PID
 # A server interval line that ends after 2 s: two intervals have passed.
 TWO_INTERVALS='^\[ +[0-9]+\](\[[TR]X\])? +[0-9.]+-[2-9]\.[0-9]+ +sec'
 
-show() {
-    local f
-    for f in "$@"; do
-        echo "--- $f:" >&2
-        cat "$f" >&2 || true
-    done
-}
-
 # run_until NAME SIGNAL ARGS...: start a client, wait until the server has
 # reported two intervals of its test (the server's log since the client
 # started), send SIGNAL, and wait for the client (bounded). Sets RC and

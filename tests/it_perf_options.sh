@@ -31,31 +31,9 @@ PERF_BIN="$BUILD_DIR/src/sctpu-perf"
 T0=$SECONDS
 export LC_ALL=C # %c in --timestamps: a known shape
 
-show() {
-    local f
-    for f in "$@"; do
-        echo "--- $f:" >&2
-        cat "$f" >&2 || true
-    done
-}
-
-# run NAME ARGS...: a bounded client; stdout/stderr to NAME.out/.err; RC.
+# run NAME ARGS...: a bounded client (lib.sh run_bounded); status in RC.
 run() {
-    local name=$1
-    shift
-    RC=0
-    # shellcheck disable=SC2086
-    timeout 30 $SCTPU_WRAP "$PERF_BIN" -c 127.0.0.1 "$@" >"$WORK/$name.out" \
-        2>"$WORK/$name.err" || RC=$?
-    echo "$name: $* -> exit $RC"
-}
-
-# want_rc NAME WANT
-want_rc() {
-    [[ $RC == "$2" ]] || {
-        show "$WORK/$1.out" "$WORK/$1.err"
-        fail "$1: exit $RC, want $2"
-    }
+    run_bounded 30 "$1" "$PERF_BIN" -c 127.0.0.1 "${@:2}"
 }
 
 # bg NAME ARGS...: a client in the background; its pid in BG.
@@ -65,18 +43,6 @@ bg() {
     "$PERF_BIN" -c 127.0.0.1 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
     BG=$!
     PIDS+=("$BG")
-}
-
-# gone PID SECONDS: wait until PID has exited (bounded); sets RC.
-gone() {
-    local pid=$1 limit=$2 i
-    for ((i = 0; i < limit * 20; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -0 "$pid" 2>/dev/null && return 1
-    RC=0
-    wait "$pid" || RC=$?
 }
 
 # A first interval line, on a client's or a server's output.

@@ -43,19 +43,9 @@ PERF_BIN="$BUILD_DIR/src/sctpu-perf"
 export SCTPU_UDP_GSO=0 # one sniffed record = one packet on the wire
 T0=$SECONDS
 
-# run NAME ARGS...: a bounded client; stdout/stderr to NAME.out/.err; RC.
+# run NAME ARGS...: a bounded client (lib.sh run_bounded); status in RC.
 run() {
-    local name=$1
-    shift
-    RC=0
-    # shellcheck disable=SC2086
-    timeout 40 $SCTPU_WRAP "$PERF_BIN" "$@" >"$WORK/$name.out" \
-        2>"$WORK/$name.err" || RC=$?
-    echo "$name: $* -> exit $RC"
-}
-
-want_rc() {
-    [[ $RC == "$2" ]] || fail "$1: exit $RC, want $2: $(cat "$WORK/$1.out" "$WORK/$1.err")"
+    run_bounded 40 "$1" "$PERF_BIN" "${@:2}"
 }
 
 # check NAME PYTHON: run PYTHON with `j`, NAME's -J document; it prints

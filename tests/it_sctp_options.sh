@@ -28,30 +28,9 @@ PERF_BIN="$BUILD_DIR/src/sctpu-perf"
 command -v nft >/dev/null || skip "nft (nftables) is missing"
 nft list tables >/dev/null 2>&1 || skip "nftables does not work here"
 
-show() {
-    local f
-    for f in "$@"; do
-        echo "--- $f:" >&2
-        cat "$f" >&2 || true
-    done
-}
-
-# run NAME PROG ARGS...: a bounded client; stdout/stderr to NAME.out/.err.
+# run NAME PROG ARGS...: a bounded client (lib.sh run_bounded).
 run() {
-    local name=$1 prog=$2
-    shift 2
-    RC=0
-    # shellcheck disable=SC2086
-    timeout 30 $SCTPU_WRAP "$prog" "$@" >"$WORK/$name.out" \
-        2>"$WORK/$name.err" || RC=$?
-    echo "$name: $(basename "$prog") $* -> exit $RC"
-}
-
-want_rc() {
-    [[ $RC == "$2" ]] || {
-        show "$WORK/$1.out" "$WORK/$1.err"
-        fail "$1: exit $RC, want $2"
-    }
+    run_bounded 30 "$@"
 }
 
 # Counters by DSCP and direction: to the server's UDP port (client's

@@ -110,6 +110,50 @@ stop_server() {
     wait "$pid"
 }
 
+# show FILE...: print each file to stderr under its name (what a failing
+# check wants to see).
+show() {
+    local f
+    for f in "$@"; do
+        echo "--- $f:" >&2
+        cat "$f" >&2 || true
+    done
+}
+
+# run_bounded SECONDS NAME PROGRAM ARGS...: run a client to completion
+# (killed after SECONDS), stdout/stderr to $WORK/NAME.out/.err, status in
+# RC. $SCTPU_WRAP (e.g. valgrind) goes in front when set.
+run_bounded() {
+    local limit=$1 name=$2
+    shift 2
+    RC=0
+    # shellcheck disable=SC2086
+    timeout "$limit" $SCTPU_WRAP "$@" >"$WORK/$name.out" \
+        2>"$WORK/$name.err" || RC=$?
+    echo "$name: $(basename "$1") ${*:2} -> exit $RC"
+}
+
+# want_rc NAME WANT: the last run_bounded NAME exited with WANT.
+want_rc() {
+    [[ $RC == "$2" ]] || {
+        show "$WORK/$1.out" "$WORK/$1.err"
+        fail "$1: exit $RC, want $2"
+    }
+}
+
+# gone PID SECONDS: wait (bounded) until PID exits, its status in RC;
+# returns 1 if it is still running after SECONDS.
+gone() {
+    local pid=$1 limit=$2 i
+    for ((i = 0; i < limit * 20; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -0 "$pid" 2>/dev/null && return 1
+    RC=0
+    wait "$pid" || RC=$?
+}
+
 # silent_udp_port PORT: in this test's netns, drop every datagram to UDP
 # PORT on input, so a client there hears nothing at all: no ICMP port
 # unreachable (which sctpu reports at once) and no ABORT.
