@@ -253,7 +253,7 @@ static void session_pump(struct echo_session *s)
     /* A zero timeout, not event_active(): libevent runs events made
      * active during a pass in that same pass, ahead of everyone else. */
     static const struct timeval next_turn = { 0, 0 };
-    char why[128];
+    char why[256];
     size_t bytes = 0;
     int reads;
 
