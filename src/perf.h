@@ -25,7 +25,7 @@
 #define PERF_DEFAULT_HELLO_TIMEOUT_S 5.0
 #define PERF_DEFAULT_MAX_DURATION_S 3600.0
 #define PERF_DEFAULT_MAX_BUFFER (64u * 1024 * 1024)
-#define PERF_RATE_PERIOD_S 5 /* iperf3's --server-bitrate-limit period */
+#define PERF_RATE_PERIOD_S 5     /* iperf3's --server-bitrate-limit period */
 #define PERF_MIN_INTERVAL_MS 100 /* -i: iperf3's minimum, 0.1 s */
 
 enum perf_role {
@@ -124,11 +124,11 @@ struct perf_config {
     /* Server caps, so that no client chooses the server's resources
      * (issue 11): associations open at once, over every test and those
      * that have not said HELLO yet */
-    unsigned int max_assocs;    /* --max-associations */
-    double hello_timeout_s;     /* --hello-timeout: HELLO and PARAMS due */
-    double max_duration_s;      /* --max-duration; 0 = no ceiling */
-    uint64_t max_buffer_bytes;  /* --max-buffer-memory: all tests' */
-    int cpu; /* -A: the CPU to run on; -1 = any */
+    unsigned int max_assocs;   /* --max-associations */
+    double hello_timeout_s;    /* --hello-timeout: HELLO and PARAMS due */
+    double max_duration_s;     /* --max-duration; 0 = no ceiling */
+    uint64_t max_buffer_bytes; /* --max-buffer-memory: all tests' */
+    int cpu;                   /* -A: the CPU to run on; -1 = any */
 
     /* -S/--tos, --dscp, --bind-dev, --instreams, --outstreams (on a
      * client always nstreams + the control stream: the parser makes them
