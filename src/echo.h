@@ -24,6 +24,11 @@
  * (as sctpu-perf --compare does), so neither run depends on a default. */
 #define ECHO_COMPARE_SACK_DELAY_MS 200
 #define ECHO_COMPARE_SACK_FREQ 2
+/* Server caps' defaults (issue 11): associations open at once, seconds a
+ * session may stay silent, bytes of grown buffers across sessions */
+#define ECHO_DEFAULT_MAX_ASSOCS 1024
+#define ECHO_DEFAULT_IDLE_TIMEOUT_S 60.0
+#define ECHO_DEFAULT_MAX_BUFFERED (64u * 1024 * 1024)
 
 /* Frozen after parsing; the workloads only read it. */
 struct echo_config {
@@ -60,7 +65,13 @@ struct echo_config {
     double timeout_s; /* connect, and each echo */
     bool json;
     bool quiet;
-    bool once;     /* server: exit after one association */
+    bool once; /* server: exit after one association */
+    /* server caps, so that no client chooses the server's resources */
+    uint32_t max_assocs;   /* --max-associations */
+    double idle_timeout_s; /* --idle-timeout; 0 = none */
+    uint64_t max_buffered; /* --max-buffered: messages past 64k, all */
+    /* the first server-only option given, as named, for a client's error */
+    char server_only[48];
     int verbosity; /* 0 normal, 1 -V, 2 -VV */
     uint32_t mtu;
     uint32_t sndbuf;

@@ -20,6 +20,9 @@
 #define BUF_MAX (256u * 1024 * 1024)
 #define MTU_MIN 552u /* IPv4 + UDP + SCTP headers + 512 */
 #define MTU_MAX 65536u
+/* --max-buffered: one message past the 64k every session starts with */
+#define MAX_BUFFERED_MIN (64u * 1024)
+#define MAX_BUFFERED_MAX (UINT64_C(64) << 30)
 
 enum {
     OPT_NSTREAMS = 256,
@@ -46,7 +49,17 @@ enum {
     OPT_SACK_DELAY,
     OPT_SACK_FREQ,
     OPT_WINDOW,
+    OPT_MAX_ASSOCS,
+    OPT_IDLE_TIMEOUT,
+    OPT_MAX_BUFFERED,
 };
+
+/* Remember the first server-only cap given (a client refuses it). */
+static void note_server_only(struct echo_config *cfg, const char *opt)
+{
+    if (cfg->server_only[0] == '\0')
+        snprintf(cfg->server_only, sizeof(cfg->server_only), "%s", opt);
+}
 
 /* clang-format off */
 static const struct option longopts[] = {
@@ -69,6 +82,9 @@ static const struct option longopts[] = {
     { "unordered",      no_argument,       NULL, 'u' },
     { "timeout",        required_argument, NULL, OPT_TIMEOUT },
     { "once",           no_argument,       NULL, OPT_ONCE },
+    { "max-associations", required_argument, NULL, OPT_MAX_ASSOCS },
+    { "idle-timeout",   required_argument, NULL, OPT_IDLE_TIMEOUT },
+    { "max-buffered",   required_argument, NULL, OPT_MAX_BUFFERED },
     { "json",           no_argument,       NULL, 'J' },
     { "quiet",          no_argument,       NULL, 'q' },
     { "verbose",        no_argument,       NULL, 'V' },
@@ -169,6 +185,14 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --once              exit after the first association ends\n"
 "      --reply-ppid N      answer with PPID N instead of the one received,\n"
 "                          as servers that do not echo PPIDs do\n"
+"      --max-associations N\n"
+"                          associations open at once, 1-65535 (default\n"
+"                          1024); past it a new one is aborted and logged\n"
+"      --idle-timeout SEC  close an association silent for SEC, 0 = never,\n"
+"                          up to 86400 (default 60)\n"
+"      --max-buffered SIZE bytes all associations may hold for messages\n"
+"                          past 64k being read or echoed, 64k-64G (default\n"
+"                          64M); one that needs more is aborted\n"
 "\n"
 "SCTP and sockets:\n"
 "      --mtu BYTES         IP MTU of the path (default: from the route)\n"
@@ -221,6 +245,9 @@ static void config_defaults(struct echo_config *cfg)
     cfg->nstreams = 10;
     cfg->timeout_s = 5.0;
     cfg->bufsize = 64 * 1024;
+    cfg->max_assocs = ECHO_DEFAULT_MAX_ASSOCS;
+    cfg->idle_timeout_s = ECHO_DEFAULT_IDLE_TIMEOUT_S;
+    cfg->max_buffered = ECHO_DEFAULT_MAX_BUFFERED;
 }
 
 /*
@@ -466,6 +493,22 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
     case OPT_ONCE:
         cfg->once = true;
         return 0;
+    case OPT_MAX_ASSOCS:
+        note_server_only(cfg, opt);
+        rc = units_parse_u64(arg, 1, 65535, &u);
+        cfg->max_assocs = (uint32_t)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+    case OPT_IDLE_TIMEOUT:
+        note_server_only(cfg, opt);
+        rc = units_parse_seconds(arg, 0, 86400, &cfg->idle_timeout_s);
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc,
+                                 "0 = never, up to 86400 s")
+                  : 0;
+    case OPT_MAX_BUFFERED:
+        note_server_only(cfg, opt);
+        rc = units_parse_size(arg, MAX_BUFFERED_MIN, MAX_BUFFERED_MAX, &u);
+        cfg->max_buffered = u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "64k-64G") : 0;
     case 'J':
         cfg->json = true;
         return 0;
@@ -572,6 +615,10 @@ static int check_config(const struct echo_config *cfg, char *err, size_t errlen)
 {
     size_t i;
 
+    if (!cfg->server && cfg->server_only[0] != '\0') {
+        snprintf(err, errlen, "%s is for the server (-s)", cfg->server_only);
+        return -1;
+    }
     if (!cfg->server && cfg->host[0] == '\0') {
         snprintf(err, errlen,
                  "a client needs the server's address "

@@ -20,7 +20,8 @@
 #include "transport.h"
 
 #define SESSION_BUF_START (64 * 1024)
-#define STOP_GRACE_S 2 /* time for SHUTDOWNs to finish on exit */
+#define STOP_GRACE_S 2   /* time for SHUTDOWNs to finish on exit */
+#define IDLE_TICK_MS 250 /* how often --idle-timeout is checked */
 /*
  * What one session reads per readiness event before it gives the loop
  * back: 1 MiB or 256 reads, whichever comes first (as sctpu-perf's
@@ -52,6 +53,7 @@ struct echo_session {
     uint64_t unechoed; /* arrived after our SHUTDOWN: no way back */
     char peer[80];
     uint64_t start_ns; /* accepted, CLOCK_MONOTONIC: path event times */
+    uint64_t last_ns;  /* the last byte in or out (--idle-timeout) */
     struct echo_session *next;
     struct echo_session **pprev;
 };
@@ -67,7 +69,13 @@ struct echo_server {
     struct runtime rt;
     struct echo_listener listeners[RUNTIME_MAX_BACKENDS]; /* rt.nall */
     struct event *stop_timer;
+    struct event *idle_timer; /* --idle-timeout's tick */
     struct echo_session *sessions;
+    unsigned int nsessions;  /* --max-associations counts them */
+    uint64_t refused;        /* associations refused at the cap */
+    uint64_t refused_logged; /* ... of which a log line told */
+    uint64_t refused_log_ns; /* when the last such line was written */
+    uint64_t buffered;       /* bytes of buffers grown past the start */
     uint64_t next_id;
     uint64_t served;
     bool stopping;
@@ -113,6 +121,8 @@ static void session_end(struct echo_session *s, const char *why, bool abortive)
     *s->pprev = s->next;
     if (s->next != NULL)
         s->next->pprev = s->pprev;
+    srv->nsessions--;
+    srv->buffered -= s->cap - SESSION_BUF_START;
     free(s->buf);
     free(s);
     if (srv->cfg->once) {
@@ -122,22 +132,59 @@ static void session_end(struct echo_session *s, const char *why, bool abortive)
     server_maybe_exit(srv);
 }
 
-/* Make room for more of a message; false when it is too big to echo. */
-static bool session_grow(struct echo_session *s)
+/*
+ * Make room for more of a message. A message may be up to ECHO_MSG_MAX
+ * (1 MiB) long, and every session past its first 64k draws on one pool
+ * of --max-buffered bytes, so that many sessions each sending an
+ * unfinished large message cannot take the server's memory. NULL when
+ * it may grow, else why not.
+ */
+static const char *session_grow(struct echo_session *s, char *why, size_t len)
 {
+    struct echo_server *srv = s->srv;
     size_t cap = s->cap * 2;
     uint8_t *buf;
 
-    if (s->cap >= ECHO_MSG_MAX)
-        return false;
+    if (s->cap >= ECHO_MSG_MAX) {
+        snprintf(why, len, "a message is larger than %u bytes",
+                 (unsigned)ECHO_MSG_MAX);
+        return why;
+    }
     if (cap > ECHO_MSG_MAX)
         cap = ECHO_MSG_MAX;
+    if (srv->buffered + (cap - s->cap) > srv->cfg->max_buffered) {
+        snprintf(why, len,
+                 "a message (%zu bytes so far) would take the buffers of "
+                 "every association past --max-buffered %llu bytes (%llu in "
+                 "use): aborted",
+                 s->len, (unsigned long long)srv->cfg->max_buffered,
+                 (unsigned long long)srv->buffered);
+        return why;
+    }
     buf = realloc(s->buf, cap);
-    if (buf == NULL)
-        return false;
+    if (buf == NULL) {
+        snprintf(why, len, "out of memory for a %zu-byte message", cap);
+        return why;
+    }
+    srv->buffered += cap - s->cap;
     s->buf = buf;
     s->cap = cap;
-    return true;
+    return NULL;
+}
+
+/* After a large message is echoed, give its buffer back to the pool. */
+static void session_shrink(struct echo_session *s)
+{
+    uint8_t *buf;
+
+    if (s->cap <= SESSION_BUF_START)
+        return;
+    buf = realloc(s->buf, SESSION_BUF_START);
+    if (buf == NULL)
+        return; /* keep the larger one, still counted */
+    s->srv->buffered -= s->cap - SESSION_BUF_START;
+    s->buf = buf;
+    s->cap = SESSION_BUF_START;
 }
 
 /*
@@ -173,6 +220,8 @@ static int session_send(struct echo_session *s, const uint8_t *buf, size_t len)
 
     if (n == -EAGAIN)
         return -EAGAIN;
+    if (n >= 0)
+        s->last_ns = mono_ns();
     if (n < 0 && s->srv->stopping) {
         /* Our own SHUTDOWN closed the way back (usrsctp says ECONNRESET,
          * Linux EPIPE) to a message the client sent before it saw it.
@@ -204,7 +253,7 @@ static void session_pump(struct echo_session *s)
     /* A zero timeout, not event_active(): libevent runs events made
      * active during a pass in that same pass, ahead of everyone else. */
     static const struct timeval next_turn = { 0, 0 };
-    char why[128];
+    char why[256];
     size_t bytes = 0;
     int reads;
 
@@ -230,11 +279,10 @@ static void session_pump(struct echo_session *s)
             }
             s->pending = false;
             s->len = 0;
+            session_shrink(s);
         }
-        if (s->len == s->cap && !session_grow(s)) {
-            snprintf(why, sizeof(why), "a message is larger than %u bytes",
-                     (unsigned)ECHO_MSG_MAX);
-            session_end(s, why, true);
+        if (s->len == s->cap && session_grow(s, why, sizeof(why)) != NULL) {
+            session_end(s, why, true); /* its line says why */
             return;
         }
         /* The backend need not say READABLE again for data already
@@ -260,6 +308,7 @@ static void session_pump(struct echo_session *s)
         }
         if (s->len == 0)
             s->info = part;
+        s->last_ns = mono_ns();
         s->len += (size_t)n;
         bytes += (size_t)n;
         s->pending = part.eor;
@@ -317,6 +366,60 @@ static void session_event_cb(struct transport_conn *conn, int events, void *arg)
         session_pump(arg);
 }
 
+/*
+ * Past --max-associations: abort the new association (sctpu-echo has no
+ * channel to say why; the client sees an ABORT at once) and log it, a
+ * line a second at most under a flood, with the count.
+ */
+static void refuse_association(struct echo_server *srv,
+                               struct transport_conn *conn)
+{
+    struct transport_assoc_info info;
+    char name[NETADDR_STRLEN];
+    uint64_t now = mono_ns();
+
+    srv->refused++;
+    if (srv->refused_log_ns == 0 || now - srv->refused_log_ns >= 1000000000u) {
+        uint64_t more = srv->refused - srv->refused_logged - 1;
+
+        if (transport_get_info(conn, &info) < 0)
+            memset(&info, 0, sizeof(info));
+        log_warn("refused an association from %s sctp/%u: %u open, the "
+                 "limit (--max-associations); %llu refused in all%s",
+                 transport_peer_name(&info, name, sizeof(name)),
+                 (unsigned)info.peer_sctp_port, srv->nsessions,
+                 (unsigned long long)srv->refused,
+                 more > 0 ? " (more since the last such line)" : "");
+        srv->refused_logged = srv->refused;
+        srv->refused_log_ns = now;
+    }
+    transport_conn_free(conn, true);
+}
+
+/* --idle-timeout: close (gracefully) sessions silent for that long. */
+static void idle_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct echo_server *srv = arg;
+    uint64_t limit = (uint64_t)(srv->cfg->idle_timeout_s * 1e9);
+    uint64_t now = mono_ns();
+    struct echo_session *s = srv->sessions;
+    char why[96];
+
+    (void)fd;
+    (void)what;
+    while (s != NULL) {
+        struct echo_session *next = s->next;
+
+        if (now - s->last_ns > limit) {
+            snprintf(why, sizeof(why),
+                     "nothing for %.3g s (--idle-timeout): closed",
+                     srv->cfg->idle_timeout_s);
+            session_end(s, why, false); /* its line says why */
+        }
+        s = next;
+    }
+}
+
 static void on_accept(struct transport_conn *conn, void *arg)
 {
     const struct echo_listener *l = arg;
@@ -325,7 +428,13 @@ static void on_accept(struct transport_conn *conn, void *arg)
     char name[NETADDR_STRLEN];
     struct sockaddr_storage paddrs[TRANSPORT_MAX_ADDRS];
     size_t np;
-    struct echo_session *s = calloc(1, sizeof(*s));
+    struct echo_session *s = NULL;
+
+    if (!srv->stopping && srv->nsessions >= srv->cfg->max_assocs) {
+        refuse_association(srv, conn);
+        return;
+    }
+    s = calloc(1, sizeof(*s));
 
     if (s != NULL) {
         s->buf = malloc(SESSION_BUF_START);
@@ -344,8 +453,9 @@ static void on_accept(struct transport_conn *conn, void *arg)
     s->srv = srv;
     s->conn = conn;
     s->cap = SESSION_BUF_START;
-    s->start_ns = mono_ns();
+    s->start_ns = s->last_ns = mono_ns();
     s->id = ++srv->next_id;
+    srv->nsessions++;
     s->next = srv->sessions;
     if (s->next != NULL)
         s->next->pprev = &s->next;
@@ -519,11 +629,26 @@ int echo_server_run(const struct echo_config *cfg)
         runtime_close(&srv.rt);
         return ECHO_EXIT_USAGE;
     }
+    if (cfg->idle_timeout_s > 0) {
+        struct timeval tick = { 0, IDLE_TICK_MS * 1000 };
+
+        srv.idle_timer =
+            event_new(srv.rt.base, -1, EV_PERSIST, idle_timer_cb, &srv);
+        if (srv.idle_timer != NULL)
+            event_add(srv.idle_timer, &tick);
+        else
+            log_warn("out of memory: --idle-timeout is not enforced");
+    }
     server_banner(&srv);
 
     event_base_dispatch(srv.rt.base);
 
     print_counters(&srv);
+    if (srv.refused > 0)
+        printf("refused %llu associations (--max-associations %u)\n",
+               (unsigned long long)srv.refused, (unsigned)cfg->max_assocs);
+    if (srv.idle_timer != NULL)
+        event_free(srv.idle_timer);
     event_free(srv.stop_timer);
     runtime_close(&srv.rt);
     return srv.exit_code;

@@ -20,6 +20,13 @@
 #define PERF_MAX_LEN (16 * 1024 * 1024)
 #define PERF_TIMESTAMP_MAX 128          /* --timestamps: room for one time */
 #define PERF_MAX_PPIDS PERF_MAX_STREAMS /* --ppid: at most one per stream */
+/* Server caps' defaults (perf_usage.c gives the reasons) */
+#define PERF_DEFAULT_MAX_ASSOCS 256
+#define PERF_DEFAULT_HELLO_TIMEOUT_S 5.0
+#define PERF_DEFAULT_MAX_DURATION_S 3600.0
+#define PERF_DEFAULT_MAX_BUFFER (64u * 1024 * 1024)
+#define PERF_RATE_PERIOD_S 5     /* iperf3's --server-bitrate-limit period */
+#define PERF_MIN_INTERVAL_MS 100 /* -i: iperf3's minimum, 0.1 s */
 
 enum perf_role {
     PERF_ROLE_SERVER = 1,
@@ -111,7 +118,17 @@ struct perf_config {
     /* --server-bitrate-limit: the most a test may ask of the server, in
      * total over its associations and directions; 0 = no limit */
     uint64_t server_rate_limit_bps;
-    int cpu; /* -A: the CPU to run on; -1 = any */
+    /* --server-bitrate-limit RATE/SEC: the period the measured average
+     * is taken over (iperf3's; default PERF_RATE_PERIOD_S) */
+    uint32_t server_rate_period_s;
+    /* Server caps, so that no client chooses the server's resources
+     * (issue 11): associations open at once, over every test and those
+     * that have not said HELLO yet */
+    unsigned int max_assocs;   /* --max-associations */
+    double hello_timeout_s;    /* --hello-timeout: HELLO and PARAMS due */
+    double max_duration_s;     /* --max-duration; 0 = no ceiling */
+    uint64_t max_buffer_bytes; /* --max-buffer-memory: all tests' */
+    int cpu;                   /* -A: the CPU to run on; -1 = any */
 
     /* -S/--tos, --dscp, --bind-dev, --instreams, --outstreams (on a
      * client always nstreams + the control stream: the parser makes them
@@ -150,6 +167,21 @@ struct perf_outcome {
     double cpu_local; /* percent; < 0 unknown */
     double cpu_remote;
 };
+
+/*
+ * -R or --bidir: whether a receive buffer of window bytes (the client's
+ * -w; 0 = not given, the default 2M) is too small for messages of length
+ * bytes sent from a send buffer of sndbuf bytes. usrsctp (0.9.5.0) stalls
+ * for good when the receive buffer holds fewer than 4 messages and the
+ * sender's buffer is larger (-w 64k with -l 32k or 64k, -w 16k -l 8k,
+ * -w 160k -l 80k; at -w 64k -l 16k and below it runs). Found in issue 11;
+ * both the client's CLI and the server refuse it.
+ */
+static inline bool perf_window_too_small(uint32_t window, uint32_t length,
+                                         uint32_t sndbuf)
+{
+    return window != 0 && window < sndbuf && (uint64_t)length * 4 > window;
+}
 
 int perf_server_run(const struct perf_config *cfg);
 int perf_client_run(const struct perf_config *cfg);

@@ -26,7 +26,9 @@
 #define TIME_MAX 86400.0
 #define INTERVAL_MIN 0.1
 #define INTERVAL_MAX 60.0
-#define IDLE_TIMEOUT_MAX 86400.0 /* --idle-timeout, s */
+#define IDLE_TIMEOUT_MAX 86400.0  /* --idle-timeout, s */
+#define HELLO_TIMEOUT_MAX 3600.0  /* --hello-timeout, s */
+#define MAX_DURATION_MAX 604800.0 /* --max-duration: a week */
 
 /* Both servers on one host must not fight over one UDP port. */
 _Static_assert(PERF_DEFAULT_UDP_PORT != ECHO_DEFAULT_UDP_PORT,
@@ -88,6 +90,10 @@ static const struct option longopts[] = {
     { "idle-timeout",      required_argument, NULL, OPT_IDLE_TIMEOUT },
     { "rcv-timeout",       required_argument, NULL, OPT_RCV_TIMEOUT },
     { "server-bitrate-limit", required_argument, NULL, OPT_SERVER_RATE_LIMIT },
+    { "max-associations",  required_argument, NULL, OPT_MAX_ASSOCS },
+    { "hello-timeout",     required_argument, NULL, OPT_HELLO_TIMEOUT },
+    { "max-duration",      required_argument, NULL, OPT_MAX_DURATION },
+    { "max-buffer-memory", required_argument, NULL, OPT_MAX_BUFFER_MEMORY },
     { "affinity",          required_argument, NULL, 'A' },
     { "verbose",           no_argument,       NULL, 'V' },
     { "forceflush",        no_argument,       NULL, OPT_FORCEFLUSH },
@@ -149,6 +155,10 @@ static enum perf_cli_scope option_scope(int c)
     case OPT_MAX_CLIENTS:
     case OPT_IDLE_TIMEOUT:
     case OPT_SERVER_RATE_LIMIT:
+    case OPT_MAX_ASSOCS:
+    case OPT_HELLO_TIMEOUT:
+    case OPT_MAX_DURATION:
+    case OPT_MAX_BUFFER_MEMORY:
         return SCOPE_SERVER;
     default:
         return SCOPE_ANY;
@@ -169,6 +179,11 @@ static void config_defaults(struct perf_config *cfg)
     cfg->max_clients = 1;
     cfg->timeout_s = 8.0;
     cfg->cpu = -1;
+    cfg->server_rate_period_s = PERF_RATE_PERIOD_S;
+    cfg->max_assocs = PERF_DEFAULT_MAX_ASSOCS;
+    cfg->hello_timeout_s = PERF_DEFAULT_HELLO_TIMEOUT_S;
+    cfg->max_duration_s = PERF_DEFAULT_MAX_DURATION_S;
+    cfg->max_buffer_bytes = PERF_DEFAULT_MAX_BUFFER;
 }
 
 /*
@@ -230,6 +245,14 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
                                     errlen);
     case OPT_SERVER_RATE_LIMIT:
         return perf_cli_set_rate_limit(cfg, opt, arg, err, errlen);
+    case OPT_HELLO_TIMEOUT:
+        return perf_cli_set_seconds(&cfg->hello_timeout_s, opt, arg, 0.1,
+                                    HELLO_TIMEOUT_MAX, false, "0.1-3600 s", err,
+                                    errlen);
+    case OPT_MAX_DURATION:
+        return perf_cli_set_seconds(
+            &cfg->max_duration_s, opt, arg, 0, MAX_DURATION_MAX, false,
+            "0 = no ceiling, up to 604800 s", err, errlen);
     case 'A':
         return perf_cli_set_cpu(cfg, opt, arg, err, errlen);
     case OPT_PPID:

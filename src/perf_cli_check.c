@@ -159,6 +159,20 @@ static int check_message(const struct perf_config *cfg,
                  cfg->length, dflt, cfg->window);
         return -1;
     }
+    /* The server sends from 2M unless its own -w says otherwise; this is
+     * the rule it applies too (perf_window_too_small). */
+    if ((cfg->reverse || cfg->bidir) &&
+        perf_window_too_small(cfg->window, cfg->length,
+                              PERF_CLI_DEFAULT_WINDOW)) {
+        snprintf(err, errlen,
+                 "%s with -w %u: the receive buffer holds fewer than 4 "
+                 "messages of -l %u%s, and usrsctp stalls delivering them "
+                 "from the server's larger send buffer: give -w %llu or "
+                 "more, or -l %u or less",
+                 cfg->reverse ? "-R" : "--bidir", cfg->window, cfg->length,
+                 dflt, (unsigned long long)cfg->length * 4, cfg->window / 4);
+        return -1;
+    }
     if (cfg->window == 0 && cfg->length > PERF_CLI_DEFAULT_WINDOW) {
         snprintf(err, errlen,
                  "-l %u exceeds the default 2M send buffer: a message must "
@@ -263,6 +277,24 @@ static int check_udp_ports(const struct perf_config *cfg, char *err,
              "%u-%lu, past 65535: give a port of at most %lu",
              (unsigned)cfg->local_udp_port, cfg->parallel,
              (unsigned)cfg->local_udp_port, last,
+             (unsigned long)UINT16_MAX + 1 - cfg->parallel);
+    return -1;
+}
+
+/* --cport P with -P N: association i takes SCTP port P+i, all of which
+ * must exist (before: 65530 -P 10 wrapped round to port 0 and on). */
+static int check_cport(const struct perf_config *cfg, char *err, size_t errlen)
+{
+    unsigned long last =
+        (unsigned long)cfg->local_sctp_port + cfg->parallel - 1;
+
+    if (cfg->local_sctp_port == 0 || last <= UINT16_MAX)
+        return 0;
+    snprintf(err, errlen,
+             "--cport %u with -P %u needs SCTP ports %u-%lu, past 65535: "
+             "give a port of at most %lu",
+             (unsigned)cfg->local_sctp_port, cfg->parallel,
+             (unsigned)cfg->local_sctp_port, last,
              (unsigned long)UINT16_MAX + 1 - cfg->parallel);
     return -1;
 }
@@ -389,6 +421,7 @@ static int check_client(struct perf_config *cfg,
     if (check_pr(cfg, st, err, errlen) < 0 ||
         check_outstreams(cfg, st, err, errlen) < 0 ||
         check_udp_ports(cfg, err, errlen) < 0 ||
+        check_cport(cfg, err, errlen) < 0 ||
         check_ppids(cfg, err, errlen) < 0 ||
         check_backend_caps(cfg, err, errlen) < 0)
         return -1;

@@ -64,6 +64,10 @@ enum {
     OPT_RCV_TIMEOUT,
     OPT_SERVER_RATE_LIMIT,
     OPT_PPID,
+    OPT_MAX_ASSOCS,
+    OPT_HELLO_TIMEOUT,
+    OPT_MAX_DURATION,
+    OPT_MAX_BUFFER_MEMORY,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 

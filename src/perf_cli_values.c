@@ -25,6 +25,10 @@
 #define MTU_MAX 65536u
 #define BURST_MAX 1000u
 #define MAX_CLIENTS 64u
+#define MAX_ASSOCS 65535u /* --max-associations */
+/* --max-buffer-memory: room for one -l 1M test at least; 64G at most */
+#define BUFFER_MEMORY_MIN (UINT64_C(1) << 20)
+#define BUFFER_MEMORY_MAX (UINT64_C(64) << 30)
 #define CPU_MAX 1023u            /* CPU_SETSIZE - 1 */
 #define RATE_PERIOD_MAX 3600u    /* --server-bitrate-limit RATE/SEC */
 #define TIMEOUT_MS_MAX 3600000u  /* --connect-timeout, --rcv-timeout */
@@ -265,6 +269,8 @@ static const struct perf_cli_num numeric_opts[] = {
     { OPT_MAX_CLIENTS,    false, 1,          MAX_CLIENTS,       "1-64" },
     { OPT_CONNECT_TIMEOUT, false, 1,         TIMEOUT_MS_MAX,    "1-3600000 ms" },
     { OPT_RCV_TIMEOUT,    false, 100,        TIMEOUT_MS_MAX,    "100-3600000 ms" },
+    { OPT_MAX_ASSOCS,     false, 1,          MAX_ASSOCS,        "1-65535" },
+    { OPT_MAX_BUFFER_MEMORY, true, BUFFER_MEMORY_MIN, BUFFER_MEMORY_MAX, "1M-64G" },
 };
 /* clang-format on */
 
@@ -334,6 +340,12 @@ static void store_number(struct perf_config *cfg, int c, uint64_t v)
     case OPT_RCV_TIMEOUT:
         cfg->rcv_timeout_ms = (uint32_t)v;
         break;
+    case OPT_MAX_ASSOCS:
+        cfg->max_assocs = (unsigned int)v;
+        break;
+    case OPT_MAX_BUFFER_MEMORY:
+        cfg->max_buffer_bytes = v;
+        break;
     }
 }
 
@@ -367,8 +379,9 @@ int perf_cli_apply_number(struct perf_config *cfg, int c, const char *opt,
 
 /*
  * --server-bitrate-limit RATE[/SEC]: RATE as -b reads it; SEC, iperf3's
- * averaging period, is checked and dropped (tests over the limit are
- * refused before they start, so there is nothing to average).
+ * averaging period (default 5): tests that ask for more are refused
+ * before they start, and a running test whose average over a period
+ * exceeds RATE is ended.
  */
 int perf_cli_set_rate_limit(struct perf_config *cfg, const char *opt,
                             const char *arg, char *err, size_t errlen)
@@ -391,6 +404,8 @@ int perf_cli_set_rate_limit(struct perf_config *cfg, const char *opt,
         return -1;
     }
     cfg->server_rate_limit_bps = rate;
+    if (secs != 0)
+        cfg->server_rate_period_s = (uint32_t)secs;
     return 0;
 }
 

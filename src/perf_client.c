@@ -145,7 +145,8 @@ static void report_connected(struct perf_client *cl)
         snprintf(c.local, sizeof(c.local), "%s", cl->local[i]);
         transport_get_rto(cl->t[i], &c.rto);
         if (i < cl->ready.count)
-            snprintf(c.seen_as, sizeof(c.seen_as), "%s", cl->ready.seen[i]);
+            perf_text_printable(c.seen_as, sizeof(c.seen_as), cl->ready.seen[i],
+                                false);
         perf_report_connected(cl->rep, &c);
     }
 }
@@ -268,6 +269,9 @@ static bool on_results(struct perf_client *cl, const uint8_t *msg, size_t len)
     return true;
 }
 
+/* An ERROR's reason is one line: longer ones are cut (and say so). */
+#define PERF_ERROR_PRINT_MAX 512
+
 static bool on_text(struct perf_client *cl, const uint8_t *msg, size_t len,
                     int type)
 {
@@ -279,12 +283,20 @@ static bool on_text(struct perf_client *cl, const uint8_t *msg, size_t len,
         return false;
     }
     if (type == PERF_MSG_ERROR) {
-        perf_client_fail(cl, "server: %s", t->text);
+        char why[PERF_ERROR_PRINT_MAX];
+
+        perf_client_fail(cl, "server: %s",
+                         perf_text_printable(why, sizeof(why), t->text, false));
         free(t);
         return false;
     }
+    /* Each byte may become 4 ("\\xNN"); the text has fewer than
+     * PERF_TEXT_MAX. */
     free(cl->server_output);
-    cl->server_output = strdup(t->text);
+    cl->server_output = malloc(4 * PERF_TEXT_MAX);
+    if (cl->server_output != NULL)
+        perf_text_printable(cl->server_output, 4 * PERF_TEXT_MAX, t->text,
+                            true);
     free(t);
     return true;
 }

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <event2/event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -226,9 +227,24 @@ bool perf_flow_sending(const struct perf_flow *f)
     return f->send_state == SEND_RUNNING || f->send_state == SEND_DRAINING;
 }
 
+uint64_t perf_flow_bytes_moved(const struct perf_flow *f)
+{
+    return f->tx.bytes + f->rx.bytes;
+}
+
 uint64_t perf_flow_last_progress(const struct perf_flow *f)
 {
     return f->last_progress_ns;
+}
+
+/* "association N" (1-based, as the reports count), for log lines. */
+static const char *flow_name(const struct perf_flow *f, char *buf, size_t len)
+{
+    if (f->tag < 0)
+        snprintf(buf, len, "an association in no test yet");
+    else
+        snprintf(buf, len, "association %d", f->tag + 1);
+    return buf;
 }
 
 /* Send queued control messages; false while some still wait for room. */
@@ -236,6 +252,7 @@ static bool flush_control(struct perf_flow *f)
 {
     struct transport_msginfo info;
     struct ctrl_msg *m;
+    char name[48];
 
     memset(&info, 0, sizeof(info));
     /* Answer on the stream the peer's control messages come on. */
@@ -251,8 +268,18 @@ static bool flush_control(struct perf_flow *f)
             f->blocked = true;
             return false;
         }
-        if (n < 0)
-            log_debug("control message lost: %s", strerror((int)-n));
+        /* To a peer that reset the association (a test being aborted
+         * tells it why) the loss is expected: said, but not warned. */
+        if (n == -EPIPE || n == -ECONNRESET)
+            log_info("%s: a %zu-byte control message could not be sent: "
+                     "%s",
+                     flow_name(f, name, sizeof(name)), m->len,
+                     strerror((int)-n));
+        else if (n < 0)
+            log_warn("%s: a %zu-byte control message could not be sent: "
+                     "%s",
+                     flow_name(f, name, sizeof(name)), m->len,
+                     strerror((int)-n));
         f->ctrl_head = m->next;
         if (f->ctrl_head == NULL)
             f->ctrl_tail = &f->ctrl_head;
@@ -392,6 +419,7 @@ static void count_sent(struct perf_flow *f, uint16_t sid, size_t len,
 static void send_some(struct perf_flow *f)
 {
     struct transport_msginfo info;
+    char name[48];
     int batch;
 
     if (!flush_control(f))
@@ -446,8 +474,12 @@ static void send_some(struct perf_flow *f)
             return;
         }
         if (n < 0) {
-            /* The association is going; the receive side will say why. */
-            log_debug("send: %s", strerror((int)-n));
+            /* Usually the association is going, and the receive side
+             * says why; but say what failed, where, in any case. */
+            log_warn("%s: sending a %zu-byte message on stream %u failed: "
+                     "%s; this sender stops",
+                     flow_name(f, name, sizeof(name)), len, (unsigned)info.sid,
+                     strerror((int)-n));
             f->send_state = SEND_DONE;
             return;
         }

@@ -102,6 +102,10 @@ void perf_flow_sample(struct perf_flow *f, struct perf_flow_sample *out);
 const struct perf_dir_counts *perf_flow_sent(struct perf_flow *f);
 const struct perf_dir_counts *perf_flow_received(struct perf_flow *f);
 
+/* Data bytes sent plus received since the last reset: cheap, for
+ * checks made while the test runs. */
+uint64_t perf_flow_bytes_moved(const struct perf_flow *f);
+
 /* Monotonic ns of the last data moved or paced wait, for stall checks. */
 uint64_t perf_flow_last_progress(const struct perf_flow *f);
 

@@ -262,6 +262,12 @@ static bool ppids_valid(const struct perf_params *m)
         PERF_VERIFY_HDR_LEN) " bytes (its header): the test asks for fewer "   \
                              "(-l)"
 
+/* Reports more often than iperf3's minimum flood the server's output
+ * (and a -J capture) for nothing: refused, as the CLI refuses -i 0.05. */
+#define PARAMS_WHY_INTERVAL                                                    \
+    "the report interval (-i) must be 0 (none) or at least " STR(              \
+        PERF_MIN_INTERVAL_MS) " ms"
+
 /* NULL when m is a test both ends can run, else why not. */
 static const char *params_problem(const struct perf_params *m)
 {
@@ -275,6 +281,8 @@ static const char *params_problem(const struct perf_params *m)
         return PARAMS_WHY_RANGE;
     if (m->verify && m->length < PERF_VERIFY_HDR_LEN)
         return PARAMS_WHY_VERIFY_LEN;
+    if (m->interval_ms != 0 && m->interval_ms < PERF_MIN_INTERVAL_MS)
+        return PARAMS_WHY_INTERVAL;
     return NULL;
 }
 
@@ -640,4 +648,48 @@ int perf_proto_encode_empty(uint8_t *buf, size_t cap, enum perf_msg_type type)
     if (put_header(buf, cap, type, 0) == NULL)
         return -EMSGSIZE;
     return PERF_PROTO_HDR_LEN;
+}
+
+/* --------------------------------------------------------------- text */
+
+char *perf_text_printable(char *dst, size_t cap, const char *src,
+                          bool multiline)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)src;
+
+    if (cap == 0)
+        return dst;
+    for (; *p != '\0'; p++) {
+        char esc[4];
+        size_t n = 0;
+
+        if (*p == '\\') {
+            esc[n++] = '\\';
+            esc[n++] = '\\';
+        } else if ((*p >= 0x20 && *p < 0x7f) ||
+                   (multiline && (*p == '\n' || *p == '\t'))) {
+            esc[n++] = (char)*p;
+        } else {
+            esc[n++] = '\\';
+            esc[n++] = 'x';
+            esc[n++] = hex[*p >> 4];
+            esc[n++] = hex[*p & 15];
+        }
+        if (o + n > cap - 1) {
+            /* Cut: end in "..." when there is room for it. */
+            if (cap >= 4) {
+                if (o > cap - 4)
+                    o = cap - 4;
+                memcpy(dst + o, "...", 3);
+                o += 3;
+            }
+            break;
+        }
+        memcpy(dst + o, esc, n);
+        o += n;
+    }
+    dst[o] = '\0';
+    return dst;
 }

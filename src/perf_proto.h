@@ -24,6 +24,7 @@
 #ifndef SCTPU_PERF_PROTO_H
 #define SCTPU_PERF_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -172,6 +173,16 @@ int perf_proto_decode_ready(const uint8_t *buf, size_t len,
 int perf_proto_decode_results(const uint8_t *buf, size_t len,
                               struct perf_results *m, uint16_t max_streams);
 int perf_proto_decode_text(const uint8_t *buf, size_t len, struct perf_text *m);
+
+/*
+ * Text the peer sent (ERROR, SERVER_OUTPUT, READY's seen[]) made safe for
+ * a terminal before anything prints it: every byte outside printable
+ * ASCII becomes \xNN (a backslash too, \\), so that escape sequences
+ * cannot drive the reader's terminal; with multiline, newlines and tabs
+ * stay. Output longer than cap - 1 is cut and ends in "...". Returns dst.
+ */
+char *perf_text_printable(char *dst, size_t cap, const char *src,
+                          bool multiline);
 
 /* Size RESULTS needs for these stream counts, header included. */
 size_t perf_proto_results_size(uint16_t sent_streams,

@@ -17,6 +17,7 @@
 #include "host_port.h"
 #include "log.h"
 #include "perf_server_priv.h"
+#include "units.h"
 
 #define CLOSE_GRACE_S 5
 
@@ -28,12 +29,84 @@ void perf_server_maybe_exit(struct perf_server *srv)
         event_base_loopexit(srv->rt.base, NULL);
 }
 
+void perf_server_flow_release(struct server_flow *sf)
+{
+    struct perf_server *srv = sf->srv;
+
+    *sf->pprev = sf->next;
+    if (sf->next != NULL)
+        sf->next->pprev = sf->pprev;
+    srv->nassocs--;
+    free(sf);
+}
+
+/* "ADDR:PORT (SCTP port N)" of conn, for log lines. */
+static const char *conn_name(struct transport_conn *conn, char *buf, size_t len)
+{
+    struct transport_assoc_info info;
+    char name[NETADDR_STRLEN];
+
+    if (transport_get_info(conn, &info) < 0)
+        snprintf(buf, len, "an unknown peer");
+    else
+        snprintf(buf, len, "%s (SCTP port %u)",
+                 transport_peer_name(&info, name, sizeof(name)),
+                 (unsigned)info.peer_sctp_port);
+    return buf;
+}
+
+/*
+ * Past --max-associations: tell the client why (an ERROR its sctpu-perf
+ * prints) and shut the association down. A flood of them logs one line
+ * a second, with how many were refused since the last.
+ */
+static void refuse_association(struct perf_server *srv,
+                               struct transport_conn *conn)
+{
+    struct transport_msginfo info;
+    uint8_t buf[256];
+    char name[NETADDR_STRLEN + 32];
+    char why[160];
+    uint64_t now = perf_now_ns();
+    int len;
+
+    snprintf(why, sizeof(why),
+             "the server has %u associations open, its limit "
+             "(--max-associations %u): try again later",
+             srv->nassocs, srv->cfg->max_assocs);
+    srv->refused++;
+    if (srv->refused_log_ns == 0 || now - srv->refused_log_ns >= 1000000000u) {
+        uint64_t more = srv->refused - srv->refused_logged - 1;
+
+        log_warn("refused an association from %s: %u open, the limit "
+                 "(--max-associations); %llu refused in all",
+                 conn_name(conn, name, sizeof(name)), srv->nassocs,
+                 (unsigned long long)srv->refused);
+        if (more > 0)
+            log_warn("(%llu more refused since the last such line)",
+                     (unsigned long long)more);
+        srv->refused_logged = srv->refused;
+        srv->refused_log_ns = now;
+    }
+    memset(&info, 0, sizeof(info));
+    info.ppid = PERF_PPID_CONTROL; /* any stream: the PPID marks control */
+    len = perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why);
+    if (len > 0)
+        (void)transport_send(conn, buf, (size_t)len, &info);
+    transport_conn_free(conn, false);
+}
+
 static void on_accept(struct transport_conn *conn, void *arg)
 {
     const struct server_listener *l = arg;
     struct perf_server *srv = l->srv;
-    struct server_flow *sf = calloc(1, sizeof(*sf));
+    struct server_flow *sf = NULL;
 
+    if (srv->nassocs >= srv->cfg->max_assocs) {
+        refuse_association(srv, conn);
+        return;
+    }
+    sf = calloc(1, sizeof(*sf));
     if (sf != NULL) {
         sf->srv = srv;
         sf->listener = l;
@@ -45,9 +118,52 @@ static void on_accept(struct transport_conn *conn, void *arg)
         free(sf);
         return;
     }
+    sf->accepted_ns = perf_now_ns();
+    sf->next = srv->flows;
+    if (sf->next != NULL)
+        sf->next->pprev = &sf->next;
+    sf->pprev = &srv->flows;
+    srv->flows = sf;
+    srv->nassocs++;
     perf_flow_set_tag(sf->flow, -1);
     if (srv->cfg->no_control)
         perf_server_raw_start(srv, sf);
+}
+
+/*
+ * --hello-timeout: an association that joined no test in time (no HELLO,
+ * or refused as busy and left open) is told why and closed; until then
+ * it holds a slot of --max-associations and a flow's memory.
+ */
+static void close_silent_flows(struct perf_server *srv, uint64_t now)
+{
+    uint64_t limit = (uint64_t)(srv->cfg->hello_timeout_s * 1e9);
+    struct server_flow *sf = srv->flows;
+    char name[NETADDR_STRLEN + 32];
+    char why[128];
+    uint8_t buf[256];
+
+    if (srv->cfg->no_control)
+        return;
+    while (sf != NULL) {
+        struct server_flow *next = sf->next;
+
+        if (sf->test == NULL && now - sf->accepted_ns > limit) {
+            snprintf(why, sizeof(why),
+                     "no HELLO within %.3g s (--hello-timeout): closing",
+                     srv->cfg->hello_timeout_s);
+            log_warn("association from %s: %s",
+                     conn_name(perf_flow_conn(sf->flow), name, sizeof(name)),
+                     why);
+            perf_server_send_ctrl(
+                sf->flow,
+                perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why),
+                buf);
+            perf_flow_free(sf->flow, false);
+            perf_server_flow_release(sf);
+        }
+        sf = next;
+    }
 }
 
 /* The last time anything of test t moved: control, data in or out. */
@@ -100,8 +216,95 @@ static bool test_stalled(const struct perf_test *t, uint64_t now, char *why,
     return false;
 }
 
+/*
+ * --max-duration: a test with no time limit of its own (-t 0, -n, -k,
+ * which a 1 bit/s pace makes last for ever) ends at the ceiling; a timed
+ * one (PARAMS over the ceiling were refused) gets --timeout on top of its
+ * -t and -O to drain, then ends too.
+ */
+static bool test_too_long(const struct perf_test *t, uint64_t now, char *why,
+                          size_t len)
+{
+    const struct perf_config *cfg = t->srv->cfg;
+    const struct perf_params *p = &t->params;
+    bool timed = p->bytes == 0 && p->messages == 0 && p->duration_ms != 0;
+    double limit_s = cfg->max_duration_s;
+
+    if (cfg->max_duration_s <= 0 || t->phase != ST_RUNNING)
+        return false;
+    if (timed)
+        limit_s = (double)(p->duration_ms + p->omit_ms) / 1000 + cfg->timeout_s;
+    if ((double)(now - t->start_ns) / 1e9 <= limit_s)
+        return false;
+    if (timed)
+        snprintf(why, len,
+                 "the test ran %.3g s past its -t %.3g s (and -O): ended",
+                 cfg->timeout_s, (double)p->duration_ms / 1000);
+    else
+        snprintf(why, len,
+                 "the test reached the server's --max-duration %.3g s "
+                 "(it has no -t of its own): ended",
+                 cfg->max_duration_s);
+    return true;
+}
+
+/* Bytes test t moved so far, both ways, over all its associations. */
+static uint64_t test_bytes(const struct perf_test *t)
+{
+    uint64_t sum = 0;
+    unsigned int i;
+
+    for (i = 0; i < t->count; i++)
+        sum += perf_flow_bytes_moved(t->flows[i]);
+    return sum;
+}
+
+/*
+ * --server-bitrate-limit RATE[/SEC]: the test's average over each period
+ * of SEC seconds (5 by default, as iperf3's), both ways and all
+ * associations together, must stay within RATE. The test asked for at
+ * most RATE (perf_server_control.c refused more); this catches a client
+ * that sends more than it asked for.
+ */
+static bool test_too_fast(struct perf_test *t, uint64_t now, char *why,
+                          size_t len)
+{
+    const struct perf_config *cfg = t->srv->cfg;
+    uint64_t period = (uint64_t)cfg->server_rate_period_s * 1000000000u;
+    uint64_t bytes;
+    double secs;
+    double bps;
+    char avg[32];
+    char lim[32];
+
+    if (cfg->server_rate_limit_bps == 0 || t->phase != ST_RUNNING)
+        return false;
+    bytes = test_bytes(t);
+    if (t->rate_since_ns == 0 || bytes < t->rate_bytes) {
+        /* the first tick, or -O's end reset the counts */
+        t->rate_since_ns = now;
+        t->rate_bytes = bytes;
+        return false;
+    }
+    if (now - t->rate_since_ns < period)
+        return false;
+    secs = (double)(now - t->rate_since_ns) / 1e9;
+    bps = (double)(bytes - t->rate_bytes) * 8 / secs;
+    t->rate_since_ns = now;
+    t->rate_bytes = bytes;
+    if (bps <= (double)cfg->server_rate_limit_bps)
+        return false;
+    units_format_rate(avg, sizeof(avg), bps);
+    units_format_rate(lim, sizeof(lim), (double)cfg->server_rate_limit_bps);
+    snprintf(why, len,
+             "the test averaged %s over %.3g s, above the server's bitrate "
+             "limit %s (--server-bitrate-limit)",
+             avg, secs, lim);
+    return true;
+}
+
 /* Whether test t must be aborted now, and why. */
-static bool test_must_abort(const struct perf_test *t, uint64_t now, char *why,
+static bool test_must_abort(struct perf_test *t, uint64_t now, char *why,
                             size_t len)
 {
     const struct perf_config *cfg = t->srv->cfg;
@@ -109,6 +312,14 @@ static bool test_must_abort(const struct perf_test *t, uint64_t now, char *why,
 
     if (t->phase == ST_CLOSING)
         return false;
+    if (t->phase == ST_GATHERING && !t->have_params &&
+        now - t->phase_ns > (uint64_t)(cfg->hello_timeout_s * 1e9)) {
+        snprintf(why, len, "no PARAMS within %.3g s (--hello-timeout)",
+                 cfg->hello_timeout_s);
+        return true;
+    }
+    if (test_too_long(t, now, why, len) || test_too_fast(t, now, why, len))
+        return true;
     if (idle != 0 && now - test_last_activity(t) > idle) {
         snprintf(why, len, "nothing moved for %.3g s (--idle-timeout)",
                  cfg->idle_timeout_s);
@@ -160,6 +371,7 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
             perf_server_test_abort(t, "%s", why);
         t = next;
     }
+    close_silent_flows(srv, now);
     server_check_idle(srv, now);
 }
 
@@ -279,6 +491,13 @@ int perf_server_run(const struct perf_config *cfg)
 
     while (srv.tests != NULL)
         perf_server_test_free(srv.tests, true);
+    while (srv.flows != NULL) {
+        perf_flow_free(srv.flows->flow, true);
+        perf_server_flow_release(srv.flows);
+    }
+    if (srv.refused > 0)
+        log_info("refused %llu associations in all (--max-associations %u)",
+                 (unsigned long long)srv.refused, cfg->max_assocs);
     event_free(srv.watchdog_ev);
     runtime_close(&srv.rt);
     return srv.exit_code;

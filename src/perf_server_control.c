@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "perf_cli.h"
 #include "perf_server_priv.h"
 #include "perf_rows.h"
 #include "units.h"
@@ -189,6 +190,102 @@ static bool rate_within_limit(struct perf_test *t)
     return false;
 }
 
+/*
+ * --max-duration: a test that asks for more (-t and -O together) is
+ * refused before it starts; one with no time limit of its own is ended at
+ * the ceiling instead (perf_server.c's watchdog).
+ */
+static bool duration_within_limit(struct perf_test *t)
+{
+    const struct perf_params *p = &t->params;
+    double max_s = t->srv->cfg->max_duration_s;
+    double ask_s = (double)(p->duration_ms + p->omit_ms) / 1000;
+
+    if (max_s <= 0 || p->bytes != 0 || p->messages != 0 || ask_s <= max_s)
+        return true;
+    perf_server_test_abort(t,
+                           "the test asks for %.6g s (-t%s), over the "
+                           "server's limit of %.6g s (--max-duration)",
+                           ask_s, p->omit_ms ? " and -O" : "", max_s);
+    return false;
+}
+
+/*
+ * The message buffers a test makes this server hold: a send buffer of -l
+ * bytes for each association it sends on, and a whole message for each
+ * one it checks with --verify. Every running test's together stay within
+ * --max-buffer-memory, so -l 16M x -P 128 cannot take 2 GiB.
+ */
+static bool memory_within_limit(struct perf_test *t)
+{
+    const struct perf_params *p = &t->params;
+    struct perf_server *srv = t->srv;
+    uint64_t each = 0;
+    uint64_t need;
+    char needs[32];
+    char lim[32];
+    char used[32];
+
+    if (perf_server_sends(p))
+        each += p->length;
+    if (p->verify && perf_server_receives(p))
+        each += p->length;
+    need = each * p->parallel;
+    if (srv->buffer_in_use + need <= srv->cfg->max_buffer_bytes) {
+        t->buffer_bytes = need;
+        srv->buffer_in_use += need;
+        return true;
+    }
+    units_format_bytes(needs, sizeof(needs), (uint64_t)(need));
+    units_format_bytes(lim, sizeof(lim),
+                       (uint64_t)(srv->cfg->max_buffer_bytes));
+    units_format_bytes(used, sizeof(used), (uint64_t)(srv->buffer_in_use));
+    perf_server_test_abort(t,
+                           "the test needs %s of message buffers (-l %u x -P "
+                           "%u%s), over the server's --max-buffer-memory %s "
+                           "(%s in use by other tests): give a smaller -l "
+                           "or -P",
+                           needs, (unsigned)p->length, (unsigned)p->parallel,
+                           p->verify && p->bidir ? " x 2 for --verify" : "",
+                           lim, used);
+    return false;
+}
+
+/*
+ * Under -R or --bidir the server sends from its own send buffer (its -w,
+ * 2M by default), which it cannot resize per association, to the
+ * client's receive buffer (the client's -w). usrsctp stalls for good
+ * delivering messages of a quarter of a receive buffer or more while the
+ * sender's buffer is larger (seen at -w 64k with -l 16k-64k, -w 160k with
+ * -l 80k): refused here, with the way out, instead of an 8 s stall and an
+ * abort. The client's CLI refuses the same (perf_cli_check.c).
+ */
+static bool window_fits(struct perf_test *t)
+{
+    const struct perf_params *p = &t->params;
+    uint32_t sndbuf =
+        t->srv->cfg->window ? t->srv->cfg->window : PERF_CLI_DEFAULT_WINDOW;
+    char len[32];
+    char win[32];
+    char snd[32];
+    char want[32];
+
+    if (!perf_server_sends(p) ||
+        !perf_window_too_small(p->window, p->length, sndbuf))
+        return true;
+    units_format_bytes(len, sizeof(len), (uint64_t)(p->length));
+    units_format_bytes(win, sizeof(win), (uint64_t)(p->window));
+    units_format_bytes(snd, sizeof(snd), (uint64_t)(sndbuf));
+    units_format_bytes(want, sizeof(want), (uint64_t)p->length * 4);
+    perf_server_test_abort(t,
+                           "%s -w %s holds fewer than 4 messages of -l %s, "
+                           "and the server sends from a %s buffer: "
+                           "delivery would stall; give -w %s or more, or "
+                           "a smaller -l",
+                           p->bidir ? "--bidir" : "-R", win, len, snd, want);
+    return false;
+}
+
 /* Under -R or --bidir this end sends with the client's PR-SCTP policy:
  * refuse, before the test starts, one our backend does not have. */
 static bool pr_policy_supported(struct perf_test *t, struct server_flow *sf)
@@ -231,7 +328,8 @@ static enum ctrl_result on_params(struct server_flow *sf, const uint8_t *msg,
         perf_server_test_abort(t, "the test parameters are out of range");
         return CTRL_GONE;
     }
-    if (!rate_within_limit(t) || !pr_policy_supported(t, sf))
+    if (!rate_within_limit(t) || !pr_policy_supported(t, sf) ||
+        !duration_within_limit(t) || !window_fits(t) || !memory_within_limit(t))
         return CTRL_GONE;
     t->have_params = true;
     for (i = 0; i < PERF_MAX_PARALLEL; i++)
@@ -286,7 +384,7 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     } else {
         log_warn("unexpected control message (type %d) from a client", type);
         perf_flow_free(f, true);
-        free(sf);
+        perf_server_flow_release(sf);
     }
     return false;
 }
@@ -298,7 +396,7 @@ static void on_closed(struct perf_flow *f, int err, void *arg)
 
     if (t == NULL) {
         perf_flow_free(f, err != 0);
-        free(sf);
+        perf_server_flow_release(sf);
         return;
     }
     if (t->srv->cfg->no_control && t->phase == ST_RUNNING && err == 0) {

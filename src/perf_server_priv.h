@@ -26,9 +26,6 @@
 struct perf_server;
 struct server_flow;
 
-struct perf_server;
-struct server_flow;
-
 /*
  * One backend's listening transport. With --backend all there is one per
  * backend, and a test sees the runtime as its own backend's (view: a copy
@@ -75,6 +72,11 @@ struct perf_test {
     struct perf_intervals *intervals;
     struct rusage ru_start;
     uint64_t timeouts_at_start; /* the runtime's T3-rtx count */
+    uint64_t buffer_bytes;      /* its message buffers (--max-buffer-memory) */
+    /* --server-bitrate-limit: bytes moved (both ways) at the start of the
+     * current averaging period, and when that period began */
+    uint64_t rate_bytes;
+    uint64_t rate_since_ns;
     struct perf_test *next;
     struct perf_test **pprev;
 };
@@ -86,6 +88,9 @@ struct server_flow {
     struct perf_test *test;
     unsigned int index;
     struct perf_flow *flow;
+    uint64_t accepted_ns;     /* --hello-timeout counts from here */
+    struct server_flow *next; /* every association the server holds */
+    struct server_flow **pprev;
 };
 
 struct perf_server {
@@ -100,8 +105,18 @@ struct perf_server {
     struct event *watchdog_ev;
     bool stopping;
     int exit_code;
-    uint64_t idle_since_ns; /* no test since (--idle-timeout with -1) */
+    uint64_t idle_since_ns;    /* no test since (--idle-timeout with -1) */
+    struct server_flow *flows; /* accepted associations, in tests or not */
+    unsigned int nassocs;      /* ... how many (--max-associations) */
+    uint64_t refused;          /* associations refused at the cap */
+    uint64_t refused_logged;   /* ... of which a log line told */
+    uint64_t refused_log_ns;   /* when the last such line was written */
+    uint64_t buffer_in_use;    /* running tests' buffer_bytes */
 };
+
+/* perf_server.c: forget an association's server_flow and free it (its
+ * flow is the caller's to free). */
+void perf_server_flow_release(struct server_flow *sf);
 
 /* perf_server.c: end the loop once no test is left and the server is
  * stopping (or -1 has served its test). */

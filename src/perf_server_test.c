@@ -83,7 +83,7 @@ void perf_server_test_free(struct perf_test *t, bool abortive)
         if (t->flows[i] == NULL)
             continue;
         perf_flow_free(t->flows[i], abortive);
-        free(t->sfs[i]);
+        perf_server_flow_release(t->sfs[i]);
     }
     *t->pprev = t->next;
     if (t->next != NULL)
@@ -95,6 +95,7 @@ void perf_server_test_free(struct perf_test *t, bool abortive)
     free(t->captured_buf);
     if (t->phase != ST_CLOSING)
         srv->running--;
+    srv->buffer_in_use -= t->buffer_bytes;
     free(t);
     srv->idle_since_ns = perf_now_ns();
     perf_server_maybe_exit(srv);
@@ -375,7 +376,7 @@ void perf_server_raw_start(struct perf_server *srv, struct server_flow *sf)
     t = perf_server_test_new(sf, &h);
     if (t == NULL) {
         perf_flow_free(sf->flow, true);
-        free(sf);
+        perf_server_flow_release(sf);
         return;
     }
     sf->test = t;

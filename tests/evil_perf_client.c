@@ -12,10 +12,20 @@
  *      association lost, or nothing within 10 s
  *   2  usage or set-up error
  *
- * usage: evil_perf_client HOST UDP_PORT SCTP_PORT
+ * Other MODEs (the last argument; default "verify") test the server's caps
+ * (it_server_caps.sh), with the same exit statuses:
+ *   silent    associate and send nothing: the server must close it
+ *             (--hello-timeout) with an ERROR
+ *   interval  PARAMS asking for a report every 1 ms (below 0.1 s)
+ *   fast      PARAMS asking for -b 1M for 2 s (1000-byte messages), then
+ *             after READY data as fast as it goes: more than it asked
+ *             for, which --server-bitrate-limit must catch
+ *
+ * usage: evil_perf_client HOST UDP_PORT SCTP_PORT [MODE]
  */
 #include <errno.h>
 #include <event2/event.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +36,17 @@
 #define EVIL_LENGTH 8 /* below PERF_VERIFY_HDR_LEN */
 #define EVIL_NSTREAMS 1
 #define GIVE_UP_S 10
+#define FAST_LENGTH 1000
+#define FAST_BATCH 256
+
+enum evil_mode { MODE_VERIFY, MODE_SILENT, MODE_INTERVAL, MODE_FAST };
 
 struct evil {
     struct runtime rt;
     struct transport_conn *conn;
+    enum evil_mode mode;
+    bool flooding; /* MODE_FAST after START */
+    struct event *flood_ev;
     int result;
 };
 
@@ -44,6 +61,44 @@ static void done(struct evil *e, int result)
 {
     e->result = result;
     event_base_loopbreak(e->rt.base);
+}
+
+/* MODE_FAST: data messages until the send buffer is full, then again on
+ * WRITABLE or the next turn of the loop. */
+static void flood(struct evil *e)
+{
+    static uint8_t data[FAST_LENGTH];
+    struct transport_msginfo info;
+    static const struct timeval now = { 0, 0 };
+    int i;
+
+    memset(&info, 0, sizeof(info));
+    info.ppid = PERF_PPID_DATA;
+    for (i = 0; i < FAST_BATCH; i++) {
+        ssize_t n = transport_send(e->conn, data, sizeof(data), &info);
+
+        if (n == -EAGAIN)
+            return;
+        if (n < 0)
+            return; /* the receive side reports the end */
+    }
+    evtimer_add(e->flood_ev, &now);
+}
+
+static void flood_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    flood(arg);
+}
+
+/* Patch a PARAMS field the encoder (rightly) refuses, on the wire. */
+static void put_be32_at(uint8_t *buf, size_t off, uint32_t v)
+{
+    buf[off] = (uint8_t)(v >> 24);
+    buf[off + 1] = (uint8_t)(v >> 16);
+    buf[off + 2] = (uint8_t)(v >> 8);
+    buf[off + 3] = (uint8_t)v;
 }
 
 static int send_ctrl(struct evil *e, const uint8_t *buf, int len)
@@ -81,6 +136,27 @@ static void send_hello_params(struct evil *e)
     p.nstreams = EVIL_NSTREAMS;
     p.reverse = 1;
     p.verify = 1;
+    if (e->mode != MODE_VERIFY) {
+        p.length = FAST_LENGTH;
+        p.reverse = 0;
+        p.verify = 0;
+    }
+    if (e->mode == MODE_FAST) {
+        p.duration_ms = 2000;
+        p.rate_bps = 1000000;
+    }
+    if (e->mode == MODE_INTERVAL) {
+        /* interval_ms: after 5 u64; the encoder refuses 1 ms too */
+        p.interval_ms = 1000;
+        len = perf_proto_encode_params(buf, sizeof(buf), &p);
+        if (len > 0)
+            put_be32_at(buf, PERF_PROTO_HDR_LEN + 5 * 8, 1);
+        if (send_ctrl(e, buf, len) < 0) {
+            printf("cannot send PARAMS\n");
+            done(e, 2);
+        }
+        return;
+    }
     /* The encoder checks the same ranges as the decoder: a fixed encoder
      * refuses this, so write it as the unfixed one would (length 20) and
      * then patch the length field on the wire. */
@@ -110,6 +186,11 @@ static void on_message(struct evil *e, const uint8_t *buf, size_t len,
     uint8_t out[PERF_PROTO_HDR_LEN];
     struct perf_text text;
 
+    if (ppid != PERF_PPID_CONTROL && e->mode == MODE_FAST) {
+        printf("the server sends data in a forward test\n");
+        done(e, 1);
+        return;
+    }
     if (ppid != PERF_PPID_CONTROL) {
         printf("the server accepted and sends data (%zu-byte message)\n", len);
         done(e, 1);
@@ -129,6 +210,10 @@ static void on_message(struct evil *e, const uint8_t *buf, size_t len,
                 e, out,
                 perf_proto_encode_empty(out, sizeof(out), PERF_MSG_START)) < 0)
             done(e, 1);
+        else if (e->mode == MODE_FAST) {
+            e->flooding = true;
+            flood(e);
+        }
         return;
     default:
         printf("control message type %d\n", perf_proto_type(buf, len));
@@ -147,8 +232,10 @@ static void conn_cb(struct transport_conn *c, int events, void *arg)
         done(e, 1);
         return;
     }
-    if (events & TRANSPORT_EV_CONNECTED)
+    if (events & TRANSPORT_EV_CONNECTED && e->mode != MODE_SILENT)
         send_hello_params(e);
+    if (events & TRANSPORT_EV_WRITABLE && e->flooding)
+        flood(e);
     if (!(events & TRANSPORT_EV_READABLE))
         return;
     for (;;) {
@@ -183,13 +270,26 @@ int main(int argc, char **argv)
     char err[256];
     const char *host;
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s HOST UDP_PORT SCTP_PORT\n", argv[0]);
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr,
+                "usage: %s HOST UDP_PORT SCTP_PORT "
+                "[verify|silent|interval|fast]\n",
+                argv[0]);
         return 2;
     }
     host = argv[1];
     memset(&e, 0, sizeof(e));
     e.result = -1;
+    if (argc == 5 && strcmp(argv[4], "silent") == 0)
+        e.mode = MODE_SILENT;
+    else if (argc == 5 && strcmp(argv[4], "interval") == 0)
+        e.mode = MODE_INTERVAL;
+    else if (argc == 5 && strcmp(argv[4], "fast") == 0)
+        e.mode = MODE_FAST;
+    else if (argc == 5 && strcmp(argv[4], "verify") != 0) {
+        fprintf(stderr, "unknown mode '%s'\n", argv[4]);
+        return 2;
+    }
     memset(&peer, 0, sizeof(peer));
     if (transport_peer_resolve(&peer, &host, 1, AF_UNSPEC, err, sizeof(err)) <
         0) {
@@ -208,6 +308,12 @@ int main(int argc, char **argv)
         runtime_close(&e.rt);
         return 2;
     }
+    e.flood_ev = evtimer_new(e.rt.base, flood_cb, &e);
+    if (e.flood_ev == NULL) {
+        transport_conn_free(e.conn, true);
+        runtime_close(&e.rt);
+        return 2;
+    }
     transport_conn_set_cb(e.conn, conn_cb, &e);
     event_base_loopexit(e.rt.base, &limit);
     event_base_dispatch(e.rt.base);
@@ -216,6 +322,7 @@ int main(int argc, char **argv)
         e.result = 1;
     }
     transport_conn_free(e.conn, true);
+    event_free(e.flood_ev);
     runtime_close(&e.rt);
     return e.result;
 }

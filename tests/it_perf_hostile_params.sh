@@ -9,6 +9,8 @@
 # ASan, silent heap corruption). Now:
 #   the evil client gets an ERROR that names the problem, and exits 0
 #   the server is still running and logged the refusal
+#   PARAMS asking for a report every 1 ms (evil client, mode interval;
+#   the CLI's minimum is 0.1 s) get an ERROR that says so too
 #   a normal --verify -R test against the same server still passes
 #
 # usage: bash tests/it_perf_hostile_params.sh BUILD_DIR
@@ -33,6 +35,14 @@ kill -0 "$SERVER_PID" 2>/dev/null ||
 grep -q '^ERROR: .*--verify.*20' "$WORK/evil.out" ||
     fail "the ERROR does not say why: $(cat "$WORK/evil.out")"
 wait_for_line "$WORK/server.log" 'aborted: .*--verify.*20' 5
+
+rc=0
+$SCTPU_WRAP "$EVIL_BIN" 127.0.0.1 9931 5431 interval >"$WORK/interval.out" 2>&1 || rc=$?
+echo "evil client, 1 ms interval (exit $rc): $(cat "$WORK/interval.out")"
+((rc == 0)) || fail "a 1 ms report interval was not refused (exit $rc)"
+grep -q '^ERROR: the report interval (-i) must be 0 (none) or at least 100 ms' \
+    "$WORK/interval.out" || fail "the ERROR does not say why: $(cat "$WORK/interval.out")"
+wait_for_line "$WORK/server.log" 'aborted: the report interval' 5
 
 "$PERF_BIN" -c 127.0.0.1 -p 5431 --udp-port 9931 --verify -R -l 100 -t 1 \
     >"$WORK/good.out" 2>&1 ||

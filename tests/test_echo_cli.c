@@ -259,6 +259,33 @@ static void test_echo_cli_errors_name_the_option(void **state)
                         "--hb-interval: '99' is out of range (100-3600000 ms)");
 }
 
+/* The server caps of issue 11: defaults, ranges, a client refuses them. */
+static void test_echo_cli_server_caps(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-s", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.max_assocs, 1024);
+    assert_true(cfg.idle_timeout_s == 60.0);
+    assert_int_equal(cfg.max_buffered, 64u * 1024 * 1024);
+    assert_int_equal(parse("-s", "--max-associations", "3", "--idle-timeout",
+                           "0", "--max-buffered", "1M", NULL),
+                     ECHO_CLI_RUN);
+    assert_int_equal(cfg.max_assocs, 3);
+    assert_true(cfg.idle_timeout_s == 0);
+    assert_int_equal(cfg.max_buffered, 1024 * 1024);
+    assert_int_equal(parse("-s", "--max-associations", "0", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err,
+                        "--max-associations: '0' is out of range (1-65535)");
+    assert_int_equal(parse("-s", "--idle-timeout", "-1", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--idle-timeout: '-1' is not a valid number");
+    assert_int_equal(parse("-s", "--max-buffered", "1k", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--max-buffered: '1k' is out of range (64k-64G)");
+    assert_int_equal(parse("-c", "h", "--idle-timeout", "5", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--idle-timeout is for the server (-s)");
+}
+
 /* The socket options sctpu-perf shares: same names, ranges, messages. */
 static void test_echo_cli_socket_options(void **state)
 {
@@ -497,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_echo_cli_compare),
         cmocka_unit_test(test_echo_cli_bind),
         cmocka_unit_test(test_echo_cli_sack),
+        cmocka_unit_test(test_echo_cli_server_caps),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

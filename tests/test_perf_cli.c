@@ -766,6 +766,62 @@ static void test_perf_cli_output_options(void **state)
 }
 
 /* The timeouts and the server's limits. */
+/* The server caps of issue 11: defaults, ranges, role, messages. */
+static void test_perf_cli_server_caps(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-s", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.max_assocs, 256);
+    assert_true(cfg.hello_timeout_s == 5.0);
+    assert_true(cfg.max_duration_s == 3600.0);
+    assert_int_equal(cfg.max_buffer_bytes, 64u * 1024 * 1024);
+    assert_int_equal(cfg.server_rate_period_s, 5);
+    assert_int_equal(parse("-s", "--max-associations", "10", "--hello-timeout",
+                           "0.5", "--max-duration", "0", "--max-buffer-memory",
+                           "1G", "--server-bitrate-limit", "1M/2", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.max_assocs, 10);
+    assert_true(cfg.hello_timeout_s == 0.5);
+    assert_true(cfg.max_duration_s == 0);
+    assert_int_equal(cfg.max_buffer_bytes, 1024u * 1024 * 1024);
+    assert_int_equal(cfg.server_rate_period_s, 2);
+    assert_parse_error("--max-associations: '0' is out of range (1-65535)",
+                       "-s", "--max-associations", "0");
+    assert_parse_error("--hello-timeout: '0' is out of range (0.1-3600 s)",
+                       "-s", "--hello-timeout", "0");
+    assert_parse_error("--max-duration: 'x' is not a valid number", "-s",
+                       "--max-duration", "x");
+    assert_parse_error("--max-buffer-memory: '1k' is out of range (1M-64G)",
+                       "-s", "--max-buffer-memory", "1k");
+    assert_parse_error("--max-associations is for the server (-s)", "-c", "h",
+                       "--max-associations", "5");
+    assert_parse_error("--max-duration is for the server (-s)", "-c", "h",
+                       "--max-duration", "5");
+}
+
+/* -R/--bidir with a -w of fewer than 4 messages stalls in usrsctp; a
+ * --cport range past 65535 wrapped: both refused at once. */
+static void test_perf_cli_window_and_cport(void **state)
+{
+    (void)state;
+    assert_parse_error("-R with -w 65536: the receive buffer holds fewer "
+                       "than 4 messages of -l 65536 (the default), and "
+                       "usrsctp stalls delivering them from the server's "
+                       "larger send buffer: give -w 262144 or more, or -l "
+                       "16384 or less",
+                       "-c", "h", "-R", "-w", "64k");
+    assert_int_equal(parse("-c", "h", "-R", "-w", "64k", "-l", "16k", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(parse("-c", "h", "--bidir", "-w", "2M", "-l", "1M", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(parse("-c", "h", "-w", "64k", NULL), PERF_CLI_RUN);
+    assert_parse_error("--cport 65530 with -P 10 needs SCTP ports "
+                       "65530-65539, past 65535: give a port of at most 65526",
+                       "-c", "h", "--cport", "65530", "-P", "10");
+    assert_int_equal(parse("-c", "h", "--cport", "65526", "-P", "10", NULL),
+                     PERF_CLI_RUN);
+}
+
 static void test_perf_cli_timeouts_and_limits(void **state)
 {
     (void)state;
@@ -1244,6 +1300,8 @@ int main(void)
         cmocka_unit_test(test_perf_cli_time_zero),
         cmocka_unit_test(test_perf_cli_output_options),
         cmocka_unit_test(test_perf_cli_timeouts_and_limits),
+        cmocka_unit_test(test_perf_cli_server_caps),
+        cmocka_unit_test(test_perf_cli_window_and_cport),
         cmocka_unit_test(test_perf_cli_affinity),
         cmocka_unit_test(test_perf_cli_role_errors),
         cmocka_unit_test(test_perf_cli_value_errors),

@@ -513,6 +513,57 @@ static void test_perf_proto_results_size(void **state)
                      8 + 14 + 2 * 34 + 2 * 65535ull * 63);
 }
 
+/* Server text is escaped before a terminal sees it (issue 11, 7). */
+static void test_perf_proto_text_printable(void **state)
+{
+    char out[32];
+
+    (void)state;
+    assert_string_equal(
+        perf_text_printable(out, sizeof(out), "busy\x1b[2J", false),
+        "busy\\x1b[2J");
+    assert_string_equal(perf_text_printable(out, sizeof(out), "a\nb\\", false),
+                        "a\\x0ab\\\\");
+    assert_string_equal(perf_text_printable(out, sizeof(out), "a\nb\tc", true),
+                        "a\nb\tc");
+    assert_string_equal(
+        perf_text_printable(out, sizeof(out), "\xc3\x9b", false), "\\xc3\\x9b");
+    assert_string_equal(perf_text_printable(out, 8, "0123456789", false),
+                        "0123...");
+    assert_string_equal(perf_text_printable(out, 8, "\x01\x02", false),
+                        "\\x01...");
+}
+
+/* PARAMS asking for reports more often than every 0.1 s are refused. */
+static void test_perf_proto_params_min_interval(void **state)
+{
+    uint8_t buf[PERF_PROTO_PARAMS_MAX];
+    struct perf_params p;
+    struct perf_params out;
+    const char *why = NULL;
+    int len;
+
+    (void)state;
+    memset(&p, 0, sizeof(p));
+    p.length = 100;
+    p.parallel = 1;
+    p.nstreams = 1;
+    p.interval_ms = 99;
+    assert_int_equal(perf_proto_encode_params(buf, sizeof(buf), &p), -EINVAL);
+    p.interval_ms = 100;
+    len = perf_proto_encode_params(buf, sizeof(buf), &p);
+    assert_true(len > 0);
+    buf[PERF_PROTO_HDR_LEN + 5 * 8 + 3] = 1; /* interval_ms 1 */
+    buf[PERF_PROTO_HDR_LEN + 5 * 8 + 2] = 0;
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     -EBADMSG);
+    assert_string_equal(why, "the report interval (-i) must be 0 (none) or at "
+                             "least 100 ms");
+    buf[PERF_PROTO_HDR_LEN + 5 * 8 + 3] = 0; /* 0: no reports, fine */
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     0);
+}
+
 static void test_perf_proto_text_roundtrip(void **state)
 {
     uint8_t *buf = *state;
@@ -1277,6 +1328,8 @@ int main(void)
         T(test_perf_proto_results_max_streams),
         T(test_perf_proto_results_size),
         T(test_perf_proto_text_roundtrip),
+        T(test_perf_proto_text_printable),
+        T(test_perf_proto_params_min_interval),
         T(test_perf_proto_empty_roundtrip),
         T(test_perf_proto_type_short),
         T(test_perf_proto_truncated_every_length),
