@@ -26,7 +26,6 @@ struct peer {
     unsigned int assocs;   /* live associations through it */
     uint64_t last_seen_ms; /* last datagram from it */
     uint32_t sctp_pathmtu; /* 0 = not known yet */
-    bool muted;            /* conn_output drops what is sent to it */
     void *owner;           /* the transport whose socket serves it */
     /* Our verification tags for its associations, taken from the INIT and
      * INIT-ACK chunks we sent it. Only this peer can know them, so a

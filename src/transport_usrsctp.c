@@ -141,7 +141,7 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
 
     (void)tos;
     (void)set_df;
-    if (p == NULL || p->muted || len < CRC32C_SCTP_HDR_LEN)
+    if (p == NULL || len < CRC32C_SCTP_HDR_LEN)
         return 0;
     t = p->owner;
     note_our_vtag(p, buf, len);

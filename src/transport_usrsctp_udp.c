@@ -2,8 +2,7 @@
  * transport_usrsctp_udp.c - the usrsctp backend's UDP side: its socket
  * (options, GRO, buffers, bind) and every datagram in: checked (length,
  * CRC32c), matched to its peer (following a NAT that moved it, adding
- * one for a listener), screened for a restarting peer, and fed to
- * usrsctp. Each UDP endpoint is a peer handle (peer_table.h).
+ * one for a listener) and fed to usrsctp. Each UDP endpoint is a peer handle (peer_table.h).
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -110,43 +109,9 @@ static struct peer *peer_for_datagram(struct usrsctp_transport *t,
 }
 
 /*
- * A peer that comes back with the same UDP endpoint and SCTP port sends an
- * INIT into its old association. usrsctp would restart that association,
- * and the COOKIE-ECHO handling for an existing association leaks a TCB
- * lock in usrsctp 0.9.5.0 (upstream issue 587), which freezes a
- * single-threaded server. So the old association is aborted first: the
- * INIT then starts a new one, and the workload sees the old one end.
- */
-static void abort_if_restart(struct usrsctp_transport *t, struct peer *p,
-                             const uint8_t *pkt)
-{
-    uint16_t src_port = be16_get(pkt);
-    bool zero_vtag = (pkt[4] | pkt[5] | pkt[6] | pkt[7]) == 0;
-    struct usrsctp_conn *c;
-
-    /* INIT is the only chunk sent with a zero verification tag. */
-    if (!zero_vtag)
-        return;
-    for (c = t->conns; c != NULL; c = c->next) {
-        char who[NETADDR_STRLEN];
-
-        if (c->peer != p || c->peer_port != src_port || c->state == CONN_FAILED)
-            continue;
-        log_warn("peer %s sctp/%u restarted: aborting its old association",
-                 netaddr_format((struct sockaddr *)&p->addr, who, sizeof(who)),
-                 (unsigned)src_port);
-        /* The peer no longer knows that association: an ABORT for it
-         * would only reach, and could confuse, the new incarnation. */
-        p->muted = true;
-        ut_conn_abort_socket(c, ECONNRESET);
-        p->muted = false;
-    }
-}
-
-/*
- * Before usrsctp sees a handshake packet on the listener: an INIT from a
- * known peer may be a restart (above); a COOKIE-ECHO creates the
- * association, which takes its path MTU, and its initial congestion window,
+ * Before usrsctp sees a handshake packet on the listener: a COOKIE-ECHO
+ * creates the association (or restarts one, RFC 9260 5.2.4, which usrsctp
+ * 0.9.5.0 does itself), which takes its path MTU, and its initial congestion window,
  * from the listener's defaults, so make those the peer's now. Otherwise the
  * first large message crawls at a 1280-byte window.
  */
@@ -157,8 +122,6 @@ static void prepare_listener(struct usrsctp_transport *t, struct peer *p,
 
     if (len <= CRC32C_SCTP_HDR_LEN)
         return;
-    if (pkt[CRC32C_SCTP_HDR_LEN] == SCTP_INIT_CHUNK_TYPE && p->assocs > 0)
-        abort_if_restart(t, p, pkt);
     if (pkt[CRC32C_SCTP_HDR_LEN] == SCTP_COOKIE_ECHO_CHUNK_TYPE &&
         p->sctp_pathmtu != 0 && p->sctp_pathmtu != t->listen_pathmtu) {
         if (sctp_sockopt_set_pathmtu(t->listener, SCTP_FUTURE_ASSOC,
