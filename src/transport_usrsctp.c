@@ -34,6 +34,7 @@
 #include "route_mtu.h"
 #include "sctp_plan.h"
 #include "sctp_sockopt.h"
+#include "sctp_wire.h"
 #include "transport.h"
 #include "transport_usrsctp_priv.h"
 #include "udp_batch.h"
@@ -72,12 +73,11 @@ uint64_t ut_now_ms(void)
  */
 static void note_our_vtag(struct peer *p, const uint8_t *pkt, size_t len)
 {
-    const uint8_t *chunk = pkt + CRC32C_SCTP_HDR_LEN;
+    uint8_t type;
+    uint32_t tag;
 
-    if (len >= CRC32C_SCTP_HDR_LEN + 8 &&
-        (chunk[0] == SCTP_INIT_CHUNK_TYPE ||
-         chunk[0] == SCTP_INIT_ACK_CHUNK_TYPE))
-        peer_note_vtag(p, be32_get(chunk + 4));
+    if (sctp_wire_init_tag(pkt, len, &type, &tag))
+        peer_note_vtag(p, tag);
 }
 
 /* RFC 1982 serial number order for TSNs. */
@@ -94,34 +94,31 @@ static bool tsn_after(uint32_t a, uint32_t b)
 static void count_retransmits(struct usrsctp_transport *t, const struct peer *p,
                               const uint8_t *pkt, size_t len)
 {
-    uint16_t src = be16_get(pkt);
-    uint16_t dst = be16_get(pkt + 2);
+    struct sctp_wire_header h;
+    struct sctp_wire_iter it;
+    struct sctp_wire_chunk ch;
     struct usrsctp_conn *c;
-    size_t off = CRC32C_SCTP_HDR_LEN;
 
+    if (!sctp_wire_header(pkt, len, &h))
+        return;
     for (c = t->conns; c != NULL; c = c->next)
-        if (c->peer == p && c->peer_port == dst && c->local_port == src)
+        if (c->peer == p && c->peer_port == h.dst_port &&
+            c->local_port == h.src_port)
             break;
     if (c == NULL)
         return;
-    while (off + 8 <= len) {
-        uint16_t clen = be16_get(pkt + off + 2);
-        uint8_t type = pkt[off];
+    sctp_wire_iter_init(&it, pkt, len);
+    while (sctp_wire_next_chunk(&it, &ch)) {
+        uint32_t tsn;
 
-        if (clen < 4)
-            break;
-        if ((type == SCTP_DATA_CHUNK_TYPE || type == SCTP_IDATA_CHUNK_TYPE) &&
-            clen >= 8) {
-            uint32_t tsn = be32_get(pkt + off + 4);
-
-            if (!c->tx_seen || tsn_after(tsn, c->tx_highest_tsn)) {
-                c->tx_highest_tsn = tsn;
-                c->tx_seen = true;
-            } else {
-                c->retransmits++;
-            }
+        if (!sctp_wire_data_tsn(&ch, &tsn))
+            continue;
+        if (!c->tx_seen || tsn_after(tsn, c->tx_highest_tsn)) {
+            c->tx_highest_tsn = tsn;
+            c->tx_seen = true;
+        } else {
+            c->retransmits++;
         }
-        off += ((size_t)clen + 3) & ~(size_t)3;
     }
 }
 

@@ -29,11 +29,6 @@ struct udp_batch;
 #define UDP_RX_BATCH 64  /* datagrams (or ICMP errors) per readiness event */
 #define UDP_RX_MAX 65536 /* largest datagram we read */
 #define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
-#define SCTP_DATA_CHUNK_TYPE 0
-#define SCTP_IDATA_CHUNK_TYPE 64
-#define SCTP_INIT_CHUNK_TYPE 1
-#define SCTP_INIT_ACK_CHUNK_TYPE 2
-#define SCTP_COOKIE_ECHO_CHUNK_TYPE 10
 
 struct usrsctp_transport {
     struct transport head; /* first: handed out to workloads */

@@ -21,6 +21,7 @@
 #include "route_mtu.h"
 #include "sctp_plan.h"
 #include "sctp_sockopt.h"
+#include "sctp_wire.h"
 #include "transport_ipsock.h"
 #include "transport_usrsctp_priv.h"
 #include "udp_icmp.h"
@@ -120,9 +121,7 @@ static void prepare_listener(struct usrsctp_transport *t, struct peer *p,
 {
     char err[128];
 
-    if (len <= CRC32C_SCTP_HDR_LEN)
-        return;
-    if (pkt[CRC32C_SCTP_HDR_LEN] == SCTP_COOKIE_ECHO_CHUNK_TYPE &&
+    if (sctp_wire_first_chunk_type(pkt, len) == SCTP_WIRE_COOKIE_ECHO &&
         p->sctp_pathmtu != 0 && p->sctp_pathmtu != t->listen_pathmtu) {
         if (sctp_sockopt_set_pathmtu(t->listener, SCTP_FUTURE_ASSOC,
                                      p->sctp_pathmtu, err, sizeof(err)) < 0)
