@@ -130,6 +130,11 @@ def main(argv):
             port = 1024 + i % 60000
             if kind == "init":
                 pkt = sctp_packet(port, 7, 0, init_chunk())
+            elif kind == "cookie":
+                # a COOKIE-ECHO no server signed: usrsctp rejects it
+                pkt = sctp_packet(port, 7, random.getrandbits(32),
+                                  struct.pack("!BBH", 10, 0, 36) +
+                                  os.urandom(32))
             else:
                 pkt = sctp_packet(port, 7, random.getrandbits(32),
                                   data_chunk())
