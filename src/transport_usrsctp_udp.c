@@ -466,8 +466,14 @@ int ut_open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
         sctp_plan_fail(err, errlen, "socket(UDP)", e);
         return -e;
     }
-    if (t->family == AF_INET6)
-        setsockopt(t->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+    /* Dual stack: without it a server on [::] would silently serve IPv6
+     * peers only, so a failure is an error. */
+    if (t->family == AF_INET6 &&
+        setsockopt(t->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0) {
+        e = errno;
+        sctp_plan_fail(err, errlen, "IPV6_V6ONLY off (dual-stack UDP)", e);
+        return -e;
+    }
     udp_icmp_enable(t->fd, t->family);
     /* -S/--tos and --bind-dev: on the UDP socket, so on every packet. */
     e = transport_ipsock_options(t->fd, t->family, &t->cfg, err, errlen);
@@ -475,15 +481,22 @@ int ut_open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
         return e;
     /* Let the kernel fragment rather than drop when a path turns out
      * narrower than the MTU we derived: slow beats silent. */
+    /* A warning only: without it a too-narrow path drops instead of
+     * fragmenting, which the path MTU (route or --mtu) normally avoids. */
     dontfrag = t->family == AF_INET6 ? IPV6_PMTUDISC_DONT : IP_PMTUDISC_DONT;
-    setsockopt(t->fd, t->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
-               t->family == AF_INET6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
-               &dontfrag, sizeof(dontfrag));
+    if (setsockopt(t->fd, t->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                   t->family == AF_INET6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
+                   &dontfrag, sizeof(dontfrag)) < 0)
+        log_warn("cannot let the kernel fragment UDP (%s): datagrams larger "
+                 "than the path will be lost, not fragmented",
+                 strerror(errno));
     if (ut_gso_wanted()) {
         int on = 1;
 
-        /* Coalesced receive (GRO); harmless where unsupported. */
-        setsockopt(t->fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
+        /* Coalesced receive (GRO): kernels before 5.0 lack it and then
+         * hand over one datagram per read, which is correct, so its
+         * failure is left unsaid. */
+        (void)setsockopt(t->fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
     }
     transport_ipsock_buffers(t->fd, UDP_SOCKBUF, UDP_SOCKBUF);
     if (bind(t->fd, (struct sockaddr *)&local, locallen) < 0) {
