@@ -18,6 +18,11 @@ lets a second socket share it). Only for the tests' own network namespace.
         COUNT HEARTBEATs carrying verification tag VTAG from
         127.0.0.1:SRC_UDP (a datagram that claims an association's tag
         from another port: a rebinding, or a spoofed one); prints "sent N".
+    sctp_forge.py sniff SRC_UDP DST_UDP
+        waits (5 s at most) for an SCTP packet from 127.0.0.1:SRC_UDP to
+        DST_UDP that carries a verification tag (not an INIT), and prints
+        "tag 0xTAG SRC_SCTP DST_SCTP" (a raw UDP socket sees a copy of
+        every datagram delivered here).
 """
 import os
 import random
@@ -149,6 +154,22 @@ def main(argv):
             raw.send("127.0.0.1", su, du,
                      sctp_packet(ss, ds, vtag, heartbeat_chunk()))
             time.sleep(0.01)
+    elif cmd == "sniff":
+        su, du = int(argv[1]), int(argv[2])
+        sniff = socket.socket(socket.AF_INET, socket.SOCK_RAW,
+                              socket.IPPROTO_UDP)
+        sniff.settimeout(5)
+        while True:
+            data = sniff.recv(70000)
+            ihl = (data[0] & 15) * 4
+            sport, dport = struct.unpack("!HH", data[ihl:ihl + 4])
+            sctp = data[ihl + 8:]
+            if sport != su or dport != du or len(sctp) < 16:
+                continue
+            ss, ds, vtag = struct.unpack("!HHI", sctp[:8])
+            if vtag != 0 and sctp[12] != 1:
+                print("tag 0x%08x %d %d" % (vtag, ss, ds), flush=True)
+                return
     else:
         sys.exit("unknown command " + cmd)
     print("sent %d" % raw.sent, flush=True)
