@@ -86,10 +86,11 @@ static void log_move(struct usrsctp_transport *t, const char *what)
 }
 
 /* Send c's probe (a HEARTBEAT with a fresh nonce) to the candidate
- * endpoint from, unless one went there lately. */
+ * endpoint from, unless one went to any candidate lately (unless force:
+ * a sibling's move has just confirmed this one). */
 static void probe_path(struct usrsctp_transport *t, struct usrsctp_conn *c,
                        const struct sockaddr *from, socklen_t fromlen,
-                       const struct sockaddr *raw, socklen_t rawlen)
+                       const struct sockaddr *raw, socklen_t rawlen, bool force)
 {
     uint8_t pkt[SCTP_WIRE_PROBE_LEN];
     uint64_t now = ut_now_ms();
@@ -97,11 +98,9 @@ static void probe_path(struct usrsctp_transport *t, struct usrsctp_conn *c,
 
     if (c->peer_tag == 0)
         return; /* nothing sent on it yet: no tag to probe with */
-    if (c->probe_nonce != 0 && now - c->probe_sent_ms < PROBE_EVERY_MS &&
-        netaddr_equal((struct sockaddr *)&c->probe_addr, from))
-        return;
-    if (c->probe_nonce != 0 && now - c->probe_sent_ms < PROBE_EVERY_MS)
-        return; /* another candidate is being probed */
+    if (!force && c->probe_nonce != 0 &&
+        now - c->probe_sent_ms < PROBE_EVERY_MS)
+        return; /* this or another candidate is being probed */
     c->probe_nonce = ut_random64();
     c->probe_sent_ms = now;
     memset(&c->probe_addr, 0, sizeof(c->probe_addr));
@@ -168,7 +167,7 @@ static void confirm_move(struct usrsctp_transport *t, struct usrsctp_conn *c,
 
             if (o != c && o->so != NULL &&
                 !netaddr_equal(ut_conn_dst(o, &olen), to))
-                probe_path(t, o, to, tolen, raw, rawlen);
+                probe_path(t, o, to, tolen, raw, rawlen, true);
         }
         return;
     }
@@ -225,7 +224,7 @@ static void path_input(struct usrsctp_transport *t, struct usrsctp_conn *c,
         feed(c->peer, pkt, n); /* a straggler from before the move */
         return;
     }
-    probe_path(t, c, from, fromlen, raw, rawlen);
+    probe_path(t, c, from, fromlen, raw, rawlen, false);
     feed(c->peer, pkt, n);
 }
 

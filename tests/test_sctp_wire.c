@@ -14,7 +14,8 @@ static size_t packet(uint8_t *buf, uint32_t vtag, const uint8_t *chunks,
     be16_put(buf + 2, 9);
     be32_put(buf + 4, vtag);
     be32_put(buf + 8, 0);
-    memcpy(buf + SCTP_WIRE_COMMON_LEN, chunks, n);
+    if (n > 0)
+        memcpy(buf + SCTP_WIRE_COMMON_LEN, chunks, n);
     return SCTP_WIRE_COMMON_LEN + n;
 }
 
