@@ -543,6 +543,23 @@ static void print_transport_counters(const struct echo_server *srv,
     if (c.rx_rebinds > 0)
         printf("followed %llu NAT rebindings (a peer on a new UDP port)\n",
                (unsigned long long)c.rx_rebinds);
+    if (c.peers_cap == 0)
+        return; /* no peer table (kernel SCTP) */
+    printf("peer table: %llu now (%llu with associations), peak %llu, cap "
+           "%llu, %llu evicted\n",
+           (unsigned long long)c.peers, (unsigned long long)c.peers_with_assoc,
+           (unsigned long long)c.peers_peak, (unsigned long long)c.peers_cap,
+           (unsigned long long)c.peers_evicted);
+    printf("ingress: %llu INITs answered statelessly, %llu COOKIE-ECHOs "
+           "refused (table full), %llu path probes, %llu associations moved "
+           "alone\n",
+           (unsigned long long)c.rx_stateless_init,
+           (unsigned long long)c.rx_table_full,
+           (unsigned long long)c.tx_path_probes,
+           (unsigned long long)c.assoc_moves);
+    printf("usrsctp dropped: %llu out of the blue, %llu bad vtag\n",
+           (unsigned long long)c.rx_sctp_ootb,
+           (unsigned long long)c.rx_sctp_bad_vtag);
 }
 
 /* What the server did, and each backend's datagram counts (one line

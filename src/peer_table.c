@@ -1,9 +1,11 @@
 /*
- * peer_table.c - two chained hash tables over one set of peers.
+ * peer_table.c - two chained hash tables over one set of peers, and the
+ * list of those without an association.
  *
  * The bucket count is fixed: a server holds at most a few thousand UDP
- * endpoints at a time, and a fixed table keeps lookups on the datagram path
- * simple and free of rehash pauses.
+ * endpoints at a time (its --max-peers), and a fixed table keeps lookups on
+ * the datagram path simple and free of rehash pauses. Endpoints hash with
+ * a key of the table's own, so a sender cannot fill one chain.
  */
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -11,20 +13,67 @@
 #include <string.h>
 
 #include "netaddr.h"
+#include "peer_keyhash.h"
 #include "peer_table.h"
 
 #define PEER_TABLE_BUCKETS 4096
 
 struct peer_table {
     uintptr_t next_handle;
+    struct peer_keyhash_key key;
     size_t count;
+    size_t with_assoc;
+    size_t peak;
+    struct peer *idle_head; /* oldest first */
+    struct peer *idle_tail;
     struct peer *by_addr[PEER_TABLE_BUCKETS];
     struct peer *by_handle[PEER_TABLE_BUCKETS];
 };
 
-static size_t addr_bucket(const struct sockaddr *sa)
+/* sa's family, port and address (no padding or scope bytes) into buf,
+ * after a tweak byte; the length. */
+static size_t endpoint_bytes(const struct sockaddr *sa, uint8_t tweak,
+                             uint8_t buf[2 + 2 + 16])
 {
-    return netaddr_hash(sa) % PEER_TABLE_BUCKETS;
+    size_t n = 4;
+
+    memset(buf, 0, 20);
+    buf[0] = (uint8_t)sa->sa_family;
+    buf[1] = tweak;
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
+        memcpy(buf + 2, &s6->sin6_port, 2);
+        memcpy(buf + 4, &s6->sin6_addr, 16);
+        n += 16;
+    } else if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+
+        memcpy(buf + 2, &s4->sin_port, 2);
+        memcpy(buf + 4, &s4->sin_addr, 4);
+        n += 4;
+    }
+    return n;
+}
+
+/* sa is unmapped and zero-padded (endpoint_key). */
+static size_t addr_bucket(const struct peer_table *t, const struct sockaddr *sa)
+{
+    uint8_t buf[20];
+    size_t n = endpoint_bytes(sa, 'B', buf);
+
+    return peer_keyhash(&t->key, buf, n) % PEER_TABLE_BUCKETS;
+}
+
+#define HANDLE_HASHED ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
+
+uintptr_t peer_table_endpoint_handle(const struct peer_table *t,
+                                     const struct sockaddr *sa)
+{
+    uint8_t buf[20];
+    size_t n = endpoint_bytes(sa, 'H', buf);
+
+    return (uintptr_t)peer_keyhash(&t->key, buf, n) | HANDLE_HASHED;
 }
 
 static size_t handle_bucket(uintptr_t handle)
@@ -36,8 +85,10 @@ struct peer_table *peer_table_new(void)
 {
     struct peer_table *t = calloc(1, sizeof(*t));
 
-    if (t != NULL)
+    if (t != NULL) {
         t->next_handle = 1;
+        peer_keyhash_key_init(&t->key);
+    }
     return t;
 }
 
@@ -60,8 +111,41 @@ void peer_table_free(struct peer_table *t)
     free(t);
 }
 
+static void idle_append(struct peer_table *t, struct peer *p)
+{
+    p->idle_next = NULL;
+    p->idle_prev = t->idle_tail;
+    if (t->idle_tail != NULL)
+        t->idle_tail->idle_next = p;
+    else
+        t->idle_head = p;
+    t->idle_tail = p;
+}
+
+static void idle_unlink(struct peer_table *t, struct peer *p)
+{
+    if (p->idle_prev != NULL)
+        p->idle_prev->idle_next = p->idle_next;
+    else
+        t->idle_head = p->idle_next;
+    if (p->idle_next != NULL)
+        p->idle_next->idle_prev = p->idle_prev;
+    else
+        t->idle_tail = p->idle_prev;
+    p->idle_prev = NULL;
+    p->idle_next = NULL;
+}
+
 struct peer *peer_table_add(struct peer_table *t, const struct sockaddr *sa,
                             socklen_t len)
+{
+    return peer_table_add_handle(t, sa, len, 0);
+}
+
+/* handle 0: the next counter value. */
+struct peer *peer_table_add_handle(struct peer_table *t,
+                                   const struct sockaddr *sa, socklen_t len,
+                                   uintptr_t handle)
 {
     struct peer *p = NULL;
     size_t ab;
@@ -69,21 +153,26 @@ struct peer *peer_table_add(struct peer_table *t, const struct sockaddr *sa,
 
     if (len > sizeof(p->addr))
         return NULL;
+    if (handle != 0 && peer_table_find_handle(t, handle) != NULL)
+        return NULL;
     p = calloc(1, sizeof(*p));
     if (p == NULL)
         return NULL;
     memcpy(&p->addr, sa, len);
     p->addrlen = len;
     netaddr_unmap(&p->addr, &p->addrlen);
-    p->handle = t->next_handle++;
+    p->handle = handle != 0 ? handle : t->next_handle++;
 
-    ab = addr_bucket((struct sockaddr *)&p->addr);
+    ab = addr_bucket(t, (struct sockaddr *)&p->addr);
     hb = handle_bucket(p->handle);
     p->next_by_addr = t->by_addr[ab];
     t->by_addr[ab] = p;
     p->next_by_handle = t->by_handle[hb];
     t->by_handle[hb] = p;
+    idle_append(t, p);
     t->count++;
+    if (t->count > t->peak)
+        t->peak = t->count;
     return p;
 }
 
@@ -106,7 +195,7 @@ struct peer *peer_table_find_addr(const struct peer_table *t,
     struct peer *p;
 
     endpoint_key(sa, &key);
-    p = t->by_addr[addr_bucket((struct sockaddr *)&key)];
+    p = t->by_addr[addr_bucket(t, (struct sockaddr *)&key)];
     while (p != NULL &&
            !netaddr_equal((struct sockaddr *)&p->addr, (struct sockaddr *)&key))
         p = p->next_by_addr;
@@ -120,7 +209,7 @@ struct peer *peer_table_find_owned(const struct peer_table *t,
     struct peer *p;
 
     endpoint_key(sa, &key);
-    p = t->by_addr[addr_bucket((struct sockaddr *)&key)];
+    p = t->by_addr[addr_bucket(t, (struct sockaddr *)&key)];
     while (p != NULL &&
            (p->owner != owner || !netaddr_equal((struct sockaddr *)&p->addr,
                                                 (struct sockaddr *)&key)))
@@ -151,12 +240,76 @@ static void unlink_from(struct peer **head, struct peer *p, size_t link_off)
 
 void peer_table_remove(struct peer_table *t, struct peer *p)
 {
-    unlink_from(&t->by_addr[addr_bucket((struct sockaddr *)&p->addr)], p,
+    unlink_from(&t->by_addr[addr_bucket(t, (struct sockaddr *)&p->addr)], p,
                 offsetof(struct peer, next_by_addr));
     unlink_from(&t->by_handle[handle_bucket(p->handle)], p,
                 offsetof(struct peer, next_by_handle));
+    if (p->assocs == 0)
+        idle_unlink(t, p);
+    else
+        t->with_assoc--;
     t->count--;
     free(p);
+}
+
+void peer_assoc_up(struct peer_table *t, struct peer *p)
+{
+    if (p->assocs++ == 0) {
+        idle_unlink(t, p);
+        t->with_assoc++;
+    }
+}
+
+void peer_assoc_down(struct peer_table *t, struct peer *p)
+{
+    if (p->assocs == 0)
+        return;
+    if (--p->assocs == 0) {
+        idle_append(t, p);
+        t->with_assoc--;
+    }
+}
+
+struct peer *peer_table_oldest_idle(const struct peer_table *t,
+                                    const void *owner)
+{
+    struct peer *p = t->idle_head;
+
+    while (p != NULL && p->owner != owner)
+        p = p->idle_next;
+    return p;
+}
+
+void peer_table_stats(const struct peer_table *t, struct peer_table_stats *s)
+{
+    s->count = t->count;
+    s->with_assoc = t->with_assoc;
+    s->peak = t->peak;
+}
+
+void peer_note_cookie(struct peer *p, uint16_t port, uint32_t tag)
+{
+    unsigned int i;
+
+    for (i = 0; i < PEER_VTAGS; i++) {
+        if (p->cookie_tags[i].port == port && p->cookie_tags[i].tag != 0) {
+            p->cookie_tags[i].tag = tag;
+            return;
+        }
+    }
+    p->cookie_tags[p->cookie_next].port = port;
+    p->cookie_tags[p->cookie_next].tag = tag;
+    p->cookie_next = (p->cookie_next + 1) % PEER_VTAGS;
+}
+
+uint32_t peer_cookie_tag(const struct peer *p, uint16_t port)
+{
+    unsigned int i;
+
+    for (i = 0; i < PEER_VTAGS; i++)
+        if (p->cookie_tags[i].port == port && p->cookie_tags[i].tag != 0)
+            return p->cookie_tags[i].tag;
+    return 0;
 }
 
 void peer_note_vtag(struct peer *p, uint32_t vtag)
@@ -184,30 +337,6 @@ bool peer_has_vtag(const struct peer *p, uint32_t vtag)
     return false;
 }
 
-/* A full scan, but only for datagrams from unknown endpoints that carry a
- * tag, which are rare; the datagram path never pays for it. */
-struct peer *peer_table_find_rebound(const struct peer_table *t,
-                                     const struct sockaddr *sa, uint32_t vtag)
-{
-    struct sockaddr_storage key;
-    size_t i;
-
-    if (vtag == 0)
-        return NULL;
-    endpoint_key(sa, &key);
-    for (i = 0; i < PEER_TABLE_BUCKETS; i++) {
-        struct peer *p;
-
-        for (p = t->by_handle[i]; p != NULL; p = p->next_by_handle) {
-            if (peer_has_vtag(p, vtag) &&
-                netaddr_same_host((struct sockaddr *)&p->addr,
-                                  (struct sockaddr *)&key))
-                return p;
-        }
-    }
-    return NULL;
-}
-
 void peer_table_rebind(struct peer_table *t, struct peer *p,
                        const struct sockaddr *sa, socklen_t len,
                        uint64_t now_ms)
@@ -216,7 +345,7 @@ void peer_table_rebind(struct peer_table *t, struct peer *p,
 
     if (len > sizeof(p->addr))
         return;
-    unlink_from(&t->by_addr[addr_bucket((struct sockaddr *)&p->addr)], p,
+    unlink_from(&t->by_addr[addr_bucket(t, (struct sockaddr *)&p->addr)], p,
                 offsetof(struct peer, next_by_addr));
     p->old_addr = p->addr;
     memset(&p->addr, 0, sizeof(p->addr));
@@ -224,7 +353,7 @@ void peer_table_rebind(struct peer_table *t, struct peer *p,
     p->addrlen = len;
     netaddr_unmap(&p->addr, &p->addrlen);
     p->rebound_ms = now_ms;
-    ab = addr_bucket((struct sockaddr *)&p->addr);
+    ab = addr_bucket(t, (struct sockaddr *)&p->addr);
     p->next_by_addr = t->by_addr[ab];
     t->by_addr[ab] = p;
 }

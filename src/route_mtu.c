@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "route_mtu.h"
@@ -34,6 +35,43 @@ int route_mtu_probe(const struct sockaddr *dst, socklen_t len)
     if (rc == 0 && mtu <= 0)
         rc = -EINVAL;
     return rc < 0 ? rc : mtu;
+}
+
+void route_mtu_cache_init(struct route_mtu_cache *c)
+{
+    memset(c, 0, sizeof(*c));
+    peer_keyhash_key_init(&c->key);
+    c->probe = route_mtu_probe;
+}
+
+int route_mtu_cached(struct route_mtu_cache *c, const struct sockaddr *dst,
+                     socklen_t len, uint64_t now_ms)
+{
+    uint8_t addr[16];
+    size_t alen;
+    size_t i;
+
+    memset(addr, 0, sizeof(addr));
+    if (dst->sa_family == AF_INET6) {
+        memcpy(addr, &((const struct sockaddr_in6 *)dst)->sin6_addr, 16);
+        alen = 16;
+    } else if (dst->sa_family == AF_INET) {
+        memcpy(addr, &((const struct sockaddr_in *)dst)->sin_addr, 4);
+        alen = 4;
+    } else {
+        c->probes++;
+        return c->probe(dst, len);
+    }
+    i = peer_keyhash(&c->key, addr, alen) % ROUTE_MTU_CACHE_SLOTS;
+    if (c->slot[i].family == dst->sa_family && now_ms < c->slot[i].expires_ms &&
+        memcmp(c->slot[i].addr, addr, sizeof(addr)) == 0)
+        return c->slot[i].mtu;
+    c->probes++;
+    c->slot[i].mtu = c->probe(dst, len);
+    c->slot[i].family = dst->sa_family;
+    memcpy(c->slot[i].addr, addr, sizeof(addr));
+    c->slot[i].expires_ms = now_ms + ROUTE_MTU_CACHE_MS;
+    return c->slot[i].mtu;
 }
 
 uint32_t route_mtu_sctp_pathmtu(int family, uint32_t ip_mtu)

@@ -70,7 +70,13 @@ struct transport_config {
      * from net.sctp.udp_port (Linux >= 5.11); off = SCTP directly over IP.
      * The usrsctp backend always encapsulates and ignores it. */
     bool encap;
+    /* usrsctp backend: UDP endpoints a listener keeps state for at once
+     * (peers, each from its COOKIE-ECHO); 0 = TRANSPORT_DEFAULT_MAX_PEERS.
+     * When full, the oldest without an association goes. */
+    uint32_t max_peers;
 };
+
+#define TRANSPORT_DEFAULT_MAX_PEERS 4096
 
 /* sctpu's RTO.Initial when none is given: RFC 9260's 1 s (usrsctp and
  * Linux still default to RFC 4960's 3 s). */
@@ -205,11 +211,13 @@ struct transport_rto {
 /* Datagrams a transport refused before SCTP saw them, and NAT rebindings. */
 struct transport_counters {
     uint64_t rx_datagrams;
-    uint64_t rx_short;        /* shorter than an SCTP common header */
-    uint64_t rx_bad_crc;      /* CRC32c mismatch */
-    uint64_t rx_unknown_peer; /* from an endpoint we do not talk to */
-    uint64_t rx_rebinds;      /* a peer's NAT moved it to a new UDP port */
-    uint64_t rx_icmp;         /* ICMP errors about datagrams we sent */
+    uint64_t rx_short;   /* shorter than an SCTP common header */
+    uint64_t rx_bad_crc; /* CRC32c mismatch */
+    /* from an endpoint we keep no state for, neither an INIT nor a
+     * COOKIE-ECHO nor carrying a live association's tag */
+    uint64_t rx_unknown_peer;
+    uint64_t rx_rebinds; /* a peer's NAT moved it to a new UDP port */
+    uint64_t rx_icmp;    /* ICMP errors about datagrams we sent */
     uint64_t tx_datagrams;
     uint64_t tx_errors; /* sendto failures other than EAGAIN */
     /* DATA retransmission timeouts (T3-rtx) of every association of the
@@ -217,6 +225,20 @@ struct transport_counters {
      * backend gives its network namespace's SctpT3RtxExpireds
      * (/proc/net/sctp/snmp), so other SCTP users there count too */
     uint64_t rtx_timeouts;
+    /* usrsctp backend: its table of UDP endpoints with state (peers) */
+    uint64_t peers;            /* now */
+    uint64_t peers_with_assoc; /* now, those carrying an association */
+    uint64_t peers_peak;
+    uint64_t peers_cap;     /* its --max-peers; 0: the backend has no table */
+    uint64_t peers_evicted; /* without an association, for a new one */
+    uint64_t rx_table_full; /* COOKIE-ECHOs dropped: every peer busy */
+    uint64_t rx_stateless_init; /* INITs answered keeping no state */
+    uint64_t tx_path_probes;    /* HEARTBEATs to confirm a peer's new port */
+    uint64_t assoc_moves;       /* associations moved alone (others stayed) */
+    /* usrsctp's own drops, process-wide (usrsctp_get_stat): packets for
+     * no association (out of the blue) and with a wrong verification tag */
+    uint64_t rx_sctp_ootb;
+    uint64_t rx_sctp_bad_vtag;
     /* The backend cannot count datagrams (the kernel keeps no per-socket
      * counts): every rx_ and tx_ field above is 0 and means nothing. */
     bool no_datagram_counts;

@@ -30,10 +30,12 @@
 #include "crc32c.h"
 #include "log.h"
 #include "netaddr.h"
+#include "peer_keyhash.h"
 #include "peer_table.h"
 #include "route_mtu.h"
 #include "sctp_plan.h"
 #include "sctp_sockopt.h"
+#include "sctp_wire.h"
 #include "transport.h"
 #include "transport_usrsctp_priv.h"
 #include "udp_batch.h"
@@ -42,10 +44,24 @@
 #define TIMER_TICK_MS 10
 #define PEER_IDLE_MS 30000 /* keep a silent, unused peer this long */
 #define SWEEP_EVERY_MS 1000
-
+#define TAG_BUCKETS 1024
 static struct {
     unsigned int refs;
     struct peer_table *peers;
+    struct usrsctp_conn *by_tag[TAG_BUCKETS]; /* live associations */
+    struct peer_keyhash_key key; /* for tag buckets and probe nonces */
+    uint64_t nonce_counter;
+    struct route_mtu_cache mtu_cache;
+    /* the INIT being answered statelessly, during its usrsctp_conninput */
+    struct {
+        struct usrsctp_transport *t; /* NULL: none */
+        uintptr_t handle;
+        struct sockaddr_storage from;
+        socklen_t fromlen;
+    } stateless;
+    /* the connection whose usrsctp_connect runs: its INIT names its
+     * (maybe ephemeral) local port and our Initiate Tag */
+    struct usrsctp_conn *connecting;
     struct event *timer;
     uint64_t last_tick_ns;
     struct usrsctp_transport *transports; /* usrsctp's clock, monotonic */
@@ -65,6 +81,81 @@ uint64_t ut_now_ms(void)
     return mono_ns() / 1000000;
 }
 
+uint64_t ut_random64(void)
+{
+    uint64_t n = ++usrsctp_rt.nonce_counter;
+    uint64_t r = peer_keyhash(&usrsctp_rt.key, &n, sizeof(n));
+
+    return r != 0 ? r : 1;
+}
+
+bool ut_rate_allow(struct ut_rate_limit *r, uint64_t now_ms, uint64_t period_ms,
+                   unsigned int burst)
+{
+    uint64_t floor =
+        now_ms > period_ms * burst ? now_ms - period_ms * burst : 0;
+
+    if (r->credit_ms < floor)
+        r->credit_ms = floor;
+    if (r->credit_ms + period_ms > now_ms) {
+        r->suppressed++;
+        return false;
+    }
+    r->credit_ms += period_ms;
+    return true;
+}
+
+static size_t tag_bucket(uint32_t tag)
+{
+    return peer_keyhash(&usrsctp_rt.key, &tag, sizeof(tag)) % TAG_BUCKETS;
+}
+
+void ut_conn_set_tag(struct usrsctp_conn *c, uint32_t tag)
+{
+    struct usrsctp_conn **pp;
+
+    if (c->my_tag == tag)
+        return;
+    if (c->my_tag != 0) {
+        for (pp = &usrsctp_rt.by_tag[tag_bucket(c->my_tag)]; *pp != NULL;
+             pp = &(*pp)->next_by_tag) {
+            if (*pp == c) {
+                *pp = c->next_by_tag;
+                break;
+            }
+        }
+    }
+    c->my_tag = tag;
+    c->next_by_tag = NULL;
+    if (tag != 0) {
+        pp = &usrsctp_rt.by_tag[tag_bucket(tag)];
+        c->next_by_tag = *pp;
+        *pp = c;
+    }
+}
+
+struct usrsctp_conn *ut_conn_by_tag(uint32_t tag)
+{
+    struct usrsctp_conn *c;
+
+    if (tag == 0)
+        return NULL;
+    for (c = usrsctp_rt.by_tag[tag_bucket(tag)]; c != NULL; c = c->next_by_tag)
+        if (c->my_tag == tag && c->so != NULL && c->state != CONN_FAILED)
+            return c;
+    return NULL;
+}
+
+const struct sockaddr *ut_conn_dst(const struct usrsctp_conn *c, socklen_t *len)
+{
+    if (c->own_dst) {
+        *len = c->dstlen;
+        return (const struct sockaddr *)&c->dst;
+    }
+    *len = c->peer->addrlen;
+    return (const struct sockaddr *)&c->peer->addr;
+}
+
 /*
  * The Initiate Tag of an INIT or INIT-ACK we send is the verification tag
  * the peer will put on every packet of that association: remember it, so
@@ -72,12 +163,11 @@ uint64_t ut_now_ms(void)
  */
 static void note_our_vtag(struct peer *p, const uint8_t *pkt, size_t len)
 {
-    const uint8_t *chunk = pkt + CRC32C_SCTP_HDR_LEN;
+    uint8_t type;
+    uint32_t tag;
 
-    if (len >= CRC32C_SCTP_HDR_LEN + 8 &&
-        (chunk[0] == SCTP_INIT_CHUNK_TYPE ||
-         chunk[0] == SCTP_INIT_ACK_CHUNK_TYPE))
-        peer_note_vtag(p, be32_get(chunk + 4));
+    if (sctp_wire_init_tag(pkt, len, &type, &tag))
+        peer_note_vtag(p, tag);
 }
 
 /* RFC 1982 serial number order for TSNs. */
@@ -87,80 +177,147 @@ static bool tsn_after(uint32_t a, uint32_t b)
 }
 
 /*
- * Count the DATA chunks in an outgoing packet that carry a TSN sent
- * before: that is a retransmission, fast or timed. The association is
- * found by its peer and ports; packets of closed ones are not counted.
+ * The association an outgoing packet belongs to, by its ports among its
+ * peer's; during usrsctp_connect, the INIT of the connection being made
+ * (its local port may be an ephemeral one usrsctp picked just now).
  */
-static void count_retransmits(struct usrsctp_transport *t, const struct peer *p,
-                              const uint8_t *pkt, size_t len)
+static struct usrsctp_conn *conn_of_packet(const struct peer *p,
+                                           const struct sctp_wire_header *h,
+                                           const uint8_t *pkt, size_t len)
 {
-    uint16_t src = be16_get(pkt);
-    uint16_t dst = be16_get(pkt + 2);
     struct usrsctp_conn *c;
-    size_t off = CRC32C_SCTP_HDR_LEN;
 
-    for (c = t->conns; c != NULL; c = c->next)
-        if (c->peer == p && c->peer_port == dst && c->local_port == src)
-            break;
-    if (c == NULL)
-        return;
-    while (off + 8 <= len) {
-        uint16_t clen = be16_get(pkt + off + 2);
-        uint8_t type = pkt[off];
-
-        if (clen < 4)
-            break;
-        if ((type == SCTP_DATA_CHUNK_TYPE || type == SCTP_IDATA_CHUNK_TYPE) &&
-            clen >= 8) {
-            uint32_t tsn = be32_get(pkt + off + 4);
-
-            if (!c->tx_seen || tsn_after(tsn, c->tx_highest_tsn)) {
-                c->tx_highest_tsn = tsn;
-                c->tx_seen = true;
-            } else {
-                c->retransmits++;
-            }
-        }
-        off += ((size_t)clen + 3) & ~(size_t)3;
+    for (c = p->conns; c != NULL; c = c->next_of_peer)
+        if (c->peer_port == h->dst_port && c->local_port == h->src_port)
+            return c;
+    c = usrsctp_rt.connecting;
+    if (c != NULL && c->peer == p && c->peer_port == h->dst_port &&
+        sctp_wire_first_chunk_type(pkt, len) == SCTP_WIRE_INIT) {
+        c->local_port = h->src_port;
+        return c;
     }
+    return NULL;
 }
 
 /*
- * usrsctp's output path. It runs with usrsctp's stack locks held, so it
- * must not call back into usrsctp. Packets for unknown handles (late
- * retransmissions after a close) are dropped on purpose.
+ * What an outgoing packet tells about its association: our Initiate Tag
+ * in an INIT (the tag the peer will use), and the peer's tag in the
+ * header (for our path probes).
  */
-static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
-                       uint8_t set_df)
+static void learn_tags(struct usrsctp_conn *c, const struct sctp_wire_header *h,
+                       const uint8_t *pkt, size_t len)
 {
-    struct peer *p = peer_table_find_handle(usrsctp_rt.peers, (uintptr_t)addr);
-    struct usrsctp_transport *t;
-    struct sockaddr_storage dst;
-    socklen_t dstlen;
-    int err;
+    uint8_t type;
+    uint32_t tag;
 
-    (void)tos;
-    (void)set_df;
-    if (p == NULL || p->muted || len < CRC32C_SCTP_HDR_LEN)
-        return 0;
-    t = p->owner;
-    note_our_vtag(p, buf, len);
-    crc32c_sctp_fill(buf, len);
-    memcpy(&dst, &p->addr, p->addrlen);
-    dstlen = p->addrlen;
-    if (t->family == AF_INET6 && dst.ss_family == AF_INET) {
-        /* A dual-stack socket reaches IPv4 peers as ::ffff:a.b.c.d. */
-        struct sockaddr_in s4 = *(struct sockaddr_in *)&p->addr;
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&dst;
+    if (sctp_wire_init_tag(pkt, len, &type, &tag) && type == SCTP_WIRE_INIT &&
+        c->state == CONN_CONNECTING)
+        ut_conn_set_tag(c, tag);
+    if (h->vtag != 0 && sctp_wire_tag_is_receivers(pkt, len))
+        c->peer_tag = h->vtag;
+}
 
-        memset(&dst, 0, sizeof(dst));
+/* DATA chunks sent with a TSN sent before: a retransmission, fast or
+ * timed (usrsctp only keeps process-wide counters). */
+static void count_retransmits(struct usrsctp_conn *c, const uint8_t *pkt,
+                              size_t len)
+{
+    struct sctp_wire_iter it;
+    struct sctp_wire_chunk ch;
+
+    sctp_wire_iter_init(&it, pkt, len);
+    while (sctp_wire_next_chunk(&it, &ch)) {
+        uint32_t tsn;
+
+        if (!sctp_wire_data_tsn(&ch, &tsn))
+            continue;
+        if (!c->tx_seen || tsn_after(tsn, c->tx_highest_tsn)) {
+            c->tx_highest_tsn = tsn;
+            c->tx_seen = true;
+        } else {
+            c->retransmits++;
+        }
+    }
+}
+
+/* dst as t's socket takes it: a dual-stack IPv6 socket reaches IPv4
+ * peers as ::ffff:a.b.c.d. */
+static socklen_t socket_dst(const struct usrsctp_transport *t,
+                            const struct sockaddr *sa, socklen_t len,
+                            struct sockaddr_storage *dst)
+{
+    memcpy(dst, sa, len);
+    if (t->family == AF_INET6 && sa->sa_family == AF_INET) {
+        struct sockaddr_in s4 = *(const struct sockaddr_in *)sa;
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)dst;
+
+        memset(dst, 0, sizeof(*dst));
         s6->sin6_family = AF_INET6;
         s6->sin6_port = s4.sin_port;
         s6->sin6_addr.s6_addr[10] = 0xff;
         s6->sin6_addr.s6_addr[11] = 0xff;
         memcpy(&s6->sin6_addr.s6_addr[12], &s4.sin_addr, 4);
-        dstlen = sizeof(*s6);
+        return sizeof(*s6);
     }
+    return len;
+}
+
+/* usrsctp's answer to an INIT fed by ut_stateless_input. */
+static int stateless_output(void *buf, size_t len)
+{
+    struct usrsctp_transport *t = usrsctp_rt.stateless.t;
+
+    if (t == NULL)
+        return 0;
+    crc32c_sctp_fill(buf, len);
+    return udp_batch_add(t->batch,
+                         (struct sockaddr *)&usrsctp_rt.stateless.from,
+                         usrsctp_rt.stateless.fromlen, buf, len);
+}
+
+/*
+ * usrsctp's output path. It runs with usrsctp's stack locks held, so it
+ * must not call back into usrsctp. Packets for unknown handles (late
+ * retransmissions after a close) are dropped on purpose. Each packet goes
+ * to its association's endpoint: the peer's, unless that association alone
+ * moved (a NAT rebinding seen on one association of several).
+ */
+static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
+                       uint8_t set_df)
+{
+    struct peer *p;
+    struct usrsctp_transport *t;
+    struct usrsctp_conn *c;
+    struct sctp_wire_header h;
+    struct sockaddr_storage dst;
+    const struct sockaddr *to;
+    socklen_t tolen;
+    socklen_t dstlen;
+    int err;
+
+    (void)tos;
+    (void)set_df;
+    if (!sctp_wire_header(buf, len, &h))
+        return 0;
+    if (usrsctp_rt.stateless.t != NULL &&
+        (uintptr_t)addr == usrsctp_rt.stateless.handle)
+        return stateless_output(buf, len);
+    p = peer_table_find_handle(usrsctp_rt.peers, (uintptr_t)addr);
+    if (p == NULL)
+        return 0;
+    t = p->owner;
+    note_our_vtag(p, buf, len);
+    c = conn_of_packet(p, &h, buf, len);
+    if (c != NULL)
+        learn_tags(c, &h, buf, len);
+    crc32c_sctp_fill(buf, len);
+    if (c != NULL) {
+        to = ut_conn_dst(c, &tolen);
+    } else {
+        to = (struct sockaddr *)&p->addr;
+        tolen = p->addrlen;
+    }
+    dstlen = socket_dst(t, to, tolen, &dst);
     /*
      * Gathered, and sent once usrsctp has returned (flush_output), or sent
      * at once. A refused send goes back to usrsctp, which keeps the chunks
@@ -169,10 +326,50 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
      * neither a retransmission timeout nor the congestion window.
      */
     err = udp_batch_add(t->batch, (struct sockaddr *)&dst, dstlen, buf, len);
-    if (err != 0)
-        return err;
-    count_retransmits(t, p, buf, len);
-    return 0;
+    if (err == 0 && c != NULL)
+        count_retransmits(c, buf, len);
+    return err;
+}
+
+uint32_t ut_max_peers(const struct usrsctp_transport *t)
+{
+    return t->cfg.max_peers ? t->cfg.max_peers : TRANSPORT_DEFAULT_MAX_PEERS;
+}
+
+int ut_route_mtu(const struct sockaddr *sa, socklen_t len)
+{
+    return route_mtu_cached(&usrsctp_rt.mtu_cache, sa, len, ut_now_ms());
+}
+
+/*
+ * usrsctp keeps nothing for an INIT on a listener: it answers with an
+ * INIT-ACK at once, from inside usrsctp_conninput (no threads), to the
+ * handle the INIT came under, which needs no registration for that. The
+ * handle is the endpoint's hashed one (peer_table_endpoint_handle): the
+ * cookie's HMAC covers it, and the COOKIE-ECHO will come under it.
+ */
+void ut_stateless_input(struct usrsctp_transport *t, const struct sockaddr *ep,
+                        const struct sockaddr *from, socklen_t fromlen,
+                        uint8_t *pkt, size_t n)
+{
+    uintptr_t handle = peer_table_endpoint_handle(usrsctp_rt.peers, ep);
+
+    if (fromlen > sizeof(usrsctp_rt.stateless.from))
+        return;
+    if (peer_table_find_handle(usrsctp_rt.peers, handle) != NULL) {
+        /* Held by the peer that was here and has moved on (a NAT gave
+         * this port to someone else): that peer's associations live under
+         * it. Nothing for this endpoint until that peer is gone. */
+        t->counters.rx_unknown_peer++;
+        return;
+    }
+    t->counters.rx_stateless_init++;
+    usrsctp_rt.stateless.t = t;
+    usrsctp_rt.stateless.handle = handle;
+    memcpy(&usrsctp_rt.stateless.from, from, fromlen);
+    usrsctp_rt.stateless.fromlen = fromlen;
+    usrsctp_conninput((void *)handle, pkt, n, 0);
+    usrsctp_rt.stateless.t = NULL;
 }
 
 /*
@@ -193,6 +390,12 @@ static void deregister_peer(struct peer *p, void *arg)
 {
     (void)arg;
     usrsctp_deregister_address((void *)p->handle);
+}
+
+void ut_peer_drop(struct peer *p)
+{
+    deregister_peer(p, NULL);
+    peer_table_remove(usrsctp_rt.peers, p);
 }
 
 /*
@@ -227,6 +430,8 @@ static int runtime_ref(struct event_base *base, char *err, size_t errlen)
     if (crc32c_self_test() != 0)
         log_warn("CRC32c self-test failed; using the software CRC32c");
     usrsctp_rt.peers = peer_table_new();
+    peer_keyhash_key_init(&usrsctp_rt.key);
+    route_mtu_cache_init(&usrsctp_rt.mtu_cache);
     usrsctp_rt.timer = event_new(base, -1, EV_PERSIST, timer_cb, NULL);
     if (usrsctp_rt.peers == NULL || usrsctp_rt.timer == NULL) {
         snprintf(err, errlen, "usrsctp: out of memory");
@@ -303,6 +508,9 @@ static void listen_event_cb(evutil_socket_t fd, short what, void *arg)
         c->state = CONN_ESTABLISHED;
         c->local_port = t->listen_port;
         c->peer_port = ntohs(from.sconn_port);
+        /* the tag of the COOKIE-ECHO that made it: the peer's tag for
+         * every packet of it */
+        ut_conn_set_tag(c, peer_cookie_tag(p, c->peer_port));
         ut_apply_peer_pathmtu(c);
         /* Accepted sockets do not inherit the upcall, and data may be
          * queued already: look at it on the next turn of the loop. Set up
@@ -436,7 +644,9 @@ int ut_connect_peer(struct transport *tr, const struct transport_peer *dst,
     c->peer_port = dst->sctp_port;
     c->local_port = local_sctp_port;
     sconn.sconn_port = htons(dst->sctp_port);
+    usrsctp_rt.connecting = c;
     rc = usrsctp_connect(so, (struct sockaddr *)&sconn, sizeof(sconn));
+    usrsctp_rt.connecting = NULL;
     ut_flush_output();
     if (rc < 0 && errno != EINPROGRESS) {
         sctp_plan_fail(err, errlen, "connect", errno);
@@ -546,24 +756,27 @@ void ut_get_rto(const struct transport *tr, struct transport_rto *out)
     sctp_sockopt_get_rto(so, out);
 }
 
-/* usrsctp's process-wide count of T3-rtx (DATA) timeouts. */
-static uint64_t rtx_timeouts(void)
-{
-    struct sctpstat st;
-
-    memset(&st, 0, sizeof(st));
-    usrsctp_get_stat(&st);
-    return st.sctps_timodata;
-}
-
 void ut_get_counters(const struct transport *tr, struct transport_counters *out)
 {
     const struct usrsctp_transport *t = (const struct usrsctp_transport *)tr;
+    struct peer_table_stats ps;
+    struct sctpstat st;
 
     *out = t->counters;
     out->tx_datagrams = t->batch->stats.datagrams;
     out->tx_errors = t->batch->stats.errors;
-    out->rtx_timeouts = rtx_timeouts();
+    /* usrsctp counts only process-wide */
+    memset(&st, 0, sizeof(st));
+    usrsctp_get_stat(&st);
+    out->rtx_timeouts = st.sctps_timodata;
+    out->rx_sctp_ootb = st.sctps_outoftheblue;
+    out->rx_sctp_bad_vtag = st.sctps_badvtag;
+    /* the table is shared by the process's transports (one, on a server) */
+    peer_table_stats(usrsctp_rt.peers, &ps);
+    out->peers = ps.count;
+    out->peers_with_assoc = ps.with_assoc;
+    out->peers_peak = ps.peak;
+    out->peers_cap = ut_max_peers(t);
 }
 
 void ut_local_name(const struct transport *tr, char *buf, size_t len)

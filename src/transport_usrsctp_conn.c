@@ -46,7 +46,9 @@ struct usrsctp_conn *ut_conn_new(struct usrsctp_transport *t, struct socket *so,
     c->t = t;
     c->so = so;
     c->peer = p;
-    p->assocs++;
+    peer_assoc_up(ut_peers(), p);
+    c->next_of_peer = p->conns;
+    p->conns = c;
     c->next = t->conns;
     if (c->next != NULL)
         c->next->pprev = &c->next;
@@ -115,6 +117,7 @@ void ut_conn_abort_socket(struct usrsctp_conn *c, int why)
     ut_flush_output();
     c->so = NULL;
     c->state = CONN_FAILED;
+    ut_conn_set_tag(c, 0); /* no longer a live association's */
     c->base.last_errno = why;
     event_active(c->ev, EV_READ, 0);
 }
@@ -165,6 +168,28 @@ ssize_t ut_send_msg(struct transport_conn *tc, const void *buf, size_t len,
     return -tc->last_errno;
 }
 
+/*
+ * A notification arrives in parts when the workload's buffer is smaller
+ * than it: gather the parts (its first UT_NOTIF_MAX bytes; only the
+ * start of a SEND_FAILED's returned data is beyond that) and act on the
+ * whole one at its end.
+ */
+static void gather_notification(struct usrsctp_conn *c, const void *part,
+                                size_t n, bool eor)
+{
+    size_t room = sizeof(c->notif) - c->notif_len;
+
+    if (!c->in_notification)
+        c->notif_len = 0;
+    memcpy(c->notif + c->notif_len, part, n < room ? n : room);
+    c->notif_len += n < room ? n : room;
+    c->in_notification = !eor;
+    if (eor) {
+        ut_handle_notification(c, c->notif, c->notif_len);
+        c->notif_len = 0;
+    }
+}
+
 ssize_t ut_recv_msg(struct transport_conn *tc, void *buf, size_t len,
                     struct transport_msginfo *info)
 {
@@ -194,10 +219,7 @@ ssize_t ut_recv_msg(struct transport_conn *tc, void *buf, size_t len,
         if (n == 0)
             return c->state == CONN_FAILED ? -c->base.last_errno : 0;
         if ((flags & MSG_NOTIFICATION) || c->in_notification) {
-            /* Notifications that do not fit are skipped to their end. */
-            c->in_notification = !(flags & MSG_EOR);
-            if (!c->in_notification)
-                ut_handle_notification(c, buf, (size_t)n);
+            gather_notification(c, buf, (size_t)n, (flags & MSG_EOR) != 0);
             continue;
         }
         info->sid = rcv.rcv_sid;
@@ -232,6 +254,7 @@ int ut_shutdown_conn(struct transport_conn *tc)
 void ut_conn_free(struct transport_conn *tc, bool abortive)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
+    struct usrsctp_conn **pp;
 
     if (c == NULL)
         return;
@@ -243,7 +266,14 @@ void ut_conn_free(struct transport_conn *tc, bool abortive)
         ut_flush_output();
     }
     event_free(c->ev);
-    c->peer->assocs--;
+    ut_conn_set_tag(c, 0);
+    for (pp = &c->peer->conns; *pp != NULL; pp = &(*pp)->next_of_peer) {
+        if (*pp == c) {
+            *pp = c->next_of_peer;
+            break;
+        }
+    }
+    peer_assoc_down(ut_peers(), c->peer);
     c->peer->last_seen_ms = ut_now_ms();
     *c->pprev = c->next;
     if (c->next != NULL)

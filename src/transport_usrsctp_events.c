@@ -70,6 +70,10 @@ void ut_handle_notification(struct usrsctp_conn *c, const void *buf, size_t len)
     }
     if (ev == TRANSPORT_NOTIFY_SHUTDOWN_EVENT)
         c->peer_shut = true;
+    /* A restart (RFC 9260 5.2.4) gives the association the tag of the
+     * COOKIE-ECHO that made it. */
+    if (ev == TRANSPORT_NOTIFY_RESTART)
+        ut_conn_set_tag(c, peer_cookie_tag(c->peer, c->peer_port));
     transport_notify_event(&nc, (enum transport_notify_event)ev, &info);
 }
 

@@ -29,11 +29,16 @@ struct udp_batch;
 #define UDP_RX_BATCH 64  /* datagrams (or ICMP errors) per readiness event */
 #define UDP_RX_MAX 65536 /* largest datagram we read */
 #define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
-#define SCTP_DATA_CHUNK_TYPE 0
-#define SCTP_IDATA_CHUNK_TYPE 64
-#define SCTP_INIT_CHUNK_TYPE 1
-#define SCTP_INIT_ACK_CHUNK_TYPE 2
-#define SCTP_COOKIE_ECHO_CHUNK_TYPE 10
+/* A notification's bytes kept (every header fits with room to spare) */
+#define UT_NOTIF_MAX 1024
+
+/* A rate: at most burst events at once, one more per period_ms after. */
+struct ut_rate_limit {
+    uint64_t credit_ms; /* GCRA: the theoretical time of the next event */
+    uint64_t suppressed;
+};
+bool ut_rate_allow(struct ut_rate_limit *r, uint64_t now_ms, uint64_t period_ms,
+                   unsigned int burst);
 
 struct usrsctp_transport {
     struct transport head; /* first: handed out to workloads */
@@ -52,6 +57,7 @@ struct usrsctp_transport {
     struct usrsctp_conn *conns; /* every live connection */
     struct transport_counters counters;
     struct udp_batch *batch;        /* output waiting for flush_output */
+    struct ut_rate_limit move_log;  /* warnings about moving peers */
     struct usrsctp_transport *next; /* in usrsctp_rt.transports */
 };
 
@@ -71,6 +77,8 @@ struct usrsctp_conn {
     bool want_write;
     bool failure_told;    /* TRANSPORT_EV_ERROR was delivered */
     bool in_notification; /* reading a notification in parts */
+    size_t notif_len;     /* of it so far, in notif */
+    uint8_t notif[UT_NOTIF_MAX];
     /* the peer sent SHUTDOWN: it will send no more data, so recv says 0
      * once the queue is read (usrsctp itself waits for SHUTDOWN-COMPLETE,
      * which a lossy path can delay by minutes of T2 retransmissions) */
@@ -79,6 +87,29 @@ struct usrsctp_conn {
     uint16_t peer_port;
     struct usrsctp_conn *next;
     struct usrsctp_conn **pprev;
+    struct usrsctp_conn *next_of_peer; /* peer->conns */
+    /* The verification tag the peer puts on this association's packets
+     * (our Initiate Tag: from our INIT, or the COOKIE-ECHO that made it),
+     * in the tag index while the association lives; 0 = not known. */
+    uint32_t my_tag;
+    struct usrsctp_conn *next_by_tag;
+    /* The tag we put on ours (seen leaving), for our path probes. */
+    uint32_t peer_tag;
+    /* This association alone has moved to dst (its peer's other
+     * associations stay at the peer's endpoint). */
+    bool own_dst;
+    struct sockaddr_storage dst;
+    socklen_t dstlen;
+    /* The last move: stragglers from old_dst soon after it are fed, but
+     * do not move it back. */
+    struct sockaddr_storage old_dst;
+    uint64_t moved_ms;
+    struct ut_rate_limit moves;
+    /* The probe of a candidate endpoint: a HEARTBEAT with a nonce. */
+    struct sockaddr_storage probe_addr;
+    socklen_t probe_addrlen;
+    uint64_t probe_nonce; /* 0: none out */
+    uint64_t probe_sent_ms;
     /* DATA chunks seen leaving, to count retransmissions (usrsctp only
      * keeps process-wide counters) */
     bool tx_seen;
@@ -93,6 +124,27 @@ struct usrsctp_conn {
 struct peer_table *ut_peers(void);
 uint64_t ut_now_ms(void);
 void ut_flush_output(void);
+/* A random 64-bit value (path probe nonces). */
+uint64_t ut_random64(void);
+/* c's tag index entry: my_tag becomes tag (0: out of the index). */
+void ut_conn_set_tag(struct usrsctp_conn *c, uint32_t tag);
+/* The live association the peer tags its packets to with tag, or NULL. */
+struct usrsctp_conn *ut_conn_by_tag(uint32_t tag);
+/* The endpoint c's packets go to: its own after a move, else its peer's. */
+const struct sockaddr *ut_conn_dst(const struct usrsctp_conn *c,
+                                   socklen_t *len);
+/* An unknown endpoint's INIT (ep: from unmapped): fed to usrsctp under
+ * the endpoint's hashed handle, which is in no table; conn_output sends
+ * the INIT-ACK back to from, and nothing is kept. */
+void ut_stateless_input(struct usrsctp_transport *t, const struct sockaddr *ep,
+                        const struct sockaddr *from, socklen_t fromlen,
+                        uint8_t *pkt, size_t n);
+/* t's cap on peers (its max_peers, or the default). */
+uint32_t ut_max_peers(const struct usrsctp_transport *t);
+/* The route's IP MTU toward sa (route_mtu_probe, cached per address). */
+int ut_route_mtu(const struct sockaddr *sa, socklen_t len);
+/* Deregister p's handle and drop it from the table. */
+void ut_peer_drop(struct peer *p);
 
 /* The UDP side (transport_usrsctp_udp.c). */
 bool ut_gso_wanted(void);
@@ -103,7 +155,8 @@ int ut_open_udp(struct usrsctp_transport *t, char *err, size_t errlen);
  * peer and handed to usrsctp. The caller flushes output afterwards. */
 void ut_input_datagram(struct usrsctp_transport *t, const struct sockaddr *from,
                        socklen_t fromlen, uint8_t *pkt, size_t n);
-/* The SCTP path MTU toward a peer: the user's --mtu, else the route's. */
+/* The SCTP path MTU toward a peer: the user's --mtu, else the route's
+ * (cached per destination address). */
 uint32_t ut_pathmtu_toward(const struct usrsctp_transport *t,
                            const struct sockaddr *sa, socklen_t len);
 

@@ -1,9 +1,10 @@
 /*
  * transport_usrsctp_udp.c - the usrsctp backend's UDP side: its socket
  * (options, GRO, buffers, bind) and every datagram in: checked (length,
- * CRC32c), matched to its peer (following a NAT that moved it, adding
- * one for a listener), screened for a restarting peer, and fed to
- * usrsctp. Each UDP endpoint is a peer handle (peer_table.h).
+ * CRC32c), matched to its peer or association (an INIT from a stranger
+ * answered statelessly, a COOKIE-ECHO making a peer in a bounded table, a
+ * NAT that moved a peer followed once the new path is confirmed) and fed
+ * to usrsctp. Each UDP endpoint with state is a peer handle (peer_table.h).
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -22,18 +23,23 @@
 #include "route_mtu.h"
 #include "sctp_plan.h"
 #include "sctp_sockopt.h"
+#include "sctp_wire.h"
 #include "transport_ipsock.h"
 #include "transport_usrsctp_priv.h"
+#include "udp_batch.h"
 #include "udp_icmp.h"
 
 #define UDP_SOCKBUF (4 * 1024 * 1024)
 #define REBIND_HOLD_MS 2000 /* stragglers from a peer's old NAT mapping */
+#define PROBE_EVERY_MS 200  /* path probes per association, at most */
+#define MOVE_BURST 4        /* moves per association at once, then 1/s */
+#define MOVE_LOG_BURST 10   /* warnings about moves at once, then 1/s */
 
 /* The SCTP path MTU toward a peer: the user's --mtu, else the route's. */
 uint32_t ut_pathmtu_toward(const struct usrsctp_transport *t,
                            const struct sockaddr *sa, socklen_t len)
 {
-    int ip_mtu = t->cfg.mtu ? (int)t->cfg.mtu : route_mtu_probe(sa, len);
+    int ip_mtu = t->cfg.mtu ? (int)t->cfg.mtu : ut_route_mtu(sa, len);
     uint32_t mtu;
 
     if (ip_mtu <= 0) {
@@ -45,61 +51,210 @@ uint32_t ut_pathmtu_toward(const struct usrsctp_transport *t,
     return mtu ? mtu : DEFAULT_PATHMTU;
 }
 
-/*
- * A datagram from an endpoint we do not know that carries the verification
- * tag of one of our associations, from the IP address of that
- * association's peer: the peer's NAT gave it a new UDP port (docker-proxy
- * does after a failed send, home routers after an idle timeout). The peer
- * moves to the new endpoint with all its associations, so replies follow
- * it. A straggler from the old endpoint soon after is still the peer's,
- * but does not move it back.
- */
-static struct peer *follow_rebinding(struct usrsctp_transport *t,
-                                     const struct sockaddr *sa, socklen_t len,
-                                     const uint8_t *pkt)
+/* from as the peer table keeps endpoints: unmapped. */
+static socklen_t endpoint_of(const struct sockaddr *sa, socklen_t len,
+                             struct sockaddr_storage *out)
 {
-    struct sockaddr_storage from;
-    socklen_t fromlen = len;
-    char was[NETADDR_STRLEN];
-    char now[NETADDR_STRLEN];
-    struct peer *p;
+    socklen_t outlen = len;
 
-    if (len > sizeof(from))
-        return NULL;
-    memset(&from, 0, sizeof(from));
-    memcpy(&from, sa, len);
-    netaddr_unmap(&from, &fromlen);
-    p = peer_table_find_rebound(ut_peers(), (struct sockaddr *)&from,
-                                be32_get(pkt + 4));
-    if (p == NULL || p->owner != t)
-        return NULL;
-    if (p->rebound_ms != 0 && ut_now_ms() - p->rebound_ms < REBIND_HOLD_MS &&
-        netaddr_equal((struct sockaddr *)&from,
-                      (struct sockaddr *)&p->old_addr))
-        return p;
-    netaddr_format((struct sockaddr *)&p->addr, was, sizeof(was));
-    peer_table_rebind(ut_peers(), p, (struct sockaddr *)&from, fromlen,
-                      ut_now_ms());
-    t->counters.rx_rebinds++;
-    log_warn("peer %s moved to %s (NAT rebinding): its associations follow",
-             was, netaddr_format((struct sockaddr *)&from, now, sizeof(now)));
-    return p;
+    memset(out, 0, sizeof(*out));
+    memcpy(out, sa, len);
+    netaddr_unmap(out, &outlen);
+    return outlen;
 }
 
-static struct peer *peer_for_datagram(struct usrsctp_transport *t,
-                                      const struct sockaddr *sa, socklen_t len,
-                                      const uint8_t *pkt)
+static void feed(struct peer *p, uint8_t *pkt, size_t n)
 {
-    struct peer *p = peer_table_find_owned(ut_peers(), sa, t);
+    p->last_seen_ms = ut_now_ms();
+    usrsctp_conninput((void *)p->handle, pkt, n, 0);
+}
 
-    if (p != NULL)
-        return p;
-    p = follow_rebinding(t, sa, len, pkt);
-    if (p != NULL || t->listener == NULL)
-        return p;
-    p = peer_table_add(ut_peers(), sa, len);
-    if (p == NULL)
+/* A warning about a move, at most MOVE_LOG_BURST at once and one a
+ * second after that; the ones left out are counted in the next. */
+static void log_move(struct usrsctp_transport *t, const char *what)
+{
+    uint64_t left_out = t->move_log.suppressed;
+
+    if (!ut_rate_allow(&t->move_log, ut_now_ms(), 1000, MOVE_LOG_BURST))
+        return;
+    t->move_log.suppressed = 0;
+    if (left_out > 0)
+        log_warn("%s (%llu more moves not logged)", what,
+                 (unsigned long long)left_out);
+    else
+        log_warn("%s", what);
+}
+
+/* Send c's probe (a HEARTBEAT with a fresh nonce) to the candidate
+ * endpoint from, unless one went to any candidate lately (unless force:
+ * a sibling's move has just confirmed this one). */
+static void probe_path(struct usrsctp_transport *t, struct usrsctp_conn *c,
+                       const struct sockaddr *from, socklen_t fromlen,
+                       const struct sockaddr *raw, socklen_t rawlen, bool force)
+{
+    uint8_t pkt[SCTP_WIRE_PROBE_LEN];
+    uint64_t now = ut_now_ms();
+    size_t n;
+
+    if (c->peer_tag == 0)
+        return; /* nothing sent on it yet: no tag to probe with */
+    if (!force && c->probe_nonce != 0 &&
+        now - c->probe_sent_ms < PROBE_EVERY_MS)
+        return; /* this or another candidate is being probed */
+    c->probe_nonce = ut_random64();
+    c->probe_sent_ms = now;
+    memset(&c->probe_addr, 0, sizeof(c->probe_addr));
+    memcpy(&c->probe_addr, from, fromlen);
+    c->probe_addrlen = fromlen;
+    n = sctp_wire_build_probe(pkt, sizeof(pkt), c->local_port, c->peer_port,
+                              c->peer_tag, c->probe_nonce);
+    crc32c_sctp_fill(pkt, n);
+    t->counters.tx_path_probes++;
+    /* raw: as the socket gave it (IPv4-mapped on a dual-stack one) */
+    if (udp_batch_add(t->batch, raw, rawlen, pkt, n) != 0)
+        c->probe_nonce = 0;
+}
+
+/*
+ * The HEARTBEAT-ACK of our probe came back from the candidate endpoint
+ * to (raw: as the socket gave it): the path is confirmed, and association
+ * c moves there. When every association of its peer is there then (the
+ * usual case: one, or all behind one NAT mapping), the peer itself moves,
+ * as a NAT rebinding. Otherwise each other association gets a probe of
+ * its own there: one behind the same NAT mapping answers it (with its own
+ * tag, which only its endpoint knows) and follows, even if it has nothing
+ * to send; one that is not there stays.
+ */
+static void confirm_move(struct usrsctp_transport *t, struct usrsctp_conn *c,
+                         const struct sockaddr *to, socklen_t tolen,
+                         const struct sockaddr *raw, socklen_t rawlen)
+{
+    struct peer *p = c->peer;
+    struct usrsctp_conn *o;
+    socklen_t was_len;
+    const struct sockaddr *was = ut_conn_dst(c, &was_len);
+    char a[NETADDR_STRLEN];
+    char b[NETADDR_STRLEN];
+    char line[3 * NETADDR_STRLEN + 96];
+    unsigned int elsewhere = 0;
+
+    c->probe_nonce = 0;
+    if (!ut_rate_allow(&c->moves, ut_now_ms(), 1000, MOVE_BURST))
+        return; /* too many moves: a later probe tries again */
+    netaddr_format(was, a, sizeof(a));
+    memcpy(&c->old_dst, was, was_len);
+    c->moved_ms = ut_now_ms();
+    memset(&c->dst, 0, sizeof(c->dst));
+    memcpy(&c->dst, to, tolen);
+    c->dstlen = tolen;
+    c->own_dst = true;
+    for (o = p->conns; o != NULL; o = o->next_of_peer) {
+        socklen_t olen;
+
+        if (o->so != NULL && !netaddr_equal(ut_conn_dst(o, &olen), to))
+            elsewhere++;
+    }
+    netaddr_format(to, b, sizeof(b));
+    if (elsewhere > 0) {
+        t->counters.assoc_moves++;
+        snprintf(line, sizeof(line),
+                 "association %s sctp/%u moved to %s (path confirmed); %u "
+                 "other association(s) of that peer stay",
+                 a, (unsigned)c->peer_port, b, elsewhere);
+        log_move(t, line);
+        for (o = p->conns; o != NULL; o = o->next_of_peer) {
+            socklen_t olen;
+
+            if (o != c && o->so != NULL &&
+                !netaddr_equal(ut_conn_dst(o, &olen), to))
+                probe_path(t, o, to, tolen, raw, rawlen, true);
+        }
+        return;
+    }
+    netaddr_format((struct sockaddr *)&p->addr, a, sizeof(a));
+    peer_table_rebind(ut_peers(), p, to, tolen, ut_now_ms());
+    for (o = p->conns; o != NULL; o = o->next_of_peer)
+        o->own_dst = false;
+    t->counters.rx_rebinds++;
+    snprintf(line, sizeof(line),
+             "peer %s moved to %s (NAT rebinding): its associations follow", a,
+             b);
+    log_move(t, line);
+}
+
+/*
+ * A datagram from an endpoint that is not its peer's, carrying the tag of
+ * live association c, from the same host: the peer's NAT may have given
+ * it a new UDP port (docker-proxy does after a failed send, home routers
+ * after an idle timeout), or someone else there knows the tag. usrsctp
+ * may have it (it checks the tag against the association), but replies
+ * stay on the confirmed endpoint until our probe's HEARTBEAT-ACK comes
+ * back from the new one (RFC 6951 5.4 with a path check, as QUIC does).
+ */
+static void path_input(struct usrsctp_transport *t, struct usrsctp_conn *c,
+                       const struct sockaddr *from, socklen_t fromlen,
+                       const struct sockaddr *raw, socklen_t rawlen,
+                       uint8_t *pkt, size_t n)
+{
+    struct sctp_wire_iter it;
+    struct sctp_wire_chunk ch;
+    socklen_t dlen;
+    uint64_t nonce;
+    int chunks = 0;
+
+    if (netaddr_equal(ut_conn_dst(c, &dlen), from)) {
+        feed(c->peer, pkt, n); /* where c alone has moved */
+        return;
+    }
+    if (sctp_wire_probe_ack(pkt, n, &nonce)) {
+        if (c->probe_nonce != 0 && nonce == c->probe_nonce &&
+            netaddr_equal((struct sockaddr *)&c->probe_addr, from))
+            confirm_move(t, c, from, fromlen, raw, rawlen);
+        /* Ours, not usrsctp's (which would ignore it: the length is not
+         * its own heartbeat's); what came bundled with it is. */
+        sctp_wire_iter_init(&it, pkt, n);
+        while (sctp_wire_next_chunk(&it, &ch))
+            chunks++;
+        if (chunks > 1)
+            feed(c->peer, pkt, n);
+        return;
+    }
+    if (c->moved_ms != 0 && ut_now_ms() - c->moved_ms < REBIND_HOLD_MS &&
+        netaddr_equal((struct sockaddr *)&c->old_dst, from)) {
+        feed(c->peer, pkt, n); /* a straggler from before the move */
+        return;
+    }
+    probe_path(t, c, from, fromlen, raw, rawlen, false);
+    feed(c->peer, pkt, n);
+}
+
+/*
+ * A COOKIE-ECHO from an endpoint with no state: it becomes a peer (its
+ * handle registered, its path MTU taken), in place of the oldest peer
+ * without an association when the table is full. NULL when every peer
+ * carries one (counted).
+ */
+static struct peer *admit_peer(struct usrsctp_transport *t,
+                               const struct sockaddr *from, socklen_t fromlen)
+{
+    struct peer *p;
+
+    if (peer_table_count(ut_peers()) >= ut_max_peers(t)) {
+        p = peer_table_oldest_idle(ut_peers(), t);
+        if (p == NULL) {
+            t->counters.rx_table_full++;
+            return NULL;
+        }
+        ut_peer_drop(p);
+        t->counters.peers_evicted++;
+    }
+    /* the handle its INIT came under: the cookie is signed with it */
+    p = peer_table_add_handle(ut_peers(), from, fromlen,
+                              peer_table_endpoint_handle(ut_peers(), from));
+    if (p == NULL) {
+        t->counters.rx_unknown_peer++; /* the handle is a moved peer's */
         return NULL;
+    }
     p->owner = t;
     p->sctp_pathmtu =
         ut_pathmtu_toward(t, (struct sockaddr *)&p->addr, p->addrlen);
@@ -110,57 +265,24 @@ static struct peer *peer_for_datagram(struct usrsctp_transport *t,
 }
 
 /*
- * A peer that comes back with the same UDP endpoint and SCTP port sends an
- * INIT into its old association. usrsctp would restart that association,
- * and the COOKIE-ECHO handling for an existing association leaks a TCB
- * lock in usrsctp 0.9.5.0 (upstream issue 587), which freezes a
- * single-threaded server. So the old association is aborted first: the
- * INIT then starts a new one, and the workload sees the old one end.
- */
-static void abort_if_restart(struct usrsctp_transport *t, struct peer *p,
-                             const uint8_t *pkt)
-{
-    uint16_t src_port = be16_get(pkt);
-    bool zero_vtag = (pkt[4] | pkt[5] | pkt[6] | pkt[7]) == 0;
-    struct usrsctp_conn *c;
-
-    /* INIT is the only chunk sent with a zero verification tag. */
-    if (!zero_vtag)
-        return;
-    for (c = t->conns; c != NULL; c = c->next) {
-        char who[NETADDR_STRLEN];
-
-        if (c->peer != p || c->peer_port != src_port || c->state == CONN_FAILED)
-            continue;
-        log_warn("peer %s sctp/%u restarted: aborting its old association",
-                 netaddr_format((struct sockaddr *)&p->addr, who, sizeof(who)),
-                 (unsigned)src_port);
-        /* The peer no longer knows that association: an ABORT for it
-         * would only reach, and could confuse, the new incarnation. */
-        p->muted = true;
-        ut_conn_abort_socket(c, ECONNRESET);
-        p->muted = false;
-    }
-}
-
-/*
- * Before usrsctp sees a handshake packet on the listener: an INIT from a
- * known peer may be a restart (above); a COOKIE-ECHO creates the
- * association, which takes its path MTU, and its initial congestion window,
- * from the listener's defaults, so make those the peer's now. Otherwise the
- * first large message crawls at a 1280-byte window.
+ * Before usrsctp sees a COOKIE-ECHO on the listener: it creates the
+ * association (or restarts one, RFC 9260 5.2.4, which usrsctp 0.9.5.0
+ * does itself), whose tag is the packet's; the association takes its path
+ * MTU, and its initial congestion window, from the listener's defaults,
+ * so make those the peer's now. Otherwise the first large message crawls
+ * at a 1280-byte window.
  */
 static void prepare_listener(struct usrsctp_transport *t, struct peer *p,
                              const uint8_t *pkt, size_t len)
 {
+    struct sctp_wire_header h;
     char err[128];
 
-    if (len <= CRC32C_SCTP_HDR_LEN)
+    if (sctp_wire_first_chunk_type(pkt, len) != SCTP_WIRE_COOKIE_ECHO ||
+        !sctp_wire_header(pkt, len, &h))
         return;
-    if (pkt[CRC32C_SCTP_HDR_LEN] == SCTP_INIT_CHUNK_TYPE && p->assocs > 0)
-        abort_if_restart(t, p, pkt);
-    if (pkt[CRC32C_SCTP_HDR_LEN] == SCTP_COOKIE_ECHO_CHUNK_TYPE &&
-        p->sctp_pathmtu != 0 && p->sctp_pathmtu != t->listen_pathmtu) {
+    peer_note_cookie(p, h.src_port, h.vtag);
+    if (p->sctp_pathmtu != 0 && p->sctp_pathmtu != t->listen_pathmtu) {
         if (sctp_sockopt_set_pathmtu(t->listener, SCTP_FUTURE_ASSOC,
                                      p->sctp_pathmtu, err, sizeof(err)) < 0)
             log_warn("%s", err);
@@ -169,14 +291,25 @@ static void prepare_listener(struct usrsctp_transport *t, struct peer *p,
     }
 }
 
-/* One datagram: check it, find its peer, hand it to usrsctp. */
+/*
+ * One datagram: check it, find what it belongs to, hand it to usrsctp.
+ * An endpoint has state (a peer) only once it has sent a COOKIE-ECHO (or
+ * we connected to it): an INIT from a stranger is answered keeping
+ * nothing, which is what SCTP's cookie is for, and anything else from a
+ * stranger is dropped unless it carries a live association's tag.
+ */
 void ut_input_datagram(struct usrsctp_transport *t, const struct sockaddr *from,
                        socklen_t fromlen, uint8_t *pkt, size_t n)
 {
+    struct sockaddr_storage ep;
+    socklen_t eplen;
+    struct sctp_wire_header h;
+    struct usrsctp_conn *c;
     struct peer *p;
+    int type;
 
     t->counters.rx_datagrams++;
-    if (n < CRC32C_SCTP_HDR_LEN) {
+    if (n < CRC32C_SCTP_HDR_LEN || fromlen > sizeof(ep)) {
         t->counters.rx_short++;
         return;
     }
@@ -184,15 +317,42 @@ void ut_input_datagram(struct usrsctp_transport *t, const struct sockaddr *from,
         t->counters.rx_bad_crc++;
         return;
     }
-    p = peer_for_datagram(t, from, fromlen, pkt);
-    if (p == NULL) {
-        t->counters.rx_unknown_peer++;
+    p = peer_table_find_owned(ut_peers(), from, t);
+    if (p != NULL) {
+        if (t->listener != NULL)
+            prepare_listener(t, p, pkt, n);
+        feed(p, pkt, n);
         return;
     }
-    p->last_seen_ms = ut_now_ms();
-    if (t->listener != NULL)
+    eplen = endpoint_of(from, fromlen, &ep);
+    sctp_wire_header(pkt, n, &h);
+    if (sctp_wire_tag_is_receivers(pkt, n)) {
+        c = ut_conn_by_tag(h.vtag);
+        if (c != NULL && c->t == t) {
+            socklen_t dlen;
+
+            if (netaddr_same_host(ut_conn_dst(c, &dlen),
+                                  (struct sockaddr *)&ep)) {
+                path_input(t, c, (struct sockaddr *)&ep, eplen, from, fromlen,
+                           pkt, n);
+                return;
+            }
+        }
+    }
+    type = sctp_wire_first_chunk_type(pkt, n);
+    if (t->listener != NULL && type == SCTP_WIRE_INIT) {
+        ut_stateless_input(t, (struct sockaddr *)&ep, from, fromlen, pkt, n);
+        return;
+    }
+    if (t->listener != NULL && type == SCTP_WIRE_COOKIE_ECHO) {
+        p = admit_peer(t, (struct sockaddr *)&ep, eplen);
+        if (p == NULL)
+            return;
         prepare_listener(t, p, pkt, n);
-    usrsctp_conninput((void *)p->handle, pkt, n, 0);
+        feed(p, pkt, n);
+        return;
+    }
+    t->counters.rx_unknown_peer++;
 }
 
 /*
@@ -305,8 +465,14 @@ int ut_open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
         sctp_plan_fail(err, errlen, "socket(UDP)", e);
         return -e;
     }
-    if (t->family == AF_INET6)
-        setsockopt(t->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+    /* Dual stack: without it a server on [::] would silently serve IPv6
+     * peers only, so a failure is an error. */
+    if (t->family == AF_INET6 &&
+        setsockopt(t->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0) {
+        e = errno;
+        sctp_plan_fail(err, errlen, "IPV6_V6ONLY off (dual-stack UDP)", e);
+        return -e;
+    }
     udp_icmp_enable(t->fd, t->family);
     /* -S/--tos and --bind-dev: on the UDP socket, so on every packet. */
     e = transport_ipsock_options(t->fd, t->family, &t->cfg, err, errlen);
@@ -314,15 +480,22 @@ int ut_open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
         return e;
     /* Let the kernel fragment rather than drop when a path turns out
      * narrower than the MTU we derived: slow beats silent. */
+    /* A warning only: without it a too-narrow path drops instead of
+     * fragmenting, which the path MTU (route or --mtu) normally avoids. */
     dontfrag = t->family == AF_INET6 ? IPV6_PMTUDISC_DONT : IP_PMTUDISC_DONT;
-    setsockopt(t->fd, t->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
-               t->family == AF_INET6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
-               &dontfrag, sizeof(dontfrag));
+    if (setsockopt(t->fd, t->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                   t->family == AF_INET6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
+                   &dontfrag, sizeof(dontfrag)) < 0)
+        log_warn("cannot let the kernel fragment UDP (%s): datagrams larger "
+                 "than the path will be lost, not fragmented",
+                 strerror(errno));
     if (ut_gso_wanted()) {
         int on = 1;
 
-        /* Coalesced receive (GRO); harmless where unsupported. */
-        setsockopt(t->fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
+        /* Coalesced receive (GRO): kernels before 5.0 lack it and then
+         * hand over one datagram per read, which is correct, so its
+         * failure is left unsaid. */
+        (void)setsockopt(t->fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
     }
     transport_ipsock_buffers(t->fd, UDP_SOCKBUF, UDP_SOCKBUF);
     if (bind(t->fd, (struct sockaddr *)&local, locallen) < 0) {

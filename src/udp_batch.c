@@ -15,6 +15,7 @@ void udp_batch_init(struct udp_batch *b, int fd, bool gso)
     memset(b, 0, offsetof(struct udp_batch, buf));
     b->fd = fd;
     b->gso = gso;
+    b->gso_sendmsg = sendmsg;
 }
 
 /* Send one datagram; 0 or the errno of a failure. */
@@ -35,7 +36,8 @@ static int send_one(struct udp_batch *b, const void *pkt, size_t len)
     return err;
 }
 
-/* One sendmsg with UDP_SEGMENT; false if the kernel will not do GSO. */
+/* One sendmsg with UDP_SEGMENT; false if this batch must go out one by
+ * one (GSO refused: for good if it never worked, else for a while). */
 static bool send_gso(struct udp_batch *b)
 {
     union {
@@ -61,14 +63,21 @@ static bool send_gso(struct udp_batch *b)
     cm->cmsg_len = CMSG_LEN(sizeof(seg));
     memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
     b->stats.syscalls++;
-    if (sendmsg(b->fd, &msg, MSG_DONTWAIT) >= 0) {
+    if (b->gso_sendmsg(b->fd, &msg, MSG_DONTWAIT) >= 0) {
         b->stats.datagrams += b->count;
+        b->gso_worked = true;
         return true;
     }
-    /* EIO, EINVAL, ENOPROTOOPT ...: no GSO on this path or kernel. */
+    /* EIO, EINVAL, ENOPROTOOPT ...: no GSO on this kernel, or (once it
+     * has worked) on this batch's route or device. */
     if (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT ||
-        errno == EOPNOTSUPP)
+        errno == EOPNOTSUPP) {
+        if (!b->gso_worked)
+            b->gso = false;
+        else
+            b->direct_left = UDP_BATCH_DIRECT_AFTER;
         return false;
+    }
     /* Anything else (a full buffer, a firewall) lost the whole batch
      * after SCTP took it for sent: send alone for a while, so that the
      * next failures reach SCTP. */
@@ -86,8 +95,6 @@ void udp_batch_flush(struct udp_batch *b)
     if (b->count == 0)
         return;
     if (b->count == 1 || !b->gso || !send_gso(b)) {
-        if (b->count > 1)
-            b->gso = false;
         /* Taken for sent already: a failure here is loss to SCTP. */
         for (off = 0; off < b->len; off += b->seg)
             if (send_one(b, b->buf + off,

@@ -17,6 +17,12 @@
  * batch that fails can no longer report anything, so after any failure
  * datagrams go out on their own (and report) until UDP_BATCH_DIRECT_AFTER
  * of them in a row have gone out without one.
+ *
+ * GSO is given up for good only when the kernel refuses it (EIO, EINVAL,
+ * ENOPROTOOPT, EOPNOTSUPP) before it ever worked on this socket. After it
+ * has worked, the same errors mean this batch's route or device cannot
+ * (an interface without checksum offload, say): that batch goes out one
+ * by one, and GSO is tried again after UDP_BATCH_DIRECT_AFTER datagrams.
  */
 #ifndef SCTPU_UDP_BATCH_H
 #define SCTPU_UDP_BATCH_H
@@ -25,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #define UDP_BATCH_BYTES 65000       /* within one IP datagram's 64 KiB */
 #define UDP_BATCH_SEGMENTS 64       /* the kernel's UDP_MAX_SEGMENTS */
@@ -37,9 +44,12 @@ struct udp_batch_stats {
     uint64_t batch_failures; /* batches lost whole, not reported to SCTP */
 };
 
+struct msghdr;
+
 struct udp_batch {
     int fd;
     bool gso;             /* still believed to work */
+    bool gso_worked;      /* one GSO send has succeeded */
     uint32_t direct_left; /* send alone this many more, after a failure */
     struct sockaddr_storage dst;
     socklen_t dstlen;
@@ -47,6 +57,8 @@ struct udp_batch {
     size_t count;
     size_t len;
     struct udp_batch_stats stats;
+    /* sendmsg, for the GSO sends (a test gives its own) */
+    ssize_t (*gso_sendmsg)(int fd, const struct msghdr *msg, int flags);
     uint8_t buf[UDP_BATCH_BYTES];
 };
 

@@ -142,13 +142,38 @@ def drain():
             t = pkt[12] if len(pkt) > 12 else -1
             replies[t] = replies.get(t, 0) + 1
 
+def first_chunk(pkt):
+    """The type of pkt's first chunk if it is well-formed, else -1 (as
+    the server's sctp_wire reads it)."""
+    if len(pkt) < 16:
+        return -1
+    clen = struct.unpack("!H", pkt[14:16])[0]
+    return pkt[12] if 4 <= clen <= len(pkt) - 12 else -1
+
+# What the server keeps state for: an endpoint that sent a COOKIE-ECHO
+# (even a bad one) becomes a peer; before that, its INITs are answered
+# statelessly and anything else is "unknown peer".
+admitted = set()
+sent["unknown"] = 0
+sent["stateless"] = 0
+
 def send(kind, pkt):
+    s = rng.choice(socks)
     try:
-        rng.choice(socks).sendto(pkt, dest)
+        s.sendto(pkt, dest)
     except OSError as e:                    # e.g. ENOBUFS: not sent, not counted
         print("send failed: %s" % e, file=sys.stderr)
         return
     sent[kind] += 1
+    if kind != "valid_crc" or s in admitted:
+        return
+    t = first_chunk(pkt)
+    if t == 10:
+        admitted.add(s)
+    elif t == 1:
+        sent["stateless"] += 1
+    else:
+        sent["unknown"] += 1
 
 # A few large datagrams first (the server reads up to 64 KiB).
 for n in (9000, 65507):
@@ -172,6 +197,7 @@ while time.monotonic() < deadline:
     if rounds >= MIN_ROUNDS and os.path.exists(stop_file):
         break
 sent["rounds"] = rounds
+sent["peers"] = len(admitted)
 sent["init_acks"] = replies.get(2, 0)
 sent["replies"] = {str(k): v for k, v in sorted(replies.items())}
 with open(out, "w") as f:
@@ -256,11 +282,22 @@ echo "sent short=$want_short bad_crc=$want_bad valid_crc=$want_valid;" \
 ((n_dropped == n_short + n_bad + n_unknown)) ||
     fail "dropped $n_dropped != $n_short short + $n_bad bad CRC32c +" \
         "$n_unknown unknown peer"
-# A listener takes every new UDP endpoint as a peer (its INIT may start an
-# association), so nothing can be "unknown" to it: a count here means a
-# datagram was refused for want of a peer entry, i.e. a bug or no memory.
-[[ $n_unknown == 0 ]] ||
-    fail "server counted $n_unknown datagrams from an unknown peer, want 0"
+# A listener keeps state only for an endpoint that sent a COOKIE-ECHO:
+# before that, its INITs are answered statelessly and the rest is
+# "unknown peer", as the flood counted.
+want_unknown=$(json_get "$WORK/flood.json" 'j["unknown"]')
+want_stateless=$(json_get "$WORK/flood.json" 'j["stateless"]')
+n_stateless=$(sed -nE 's/^ingress: ([0-9]+) INITs answered statelessly.*/\1/p' \
+    "$WORK/server.log")
+echo "unknown peer: sent $want_unknown, counted $n_unknown;" \
+    "stateless INITs: sent $want_stateless (+2 clients), counted $n_stateless"
+((n_unknown <= want_unknown && n_unknown >= want_unknown - kdrops)) ||
+    fail "server counted $n_unknown datagrams from an unknown peer, want $want_unknown"
+# the two clients' INITs are stateless too
+((n_stateless <= want_stateless + 2 && n_stateless >= want_stateless + 2 - kdrops)) ||
+    fail "server answered $n_stateless INITs statelessly, want $want_stateless + 2"
+grep -qE '^peer table: [0-9]+ now \([0-9]+ with associations\), peak [0-9]+, cap 4096, 0 evicted$' \
+    "$WORK/server.log" || fail "no peer table line: $(tail -4 "$WORK/server.log")"
 [[ $n_assoc == 2 ]] ||
     fail "server served $n_assoc associations, want 2 (garbage became one?)"
 [[ $(grep -c 'closed: 200 messages' "$WORK/server.log") == 2 ]] ||

@@ -50,7 +50,10 @@ echo "echo: 600 verified across $REBINDS port changes"
 
 # --- perf: two associations on one client endpoint move together -------
 start_perf_server perf
-start_relay 9900 100
+# A new port every 400 datagrams: a few moves in the run. The server
+# follows at most 4 moves of an association at once, then one a second,
+# so a relay that rebinds faster than that would outrun it on purpose.
+start_relay 9900 400
 $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
     -P 2 --nstreams 4 --verify -l 1k >"$WORK/perf.out" 2>&1 ||
     fail "perf client failed through the rebinding relay: $(tail -3 "$WORK/perf.out")"

@@ -6,6 +6,7 @@
 #include "support.h"
 
 #include "netaddr.h"
+#include "peer_keyhash.h"
 #include "peer_table.h"
 
 static struct sockaddr_in v4(const char *ip, uint16_t port)
@@ -147,7 +148,7 @@ static void test_peer_table_expire_spares_busy_and_recent(void **state)
 
     idle->last_seen_ms = 1000;
     busy->last_seen_ms = 1000;
-    busy->assocs = 1;
+    peer_assoc_up(t, busy);
     recent->last_seen_ms = 40000;
     removed_count = 0;
     assert_int_equal(peer_table_expire(t, 41000, 30000, count_removed, NULL),
@@ -170,7 +171,7 @@ static void test_peer_table_remove_owner(void **state)
         struct peer *p = peer_table_add(t, (struct sockaddr *)&a, sizeof(a));
 
         p->owner = port % 2 ? (void *)&owner1 : (void *)&owner2;
-        p->assocs = 1; /* even busy peers go with their owner */
+        peer_assoc_up(t, p); /* even busy peers go with their owner */
     }
     removed_count = 0;
     assert_int_equal(peer_table_remove_owner(t, &owner1, count_removed, NULL),
@@ -205,8 +206,7 @@ static void test_peer_table_many_peers(void **state)
 
 #define SA(x) ((struct sockaddr *)&(x))
 
-/* A peer is found from a new port of its address by one of its tags, and
- * after the move both lookups agree; the old endpoint is remembered. */
+/* After a move both lookups agree; the old endpoint is remembered. */
 static void test_peer_table_rebind_by_vtag(void **state)
 {
     struct peer_table *t = *state;
@@ -217,7 +217,6 @@ static void test_peer_table_rebind_by_vtag(void **state)
 
     peer_note_vtag(p, 0x11111111);
     peer_note_vtag(p, 0x22222222);
-    assert_ptr_equal(peer_table_find_rebound(t, SA(moved), 0x22222222), p);
     peer_table_rebind(t, p, SA(moved), sizeof(moved), 1234);
     assert_null(peer_table_find_addr(t, SA(a)));
     assert_ptr_equal(peer_table_find_addr(t, SA(moved)), p);
@@ -227,29 +226,11 @@ static void test_peer_table_rebind_by_vtag(void **state)
     assert_int_equal(peer_table_count(t), 1);
 }
 
-/* Not followed: an unknown tag, tag 0 (INIT), another IP address. */
-static void test_peer_table_rebind_refuses_strangers(void **state)
-{
-    struct peer_table *t = *state;
-    struct sockaddr_in a = v4("198.18.0.1", 40000);
-    struct sockaddr_in same_ip = v4("198.18.0.1", 50000);
-    struct sockaddr_in other_ip = v4("198.18.0.2", 40000);
-    struct peer *p = peer_table_add(t, SA(a), sizeof(a));
-
-    peer_note_vtag(p, 0xdeadbeef);
-    peer_note_vtag(p, 0); /* never remembered */
-    assert_null(peer_table_find_rebound(t, SA(same_ip), 0xdeadbeee));
-    assert_null(peer_table_find_rebound(t, SA(same_ip), 0));
-    assert_null(peer_table_find_rebound(t, SA(other_ip), 0xdeadbeef));
-    assert_ptr_equal(peer_table_find_rebound(t, SA(same_ip), 0xdeadbeef), p);
-}
-
-/* The newest PEER_VTAGS tags are kept; duplicates take no slot. */
+/* The newest PEER_VTAGS INIT tags are kept; duplicates take no slot. */
 static void test_peer_table_vtag_ring(void **state)
 {
     struct peer_table *t = *state;
     struct sockaddr_in6 a = v6("2001:db8::1", 40000);
-    struct sockaddr_in6 moved = v6("2001:db8::1", 40001);
     struct peer *p = peer_table_add(t, SA(a), sizeof(a));
     uint32_t tag;
 
@@ -257,10 +238,89 @@ static void test_peer_table_vtag_ring(void **state)
         peer_note_vtag(p, tag);
         peer_note_vtag(p, tag);
     }
-    assert_null(peer_table_find_rebound(t, SA(moved), 1));
-    assert_null(peer_table_find_rebound(t, SA(moved), 2));
+    peer_note_vtag(p, 0); /* never remembered */
+    assert_false(peer_has_vtag(p, 0));
+    assert_false(peer_has_vtag(p, 1));
+    assert_false(peer_has_vtag(p, 2));
     for (tag = 3; tag <= PEER_VTAGS + 2; tag++)
-        assert_ptr_equal(peer_table_find_rebound(t, SA(moved), tag), p);
+        assert_true(peer_has_vtag(p, tag));
+}
+
+/* A COOKIE-ECHO's tag by SCTP port; a newer one for a port replaces it. */
+static void test_peer_table_cookie_tags(void **state)
+{
+    struct peer_table *t = *state;
+    struct sockaddr_in a = v4("198.18.0.1", 40000);
+    struct peer *p = peer_table_add(t, SA(a), sizeof(a));
+    uint16_t port;
+
+    assert_int_equal(peer_cookie_tag(p, 5000), 0);
+    peer_note_cookie(p, 5000, 0xaaaa);
+    peer_note_cookie(p, 5001, 0xbbbb);
+    peer_note_cookie(p, 5000, 0xcccc); /* a restart */
+    assert_int_equal(peer_cookie_tag(p, 5000), 0xcccc);
+    assert_int_equal(peer_cookie_tag(p, 5001), 0xbbbb);
+    for (port = 1; port <= PEER_VTAGS; port++)
+        peer_note_cookie(p, port, port);
+    assert_int_equal(peer_cookie_tag(p, 5001), 0); /* pushed out */
+    assert_int_equal(peer_cookie_tag(p, PEER_VTAGS), PEER_VTAGS);
+}
+
+/* Peers without an association, oldest first; owners apart; counts. */
+static void test_peer_table_idle_order(void **state)
+{
+    struct peer_table *t = *state;
+    struct sockaddr_in a = v4("198.18.0.1", 1);
+    struct sockaddr_in b = v4("198.18.0.1", 2);
+    struct sockaddr_in c = v4("198.18.0.1", 3);
+    struct peer *pa = peer_table_add(t, SA(a), sizeof(a));
+    struct peer *pb = peer_table_add(t, SA(b), sizeof(b));
+    struct peer *pc = peer_table_add(t, SA(c), sizeof(c));
+    struct peer_table_stats st;
+    int me;
+    int other;
+
+    pa->owner = &me;
+    pb->owner = &other;
+    pc->owner = &me;
+    assert_ptr_equal(peer_table_oldest_idle(t, &me), pa);
+    assert_ptr_equal(peer_table_oldest_idle(t, &other), pb);
+    peer_assoc_up(t, pa);
+    peer_assoc_up(t, pa);
+    assert_ptr_equal(peer_table_oldest_idle(t, &me), pc);
+    peer_table_stats(t, &st);
+    assert_int_equal(st.count, 3);
+    assert_int_equal(st.with_assoc, 1);
+    peer_assoc_down(t, pa);
+    assert_ptr_equal(peer_table_oldest_idle(t, &me), pc);
+    peer_assoc_down(t, pa); /* now idle, newest */
+    peer_assoc_down(t, pa); /* no underflow */
+    assert_int_equal(pa->assocs, 0);
+    assert_ptr_equal(peer_table_oldest_idle(t, &me), pc);
+    peer_table_remove(t, pc);
+    assert_ptr_equal(peer_table_oldest_idle(t, &me), pa);
+    peer_table_remove(t, pa);
+    assert_null(peer_table_oldest_idle(t, &me));
+    peer_table_stats(t, &st);
+    assert_int_equal(st.count, 1);
+    assert_int_equal(st.with_assoc, 0);
+    assert_int_equal(st.peak, 3);
+}
+
+/* SipHash-2-4's published test vectors (key 00..0f, message 00..len-1). */
+static void test_peer_keyhash_vectors(void **state)
+{
+    struct peer_keyhash_key key = { 0x0706050403020100ULL,
+                                    0x0f0e0d0c0b0a0908ULL };
+    uint8_t msg[16];
+    int i;
+
+    (void)state;
+    for (i = 0; i < 16; i++)
+        msg[i] = (uint8_t)i;
+    assert_true(peer_keyhash(&key, msg, 0) == 0x726fdb47dd0e0e31ULL);
+    assert_true(peer_keyhash(&key, msg, 15) == 0xa129ca6149be45e5ULL);
+    assert_true(peer_keyhash(&key, msg, 8) == 0x93f5f5799a932462ULL);
 }
 
 int main(void)
@@ -282,8 +342,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_peer_table_rebind_by_vtag, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(
-            test_peer_table_rebind_refuses_strangers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_peer_table_cookie_tags, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_peer_table_idle_order, setup,
+                                        teardown),
+        cmocka_unit_test(test_peer_keyhash_vectors),
         cmocka_unit_test_setup_teardown(test_peer_table_vtag_ring, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_peer_table_many_peers, setup,

@@ -172,6 +172,64 @@ static void test_route_mtu_probe_no_route(void **state)
                      -ENETUNREACH);
 }
 
+static int fake_calls;
+
+static int fake_probe(const struct sockaddr *dst, socklen_t len)
+{
+    (void)len;
+    fake_calls++;
+    return dst->sa_family == AF_INET6 ? 1280 : 1500;
+}
+
+static struct sockaddr_in v4_at(const char *ip, uint16_t port)
+{
+    struct sockaddr_in sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = inet_addr(ip);
+    return sa;
+}
+
+/* One probe per address, whatever the port, until the entry expires. */
+static void test_route_mtu_cache_per_address(void **state)
+{
+    static struct route_mtu_cache c;
+    struct sockaddr_in a1 = v4_at("198.18.0.1", 1000);
+    struct sockaddr_in a2 = v4_at("198.18.0.1", 2000);
+    struct sockaddr_in b = v4_at("198.18.0.2", 1000);
+    struct sockaddr_in6 v6;
+    int i;
+
+    (void)state;
+    route_mtu_cache_init(&c);
+    c.probe = fake_probe;
+    fake_calls = 0;
+    for (i = 0; i < 1000; i++) {
+        assert_int_equal(
+            route_mtu_cached(&c, (struct sockaddr *)&a1, sizeof(a1), 5), 1500);
+        assert_int_equal(
+            route_mtu_cached(&c, (struct sockaddr *)&a2, sizeof(a2), 6), 1500);
+    }
+    assert_int_equal(fake_calls, 1);
+    assert_int_equal(route_mtu_cached(&c, (struct sockaddr *)&b, sizeof(b), 7),
+                     1500);
+    assert_int_equal(fake_calls, 2);
+    memset(&v6, 0, sizeof(v6));
+    v6.sin6_family = AF_INET6;
+    v6.sin6_addr.s6_addr[15] = 1;
+    assert_int_equal(
+        route_mtu_cached(&c, (struct sockaddr *)&v6, sizeof(v6), 7), 1280);
+    assert_int_equal(fake_calls, 3);
+    /* expired: asked again */
+    assert_int_equal(route_mtu_cached(&c, (struct sockaddr *)&a1, sizeof(a1),
+                                      5 + ROUTE_MTU_CACHE_MS),
+                     1500);
+    assert_int_equal(fake_calls, 4);
+    assert_int_equal(c.probes, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_route_mtu_probe_loopback),
         cmocka_unit_test(test_route_mtu_probe_follows_interface),
         cmocka_unit_test(test_route_mtu_probe_no_route),
+        cmocka_unit_test(test_route_mtu_cache_per_address),
     };
 
     return cmocka_run_group_tests(tests, own_netns, NULL);

@@ -291,6 +291,90 @@ static void test_udp_batch_waits_for_flush(void **state)
     expect(p, 7, 500);
 }
 
+/* A GSO sendmsg that takes batches without sending them (so the kernel's
+ * GSO support does not matter), or fails with fake_errno while
+ * fake_failures lasts. */
+static int fake_calls;
+static int fake_failures;
+static int fake_errno;
+
+static ssize_t fake_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+    (void)fd;
+    (void)flags;
+    fake_calls++;
+    if (fake_failures > 0) {
+        fake_failures--;
+        errno = fake_errno;
+        return -1;
+    }
+    return (ssize_t)msg->msg_iov[0].iov_len;
+}
+
+/* A run of n 100-byte datagrams, flushed; the receiver drained. */
+static void run_of(struct pair *p, int n)
+{
+    unsigned char buf[200];
+    int i;
+
+    for (i = 0; i < n; i++)
+        add(p, i, 100);
+    udp_batch_flush(&p->b);
+    while (recv(p->rx, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+        ;
+}
+
+/* Refused before it ever worked: no GSO on this kernel, for good. */
+static void test_udp_batch_gso_never_worked(void **state)
+{
+    struct pair *p = *state;
+
+    udp_batch_init(&p->b, p->tx, true);
+    p->b.gso_sendmsg = fake_sendmsg;
+    fake_calls = 0;
+    fake_failures = 1;
+    fake_errno = ENOPROTOOPT;
+    run_of(p, 10);
+    assert_false(p->b.gso);
+    run_of(p, 10);
+    assert_int_equal(fake_calls, 1);
+    assert_int_equal(p->b.stats.datagrams, 20); /* each sent alone */
+}
+
+/* Refused after it worked (EIO: a device without checksum offload on
+ * this batch's route): that batch goes alone, GSO stays, and is tried
+ * again after UDP_BATCH_DIRECT_AFTER datagrams. A full buffer (ENOBUFS)
+ * never turns it off either. */
+static void test_udp_batch_gso_refused_later_retries(void **state)
+{
+    struct pair *p = *state;
+    int sent_alone;
+
+    udp_batch_init(&p->b, p->tx, true);
+    p->b.gso_sendmsg = fake_sendmsg;
+    fake_calls = 0;
+    fake_failures = 0;
+    run_of(p, 10);
+    assert_int_equal(fake_calls, 1);
+    fake_failures = 1;
+    fake_errno = EIO;
+    run_of(p, 10);
+    assert_int_equal(fake_calls, 2);
+    assert_true(p->b.gso);
+    assert_int_equal(p->b.stats.datagrams, 20);
+    assert_int_equal(p->b.stats.batch_failures, 0);
+    for (sent_alone = 0; sent_alone < UDP_BATCH_DIRECT_AFTER; sent_alone += 64)
+        run_of(p, 64);
+    assert_int_equal(fake_calls, 2); /* all went alone */
+    run_of(p, 10);
+    assert_int_equal(fake_calls, 3); /* GSO again */
+    fake_failures = 1;
+    fake_errno = ENOBUFS;
+    run_of(p, 10);
+    assert_true(p->b.gso);
+    assert_int_equal(p->b.stats.batch_failures, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +385,8 @@ int main(void)
         cmocka_unit_test(test_udp_batch_waits_for_flush),
         cmocka_unit_test(test_udp_batch_reports_direct_failure),
         cmocka_unit_test(test_udp_batch_direct_after_failure),
+        cmocka_unit_test(test_udp_batch_gso_never_worked),
+        cmocka_unit_test(test_udp_batch_gso_refused_later_retries),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
