@@ -501,3 +501,10 @@ print(max(p99, default=0), p99[len(p99) // 2] if p99 else 0, sent)
 sys.exit(1 if bad else 0)
 PY
 }
+
+# udp_rcvbuf_errors: datagrams this netns's kernel dropped for want of
+# socket receive buffer (/proc/net/snmp Udp RcvbufErrors).
+udp_rcvbuf_errors() {
+    awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1 }
+                   else print $c }' /proc/net/snmp
+}
