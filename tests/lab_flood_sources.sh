@@ -76,8 +76,9 @@ clients() {
     local c
     CPIDS=()
     for ((c = 0; c < CLIENTS; c++)); do
+        # nsenter, not in_child: $! must be the client itself, for kill
         # shellcheck disable=SC2086
-        in_child $SCTPU_WRAP "$ECHO_BIN" -c "$SRV_IP" --udp-port "$UDP_PORT" \
+        nsenter -t "$CHILD" -n -- $SCTPU_WRAP "$ECHO_BIN" -c "$SRV_IP" --udp-port "$UDP_PORT" \
             -n "$2" -i 0.01 -l 100 -q -J >"$WORK/$1$c.json" \
             2>"$WORK/$1$c.err" &
         CPIDS+=("$!")

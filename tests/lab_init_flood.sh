@@ -81,8 +81,9 @@ failed() {
 
 CPIDS=()
 for ((c = 0; c < CLIENTS; c++)); do
+    # nsenter, not in_child: $! must be the client itself, for kill
     # shellcheck disable=SC2086
-    in_child $SCTPU_WRAP "$ECHO_BIN" -c "$SRV_IP" --udp-port "$UDP_PORT" \
+    nsenter -t "$CHILD" -n -- $SCTPU_WRAP "$ECHO_BIN" -c "$SRV_IP" --udp-port "$UDP_PORT" \
         -n 0 -i 0.01 -l 100 -q -J >"$WORK/c$c.json" 2>"$WORK/c$c.err" &
     CPIDS+=("$!")
     PIDS+=("$!")
