@@ -49,8 +49,8 @@
 #define PKT_MAX 256
 
 enum kind { K_DATA, K_HEARTBEAT, K_INIT, K_GARBAGE, K_COUNT };
-static const char *const kind_name[K_COUNT] = {"DATA", "HEARTBEAT", "INIT",
-                                               "garbage"};
+static const char *const kind_name[K_COUNT] = { "DATA", "HEARTBEAT", "INIT",
+                                                "garbage" };
 
 struct flood {
     struct sockaddr_in dst;
@@ -244,8 +244,8 @@ static unsigned long num(const char *s, unsigned long lo, unsigned long hi)
     errno = 0;
     v = strtoul(s, &end, 10);
     if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi) {
-        fprintf(stderr, "sctp_flood: '%s' is not a number in %lu-%lu\n", s,
-                lo, hi);
+        fprintf(stderr, "sctp_flood: '%s' is not a number in %lu-%lu\n", s, lo,
+                hi);
         exit(2);
     }
     return v;
@@ -254,17 +254,18 @@ static unsigned long num(const char *s, unsigned long lo, unsigned long hi)
 static void parse(struct flood *f, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dst", required_argument, NULL, 'd'},
-        {"udp-port", required_argument, NULL, 'u'},
-        {"sctp-port", required_argument, NULL, 'p'},
-        {"src", required_argument, NULL, 's'},
-        {"endpoints", required_argument, NULL, 'e'},
-        {"count", required_argument, NULL, 'n'},
-        {"rate", required_argument, NULL, 'r'},
-        {"init-pct", required_argument, NULL, 'i'},
-        {"garbage-pct", required_argument, NULL, 'g'},
-        {"seed", required_argument, NULL, 'S'},
-        {NULL, 0, NULL, 0}};
+        { "dst", required_argument, NULL, 'd' },
+        { "udp-port", required_argument, NULL, 'u' },
+        { "sctp-port", required_argument, NULL, 'p' },
+        { "src", required_argument, NULL, 's' },
+        { "endpoints", required_argument, NULL, 'e' },
+        { "count", required_argument, NULL, 'n' },
+        { "rate", required_argument, NULL, 'r' },
+        { "init-pct", required_argument, NULL, 'i' },
+        { "garbage-pct", required_argument, NULL, 'g' },
+        { "seed", required_argument, NULL, 'S' },
+        { NULL, 0, NULL, 0 }
+    };
     struct in_addr a;
     int c;
 
@@ -311,9 +312,9 @@ static void parse(struct flood *f, int argc, char **argv)
             usage();
         }
     }
-    if (optind != argc || f->dst.sin_addr.s_addr == 0 ||
-        f->dst.sin_port == 0 || f->src == 0 || f->endpoints == 0 ||
-        f->count == 0 || f->rate == 0 || f->init_pct + f->garbage_pct > 100)
+    if (optind != argc || f->dst.sin_addr.s_addr == 0 || f->dst.sin_port == 0 ||
+        f->src == 0 || f->endpoints == 0 || f->count == 0 || f->rate == 0 ||
+        f->init_pct + f->garbage_pct > 100)
         usage();
 }
 
