@@ -474,3 +474,81 @@ sniff_stop() {
     kill -TERM "$SNIFF_PID" 2>/dev/null || true
     wait "$SNIFF_PID" 2>/dev/null || true
 }
+
+# veth_lab SRV_IP CLI_IP: this netns (sctpu-a, SRV_IP/24) and a child netns
+# (sctpu-b, CLI_IP/24) on a veth pair, with no impairment: loss_lab
+# without the loss, for the load tests. Defines CHILD (in_child runs a
+# command there); skips (77) when the machine cannot.
+veth_lab() {
+    local srv_ip=$1 cli_ip=$2 i
+    command -v nsenter >/dev/null || skip "nsenter (util-linux) is missing"
+    ip link add sctpu-a type veth peer name sctpu-b 2>/dev/null ||
+        skip "cannot create a veth pair"
+    netns_holder
+    CHILD=$NETNS_PID
+    ip link set sctpu-b netns "$CHILD"
+    ip addr add "$srv_ip/24" dev sctpu-a
+    ip link set sctpu-a up
+    in_child ip addr add "$cli_ip/24" dev sctpu-b
+    in_child ip link set sctpu-b up
+    for ((i = 0; i < 100; i++)); do
+        ip -o link show sctpu-a | grep -q LOWER_UP &&
+            in_child ip -o link show sctpu-b | grep -q LOWER_UP && break
+        sleep 0.05
+    done
+    ((i < 100)) || fail "the veth pair did not come up"
+}
+
+# proc_kb PID FIELD: a Vm* line of /proc/PID/status (VmRSS, VmHWM), in kB;
+# empty when PID is gone.
+proc_kb() {
+    awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || true
+}
+
+# PEER_TABLE_RE: the usrsctp backend's peer table line in an echo or perf
+# server's exit summary (UDP endpoints known to the server).
+PEER_TABLE_RE='peer table: ([0-9]+) now \(([0-9]+) with associations\), peak ([0-9]+), cap ([0-9]+), ([0-9]+) evicted'
+
+# peer_table LOG: read that line from server log LOG into PT_NOW, PT_ASSOC,
+# PT_PEAK, PT_CAP and PT_EVICTED; returns 1 (all empty) when LOG has none.
+peer_table() {
+    local line
+    PT_NOW= PT_ASSOC= PT_PEAK= PT_CAP= PT_EVICTED=
+    line=$(grep -Eo "$PEER_TABLE_RE" "$1" | tail -n 1) || return 1
+    read -r PT_NOW PT_ASSOC PT_PEAK PT_CAP PT_EVICTED < <(
+        sed -E "s/$PEER_TABLE_RE/\\1 \\2 \\3 \\4 \\5/" <<<"$line")
+}
+
+# echo_reports_ok PREFIX N: the -J reports $WORK/PREFIX0.json ..
+# PREFIX(N-1).json each verified every echo it sent (at least one), none
+# lost or corrupt; prints "p99max p99median sent" over them (RTT p99 in
+# us), or a line per bad report on stderr and returns 1.
+echo_reports_ok() {
+    python3 - "$WORK/$1" "$2" <<'PY'
+import json, sys
+prefix, n = sys.argv[1], int(sys.argv[2])
+bad, p99, sent = 0, [], 0
+for c in range(n):
+    try:
+        j = json.load(open(f"{prefix}{c}.json"))
+        ok = (j["sent"] == j["verified"] >= 1 and j["lost"] == 0
+              and j["corrupt"] == 0 and not j.get("error"))
+        p99.append(j["rtt_us"]["p99"])
+        sent += j["sent"]
+    except Exception as e:
+        ok, j = False, e
+    if not ok:
+        print(f"client report {prefix}{c}.json: {j}", file=sys.stderr)
+        bad += 1
+p99.sort()
+print(max(p99, default=0), p99[len(p99) // 2] if p99 else 0, sent)
+sys.exit(1 if bad else 0)
+PY
+}
+
+# udp_rcvbuf_errors: datagrams this netns's kernel dropped for want of
+# socket receive buffer (/proc/net/snmp Udp RcvbufErrors).
+udp_rcvbuf_errors() {
+    awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1 }
+                   else print $c }' /proc/net/snmp
+}

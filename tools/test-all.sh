@@ -6,10 +6,12 @@
 #   3. the opt-in bundled-usrsctp recipe, built offline from Debian's source,
 #      and a build without the kernel backend
 #   4. the whole suite under AddressSanitizer + UBSan (but the Docker lab
-#      and the tools smoke test, which build their own binaries)
-#   5. unit tests and a loopback echo under valgrind
+#      and the tools smoke test, which build their own binaries, and the
+#      soak, which runs once, in step 6)
+#   5. unit tests, a loopback echo and a one-minute soak under valgrind
 #   6. the whole suite with -Wall -Wextra -Werror (unit, integration, lab,
-#      and docker: tools/docker-lab.sh's six scenarios in real Docker)
+#      soak: 10 minutes, and docker: tools/docker-lab.sh's six scenarios in
+#      real Docker)
 #
 # usage: tools/test-all.sh [CTEST_ARGS...]
 #   CTEST_ARGS go to every ctest run, for a partial run (e.g. -L unit).
@@ -124,19 +126,23 @@ if [[ ${SCTPU_SKIP_SLOW:-} != 1 ]]; then
     run_ctest build-nokernel --output-on-failure -j"$jobs" \
         -R '^(test_|it_cli_errors|it_check|it_compare|it_multihoming)'
 
-    step "ASan + UBSan build and tests (all but the Docker lab)"
+    step "ASan + UBSan build and tests (all but the Docker lab and the soak)"
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSCTPU_WERROR=ON \
         -DSCTPU_SANITIZE=ON >/dev/null
     cmake --build build-asan -j"$jobs" >/dev/null
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        run_ctest build-asan --output-on-failure -j"$jobs" -LE 'docker|tools'
+        run_ctest build-asan --output-on-failure -j"$jobs" -LE 'docker|tools|soak'
 
     step "valgrind"
     cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DSCTPU_WERROR=ON \
         >/dev/null
     cmake --build build-vg -j"$jobs" >/dev/null
     bash tools/valgrind-check.sh build-vg
+    # The soak (label soak, 10 minutes, in step 6) for one minute with both
+    # servers under valgrind: leaks and bad accesses over thousands of
+    # associations, which the short echo above cannot show.
+    SOAK_SECONDS=60 SOAK_VALGRIND=1 bash tests/soak_echo_perf.sh build-vg
 fi
 
 step "-Werror build and every test"
