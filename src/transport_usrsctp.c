@@ -445,6 +445,14 @@ static int runtime_ref(struct event_base *base, char *err, size_t errlen)
      * ABORT is smaller than the INIT, so a forged INIT gains an attacker
      * no amplification; it creates no association state. */
     usrsctp_sysctl_set_sctp_blackhole(0);
+    /* Every association here has one path (the peer's UDP endpoint). A
+     * path past Path.Max.Retrans (5) is marked unreachable, and usrsctp
+     * then waits for a HEARTBEAT (30 s apart) to bring it back, sending
+     * no data meanwhile: through heavy loss an association went silent
+     * for the whole heartbeat interval. With one path the association's
+     * own limit is the one that matters, so the path's is the same. */
+    usrsctp_sysctl_set_sctp_path_rtx_max_default(
+        usrsctp_sysctl_get_sctp_assoc_rtx_max_default());
     usrsctp_rt.last_tick_ns = mono_ns();
     event_add(usrsctp_rt.timer, &tick);
     return 0;
