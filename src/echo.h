@@ -68,6 +68,7 @@ struct echo_config {
     bool once; /* server: exit after one association */
     /* server caps, so that no client chooses the server's resources */
     uint32_t max_assocs;   /* --max-associations */
+    uint32_t max_peers;    /* --max-peers; 0 = the transport default */
     double idle_timeout_s; /* --idle-timeout; 0 = none */
     uint64_t max_buffered; /* --max-buffered: messages past 64k, all */
     /* the first server-only option given, as named, for a client's error */

@@ -52,6 +52,7 @@ enum {
     OPT_MAX_ASSOCS,
     OPT_IDLE_TIMEOUT,
     OPT_MAX_BUFFERED,
+    OPT_MAX_PEERS,
 };
 
 /* Remember the first server-only cap given (a client refuses it). */
@@ -83,6 +84,7 @@ static const struct option longopts[] = {
     { "timeout",        required_argument, NULL, OPT_TIMEOUT },
     { "once",           no_argument,       NULL, OPT_ONCE },
     { "max-associations", required_argument, NULL, OPT_MAX_ASSOCS },
+    { "max-peers", required_argument, NULL, OPT_MAX_PEERS },
     { "idle-timeout",   required_argument, NULL, OPT_IDLE_TIMEOUT },
     { "max-buffered",   required_argument, NULL, OPT_MAX_BUFFERED },
     { "json",           no_argument,       NULL, 'J' },
@@ -188,6 +190,8 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --max-associations N\n"
 "                          associations open at once, 1-65535 (default\n"
 "                          1024); past it a new one is aborted and logged\n"
+"      --max-peers N       UDP endpoints the server keeps state for,\n"
+"                          16-1048576 (default 4096; usrsctp backend)\n"
 "      --idle-timeout SEC  close an association silent for SEC, 0 = never,\n"
 "                          up to 86400 (default 60)\n"
 "      --max-buffered SIZE bytes all associations may hold for messages\n"
@@ -498,6 +502,11 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
         rc = units_parse_u64(arg, 1, 65535, &u);
         cfg->max_assocs = (uint32_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-65535") : 0;
+    case OPT_MAX_PEERS:
+        note_server_only(cfg, opt);
+        rc = units_parse_u64(arg, 16, 1048576, &u);
+        cfg->max_peers = (uint32_t)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "16-1048576") : 0;
     case OPT_IDLE_TIMEOUT:
         note_server_only(cfg, opt);
         rc = units_parse_seconds(arg, 0, 86400, &cfg->idle_timeout_s);

@@ -27,5 +27,6 @@ void echo_transport_config(const struct echo_config *cfg, const char *bind_host,
     tc->rto_max_ms = cfg->rto_max_ms;
     tc->rto_initial_ms = cfg->rto_initial_ms;
     tc->hb_interval_ms = cfg->hb_interval_ms;
+    tc->max_peers = cfg->max_peers;
     sock_opts_to_transport(&cfg->sock, tc);
 }

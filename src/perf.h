@@ -125,6 +125,7 @@ struct perf_config {
      * (issue 11): associations open at once, over every test and those
      * that have not said HELLO yet */
     unsigned int max_assocs;   /* --max-associations */
+    uint32_t max_peers;        /* --max-peers; 0 = the transport default */
     double hello_timeout_s;    /* --hello-timeout: HELLO and PARAMS due */
     double max_duration_s;     /* --max-duration; 0 = no ceiling */
     uint64_t max_buffer_bytes; /* --max-buffer-memory: all tests' */

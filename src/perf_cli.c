@@ -91,6 +91,7 @@ static const struct option longopts[] = {
     { "rcv-timeout",       required_argument, NULL, OPT_RCV_TIMEOUT },
     { "server-bitrate-limit", required_argument, NULL, OPT_SERVER_RATE_LIMIT },
     { "max-associations",  required_argument, NULL, OPT_MAX_ASSOCS },
+    { "max-peers",         required_argument, NULL, OPT_MAX_PEERS },
     { "hello-timeout",     required_argument, NULL, OPT_HELLO_TIMEOUT },
     { "max-duration",      required_argument, NULL, OPT_MAX_DURATION },
     { "max-buffer-memory", required_argument, NULL, OPT_MAX_BUFFER_MEMORY },
@@ -156,6 +157,7 @@ static enum perf_cli_scope option_scope(int c)
     case OPT_IDLE_TIMEOUT:
     case OPT_SERVER_RATE_LIMIT:
     case OPT_MAX_ASSOCS:
+    case OPT_MAX_PEERS:
     case OPT_HELLO_TIMEOUT:
     case OPT_MAX_DURATION:
     case OPT_MAX_BUFFER_MEMORY:

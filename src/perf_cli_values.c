@@ -270,6 +270,7 @@ static const struct perf_cli_num numeric_opts[] = {
     { OPT_CONNECT_TIMEOUT, false, 1,         TIMEOUT_MS_MAX,    "1-3600000 ms" },
     { OPT_RCV_TIMEOUT,    false, 100,        TIMEOUT_MS_MAX,    "100-3600000 ms" },
     { OPT_MAX_ASSOCS,     false, 1,          MAX_ASSOCS,        "1-65535" },
+    { OPT_MAX_PEERS,      false, 16,         1048576,           "16-1048576" },
     { OPT_MAX_BUFFER_MEMORY, true, BUFFER_MEMORY_MIN, BUFFER_MEMORY_MAX, "1M-64G" },
 };
 /* clang-format on */
@@ -342,6 +343,9 @@ static void store_number(struct perf_config *cfg, int c, uint64_t v)
         break;
     case OPT_MAX_ASSOCS:
         cfg->max_assocs = (unsigned int)v;
+        break;
+    case OPT_MAX_PEERS:
+        cfg->max_peers = (uint32_t)v;
         break;
     case OPT_MAX_BUFFER_MEMORY:
         cfg->max_buffer_bytes = v;

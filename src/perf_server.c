@@ -471,6 +471,7 @@ int perf_server_run(const struct perf_config *cfg)
     tc.rto_max_ms = cfg->rto_max_ms;
     tc.rto_initial_ms = cfg->rto_initial_ms;
     tc.hb_interval_ms = cfg->hb_interval_ms;
+    tc.max_peers = cfg->max_peers;
     sock_opts_to_transport(&cfg->sock, &tc);
     tc.streams = cfg->sock.out_streams;
     rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);

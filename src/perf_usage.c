@@ -167,6 +167,8 @@ void perf_cli_usage(FILE *out, const char *prog)
 "      --max-associations N  associations open at once, in every test and\n"
 "                            before their HELLO, 1-65535 (default 256);\n"
 "                            past it a new one is told why and closed\n"
+"      --max-peers N         UDP endpoints the server keeps state for,\n"
+"                            16-1048576 (default 4096; usrsctp backend)\n"
 "      --hello-timeout SEC   close an association that sends no HELLO, or\n"
 "                            a test with no PARAMS, within SEC, 0.1-3600\n"
 "                            (default 5)\n"

@@ -83,9 +83,33 @@ read -r now peak cap evicted < <(sed -nE \
 ((cap == 4096 && peak == cap && now <= cap)) ||
     fail "the peer table went to $peak (now $now) against its cap $cap"
 ((evicted >= 1000)) || fail "only $evicted peers evicted for 6000 forged cookies"
+flood_peak=$peak
 stateless=$(sed -nE 's/^ingress: ([0-9]+) INITs answered statelessly.*/\1/p' \
     "$WORK/flood.log")
 ((stateless >= 19000)) ||
     fail "only $stateless of 20000 forged INITs were answered statelessly"
+# --max-peers sets the cap: 500 forged COOKIE-ECHOs against a table of
+# 64, with a client holding one entry (never evicted: it has an
+# association) and served throughout.
+start_echo_server small -p 5000 --max-peers 64
+"$ECHO_BIN" -c 127.0.0.1 -p 5000 -n 100 -i 0.01 --timeout 5 -J \
+    >"$WORK/legit2.json" 2>"$WORK/legit2.err" &
+LEGIT=$!
+PIDS+=("$LEGIT")
+wait_for_line "$WORK/small.log" 'association from 127.0.0.1:'
+python3 "$TESTS_DIR/sctp_forge.py" endpoints 9899 500 cookie 20000 \
+    >"$WORK/forge-small.log" 2>&1 || fail "forger: $(cat "$WORK/forge-small.log")"
+rc=0
+wait "$LEGIT" || rc=$?
+[[ $rc == 0 && $(json_get "$WORK/legit2.json" "j['verified']") == 100 ]] ||
+    fail "client against --max-peers 64: exit $rc: $(cat "$WORK/legit2.json" "$WORK/legit2.err")"
+stop_server "$SERVER_PID"
+read -r now peak cap evicted < <(sed -nE \
+    's/^peer table: ([0-9]+) now \([0-9]+ with associations\), peak ([0-9]+), cap ([0-9]+), ([0-9]+) evicted$/\1 \2 \3 \4/p' \
+    "$WORK/small.log")
+((cap == 64 && peak == 64 && now <= 64 && evicted >= 400)) ||
+    fail "--max-peers 64: peak $peak, now $now, cap $cap, $evicted evicted"
+
 echo "PASS: forged INITs leave associations alone; forged handshakes from" \
-    "26,000 endpoints kept the peer table at its cap ($peak), the client served"
+    "26,000 endpoints kept the peer table at its cap ($flood_peak; 64 with" \
+    "--max-peers 64), the client served"
