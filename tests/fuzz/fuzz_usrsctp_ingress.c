@@ -23,10 +23,12 @@
  *               0: not at all)
  * source: its value modulo NSOURCES picks the socket.
  * With bits 3 and 4 a captured client session (corpus/usrsctp_ingress,
- * tools/fuzz-seeds.py) replays against a server whose tags and cookies
+ * tests/fuzz/capture_seeds.py) replays against a server whose tags and cookies
  * are random: the seeds reach established associations and DATA.
  * Every association is aborted at the end of each input, so inputs do
  * not depend on each other more than usrsctp's own state makes them.
+ * FUZZ_TRACE=1 prints, per input, what the listener did with it (to see
+ * that a seed reaches an association and its data).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -66,6 +68,11 @@ static struct {
     uint32_t tag;
     uint8_t cookie[COOKIE_MAX];
     size_t cookie_len;
+    bool trace;
+    /* this input's counts, for FUZZ_TRACE */
+    unsigned int init_acks;
+    unsigned int accepted;
+    unsigned int echoed;
 } fz;
 
 static uint8_t pkt[UDP_RX_MAX + COOKIE_MAX + 64];
@@ -94,6 +101,7 @@ static void conn_cb(struct transport_conn *c, int events, void *arg)
         memset(&info, 0, sizeof(info));
         n = transport_recv(c, rx, sizeof(rx), &info);
         if (n > 0) {
+            fz.echoed++;
             transport_send(c, rx, (size_t)n, &info);
             continue;
         }
@@ -114,6 +122,7 @@ static void on_accept(struct transport_conn *c, void *arg)
         return;
     }
     fz.conns[fz.nconns++] = c;
+    fz.accepted++;
     transport_conn_set_cb(c, conn_cb, NULL);
 }
 
@@ -129,6 +138,7 @@ static void note_init_ack(const uint8_t *p, size_t n)
     if (clen > n - SCTP_HDR)
         clen = n - SCTP_HDR;
     fz.tag = be32_get(p + SCTP_HDR + CHUNK_HDR);
+    fz.init_acks++;
     for (off = INIT_ACK_FIXED; off + 4 <= clen;) {
         const uint8_t *param = p + SCTP_HDR + off;
         size_t plen = be16_get(param + 2);
@@ -195,6 +205,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     log_init("fuzz_usrsctp_ingress", LOG_LEVEL_ERR);
+    fz.trace = getenv("FUZZ_TRACE") != NULL;
     fz.base = event_base_new();
     FUZZ_CHECK(fz.base != NULL && ops != NULL);
     for (int i = 0; i < NSOURCES; i++)
@@ -247,6 +258,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fz.tag = 0;
     fz.cookie_len = 0;
+    fz.init_acks = 0;
+    fz.accepted = 0;
+    fz.echoed = 0;
     for (int r = 0; r < MAX_RECORDS && in.left > 0; r++) {
         uint8_t ctl = fuzz_u8(&in);
         const struct sockaddr_in *from = &fz.addr[fuzz_u8(&in) % NSOURCES];
@@ -277,5 +291,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         transport_conn_free(c, true);
     }
     settle();
+    if (fz.trace)
+        fprintf(stderr, "input: %u INIT-ACKs, %u associations, %u echoes\n",
+                fz.init_acks, fz.accepted, fz.echoed);
     return 0;
 }
