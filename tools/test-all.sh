@@ -7,7 +7,8 @@
 #      and a build without the kernel backend
 #   4. the whole suite under AddressSanitizer + UBSan (but the Docker lab
 #      and the tools smoke test, which build their own binaries)
-#   5. unit tests and a loopback echo under valgrind
+#   5. unit tests and a loopback echo under valgrind, and every libFuzzer
+#      target (tests/fuzz) for 20 s under ASan + UBSan (tools/fuzz.sh)
 #   6. the whole suite with -Wall -Wextra -Werror (unit, integration, lab,
 #      and docker: tools/docker-lab.sh's six scenarios in real Docker)
 #
@@ -137,6 +138,12 @@ if [[ ${SCTPU_SKIP_SLOW:-} != 1 ]]; then
         >/dev/null
     cmake --build build-vg -j"$jobs" >/dev/null
     bash tools/valgrind-check.sh build-vg
+
+    step "fuzz targets, 20 s each under ASan + UBSan (tools/fuzz.sh)"
+    # Replays the seeds (and so every committed reproducer) first; fails
+    # on any crash, and on a target that did not build or run. The
+    # documented long run is tools/fuzz.sh with no options.
+    bash tools/fuzz.sh --time 20
 fi
 
 step "-Werror build and every test"
