@@ -14,6 +14,9 @@
 #   docker_*          docker.io docker-compose iptables debootstrap
 #   tools_smoke       iperf3 (tools/bench's reference rows)
 #   tools/test-all.sh valgrind clang-format
+#   tools/fuzz.sh     clang, and libclang-rt-dev where it exists (Debian
+#                     12: libFuzzer and the sanitizer runtimes; older
+#                     Ubuntu ships them with clang's libclang-common-*-dev)
 # Installs nothing that is already there, so reruns are quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,9 +25,12 @@ what=${1:-test}
 pkgs=(build-essential cmake pkg-config libusrsctp-dev libevent-dev libsctp-dev
       iproute2 util-linux)
 if [[ $what == test ]]; then
-    pkgs+=(libcmocka-dev nftables python3 valgrind clang-format iperf3
+    pkgs+=(libcmocka-dev nftables python3 valgrind clang-format clang iperf3
            qemu-system-x86 cpio xz-utils kmod
            docker.io docker-compose iptables debootstrap)
+    if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
+        pkgs+=(libclang-rt-dev)
+    fi
 fi
 
 missing=()

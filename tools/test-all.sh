@@ -8,7 +8,9 @@
 #   4. the whole suite under AddressSanitizer + UBSan (but the Docker lab
 #      and the tools smoke test, which build their own binaries, and the
 #      soak, which runs once, in step 6)
-#   5. unit tests, a loopback echo and a one-minute soak under valgrind
+#   5. unit tests, a loopback echo and a one-minute soak under valgrind,
+#      and every libFuzzer target (tests/fuzz) for 20 s under ASan + UBSan
+#      (tools/fuzz.sh)
 #   6. the whole suite with -Wall -Wextra -Werror (unit, integration, lab,
 #      soak: 10 minutes, and docker: tools/docker-lab.sh's six scenarios in
 #      real Docker)
@@ -110,7 +112,8 @@ step "dependencies"
 bash tools/install-deps.sh test
 
 step "clang-format --dry-run"
-clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/*.h
+clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/*.h \
+    tests/fuzz/*.c tests/fuzz/*.h
 echo "formatting ok"
 
 if [[ ${SCTPU_SKIP_SLOW:-} != 1 ]]; then
@@ -143,6 +146,12 @@ if [[ ${SCTPU_SKIP_SLOW:-} != 1 ]]; then
     # servers under valgrind: leaks and bad accesses over thousands of
     # associations, which the short echo above cannot show.
     SOAK_SECONDS=60 SOAK_VALGRIND=1 bash tests/soak_echo_perf.sh build-vg
+
+    step "fuzz targets, 20 s each under ASan + UBSan (tools/fuzz.sh)"
+    # Replays the seeds (and so every committed reproducer) first; fails
+    # on any crash, and on a target that did not build or run. The
+    # documented long run is tools/fuzz.sh with no options.
+    bash tools/fuzz.sh --time 20
 fi
 
 step "-Werror build and every test"
