@@ -1,10 +1,13 @@
 /*
  * peer_table.h - UDP endpoints and the opaque handles usrsctp knows them by.
  *
- * usrsctp's AF_CONN addresses are opaque pointers. We give every UDP source
- * endpoint a handle from a counter that never goes back, so an old state
- * cookie or a late retransmission can never reach a different peer that
- * happened to reuse a number. The table maps both ways: handle -> peer for
+ * usrsctp's AF_CONN addresses are opaque pointers. An endpoint we connect
+ * to gets a handle from a counter that never goes back, so a late
+ * retransmission can never reach a different peer that happened to reuse
+ * a number. An endpoint that connects to a listener gets, at its
+ * COOKIE-ECHO, the handle its INIT was answered under without any state: a
+ * keyed hash of the endpoint (peer_table_endpoint_handle), which only that
+ * endpoint's cookie can name. The table maps both ways: handle -> peer for
  * conn_output, endpoint -> peer for each received datagram (a keyed hash:
  * a sender picks its endpoints, and must not pick one bucket).
  *
@@ -19,14 +22,16 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-/* Tags remembered per peer: one per association (perf -P 8 uses one UDP
- * endpoint for 8); any one of them is enough to follow the peer. */
+/* Tags remembered per peer (rings): the Initiate Tags of our INITs, and
+ * its COOKIE-ECHOs' tags by SCTP port (perf -P 8 uses one UDP endpoint
+ * for 8 associations). Following a NAT uses the tags of live associations
+ * instead (kept on each connection). */
 #define PEER_VTAGS 8
 
 struct usrsctp_conn;
 
 struct peer {
-    uintptr_t handle;             /* never 0, never reused */
+    uintptr_t handle;             /* never 0; a counter's or a keyed hash */
     struct sockaddr_storage addr; /* the UDP endpoint, unmapped */
     socklen_t addrlen;
     unsigned int assocs;        /* live associations (peer_assoc_up/down) */
