@@ -8,10 +8,11 @@ source "$(dirname "$0")/lib.sh"
 in_private_netns "$@"
 command -v python3 >/dev/null || skip "python3 is missing"
 
-# start_relay TO EVERY [FAIL_EVERY]: relay 127.0.0.1:9000 -> 127.0.0.1:TO
-# (9899 for sctpu-echo's server, 9900 for sctpu-perf's: their defaults).
+# start_relay TO EVERY [FAIL_EVERY [SPLIT]]: relay 127.0.0.1:9000 ->
+# 127.0.0.1:TO (9899 for sctpu-echo's server, 9900 for sctpu-perf's: their
+# defaults); with SPLIT only SCTP port SPLIT's association moves.
 start_relay() {
-    python3 "$TESTS_DIR/udp_rebind_relay.py" 9000 "$1" "$2" "${3:-0}" \
+    python3 "$TESTS_DIR/udp_rebind_relay.py" 9000 "$1" "$2" "${3:-0}" "${4:-0}" \
         >"$WORK/relay.log" 2>&1 &
     RELAY_PID=$!
     PIDS+=("$RELAY_PID")
@@ -65,6 +66,29 @@ moves=$(grep -c '(NAT rebinding)' "$WORK/perf.log" || true)
     fail "perf: the relay rebound $REBINDS times, the server followed $moves"
 stop_server "$SERVER_PID"
 echo "perf: -P 2 verified across $REBINDS port changes"
+
+# --- one association of an endpoint moves, the other stays -------------
+# The relay moves only association 1's datagrams (SCTP port 41000) to new
+# ports; association 2 (41001) keeps its first one. The server must move
+# association 1 alone each time (its path confirmed by our HEARTBEAT),
+# never association 2, and never the whole peer.
+start_perf_server perf-split
+start_relay 9900 300 0 41000
+$SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
+    -P 2 --cport 41000 --verify -l 1k >"$WORK/perf-split.out" 2>&1 ||
+    fail "perf client failed with one association moving: $(tail -3 "$WORK/perf-split.out")"
+stop_relay
+stop_server "$SERVER_PID"
+grep -qE '^Verify: [1-9][0-9]* verified, 0 missing, 0 duplicate, 0 corrupt, 0 out of order' \
+    "$WORK/perf-split.out" ||
+    fail "perf split verify: $(grep -E 'Verify|error' "$WORK/perf-split.out")"
+alone=$(grep -c 'sctp/41000 moved to .* (path confirmed); 1 other association(s) of that peer stay' \
+    "$WORK/perf-split.log" || true)
+((REBINDS >= 1 && alone >= 1)) ||
+    fail "the relay moved association 1 $REBINDS times, the server moved it alone $alone times: $(grep -E 'moved' "$WORK/perf-split.log")"
+! grep -qE 'sctp/41001 moved|NAT rebinding' "$WORK/perf-split.log" ||
+    fail "association 2 or the whole peer moved: $(grep -E 'moved' "$WORK/perf-split.log")"
+echo "perf: association 1 moved alone $alone times of $REBINDS, association 2 stayed"
 
 # --- the path dies while only the server has something to send ----------
 # perf -R: the server sends, the client only acknowledges. Each failed

@@ -3,7 +3,7 @@
 NAT that rebinds does (docker-proxy opens a new backend socket after a
 failed send; home routers after an idle timeout).
 
-    udp_rebind_relay.py LISTEN_PORT SERVER_PORT EVERY [FAIL_EVERY]
+    udp_rebind_relay.py LISTEN_PORT SERVER_PORT EVERY [FAIL_EVERY [SPLIT]]
 
 Relays between one client (the first to send to 127.0.0.1:LISTEN_PORT)
 and 127.0.0.1:SERVER_PORT.
@@ -15,6 +15,10 @@ and 127.0.0.1:SERVER_PORT.
   and the socket toward the server with it, as docker-proxy does when a
   send to the client fails. Until the client sends again, the server's
   packets reach a closed port: only the client can revive the path.
+- SPLIT > 0: at each rebinding only the client's datagrams from SCTP port
+  SPLIT (one association of several on the client's endpoint) go to the
+  new socket; the others keep the first socket for good, so the server
+  sees one association of the endpoint move and the rest stay.
 
 Prints "ready" once listening, and "rebinds N" when it ends (SIGTERM)."""
 import selectors
@@ -25,12 +29,14 @@ import sys
 args = [int(a) for a in sys.argv[1:]]
 listen_port, server_port, every = args[:3]
 fail_every = args[3] if len(args) > 3 else 0
+split = args[4] if len(args) > 4 else 0
 
 front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 front.bind(("127.0.0.1", listen_port))
 sel = selectors.DefaultSelector()
 sel.register(front, selectors.EVENT_READ)
 back = None          # the socket toward the server; opened on demand
+stay = None          # with SPLIT: the one the other associations keep
 client = None
 from_client = 0
 from_server = 0
@@ -69,14 +75,26 @@ while running:
             client = client or addr
             if addr != client:
                 continue
+            if split and int.from_bytes(data[:2], "big") != split:
+                if stay is None and back is None:
+                    open_back()
+                (stay or back).send(data)
+                continue
             from_client += 1
             if back is not None and every and from_client % every == 0:
-                close_back()
+                if split and stay is None:
+                    # the first move: the others keep this socket
+                    stay = back
+                    back = None
+                else:
+                    close_back()
             if back is None:
                 if from_client > 1:
                     rebinds += 1
                 open_back()
             back.send(data)
+        elif key.fileobj is stay:
+            front.sendto(data, client)
         elif key.fileobj is back:
             from_server += 1
             if fail_every and from_server % fail_every == 0:
