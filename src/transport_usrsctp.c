@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,13 +447,17 @@ static int runtime_ref(struct event_base *base, char *err, size_t errlen)
      * no amplification; it creates no association state. */
     usrsctp_sysctl_set_sctp_blackhole(0);
     /* Every association here has one path (the peer's UDP endpoint). A
-     * path past Path.Max.Retrans (5) is marked unreachable, and usrsctp
-     * then waits for a HEARTBEAT (30 s apart) to bring it back, sending
-     * no data meanwhile: through heavy loss an association went silent
-     * for the whole heartbeat interval. With one path the association's
-     * own limit is the one that matters, so the path's is the same. */
-    usrsctp_sysctl_set_sctp_path_rtx_max_default(
-        usrsctp_sysctl_get_sctp_assoc_rtx_max_default());
+     * path past Path.Max.Retrans is marked unreachable, and usrsctp then
+     * sends it no data until a HEARTBEAT (30 s apart) brings it back:
+     * through heavy loss, reordering and duplication an association went
+     * silent for 30 s. The path's count climbs where the association's
+     * does not (any DATA received, a retransmission too, clears the
+     * association's count, not the path's: an echo server hears the
+     * client retransmit while its own replies time out), so no value at
+     * or below Association.Max.Retrans avoids that. With one path only
+     * the association's limit means anything: it still ends an
+     * association whose peer is gone. */
+    usrsctp_sysctl_set_sctp_path_rtx_max_default(UINT16_MAX);
     usrsctp_rt.last_tick_ns = mono_ns();
     event_add(usrsctp_rt.timer, &tick);
     return 0;
