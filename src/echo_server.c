@@ -532,14 +532,15 @@ static void print_transport_counters(const struct echo_server *srv,
     }
     if (!alone)
         printf("%s: ", t->ops->name);
-    dropped = c.rx_short + c.rx_bad_crc + c.rx_unknown_peer;
+    dropped = c.rx_short + c.rx_bad_crc + c.rx_unknown_peer + c.rx_malformed;
     if (alone)
         printf("served %llu associations; ", (unsigned long long)srv->served);
     printf("%llu datagrams in, %llu dropped "
-           "(%llu short, %llu bad CRC32c, %llu unknown peer)\n",
+           "(%llu short, %llu bad CRC32c, %llu unknown peer, %llu malformed)\n",
            (unsigned long long)c.rx_datagrams, (unsigned long long)dropped,
            (unsigned long long)c.rx_short, (unsigned long long)c.rx_bad_crc,
-           (unsigned long long)c.rx_unknown_peer);
+           (unsigned long long)c.rx_unknown_peer,
+           (unsigned long long)c.rx_malformed);
     if (c.rx_rebinds > 0)
         printf("followed %llu NAT rebindings (a peer on a new UDP port)\n",
                (unsigned long long)c.rx_rebinds);

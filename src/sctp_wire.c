@@ -106,6 +106,42 @@ bool sctp_wire_init_tag(const uint8_t *pkt, size_t len, uint8_t *type,
     return true;
 }
 
+/* The parameters after an INIT or INIT-ACK chunk's fixed part. */
+static bool params_ok(const uint8_t *p, size_t len)
+{
+    while (len > 0) {
+        size_t plen;
+
+        if (len < 4)
+            return false;
+        plen = be16_get(p + 2);
+        if (plen < 4 || plen > len)
+            return false;
+        plen = (plen + 3) & ~(size_t)3;
+        if (plen >= len)
+            return true; /* the last one; its padding may be cut off */
+        p += plen;
+        len -= plen;
+    }
+    return true;
+}
+
+bool sctp_wire_init_params_ok(const uint8_t *pkt, size_t len)
+{
+    struct sctp_wire_iter it;
+    struct sctp_wire_chunk c;
+
+    sctp_wire_iter_init(&it, pkt, len);
+    while (sctp_wire_next_chunk(&it, &c)) {
+        if (c.type != SCTP_WIRE_INIT && c.type != SCTP_WIRE_INIT_ACK)
+            continue;
+        if (c.value_len < INIT_FIXED_LEN ||
+            !params_ok(c.value + INIT_FIXED_LEN, c.value_len - INIT_FIXED_LEN))
+            return false;
+    }
+    return true;
+}
+
 bool sctp_wire_data_tsn(const struct sctp_wire_chunk *c, uint32_t *tsn)
 {
     if (!((c->type == SCTP_WIRE_DATA && c->value_len >= DATA_FIXED_LEN) ||

@@ -96,6 +96,17 @@ bool sctp_wire_tag_is_receivers(const uint8_t *pkt, size_t len);
 bool sctp_wire_init_tag(const uint8_t *pkt, size_t len, uint8_t *type,
                         uint32_t *tag);
 
+/*
+ * Are the parameters of every INIT and INIT-ACK chunk in pkt well formed:
+ * each at least a parameter header long and within its chunk? usrsctp
+ * 0.9.5.0 walks an INIT's parameters without checking: a parameter of
+ * length 0 in an INIT that meets an existing association spins it
+ * forever (in sctp_send_initiate_ack), which freezes a single-threaded
+ * server. Such a packet must not reach it. True for packets without such
+ * chunks.
+ */
+bool sctp_wire_init_params_ok(const uint8_t *pkt, size_t len);
+
 /* The TSN of a DATA or I-DATA chunk with its whole fixed part. */
 bool sctp_wire_data_tsn(const struct sctp_wire_chunk *c, uint32_t *tsn);
 

@@ -216,8 +216,10 @@ struct transport_counters {
     /* from an endpoint we keep no state for, neither an INIT nor a
      * COOKIE-ECHO nor carrying a live association's tag */
     uint64_t rx_unknown_peer;
-    uint64_t rx_rebinds; /* a peer's NAT moved it to a new UDP port */
-    uint64_t rx_icmp;    /* ICMP errors about datagrams we sent */
+    uint64_t rx_malformed; /* an INIT or INIT-ACK usrsctp must not see
+                              (sctp_wire_init_params_ok) */
+    uint64_t rx_rebinds;   /* a peer's NAT moved it to a new UDP port */
+    uint64_t rx_icmp;      /* ICMP errors about datagrams we sent */
     uint64_t tx_datagrams;
     uint64_t tx_errors; /* sendto failures other than EAGAIN */
     /* DATA retransmission timeouts (T3-rtx) of every association of the

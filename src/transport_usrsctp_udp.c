@@ -317,6 +317,10 @@ void ut_input_datagram(struct usrsctp_transport *t, const struct sockaddr *from,
         t->counters.rx_bad_crc++;
         return;
     }
+    if (!sctp_wire_init_params_ok(pkt, n)) {
+        t->counters.rx_malformed++;
+        return;
+    }
     p = peer_table_find_owned(ut_peers(), from, t);
     if (p != NULL) {
         if (t->listener != NULL)

@@ -21,11 +21,16 @@ VICTIM=$!
 PIDS+=("$VICTIM")
 wait_for_line "$WORK/srv.log" 'association from 127.0.0.1:40000 sctp/40001'
 
-# 20 INITs, 50 ms apart, from the victim's UDP endpoint and SCTP port.
+# 20 INITs, 50 ms apart, from the victim's UDP endpoint and SCTP port;
+# then 5 with a zero-length parameter, which usrsctp 0.9.5.0 walks forever
+# when the INIT meets an existing association (a frozen server: found by
+# the usrsctp_ingress fuzzer). sctpu drops them before usrsctp sees them.
 python3 "$TESTS_DIR/sctp_forge.py" init 40000 40001 9899 5000 20 0.05 \
     >"$WORK/forge.log" 2>&1 || fail "the forger failed: $(cat "$WORK/forge.log")"
 grep -q '^sent 20$' "$WORK/forge.log" ||
     fail "the forger did not send 20 INITs: $(cat "$WORK/forge.log")"
+python3 "$TESTS_DIR/sctp_forge.py" badinit 40000 40001 9899 5000 5 0.05 \
+    >"$WORK/forge-bad.log" 2>&1 || fail "the forger failed: $(cat "$WORK/forge-bad.log")"
 overlapped=0
 kill -0 "$VICTIM" 2>/dev/null && overlapped=1
 
@@ -48,6 +53,8 @@ grep -q 'served 1 associations' "$WORK/srv.log" ||
     fail "want 1 association served: $(tail -2 "$WORK/srv.log")"
 ! grep -Eq 'aborting|RESTART' "$WORK/srv.log" ||
     fail "a forged INIT touched the association: $(cat "$WORK/srv.log")"
+grep -q ' unknown peer, 5 malformed)$' "$WORK/srv.log" ||
+    fail "want the 5 malformed INITs dropped: $(grep '^served' "$WORK/srv.log")"
 echo "20 forged INITs left the victim's association running, 300 verified"
 
 # --- forged handshakes from many endpoints (issue 11, defect 4) ---------

@@ -156,6 +156,37 @@ def first_chunk(pkt):
 admitted = set()
 sent["unknown"] = 0
 sent["stateless"] = 0
+sent["malformed"] = 0
+
+def chunks(pkt):
+    """(type, chunk bytes) of each well-formed chunk, as sctp_wire walks
+    them: a chunk whose length is below 4 or past the end stops the walk
+    (the padding of the last one may be cut off)."""
+    off = 12
+    while off + 4 <= len(pkt):
+        clen = struct.unpack("!H", pkt[off + 2:off + 4])[0]
+        if clen < 4 or clen > len(pkt) - off:
+            return
+        yield pkt[off], pkt[off:off + clen]
+        off += (clen + 3) & ~3
+
+def init_params_ok(pkt):
+    """What the server's sctp_wire_init_params_ok says: every parameter of
+    each INIT / INIT-ACK at least 4 bytes and inside its chunk."""
+    for t, c in chunks(pkt):
+        if t not in (1, 2):
+            continue
+        if len(c) < 20:
+            return False
+        p = c[20:]
+        while p:
+            if len(p) < 4:
+                return False
+            plen = struct.unpack("!H", p[2:4])[0]
+            if plen < 4 or plen > len(p):
+                return False
+            p = p[(plen + 3) & ~3:]
+    return True
 
 def send(kind, pkt):
     s = rng.choice(socks)
@@ -165,7 +196,12 @@ def send(kind, pkt):
         print("send failed: %s" % e, file=sys.stderr)
         return
     sent[kind] += 1
-    if kind != "valid_crc" or s in admitted:
+    if kind != "valid_crc":
+        return
+    if not init_params_ok(pkt):
+        sent["malformed"] += 1
+        return
+    if s in admitted:
         return
     t = first_chunk(pkt)
     if t == 10:
@@ -263,10 +299,11 @@ done
 
 served=$(grep -E '^served [0-9]+ associations' "$WORK/server.log") ||
     fail "no 'served' line in the server log"
-read -r n_assoc n_in n_dropped n_short n_bad n_unknown < <(python3 -c '
+read -r n_assoc n_in n_dropped n_short n_bad n_unknown n_malformed < <(python3 -c '
 import re, sys
 m = re.match(r"served (\d+) associations; (\d+) datagrams in, (\d+) dropped "
-             r"\((\d+) short, (\d+) bad CRC32c, (\d+) unknown peer\)", sys.argv[1])
+             r"\((\d+) short, (\d+) bad CRC32c, (\d+) unknown peer, "
+             r"(\d+) malformed\)", sys.argv[1])
 print(*m.groups())' "$served")
 [[ -n $n_unknown ]] || fail "cannot parse the served line: $served"
 want_short=$(json_get "$WORK/flood.json" 'j["short"]')
@@ -279,9 +316,16 @@ echo "sent short=$want_short bad_crc=$want_bad valid_crc=$want_valid;" \
      "kernel UDP RcvbufErrors=$kdrops"
 
 # "dropped" is the sum of its causes, nothing else.
-((n_dropped == n_short + n_bad + n_unknown)) ||
+((n_dropped == n_short + n_bad + n_unknown + n_malformed)) ||
     fail "dropped $n_dropped != $n_short short + $n_bad bad CRC32c +" \
-        "$n_unknown unknown peer"
+        "$n_unknown unknown peer + $n_malformed malformed"
+# An INIT or INIT-ACK with a parameter shorter than its header or past
+# its chunk never reaches usrsctp (whoever sends it), as the flood counted.
+want_malformed=$(json_get "$WORK/flood.json" 'j["malformed"]')
+echo "malformed: sent $want_malformed, counted $n_malformed"
+((n_malformed <= want_malformed && n_malformed >= want_malformed - kdrops &&
+    want_malformed > 0)) ||
+    fail "server counted $n_malformed malformed INITs, want $want_malformed"
 # A listener keeps state only for an endpoint that sent a COOKIE-ECHO:
 # before that, its INITs are answered statelessly and the rest is
 # "unknown peer", as the flood counted.

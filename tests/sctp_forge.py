@@ -9,6 +9,9 @@ lets a second socket share it). Only for the tests' own network namespace.
         COUNT INITs (verification tag 0, valid CRC32c) from
         127.0.0.1:SRC_UDP sctp/SRC_SCTP to 127.0.0.1:DST_UDP sctp/DST_SCTP,
         INTERVAL seconds apart; prints "sent N".
+    sctp_forge.py badinit SRC_UDP SRC_SCTP DST_UDP DST_SCTP COUNT INTERVAL
+        the same with a zero-length parameter in each INIT (what spins
+        usrsctp 0.9.5.0 forever when it meets an existing association).
     sctp_forge.py endpoints DST_UDP COUNT KIND [RATE]
         one datagram from each of COUNT distinct endpoints (127.0.0.2 and
         up, every source port), KIND "init" (INIT chunks) or "data" (a
@@ -68,6 +71,15 @@ def init_chunk(tag=None):
                        random.getrandbits(32))
 
 
+def bad_init_chunk():
+    """An INIT whose second parameter has length 0 (a well-formed
+    Supported Address Types first)."""
+    params = struct.pack("!HHHH", 12, 6, 5, 0) + struct.pack("!HH", 0x7880, 0)
+    return struct.pack("!BBHIIHHI", 1, 0, 20 + len(params),
+                       random.getrandbits(32) | 1, 65536, 10, 10,
+                       random.getrandbits(32)) + params
+
+
 def data_chunk():
     return struct.pack("!BBHIHHI", 0, 3, 20, random.getrandbits(32), 0, 0,
                        0) + b"abcd"
@@ -118,12 +130,12 @@ class Raw:
 def main(argv):
     raw = Raw()
     cmd = argv[0]
-    if cmd == "init":
+    if cmd in ("init", "badinit"):
         su, ss, du, ds, count = (int(a) for a in argv[1:6])
         interval = float(argv[6])
+        chunk = init_chunk if cmd == "init" else bad_init_chunk
         for _ in range(count):
-            raw.send("127.0.0.1", su, du,
-                     sctp_packet(ss, ds, 0, init_chunk()))
+            raw.send("127.0.0.1", su, du, sctp_packet(ss, ds, 0, chunk()))
             time.sleep(interval)
     elif cmd == "endpoints":
         du, count, kind = int(argv[1]), int(argv[2]), argv[3]

@@ -176,6 +176,64 @@ static void test_sctp_wire_init_tag(void **state)
     assert_false(sctp_wire_init_tag(buf, n, &type, &tag));
 }
 
+/*
+ * INIT parameters: every one at least a header long and inside its chunk
+ * (a zero-length one spins usrsctp 0.9.5.0 forever; found by the
+ * usrsctp_ingress fuzzer).
+ */
+static void test_sctp_wire_init_params(void **state)
+{
+    /* INIT: fixed part, then Supported Address Types (6 bytes, padded to
+     * 8) and Forward-TSN-Supported (4) */
+    uint8_t init[] = {
+        1, 0, 0, 32, 0x11, 0x22, 0x33, 0x44, 0, 1, 0, 0, 0,    10, 0, 10,
+        0, 0, 0, 1,  0,    12,   0,    6,    0, 5, 0, 0, 0xc0, 0,  0, 4,
+    };
+    uint8_t buf[128];
+    size_t n = packet(buf, 0, init, sizeof(init));
+
+    (void)state;
+    assert_true(sctp_wire_init_params_ok(buf, n));
+    /* the last parameter's padding cut off at the end of the chunk (and
+     * of the packet): Supported Address Types alone, 26 bytes in all */
+    init[3] = 26;
+    n = packet(buf, 0, init, 26);
+    assert_true(sctp_wire_init_params_ok(buf, n));
+    init[3] = 32;
+    /* a parameter of length 0 (the fuzzer's finding), 2 and 3 */
+    be16_put(init + 22, 0);
+    n = packet(buf, 0, init, sizeof(init));
+    assert_false(sctp_wire_init_params_ok(buf, n));
+    be16_put(init + 22, 3);
+    n = packet(buf, 0, init, sizeof(init));
+    assert_false(sctp_wire_init_params_ok(buf, n));
+    /* one that runs past its chunk */
+    be16_put(init + 22, 13);
+    n = packet(buf, 0, init, sizeof(init));
+    assert_false(sctp_wire_init_params_ok(buf, n));
+    /* a stray header fragment after the last parameter */
+    be16_put(init + 22, 6);
+    init[3] = 34;
+    n = packet(buf, 0, init, 34);
+    buf[n - 2] = 0;
+    buf[n - 1] = 0;
+    assert_false(sctp_wire_init_params_ok(buf, n));
+    /* the same check for INIT-ACK; other chunks are not looked into */
+    init[3] = 32;
+    init[0] = 2;
+    be16_put(init + 22, 0);
+    n = packet(buf, 0, init, sizeof(init));
+    assert_false(sctp_wire_init_params_ok(buf, n));
+    init[0] = 0; /* a DATA chunk with the same bytes */
+    n = packet(buf, 0, init, sizeof(init));
+    assert_true(sctp_wire_init_params_ok(buf, n));
+    /* an INIT too short for its fixed part */
+    init[0] = 1;
+    init[3] = 12;
+    n = packet(buf, 0, init, 12);
+    assert_false(sctp_wire_init_params_ok(buf, n));
+}
+
 static void test_sctp_wire_t_bit(void **state)
 {
     uint8_t abort_t[] = { SCTP_WIRE_ABORT, SCTP_WIRE_FLAG_T, 0, 4 };
@@ -251,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_sctp_wire_malformed_lengths),
         cmocka_unit_test(test_sctp_wire_padding_past_end),
         cmocka_unit_test(test_sctp_wire_init_tag),
+        cmocka_unit_test(test_sctp_wire_init_params),
         cmocka_unit_test(test_sctp_wire_t_bit),
         cmocka_unit_test(test_sctp_wire_idata_tsn),
         cmocka_unit_test(test_sctp_wire_probe_round_trip),

@@ -114,6 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hb_ack = walk(pkt, size);
     init_tag(pkt, size);
     (void)sctp_wire_tag_is_receivers(pkt, size);
+    (void)sctp_wire_init_params_ok(pkt, size);
     /* (a peer may bundle the ACK after other chunks) */
     if (sctp_wire_probe_ack(pkt, size, &nonce))
         FUZZ_CHECK(hb_ack);
