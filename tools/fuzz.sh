@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/fuzz.sh - build the libFuzzer targets (tests/fuzz/) and run them.
 #
-# usage: tools/fuzz.sh [--time SEC | --runs N] [--update-corpus] [TARGET...]
+# usage: tools/fuzz.sh [--time SEC | --runs N] [--seed N] [--update-corpus]
+#                      [TARGET...]
 #
 #   TARGET           a target's name: perf_proto, perf_verify, echo_msg,
 #                    udp_icmp, cli, usrsctp_ingress (tests/fuzz/fuzz_NAME.c);
@@ -9,7 +10,10 @@
 #   --runs N         executions per target (default 10000000: issue 11's
 #                    long run, about 20 minutes for all on one core)
 #   --time SEC       instead, run each target for SEC seconds (CI runs
-#                    tools/fuzz.sh --time 20 from tools/test-all.sh)
+#                    tools/fuzz.sh --time 20 --seed 1 from tools/test-all.sh)
+#   --seed N         libFuzzer's random seed (default: a new one each run);
+#                    CI fixes it, so that its run is the same every time
+#                    and a finding there reproduces
 #   --update-corpus  afterwards, merge the inputs that add coverage into
 #                    the seeds in tests/fuzz/corpus/NAME (to commit; keep
 #                    the corpus small)
@@ -37,12 +41,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-    sed -n '3,5p' "$0" | sed 's/^# //' >&2
+    sed -n '4,5p' "$0" | sed 's/^# //' >&2
     exit 2
 }
 
 runs=10000000
 time_s=
+seed=
 update=0
 targets=()
 while (($#)); do
@@ -55,6 +60,11 @@ while (($#)); do
     --time)
         [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || usage
         time_s=$2
+        shift 2
+        ;;
+    --seed)
+        [[ ${2:-} =~ ^[0-9]+$ ]] || usage
+        seed=$2
         shift 2
         ;;
     --update-corpus)
@@ -123,6 +133,7 @@ for t in "${targets[@]}"; do
     else
         args+=(-runs="$runs")
     fi
+    [[ -z $seed ]] || args+=(-seed="$seed")
     if [[ $t == cli ]]; then
         make_cli_dict >"$dir/cli.dict"
         args+=(-dict="$dir/cli.dict")

@@ -151,7 +151,7 @@ if [[ ${SCTPU_SKIP_SLOW:-} != 1 ]]; then
     # Replays the seeds (and so every committed reproducer) first; fails
     # on any crash, and on a target that did not build or run. The
     # documented long run is tools/fuzz.sh with no options.
-    bash tools/fuzz.sh --time 20
+    bash tools/fuzz.sh --time 20 --seed 1
 fi
 
 step "-Werror build and every test"
