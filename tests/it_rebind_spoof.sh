@@ -54,7 +54,7 @@ grep -E '^(served|peer table|ingress|usrsctp dropped)' "$WORK/srv.log"
 probes=$(sed -nE 's/^ingress: .* ([0-9]+) path probes.*/\1/p' "$WORK/srv.log")
 ((probes >= 1 && probes <= 50)) ||
     fail "want the spoofed port probed (1 to 50 probes), got ${probes:-none}"
-unknown=$(sed -nE 's/.*, ([0-9]+) unknown peer\)$/\1/p' "$WORK/srv.log")
+unknown=$(sed -nE 's/.*, ([0-9]+) unknown peer, [0-9]+ malformed\)$/\1/p' "$WORK/srv.log")
 ((unknown >= 20)) ||
     fail "the dead tag's 20 datagrams were not dropped as unknown ($unknown)"
 echo "PASS: a live tag from a spoofed port was probed ($probes probes) and" \

@@ -185,12 +185,13 @@ static void test_sctp_wire_init_params(void **state)
 {
     /* INIT: fixed part, then Supported Address Types (6 bytes, padded to
      * 8) and Forward-TSN-Supported (4) */
-    uint8_t init[] = {
+    /* room past the 32 bytes for the longer variants below */
+    uint8_t init[40] = {
         1, 0, 0, 32, 0x11, 0x22, 0x33, 0x44, 0, 1, 0, 0, 0,    10, 0, 10,
         0, 0, 0, 1,  0,    12,   0,    6,    0, 5, 0, 0, 0xc0, 0,  0, 4,
     };
     uint8_t buf[128];
-    size_t n = packet(buf, 0, init, sizeof(init));
+    size_t n = packet(buf, 0, init, 32);
 
     (void)state;
     assert_true(sctp_wire_init_params_ok(buf, n));
@@ -202,14 +203,14 @@ static void test_sctp_wire_init_params(void **state)
     init[3] = 32;
     /* a parameter of length 0 (the fuzzer's finding), 2 and 3 */
     be16_put(init + 22, 0);
-    n = packet(buf, 0, init, sizeof(init));
+    n = packet(buf, 0, init, 32);
     assert_false(sctp_wire_init_params_ok(buf, n));
     be16_put(init + 22, 3);
-    n = packet(buf, 0, init, sizeof(init));
+    n = packet(buf, 0, init, 32);
     assert_false(sctp_wire_init_params_ok(buf, n));
     /* one that runs past its chunk */
     be16_put(init + 22, 13);
-    n = packet(buf, 0, init, sizeof(init));
+    n = packet(buf, 0, init, 32);
     assert_false(sctp_wire_init_params_ok(buf, n));
     /* a stray header fragment after the last parameter */
     be16_put(init + 22, 6);
@@ -222,10 +223,10 @@ static void test_sctp_wire_init_params(void **state)
     init[3] = 32;
     init[0] = 2;
     be16_put(init + 22, 0);
-    n = packet(buf, 0, init, sizeof(init));
+    n = packet(buf, 0, init, 32);
     assert_false(sctp_wire_init_params_ok(buf, n));
     init[0] = 0; /* a DATA chunk with the same bytes */
-    n = packet(buf, 0, init, sizeof(init));
+    n = packet(buf, 0, init, 32);
     assert_true(sctp_wire_init_params_ok(buf, n));
     /* an INIT too short for its fixed part */
     init[0] = 1;

@@ -88,7 +88,15 @@ cd "$WORK"
 "$B/sctpu-echo" -s --backend kernel --encap >g-echo.log 2>&1 &
 "$B/sctpu-perf" -s --backend kernel --encap --udp-port 9899 -1 \
     >g-perf.log 2>&1 &
-sleep 1
+# ready once both have said they listen (their banners), not after a
+# guess: under TCG an ASan build takes seconds to start
+i=0
+until grep -q 'sctpu-echo server:' g-echo.log 2>/dev/null &&
+    grep -q 'Server listening' g-perf.log 2>/dev/null; do
+    [ \$i -lt 600 ] || break
+    sleep 0.1
+    i=\$((i + 1))
+done
 touch ready
 i=0
 while [ ! -e done ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done

@@ -64,7 +64,15 @@ sysctl -w net.sctp.udp_port=0 net.sctp.encap_port=0 >/dev/null
 
 "$B/sctpu-echo" -s --backend kernel \$RTO >echo-server.log 2>&1 &
 "$B/sctpu-perf" -s --backend kernel \$RTO >perf-server.log 2>&1 &
-sleep 1
+# on once both banners say they listen (an ASan build under TCG takes
+# seconds to start)
+i=0
+until grep -q 'sctpu-echo server:' echo-server.log 2>/dev/null &&
+    grep -q 'Server listening' perf-server.log 2>/dev/null; do
+    [ \$i -lt 600 ] || break
+    sleep 0.1
+    i=\$((i + 1))
+done
 C="127.0.0.1 --backend kernel"
 run echo "$B/sctpu-echo" -c \$C -n 30 -i 0 -l 1,1000,65536 --nstreams 4 -J
 run perf-t "$B/sctpu-perf" -c \$C -t 2 --nstreams 4 --verify -J
