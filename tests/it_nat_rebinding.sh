@@ -11,21 +11,26 @@ command -v python3 >/dev/null || skip "python3 is missing"
 # start_relay TO EVERY [FAIL_EVERY [SPLIT]]: relay 127.0.0.1:9000 ->
 # 127.0.0.1:TO (9899 for sctpu-echo's server, 9900 for sctpu-perf's: their
 # defaults); with SPLIT only SCTP port SPLIT's association moves.
+# Each relay logs to a file of its own: waiting on a reused one could see
+# the previous relay's "ready" before the new one has even started.
+RELAYS=0
 start_relay() {
+    RELAYS=$((RELAYS + 1))
+    RELAY_LOG=$WORK/relay$RELAYS.log
     python3 "$TESTS_DIR/udp_rebind_relay.py" 9000 "$1" "$2" "${3:-0}" "${4:-0}" \
-        >"$WORK/relay.log" 2>&1 &
+        >"$RELAY_LOG" 2>&1 &
     RELAY_PID=$!
     PIDS+=("$RELAY_PID")
-    wait_for_line "$WORK/relay.log" '^ready'
+    wait_for_line "$RELAY_LOG" '^ready'
 }
 
 # stop_relay: the number of rebindings it made, in REBINDS.
 stop_relay() {
     kill -TERM "$RELAY_PID"
     wait "$RELAY_PID" || true
-    REBINDS=$(sed -n 's/^rebinds //p' "$WORK/relay.log")
-    [[ -n $REBINDS ]] || fail "the relay did not report: $(cat "$WORK/relay.log")"
-    sed -n 's/^datagrams /  relay: /p' "$WORK/relay.log"
+    REBINDS=$(sed -n 's/^rebinds //p' "$RELAY_LOG")
+    [[ -n $REBINDS ]] || fail "the relay did not report: $(cat "$RELAY_LOG")"
+    sed -n 's/^datagrams /  relay: /p' "$RELAY_LOG"
 }
 
 # --- echo: 600 messages over 8 streams, a new port every 150 datagrams ---
