@@ -32,8 +32,12 @@
 #define UDP_SOCKBUF (4 * 1024 * 1024)
 #define REBIND_HOLD_MS 2000 /* stragglers from a peer's old NAT mapping */
 #define PROBE_EVERY_MS 200  /* path probes per association, at most */
-#define MOVE_BURST 4        /* moves per association at once, then 1/s */
-#define MOVE_LOG_BURST 10   /* warnings about moves at once, then 1/s */
+/* Moves per association at once, then 1/s. Each needs its new port to
+ * answer our HEARTBEAT, so only a NAT (or someone on the path) moves an
+ * association; docker-proxy, which drops its mapping on every failed
+ * send, can move one many times in a second. */
+#define MOVE_BURST 16
+#define MOVE_LOG_BURST 32 /* warnings about moves at once, then 1/s */
 
 /* The SCTP path MTU toward a peer: the user's --mtu, else the route's. */
 uint32_t ut_pathmtu_toward(const struct usrsctp_transport *t,

@@ -57,7 +57,7 @@ echo "echo: 600 verified across $REBINDS port changes"
 # --- perf: two associations on one client endpoint move together -------
 start_perf_server perf
 # A new port every 400 datagrams: a few moves in the run. The server
-# follows at most 4 moves of an association at once, then one a second,
+# follows at most 16 moves of an association at once, then one a second,
 # so a relay that rebinds faster than that would outrun it on purpose.
 start_relay 9900 400
 $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \

@@ -349,16 +349,19 @@ EOF
     compose s6 published-port.yml down >/dev/null 2>&1
     in_lab nft delete table inet sctpu_loss
     # Each failed send costs docker-proxy its mapping, and the client's
-    # next datagram comes from a new port: one move per failure. Only the
-    # last failure may find the client with nothing more to send (the end
-    # of its run), so it may go unfollowed.
+    # next datagram comes from a new port. The server moves there once
+    # the new port has answered its HEARTBEAT probe: one move per failure,
+    # but a failure that hits the probe itself (or the last one, with the
+    # client done) is followed by the next mapping's move instead. The
+    # warnings are rate-limited; the summary counts every move.
     ((fails > 0)) || die "no send to the client failed: the drop rule did not bite"
-    ((moves == fails || moves == fails - 1)) ||
-        die "docker-proxy's sends failed $fails times, the server followed $moves moves"
-    [[ ${followed:-0} == "$moves" ]] ||
-        die "the server's summary says it followed ${followed:-no} rebindings," \
-            "its log shows $moves"
-    echo "  $fails failed sends at docker-proxy; the server followed $moves moves"
+    followed=${followed:-0}
+    ((followed >= 1 && followed <= fails && 2 * followed >= fails)) ||
+        die "docker-proxy's sends failed $fails times, the server followed" \
+            "$followed moves"
+    ((moves <= followed)) ||
+        die "the server logged $moves moves, its summary says $followed"
+    echo "  $fails failed sends at docker-proxy; the server followed $followed moves"
 }
 
 # --- scenarios 3 and 4: containers by name on a bridge / overlay ----------
