@@ -66,19 +66,25 @@ $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
 stop_relay
 grep -qE '^Verify: [1-9][0-9]* verified, 0 missing, 0 duplicate, 0 corrupt, 0 out of order' \
     "$WORK/perf.out" || fail "perf verify: $(grep -E 'Verify|error' "$WORK/perf.out")"
+# Each association follows once its own probe is answered from the new
+# port; the peer moves when the second one has. A rebinding that comes
+# while the first has moved and the second not yet is one move for both
+# (the relay rebinds on a count, not in step with the probes), so the
+# server may follow fewer moves than the relay made, but not many fewer.
 moves=$(grep -c '(NAT rebinding)' "$WORK/perf.log" || true)
-((REBINDS >= 1 && moves == REBINDS)) ||
+((REBINDS >= 1 && moves <= REBINDS && 2 * moves >= REBINDS)) ||
     fail "perf: the relay rebound $REBINDS times, the server followed $moves"
 stop_server "$SERVER_PID"
 echo "perf: -P 2 verified across $REBINDS port changes"
 
 # --- one association of an endpoint moves, the other stays -------------
-# The relay moves only association 1's datagrams (SCTP port 41000) to new
-# ports; association 2 (41001) keeps its first one. The server must move
-# association 1 alone each time (its path confirmed by our HEARTBEAT),
-# never association 2, and never the whole peer.
+# The relay moves only association 1's datagrams (SCTP port 41000) to a
+# new port every 50 of them (few enough that a slow run on a loaded
+# machine still moves it); association 2 (41001) keeps its first port.
+# The server must move association 1 alone each time (its path confirmed
+# by our HEARTBEAT), never association 2, and never the whole peer.
 start_perf_server perf-split
-start_relay 9900 300 0 41000
+start_relay 9900 50 0 41000
 $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
     -P 2 --cport 41000 --verify -l 1k >"$WORK/perf-split.out" 2>&1 ||
     fail "perf client failed with one association moving: $(tail -3 "$WORK/perf-split.out")"
