@@ -4,11 +4,13 @@
 # come back (rtt_sampler.h), not SCTP_STATUS's whole milliseconds.
 #
 #   json     a 2 s paced run on loopback: every interval's rtt_us is
-#            > 0 and < 1000 (a loopback round trip is tens of us), equal
-#            to iperf3's "rtt", with rtt_resolution_us 1 - so not a
-#            multiple of 1000 by construction
+#            > 0, equal to iperf3's "rtt", with rtt_resolution_us 1, and
+#            the smallest is < 1000 (a loopback round trip is tens to
+#            hundreds of us; SCTP_STATUS said 0 or 1000). The smallest, so
+#            that one interval on a loaded host (an ASan build, other
+#            tests) does not fail it: 1-3 ms is real under load
 #   text     the interval header says SRTT-us and the sender lines show
-#            the same kind of figure (> 0, < 1000)
+#            the same kind of figure (> 0, the smallest < 1000)
 #   kernel   where this host runs kernel SCTP, its rows say
 #            rtt_resolution_us 1000 and rtt_us is a multiple of 1000
 #
@@ -33,7 +35,7 @@ CLIENT=("$PERF_BIN" -c 127.0.0.1 -p 5411 --udp-port 9921 -l 1000 -b 1M -t 2 -i 1
 bad=$(json_get "$WORK/us.json" '[
     (s["rtt_us"], s["rtt"], s["rtt_resolution_us"])
     for i in j["intervals"] for s in i["streams"]
-    if not (0 < s["rtt_us"] < 1000 and s["rtt"] == s["rtt_us"]
+    if not (0 < s["rtt_us"] and s["rtt"] == s["rtt_us"]
             and s["rtt_resolution_us"] == 1)]')
 rtts=$(json_get "$WORK/us.json" \
     '[s["rtt_us"] for i in j["intervals"] for s in i["streams"]]')
@@ -41,6 +43,9 @@ n=$(json_get "$WORK/us.json" 'len(j["intervals"])')
 ((n >= 2)) || fail "json: $n intervals, want 2"
 [[ $bad == "[]" ]] ||
     fail "json: intervals (rtt_us, rtt, resolution) $bad; all: $rtts"
+least=$(json_get "$WORK/us.json" \
+    'min(s["rtt_us"] for i in j["intervals"] for s in i["streams"])')
+((least < 1000)) || fail "json: rtt_us $rtts: none under 1 ms on loopback"
 echo "json: rtt_us $rtts, resolution 1 us"
 
 "${CLIENT[@]}" >"$WORK/us.txt" 2>&1 || fail "text run exited $?"
@@ -50,9 +55,13 @@ grep -Eq '^\[ ID\] .* SRTT-us +RTO-ms +PMTU$' "$WORK/us.txt" ||
 text=$(awk '/^\[ +1\] +[0-9.]+-[0-9.]+ +sec/ && $NF ~ /^[0-9]+$/ && NF >= 15 {
         printf "%s ", $(NF - 2) }' "$WORK/us.txt")
 [[ -n $text ]] || fail "text: no interval lines with SCTP columns"
+least=1000000
 for v in $text; do
-    ((v > 0 && v < 1000)) || fail "text: SRTT-us column $text, want 0 < x < 1000"
+    ((v > 0)) || fail "text: SRTT-us column $text, want > 0"
+    ((v < least)) && least=$v
 done
+((least < 1000)) || fail "text: SRTT-us column $text: none under 1 ms"
+
 echo "text: SRTT-us column $text"
 
 "$PERF_BIN" --check -J >"$WORK/check.json" || true
