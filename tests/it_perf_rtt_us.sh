@@ -61,7 +61,6 @@ for v in $text; do
     ((v < least)) && least=$v
 done
 ((least < 1000)) || fail "text: SRTT-us column $text: none under 1 ms"
-
 echo "text: SRTT-us column $text"
 
 "$PERF_BIN" --check -J >"$WORK/check.json" || true
