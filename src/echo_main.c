@@ -9,6 +9,7 @@
 #include "crc32c.h"
 #include "host_check.h"
 #include "echo.h"
+#include "alloc_info.h"
 #include "echo_cli.h"
 #include "log.h"
 #include "tool_mains.h"
@@ -16,8 +17,9 @@
 
 static void print_version(void)
 {
-    printf("sctpu-echo %s\nusrsctp %s\nlibevent %s\nCRC32c %s\n", SCTPU_VERSION,
-           SCTPU_USRSCTP_VERSION, event_get_version(), crc32c_impl_name());
+    printf("sctpu-echo %s\nusrsctp %s\nlibevent %s\nCRC32c %s\nallocator %s\n",
+           SCTPU_VERSION, SCTPU_USRSCTP_VERSION, event_get_version(),
+           crc32c_impl_name(), alloc_info_name());
 }
 
 int echo_main(int argc, char **argv)
