@@ -122,7 +122,8 @@ static void session_end(struct echo_session *s, const char *why, bool abortive)
     if (s->next != NULL)
         s->next->pprev = s->pprev;
     srv->nsessions--;
-    srv->buffered -= s->cap - SESSION_BUF_START;
+    if (s->cap > SESSION_BUF_START)
+        srv->buffered -= s->cap - SESSION_BUF_START;
     free(s->buf);
     free(s);
     if (srv->cfg->once) {
@@ -185,6 +186,34 @@ static void session_shrink(struct echo_session *s)
     s->srv->buffered -= s->cap - SESSION_BUF_START;
     s->buf = buf;
     s->cap = SESSION_BUF_START;
+}
+
+/*
+ * The buffer exists only while a message is being read or echoed: made
+ * on the first byte, freed once everything that arrived is echoed. An
+ * idle association then costs no buffer at all (thousands of them would
+ * otherwise each keep 64k, part of it resident).
+ */
+static int session_take_buf(struct echo_session *s)
+{
+    if (s->buf != NULL)
+        return 0;
+    s->buf = malloc(SESSION_BUF_START);
+    if (s->buf == NULL)
+        return -ENOMEM;
+    s->cap = SESSION_BUF_START;
+    return 0;
+}
+
+static void session_drop_buf(struct echo_session *s)
+{
+    if (s->buf == NULL || s->len > 0 || s->pending)
+        return;
+    if (s->cap > SESSION_BUF_START)
+        s->srv->buffered -= s->cap - SESSION_BUF_START;
+    free(s->buf);
+    s->buf = NULL;
+    s->cap = 0;
 }
 
 /*
@@ -281,6 +310,10 @@ static void session_pump(struct echo_session *s)
             s->len = 0;
             session_shrink(s);
         }
+        if (session_take_buf(s) < 0) {
+            session_end(s, "out of memory for a message", true);
+            return;
+        }
         if (s->len == s->cap && session_grow(s, why, sizeof(why)) != NULL) {
             session_end(s, why, true); /* its line says why */
             return;
@@ -296,8 +329,10 @@ static void session_pump(struct echo_session *s)
             want = s->srv->cfg->bufsize;
         memset(&part, 0, sizeof(part));
         n = transport_recv(s->conn, s->buf + s->len, want, &part);
-        if (n == -EAGAIN)
+        if (n == -EAGAIN) {
+            session_drop_buf(s);
             return;
+        }
         if (n == 0) {
             session_end(s, NULL, false);
             return;
@@ -436,23 +471,19 @@ static void on_accept(struct transport_conn *conn, void *arg)
     }
     s = calloc(1, sizeof(*s));
 
-    if (s != NULL) {
-        s->buf = malloc(SESSION_BUF_START);
+    if (s != NULL)
         s->more_ev = evtimer_new(srv->rt.base, session_more_cb, s);
-    }
-    if (s == NULL || s->buf == NULL || s->more_ev == NULL || srv->stopping) {
+    if (s == NULL || s->more_ev == NULL || srv->stopping) {
         if (!srv->stopping)
             log_err("accept: out of memory; aborting the association");
         if (s != NULL && s->more_ev != NULL)
             event_free(s->more_ev);
-        free(s != NULL ? s->buf : NULL);
         free(s);
         transport_conn_free(conn, true);
         return;
     }
     s->srv = srv;
     s->conn = conn;
-    s->cap = SESSION_BUF_START;
     s->start_ns = s->last_ns = mono_ns();
     s->id = ++srv->next_id;
     srv->nsessions++;
