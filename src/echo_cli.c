@@ -232,7 +232,7 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --bind-dev IFACE    send and receive only through IFACE\n"
 "                          (SO_BINDTODEVICE)\n"
 "      --instreams N       inbound streams this end allows, 1-65535\n"
-"                          (default 2048)\n"
+"                          (default 2048; a client: its --nstreams)\n"
 "      --outstreams N      outbound streams asked for, 1-65535; a client's\n"
 "                          is --nstreams\n"
 "      --max-retrans-path N, --max-retrans-assoc N, --max-init-retrans N\n"
