@@ -105,6 +105,21 @@ static void many_fail(struct echo_many *m, const char *fmt, ...)
 }
 
 static void many_finish(struct echo_many *m);
+
+/*
+ * A server at its --max-associations aborts each association past it,
+ * during the handshake or just after it: when a's first message is not
+ * echoed yet while others are up, say so.
+ */
+static const char *many_cap_hint(const struct many_assoc *a)
+{
+    const struct echo_many *m = a->m;
+    bool a_up = a->state != MANY_CONNECTING;
+
+    if (a->state > MANY_RUNNING || a->sent > 1 || m->up <= (a_up ? 1u : 0u))
+        return "";
+    return " (others are up: is -P above the server's --max-associations?)";
+}
 static void many_event_cb(struct transport_conn *conn, int events, void *arg);
 
 /* Connect associations until MANY_CONNECT_BURST handshakes are running. */
@@ -248,8 +263,8 @@ static void many_read(struct many_assoc *a)
             return;
         }
         if (n < 0) {
-            many_fail(m, "association %u lost: %s", (unsigned)a->index,
-                      strerror((int)-n));
+            many_fail(m, "association %u lost: %s%s", (unsigned)a->index,
+                      strerror((int)-n), many_cap_hint(a));
             return;
         }
         if (a->state != MANY_RUNNING) {
@@ -315,10 +330,10 @@ static void many_event_cb(struct transport_conn *conn, int events, void *arg)
     if (m->error[0] != '\0')
         return;
     if (events & TRANSPORT_EV_ERROR) {
-        many_fail(m, "association %u: %s: %s", (unsigned)a->index,
+        many_fail(m, "association %u: %s: %s%s", (unsigned)a->index,
                   a->state == MANY_CONNECTING ? "cannot associate"
                                               : "association lost",
-                  transport_conn_strerror(conn));
+                  transport_conn_strerror(conn), many_cap_hint(a));
         return;
     }
     if ((events & TRANSPORT_EV_CONNECTED) && a->state == MANY_CONNECTING)

@@ -32,8 +32,10 @@ die() {
 [[ $# -eq 2 ]] || usage
 BUILD_DIR=$1
 N=$2
-[[ $N =~ ^[0-9]+$ ]] && ((10#$N >= 1 && 10#$N <= 16384)) ||
-    { echo "assoc-mem: N must be a number from 1 to 16384, not '$N'" >&2; usage; }
+if ! [[ $N =~ ^[0-9]{1,6}$ ]] || ((10#$N < 1 || 10#$N > 16384)); then
+    echo "assoc-mem: N must be a number from 1 to 16384, not '$N'" >&2
+    usage
+fi
 N=$((10#$N))
 [[ -d $BUILD_DIR ]] || die "no build directory $BUILD_DIR"
 ECHO_BIN=$(cd "$BUILD_DIR" && pwd)/src/sctpu-echo
