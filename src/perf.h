@@ -162,7 +162,8 @@ struct perf_outcome {
      * associations (0: unknown) */
     unsigned int nassocs;
     uint64_t srtt_us_sum;
-    uint64_t cwnd_sum; /* bytes */
+    uint32_t srtt_resolution_us; /* the coarsest association's */
+    uint64_t cwnd_sum;           /* bytes */
     uint32_t rto_ms_max;
     uint32_t pathmtu; /* association 1's */
     double cpu_local; /* percent; < 0 unknown */

@@ -30,7 +30,9 @@ void perf_compare_note_assoc(struct perf_outcome *o,
     if (o->nassocs == 0)
         o->pathmtu = info->pathmtu;
     o->nassocs++;
-    o->srtt_us_sum += (uint64_t)info->srtt_ms * 1000;
+    o->srtt_us_sum += info->srtt_us;
+    if (info->rtt_resolution_us > o->srtt_resolution_us)
+        o->srtt_resolution_us = info->rtt_resolution_us;
     o->cwnd_sum += info->cwnd;
     if (info->rto_ms > o->rto_ms_max)
         o->rto_ms_max = info->rto_ms;
@@ -179,8 +181,9 @@ static void format_figure(char *buf, size_t len, size_t f,
         snprintf(buf, len, "%llu", (unsigned long long)o->retransmits);
         return;
     case FIG_SRTT:
+        /* no more digits than the figure has */
         if (sctp)
-            snprintf(buf, len, "%.1f ms",
+            snprintf(buf, len, "%.*f ms", o->srtt_resolution_us < 1000 ? 3 : 1,
                      (double)o->srtt_us_sum / o->nassocs / 1000);
         break;
     case FIG_CWND:
@@ -249,11 +252,13 @@ static void json_figures(struct json_out *j, const struct compare_column *col)
     json_out_u64(j, "retransmits", o->retransmits);
     if (o->nassocs > 0) {
         json_out_u64(j, "srtt_us", o->srtt_us_sum / o->nassocs);
+        json_out_u64(j, "srtt_resolution_us", o->srtt_resolution_us);
         json_out_u64(j, "cwnd", o->cwnd_sum);
         json_out_u64(j, "rto_ms", o->rto_ms_max);
         json_out_u64(j, "pmtu", o->pathmtu);
     } else {
         json_out_null(j, "srtt_us");
+        json_out_null(j, "srtt_resolution_us");
         json_out_null(j, "cwnd");
         json_out_null(j, "rto_ms");
         json_out_null(j, "pmtu");
@@ -311,7 +316,8 @@ static const struct compare_kind perf_kind = {
     .figure_labels = figure_labels,
     .format_figure = format_figure,
     .footnote = "(SRTT, cwnd and RTO: this client's associations as the "
-                "data ended; SRTT in 1 ms steps on both stacks)",
+                "data ended; SRTT measured in us by usrsctp's backend, in "
+                "1 ms steps by the kernel's)",
     .json_settings = json_settings,
     .json_figures = json_figures,
 };

@@ -26,7 +26,7 @@ struct perf_loss_facts {
     uint64_t retransmits; /* DATA chunks sent again during the test */
     double seconds;       /* the test's length */
     uint32_t rto_min_ms;  /* the sending end's RTO.Min */
-    uint32_t srtt_ms;     /* the path's smoothed RTT */
+    uint32_t srtt_us;     /* the path's smoothed RTT */
     const char *sender;   /* which end sent: "this client", "the server" */
 };
 

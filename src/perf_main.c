@@ -5,6 +5,7 @@
 #include <event2/event.h>
 #include <stdio.h>
 
+#include "alloc_info.h"
 #include "crc32c.h"
 #include "host_check.h"
 #include "log.h"
@@ -16,8 +17,9 @@
 
 static void print_version(void)
 {
-    printf("sctpu-perf %s\nusrsctp %s\nlibevent %s\nCRC32c %s\n", SCTPU_VERSION,
-           SCTPU_USRSCTP_VERSION, event_get_version(), crc32c_impl_name());
+    printf("sctpu-perf %s\nusrsctp %s\nlibevent %s\nCRC32c %s\nallocator %s\n",
+           SCTPU_VERSION, SCTPU_USRSCTP_VERSION, event_get_version(),
+           crc32c_impl_name(), alloc_info_name());
 }
 
 int perf_main(int argc, char **argv)

@@ -548,10 +548,11 @@ static void interval_row_json(struct perf_report *r, double start, double end,
     if (row->have_sctp) {
         json_out_u64(&r->j, "snd_cwnd", row->cwnd);
         json_out_u64(&r->j, "rwnd", row->rwnd);
-        /* iperf3's "rtt" is in microseconds; SCTP gives whole ms */
-        json_out_u64(&r->j, "rtt", (uint64_t)row->srtt_ms * 1000);
-        json_out_u64(&r->j, "rtt_us", (uint64_t)row->srtt_ms * 1000);
-        json_out_u64(&r->j, "rtt_resolution_us", 1000);
+        /* iperf3's "rtt" is in microseconds too; the resolution says
+         * whether it was measured in them or is a stack's whole ms */
+        json_out_u64(&r->j, "rtt", row->srtt_us);
+        json_out_u64(&r->j, "rtt_us", row->srtt_us);
+        json_out_u64(&r->j, "rtt_resolution_us", row->rtt_resolution_us);
         json_out_u64(&r->j, "rto_ms", row->rto_ms);
         json_out_u64(&r->j, "pmtu", row->pmtu);
     }

@@ -61,8 +61,9 @@ struct perf_report_row {
     bool have_sctp; /* the columns below are known */
     uint32_t cwnd;
     uint32_t rwnd;
-    uint32_t srtt_ms; /* both stacks keep whole ms: 1 ms resolution */
-    uint32_t rto_ms;  /* the retransmission timeout now */
+    uint32_t srtt_us;           /* smoothed RTT */
+    uint32_t rtt_resolution_us; /* its steps: 1, or 1000 (whole ms) */
+    uint32_t rto_ms;            /* the retransmission timeout now */
     uint32_t pmtu;
 };
 

@@ -95,7 +95,8 @@ static void sample_flow(struct perf_intervals *iv, unsigned int i,
         r->have_sctp = s.have_info;
         r->cwnd = s.info.cwnd;
         r->rwnd = s.info.peer_rwnd;
-        r->srtt_ms = s.info.srtt_ms;
+        r->srtt_us = s.info.srtt_us;
+        r->rtt_resolution_us = s.info.rtt_resolution_us;
         r->rto_ms = s.info.rto_ms;
         r->pmtu = s.info.pathmtu;
     }

@@ -85,7 +85,7 @@ void perf_report_json_amounts(struct perf_report *r, double start, double end,
 /* Optional columns of a text table. */
 enum perf_text_cols {
     PERF_COLS_RTX = 1,       /* Rtx: sender lines */
-    PERF_COLS_SCTP = 2,      /* Cwnd Rwnd SRTT-ms PMTU: sender interval lines */
+    PERF_COLS_SCTP = 2,      /* Cwnd Rwnd SRTT-us PMTU: sender interval lines */
     PERF_COLS_ABANDONED = 4, /* Abandoned: sender end lines */
 };
 

@@ -72,7 +72,7 @@ void perf_report_text_header(struct perf_report *r, unsigned int cols)
     if (cols & PERF_COLS_SCTP) {
         cell(r, W_WND, "Cwnd");
         cell(r, W_WND, "Rwnd");
-        cell(r, W_SRTT, "SRTT-ms");
+        cell(r, W_SRTT, "SRTT-us");
         cell(r, W_RTO, "RTO-ms");
         cell(r, W_PMTU, "PMTU");
     }
@@ -114,8 +114,9 @@ void perf_report_text_line(struct perf_report *r,
         cell(r, W_WND, buf);
         units_format_bytes(buf, sizeof(buf), l->sctp->rwnd);
         cell(r, W_WND, buf);
-        /* SCTP_STATUS has whole milliseconds: show no more than that. */
-        cell_u64(r, W_SRTT, l->sctp->srtt_ms);
+        /* microseconds; in steps of 1000 where the stack only has whole
+         * ms (the kernel backend): JSON's rtt_resolution_us says which */
+        cell_u64(r, W_SRTT, l->sctp->srtt_us);
         cell_u64(r, W_RTO, l->sctp->rto_ms);
         cell_u64(r, W_PMTU, l->sctp->pmtu);
     } else if ((cols & PERF_COLS_SCTP) && pad) {

@@ -66,7 +66,7 @@ void perf_rows_warn_timeouts(const struct runtime *rt,
     f.seconds = secs;
     f.rto_min_ms = rto.min_ms;
     if (flow != NULL && transport_get_info(perf_flow_conn(flow), &info) == 0)
-        f.srtt_ms = info.srtt_ms;
+        f.srtt_us = info.srtt_us;
     f.sender = sender;
     if (perf_loss_hint(hint, sizeof(hint), &f))
         log_warn("%s", hint);

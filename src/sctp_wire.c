@@ -9,6 +9,7 @@
 #define INIT_FIXED_LEN 16  /* tag, a_rwnd, streams, initial TSN */
 #define DATA_FIXED_LEN 12  /* TSN, stream, SSN, PPID */
 #define IDATA_FIXED_LEN 16 /* TSN, stream, reserved, MID, PPID/FSN */
+#define SACK_FIXED_LEN 12  /* cum TSN ack, a_rwnd, gap and dup counts */
 #define HB_INFO_TYPE 1     /* Heartbeat Info parameter */
 #define PROBE_INFO_LEN 16  /* marker, nonce */
 
@@ -148,6 +149,34 @@ bool sctp_wire_data_tsn(const struct sctp_wire_chunk *c, uint32_t *tsn)
           (c->type == SCTP_WIRE_IDATA && c->value_len >= IDATA_FIXED_LEN)))
         return false;
     *tsn = be32_get(c->value);
+    return true;
+}
+
+bool sctp_wire_sack_acks(const struct sctp_wire_chunk *c, uint32_t tsn,
+                         uint32_t *cum, bool *acked)
+{
+    uint32_t off;
+    size_t ngaps;
+    size_t i;
+
+    if (c->type != SCTP_WIRE_SACK || c->value_len < SACK_FIXED_LEN)
+        return false;
+    *cum = be32_get(c->value);
+    off = tsn - *cum; /* serial: tsn is off TSNs past cum */
+    *acked = off == 0 || (int32_t)off < 0;
+    if (*acked || off > 0xffff)
+        return true; /* covered by cum, or beyond any gap block */
+    ngaps = be16_get(c->value + 8);
+    if (ngaps > (c->value_len - SACK_FIXED_LEN) / 4)
+        ngaps = (c->value_len - SACK_FIXED_LEN) / 4;
+    for (i = 0; i < ngaps; i++) {
+        const uint8_t *b = c->value + SACK_FIXED_LEN + 4 * i;
+
+        if (off >= be16_get(b) && off <= be16_get(b + 2)) {
+            *acked = true;
+            break;
+        }
+    }
     return true;
 }
 

@@ -2,7 +2,8 @@
  * sctp_wire.h - reading (and writing a few) SCTP packets as bytes, for the
  * usrsctp backend's ingress and egress snooping: the common header, the
  * chunks one by one with every length checked, the Initiate Tag of an
- * INIT or INIT-ACK, the TSN of a DATA or I-DATA chunk, and our own
+ * INIT or INIT-ACK, the TSN of a DATA or I-DATA chunk, what a SACK
+ * acknowledges, and our own
  * HEARTBEAT probe and its HEARTBEAT-ACK (RFC 9260 3.1, 3.2, 3.3).
  *
  * Every function is pure: it reads only the bytes it is given (pkt, len:
@@ -34,6 +35,8 @@ enum sctp_wire_chunk_type {
     SCTP_WIRE_COOKIE_ACK = 11,
     SCTP_WIRE_SHUTDOWN_COMPLETE = 14,
     SCTP_WIRE_IDATA = 64,
+    SCTP_WIRE_FORWARD_TSN = 192,
+    SCTP_WIRE_I_FORWARD_TSN = 194,
 };
 
 /* The T bit of ABORT and SHUTDOWN-COMPLETE: the packet carries the
@@ -109,6 +112,15 @@ bool sctp_wire_init_params_ok(const uint8_t *pkt, size_t len);
 
 /* The TSN of a DATA or I-DATA chunk with its whole fixed part. */
 bool sctp_wire_data_tsn(const struct sctp_wire_chunk *c, uint32_t *tsn);
+
+/*
+ * For a SACK chunk with its whole fixed part (RFC 9260 3.3.4): its
+ * Cumulative TSN Ack into *cum, and into *acked whether it acknowledges
+ * tsn: at or before cum (serial order), or inside one of its Gap Ack
+ * Blocks (blocks the chunk claims but does not hold are not read).
+ */
+bool sctp_wire_sack_acks(const struct sctp_wire_chunk *c, uint32_t tsn,
+                         uint32_t *cum, bool *acked);
 
 /* Our HEARTBEAT probe: common header, HEARTBEAT chunk, Heartbeat Info
  * parameter of a marker and a 64-bit nonce. */

@@ -173,9 +173,13 @@ struct transport_assoc_info {
     uint16_t in_streams; /* negotiated */
     uint16_t out_streams;
     uint32_t pathmtu; /* SCTP path MTU in use */
-    /* smoothed RTT. Both stacks keep it in whole milliseconds (Linux's and
-     * usrsctp's SCTP_STATUS), so this is its true resolution */
-    uint32_t srtt_ms;
+    /* smoothed RTT in microseconds, and the steps it comes in: 1 when
+     * the usrsctp backend measured it from its packets, 1000 when it is
+     * a stack's SCTP_STATUS figure (Linux and usrsctp keep whole ms; the
+     * kernel backend cannot see packets, and usrsctp's is used until this
+     * end has sent data) */
+    uint32_t srtt_us;
+    uint32_t rtt_resolution_us;
     uint32_t cwnd;        /* bytes */
     uint32_t peer_rwnd;   /* bytes */
     uint32_t unacked;     /* DATA chunks in flight */

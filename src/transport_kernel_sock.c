@@ -367,7 +367,9 @@ int kernel_sock_assoc_info(int fd, int family, bool encap,
     memcpy(&primary, &st.sstat_primary.spinfo_address, sizeof(primary));
     info->pathmtu = transport_kernel_sctp_pathmtu(
         path_family(&primary, family), st.sstat_primary.spinfo_mtu, encap);
-    info->srtt_ms = st.sstat_primary.spinfo_srtt; /* Linux: ms */
+    /* Linux keeps whole ms, and we cannot see its packets */
+    info->srtt_us = st.sstat_primary.spinfo_srtt * 1000;
+    info->rtt_resolution_us = 1000;
     info->cwnd = st.sstat_primary.spinfo_cwnd;
     info->peer_rwnd = st.sstat_rwnd;
     info->unacked = st.sstat_unackdata;

@@ -82,6 +82,11 @@ uint64_t ut_now_ms(void)
     return mono_ns() / 1000000;
 }
 
+uint64_t ut_now_us(void)
+{
+    return mono_ns() / 1000;
+}
+
 uint64_t ut_random64(void)
 {
     uint64_t n = ++usrsctp_rt.nonce_counter;
@@ -218,20 +223,33 @@ static void learn_tags(struct usrsctp_conn *c, const struct sctp_wire_header *h,
         c->peer_tag = h->vtag;
 }
 
-/* DATA chunks sent with a TSN sent before: a retransmission, fast or
- * timed (usrsctp only keeps process-wide counters). */
-static void count_retransmits(struct usrsctp_conn *c, const uint8_t *pkt,
-                              size_t len)
+/*
+ * The chunks of a packet that has left: DATA (and I-DATA) with a TSN sent
+ * before is a retransmission, fast or timed (usrsctp only keeps
+ * process-wide counters); the TSNs and FORWARD-TSNs feed the RTT sampler,
+ * which reads the clock only when it starts timing a TSN.
+ */
+static void note_sent_chunks(struct usrsctp_conn *c, const uint8_t *pkt,
+                             size_t len)
 {
     struct sctp_wire_iter it;
     struct sctp_wire_chunk ch;
+    uint64_t now_us = 0;
 
     sctp_wire_iter_init(&it, pkt, len);
     while (sctp_wire_next_chunk(&it, &ch)) {
         uint32_t tsn;
 
+        if (ch.type == SCTP_WIRE_FORWARD_TSN ||
+            ch.type == SCTP_WIRE_I_FORWARD_TSN) {
+            rtt_sampler_cancel(&c->rtt);
+            continue;
+        }
         if (!sctp_wire_data_tsn(&ch, &tsn))
             continue;
+        if (now_us == 0 && rtt_sampler_wants_time(&c->rtt))
+            now_us = ut_now_us();
+        rtt_sampler_sent(&c->rtt, tsn, now_us);
         if (!c->tx_seen || tsn_after(tsn, c->tx_highest_tsn)) {
             c->tx_highest_tsn = tsn;
             c->tx_seen = true;
@@ -328,7 +346,7 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
      */
     err = udp_batch_add(t->batch, (struct sockaddr *)&dst, dstlen, buf, len);
     if (err == 0 && c != NULL)
-        count_retransmits(c, buf, len);
+        note_sent_chunks(c, buf, len);
     return err;
 }
 

@@ -46,6 +46,7 @@ struct usrsctp_conn *ut_conn_new(struct usrsctp_transport *t, struct socket *so,
     c->t = t;
     c->so = so;
     c->peer = p;
+    rtt_sampler_init(&c->rtt);
     peer_assoc_up(ut_peers(), p);
     c->next_of_peer = p->conns;
     p->conns = c;
@@ -305,7 +306,15 @@ int ut_get_info(struct transport_conn *tc, struct transport_assoc_info *info)
     info->in_streams = st.sstat_instrms;
     info->out_streams = st.sstat_outstrms;
     info->pathmtu = st.sstat_primary.spinfo_mtu;
-    info->srtt_ms = st.sstat_primary.spinfo_srtt;
+    /* Ours, measured in microseconds, once there is a sample (this end
+     * has sent data); until then usrsctp's, in whole milliseconds. */
+    if (rtt_sampler_samples(&c->rtt) > 0) {
+        info->srtt_us = rtt_sampler_srtt_us(&c->rtt);
+        info->rtt_resolution_us = 1;
+    } else {
+        info->srtt_us = st.sstat_primary.spinfo_srtt * 1000;
+        info->rtt_resolution_us = 1000;
+    }
     info->cwnd = st.sstat_primary.spinfo_cwnd;
     info->peer_rwnd = st.sstat_rwnd;
     info->unacked = st.sstat_unackdata;

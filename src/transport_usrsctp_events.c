@@ -72,8 +72,12 @@ void ut_handle_notification(struct usrsctp_conn *c, const void *buf, size_t len)
         c->peer_shut = true;
     /* A restart (RFC 9260 5.2.4) gives the association the tag of the
      * COOKIE-ECHO that made it. */
-    if (ev == TRANSPORT_NOTIFY_RESTART)
+    if (ev == TRANSPORT_NOTIFY_RESTART) {
         ut_conn_set_tag(c, peer_cookie_tag(c->peer, c->peer_port));
+        /* and a new TSN space */
+        c->tx_seen = false;
+        rtt_sampler_restart(&c->rtt);
+    }
     transport_notify_event(&nc, (enum transport_notify_event)ev, &info);
 }
 

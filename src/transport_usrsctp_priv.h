@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "be_bytes.h"
+#include "rtt_sampler.h"
 #include "transport.h"
 #include "transport_notify.h"
 
@@ -115,6 +116,9 @@ struct usrsctp_conn {
     bool tx_seen;
     uint32_t tx_highest_tsn;
     uint64_t retransmits;
+    /* the RTT in microseconds, from DATA seen leaving and SACKs coming
+     * in (SCTP_STATUS has whole milliseconds) */
+    struct rtt_sampler rtt;
     char detail[TRANSPORT_NOTIFY_DETAIL_LEN]; /* base.detail, when set */
 };
 
@@ -123,6 +127,7 @@ struct usrsctp_conn {
  * ut_flush_output after every usrsctp call that can produce packets. */
 struct peer_table *ut_peers(void);
 uint64_t ut_now_ms(void);
+uint64_t ut_now_us(void);
 void ut_flush_output(void);
 /* A random 64-bit value (path probe nonces). */
 uint64_t ut_random64(void);

@@ -10,8 +10,8 @@
 #
 #   client sends   the header says so; every interval's SRTT is < 20 ms
 #   -R             the server sends: its own intervals (--get-server-output)
-#                  show an SRTT < 20 ms too, so it applied the client's
-#                  tuning to its association
+#                  show an SRTT < 20 ms (20000 us) too, so it applied the
+#                  client's tuning to its association
 #   --sack-freq 2  the user's choice wins: no announcement
 #
 # usage: bash tests/it_perf_small.sh BUILD_DIR
@@ -40,18 +40,18 @@ grep -Eq "$ANNOUNCE" "$WORK/fwd.txt" ||
     fail "the header does not announce the tuning: $(head -3 "$WORK/fwd.txt")"
 
 # -R: the server's own interval lines, last numeric columns
-# "... SRTT-ms RTO-ms PMTU"
+# "... SRTT-us RTO-ms PMTU"
 "${CLIENT[@]}" -R --get-server-output >"$WORK/rev.txt" 2>&1 ||
     fail "-R run exited $?: $(cat "$WORK/rev.txt")"
 server_srtt=$(awk '/^Server output:/ { s = 1 }
     s && /^\[ +1\] +[0-9.]+-[0-9.]+ +sec/ && $NF ~ /^[0-9]+$/ && NF >= 17 {
         v = $(NF - 2) + 0; if (n == 0 || v > m) m = v; n++ }
     END { if (n == 0) print "none"; else print m }' "$WORK/rev.txt")
-echo "-R: max server interval SRTT $server_srtt ms"
+echo "-R: max server interval SRTT $server_srtt us"
 [[ $server_srtt != none ]] ||
     fail "-R: no server interval lines with SCTP columns: $(cat "$WORK/rev.txt")"
-((server_srtt < 20)) ||
-    fail "-R: the server's SRTT is $server_srtt ms: it kept delayed SACKs"
+((server_srtt < 20000)) ||
+    fail "-R: the server's SRTT is $server_srtt us: it kept delayed SACKs"
 
 "${CLIENT[@]}" --sack-freq 2 -t 1 >"$WORK/user.txt" 2>&1 ||
     fail "--sack-freq 2 run exited $?"
@@ -60,4 +60,4 @@ if grep -Eq "$ANNOUNCE" "$WORK/user.txt"; then
 fi
 
 stop_server "$SERVER_PID"
-echo "PASS: small paced messages measure the path (SRTT $srtt us; -R $server_srtt ms)"
+echo "PASS: small paced messages measure the path (SRTT $srtt us; -R $server_srtt us)"

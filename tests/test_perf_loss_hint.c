@@ -13,7 +13,7 @@ static struct perf_loss_facts lossy(void)
         .retransmits = 900,
         .seconds = 8.0,
         .rto_min_ms = 1000,
-        .srtt_ms = 0,
+        .srtt_us = 0,
         .sender = "this client",
     };
     return f;
@@ -58,7 +58,7 @@ static void test_no_hint_without_timeouts_or_with_short_rto(void **state)
     f.rto_min_ms = 50; /* already what the hint would suggest */
     assert_false(perf_loss_hint(buf, sizeof(buf), &f));
     f = lossy();
-    f.srtt_ms = 300; /* a long path: RTO.Min is not out of proportion */
+    f.srtt_us = 300000; /* a long path: RTO.Min is not out of proportion */
     assert_false(perf_loss_hint(buf, sizeof(buf), &f));
     f = lossy();
     f.retransmits = 0; /* timeouts that resent nothing: not loss */

@@ -208,7 +208,8 @@ static char *run_report(const struct perf_config *cfg, const char *error)
           .have_sctp = true,
           .cwnd = 4380,
           .rwnd = 65536,
-          .srtt_ms = 1,
+          .srtt_us = 42,
+          .rtt_resolution_us = 1,
           .pmtu = 1460 },
         { .id = 2, .sender = true, .bytes = 10000 },
     };
@@ -553,26 +554,31 @@ static void test_perf_report_title_and_timestamps(void **state)
     free(txt);
 }
 
-/* usrsctp's SRTT is whole milliseconds: the column says ms and shows 1
- * for 1000 us, not a microsecond value it does not have. */
-static void test_perf_report_srtt_in_ms(void **state)
+/* The SRTT column is in microseconds (42 us under SRTT-us), and JSON
+ * gives the same figure with its resolution. */
+static void test_perf_report_srtt_in_us(void **state)
 {
     struct perf_config cfg = test_config(false);
+    struct perf_config jcfg = test_config(true);
     char *txt = run_report(&cfg, NULL);
-    char *hdr = find_line(txt, "[ ID]", "SRTT-ms");
+    char *doc = run_report(&jcfg, NULL);
+    char *hdr = find_line(txt, "[ ID]", "SRTT-us");
     char *row = find_line(txt, "[  1]", "KBytes");
     size_t edge;
 
     (void)state;
-    assert_null(strstr(txt, "SRTT-us"));
+    assert_null(strstr(txt, "SRTT-ms"));
     assert_non_null(hdr);
     assert_non_null(row);
-    edge = (size_t)(strstr(hdr, "SRTT-ms") - hdr) + strlen("SRTT-ms");
+    edge = (size_t)(strstr(hdr, "SRTT-us") - hdr) + strlen("SRTT-us");
     assert_true(strlen(row) > edge);
-    assert_memory_equal(row + edge - 3, "  1", 3);
+    assert_memory_equal(row + edge - 3, " 42", 3);
+    assert_non_null(
+        strstr(doc, "\"rtt\":42,\"rtt_us\":42,\"rtt_resolution_us\":1,"));
     free(hdr);
     free(row);
     free(txt);
+    free(doc);
 }
 
 static void test_perf_report_messages_per_second(void **state)
@@ -1104,7 +1110,7 @@ int main(void)
         cmocka_unit_test(test_perf_report_json_set_error),
         cmocka_unit_test(test_perf_report_json_stream_lines),
         cmocka_unit_test(test_perf_report_title_and_timestamps),
-        cmocka_unit_test(test_perf_report_srtt_in_ms),
+        cmocka_unit_test(test_perf_report_srtt_in_us),
         cmocka_unit_test(test_perf_report_messages_per_second),
         cmocka_unit_test(test_perf_report_timeouts),
         cmocka_unit_test(test_perf_report_bidir_sums_by_direction),

@@ -302,6 +302,55 @@ static void test_sctp_wire_probe_round_trip(void **state)
     assert_false(sctp_wire_probe_ack(buf, n, &nonce));
 }
 
+/* A SACK's cum ack and gap blocks, with a wrapped TSN space, a block
+ * count larger than the chunk holds, and a chunk that is not a SACK. */
+static void test_sctp_wire_sack_acks(void **state)
+{
+    /* cum 0xfffffffe; blocks [+2, +3] and [+10, +10]; then a third the
+     * count claims but the chunk does not hold */
+    static const uint8_t sack[] = {
+        3, 0, 0, 24, 0xff, 0xff, 0xff, 0xfe, 0, 1, 0, 0, /* cum, a_rwnd */
+        0, 3, 0, 0,                                      /* 3 gaps, 0 dup */
+        0, 2, 0, 3,  0,    10,   0,    10,               /* the two */
+    };
+    static const uint8_t short_sack[] = { 3, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0, 0 };
+    uint8_t buf[64];
+    size_t n = packet(buf, 1, sack, sizeof(sack));
+    struct sctp_wire_iter it;
+    struct sctp_wire_chunk c;
+    uint32_t cum = 0;
+    bool acked = false;
+
+    (void)state;
+    sctp_wire_iter_init(&it, buf, n);
+    assert_true(sctp_wire_next_chunk(&it, &c));
+    assert_true(sctp_wire_sack_acks(&c, 0xfffffff0, &cum, &acked));
+    assert_int_equal(cum, 0xfffffffe);
+    assert_true(acked); /* before cum */
+    assert_true(sctp_wire_sack_acks(&c, 0xfffffffe, &cum, &acked));
+    assert_true(acked); /* cum itself */
+    assert_true(sctp_wire_sack_acks(&c, 0xffffffff, &cum, &acked));
+    assert_false(acked); /* the hole at +1 */
+    assert_true(sctp_wire_sack_acks(&c, 0, &cum, &acked));
+    assert_true(acked); /* +2, past the wrap */
+    assert_true(sctp_wire_sack_acks(&c, 1, &cum, &acked));
+    assert_true(acked);
+    assert_true(sctp_wire_sack_acks(&c, 2, &cum, &acked));
+    assert_false(acked);
+    assert_true(sctp_wire_sack_acks(&c, 8, &cum, &acked));
+    assert_true(acked); /* +10 */
+    assert_true(sctp_wire_sack_acks(&c, 0x7fff0000, &cum, &acked));
+    assert_false(acked); /* far past cum: no block reaches */
+
+    n = packet(buf, 1, short_sack, sizeof(short_sack));
+    sctp_wire_iter_init(&it, buf, n);
+    assert_true(sctp_wire_next_chunk(&it, &c)); /* length 12: 8 of value */
+    assert_false(sctp_wire_sack_acks(&c, 1, &cum, &acked));
+    c.type = SCTP_WIRE_DATA;
+    c.value_len = 12;
+    assert_false(sctp_wire_sack_acks(&c, 1, &cum, &acked));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_sctp_wire_t_bit),
         cmocka_unit_test(test_sctp_wire_idata_tsn),
         cmocka_unit_test(test_sctp_wire_probe_round_trip),
+        cmocka_unit_test(test_sctp_wire_sack_acks),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,7 @@
 #   lab_k8s_manifest  node and npm (tools/check-k8s-manifest.sh)
 #   vm_* (kernel-vm)  qemu-system-x86 cpio xz-utils kmod
 #   docker_*          docker.io docker-compose iptables debootstrap
-#   tools_smoke       iperf3 (tools/bench's reference rows)
+#   tools_smoke       iperf3 sockperf (tools/bench's reference rows)
 #   tools/test-all.sh valgrind clang-format
 #   tools/fuzz.sh     clang, and libclang-rt-dev where it exists (Debian
 #                     12: libFuzzer and the sanitizer runtimes; older
@@ -24,8 +24,14 @@ cd "$(dirname "$0")/.."
 what=${1:-test}
 pkgs=(build-essential cmake pkg-config libusrsctp-dev libevent-dev libsctp-dev
       iproute2 util-linux)
+# mimalloc: CMake links it when present, and usrsctp runs faster on it
+# (docs/profile.md). Where the release has no package, it does without.
+if apt-cache show libmimalloc-dev >/dev/null 2>&1; then
+    pkgs+=(libmimalloc-dev)
+fi
 if [[ $what == test ]]; then
     pkgs+=(libcmocka-dev nftables python3 valgrind clang-format clang iperf3
+           sockperf
            qemu-system-x86 cpio xz-utils kmod
            docker.io docker-compose iptables debootstrap)
     if apt-cache show libclang-rt-dev >/dev/null 2>&1; then

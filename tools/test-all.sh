@@ -113,7 +113,7 @@ bash tools/install-deps.sh test
 
 step "clang-format --dry-run"
 clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/*.h \
-    tests/fuzz/*.c tests/fuzz/*.h
+    tests/fuzz/*.c tests/fuzz/*.h tools/*.c
 echo "formatting ok"
 
 if [[ ${SCTPU_SKIP_SLOW:-} != 1 ]]; then

@@ -11,7 +11,8 @@
  * sctp_wire_first_chunk_type names; an INIT tag is found only in a first
  * INIT or INIT-ACK chunk and is that chunk's bytes; a packet is taken for
  * the answer to our probe only when the walk saw a HEARTBEAT-ACK in it,
- * and a probe we build parses back to its nonce as its ACK would.
+ * and a probe we build parses back to its nonce as its ACK would; a SACK's
+ * cum ack is its first word and acknowledges itself.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@ static bool walk(const uint8_t *pkt, size_t len)
     sctp_wire_iter_init(&it, pkt, len);
     while (sctp_wire_next_chunk(&it, &c)) {
         uint32_t tsn;
+        uint32_t cum;
+        bool acked;
 
         FUZZ_CHECK(c.length >= SCTP_WIRE_CHUNK_HDR);
         FUZZ_CHECK(c.value_len == (size_t)c.length - SCTP_WIRE_CHUNK_HDR);
@@ -43,6 +46,15 @@ static bool walk(const uint8_t *pkt, size_t len)
         if (first == -2)
             first = c.type;
         hb_ack |= c.type == SCTP_WIRE_HEARTBEAT_ACK;
+        /* a SACK's cum ack is its first word, and a TSN at or before it
+         * is acknowledged; nothing else is a SACK */
+        if (sctp_wire_sack_acks(&c, 0x80000000u, &cum, &acked)) {
+            FUZZ_CHECK(c.type == SCTP_WIRE_SACK && c.value_len >= 12);
+            FUZZ_CHECK(cum == be32_get(c.value));
+            FUZZ_CHECK(sctp_wire_sack_acks(&c, cum, &cum, &acked) && acked);
+        } else {
+            FUZZ_CHECK(c.type != SCTP_WIRE_SACK || c.value_len < 12);
+        }
         if (sctp_wire_data_tsn(&c, &tsn)) {
             FUZZ_CHECK(c.type == SCTP_WIRE_DATA || c.type == SCTP_WIRE_IDATA);
             FUZZ_CHECK(tsn == be32_get(c.value));
