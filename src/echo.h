@@ -16,6 +16,9 @@
 #define ECHO_DEFAULT_UDP_PORT 9899 /* RFC 6951 */
 /* --window: the most messages a client keeps in flight at once. */
 #define ECHO_MAX_WINDOW 1024
+/* -P: associations from one client process. usrsctp picks each one's SCTP
+ * port from 49152-65535, so no more than that range holds. */
+#define ECHO_MAX_PARALLEL 16384
 /* --sndbuf and --rcvbuf under --compare when not given: explicit for both
  * backends (Linux SCTP does not tune its buffers to the path). */
 #define ECHO_COMPARE_BUF (4u * 1024 * 1024)
@@ -92,6 +95,11 @@ struct echo_config {
     /* client --compare: the same run on every backend, one after the
      * other, then their RTT side by side (echo_compare.h) */
     bool compare;
+    /* client -P: associations at once from this process (0/1: the one of
+     * echo_client.c), each sending count messages (default 1); --hold: how
+     * long they stay open and idle once all are verified */
+    uint32_t parallel;
+    double hold_s;
 };
 
 /* Exit statuses shared by both roles. */
@@ -135,6 +143,9 @@ int echo_client_run(const struct echo_config *cfg);
  */
 int echo_client_run_outcome(const struct echo_config *cfg, bool report,
                             struct echo_outcome *res);
+
+/* sctpu-echo -c HOST -P N (echo_many.c). */
+int echo_many_run(const struct echo_config *cfg);
 
 /* sctpu-echo -c HOST --compare (echo_compare.c). */
 int echo_compare_run(const struct echo_config *cfg);

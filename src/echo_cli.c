@@ -20,6 +20,10 @@
 #define BUF_MAX (256u * 1024 * 1024)
 #define MTU_MIN 552u /* IPv4 + UDP + SCTP headers + 512 */
 #define MTU_MAX 65536u
+/* -P: receive buffers (associations x the largest -l) a run may hold */
+#define PARALLEL_BUF_MAX (256u * 1024 * 1024)
+/* --hold: up to a day */
+#define HOLD_MAX_S 86400
 /* --max-buffered: one message past the 64k every session starts with */
 #define MAX_BUFFERED_MIN (64u * 1024)
 #define MAX_BUFFERED_MAX (UINT64_C(64) << 30)
@@ -53,6 +57,7 @@ enum {
     OPT_IDLE_TIMEOUT,
     OPT_MAX_BUFFERED,
     OPT_MAX_PEERS,
+    OPT_HOLD,
 };
 
 /* Remember the first server-only cap given (a client refuses it). */
@@ -75,6 +80,8 @@ static const struct option longopts[] = {
     { "count",          required_argument, NULL, 'n' },
     { "interval",       required_argument, NULL, 'i' },
     { "window",         required_argument, NULL, OPT_WINDOW },
+    { "parallel",       required_argument, NULL, 'P' },
+    { "hold",           required_argument, NULL, OPT_HOLD },
     { "len",            required_argument, NULL, 'l' },
     { "nstreams",       required_argument, NULL, OPT_NSTREAMS },
     { "ppid",           required_argument, NULL, OPT_PPID },
@@ -115,7 +122,7 @@ static const struct option longopts[] = {
  * are refused anyway); ':': report a missing value apart. -v and -V as in
  * iperf3 and sctpu-perf: version and verbose.
  */
-static const char shortopts[] = "+:sc:p:n:i:l:uJqVv46hS:B:";
+static const char shortopts[] = "+:sc:p:n:i:l:uJqVv46hS:B:P:";
 
 /* The Go sctp example's flags, spelled with one dash. */
 static const char *const go_flags[] = {
@@ -170,6 +177,15 @@ void echo_cli_usage(FILE *out, const char *prog)
 "  -i, --interval SEC      time from one send's start to the next, as\n"
 "                          ping paces; 0 = back to back (default 1)\n"
 "      --window N          messages in flight at once, 1-1024 (default 1)\n"
+"  -P, --parallel N        N associations from this one process (one UDP\n"
+"                          socket), 1-16384; each sends -n messages\n"
+"                          (default 1) one at a time, every echo verified;\n"
+"                          a line when all are up and verified, then the\n"
+"                          summary (no -i, --window, -J or --compare)\n"
+"      --hold SEC          with -P: keep them all open and idle SEC once\n"
+"                          verified, 0-86400 (default 0), then SHUTDOWN;\n"
+"                          SIGINT ends the hold early; to measure a\n"
+"                          server's memory per association (tools/assoc-mem.sh)\n"
 "  -l, --len SIZE[,SIZE]   message sizes, cycled (default 64; 1..1M; k/m ok)\n"
 "      --nstreams N        outbound streams to ask for; messages go\n"
 "                          round-robin over those negotiated (default 10)\n"
@@ -216,7 +232,7 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --bind-dev IFACE    send and receive only through IFACE\n"
 "                          (SO_BINDTODEVICE)\n"
 "      --instreams N       inbound streams this end allows, 1-65535\n"
-"                          (default 2048)\n"
+"                          (default 2048; a client: its --nstreams)\n"
 "      --outstreams N      outbound streams asked for, 1-65535; a client's\n"
 "                          is --nstreams\n"
 "      --max-retrans-path N, --max-retrans-assoc N, --max-init-retrans N\n"
@@ -305,6 +321,9 @@ struct echo_cli_state {
     char host_opt[48];    /* "-c" or "--ip", for messages */
     const char *host_arg; /* its value as given */
     uint16_t host_port;   /* the SCTP port HOST:PORT named; 0 = none */
+    bool count_given;     /* -n */
+    bool interval_given;  /* -i */
+    bool hold_given;      /* --hold */
 };
 
 /*
@@ -405,17 +424,27 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
         rc = units_parse_port(arg, 1, &cfg->local_sctp_port);
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-65535") : 0;
     case 'n':
+        st->count_given = true;
         rc = units_parse_u64(arg, 0, UINT64_MAX, &cfg->count);
         return rc ? cli_fail_num(err, errlen, opt, arg, rc,
                                  "0-18446744073709551615")
                   : 0;
     case 'i':
+        st->interval_given = true;
         rc = units_parse_seconds(arg, 0, 3600, &cfg->interval_s);
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-3600 s") : 0;
     case OPT_WINDOW:
         rc = units_parse_u64(arg, 1, ECHO_MAX_WINDOW, &u);
         cfg->window = (uint32_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-1024") : 0;
+    case 'P':
+        rc = units_parse_u64(arg, 1, ECHO_MAX_PARALLEL, &u);
+        cfg->parallel = (uint32_t)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-16384") : 0;
+    case OPT_HOLD:
+        st->hold_given = true;
+        rc = units_parse_seconds(arg, 0, HOLD_MAX_S, &cfg->hold_s);
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0-86400 s") : 0;
     case OPT_TIMEOUT:
         rc = units_parse_seconds(arg, 0.001, 86400, &cfg->timeout_s);
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "0.001-86400 s")
@@ -619,6 +648,76 @@ static int check_backend(struct echo_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* The first option -P cannot run with, or NULL. */
+static const char *parallel_conflict(const struct echo_config *cfg,
+                                     const struct echo_cli_state *st)
+{
+    if (cfg->server)
+        return "-s";
+    if (st->interval_given)
+        return "-i";
+    if (cfg->window != 0)
+        return "--window";
+    if (cfg->json)
+        return "-J";
+    if (cfg->compare)
+        return "--compare";
+    if (cfg->local_sctp_port != 0)
+        return "--lport";
+    return NULL;
+}
+
+/*
+ * -P N: N associations from one client process, each sending -n messages
+ * (default 1; -n 0, "until interrupted", has no end to hold after), with
+ * a receive buffer of the largest -l each while its message is out.
+ */
+static int check_parallel(struct echo_config *cfg,
+                          const struct echo_cli_state *st, char *err,
+                          size_t errlen)
+{
+    const char *clash = parallel_conflict(cfg, st);
+    uint64_t maxlen = 0;
+    size_t i;
+
+    if (cfg->parallel == 0) {
+        if (st->hold_given) {
+            snprintf(err, errlen,
+                     "--hold is for -P N (parallel "
+                     "associations)");
+            return -1;
+        }
+        return 0;
+    }
+    if (clash != NULL) {
+        snprintf(err, errlen, "-P %u cannot be combined with %s",
+                 (unsigned)cfg->parallel, clash);
+        return -1;
+    }
+    if (st->count_given && cfg->count == 0) {
+        snprintf(err, errlen,
+                 "-P needs a message count of 1 or more for each "
+                 "association (-n 0 never ends)");
+        return -1;
+    }
+    if (!st->count_given)
+        cfg->count = 1;
+    for (i = 0; i < cfg->nsizes; i++)
+        if (cfg->sizes[i] > maxlen)
+            maxlen = cfg->sizes[i];
+    if (maxlen * cfg->parallel > PARALLEL_BUF_MAX) {
+        snprintf(err, errlen,
+                 "-P %u with --len %llu would need %llu MiB of receive "
+                 "buffers: at most %u MiB (fewer associations or shorter "
+                 "messages)",
+                 (unsigned)cfg->parallel, (unsigned long long)maxlen,
+                 (unsigned long long)(maxlen * cfg->parallel >> 20),
+                 PARALLEL_BUF_MAX >> 20);
+        return -1;
+    }
+    return 0;
+}
+
 /* Cross-option rules, once every option is known. */
 static int check_config(const struct echo_config *cfg, char *err, size_t errlen)
 {
@@ -708,7 +807,8 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
     if (check_ports(cfg, &st, err, errlen) < 0 ||
         check_backend(cfg, err, errlen) < 0 ||
         check_streams_tos(cfg, &st, err, errlen) < 0 ||
-        check_config(cfg, err, errlen) < 0)
+        check_config(cfg, err, errlen) < 0 ||
+        check_parallel(cfg, &st, err, errlen) < 0)
         return ECHO_CLI_ERROR;
     return ECHO_CLI_RUN;
 }

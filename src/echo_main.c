@@ -51,5 +51,7 @@ int echo_main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (cfg.server)
         return echo_server_run(&cfg);
+    if (cfg.parallel > 0)
+        return echo_many_run(&cfg);
     return cfg.compare ? echo_compare_run(&cfg) : echo_client_run(&cfg);
 }

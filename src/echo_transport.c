@@ -29,4 +29,15 @@ void echo_transport_config(const struct echo_config *cfg, const char *bind_host,
     tc->hb_interval_ms = cfg->hb_interval_ms;
     tc->max_peers = cfg->max_peers;
     sock_opts_to_transport(&cfg->sock, tc);
+    /*
+     * A client allows as many inbound streams as it sends on, unless
+     * --instreams says otherwise: the echoes come back on the streams it
+     * sent on, and no more are needed. This is what the server's
+     * outbound stream count becomes (min of its own and our limit), and
+     * usrsctp keeps a stream structure per outbound stream for the whole
+     * association: 2048 of them, the listener's default, cost the server
+     * about 140 KiB per association (README, memory per association).
+     */
+    if (!cfg->server && tc->in_streams == 0)
+        tc->in_streams = streams;
 }

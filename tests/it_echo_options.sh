@@ -187,7 +187,7 @@ run values -c 127.0.0.1 -n 6 -i 0 --nstreams 5 -J
 want_rc values 0
 jq_true "$WORK/values.out" 'j["backend"] == "usrsctp" and
     j["stack"].startswith("usrsctp ") and
-    j["streams"] == {"in": 2048, "out": 3, "used": 3} and
+    j["streams"] == {"in": 5, "out": 3, "used": 3} and
     j["pathmtu"] == 65492 and j["error"] is None and
     j["sent"] == j["verified"] == 6 and 0 < j["rtt_us"]["min"] <=
     j["rtt_us"]["p50"] <= j["rtt_us"]["max"] and j["setup_us"] > 0' \

@@ -11,7 +11,7 @@
 # client sent, and its peak concurrent associations must be 50.
 #
 # Its peak memory (VmHWM) is printed as "server memory with 50 clients:
-# VmHWM=... kB" (README, Figures: 12.0 MiB) and must stay under
+# VmHWM=... kB" (README, Figures: 5.2 MiB) and must stay under
 # MEM_BOUND_KB, 32 MiB: room for the machine's noise and a libc that
 # keeps more, but a leak or a per-association buffer gone astray (50 x
 # 512 KiB alone is 25 MiB) fails. ASan's shadow memory and quarantine, or

@@ -504,10 +504,94 @@ static void test_echo_cli_sack(void **state)
     assert_int_equal(shared.sack_freq, 1);
 }
 
+/* -P N and --hold: many associations from one client (echo_many.c). */
+static void test_echo_cli_parallel(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.parallel, 0);
+    assert_true(cfg.hold_s == 0);
+    /* -n defaults to 1 message per association under -P */
+    assert_int_equal(parse("-c", "h", "-P", "1000", "--hold", "30", NULL),
+                     ECHO_CLI_RUN);
+    assert_int_equal(cfg.parallel, 1000);
+    assert_true(cfg.hold_s == 30);
+    assert_int_equal(cfg.count, 1);
+    assert_int_equal(
+        parse("-c", "h", "--parallel", "16384", "-n", "5", "-q", NULL),
+        ECHO_CLI_RUN);
+    assert_int_equal(cfg.parallel, 16384);
+    assert_int_equal(cfg.count, 5);
+    assert_int_equal(parse("-c", "h", "-P", "0", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P: '0' is out of range (1-16384)");
+    assert_int_equal(parse("-c", "h", "-P", "16385", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P: '16385' is out of range (1-16384)");
+    assert_int_equal(parse("-c", "h", "-P", "x", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P: 'x' is not a valid number");
+    assert_int_equal(parse("-c", "h", "-P", "2", "--hold", "-1", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--hold: '-1' is not a valid number");
+    assert_int_equal(parse("-c", "h", "-P", "2", "--hold", "86401", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--hold: '86401' is out of range (0-86400 s)");
+    assert_int_equal(parse("-c", "h", "--hold", "5", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--hold is for -P N (parallel associations)");
+    assert_int_equal(parse("-c", "h", "-P", "2", "-n", "0", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P needs a message count of 1 or more for each "
+                             "association (-n 0 never ends)");
+    assert_int_equal(parse("-s", "-P", "2", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P 2 cannot be combined with -s");
+    assert_int_equal(parse("-c", "h", "-P", "2", "-i", "0", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P 2 cannot be combined with -i");
+    assert_int_equal(parse("-c", "h", "-P", "2", "--window", "4", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P 2 cannot be combined with --window");
+    assert_int_equal(parse("-c", "h", "-P", "2", "-J", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P 2 cannot be combined with -J");
+    assert_int_equal(parse("-c", "h", "-P", "2", "--lport", "5000", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P 2 cannot be combined with --lport");
+    /* every association holds a receive buffer of the largest -l */
+    assert_int_equal(parse("-c", "h", "-P", "1000", "-l", "1M", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "-P 1000 with --len 1048576 would need 1000 MiB "
+                             "of receive buffers: at most 256 MiB (fewer "
+                             "associations or shorter messages)");
+    assert_int_equal(parse("-c", "h", "-P", "256", "-l", "1M", NULL),
+                     ECHO_CLI_RUN);
+}
+
+/* A client allows as many inbound streams as it asks for outbound (the
+ * server's outbound streams, which usrsctp keeps a structure for each
+ * of), unless --instreams is given; a server's are left alone. */
+static void test_echo_cli_client_instreams(void **state)
+{
+    struct transport_config tc;
+
+    (void)state;
+    assert_int_equal(parse("-c", "h", NULL), ECHO_CLI_RUN);
+    echo_transport_config(&cfg, NULL, AF_INET, 0, cfg.nstreams, &tc);
+    assert_int_equal(tc.in_streams, 10);
+    assert_int_equal(parse("-c", "h", "--nstreams", "300", NULL), ECHO_CLI_RUN);
+    echo_transport_config(&cfg, NULL, AF_INET, 0, cfg.nstreams, &tc);
+    assert_int_equal(tc.in_streams, 300);
+    assert_int_equal(parse("-c", "h", "--instreams", "2048", NULL),
+                     ECHO_CLI_RUN);
+    echo_transport_config(&cfg, NULL, AF_INET, 0, cfg.nstreams, &tc);
+    assert_int_equal(tc.in_streams, 2048);
+    assert_int_equal(parse("-s", NULL), ECHO_CLI_RUN);
+    echo_transport_config(&cfg, NULL, AF_INET, 9899, cfg.sock.out_streams, &tc);
+    assert_int_equal(tc.in_streams, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_echo_cli_defaults),
+        cmocka_unit_test(test_echo_cli_parallel),
+        cmocka_unit_test(test_echo_cli_client_instreams),
         cmocka_unit_test(test_echo_cli_socket_options),
         cmocka_unit_test(test_echo_cli_go_server_line),
         cmocka_unit_test(test_echo_cli_go_client_line),
