@@ -39,10 +39,7 @@ RUNS=1 DURATION=1 BENCH_ASSOC_N=200 BENCH_NO_INSTALL=1 \
 # Every case ran (tools/install-deps.sh installs iperf3 and sockperf): one
 # OK row per case in results.tsv, no SKIP, no FAIL: 3 sctpu/tsctp cases x 2
 # sizes, iperf3's UDP and TCP references, the GSO UDP reference, both RTT
-# cases and the memory case. The memory case needs tools/assoc-mem.sh,
-# which comes with the association-memory work of issue 12: until that is
-# merged this test fails on assoc-mem, on purpose (the bench marks the case
-# skipped and this test does not accept a skip).
+# cases and the memory case (tools/assoc-mem.sh).
 results=$(find "$WORK/bench-out" -name results.tsv | head -1)
 [[ -f $results ]] || fail "bench: no results.tsv under $WORK/bench-out"
 awk -F'\t' '$3 != "OK" { bad = bad $2 " " $3 ": " $4 "; " }
