@@ -28,7 +28,6 @@
 #include <unistd.h>
 #include <usrsctp.h>
 
-#include "alloc_info.h"
 #include "crc32c.h"
 #include "log.h"
 #include "netaddr.h"
@@ -836,12 +835,9 @@ int ut_probe(char *why, size_t whylen)
     return 0;
 }
 
-/* The allocator too: usrsctp allocates per packet, so it moves throughput
- * by tens of percent (docs/profile.md), and a report must say which. */
 void ut_describe_stack(char *buf, size_t len)
 {
-    snprintf(buf, len, "usrsctp %s, %s", SCTPU_USRSCTP_VERSION,
-             alloc_info_name());
+    snprintf(buf, len, "usrsctp %s", SCTPU_USRSCTP_VERSION);
 }
 
 static const struct transport_caps ut_caps = {

@@ -984,7 +984,7 @@ static void test_perf_report_unordered_is_marked(void **state)
     assert_line(txt, "Connecting to host 198.18.0.1",
                 "unordered SCTP delivery (-u), not UDP");
     assert_line(txt, "Connecting to host 198.18.0.1",
-                "backend usrsctp: usrsctp " SCTPU_USRSCTP_VERSION ", ");
+                "backend usrsctp: usrsctp " SCTPU_USRSCTP_VERSION ")");
     free(txt);
 
     /* Every column header line, of the intervals and of the end. */
