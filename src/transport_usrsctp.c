@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include <usrsctp.h>
 
+#include "conn_hash.h"
 #include "crc32c.h"
 #include "log.h"
 #include "netaddr.h"
@@ -45,12 +46,16 @@
 #define TIMER_TICK_MS 10
 #define PEER_IDLE_MS 30000 /* keep a silent, unused peer this long */
 #define SWEEP_EVERY_MS 1000
-#define TAG_BUCKETS 1024
 static struct {
     unsigned int refs;
     struct peer_table *peers;
-    struct usrsctp_conn *by_tag[TAG_BUCKETS]; /* live associations */
-    struct peer_keyhash_key key; /* for tag buckets and probe nonces */
+    /* Live associations by the tag the peer puts on their packets, and
+     * every connection by (peer, local port, peer port): an incoming and
+     * an outgoing packet find theirs in O(1) however many there are. */
+    struct conn_hash by_tag;
+    struct conn_hash by_ports;
+    uint64_t conn_seq;           /* numbers connections as they are made */
+    struct peer_keyhash_key key; /* for the indexes and probe nonces */
     uint64_t nonce_counter;
     struct route_mtu_cache mtu_cache;
     /* the INIT being answered statelessly, during its usrsctp_conninput */
@@ -111,45 +116,106 @@ bool ut_rate_allow(struct ut_rate_limit *r, uint64_t now_ms, uint64_t period_ms,
     return true;
 }
 
-static size_t tag_bucket(uint32_t tag)
+static uint64_t tag_hash(uint32_t tag)
 {
-    return peer_keyhash(&usrsctp_rt.key, &tag, sizeof(tag)) % TAG_BUCKETS;
+    return peer_keyhash(&usrsctp_rt.key, &tag, sizeof(tag));
 }
 
 void ut_conn_set_tag(struct usrsctp_conn *c, uint32_t tag)
 {
-    struct usrsctp_conn **pp;
-
     if (c->my_tag == tag)
         return;
-    if (c->my_tag != 0) {
-        for (pp = &usrsctp_rt.by_tag[tag_bucket(c->my_tag)]; *pp != NULL;
-             pp = &(*pp)->next_by_tag) {
-            if (*pp == c) {
-                *pp = c->next_by_tag;
-                break;
-            }
-        }
-    }
+    conn_hash_remove(&usrsctp_rt.by_tag, &c->by_tag);
     c->my_tag = tag;
-    c->next_by_tag = NULL;
-    if (tag != 0) {
-        pp = &usrsctp_rt.by_tag[tag_bucket(tag)];
-        c->next_by_tag = *pp;
-        *pp = c;
-    }
+    if (tag != 0)
+        conn_hash_insert(&usrsctp_rt.by_tag, &c->by_tag, tag_hash(tag));
 }
 
+/* Of several with one tag, the one whose tag was set last (the index
+ * keeps them newest first). */
 struct usrsctp_conn *ut_conn_by_tag(uint32_t tag)
 {
-    struct usrsctp_conn *c;
+    uint64_t hash;
+    struct conn_hash_node *n;
 
     if (tag == 0)
         return NULL;
-    for (c = usrsctp_rt.by_tag[tag_bucket(tag)]; c != NULL; c = c->next_by_tag)
+    hash = tag_hash(tag);
+    for (n = conn_hash_chain(&usrsctp_rt.by_tag, hash); n != NULL;
+         n = n->next) {
+        struct usrsctp_conn *c;
+
+        if (n->hash != hash)
+            continue;
+        c = (struct usrsctp_conn *)((char *)n -
+                                    offsetof(struct usrsctp_conn, by_tag));
         if (c->my_tag == tag && c->so != NULL && c->state != CONN_FAILED)
             return c;
+    }
     return NULL;
+}
+
+static uint64_t ports_hash(const struct peer *p, uint16_t local_port,
+                           uint16_t peer_port)
+{
+    uint64_t key[2] = { (uint64_t)(uintptr_t)p,
+                        (uint64_t)local_port << 16 | peer_port };
+
+    return peer_keyhash(&usrsctp_rt.key, key, sizeof(key));
+}
+
+void ut_conn_index(struct usrsctp_conn *c)
+{
+    c->seq = ++usrsctp_rt.conn_seq;
+    conn_hash_insert(&usrsctp_rt.by_ports, &c->by_ports,
+                     ports_hash(c->peer, c->local_port, c->peer_port));
+}
+
+void ut_conn_unindex(struct usrsctp_conn *c)
+{
+    ut_conn_set_tag(c, 0);
+    conn_hash_remove(&usrsctp_rt.by_ports, &c->by_ports);
+}
+
+void ut_conn_set_ports(struct usrsctp_conn *c, uint16_t local_port,
+                       uint16_t peer_port)
+{
+    if (c->local_port == local_port && c->peer_port == peer_port)
+        return;
+    c->local_port = local_port;
+    c->peer_port = peer_port;
+    if (!c->by_ports.linked)
+        return; /* freed, or not yet made */
+    conn_hash_remove(&usrsctp_rt.by_ports, &c->by_ports);
+    conn_hash_insert(&usrsctp_rt.by_ports, &c->by_ports,
+                     ports_hash(c->peer, local_port, peer_port));
+}
+
+/*
+ * The connection of p with those ports, or NULL. Of several (one failed
+ * and waiting for its free, one made since), the one made last: seq
+ * orders them as p->conns does, whatever order their ports were set in.
+ */
+static struct usrsctp_conn *
+conn_by_ports(const struct peer *p, uint16_t local_port, uint16_t peer_port)
+{
+    uint64_t hash = ports_hash(p, local_port, peer_port);
+    struct conn_hash_node *n;
+    struct usrsctp_conn *best = NULL;
+
+    for (n = conn_hash_chain(&usrsctp_rt.by_ports, hash); n != NULL;
+         n = n->next) {
+        struct usrsctp_conn *c;
+
+        if (n->hash != hash)
+            continue;
+        c = (struct usrsctp_conn *)((char *)n -
+                                    offsetof(struct usrsctp_conn, by_ports));
+        if (c->peer == p && c->local_port == local_port &&
+            c->peer_port == peer_port && (best == NULL || c->seq > best->seq))
+            best = c;
+    }
+    return best;
 }
 
 const struct sockaddr *ut_conn_dst(const struct usrsctp_conn *c, socklen_t *len)
@@ -184,22 +250,22 @@ static bool tsn_after(uint32_t a, uint32_t b)
 
 /*
  * The association an outgoing packet belongs to, by its ports among its
- * peer's; during usrsctp_connect, the INIT of the connection being made
+ * peer's (an index: a walk of the peer's list cost O(associations) per
+ * packet, and all of one client's share one peer); during usrsctp_connect, the INIT of the connection being made
  * (its local port may be an ephemeral one usrsctp picked just now).
  */
 static struct usrsctp_conn *conn_of_packet(const struct peer *p,
                                            const struct sctp_wire_header *h,
                                            const uint8_t *pkt, size_t len)
 {
-    struct usrsctp_conn *c;
+    struct usrsctp_conn *c = conn_by_ports(p, h->src_port, h->dst_port);
 
-    for (c = p->conns; c != NULL; c = c->next_of_peer)
-        if (c->peer_port == h->dst_port && c->local_port == h->src_port)
-            return c;
+    if (c != NULL)
+        return c;
     c = usrsctp_rt.connecting;
     if (c != NULL && c->peer == p && c->peer_port == h->dst_port &&
         sctp_wire_first_chunk_type(pkt, len) == SCTP_WIRE_INIT) {
-        c->local_port = h->src_port;
+        ut_conn_set_ports(c, h->src_port, c->peer_port);
         return c;
     }
     return NULL;
@@ -450,6 +516,8 @@ static int runtime_ref(struct event_base *base, char *err, size_t errlen)
         log_warn("CRC32c self-test failed; using the software CRC32c");
     usrsctp_rt.peers = peer_table_new();
     peer_keyhash_key_init(&usrsctp_rt.key);
+    conn_hash_init(&usrsctp_rt.by_tag);
+    conn_hash_init(&usrsctp_rt.by_ports);
     route_mtu_cache_init(&usrsctp_rt.mtu_cache);
     usrsctp_rt.timer = event_new(base, -1, EV_PERSIST, timer_cb, NULL);
     if (usrsctp_rt.peers == NULL || usrsctp_rt.timer == NULL) {
@@ -484,6 +552,8 @@ out_free:
     if (usrsctp_rt.timer != NULL)
         event_free(usrsctp_rt.timer);
     peer_table_free(usrsctp_rt.peers);
+    conn_hash_free(&usrsctp_rt.by_tag);
+    conn_hash_free(&usrsctp_rt.by_ports);
     memset(&usrsctp_rt, 0, sizeof(usrsctp_rt));
     return -1;
 }
@@ -498,6 +568,8 @@ static void runtime_unref(void)
     usrsctp_finish();
     peer_table_foreach(usrsctp_rt.peers, deregister_peer, NULL);
     peer_table_free(usrsctp_rt.peers);
+    conn_hash_free(&usrsctp_rt.by_tag);
+    conn_hash_free(&usrsctp_rt.by_ports);
     memset(&usrsctp_rt, 0, sizeof(usrsctp_rt));
 }
 
@@ -537,8 +609,7 @@ static void listen_event_cb(evutil_socket_t fd, short what, void *arg)
         if (t->cfg.nodelay)
             usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on));
         c->state = CONN_ESTABLISHED;
-        c->local_port = t->listen_port;
-        c->peer_port = ntohs(from.sconn_port);
+        ut_conn_set_ports(c, t->listen_port, ntohs(from.sconn_port));
         /* the tag of the COOKIE-ECHO that made it: the peer's tag for
          * every packet of it */
         ut_conn_set_tag(c, peer_cookie_tag(p, c->peer_port));
@@ -672,8 +743,7 @@ int ut_connect_peer(struct transport *tr, const struct transport_peer *dst,
         goto out_close;
     }
     c->state = CONN_CONNECTING;
-    c->peer_port = dst->sctp_port;
-    c->local_port = local_sctp_port;
+    ut_conn_set_ports(c, local_sctp_port, dst->sctp_port);
     sconn.sconn_port = htons(dst->sctp_port);
     usrsctp_rt.connecting = c;
     rc = usrsctp_connect(so, (struct sockaddr *)&sconn, sizeof(sconn));
@@ -747,8 +817,8 @@ out_free:
 void ut_transport_close(struct transport *tr)
 {
     struct usrsctp_transport *t = (struct usrsctp_transport *)tr;
-
     struct usrsctp_transport **pp = &usrsctp_rt.transports;
+    struct usrsctp_conn *c;
 
     if (t == NULL)
         return;
@@ -762,6 +832,10 @@ void ut_transport_close(struct transport *tr)
         pp = &(*pp)->next;
     if (*pp == t)
         *pp = t->next;
+    /* Connections the workload has not freed leave the indexes with
+     * their peers (their keys). */
+    for (c = t->conns; c != NULL; c = c->next)
+        ut_conn_unindex(c);
     /* conn_output must never reach a closed socket: the peers it served
      * go now, and late packets for their handles are dropped. */
     peer_table_remove_owner(usrsctp_rt.peers, t, deregister_peer, NULL);

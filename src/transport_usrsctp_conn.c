@@ -49,7 +49,11 @@ struct usrsctp_conn *ut_conn_new(struct usrsctp_transport *t, struct socket *so,
     rtt_sampler_init(&c->rtt);
     peer_assoc_up(ut_peers(), p);
     c->next_of_peer = p->conns;
+    if (c->next_of_peer != NULL)
+        c->next_of_peer->pprev_of_peer = &c->next_of_peer;
+    c->pprev_of_peer = &p->conns;
     p->conns = c;
+    ut_conn_index(c);
     c->next = t->conns;
     if (c->next != NULL)
         c->next->pprev = &c->next;
@@ -78,7 +82,8 @@ static void conn_event_cb(evutil_socket_t fd, short what, void *arg)
             ut_explain_connect_failure(c);
         } else if (sctp_sockopt_state(c->so) == SCTP_ESTABLISHED) {
             c->state = CONN_ESTABLISHED;
-            c->local_port = sctp_sockopt_bound_port(c->so, c->local_port);
+            ut_conn_set_ports(c, sctp_sockopt_bound_port(c->so, c->local_port),
+                              c->peer_port);
             out |= TRANSPORT_EV_CONNECTED;
         } else {
             return;
@@ -255,7 +260,6 @@ int ut_shutdown_conn(struct transport_conn *tc)
 void ut_conn_free(struct transport_conn *tc, bool abortive)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
-    struct usrsctp_conn **pp;
 
     if (c == NULL)
         return;
@@ -267,13 +271,11 @@ void ut_conn_free(struct transport_conn *tc, bool abortive)
         ut_flush_output();
     }
     event_free(c->ev);
-    ut_conn_set_tag(c, 0);
-    for (pp = &c->peer->conns; *pp != NULL; pp = &(*pp)->next_of_peer) {
-        if (*pp == c) {
-            *pp = c->next_of_peer;
-            break;
-        }
-    }
+    ut_conn_unindex(c);
+    /* unlinked in O(1): one client's thousands share one peer */
+    *c->pprev_of_peer = c->next_of_peer;
+    if (c->next_of_peer != NULL)
+        c->next_of_peer->pprev_of_peer = c->pprev_of_peer;
     peer_assoc_down(ut_peers(), c->peer);
     c->peer->last_seen_ms = ut_now_ms();
     *c->pprev = c->next;

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "be_bytes.h"
+#include "conn_hash.h"
 #include "rtt_sampler.h"
 #include "transport.h"
 #include "transport_notify.h"
@@ -84,16 +85,20 @@ struct usrsctp_conn {
      * once the queue is read (usrsctp itself waits for SHUTDOWN-COMPLETE,
      * which a lossy path can delay by minutes of T2 retransmissions) */
     bool peer_shut;
+    /* Set with ut_conn_set_ports: the port index's key, with peer. */
     uint16_t local_port;
     uint16_t peer_port;
+    struct conn_hash_node by_ports; /* from ut_conn_new to its free */
+    uint64_t seq;                   /* made after every lower one */
     struct usrsctp_conn *next;
     struct usrsctp_conn **pprev;
     struct usrsctp_conn *next_of_peer; /* peer->conns */
+    struct usrsctp_conn **pprev_of_peer;
     /* The verification tag the peer puts on this association's packets
      * (our Initiate Tag: from our INIT, or the COOKIE-ECHO that made it),
      * in the tag index while the association lives; 0 = not known. */
     uint32_t my_tag;
-    struct usrsctp_conn *next_by_tag;
+    struct conn_hash_node by_tag;
     /* The tag we put on ours (seen leaving), for our path probes. */
     uint32_t peer_tag;
     /* This association alone has moved to dst (its peer's other
@@ -135,6 +140,13 @@ uint64_t ut_random64(void);
 void ut_conn_set_tag(struct usrsctp_conn *c, uint32_t tag);
 /* The live association the peer tags its packets to with tag, or NULL. */
 struct usrsctp_conn *ut_conn_by_tag(uint32_t tag);
+/* c enters the port index (ut_conn_new, once it is on its peer's list) and
+ * leaves both indexes (its free, or its transport's close). */
+void ut_conn_index(struct usrsctp_conn *c);
+void ut_conn_unindex(struct usrsctp_conn *c);
+/* c's SCTP ports, and its port index entry with them. */
+void ut_conn_set_ports(struct usrsctp_conn *c, uint16_t local_port,
+                       uint16_t peer_port);
 /* The endpoint c's packets go to: its own after a move, else its peer's. */
 const struct sockaddr *ut_conn_dst(const struct usrsctp_conn *c,
                                    socklen_t *len);
