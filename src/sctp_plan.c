@@ -62,8 +62,10 @@ void sctp_plan_sack(const struct sctp_plan *p, uint32_t *delay_ms,
 
 uint32_t sctp_plan_max_burst(uint32_t sack_freq)
 {
-    /* Up to 4 the default's 4 MTUs already hold sack_freq packets. */
-    return sack_freq > SCTP_PLAN_STACK_MAX_BURST ? sack_freq : 0;
+    /* Each packet holds less than an MTU of chunks (the common header
+     * takes 12 bytes), so the default's 4 MTUs let out 5 packets at
+     * least: up to 5 nothing needs to change. */
+    return sack_freq > SCTP_PLAN_STACK_MAX_BURST + 1 ? sack_freq : 0;
 }
 
 void sctp_plan_rto(const struct transport_config *cfg, uint32_t cur_min,

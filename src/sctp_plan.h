@@ -83,7 +83,8 @@ void sctp_plan_sack(const struct sctp_plan *p, uint32_t *delay_ms,
  * timer, and the association moves about 6 messages per --sack-delay
  * (30 KB/s at 200 ms). Each packet carries less than one MTU of chunks,
  * so a Max.Burst of sack_freq lets at least sack_freq packets out, and
- * the receiver's count, not its timer, clocks the sender again. Linux
+ * the receiver's count, not its timer, clocks the sender again (the
+ * default's 4 MTUs are 5 packets at least: up to 5, 0). Linux
  * lowers cwnd only for the one flush and restores it, so the kernel
  * backend does not need this.
  */

@@ -94,8 +94,9 @@ static void test_sctp_plan_sack_keeps_what_is_not_given(void **state)
     assert_false(sctp_plan_has_sack(&p));
 }
 
-/* Max.Burst follows a SACK frequency above the stack's default of 4, in
- * a socket's plan and in a retuning, and is left alone otherwise. */
+/* Max.Burst follows a SACK frequency above the 5 packets the stack's
+ * default of 4 MTUs lets out, in a socket's plan and in a retuning, and
+ * is left alone otherwise. */
 static void test_sctp_plan_max_burst_covers_sack_freq(void **state)
 {
     struct transport_tuning tu = { .sack_freq = 8 };
@@ -106,7 +107,8 @@ static void test_sctp_plan_max_burst_covers_sack_freq(void **state)
     assert_int_equal(sctp_plan_max_burst(0), 0);
     assert_int_equal(sctp_plan_max_burst(2), 0);
     assert_int_equal(sctp_plan_max_burst(SCTP_PLAN_STACK_MAX_BURST), 0);
-    assert_int_equal(sctp_plan_max_burst(5), 5);
+    assert_int_equal(sctp_plan_max_burst(5), 0);
+    assert_int_equal(sctp_plan_max_burst(6), 6);
     assert_int_equal(sctp_plan_max_burst(100), 100);
     sctp_plan_tuning(&tu, &p);
     assert_int_equal(p.max_burst, 8);
