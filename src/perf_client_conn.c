@@ -31,7 +31,21 @@ static void client_stalled(struct perf_client *cl, unsigned int i)
                          i + 1, limit);
         return;
     }
-    if (info.heard_ms < limit * 1000)
+    /* Sending, and no retransmission: SCTP is not backing off, the
+     * peer's SACKs are what data waits for (once, a receiver's
+     * --sack-freq above what usrsctp's Max.Burst let out: see
+     * sctp_plan_max_burst). */
+    if (info.heard_ms < limit * 1000 && info.retransmits == 0 &&
+        perf_client_sends(cl->cfg) && !cl->send_done[i])
+        perf_client_fail(
+            cl,
+            "no data moved on association %u for %.3g s, though the "
+            "server answered %.1f s ago and nothing was retransmitted: "
+            "the data waits for the server's SACKs (cwnd %u, server's "
+            "window %u bytes, RTO %u ms)",
+            i + 1, limit, info.heard_ms / 1000.0, (unsigned)info.cwnd,
+            (unsigned)info.peer_rwnd, (unsigned)info.rto_ms);
+    else if (info.heard_ms < limit * 1000)
         perf_client_fail(
             cl,
             "no data moved on association %u for %.3g s, though the "

@@ -110,6 +110,9 @@ struct perf_flow {
     uint64_t sample_retransmits;
     uint64_t base_retransmits; /* at the last reset */
     uint64_t last_progress_ns;
+    /* while draining: what was still unacknowledged at the last look
+     * (bytes, or chunks when the stack cannot tell bytes) */
+    uint64_t drain_left;
     uint64_t created_ns; /* perf_flow_new() or the connect call */
     uint64_t setup_us;   /* to TRANSPORT_EV_CONNECTED */
 };
@@ -326,6 +329,7 @@ static void schedule(struct perf_flow *f, uint64_t delay_ns)
 /* Limit reached: stop writing and wait until the peer has it all. */
 static void begin_drain(struct perf_flow *f)
 {
+    f->drain_left = UINT64_MAX;
     f->send_stop_ns = perf_now_ns();
     f->send_state = SEND_DRAINING;
     schedule(f, 0);
@@ -353,6 +357,14 @@ static void check_drained(struct perf_flow *f)
     if (!flush_control(f))
         return;
     if (transport_get_info(f->conn, &info) == 0 && !all_acked(&info)) {
+        uint64_t left =
+            info.send_queued != UINT64_MAX ? info.send_queued : info.unacked;
+
+        /* Acknowledgements are progress: a slow path can take longer
+         * than --timeout to drain a full send buffer. */
+        if (left < f->drain_left)
+            f->last_progress_ns = perf_now_ns();
+        f->drain_left = left;
         schedule(f, DRAIN_POLL_US * 1000u);
         return;
     }

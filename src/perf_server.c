@@ -17,6 +17,7 @@
 #include "host_port.h"
 #include "log.h"
 #include "perf_server_priv.h"
+#include "sctp_plan.h"
 #include "units.h"
 
 #define CLOSE_GRACE_S 5
@@ -487,6 +488,14 @@ int perf_server_run(const struct perf_config *cfg)
     }
     event_add(srv.watchdog_ev, &tick);
     server_banner(&srv);
+    /* sctp_plan_max_burst: 4 MTUs of chunks are at least 5 packets. */
+    if (cfg->sack_freq > SCTP_PLAN_STACK_MAX_BURST + 1)
+        log_warn("--sack-freq %u: a client that sends without the same "
+                 "--sack-freq keeps SCTP's Max.Burst of 4 and may send "
+                 "fewer packets per SACK than that, so its data moves one "
+                 "burst per --sack-delay; sctpu-perf clients given "
+                 "--sack-freq %u raise their Max.Burst to match",
+                 (unsigned)cfg->sack_freq, (unsigned)cfg->sack_freq);
 
     event_base_dispatch(srv.rt.base);
 

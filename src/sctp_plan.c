@@ -30,6 +30,7 @@ void sctp_plan_make(const struct transport_config *cfg, uint16_t streams,
     out->nodelay = cfg->nodelay;
     out->sack_delay_ms = cfg->sack_delay_ms;
     out->sack_freq = cfg->sack_freq;
+    out->max_burst = sctp_plan_max_burst(cfg->sack_freq);
     out->max_retrans_assoc = cfg->max_retrans_assoc;
     out->max_retrans_path = cfg->max_retrans_path;
     out->hb_interval_ms = cfg->hb_interval_ms;
@@ -42,6 +43,7 @@ void sctp_plan_tuning(const struct transport_tuning *tu, struct sctp_plan *out)
     out->nodelay = tu->nodelay;
     out->sack_delay_ms = tu->sack_delay_ms;
     out->sack_freq = tu->sack_freq;
+    out->max_burst = sctp_plan_max_burst(tu->sack_freq);
 }
 
 bool sctp_plan_has_sack(const struct sctp_plan *p)
@@ -56,6 +58,14 @@ void sctp_plan_sack(const struct sctp_plan *p, uint32_t *delay_ms,
         *delay_ms = p->sack_delay_ms;
     if (p->sack_freq)
         *freq = p->sack_freq;
+}
+
+uint32_t sctp_plan_max_burst(uint32_t sack_freq)
+{
+    /* Each packet holds less than an MTU of chunks (the common header
+     * takes 12 bytes), so the default's 4 MTUs let out 5 packets at
+     * least: up to 5 nothing needs to change. */
+    return sack_freq > SCTP_PLAN_STACK_MAX_BURST + 1 ? sack_freq : 0;
 }
 
 void sctp_plan_rto(const struct transport_config *cfg, uint32_t cur_min,

@@ -23,6 +23,9 @@
 /* Outbound streams a client asks for when none are given. */
 #define SCTP_PLAN_CONNECT_STREAMS 10
 
+/* usrsctp's default Max.Burst (SCTP_DEF_MAX_BURST; Linux's too). */
+#define SCTP_PLAN_STACK_MAX_BURST 4
+
 /* The options of one socket; a zero means "leave the stack's value". */
 struct sctp_plan {
     int sndbuf; /* SO_SNDBUF / SO_RCVBUF, always set */
@@ -35,6 +38,8 @@ struct sctp_plan {
     /* SCTP_DELAYED_SACK, read and changed when either is given */
     uint32_t sack_delay_ms;
     uint32_t sack_freq;
+    /* SCTP_MAX_BURST, usrsctp backend only (see sctp_plan_max_burst) */
+    uint32_t max_burst;
     uint16_t max_retrans_assoc; /* SCTP_ASSOCINFO's Association.Max.Retrans */
     /* SCTP_PEER_ADDR_PARAMS, for every path of future associations */
     uint16_t max_retrans_path; /* Path.Max.Retrans */
@@ -63,6 +68,27 @@ bool sctp_plan_has_sack(const struct sctp_plan *p);
  */
 void sctp_plan_sack(const struct sctp_plan *p, uint32_t *delay_ms,
                     uint32_t *freq);
+
+/*
+ * The Max.Burst a sender needs when its peer SACKs every sack_freq
+ * packets, or 0 when the stack's default will do.
+ *
+ * usrsctp (0.9.5.0 and upstream, with its default sysctl
+ * sctp_use_cwnd_based_maxburst 1) applies Max.Burst by lowering cwnd for
+ * good to flight size + Max.Burst * MTU before each output. When a
+ * delayed SACK has acknowledged everything, the flight size is 0 and the
+ * next burst is 4 MTUs of data chunks: 6 packets of 1 KiB messages at a
+ * 1500-byte MTU, 5 at 1280. A receiver counting to sack_freq 7 then
+ * never reaches its count: every round trip waits out the delayed-SACK
+ * timer, and the association moves about 6 messages per --sack-delay
+ * (30 KB/s at 200 ms). Each packet carries less than one MTU of chunks,
+ * so a Max.Burst of sack_freq lets at least sack_freq packets out, and
+ * the receiver's count, not its timer, clocks the sender again (the
+ * default's 4 MTUs are 5 packets at least: up to 5, 0). Linux
+ * lowers cwnd only for the one flush and restores it, so the kernel
+ * backend does not need this.
+ */
+uint32_t sctp_plan_max_burst(uint32_t sack_freq);
 
 /*
  * The RTO bounds to set, from the socket's current min and max and cfg:

@@ -94,6 +94,37 @@ static void test_sctp_plan_sack_keeps_what_is_not_given(void **state)
     assert_false(sctp_plan_has_sack(&p));
 }
 
+/* Max.Burst follows a SACK frequency above the 5 packets the stack's
+ * default of 4 MTUs lets out, in a socket's plan and in a retuning, and
+ * is left alone otherwise. */
+static void test_sctp_plan_max_burst_covers_sack_freq(void **state)
+{
+    struct transport_tuning tu = { .sack_freq = 8 };
+    struct transport_config cfg;
+    struct sctp_plan p;
+
+    (void)state;
+    assert_int_equal(sctp_plan_max_burst(0), 0);
+    assert_int_equal(sctp_plan_max_burst(2), 0);
+    assert_int_equal(sctp_plan_max_burst(SCTP_PLAN_STACK_MAX_BURST), 0);
+    assert_int_equal(sctp_plan_max_burst(5), 0);
+    assert_int_equal(sctp_plan_max_burst(6), 6);
+    assert_int_equal(sctp_plan_max_burst(100), 100);
+    sctp_plan_tuning(&tu, &p);
+    assert_int_equal(p.max_burst, 8);
+    tu.sack_freq = 0;
+    tu.sack_delay_ms = 20;
+    sctp_plan_tuning(&tu, &p);
+    assert_int_equal(p.max_burst, 0);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.sack_freq = 7;
+    sctp_plan_make(&cfg, 10, &p);
+    assert_int_equal(p.max_burst, 7);
+    cfg.sack_freq = 0;
+    sctp_plan_make(&cfg, 10, &p);
+    assert_int_equal(p.max_burst, 0);
+}
+
 static void test_sctp_plan_rto(void **state)
 {
     struct transport_config cfg;
@@ -145,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_sctp_plan_defaults),
         cmocka_unit_test(test_sctp_plan_given_values),
         cmocka_unit_test(test_sctp_plan_sack_keeps_what_is_not_given),
+        cmocka_unit_test(test_sctp_plan_max_burst_covers_sack_freq),
         cmocka_unit_test(test_sctp_plan_rto),
         cmocka_unit_test(test_sctp_plan_fail_wording),
     };
