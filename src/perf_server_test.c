@@ -34,8 +34,12 @@ void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
     for (i = 0; len > 0 && i < t->count && i < PERF_MAX_PARALLEL; i++)
         if (t->flows[i] != NULL)
             perf_flow_send_control(t->flows[i], buf, (size_t)len);
-    if (t->srv->cfg->one_off)
+    if (t->srv->cfg->one_off) {
+        /* -1 serves one test however it ends: this was it, so the server
+         * exits (with a failure) once its associations are gone. */
         t->srv->exit_code = RUNTIME_EXIT_FAIL;
+        t->srv->completed++;
+    }
     perf_server_test_free(t, true);
 }
 

@@ -13,6 +13,7 @@
 #              the timeout, the address and both ports
 #   idle       --idle-timeout: -1 exits 0 when no test comes; without -1
 #              the server waits on; a test whose client froze is aborted;
+#              -1 exits 1 once its only test is aborted (client killed);
 #              a -R test (the server sends) is not idle
 #   rcv        --rcv-timeout 500: a receiving client whose server froze,
 #              and a receiving server whose client froze, give up naming it
@@ -238,6 +239,22 @@ kill -STOP "$FROZEN"
 wait_for_line "$WORK/idle.log" \
     'test 1 aborted: nothing moved for 0.5 s \(--idle-timeout\)' 5
 kill -KILL "$FROZEN"
+# -1 serves one test however it ends: a client killed mid-test has its
+# test aborted, and the server then exits 1 (it once waited on forever).
+# (no --idle-timeout: with one, -1 also ends when no test comes.)
+"$PERF_BIN" -s -1 --timeout 2 -p 5311 --udp-port 9911 \
+    >"$WORK/idle1k.out" 2>&1 &
+IDLE1K=$!
+PIDS+=("$IDLE1K")
+wait_for_line "$WORK/idle1k.out" '^Server listening' 10
+bg killed -p 5311 --udp-port 9911 -t 20 -b 10M
+wait_for_line "$WORK/killed.out" "$FIRST_INTERVAL" 10
+kill -KILL "$BG"
+gone "$IDLE1K" 10 ||
+    fail "idle: -1 still runs 10 s after its only test's client was killed"
+[[ $RC == 1 ]] || fail "idle: -1 exited $RC after an aborted test, not 1"
+grep -q 'test 1 aborted: ' "$WORK/idle1k.out" ||
+    fail "idle: -1 did not say why: $(cat "$WORK/idle1k.out")"
 # The server sending (-R) is not idle, even with a slow rate.
 run idle-R -R -t 2 -b 10M -J
 want_rc idle-R 0
