@@ -22,7 +22,16 @@
 #define PERF_MAX_PPIDS PERF_MAX_STREAMS /* --ppid: at most one per stream */
 /* Server caps' defaults (perf_usage.c gives the reasons) */
 #define PERF_DEFAULT_MAX_ASSOCS 256
-#define PERF_DEFAULT_HELLO_TIMEOUT_S 5.0
+/*
+ * --hello-timeout counts from the server's COMM_UP (the first COOKIE-ECHO).
+ * The client says HELLO only at its own COMM_UP, when a COOKIE-ACK comes
+ * back, and the HELLO must get through too: each loss on the way costs a
+ * retransmission timeout, doubling from RTO.Min (1 s): 1, 2, 4, 8 s.
+ * Three losses in a row crossed the old 5 s in CI on a 5 % lossy link;
+ * four (15 s) stay inside 30 s. --max-associations bounds what silent
+ * clients hold meanwhile.
+ */
+#define PERF_DEFAULT_HELLO_TIMEOUT_S 30.0
 #define PERF_DEFAULT_MAX_DURATION_S 3600.0
 #define PERF_DEFAULT_MAX_BUFFER (64u * 1024 * 1024)
 #define PERF_RATE_PERIOD_S 5     /* iperf3's --server-bitrate-limit period */

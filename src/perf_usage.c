@@ -171,7 +171,7 @@ void perf_cli_usage(FILE *out, const char *prog)
 "                            16-1048576 (default 4096; usrsctp backend)\n"
 "      --hello-timeout SEC   close an association that sends no HELLO, or\n"
 "                            a test with no PARAMS, within SEC, 0.1-3600\n"
-"                            (default 5)\n"
+"                            (default 30: room for 4 retransmissions)\n"
 "      --max-duration SEC    refuse tests asking for more (-t with -O);\n"
 "                            end tests with no -t (-t 0, -n, -k) at SEC;\n"
 "                            0 = no ceiling, up to 604800 (default 3600)\n"

@@ -772,7 +772,7 @@ static void test_perf_cli_server_caps(void **state)
     (void)state;
     assert_int_equal(parse("-s", NULL), PERF_CLI_RUN);
     assert_int_equal(cfg.max_assocs, 256);
-    assert_true(cfg.hello_timeout_s == 5.0);
+    assert_true(cfg.hello_timeout_s == 30.0);
     assert_true(cfg.max_duration_s == 3600.0);
     assert_int_equal(cfg.max_buffer_bytes, 64u * 1024 * 1024);
     assert_int_equal(cfg.server_rate_period_s, 5);
