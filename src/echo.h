@@ -74,6 +74,7 @@ struct echo_config {
     uint32_t max_peers;    /* --max-peers; 0 = the transport default */
     double idle_timeout_s; /* --idle-timeout; 0 = none */
     uint64_t max_buffered; /* --max-buffered: messages past 64k, all */
+    unsigned int workers;  /* --workers: processes sharing the port */
     /* the first server-only option given, as named, for a client's error */
     char server_only[48];
     int verbosity; /* 0 normal, 1 -V, 2 -VV */

@@ -15,6 +15,7 @@
 #include "host_port.h"
 #include "transport.h"
 #include "units.h"
+#include "workers.h"
 
 #define BUF_MIN 4096u
 #define BUF_MAX (256u * 1024 * 1024)
@@ -58,6 +59,7 @@ enum {
     OPT_MAX_BUFFERED,
     OPT_MAX_PEERS,
     OPT_HOLD,
+    OPT_WORKERS,
 };
 
 /* Remember the first server-only cap given (a client refuses it). */
@@ -92,6 +94,7 @@ static const struct option longopts[] = {
     { "once",           no_argument,       NULL, OPT_ONCE },
     { "max-associations", required_argument, NULL, OPT_MAX_ASSOCS },
     { "max-peers", required_argument, NULL, OPT_MAX_PEERS },
+    { "workers",        required_argument, NULL, OPT_WORKERS },
     { "idle-timeout",   required_argument, NULL, OPT_IDLE_TIMEOUT },
     { "max-buffered",   required_argument, NULL, OPT_MAX_BUFFERED },
     { "json",           no_argument,       NULL, 'J' },
@@ -213,6 +216,10 @@ void echo_cli_usage(FILE *out, const char *prog)
 "      --max-buffered SIZE bytes all associations may hold for messages\n"
 "                          past 64k being read or echoed, 64k-64G (default\n"
 "                          64M); one that needs more is aborted\n"
+"      --workers N         N processes share the UDP port, a client host's\n"
+"                          associations all in one (steered by source\n"
+"                          address), 1-64 (default 1; usrsctp backend);\n"
+"                          the caps above are each worker's\n"
 "\n"
 "SCTP and sockets:\n"
 "      --mtu BYTES         IP MTU of the path (default: from the route)\n"
@@ -259,6 +266,7 @@ static void config_defaults(struct echo_config *cfg)
     cfg->family = AF_UNSPEC;
     cfg->port = ECHO_DEFAULT_SCTP_PORT;
     cfg->udp_port = ECHO_DEFAULT_UDP_PORT;
+    cfg->workers = 1;
     cfg->interval_s = 1.0;
     cfg->sizes[0] = 64;
     cfg->nsizes = 1;
@@ -536,6 +544,11 @@ static int apply_option(struct echo_config *cfg, struct echo_cli_state *st,
         rc = units_parse_u64(arg, 16, 1048576, &u);
         cfg->max_peers = (uint32_t)u;
         return rc ? cli_fail_num(err, errlen, opt, arg, rc, "16-1048576") : 0;
+    case OPT_WORKERS:
+        note_server_only(cfg, opt);
+        rc = units_parse_u64(arg, 1, WORKERS_MAX, &u);
+        cfg->workers = (unsigned int)u;
+        return rc ? cli_fail_num(err, errlen, opt, arg, rc, "1-64") : 0;
     case OPT_IDLE_TIMEOUT:
         note_server_only(cfg, opt);
         rc = units_parse_seconds(arg, 0, 86400, &cfg->idle_timeout_s);
@@ -743,6 +756,10 @@ static int check_config(const struct echo_config *cfg, char *err, size_t errlen)
                               errlen) < 0 ||
         transport_check_addrs(transport_chosen(cfg->backend), cfg->bind, err,
                               errlen) < 0)
+        return -1;
+    if (cfg->server &&
+        workers_check(cfg->workers, cfg->backend, cfg->once ? "--once" : NULL,
+                      err, errlen) < 0)
         return -1;
     if (!cfg->server &&
         transport_check_own_udp(transport_chosen(cfg->backend),

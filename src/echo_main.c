@@ -14,12 +14,18 @@
 #include "log.h"
 #include "tool_mains.h"
 #include "version.h"
+#include "workers.h"
 
 static void print_version(void)
 {
     printf("sctpu-echo %s\nusrsctp %s\nlibevent %s\nCRC32c %s\nallocator %s\n",
            SCTPU_VERSION, SCTPU_USRSCTP_VERSION, event_get_version(),
            crc32c_impl_name(), alloc_info_name());
+}
+
+static int serve(void *cfg)
+{
+    return echo_server_run(cfg);
 }
 
 int echo_main(int argc, char **argv)
@@ -49,6 +55,8 @@ int echo_main(int argc, char **argv)
                                         : LOG_LEVEL_WARN);
     /* Results stream to pipes and log files line by line. */
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (cfg.server && cfg.workers > 1)
+        return workers_run(cfg.workers, serve, &cfg);
     if (cfg.server)
         return echo_server_run(&cfg);
     if (cfg.parallel > 0)

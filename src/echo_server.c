@@ -18,6 +18,7 @@
 #include "runtime.h"
 #include "log.h"
 #include "transport.h"
+#include "workers.h"
 
 #define SESSION_BUF_START (64 * 1024)
 /* Released session buffers kept for reuse: a busy session takes one and
@@ -579,11 +580,13 @@ static void print_transport_counters(const struct echo_server *srv,
     if (c.no_datagram_counts) {
         /* kernel SCTP: no per-socket counts, so no zeros made up here */
         if (alone)
-            printf("served %llu associations (backend %s counts no "
+            printf("%sserved %llu associations (backend %s counts no "
                    "datagrams)\n",
-                   (unsigned long long)srv->served, t->ops->name);
+                   workers_prefix(), (unsigned long long)srv->served,
+                   t->ops->name);
         return;
     }
+    printf("%s", workers_prefix());
     if (!alone)
         printf("%s: ", t->ops->name);
     dropped = c.rx_short + c.rx_bad_crc + c.rx_unknown_peer + c.rx_malformed;
@@ -596,24 +599,25 @@ static void print_transport_counters(const struct echo_server *srv,
            (unsigned long long)c.rx_unknown_peer,
            (unsigned long long)c.rx_malformed);
     if (c.rx_rebinds > 0)
-        printf("followed %llu NAT rebindings (a peer on a new UDP port)\n",
-               (unsigned long long)c.rx_rebinds);
+        printf("%sfollowed %llu NAT rebindings (a peer on a new UDP port)\n",
+               workers_prefix(), (unsigned long long)c.rx_rebinds);
     if (c.peers_cap == 0)
         return; /* no peer table (kernel SCTP) */
-    printf("peer table: %llu now (%llu with associations), peak %llu, cap "
+    printf("%speer table: %llu now (%llu with associations), peak %llu, cap "
            "%llu, %llu evicted\n",
-           (unsigned long long)c.peers, (unsigned long long)c.peers_with_assoc,
+           workers_prefix(), (unsigned long long)c.peers,
+           (unsigned long long)c.peers_with_assoc,
            (unsigned long long)c.peers_peak, (unsigned long long)c.peers_cap,
            (unsigned long long)c.peers_evicted);
-    printf("ingress: %llu INITs answered statelessly, %llu COOKIE-ECHOs "
+    printf("%singress: %llu INITs answered statelessly, %llu COOKIE-ECHOs "
            "refused (table full), %llu path probes, %llu associations moved "
            "alone\n",
-           (unsigned long long)c.rx_stateless_init,
+           workers_prefix(), (unsigned long long)c.rx_stateless_init,
            (unsigned long long)c.rx_table_full,
            (unsigned long long)c.tx_path_probes,
            (unsigned long long)c.assoc_moves);
-    printf("usrsctp dropped: %llu out of the blue, %llu bad vtag\n",
-           (unsigned long long)c.rx_sctp_ootb,
+    printf("%susrsctp dropped: %llu out of the blue, %llu bad vtag\n",
+           workers_prefix(), (unsigned long long)c.rx_sctp_ootb,
            (unsigned long long)c.rx_sctp_bad_vtag);
 }
 
@@ -624,7 +628,8 @@ static void print_counters(const struct echo_server *srv)
     size_t i;
 
     if (srv->rt.nall > 1)
-        printf("served %llu associations\n", (unsigned long long)srv->served);
+        printf("%sserved %llu associations\n", workers_prefix(),
+               (unsigned long long)srv->served);
     for (i = 0; i < srv->rt.nall; i++)
         print_transport_counters(srv, srv->rt.all[i]);
 }
@@ -661,9 +666,10 @@ static void server_banner(const struct echo_server *srv)
 
         transport_local_name(srv->rt.all[i], local, sizeof(local));
         transport_describe_stack(ops, stack, sizeof(stack));
-        printf("sctpu-echo server: SCTP port %u over %s %s (backend %s: %s)\n",
+        printf("sctpu-echo server: SCTP port %u over %s %s (backend %s: %s)%s%s"
+               "\n",
                (unsigned)srv->cfg->port, udp ? "UDP" : "IP", local, ops->name,
-               stack);
+               stack, workers_count() > 1 ? ", " : "", workers_label());
     }
     fflush(stdout);
 }
@@ -685,6 +691,7 @@ int echo_server_run(const struct echo_config *cfg)
         return ECHO_EXIT_USAGE;
     echo_transport_config(cfg, NULL, cfg->family, cfg->udp_port,
                           cfg->sock.out_streams, &tc);
+    tc.workers = (uint16_t)workers_count();
     if (transport_config_set_bind(&tc, binds.host, binds.count, err,
                                   sizeof(err)) < 0) {
         log_err("%s", err);
@@ -717,8 +724,9 @@ int echo_server_run(const struct echo_config *cfg)
 
     print_counters(&srv);
     if (srv.refused > 0)
-        printf("refused %llu associations (--max-associations %u)\n",
-               (unsigned long long)srv.refused, (unsigned)cfg->max_assocs);
+        printf("%srefused %llu associations (--max-associations %u)\n",
+               workers_prefix(), (unsigned long long)srv.refused,
+               (unsigned)cfg->max_assocs);
     if (srv.idle_timer != NULL)
         event_free(srv.idle_timer);
     while (srv.nspare > 0)

@@ -24,6 +24,11 @@ enum log_level log_get_level(void)
     return log_level;
 }
 
+const char *log_get_progname(void)
+{
+    return log_progname;
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
     static const char *const prefix[] = {

@@ -17,6 +17,7 @@ enum log_level {
 
 void log_init(const char *progname, enum log_level level);
 enum log_level log_get_level(void);
+const char *log_get_progname(void);
 
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

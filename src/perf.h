@@ -138,6 +138,7 @@ struct perf_config {
     double hello_timeout_s;    /* --hello-timeout: HELLO and PARAMS due */
     double max_duration_s;     /* --max-duration; 0 = no ceiling */
     uint64_t max_buffer_bytes; /* --max-buffer-memory: all tests' */
+    unsigned int workers;      /* --workers: processes sharing the port */
     int cpu;                   /* -A: the CPU to run on; -1 = any */
 
     /* -S/--tos, --dscp, --bind-dev, --instreams, --outstreams (on a

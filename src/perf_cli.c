@@ -93,6 +93,7 @@ static const struct option longopts[] = {
     { "max-associations",  required_argument, NULL, OPT_MAX_ASSOCS },
     { "max-peers",         required_argument, NULL, OPT_MAX_PEERS },
     { "hello-timeout",     required_argument, NULL, OPT_HELLO_TIMEOUT },
+    { "workers",           required_argument, NULL, OPT_WORKERS },
     { "max-duration",      required_argument, NULL, OPT_MAX_DURATION },
     { "max-buffer-memory", required_argument, NULL, OPT_MAX_BUFFER_MEMORY },
     { "affinity",          required_argument, NULL, 'A' },
@@ -158,6 +159,7 @@ static enum perf_cli_scope option_scope(int c)
     case OPT_SERVER_RATE_LIMIT:
     case OPT_MAX_ASSOCS:
     case OPT_MAX_PEERS:
+    case OPT_WORKERS:
     case OPT_HELLO_TIMEOUT:
     case OPT_MAX_DURATION:
     case OPT_MAX_BUFFER_MEMORY:
@@ -183,6 +185,7 @@ static void config_defaults(struct perf_config *cfg)
     cfg->cpu = -1;
     cfg->server_rate_period_s = PERF_RATE_PERIOD_S;
     cfg->max_assocs = PERF_DEFAULT_MAX_ASSOCS;
+    cfg->workers = 1;
     cfg->hello_timeout_s = PERF_DEFAULT_HELLO_TIMEOUT_S;
     cfg->max_duration_s = PERF_DEFAULT_MAX_DURATION_S;
     cfg->max_buffer_bytes = PERF_DEFAULT_MAX_BUFFER;

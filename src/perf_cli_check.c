@@ -15,6 +15,7 @@
 #include "sock_opts.h"
 #include "transport.h"
 #include "units.h"
+#include "workers.h"
 
 #define VERIFY_MIN_LEN PERF_VERIFY_HDR_LEN /* its header */
 #define PR_TTL_MAX 600000u                 /* ms */
@@ -393,6 +394,23 @@ static int check_backend(struct perf_config *cfg,
     return 0;
 }
 
+/* --workers N: each worker pinned by -A to one CPU would defeat it. */
+static int check_workers(const struct perf_config *cfg, char *err,
+                         size_t errlen)
+{
+    if (workers_check(cfg->workers, cfg->backend,
+                      cfg->one_off ? "-1 (--one-off)" : NULL, err, errlen) < 0)
+        return -1;
+    if (cfg->workers > 1 && cfg->cpu >= 0) {
+        snprintf(err, errlen,
+                 "--workers %u spreads the server over the cores: drop -A "
+                 "(it would pin every worker to CPU %d)",
+                 cfg->workers, cfg->cpu);
+        return -1;
+    }
+    return 0;
+}
+
 /* The client's options against each other, once every option is known. */
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
@@ -441,6 +459,7 @@ int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
         return -1;
     if (cfg->role == PERF_ROLE_SERVER &&
         (check_backend(cfg, st, err, errlen) < 0 ||
+         check_workers(cfg, err, errlen) < 0 ||
          transport_check_addrs(transport_chosen(cfg->backend), cfg->bind_host,
                                err, errlen) < 0))
         return -1;

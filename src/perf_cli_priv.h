@@ -69,6 +69,7 @@ enum {
     OPT_HELLO_TIMEOUT,
     OPT_MAX_DURATION,
     OPT_MAX_BUFFER_MEMORY,
+    OPT_WORKERS,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 

@@ -18,6 +18,7 @@
 #include "perf_proto.h"
 #include "perf_report.h"
 #include "units.h"
+#include "workers.h"
 
 #define WINDOW_MIN 4096u
 #define WINDOW_MAX (256u * 1024 * 1024)
@@ -271,6 +272,7 @@ static const struct perf_cli_num numeric_opts[] = {
     { OPT_RCV_TIMEOUT,    false, 100,        TIMEOUT_MS_MAX,    "100-3600000 ms" },
     { OPT_MAX_ASSOCS,     false, 1,          MAX_ASSOCS,        "1-65535" },
     { OPT_MAX_PEERS,      false, 16,         1048576,           "16-1048576" },
+    { OPT_WORKERS,        false, 1,          WORKERS_MAX,       "1-64" },
     { OPT_MAX_BUFFER_MEMORY, true, BUFFER_MEMORY_MIN, BUFFER_MEMORY_MAX, "1M-64G" },
 };
 /* clang-format on */
@@ -346,6 +348,9 @@ static void store_number(struct perf_config *cfg, int c, uint64_t v)
         break;
     case OPT_MAX_PEERS:
         cfg->max_peers = (uint32_t)v;
+        break;
+    case OPT_WORKERS:
+        cfg->workers = (unsigned int)v;
         break;
     case OPT_MAX_BUFFER_MEMORY:
         cfg->max_buffer_bytes = v;

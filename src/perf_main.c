@@ -14,12 +14,18 @@
 #include "runtime.h"
 #include "tool_mains.h"
 #include "version.h"
+#include "workers.h"
 
 static void print_version(void)
 {
     printf("sctpu-perf %s\nusrsctp %s\nlibevent %s\nCRC32c %s\nallocator %s\n",
            SCTPU_VERSION, SCTPU_USRSCTP_VERSION, event_get_version(),
            crc32c_impl_name(), alloc_info_name());
+}
+
+static int serve(void *cfg)
+{
+    return perf_server_run(cfg);
 }
 
 int perf_main(int argc, char **argv)
@@ -56,6 +62,8 @@ int perf_main(int argc, char **argv)
         return PERF_EXIT_USAGE;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (cfg.role == PERF_ROLE_SERVER && cfg.workers > 1)
+        return workers_run(cfg.workers, serve, &cfg);
     if (cfg.role == PERF_ROLE_SERVER)
         return perf_server_run(&cfg);
     return cfg.compare ? perf_compare_run(&cfg) : perf_client_run(&cfg);

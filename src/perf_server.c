@@ -19,6 +19,7 @@
 #include "perf_server_priv.h"
 #include "sctp_plan.h"
 #include "units.h"
+#include "workers.h"
 
 #define CLOSE_GRACE_S 5
 
@@ -426,9 +427,11 @@ static void server_banner(const struct perf_server *srv)
         transport_describe_stack(ops, stack, sizeof(stack));
         used += (size_t)snprintf(
             banner + used, sizeof(banner) - used,
-            "Server listening on SCTP port %u over %s %s (backend %s: %s)\n",
+            "Server listening on SCTP port %u over %s %s (backend %s: %s)%s%s"
+            "\n",
             (unsigned)cfg->port, udp ? "UDP" : "IP",
-            srv->listeners[i].view.local, ops->name, stack);
+            srv->listeners[i].view.local, ops->name, stack,
+            workers_count() > 1 ? ", " : "", workers_label());
     }
     if (used < sizeof(banner))
         snprintf(banner + used, sizeof(banner) - used,
@@ -473,6 +476,7 @@ int perf_server_run(const struct perf_config *cfg)
     tc.rto_initial_ms = cfg->rto_initial_ms;
     tc.hb_interval_ms = cfg->hb_interval_ms;
     tc.max_peers = cfg->max_peers;
+    tc.workers = (uint16_t)workers_count();
     sock_opts_to_transport(&cfg->sock, &tc);
     tc.streams = cfg->sock.out_streams;
     rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);

@@ -74,6 +74,10 @@ struct transport_config {
      * (peers, each from its COOKIE-ECHO); 0 = TRANSPORT_DEFAULT_MAX_PEERS.
      * When full, the oldest without an association goes. */
     uint32_t max_peers;
+    /* usrsctp backend, servers: above 1, this transport is one of that
+     * many --workers sharing udp_port (SO_REUSEPORT, steered by source
+     * address: workers.h). */
+    uint16_t workers;
 };
 
 #define TRANSPORT_DEFAULT_MAX_PEERS 4096

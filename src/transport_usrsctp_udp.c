@@ -28,6 +28,7 @@
 #include "transport_usrsctp_priv.h"
 #include "udp_batch.h"
 #include "udp_icmp.h"
+#include "workers.h"
 
 #define UDP_SOCKBUF (4 * 1024 * 1024)
 #define REBIND_HOLD_MS 2000 /* stragglers from a peer's old NAT mapping */
@@ -544,12 +545,22 @@ int ut_open_udp(struct usrsctp_transport *t, char *err, size_t errlen)
         (void)setsockopt(t->fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
     }
     transport_ipsock_buffers(t->fd, UDP_SOCKBUF, UDP_SOCKBUF);
+    if (t->cfg.workers > 1) {
+        e = workers_share_port(t->fd, err, errlen);
+        if (e < 0)
+            return e;
+    }
     if (bind(t->fd, (struct sockaddr *)&local, locallen) < 0) {
         e = errno;
         snprintf(what, sizeof(what), "bind UDP %s",
                  netaddr_format((struct sockaddr *)&local, what + 32, 32));
         sctp_plan_fail(err, errlen, what, e);
         return -e;
+    }
+    if (t->cfg.workers > 1) {
+        e = workers_steer(t->fd, t->cfg.workers, err, errlen);
+        if (e < 0)
+            return e;
     }
     t->udp_ev = event_new(t->base, t->fd, EV_READ | EV_PERSIST, udp_read_cb, t);
     if (t->udp_ev == NULL || event_add(t->udp_ev, NULL) < 0) {

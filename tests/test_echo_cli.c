@@ -286,6 +286,26 @@ static void test_echo_cli_server_caps(void **state)
     assert_string_equal(err, "--idle-timeout is for the server (-s)");
 }
 
+/* --workers: usrsctp only, no --once; server only. */
+static void test_echo_cli_workers(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-s", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.workers, 1);
+    assert_int_equal(parse("-s", "--workers", "2", NULL), ECHO_CLI_RUN);
+    assert_int_equal(cfg.workers, 2);
+    assert_int_equal(parse("-s", "--workers", "65", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--workers: '65' is out of range (1-64)");
+    assert_int_equal(parse("-c", "h", "--workers", "2", NULL), ECHO_CLI_ERROR);
+    assert_string_equal(err, "--workers is for the server (-s)");
+    assert_int_equal(parse("-s", "--workers", "2", "--once", NULL),
+                     ECHO_CLI_ERROR);
+    assert_string_equal(err, "--workers 2 cannot be combined with --once: "
+                             "each worker would end after its own");
+    assert_int_equal(parse("-s", "--workers", "1", "--once", NULL),
+                     ECHO_CLI_RUN);
+}
+
 /* The socket options sctpu-perf shares: same names, ranges, messages. */
 static void test_echo_cli_socket_options(void **state)
 {
@@ -609,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_echo_cli_bind),
         cmocka_unit_test(test_echo_cli_sack),
         cmocka_unit_test(test_echo_cli_server_caps),
+        cmocka_unit_test(test_echo_cli_workers),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

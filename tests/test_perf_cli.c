@@ -799,6 +799,41 @@ static void test_perf_cli_server_caps(void **state)
                        "--max-duration", "5");
 }
 
+/* --workers: usrsctp only, no -1 and no -A; server only. */
+static void test_perf_cli_workers(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-s", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.workers, 1);
+    assert_int_equal(parse("-s", "--workers", "4", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.workers, 4);
+    assert_parse_error("--workers: '0' is out of range (1-64)", "-s",
+                       "--workers", "0");
+    assert_parse_error("--workers: '65' is out of range (1-64)", "-s",
+                       "--workers", "65");
+    assert_parse_error("--workers is for the server (-s)", "-c", "h",
+                       "--workers", "2");
+    assert_parse_error("--workers 2 cannot be combined with -1 (--one-off): "
+                       "each worker would end after its own",
+                       "-s", "--workers", "2", "-1");
+    assert_parse_error("--workers 2 spreads the server over the cores: drop "
+                       "-A (it would pin every worker to CPU 0)",
+                       "-s", "--workers", "2", "-A", "0");
+    assert_parse_error("--workers: --backend all serves kernel SCTP too, "
+                       "which needs no workers (the kernel spreads it over "
+                       "the cores): use --backend usrsctp",
+                       "-s", "--workers", "2", "--backend", "all");
+    /* one worker is no workers: everything above is allowed */
+    assert_int_equal(parse("-s", "--workers", "1", "-1", "-A", "0", NULL),
+                     PERF_CLI_RUN);
+    if (transport_find("kernel") != NULL)
+        assert_parse_error("--workers: the kernel backend has no UDP socket "
+                           "of its own (its UDP tunnel is the network "
+                           "namespace's net.sctp.udp_port, one port for "
+                           "every association): drop it",
+                           "-s", "--workers", "2", "--backend", "kernel");
+}
+
 /* -R/--bidir with a -w of fewer than 4 messages stalls in usrsctp; a
  * --cport range past 65535 wrapped: both refused at once. */
 static void test_perf_cli_window_and_cport(void **state)
@@ -1301,6 +1336,7 @@ int main(void)
         cmocka_unit_test(test_perf_cli_output_options),
         cmocka_unit_test(test_perf_cli_timeouts_and_limits),
         cmocka_unit_test(test_perf_cli_server_caps),
+        cmocka_unit_test(test_perf_cli_workers),
         cmocka_unit_test(test_perf_cli_window_and_cport),
         cmocka_unit_test(test_perf_cli_affinity),
         cmocka_unit_test(test_perf_cli_role_errors),
