@@ -783,7 +783,7 @@ int ut_open(struct event_base *base, const struct transport_config *cfg,
     t->base = base;
     t->cfg = *cfg;
     t->fd = -1;
-    t->rxbuf = malloc(UDP_RX_MAX);
+    t->rxbuf = malloc((size_t)UDP_RX_VLEN * UDP_RX_MAX);
     t->batch = malloc(sizeof(*t->batch));
     if (t->rxbuf == NULL || t->batch == NULL) {
         snprintf(err, errlen, "out of memory");

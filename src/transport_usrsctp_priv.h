@@ -30,6 +30,7 @@ struct udp_batch;
 
 #define UDP_RX_BATCH 64  /* datagrams (or ICMP errors) per readiness event */
 #define UDP_RX_MAX 65536 /* largest datagram we read */
+#define UDP_RX_VLEN 8    /* datagrams per recvmmsg: rxbuf holds as many */
 #define DEFAULT_PATHMTU 1280 /* usrsctp's own default */
 /* A notification's bytes kept (every header fits with room to spare) */
 #define UT_NOTIF_MAX 1024
@@ -49,7 +50,7 @@ struct usrsctp_transport {
     int fd;     /* the UDP socket */
     int family; /* of fd */
     struct event *udp_ev;
-    uint8_t *rxbuf;
+    uint8_t *rxbuf; /* UDP_RX_VLEN datagrams of UDP_RX_MAX */
     struct socket *listener;
     struct event *listen_ev;
     transport_accept_cb on_accept;

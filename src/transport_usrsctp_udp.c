@@ -6,6 +6,7 @@
  * NAT that moved a peer followed once the new path is confirmed) and fed
  * to usrsctp. Each UDP endpoint with state is a peer handle (peer_table.h).
  */
+#define _GNU_SOURCE /* recvmmsg */
 #include <errno.h>
 #include <event2/event.h>
 #include <netinet/in.h>
@@ -402,62 +403,61 @@ void ut_input_datagram(struct usrsctp_transport *t, const struct sockaddr *from,
     t->counters.rx_unknown_peer++;
 }
 
-/*
- * Read one datagram, or with UDP GRO a run of equal-size ones that the
- * kernel coalesced: *seg is then their size (else the whole length).
- */
-static ssize_t udp_receive(struct usrsctp_transport *t,
-                           struct sockaddr_storage *from, socklen_t *fromlen,
-                           size_t *seg)
+/* One received datagram's GRO segment size (cmsg), or its length. */
+static size_t gro_segment(struct msghdr *msg, size_t len)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    struct iovec iov = { t->rxbuf, UDP_RX_MAX };
-    struct msghdr msg;
     struct cmsghdr *cm;
-    ssize_t n;
+    size_t seg = len;
 
-    memset(&msg, 0, sizeof(msg));
-    msg.msg_name = from;
-    msg.msg_namelen = sizeof(*from);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = ctl.buf;
-    msg.msg_controllen = sizeof(ctl.buf);
-    n = recvmsg(t->fd, &msg, 0);
-    if (n < 0)
-        return n;
-    *fromlen = msg.msg_namelen;
-    *seg = (size_t)n;
-    for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+    for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
         int gso = 0;
 
         if (cm->cmsg_level != SOL_UDP || cm->cmsg_type != UDP_GRO)
             continue;
         memcpy(&gso, CMSG_DATA(cm), sizeof(gso));
-        if (gso > 0 && (size_t)gso < *seg)
-            *seg = (size_t)gso;
+        if (gso > 0 && (size_t)gso < seg)
+            seg = (size_t)gso;
     }
-    return n;
+    return seg;
 }
 
-/* Read what the UDP socket holds and feed it to usrsctp. */
+/*
+ * Read what the UDP socket holds and feed it to usrsctp: up to
+ * UDP_RX_VLEN datagrams per recvmmsg (with UDP GRO each may be a run of
+ * equal-size ones the kernel coalesced), UDP_RX_BATCH in all per
+ * readiness event. A call that returns fewer than it had room for found
+ * the queue empty, so no further read is spent to hear EAGAIN: an echo's
+ * round trip costs one read per packet, not two.
+ */
 static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct usrsctp_transport *t = arg;
-    int i;
+    struct mmsghdr msgs[UDP_RX_VLEN];
+    struct iovec iov[UDP_RX_VLEN];
+    struct sockaddr_storage from[UDP_RX_VLEN];
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl[UDP_RX_VLEN];
+    int got = 0;
 
-    (void)fd;
     (void)what;
-    for (i = 0; i < UDP_RX_BATCH; i++) {
-        struct sockaddr_storage from;
-        socklen_t fromlen = sizeof(from);
-        size_t seg;
-        size_t off;
-        ssize_t n = udp_receive(t, &from, &fromlen, &seg);
+    while (got < UDP_RX_BATCH) {
+        int i;
+        int n;
 
+        memset(msgs, 0, sizeof(msgs));
+        for (i = 0; i < UDP_RX_VLEN; i++) {
+            iov[i].iov_base = t->rxbuf + (size_t)i * UDP_RX_MAX;
+            iov[i].iov_len = UDP_RX_MAX;
+            msgs[i].msg_hdr.msg_name = &from[i];
+            msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+            msgs[i].msg_hdr.msg_control = ctl[i].buf;
+            msgs[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
+        }
+        n = recvmmsg(fd, msgs, UDP_RX_VLEN, MSG_DONTWAIT, NULL);
         if (n < 0) {
             /* With IP_RECVERR an ICMP error fails one read and stays in
              * the error queue (and keeps the socket readable) until
@@ -466,15 +466,25 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
                 ut_read_icmp_errors(t, ut_peers());
             break;
         }
-        if (n == 0) {
-            ut_input_datagram(t, (struct sockaddr *)&from, fromlen, t->rxbuf,
-                              0);
-            continue;
+        for (i = 0; i < n; i++) {
+            struct sockaddr *sa = (struct sockaddr *)&from[i];
+            socklen_t salen = msgs[i].msg_hdr.msg_namelen;
+            uint8_t *buf = iov[i].iov_base;
+            size_t len = msgs[i].msg_len;
+            size_t seg = gro_segment(&msgs[i].msg_hdr, len);
+            size_t off;
+
+            if (len == 0) {
+                ut_input_datagram(t, sa, salen, buf, 0);
+                continue;
+            }
+            for (off = 0; off < len; off += seg)
+                ut_input_datagram(t, sa, salen, buf + off,
+                                  len - off < seg ? len - off : seg);
         }
-        for (off = 0; off < (size_t)n; off += seg)
-            ut_input_datagram(t, (struct sockaddr *)&from, fromlen,
-                              t->rxbuf + off,
-                              (size_t)n - off < seg ? (size_t)n - off : seg);
+        got += n;
+        if (n < UDP_RX_VLEN)
+            break;
     }
     ut_flush_output();
 }

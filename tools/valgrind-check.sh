@@ -58,4 +58,23 @@ if [[ $rc != 0 ]]; then
     echo "valgrind: perf server exited $rc"
     exit 1
 fi
+echo "valgrind: sctpu-echo -s --workers 2, a client from each of 2 addresses"
+"${vg[@]}" "$build/src/sctpu-echo" -s -p 5002 --workers 2 >"$work/workers.log" 2>&1 &
+srv=$!
+for _ in $(seq 200); do
+    (($(grep -c 'sctpu-echo server' "$work/workers.log") == 2)) && break
+    sleep 0.1
+done
+for src in 127.0.0.1 127.0.0.2; do
+    "${vg[@]}" "$build/src/sctpu-echo" -c 127.0.0.1 -B "$src" -p 5002 -n 50 \
+        -i 0 -l 1,1000 -q --timeout 30
+done
+kill -TERM "$srv"
+rc=0
+wait "$srv" || rc=$?
+if [[ $rc != 0 ]] || (($(grep -c '^\[worker ./2\] served 1 ' "$work/workers.log") != 2)); then
+    cat "$work/workers.log"
+    echo "valgrind: the --workers 2 server exited $rc, or a worker did not serve one client"
+    exit 1
+fi
 echo "valgrind: clean"
