@@ -205,10 +205,13 @@ int workers_steer(int fd, unsigned int count, char *err, size_t errlen)
         BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, count),
         BPF_STMT(BPF_RET | BPF_A, 0),
     };
-    struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]),
-                               .filter = code };
+    struct sock_fprog prog;
     int e;
 
+    /* the padding after len goes to the kernel too: no stack garbage */
+    memset(&prog, 0, sizeof(prog));
+    prog.len = sizeof(code) / sizeof(code[0]);
+    prog.filter = code;
     if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog,
                    sizeof(prog)) < 0) {
         e = errno;
