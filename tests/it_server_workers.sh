@@ -23,10 +23,18 @@ in_private_netns "$@"
 PERF_BIN="$BUILD_DIR/src/sctpu-perf"
 ip addr add 127.0.0.2/8 dev lo 2>/dev/null || true
 
-# workers_up LOG NAME: both workers have printed their banner.
-workers_up() {
-    wait_for_line "$1" "$2.*worker 1/2" 20
-    wait_for_line "$1" "$2.*worker 2/2" 20
+# start_workers LOG BANNER SERVER ARGS...: start a server (SERVER_PID) with
+# its output in LOG, and wait until both workers have printed BANNER.
+start_workers() {
+    local log=$1 banner=$2
+    shift 2
+    # SCTPU_WRAP is a command prefix (e.g. "valgrind -q"): split on purpose.
+    # shellcheck disable=SC2086
+    $SCTPU_WRAP "$@" >"$log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    wait_for_line "$log" "$banner.*worker 1/2" 20
+    wait_for_line "$log" "$banner.*worker 2/2" 20
 }
 
 # served LOG: "A B": associations served by worker 1 and by worker 2.
@@ -40,12 +48,8 @@ served() {
 #
 # Echo: steering by source address
 #
-# shellcheck disable=SC2086
-$SCTPU_WRAP "$ECHO_BIN" -s --workers 2 -p 7451 --udp-port 9451 \
-    >"$WORK/echo.log" 2>&1 &
-SERVER_PID=$!
-PIDS+=("$SERVER_PID")
-workers_up "$WORK/echo.log" 'sctpu-echo server: SCTP port 7451'
+start_workers "$WORK/echo.log" 'sctpu-echo server: SCTP port 7451' \
+    "$ECHO_BIN" -s --workers 2 -p 7451 --udp-port 9451
 for i in 1 2 3 4 5 6; do
     run_bounded 20 "c1-$i" "$ECHO_BIN" -c 127.0.0.1 -p 7451 \
         --udp-port 9451 -n 3 -q
@@ -73,13 +77,8 @@ grep -q 'closed: 3 messages' "$WORK/echo.log" ||
 #
 # Perf: two tests at once, one per client host
 #
-# SCTPU_WRAP is a command prefix (e.g. "valgrind -q"): split on purpose.
-# shellcheck disable=SC2086
-$SCTPU_WRAP "$PERF_BIN" -s --workers 2 -p 5451 --udp-port 9452 \
-    >"$WORK/perf.log" 2>&1 &
-SERVER_PID=$!
-PIDS+=("$SERVER_PID")
-workers_up "$WORK/perf.log" '^Server listening on SCTP port 5451'
+start_workers "$WORK/perf.log" '^Server listening on SCTP port 5451' \
+    "$PERF_BIN" -s --workers 2 -p 5451 --udp-port 9452
 PERF_CLIENT=("$PERF_BIN" -p 5451 --udp-port 9452 -t 2 -i 0 --verify -J)
 # shellcheck disable=SC2086
 timeout 30 $SCTPU_WRAP "${PERF_CLIENT[@]}" -c 127.0.0.1 \
