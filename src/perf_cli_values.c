@@ -35,86 +35,6 @@
 #define TIMEOUT_MS_MAX 3600000u  /* --connect-timeout, --rcv-timeout */
 #define DEFAULT_TIMESTAMPS "%c " /* iperf3's --timestamps format */
 
-/* Rates keep at most 12 fraction digits: enough for the largest suffix. */
-#define RATE_FRAC_DEN UINT64_C(1000000000000)
-
-/* The multiplier of a decimal rate suffix, or 0 when c is not one. */
-static uint64_t rate_mult(char c)
-{
-    switch (c) {
-    case 'k':
-    case 'K':
-        return UINT64_C(1000);
-    case 'm':
-    case 'M':
-        return UINT64_C(1000000);
-    case 'g':
-    case 'G':
-        return UINT64_C(1000000000);
-    case 't':
-    case 'T':
-        return UINT64_C(1000000000000);
-    default:
-        return 0;
-    }
-}
-
-/*
- * A rate in bits/s as iperf3 reads -b: digits with an optional fraction
- * and an optional decimal suffix ("100", "50M", "2.5G"). *end is set past
- * it, so that the caller decides what may follow. Integer arithmetic
- * only, so that "10G" is exactly 10000000000.
- */
-static int parse_rate(const char *s, const char **end, uint64_t *out)
-{
-    const char *p = s;
-    uint64_t whole = 0;
-    uint64_t frac = 0;
-    uint64_t den = 1;
-    uint64_t mult;
-    uint64_t part;
-    bool digits = false;
-    bool overflow = false;
-
-    for (; *p >= '0' && *p <= '9'; p++) {
-        uint64_t d = (uint64_t)(*p - '0');
-
-        digits = true;
-        if (whole > (UINT64_MAX - d) / 10)
-            overflow = true;
-        else
-            whole = whole * 10 + d;
-    }
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++) {
-            digits = true;
-            if (den < RATE_FRAC_DEN) {
-                frac = frac * 10 + (uint64_t)(*p - '0');
-                den *= 10;
-            }
-        }
-    }
-    *end = p;
-    if (!digits)
-        return -EINVAL;
-    mult = rate_mult(*p);
-    if (mult == 0)
-        mult = 1;
-    else
-        *end = p + 1;
-    if (overflow || whole > UINT64_MAX / mult)
-        return -ERANGE;
-    /* Both are powers of ten; frac < den keeps the product below mult. */
-    if (den <= mult)
-        part = frac * (mult / den);
-    else
-        part = frac / (den / mult);
-    if (whole * mult > UINT64_MAX - part)
-        return -ERANGE;
-    *out = whole * mult + part;
-    return 0;
-}
-
 /* -b RATE[/BURST] into cfg->rate_bps and cfg->burst. */
 int perf_cli_set_rate(struct perf_config *cfg, const char *opt, const char *arg,
                       char *err, size_t errlen)
@@ -124,7 +44,7 @@ int perf_cli_set_rate(struct perf_config *cfg, const char *opt, const char *arg,
     uint64_t burst = 0;
     int rc;
 
-    rc = parse_rate(arg, &end, &rate);
+    rc = units_parse_bitrate_prefix(arg, &end, &rate);
     if (rc == -EINVAL || (*end != '\0' && *end != '/'))
         return cli_fail(err, errlen, opt, arg, "is not a valid rate");
     if (rc != 0)
@@ -400,7 +320,7 @@ int perf_cli_set_rate_limit(struct perf_config *cfg, const char *opt,
     uint64_t secs = 0;
     int rc;
 
-    rc = parse_rate(arg, &end, &rate);
+    rc = units_parse_bitrate_prefix(arg, &end, &rate);
     if (rc == -EINVAL || (*end != '\0' && *end != '/'))
         return cli_fail(err, errlen, opt, arg, "is not a valid rate");
     if (rc != 0)

@@ -298,3 +298,79 @@ char *units_format_rate(char *buf, size_t len, double bits_per_s)
     format_scaled(buf, len, v, unit[i]);
     return buf;
 }
+
+/* Rates keep at most 12 fraction digits: enough for the largest suffix. */
+#define RATE_FRAC_DEN UINT64_C(1000000000000)
+
+/* The multiplier of a decimal rate suffix, or 0 when c is not one. */
+static uint64_t rate_mult(char c)
+{
+    switch (c) {
+    case 'k':
+    case 'K':
+        return UINT64_C(1000);
+    case 'm':
+    case 'M':
+        return UINT64_C(1000000);
+    case 'g':
+    case 'G':
+        return UINT64_C(1000000000);
+    case 't':
+    case 'T':
+        return UINT64_C(1000000000000);
+    default:
+        return 0;
+    }
+}
+
+/* See units.h. Integer arithmetic only, so that "10G" is exactly
+ * 10000000000. */
+int units_parse_bitrate_prefix(const char *s, const char **end, uint64_t *out)
+{
+    const char *p = s;
+    uint64_t whole = 0;
+    uint64_t frac = 0;
+    uint64_t den = 1;
+    uint64_t mult;
+    uint64_t part;
+    bool digits = false;
+    bool overflow = false;
+
+    for (; *p >= '0' && *p <= '9'; p++) {
+        uint64_t d = (uint64_t)(*p - '0');
+
+        digits = true;
+        if (whole > (UINT64_MAX - d) / 10)
+            overflow = true;
+        else
+            whole = whole * 10 + d;
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            digits = true;
+            if (den < RATE_FRAC_DEN) {
+                frac = frac * 10 + (uint64_t)(*p - '0');
+                den *= 10;
+            }
+        }
+    }
+    *end = p;
+    if (!digits)
+        return -EINVAL;
+    mult = rate_mult(*p);
+    if (mult == 0)
+        mult = 1;
+    else
+        *end = p + 1;
+    if (overflow || whole > UINT64_MAX / mult)
+        return -ERANGE;
+    /* Both are powers of ten; frac < den keeps the product below mult. */
+    if (den <= mult)
+        part = frac * (mult / den);
+    else
+        part = frac / (den / mult);
+    if (whole * mult > UINT64_MAX - part)
+        return -ERANGE;
+    *out = whole * mult + part;
+    return 0;
+}

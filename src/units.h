@@ -47,4 +47,12 @@ int units_parse_port(const char *s, int allow_zero, uint16_t *out);
 char *units_format_bytes(char *buf, size_t len, uint64_t bytes);
 char *units_format_rate(char *buf, size_t len, double bits_per_s);
 
+/*
+ * A rate in bits/s as iperf3 reads -b: digits with an optional fraction
+ * and an optional decimal suffix ("100", "50M", "2.5G", x1000). Unlike the
+ * others it parses a prefix: *end is set past the rate, so that the
+ * caller decides what may follow.
+ */
+int units_parse_bitrate_prefix(const char *s, const char **end, uint64_t *out);
+
 #endif /* SCTPU_UNITS_H */
