@@ -293,7 +293,7 @@ static bool lost(struct impair *im)
 }
 
 void impair_decide(struct impair *im, size_t len, uint64_t now_us,
-                   size_t queued, struct impair_action *out)
+                   struct impair_action *out)
 {
     const struct impair_spec *s = &im->spec;
     uint64_t at = now_us;
@@ -311,13 +311,14 @@ void impair_decide(struct impair *im, size_t len, uint64_t now_us,
         uint64_t tx_us =
             ((uint64_t)len * 8 * 1000000 + s->rate_bps - 1) / s->rate_bps;
 
-        if (queued >= IMPAIR_QUEUE_MAX) {
+        if (im->link_free_us < now_us)
+            im->link_free_us = now_us;
+        /* the queue ahead holds IMPAIR_QUEUE_MAX datagrams of this size */
+        if (im->link_free_us - now_us >= IMPAIR_QUEUE_MAX * tx_us) {
             out->drop = true;
             im->counts.dropped_queue++;
             return;
         }
-        if (im->link_free_us < now_us)
-            im->link_free_us = now_us;
         im->link_free_us += tx_us;
         at = im->link_free_us;
     }

@@ -23,6 +23,7 @@
  *   corrupt=0.1%            flip one random bit (CRC32c catches it)
  *   rate=100M               serialise at this many bits/s (k/M/G x1000)
  *                           behind a queue of at most 1000 datagrams
+ *                           (of the size arriving)
  *   seed=42                 the generator's seed (default: from the clock,
  *                           printed so that a run can be repeated)
  * Percentages take a fraction ("0.5%"); times take units_parse_seconds'
@@ -100,12 +101,12 @@ void impair_init(struct impair *im, const struct impair_spec *spec,
                  uint64_t seed);
 
 /*
- * Decide for one datagram of len bytes seen at now_us, with queued
- * datagrams already held for the rate limit (the caller's count). The
- * counts are updated.
+ * Decide for one datagram of len bytes seen at now_us (microseconds, any
+ * monotonic origin). The counts are updated. With rate=, a datagram that
+ * would wait behind IMPAIR_QUEUE_MAX of its own size is dropped.
  */
 void impair_decide(struct impair *im, size_t len, uint64_t now_us,
-                   size_t queued, struct impair_action *out);
+                   struct impair_action *out);
 
 /* The spec as text, in the syntax above, for banners and -J. */
 void impair_format(const struct impair_spec *spec, char *buf, size_t len);

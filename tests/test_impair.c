@@ -125,7 +125,7 @@ static void test_impair_loss(void **state)
     assert_int_equal(parse("loss=5%,seed=1"), 0);
     impair_init(&im, &spec, 999);
     for (i = 0; i < N; i++) {
-        impair_decide(&im, 1200, NOW, 0, &a);
+        impair_decide(&im, 1200, NOW, &a);
         if (!a.drop) {
             assert_int_equal(a.copies, 1);
             assert_int_equal(a.corrupt_bit, -1);
@@ -157,7 +157,7 @@ static void test_impair_gilbert_elliott(void **state)
     assert_int_equal(parse("loss=ge:1%/30%,seed=2"), 0);
     impair_init(&im, &spec, 0);
     for (i = 0; i < N; i++) {
-        impair_decide(&im, 1200, NOW, 0, &a);
+        impair_decide(&im, 1200, NOW, &a);
         if (a.drop && !prev)
             runs++;
         prev = a.drop;
@@ -186,7 +186,7 @@ static void test_impair_delay_jitter(void **state)
     for (i = 0; i < N; i++) {
         uint64_t d;
 
-        impair_decide(&im, 100, NOW, 0, &a);
+        impair_decide(&im, 100, NOW, &a);
         assert_false(a.drop);
         d = a.send_at_us - NOW;
         sum += (double)d;
@@ -213,7 +213,7 @@ static void test_impair_reorder_duplicate_corrupt(void **state)
                      0);
     impair_init(&im, &spec, 0);
     for (i = 0; i < N; i++) {
-        impair_decide(&im, 100, NOW, 0, &a);
+        impair_decide(&im, 100, NOW, &a);
         assert_false(a.drop);
         assert_true(a.send_at_us == NOW || a.send_at_us == NOW + 5000);
         held += a.send_at_us != NOW;
@@ -228,7 +228,8 @@ static void test_impair_reorder_duplicate_corrupt(void **state)
 
 /*
  * rate=1M: 1250-byte datagrams take 10 ms each on the link, one behind
- * the other; an idle link starts again from now; a full queue drops.
+ * the other; an idle link starts again from now; a datagram that would
+ * wait behind 1000 of its size is dropped.
  */
 static void test_impair_rate(void **state)
 {
@@ -240,13 +241,19 @@ static void test_impair_rate(void **state)
     assert_int_equal(parse("rate=1M,seed=5"), 0);
     impair_init(&im, &spec, 0);
     for (i = 1; i <= 3; i++) {
-        impair_decide(&im, 1250, NOW, (size_t)i - 1, &a);
+        impair_decide(&im, 1250, NOW, &a);
         assert_false(a.drop);
         assert_int_equal(a.send_at_us, NOW + (uint64_t)i * 10000);
     }
-    impair_decide(&im, 1250, NOW + 1000000, 0, &a);
+    /* idle again 1 s later: from now, not behind the old ones */
+    impair_decide(&im, 1250, NOW + 1000000, &a);
     assert_int_equal(a.send_at_us, NOW + 1000000 + 10000);
-    impair_decide(&im, 1250, NOW + 1000000, IMPAIR_QUEUE_MAX, &a);
+    /* 1000 at once fill the queue; the next is dropped */
+    for (i = 1; i < IMPAIR_QUEUE_MAX; i++) {
+        impair_decide(&im, 1250, NOW + 1000000, &a);
+        assert_false(a.drop);
+    }
+    impair_decide(&im, 1250, NOW + 1000000, &a);
     assert_true(a.drop);
     assert_int_equal(im.counts.dropped_queue, 1);
     assert_int_equal(im.counts.dropped, 0);
@@ -271,9 +278,9 @@ static void test_impair_seeded(void **state)
     impair_init(&y, &spec, 77);
     impair_init(&z, &spec, 78);
     for (i = 0; i < 1000; i++) {
-        impair_decide(&x, 500, NOW, 0, &a);
-        impair_decide(&y, 500, NOW, 0, &b);
-        impair_decide(&z, 500, NOW, 0, &c);
+        impair_decide(&x, 500, NOW, &a);
+        impair_decide(&y, 500, NOW, &b);
+        impair_decide(&z, 500, NOW, &c);
         assert_memory_equal(&a, &b, sizeof(a));
         same_z += memcmp(&a, &c, sizeof(a)) == 0;
     }
