@@ -171,6 +171,11 @@ void echo_cli_usage(FILE *out, const char *prog)
 "                          object); the server runs --backend all\n"
 "      --encap             kernel backend: SCTP over UDP to --udp-port\n"
 "                          (RFC 6951; needs net.sctp.udp_port set)\n"
+"      --impair SPEC       impair our own datagrams, no tc/netem needed:\n"
+"                          loss=5%%|ge:P/R[/LB[/LG]],delay=20ms,jitter=5ms,\n"
+"                          reorder=1%%[:GAP],duplicate=0.5%%,corrupt=0.1%%,\n"
+"                          rate=100M,seed=42 (usrsctp backend)\n"
+"      --impair-dir DIR    tx (sent), rx (received) or both (default)\n"
 "      --check             what this host can do (backends, kernel SCTP\n"
 "                          over UDP, CRC32c, GSO/GRO, path MTU); exit 0\n"
 "                          when the backend (--backend) is usable\n"
@@ -604,7 +609,7 @@ static int check_streams_tos(struct echo_config *cfg,
                              const struct echo_cli_state *st, char *err,
                              size_t errlen)
 {
-    if (sock_opts_check(&cfg->sock, err, errlen) < 0)
+    if (sock_opts_check(&cfg->sock, cfg->backend, err, errlen) < 0)
         return -1;
     if (cfg->server && cfg->strict_ppid) {
         snprintf(err, errlen, "--strict-ppid is for the client (-c)");

@@ -25,6 +25,7 @@
 #include "echo_msg.h"
 #include "echo_report.h"
 #include "echo_window.h"
+#include "impair_report.h"
 #include "host_port.h"
 #include "runtime.h"
 #include "log.h"
@@ -695,6 +696,7 @@ static void client_outcome(const struct echo_client *cl, struct echo_outcome *o)
 static void client_report(const struct echo_client *cl, bool report)
 {
     struct echo_summary s;
+    struct transport_counters counters;
 
     memset(&s, 0, sizeof(s));
     s.peer = cl->peer;
@@ -721,6 +723,11 @@ static void client_report(const struct echo_client *cl, bool report)
     s.verified_bytes = cl->verified_bytes;
     s.ppid_differed = cl->window.ppid_differed;
     s.retransmits = cl->retransmits;
+    if (cl->rt.t != NULL) {
+        transport_get_counters(cl->rt.t, &counters);
+        if (impair_report_any(&counters))
+            s.impair = &counters;
+    }
     s.paths_known = cl->npeer_addrs > 0;
     s.peer_addrs = cl->peer_addrs;
     s.npeer_addrs = cl->npeer_addrs;

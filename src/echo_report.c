@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "echo_report.h"
+#include "impair_report.h"
 #include "netaddr.h"
 #include "units.h"
 
@@ -59,6 +60,14 @@ void echo_report_text(FILE *out, const struct echo_summary *s)
                 units_format_bytes(rate, sizeof(rate),
                                    (uint64_t)echo_summary_bytes_per_s(s)),
                 s->window, s->max_in_flight);
+    if (s->impair != NULL) {
+        char lines[IMPAIR_REPORT_LINES][IMPAIR_REPORT_LINE_MAX];
+        size_t i;
+        size_t n = impair_report_lines(s->impair, lines);
+
+        for (i = 0; i < n; i++)
+            fprintf(out, "%s\n", lines[i]);
+    }
 }
 
 /* A JSON string; our strings are ASCII, but escape what JSON requires. */
@@ -193,6 +202,10 @@ void echo_report_json(FILE *out, const struct echo_summary *s)
     fprintf(out, ",\"ppid_differed\":%" PRIu64 ",\"retransmits\":%" PRIu64,
             s->ppid_differed, s->retransmits);
     paths_json(out, s);
+    if (s->impair != NULL)
+        impair_report_json_member(out, s->impair);
+    else
+        fputs(",\"impair\":null", out);
     fputs(",\"error\":", out);
     json_string(out, s->error);
     fputs("}\n", out);

@@ -48,6 +48,8 @@ struct echo_summary {
     /* DATA chunks this end sent more than once (fast or timed), as last
      * read from the association */
     uint64_t retransmits;
+    /* --impair's counts (the transport's), or NULL when it is off */
+    const struct transport_counters *impair;
     /* multihoming, from a backend that reports paths (paths_known): the
      * association's peer addresses at connect and its path events */
     bool paths_known;

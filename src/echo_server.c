@@ -15,6 +15,7 @@
 #include "echo_msg.h"
 #include "echo_report.h"
 #include "host_port.h"
+#include "impair_report.h"
 #include "runtime.h"
 #include "log.h"
 #include "transport.h"
@@ -569,6 +570,17 @@ static void server_stop(void *arg)
     server_maybe_exit(srv);
 }
 
+/* --impair's lines in the summary, each with the worker's prefix. */
+static void impair_lines(const struct transport_counters *c)
+{
+    char lines[IMPAIR_REPORT_LINES][IMPAIR_REPORT_LINE_MAX];
+    size_t n = impair_report_lines(c, lines);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        printf("%s%s\n", workers_prefix(), lines[i]);
+}
+
 static void print_transport_counters(const struct echo_server *srv,
                                      const struct transport *t)
 {
@@ -616,6 +628,7 @@ static void print_transport_counters(const struct echo_server *srv,
            (unsigned long long)c.rx_table_full,
            (unsigned long long)c.tx_path_probes,
            (unsigned long long)c.assoc_moves);
+    impair_lines(&c);
     printf("%susrsctp dropped: %llu out of the blue, %llu bad vtag\n",
            workers_prefix(), (unsigned long long)c.rx_sctp_ootb,
            (unsigned long long)c.rx_sctp_bad_vtag);

@@ -342,6 +342,18 @@ void impair_decide(struct impair *im, size_t len, uint64_t now_us,
     out->send_at_us = at;
 }
 
+void impair_counts_add(struct impair_counts *to,
+                       const struct impair_counts *from)
+{
+    to->seen += from->seen;
+    to->dropped += from->dropped;
+    to->dropped_queue += from->dropped_queue;
+    to->delayed += from->delayed;
+    to->reordered += from->reordered;
+    to->duplicated += from->duplicated;
+    to->corrupted += from->corrupted;
+}
+
 /* "X%" with up to 4 decimals and no trailing zeros */
 static void percent(char *buf, size_t len, double p)
 {

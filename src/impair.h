@@ -108,6 +108,10 @@ void impair_init(struct impair *im, const struct impair_spec *spec,
 void impair_decide(struct impair *im, size_t len, uint64_t now_us,
                    struct impair_action *out);
 
+/* to += from, field by field (several transports' counts in one). */
+void impair_counts_add(struct impair_counts *to,
+                       const struct impair_counts *from);
+
 /* The spec as text, in the syntax above, for banners and -J. */
 void impair_format(const struct impair_spec *spec, char *buf, size_t len);
 

@@ -218,29 +218,6 @@ void impair_queue_input(struct impair_queue *q, const struct sockaddr *addr,
     }
 }
 
-void impair_queue_forget(struct impair_queue *q,
-                         bool (*match)(const struct sockaddr *addr, void *arg),
-                         void *arg)
-{
-    size_t i = 0;
-
-    while (i < q->n) {
-        if (!match((struct sockaddr *)&q->heap[i].addr, arg)) {
-            i++;
-            continue;
-        }
-        free(q->heap[i].data);
-        q->bytes -= q->heap[i].len;
-        q->heap[i] = q->heap[--q->n];
-        q->im.counts.dropped_queue++;
-    }
-    /* rebuild: removals in the middle broke the order */
-    for (i = q->n / 2; i-- > 0;)
-        sift_down(q->heap, q->n, i);
-    if (q->n == 0)
-        evtimer_del(q->timer);
-}
-
 const struct impair_counts *impair_queue_counts(const struct impair_queue *q)
 {
     return &q->im.counts;

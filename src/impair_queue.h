@@ -47,12 +47,6 @@ void impair_queue_input(struct impair_queue *q, const struct sockaddr *addr,
                         socklen_t addrlen, uint8_t *buf, size_t len,
                         uint64_t now_us);
 
-/* Drop every held datagram for which match(addr, arg) is true (their
- * destination is going away); they count as queue drops. */
-void impair_queue_forget(struct impair_queue *q,
-                         bool (*match)(const struct sockaddr *addr, void *arg),
-                         void *arg);
-
 const struct impair_counts *impair_queue_counts(const struct impair_queue *q);
 
 /* The spec in force, its seed included (impair_format). */

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "impair_report.h"
 #include "log.h"
 #include "perf_client_priv.h"
 #include "perf_rows.h"
@@ -106,6 +107,27 @@ static void send_params(struct perf_client *cl, struct perf_flow *f,
         return;
     fill_params(cl->cfg, &params);
     send_msg(f, perf_proto_encode_params(buf, sizeof(buf), &params), buf);
+}
+
+/*
+ * --impair's counts over every transport of the client (one, or one per
+ * association with --udp-per-assoc) into out; false when it is off.
+ */
+static bool client_impair(const struct perf_client *cl,
+                          struct transport_counters *out)
+{
+    struct transport_counters c;
+    unsigned int i;
+
+    transport_get_counters(cl->rt.t, out);
+    for (i = 0; i < cl->nflows; i++) {
+        if (cl->t[i] == NULL || cl->t[i] == cl->rt.t)
+            continue;
+        transport_get_counters(cl->t[i], &c);
+        impair_counts_add(&out->impair_tx, &c.impair_tx);
+        impair_counts_add(&out->impair_rx, &c.impair_rx);
+    }
+    return impair_report_any(out);
 }
 
 /* Print the connect line of every association. */
@@ -417,6 +439,7 @@ static void client_report_final(struct perf_client *cl)
 {
     struct perf_report_dir dirs[2 * 2 * PERF_MAX_PARALLEL];
     struct perf_report_final fin;
+    struct transport_counters impair;
     size_t n = 0;
     unsigned int i;
     double wall = secs_since(cl->start_ns);
@@ -447,6 +470,8 @@ static void client_report_final(struct perf_client *cl)
     fin.cpu_local = perf_rows_cpu_percent(&cl->ru_start, wall);
     fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
     fin.server_output = cl->server_output;
+    if (client_impair(cl, &impair))
+        fin.impair = &impair;
     perf_report_final(cl->rep, &fin);
     if (cl->outcome != NULL)
         perf_compare_note_final(cl->outcome, &fin);

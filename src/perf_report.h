@@ -82,6 +82,8 @@ struct perf_report_final {
     double cpu_local; /* percent; < 0 unknown */
     double cpu_remote;
     const char *server_output; /* --get-server-output, or NULL */
+    /* --impair's counts on this end (every transport of it), or NULL */
+    const struct transport_counters *impair;
 };
 
 struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out);

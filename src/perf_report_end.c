@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "impair_report.h"
 #include "perf_report_priv.h"
 
 /* Directions to sum: by role, and (under --bidir) by way. */
@@ -326,6 +327,10 @@ void perf_report_final(struct perf_report *r,
     json_out_double(&r->j, "remote_total", fin->cpu_remote);
     json_out_end_object(&r->j);
     perf_report_json_paths(r);
+    if (fin->impair != NULL)
+        impair_report_json(&r->j, fin->impair);
+    else
+        json_out_null(&r->j, "impair");
     json_out_end_object(&r->j); /* end */
     if (r->cfg->json_stream)
         perf_report_stream_emit(r);
@@ -334,6 +339,13 @@ void perf_report_final(struct perf_report *r,
                          fin->cpu_local, fin->cpu_remote);
     else if (fin->cpu_local >= 0)
         perf_report_text(r, "CPU Utilization: local %.1f%%\n", fin->cpu_local);
+    if (fin->impair != NULL) {
+        char lines[IMPAIR_REPORT_LINES][IMPAIR_REPORT_LINE_MAX];
+        size_t n = impair_report_lines(fin->impair, lines);
+
+        for (i = 0; i < n; i++)
+            perf_report_text(r, "%s\n", lines[i]);
+    }
     if (fin->server_output != NULL) {
         if (r->cfg->json_stream)
             perf_report_stream_begin(r, "server_output_text");

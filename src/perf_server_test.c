@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "host_port.h"
+#include "impair_report.h"
 #include "log.h"
 #include "perf_server_priv.h"
 #include "perf_rows.h"
@@ -274,6 +275,7 @@ static void test_report_local(struct perf_test *t, double wall)
 {
     struct perf_report_dir dirs[2 * PERF_MAX_PARALLEL];
     struct perf_report_final fin;
+    struct transport_counters impair;
     size_t n = 0;
     unsigned int i;
 
@@ -291,6 +293,10 @@ static void test_report_local(struct perf_test *t, double wall)
     fin.ndirs = n;
     fin.cpu_local = perf_rows_cpu_percent(&t->ru_start, wall);
     fin.cpu_remote = -1;
+    /* the server's transport: its counts since it started */
+    transport_get_counters(t->rt->t, &impair);
+    if (impair_report_any(&impair))
+        fin.impair = &impair;
     if (t->rep != NULL)
         perf_report_final(t->rep, &fin);
     if (perf_server_sends(&t->params))

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "impair.h"
 #include "transport.h"
 
 /* getopt values, above every tool's own OPT_* */
@@ -25,6 +26,8 @@ enum sock_opt {
     SOCK_OPT_MAX_RETRANS_ASSOC,
     SOCK_OPT_MAX_INIT_RETRANS,
     SOCK_OPT_ENCAP,
+    SOCK_OPT_IMPAIR,
+    SOCK_OPT_IMPAIR_DIR,
 };
 
 /* clang-format off */
@@ -40,7 +43,9 @@ enum sock_opt {
       SOCK_OPT_MAX_RETRANS_ASSOC },                                          \
     { "max-init-retrans",  required_argument, NULL,                          \
       SOCK_OPT_MAX_INIT_RETRANS },                                           \
-    { "encap",             no_argument,       NULL, SOCK_OPT_ENCAP }
+    { "encap",             no_argument,       NULL, SOCK_OPT_ENCAP },         \
+    { "impair",            required_argument, NULL, SOCK_OPT_IMPAIR },       \
+    { "impair-dir",        required_argument, NULL, SOCK_OPT_IMPAIR_DIR }
 /* clang-format on */
 
 struct sock_opts {
@@ -56,6 +61,12 @@ struct sock_opts {
     /* --encap: the kernel backend sends SCTP over UDP (RFC 6951) to the
      * peer's --udp-port; usrsctp always does */
     bool encap;
+    /* --impair SPEC and --impair-dir: sctpu impairs its own datagrams
+     * (impair.h); usrsctp backend only */
+    struct impair_spec impair;
+    bool impair_given;
+    uint8_t impair_dir; /* TRANSPORT_IMPAIR_TX | _RX; both by default */
+    bool impair_dir_given;
     /* while parsing: which of the two TOS options were given */
     bool tos_given;
     bool dscp_given;
@@ -68,8 +79,13 @@ struct sock_opts {
 int sock_opts_parse(struct sock_opts *o, int c, const char *opt,
                     const char *arg, char *err, size_t errlen);
 
-/* After parsing: -S and --dscp set one byte, so not both. */
-int sock_opts_check(const struct sock_opts *o, char *err, size_t errlen);
+/*
+ * After parsing: -S and --dscp set one byte, so not both; --impair-dir
+ * needs --impair; --impair needs a backend with a UDP socket of its own
+ * (backend: the name given, NULL for the default).
+ */
+int sock_opts_check(const struct sock_opts *o, const char *backend, char *err,
+                    size_t errlen);
 
 /* Into a transport's settings (tos, bind_dev, in_streams, the limits). */
 void sock_opts_to_transport(const struct sock_opts *o,

@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "impair.h"
+
 struct event_base;
 struct transport;
 struct transport_conn;
@@ -78,7 +80,14 @@ struct transport_config {
      * many --workers sharing udp_port (SO_REUSEPORT, steered by source
      * address: workers.h). */
     uint16_t workers;
+    /* usrsctp backend: --impair, on the datagrams this transport sends
+     * (TRANSPORT_IMPAIR_TX), receives (_RX) or both; NULL = none */
+    const struct impair_spec *impair;
+    uint8_t impair_dir;
 };
+
+#define TRANSPORT_IMPAIR_TX 1
+#define TRANSPORT_IMPAIR_RX 2
 
 #define TRANSPORT_DEFAULT_MAX_PEERS 4096
 
@@ -253,6 +262,13 @@ struct transport_counters {
      * counts): every rx_ and tx_ field above is 0 and means nothing. */
     bool no_datagram_counts;
     bool no_rtx_timeouts; /* rtx_timeouts is 0 and means nothing */
+    /* --impair (usrsctp backend): what it did to the datagrams sent (tx)
+     * and received (rx), and the spec in force with its seed */
+    bool impair_tx_on;
+    bool impair_rx_on;
+    struct impair_counts impair_tx;
+    struct impair_counts impair_rx;
+    char impair_spec[160];
 };
 
 /* What a backend can do, so that a CLI refuses what it cannot before a

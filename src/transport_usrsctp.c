@@ -355,9 +355,8 @@ static int stateless_output(void *buf, size_t len)
     if (t == NULL)
         return 0;
     crc32c_sctp_fill(buf, len);
-    return udp_batch_add(t->batch,
-                         (struct sockaddr *)&usrsctp_rt.stateless.from,
-                         usrsctp_rt.stateless.fromlen, buf, len);
+    return ut_send_datagram(t, (struct sockaddr *)&usrsctp_rt.stateless.from,
+                            usrsctp_rt.stateless.fromlen, buf, len);
 }
 
 /*
@@ -410,7 +409,7 @@ static int conn_output(void *addr, void *buf, size_t len, uint8_t tos,
      * or a full socket buffer is not loss on the path, so it must cost
      * neither a retransmission timeout nor the congestion window.
      */
-    err = udp_batch_add(t->batch, (struct sockaddr *)&dst, dstlen, buf, len);
+    err = ut_send_datagram(t, (struct sockaddr *)&dst, dstlen, buf, len);
     if (err == 0 && c != NULL)
         note_sent_chunks(c, buf, len);
     return err;
@@ -795,6 +794,9 @@ int ut_open(struct event_base *base, const struct transport_config *cfg,
     if (rc < 0)
         goto out_unref;
     udp_batch_init(t->batch, t->fd, ut_gso_wanted());
+    rc = ut_impair_open(t, err, errlen);
+    if (rc < 0)
+        goto out_unref;
     t->next = usrsctp_rt.transports;
     usrsctp_rt.transports = t;
     t->head.ops = &transport_usrsctp_ops;
@@ -839,6 +841,7 @@ void ut_transport_close(struct transport *tr)
     /* conn_output must never reach a closed socket: the peers it served
      * go now, and late packets for their handles are dropped. */
     peer_table_remove_owner(usrsctp_rt.peers, t, deregister_peer, NULL);
+    ut_impair_close(t); /* what it still holds is lost with the socket */
     event_free(t->udp_ev);
     close(t->fd);
     runtime_unref();
@@ -882,6 +885,7 @@ void ut_get_counters(const struct transport *tr, struct transport_counters *out)
     out->peers_with_assoc = ps.with_assoc;
     out->peers_peak = ps.peak;
     out->peers_cap = ut_max_peers(t);
+    ut_impair_counters(t, out);
 }
 
 void ut_local_name(const struct transport *tr, char *buf, size_t len)

@@ -27,6 +27,7 @@ struct peer;
 struct peer_table;
 struct socket;
 struct udp_batch;
+struct impair_queue;
 
 #define UDP_RX_BATCH 64  /* datagrams (or ICMP errors) per readiness event */
 #define UDP_RX_MAX 65536 /* largest datagram we read */
@@ -59,7 +60,12 @@ struct usrsctp_transport {
     uint32_t listen_pathmtu;    /* the listener's default path MTU */
     struct usrsctp_conn *conns; /* every live connection */
     struct transport_counters counters;
-    struct udp_batch *batch;        /* output waiting for flush_output */
+    struct udp_batch *batch; /* output waiting for flush_output */
+    /* --impair: what we send and what we receive, each NULL when off;
+     * imp_err is the last send's result inside the tx queue's delivery */
+    struct impair_queue *imp_tx;
+    struct impair_queue *imp_rx;
+    int imp_err;
     struct ut_rate_limit move_log;  /* warnings about moving peers */
     struct usrsctp_transport *next; /* in usrsctp_rt.transports */
 };
@@ -135,6 +141,23 @@ struct peer_table *ut_peers(void);
 uint64_t ut_now_ms(void);
 uint64_t ut_now_us(void);
 void ut_flush_output(void);
+
+/* One datagram out to dst: through --impair when on, else into the
+ * batch. 0, or a negative errno (a refused send usrsctp repeats). */
+int ut_send_datagram(struct usrsctp_transport *t, const struct sockaddr *dst,
+                     socklen_t dstlen, uint8_t *buf, size_t len);
+
+/* One datagram in: through --impair when on, else ut_input_datagram. */
+void ut_receive_datagram(struct usrsctp_transport *t,
+                         const struct sockaddr *from, socklen_t fromlen,
+                         uint8_t *buf, size_t len);
+
+/* --impair queues of a transport being opened; 0 or -ENOMEM. */
+int ut_impair_open(struct usrsctp_transport *t, char *err, size_t errlen);
+void ut_impair_close(struct usrsctp_transport *t);
+/* Their counts and spec into out (nothing when --impair is off). */
+void ut_impair_counters(const struct usrsctp_transport *t,
+                        struct transport_counters *out);
 /* A random 64-bit value (path probe nonces). */
 uint64_t ut_random64(void);
 /* c's tag index entry: my_tag becomes tag (0: out of the index). */

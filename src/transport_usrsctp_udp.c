@@ -475,12 +475,12 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
             size_t off;
 
             if (len == 0) {
-                ut_input_datagram(t, sa, salen, buf, 0);
+                ut_receive_datagram(t, sa, salen, buf, 0);
                 continue;
             }
             for (off = 0; off < len; off += seg)
-                ut_input_datagram(t, sa, salen, buf + off,
-                                  len - off < seg ? len - off : seg);
+                ut_receive_datagram(t, sa, salen, buf + off,
+                                    len - off < seg ? len - off : seg);
         }
         got += n;
         if (n < UDP_RX_VLEN)

@@ -1,7 +1,7 @@
 /*
  * tests/test_impair_queue.c - --impair on a real event loop: held
  * datagrams come out at their time and in order, copied (the caller's
- * buffer may change), bounded, forgettable, and freed with the queue.
+ * buffer may change), bounded, and freed with the queue.
  */
 #include <event2/event.h>
 #include <netinet/in.h>
@@ -180,44 +180,6 @@ static void test_impair_queue_bounds(void **state)
     event_base_free(base);
 }
 
-static bool port_is(const struct sockaddr *sa, void *arg)
-{
-    return ((const struct sockaddr_in *)sa)->sin_port ==
-           htons(*(const uint16_t *)arg);
-}
-
-/* forget: one address's held datagrams go; the others keep their order. */
-static void test_impair_queue_forget(void **state)
-{
-    struct event_base *base = event_base_new();
-    struct sockaddr_in a = addr_of(9);
-    struct sockaddr_in b = addr_of(10);
-    struct got g;
-    struct impair_queue *q = make(base, "delay=20ms,jitter=5ms,seed=5", &g);
-    uint16_t gone = 9;
-    uint8_t buf[16];
-    int i;
-
-    (void)state;
-    for (i = 0; i < 40; i++) {
-        buf[0] = (uint8_t)i;
-        impair_queue_input(q, (struct sockaddr *)(i % 2 ? &a : &b), sizeof(a),
-                           buf, sizeof(buf), mono_us());
-    }
-    impair_queue_forget(q, port_is, &gone);
-    assert_int_equal(impair_queue_held(q), 20);
-    assert_int_equal(impair_queue_counts(q)->dropped_queue, 20);
-    run_for_ms(base, 150);
-    assert_int_equal(g.n, 20);
-    for (i = 0; i < 20; i++) {
-        assert_int_equal(g.first[i] % 2, 0);
-        if (i > 0) /* by release time: equal within the jitter */
-            assert_true(g.at_us[i] >= g.at_us[i - 1]);
-    }
-    impair_queue_free(q);
-    event_base_free(base);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,7 +187,6 @@ int main(void)
         cmocka_unit_test(test_impair_queue_immediate),
         cmocka_unit_test(test_impair_queue_reorder),
         cmocka_unit_test(test_impair_queue_bounds),
-        cmocka_unit_test(test_impair_queue_forget),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

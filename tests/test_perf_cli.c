@@ -799,6 +799,30 @@ static void test_perf_cli_server_caps(void **state)
                        "--max-duration", "5");
 }
 
+/* --impair and --impair-dir: both roles, usrsctp only. */
+static void test_perf_cli_impair(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "--impair", "loss=5%,delay=20ms", NULL),
+                     PERF_CLI_RUN);
+    assert_true(cfg.sock.impair_given);
+    assert_int_equal(cfg.sock.impair.delay_us, 20000);
+    assert_int_equal(
+        parse("-s", "--impair", "loss=1%", "--impair-dir", "rx", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.sock.impair_dir, TRANSPORT_IMPAIR_RX);
+    assert_parse_error("--impair: unknown item 'lose' (known: loss, delay, "
+                       "jitter, reorder, duplicate, corrupt, rate, seed)",
+                       "-c", "h", "--impair", "lose=5%");
+    assert_parse_error("--impair-dir needs --impair SPEC", "-c", "h",
+                       "--impair-dir", "tx");
+    assert_parse_error("--impair-dir: 'up' is not tx, rx or both", "-c", "h",
+                       "--impair", "loss=1%", "--impair-dir", "up");
+    assert_parse_error("--impair: --backend all serves kernel SCTP too, whose "
+                       "datagrams sctpu never sees: use --backend usrsctp",
+                       "-s", "--impair", "loss=1%", "--backend", "all");
+}
+
 /* --workers: usrsctp only, no -1 and no -A; server only. */
 static void test_perf_cli_workers(void **state)
 {
@@ -1337,6 +1361,7 @@ int main(void)
         cmocka_unit_test(test_perf_cli_timeouts_and_limits),
         cmocka_unit_test(test_perf_cli_server_caps),
         cmocka_unit_test(test_perf_cli_workers),
+        cmocka_unit_test(test_perf_cli_impair),
         cmocka_unit_test(test_perf_cli_window_and_cport),
         cmocka_unit_test(test_perf_cli_affinity),
         cmocka_unit_test(test_perf_cli_role_errors),

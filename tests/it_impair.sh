@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# it_impair.sh - --impair impairs sctpu's own datagrams, no tc or netem:
+#
+#   loss=20% (both directions, client only): 300 echoes all verified; the
+#       client's -J counts drops within 4.5 binomial standard deviations
+#       of 20 % of the datagrams each way
+#   delay=10ms on what the client sends: the echo RTT p50 rises by 10 ms
+#       (within 10 ms and 10 ms + 5 ms of the unimpaired run's p50)
+#   corrupt=5% on what the client sends: the server counts bad CRC32c,
+#       the client still verifies every echo (SCTP resends them)
+#   perf --verify through loss=5%,reorder=2%,duplicate=1%,jitter=1ms: 0
+#       missing, corrupt or out of order, and end.impair in its -J
+#
+# usage: bash tests/it_impair.sh BUILD_DIR
+
+# shellcheck source=tests/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+in_private_netns "$@"
+
+[[ -x $ECHO_BIN ]] || fail "$ECHO_BIN is not built"
+PERF_BIN="$BUILD_DIR/src/sctpu-perf"
+# short timers: loss then costs milliseconds, not seconds
+RTO=(--rto-min 20 --rto-initial 100 --rto-max 500)
+
+start_echo_server echo -p 7461 --udp-port 9461 "${RTO[@]}"
+ECHO=("$ECHO_BIN" -c 127.0.0.1 -p 7461 --udp-port 9461 -i 0 -l 200 -q -J
+    --timeout 60 "${RTO[@]}")
+
+# echo_run NAME ARGS...: 300 echoes, all verified, JSON in $WORK/NAME.out
+echo_run() {
+    local name=$1
+    shift
+    run_bounded 120 "$name" "${ECHO[@]}" -n 300 "$@"
+    want_rc "$name" 0
+    json_get "$WORK/$name.out" \
+        '"ok" if j["verified"] == j["sent"] == 300 else 1/0' >/dev/null || {
+        show "$WORK/$name.out"
+        fail "$name: not every echo verified"
+    }
+}
+
+# within COUNT N P: COUNT within 4.5 binomial sd of N x P
+within() {
+    awk -v c="$1" -v n="$2" -v p="$3" 'BEGIN {
+        m = n * p; sd = sqrt(n * p * (1 - p))
+        exit !(c >= m - 4.5 * sd - 1 && c <= m + 4.5 * sd + 1) }'
+}
+
+# loss, both directions
+echo_run loss --impair loss=20%,seed=1
+for dir in tx rx; do
+    read -r seen dropped < <(json_get "$WORK/loss.out" \
+        "'%d %d' % (j['impair']['$dir']['datagrams'], j['impair']['$dir']['dropped'])")
+    echo "loss=20% $dir: $dropped of $seen datagrams dropped"
+    ((seen > 300)) || fail "loss $dir: only $seen datagrams went through --impair"
+    within "$dropped" "$seen" 0.2 ||
+        fail "loss $dir: $dropped of $seen is not 20 % (4.5 sd)"
+done
+spec=$(json_get "$WORK/loss.out" 'j["impair"]["spec"]')
+[[ $spec == "loss=20%,seed=1" ]] || fail "loss: -J spec is '$spec'"
+
+# delay on what the client sends
+echo_run plain
+echo_run delay --impair delay=10ms --impair-dir tx
+p0=$(json_get "$WORK/plain.out" 'j["rtt_us"]["p50"]')
+p1=$(json_get "$WORK/delay.out" 'j["rtt_us"]["p50"]')
+echo "delay=10ms tx: RTT p50 $p0 us -> $p1 us"
+((p1 >= p0 + 10000 - 500 && p1 <= p0 + 15000)) ||
+    fail "delay: p50 $p1 us is not $p0 us + 10 ms"
+json_get "$WORK/delay.out" '"ok" if j["impair"]["rx"] is None else 1/0' \
+    >/dev/null || fail "delay: --impair-dir tx impaired the receive side too"
+
+# corruption, caught by CRC32c at the server
+echo_run corrupt --impair corrupt=5%,seed=3 --impair-dir tx
+stop_server "$SERVER_PID"
+bad=$(sed -n 's/.* \([0-9]*\) bad CRC32c.*/\1/p' "$WORK/echo.log" | tail -1)
+corrupted=$(json_get "$WORK/corrupt.out" 'j["impair"]["tx"]["corrupted"]')
+echo "corrupt=5%: $corrupted datagrams corrupted, the server counted $bad bad CRC32c"
+((corrupted > 0 && bad >= corrupted)) ||
+    fail "corrupt: $corrupted corrupted, but the server counted ${bad:-no} bad CRC32c"
+
+# perf --verify through loss, reordering, duplicates and jitter
+start_perf_server perf -p 5461 --udp-port 9462 "${RTO[@]}"
+run_bounded 60 perf "$PERF_BIN" -c 127.0.0.1 -p 5461 --udp-port 9462 -t 2 \
+    -i 0 -l 1000 -b 20M --verify -J "${RTO[@]}" \
+    --impair loss=5%,reorder=2%,duplicate=1%,jitter=1ms,seed=4
+want_rc perf 0
+json_get "$WORK/perf.out" '"ok" if (lambda v: v["missing"] == v["corrupt"] == v["out_of_order"] == 0 < v["verified"])(j["end"]["verify"]) else 1/0' \
+    >/dev/null || {
+    show "$WORK/perf.out"
+    fail "perf: --verify through --impair was not clean"
+}
+json_get "$WORK/perf.out" '"%s: tx %s, rx %s" % (j["end"]["impair"]["spec"], j["end"]["impair"]["tx"], j["end"]["impair"]["rx"])'
+for k in dropped reordered duplicated; do
+    n=$(json_get "$WORK/perf.out" \
+        "j['end']['impair']['tx']['$k'] + j['end']['impair']['rx']['$k']")
+    ((n > 0)) || fail "perf: no datagram $k"
+done
+echo "PASS: --impair loses, delays, corrupts, reorders and duplicates, and" \
+    "SCTP delivers every message verified through it"
