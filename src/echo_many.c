@@ -22,6 +22,7 @@
 #include "echo.h"
 #include "echo_msg.h"
 #include "host_port.h"
+#include "impair_report.h"
 #include "log.h"
 #include "runtime.h"
 #include "transport.h"
@@ -485,6 +486,19 @@ static void many_free(struct echo_many *m)
     free(m->txbuf);
 }
 
+/* What --impair did to the one transport all associations share. */
+static void many_report_impair(const struct echo_many *m)
+{
+    char lines[IMPAIR_REPORT_LINES][IMPAIR_REPORT_LINE_MAX];
+    struct transport_counters c;
+    size_t i, n;
+
+    transport_get_counters(m->rt.t, &c);
+    n = impair_report_lines(&c, lines);
+    for (i = 0; i < n; i++)
+        printf("%s\n", lines[i]);
+}
+
 int echo_many_run(const struct echo_config *cfg)
 {
     struct echo_many m;
@@ -526,6 +540,7 @@ int echo_many_run(const struct echo_config *cfg)
            "%llu echoes verified\n",
            (unsigned)m.up, (unsigned)m.n, (unsigned)m.verified,
            (unsigned)m.closed, (unsigned long long)m.echoes);
+    many_report_impair(&m);
     if (m.error[0] != '\0')
         log_err("%s", m.error);
     rc =

@@ -36,6 +36,10 @@ impair_report_lines(const struct transport_counters *c,
         dir_line(lines[n++], "sent", &c->impair_tx);
     if (c->impair_rx_on)
         dir_line(lines[n++], "received", &c->impair_rx);
+    snprintf(lines[n++], IMPAIR_REPORT_LINE_MAX,
+             "impair as SCTP saw it: %" PRIu64 " SACKs received reporting "
+             "gaps, %" PRIu64 " duplicate TSNs reported",
+             c->rx_sacks_with_gaps, c->rx_sack_dup_tsns);
     return n;
 }
 
@@ -67,6 +71,8 @@ void impair_report_json(struct json_out *j, const struct transport_counters *c)
     json_out_string(j, "spec", c->impair_spec);
     json_dir(j, "tx", c->impair_tx_on, &c->impair_tx);
     json_dir(j, "rx", c->impair_rx_on, &c->impair_rx);
+    json_out_u64(j, "sacks_with_gaps", c->rx_sacks_with_gaps);
+    json_out_u64(j, "sack_dup_tsns", c->rx_sack_dup_tsns);
     json_out_end_object(j);
 }
 

@@ -126,6 +126,8 @@ static bool client_impair(const struct perf_client *cl,
         transport_get_counters(cl->t[i], &c);
         impair_counts_add(&out->impair_tx, &c.impair_tx);
         impair_counts_add(&out->impair_rx, &c.impair_rx);
+        out->rx_sacks_with_gaps += c.rx_sacks_with_gaps;
+        out->rx_sack_dup_tsns += c.rx_sack_dup_tsns;
     }
     return impair_report_any(out);
 }

@@ -180,6 +180,23 @@ bool sctp_wire_sack_acks(const struct sctp_wire_chunk *c, uint32_t tsn,
     return true;
 }
 
+bool sctp_wire_sack_reports(const struct sctp_wire_chunk *c, size_t *gaps,
+                            size_t *dups)
+{
+    size_t room;
+
+    if (c->type != SCTP_WIRE_SACK || c->value_len < SACK_FIXED_LEN)
+        return false;
+    room = (c->value_len - SACK_FIXED_LEN) / 4;
+    *gaps = be16_get(c->value + 8);
+    if (*gaps > room)
+        *gaps = room;
+    *dups = be16_get(c->value + 10);
+    if (*dups > room - *gaps)
+        *dups = room - *gaps;
+    return true;
+}
+
 size_t sctp_wire_build_probe(uint8_t *buf, size_t cap, uint16_t src_port,
                              uint16_t dst_port, uint32_t vtag, uint64_t nonce)
 {

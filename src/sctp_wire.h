@@ -122,6 +122,16 @@ bool sctp_wire_data_tsn(const struct sctp_wire_chunk *c, uint32_t *tsn);
 bool sctp_wire_sack_acks(const struct sctp_wire_chunk *c, uint32_t tsn,
                          uint32_t *cum, bool *acked);
 
+/*
+ * For a SACK chunk with its whole fixed part: into *gaps the number of
+ * Gap Ack Blocks it reports and into *dups the number of Duplicate TSNs,
+ * each as many as the chunk actually holds (a claim beyond its length is
+ * cut to it). A receiver reports gaps when DATA arrives out of order
+ * (lost or reordered) and duplicates when a TSN arrives twice.
+ */
+bool sctp_wire_sack_reports(const struct sctp_wire_chunk *c, size_t *gaps,
+                            size_t *dups);
+
 /* Our HEARTBEAT probe: common header, HEARTBEAT chunk, Heartbeat Info
  * parameter of a marker and a 64-bit nonce. */
 #define SCTP_WIRE_PROBE_LEN (SCTP_WIRE_COMMON_LEN + 4 + 4 + 16)

@@ -258,6 +258,12 @@ struct transport_counters {
      * no association (out of the blue) and with a wrong verification tag */
     uint64_t rx_sctp_ootb;
     uint64_t rx_sctp_bad_vtag;
+    /* SACKs received for our associations (usrsctp backend): how many
+     * report gaps (DATA we sent arrived out of order at the peer: lost or
+     * reordered) and how many TSNs they report as duplicates (arrived
+     * twice). What --impair's reorder and duplicate look like to SCTP. */
+    uint64_t rx_sacks_with_gaps;
+    uint64_t rx_sack_dup_tsns;
     /* The backend cannot count datagrams (the kernel keeps no per-socket
      * counts): every rx_ and tx_ field above is 0 and means nothing. */
     bool no_datagram_counts;

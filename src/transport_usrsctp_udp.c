@@ -70,23 +70,27 @@ static socklen_t endpoint_of(const struct sockaddr *sa, socklen_t len,
 }
 
 /*
- * A SACK for an association of p that is timing a TSN goes to its RTT
- * sampler. The packet's CRC has been checked; its tag must be the
- * association's own. Control chunks come before DATA (RFC 9260 6.10), so
- * the walk ends at the first DATA chunk: a data packet costs one chunk
- * header.
+ * The SACKs in a packet for an association of p: their gap and duplicate
+ * reports are counted, and one acknowledging the TSN the association
+ * times goes to its RTT sampler. The packet's CRC has been checked; its
+ * tag must be the association's own, or nothing is read. Control chunks
+ * come before DATA (RFC 9260 6.10), so the walk ends at the first DATA
+ * chunk: a data packet costs one chunk header.
  */
-static void sample_rtt(struct peer *p, const uint8_t *pkt, size_t n)
+static void read_sacks(struct peer *p, const uint8_t *pkt, size_t n)
 {
+    struct usrsctp_transport *t = p->owner;
     struct sctp_wire_iter it;
     struct sctp_wire_chunk ch;
     struct sctp_wire_header h;
     struct usrsctp_conn *c = NULL;
     uint32_t timed = 0;
+    bool timing = false;
 
     sctp_wire_iter_init(&it, pkt, n);
     while (sctp_wire_next_chunk(&it, &ch)) {
         uint32_t cum;
+        size_t gaps, dups;
         bool acked;
 
         if (ch.type == SCTP_WIRE_DATA || ch.type == SCTP_WIRE_IDATA)
@@ -97,11 +101,15 @@ static void sample_rtt(struct peer *p, const uint8_t *pkt, size_t n)
             if (!sctp_wire_header(pkt, n, &h))
                 return;
             c = ut_conn_by_tag(h.vtag);
-            if (c == NULL || c->peer != p ||
-                !rtt_sampler_timed(&c->rtt, &timed))
+            if (c == NULL || c->peer != p)
                 return;
+            timing = rtt_sampler_timed(&c->rtt, &timed);
         }
-        if (sctp_wire_sack_acks(&ch, timed, &cum, &acked))
+        if (sctp_wire_sack_reports(&ch, &gaps, &dups)) {
+            t->counters.rx_sacks_with_gaps += gaps > 0;
+            t->counters.rx_sack_dup_tsns += dups;
+        }
+        if (timing && sctp_wire_sack_acks(&ch, timed, &cum, &acked))
             rtt_sampler_acked(&c->rtt, cum, acked, ut_now_us());
     }
 }
@@ -109,7 +117,7 @@ static void sample_rtt(struct peer *p, const uint8_t *pkt, size_t n)
 static void feed(struct peer *p, uint8_t *pkt, size_t n)
 {
     p->last_seen_ms = ut_now_ms();
-    sample_rtt(p, pkt, n);
+    read_sacks(p, pkt, n);
     usrsctp_conninput((void *)p->handle, pkt, n, 0);
 }
 

@@ -6,10 +6,15 @@
 #       of 20 % of the datagrams each way
 #   delay=10ms on what the client sends: the echo RTT p50 rises by 10 ms
 #       (within 10 ms and 10 ms + 5 ms of the unimpaired run's p50)
+#   echo -P 4 with loss=10%: all verified, and its summary counts drops
 #   corrupt=5% on what the client sends: the server counts bad CRC32c,
 #       the client still verifies every echo (SCTP resends them)
 #   perf --verify through loss=5%,reorder=2%,duplicate=1%,jitter=1ms: 0
 #       missing, corrupt or out of order, and end.impair in its -J
+#   reorder=5% on what the perf client sends: at least 20 SACKs come
+#       back reporting gaps, 10x the unimpaired run; duplicate=5%: the
+#       peer reports at least half the duplicated datagrams' TSNs as
+#       duplicates
 #
 # usage: bash tests/it_impair.sh BUILD_DIR
 
@@ -70,6 +75,17 @@ echo "delay=10ms tx: RTT p50 $p0 us -> $p1 us"
 json_get "$WORK/delay.out" '"ok" if j["impair"]["rx"] is None else 1/0' \
     >/dev/null || fail "delay: --impair-dir tx impaired the receive side too"
 
+# many associations at once (-P): their one transport's counts
+run_bounded 120 many "$ECHO_BIN" -c 127.0.0.1 -p 7461 --udp-port 9461 -P 4 \
+    -n 50 -l 200 --timeout 60 "${RTO[@]}" --impair loss=10%,seed=7
+want_rc many 0
+dropped=$(sed -n 's/^impair sent: .* \([0-9]*\) dropped .*/\1/p' "$WORK/many.out")
+echo "echo -P 4, loss=10%: ${dropped:-no} sent datagrams dropped"
+((${dropped:-0} > 0)) || {
+    show "$WORK/many.out"
+    fail "echo -P: no impair counts in its summary"
+}
+
 # corruption, caught by CRC32c at the server
 echo_run corrupt --impair corrupt=5%,seed=3 --impair-dir tx
 stop_server "$SERVER_PID"
@@ -96,5 +112,31 @@ for k in dropped reordered duplicated; do
         "j['end']['impair']['tx']['$k'] + j['end']['impair']['rx']['$k']")
     ((n > 0)) || fail "perf: no datagram $k"
 done
+
+# What SCTP makes of it, seen in the SACKs the sender gets back: held
+# datagrams overtaken by later ones come back as SACKs reporting gaps,
+# duplicated ones as duplicate TSNs. The same run with nothing impaired
+# (a pure delay, which keeps the order) is the baseline.
+perf_sacks() {
+    local name=$1
+    shift
+    run_bounded 60 "$name" "$PERF_BIN" -c 127.0.0.1 -p 5461 --udp-port 9462 \
+        -t 2 -i 0 -l 1000 -b 20M --verify -J "${RTO[@]}" --impair-dir tx \
+        --impair "$@" >&2
+    want_rc "$name" 0 >&2
+    json_get "$WORK/$name.out" '"%d %d %d %d" % (j["end"]["impair"]["sacks_with_gaps"], j["end"]["impair"]["sack_dup_tsns"], j["end"]["impair"]["tx"]["reordered"], j["end"]["impair"]["tx"]["duplicated"])'
+}
+read -r base_gaps base_dups _ _ < <(perf_sacks sacks-base delay=1ms,seed=5)
+read -r gaps _ reordered _ < <(perf_sacks sacks-reorder reorder=5%:2ms,seed=5)
+read -r _ dups _ duplicated < <(perf_sacks sacks-dup duplicate=5%,seed=5)
+echo "SACKs reporting gaps: $base_gaps unimpaired, $gaps with $reordered" \
+    "datagrams reordered; duplicate TSNs reported: $base_dups unimpaired," \
+    "$dups with $duplicated datagrams duplicated"
+((reordered > 0 && gaps >= 20 && base_gaps * 10 <= gaps)) ||
+    fail "reorder: $gaps SACKs reported gaps ($base_gaps unimpaired)"
+((duplicated > 0 && dups * 2 >= duplicated && base_dups * 10 <= dups)) ||
+    fail "duplicate: $dups duplicate TSNs reported for $duplicated" \
+        "duplicated datagrams ($base_dups unimpaired)"
+
 echo "PASS: --impair loses, delays, corrupts, reorders and duplicates, and" \
     "SCTP delivers every message verified through it"

@@ -351,6 +351,57 @@ static void test_sctp_wire_sack_acks(void **state)
     assert_false(sctp_wire_sack_acks(&c, 1, &cum, &acked));
 }
 
+/* Gap and duplicate reports: counted as the chunk holds them, claims
+ * beyond its length cut, gaps before duplicates (RFC 9260 3.3.4). */
+static void test_sctp_wire_sack_reports(void **state)
+{
+    /* 2 gaps and 1 duplicate TSN, all held */
+    static const uint8_t full[] = {
+        3, 0, 0, 28, 0, 0, 0, 9, 0, 1, 0, 0, /* cum, a_rwnd */
+        0, 2, 0, 1,                          /* 2 gaps, 1 dup */
+        0, 2, 0, 3, 0, 5, 0, 5,              /* the blocks */
+        0, 0, 0, 7,                          /* the duplicate */
+    };
+    /* claims 1 gap and 5 duplicates but holds one more word */
+    static const uint8_t cut[] = {
+        3, 0, 0, 24, 0, 0, 0, 9, 0, 1, 0, 0, 0, 1, 0, 5, 0, 2, 0, 2, 0, 0, 0, 7,
+    };
+    /* claims 9 gaps and holds none */
+    static const uint8_t none[] = {
+        3, 0, 0, 16, 0, 0, 0, 9, 0, 1, 0, 0, 0, 9, 0, 0,
+    };
+    uint8_t buf[64];
+    struct sctp_wire_iter it;
+    struct sctp_wire_chunk c;
+    size_t gaps = 99, dups = 99;
+    size_t n;
+
+    (void)state;
+    n = packet(buf, 1, full, sizeof(full));
+    sctp_wire_iter_init(&it, buf, n);
+    assert_true(sctp_wire_next_chunk(&it, &c));
+    assert_true(sctp_wire_sack_reports(&c, &gaps, &dups));
+    assert_int_equal(gaps, 2);
+    assert_int_equal(dups, 1);
+
+    n = packet(buf, 1, cut, sizeof(cut));
+    sctp_wire_iter_init(&it, buf, n);
+    assert_true(sctp_wire_next_chunk(&it, &c));
+    assert_true(sctp_wire_sack_reports(&c, &gaps, &dups));
+    assert_int_equal(gaps, 1);
+    assert_int_equal(dups, 1);
+
+    n = packet(buf, 1, none, sizeof(none));
+    sctp_wire_iter_init(&it, buf, n);
+    assert_true(sctp_wire_next_chunk(&it, &c));
+    assert_true(sctp_wire_sack_reports(&c, &gaps, &dups));
+    assert_int_equal(gaps, 0);
+    assert_int_equal(dups, 0);
+
+    c.type = SCTP_WIRE_DATA;
+    assert_false(sctp_wire_sack_reports(&c, &gaps, &dups));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_sctp_wire_idata_tsn),
         cmocka_unit_test(test_sctp_wire_probe_round_trip),
         cmocka_unit_test(test_sctp_wire_sack_acks),
+        cmocka_unit_test(test_sctp_wire_sack_reports),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
