@@ -221,6 +221,7 @@ static int client_open_transport(struct perf_client *cl,
     if (cl->cfg->udp_per_assoc && i > 0) {
         if (own.udp_port != 0)
             own.udp_port = (uint16_t)(own.udp_port + i);
+        own.impair_seed_offset = 2 * (uint64_t)i; /* tx and rx seeds */
         rc = runtime_open_transport(&cl->rt, &own, &cl->t[i]);
         if (rc != RUNTIME_EXIT_OK)
             return rc;

@@ -84,6 +84,9 @@ struct transport_config {
      * (TRANSPORT_IMPAIR_TX), receives (_RX) or both; NULL = none */
     const struct impair_spec *impair;
     uint8_t impair_dir;
+    /* added to its seed (given or drawn): one transport per association
+     * (--udp-per-assoc) then draws its own sequence, not its neighbour's */
+    uint64_t impair_seed_offset;
 };
 
 #define TRANSPORT_IMPAIR_TX 1

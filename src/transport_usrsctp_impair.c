@@ -54,6 +54,7 @@ int ut_impair_open(struct usrsctp_transport *t, char *err, size_t errlen)
      * receive side draws from the next seed, so the two differ. */
     seed = t->cfg.impair->seed_given ? t->cfg.impair->seed
                                      : ut_now_us() ^ ((uint64_t)getpid() << 32);
+    seed += t->cfg.impair_seed_offset;
     rx_spec = *t->cfg.impair;
     rx_spec.seed = seed + 1;
     rx_spec.seed_given = true;
