@@ -29,6 +29,7 @@ struct impair_queue {
     size_t cap;
     size_t bytes;
     uint64_t seq;
+    uint64_t armed_at_us; /* the timer is set for this time; 0: not set */
 };
 
 static uint64_t now_us(void)
@@ -88,14 +89,21 @@ static struct held pop(struct impair_queue *q)
     return top;
 }
 
+/* The timer for the earliest held datagram. Each held datagram would
+ * otherwise move libevent's own timer heap; most go behind the earliest
+ * and need no change. */
 static void arm(struct impair_queue *q, uint64_t now)
 {
     struct timeval tv = { 0, 0 };
 
     if (q->n == 0) {
         evtimer_del(q->timer);
+        q->armed_at_us = 0;
         return;
     }
+    if (q->armed_at_us == q->heap[0].at_us)
+        return;
+    q->armed_at_us = q->heap[0].at_us;
     if (q->heap[0].at_us > now) {
         uint64_t d = q->heap[0].at_us - now;
 
@@ -113,6 +121,7 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
+    q->armed_at_us = 0; /* fired: no longer set */
     while (q->n > 0 && q->heap[0].at_us <= now) {
         struct held h = pop(q);
 
