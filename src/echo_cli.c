@@ -609,7 +609,9 @@ static int check_streams_tos(struct echo_config *cfg,
                              const struct echo_cli_state *st, char *err,
                              size_t errlen)
 {
-    if (sock_opts_check(&cfg->sock, cfg->backend, err, errlen) < 0)
+    if (sock_opts_check(&cfg->sock, cfg->backend, err, errlen) < 0 ||
+        sock_opts_check_pcap(&cfg->sock, cfg->workers, cfg->compare, err,
+                             errlen) < 0)
         return -1;
     if (cfg->server && cfg->strict_ppid) {
         snprintf(err, errlen, "--strict-ppid is for the client (-c)");

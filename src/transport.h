@@ -25,6 +25,8 @@
 
 #include "impair.h"
 
+struct pcap_writer;
+
 struct event_base;
 struct transport;
 struct transport_conn;
@@ -84,6 +86,11 @@ struct transport_config {
      * (TRANSPORT_IMPAIR_TX), receives (_RX) or both; NULL = none */
     const struct impair_spec *impair;
     uint8_t impair_dir;
+    /* usrsctp backend: --pcap, every datagram as it leaves (after --impair
+     * tx) and arrives (before --impair rx), into this shared writer;
+     * pcap_udp keeps the UDP header. NULL = none */
+    struct pcap_writer *pcap;
+    bool pcap_udp;
 };
 
 #define TRANSPORT_IMPAIR_TX 1
