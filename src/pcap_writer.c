@@ -18,6 +18,9 @@ struct pcap_writer {
     time_t last_write_s;  /* when the buffer last went out */
     struct pcap_writer_counts counts;
     size_t len;           /* bytes waiting in buf */
+    off_t on_disk;        /* bytes written, whole records only */
+    uint64_t in_buf;      /* records in buf, and how many of them cut */
+    uint64_t in_buf_cut;
     char *path;
     uint8_t buf[PCAP_WRITER_BUF];
 };
@@ -58,10 +61,24 @@ int pcap_writer_flush(struct pcap_writer *w)
     if (w == NULL || w->len == 0)
         return 0;
     e = write_all(w->fd, w->buf, w->len);
+    if (e == 0)
+        w->on_disk += (off_t)w->len;
     w->len = 0;
+    if (e < 0) {
+        /* what was in the buffer never made it */
+        w->counts.captured -= w->in_buf;
+        w->counts.not_captured += w->in_buf;
+        w->counts.truncated -= w->in_buf_cut;
+    }
+    w->in_buf = 0;
+    w->in_buf_cut = 0;
     if (e < 0 && w->counts.write_errno == 0) {
         w->counts.write_errno = -e;
         w->stopped = true;
+        /* a short write before the error left part of a record: cut the
+         * file back to the last whole one, so readers take it whole */
+        (void)ftruncate(w->fd, w->on_disk);
+        w->counts.bytes = (uint64_t)w->on_disk;
     }
     return e;
 }
@@ -156,8 +173,11 @@ int pcap_writer_packet(struct pcap_writer *w, const struct timespec *ts,
     w->len += rec;
     w->counts.bytes += rec;
     w->counts.captured++;
-    if (cap < len)
+    w->in_buf++;
+    if (cap < len) {
         w->counts.truncated++;
+        w->in_buf_cut++;
+    }
     return 0;
 }
 

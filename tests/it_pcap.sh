@@ -20,6 +20,9 @@
 #       ones cut (caplen < len), and the count of cut ones as the tool says
 #   --pcap-max 4k: the file stays within 4 KiB and is well formed, the
 #       tool says the cap was reached and counts packets not captured
+#   a write error mid-run (ulimit -f): exit 1, a message, and the file
+#       still holds whole records only, as many as the tool counts
+#   SIGINT: the client's file is complete (as many packets as counted)
 #   perf -t 1 -b 20M --pcap: DATA both ways, every checksum good, end.pcap in -J
 #   errors: an uncreatable file and --workers 2 exit 2
 #
@@ -143,6 +146,34 @@ json_get "$WORK/cap.out" \
 summary cap "$WORK/cap.pcap"
 n=$(captured "$WORK/cap.err")
 jq_ok cap "j['frames'] == ${n:-0}" "tshark read a count other than the ${n:-?} captured"
+
+# a write error mid-run (the file size limit, as a full disk would):
+# the capture stops, the file keeps whole records only, exit status 1
+run_bounded 60 fsize bash -c 'ulimit -f 8; trap "" XFSZ; exec "$@"' fsize \
+    "${ECHO[@]}" -n 80 -i 0.04 -l 16 --pcap "$WORK/fsize.pcap"
+want_rc fsize 1
+grep -q "cannot write: File too large" "$WORK/fsize.err" ||
+    fail "fsize: no word of the write error"
+summary fsize "$WORK/fsize.pcap"
+n=$(captured "$WORK/fsize.err")
+jq_ok fsize "j['frames'] == ${n:-0} and j['frames'] > 10" \
+    "tshark read a count other than the ${n:-?} captured"
+json_get "$WORK/fsize.out" \
+    "'ok' if j['verified'] == 80 and j['pcap']['write_error'] else 1/0" \
+    >/dev/null || fail "fsize: the run or its -J pcap is wrong"
+
+# SIGINT: the client stops, and its file is complete
+"$ECHO_BIN" -c 127.0.0.1 -p 7471 --udp-port 9899 -i 0.01 -q \
+    --pcap "$WORK/int.pcap" >"$WORK/int.out" 2>"$WORK/int.err" &
+pid=$!
+PIDS+=("$pid")
+sleep 1
+kill -INT "$pid"
+gone "$pid" 10 || fail "int: the client ignored SIGINT"
+summary int "$WORK/int.pcap"
+n=$(captured "$WORK/int.err")
+jq_ok int "j['frames'] == ${n:-0} and j['data_tsns']['7471'] > 10" \
+    "tshark read a count other than the ${n:-?} captured"
 stop_server "$SERVER_PID"
 
 # perf: a short test, both ends capturing
