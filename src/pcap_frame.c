@@ -16,7 +16,9 @@ struct frame_addr {
 
 static bool frame_addr_of(const struct sockaddr *sa, struct frame_addr *out)
 {
-    static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    static const uint8_t mapped[12] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+    };
 
     memset(out, 0, sizeof(*out));
     if (sa->sa_family == AF_INET) {
@@ -103,16 +105,14 @@ static void udp_header(uint8_t *p, const struct frame_addr *s,
 }
 
 size_t pcap_frame_header(uint8_t out[PCAP_FRAME_HDR_MAX],
-                         const struct sockaddr *src,
-                         const struct sockaddr *dst, bool udp,
-                         const uint8_t *payload, size_t payload_len)
+                         const struct sockaddr *src, const struct sockaddr *dst,
+                         bool udp, const uint8_t *payload, size_t payload_len)
 {
     struct frame_addr s;
     struct frame_addr d;
     size_t ip_len = udp ? 8 + payload_len : payload_len;
-    uint16_t udp_len = (uint16_t)(8 + payload_len > 0xffff
-                                      ? 0xffff
-                                      : 8 + payload_len);
+    uint16_t udp_len =
+        (uint16_t)(8 + payload_len > 0xffff ? 0xffff : 8 + payload_len);
     size_t hl;
 
     if (!frame_addr_of(src, &s) || !frame_addr_of(dst, &d))
@@ -125,8 +125,8 @@ size_t pcap_frame_header(uint8_t out[PCAP_FRAME_HDR_MAX],
         hl = 20;
         memset(out, 0, hl);
         out[0] = 0x45; /* version 4, 5 words */
-        be16_put(out + 2, (uint16_t)(hl + ip_len > 0xffff ? 0xffff
-                                                          : hl + ip_len));
+        be16_put(out + 2,
+                 (uint16_t)(hl + ip_len > 0xffff ? 0xffff : hl + ip_len));
         out[6] = 0x40; /* don't fragment */
         out[8] = 64;   /* TTL */
         out[9] = udp ? PCAP_FRAME_PROTO_UDP : PCAP_FRAME_PROTO_SCTP;

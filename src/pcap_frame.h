@@ -27,8 +27,7 @@
  * clamped (no SCTP-over-UDP datagram is that long).
  */
 size_t pcap_frame_header(uint8_t out[PCAP_FRAME_HDR_MAX],
-                         const struct sockaddr *src,
-                         const struct sockaddr *dst, bool udp,
-                         const uint8_t *payload, size_t payload_len);
+                         const struct sockaddr *src, const struct sockaddr *dst,
+                         bool udp, const uint8_t *payload, size_t payload_len);
 
 #endif /* SCTPU_PCAP_FRAME_H */

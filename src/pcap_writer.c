@@ -14,12 +14,12 @@ struct pcap_writer {
     int fd;
     uint32_t snaplen;
     uint64_t max_bytes;
-    bool stopped;         /* the cap or a write error: nothing more */
-    time_t last_write_s;  /* when the buffer last went out */
+    bool stopped;        /* the cap or a write error: nothing more */
+    time_t last_write_s; /* when the buffer last went out */
     struct pcap_writer_counts counts;
-    size_t len;           /* bytes waiting in buf */
-    off_t on_disk;        /* bytes written, whole records only */
-    uint64_t in_buf;      /* records in buf, and how many of them cut */
+    size_t len;      /* bytes waiting in buf */
+    off_t on_disk;   /* bytes written, whole records only */
+    uint64_t in_buf; /* records in buf, and how many of them cut */
     uint64_t in_buf_cut;
     char *path;
     uint8_t buf[PCAP_WRITER_BUF];

@@ -74,7 +74,8 @@ int pcap_writer_packet(struct pcap_writer *w, const struct timespec *ts,
 /* Write what is buffered; 0 or -errno (then nothing more is written). */
 int pcap_writer_flush(struct pcap_writer *w);
 
-const struct pcap_writer_counts *pcap_writer_counts(const struct pcap_writer *w);
+const struct pcap_writer_counts *
+pcap_writer_counts(const struct pcap_writer *w);
 const char *pcap_writer_path(const struct pcap_writer *w);
 
 /* Flush and close; 0, or -errno of the first write or close failure.

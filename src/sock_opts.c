@@ -11,8 +11,8 @@
 #include "sock_opts.h"
 #include "units.h"
 
-#define RETRANS_MAX 255 /* the limits are counts of tries, 1-255 */
-#define PCAP_MAX_MIN 1024               /* --pcap-max: a header and more */
+#define RETRANS_MAX 255   /* the limits are counts of tries, 1-255 */
+#define PCAP_MAX_MIN 1024 /* --pcap-max: a header and more */
 #define PCAP_MAX_MAX ((uint64_t)1 << 40) /* 1 TiB */
 
 /* --pcap-snaplen N and --pcap-max SIZE (k, M, G suffixes). */
@@ -168,11 +168,10 @@ int sock_opts_pcap_open(struct sock_opts *o, char *err, size_t errlen)
 
     if (o->pcap_path == NULL)
         return 0;
-    o->pcap = pcap_writer_open(o->pcap_path,
-                               o->pcap_snaplen != 0
-                                   ? o->pcap_snaplen
-                                   : PCAP_WRITER_SNAPLEN_DEFAULT,
-                               o->pcap_max, why, sizeof(why));
+    o->pcap = pcap_writer_open(
+        o->pcap_path,
+        o->pcap_snaplen != 0 ? o->pcap_snaplen : PCAP_WRITER_SNAPLEN_DEFAULT,
+        o->pcap_max, why, sizeof(why));
     if (o->pcap == NULL) {
         snprintf(err, errlen, "--pcap %s", why);
         return -1;

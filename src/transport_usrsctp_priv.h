@@ -80,7 +80,7 @@ struct usrsctp_transport {
     struct impair_queue *imp_tx;
     struct impair_queue *imp_rx;
     int imp_err;
-    struct ut_pcap pcap; /* --pcap's view of our endpoint */
+    struct ut_pcap pcap;            /* --pcap's view of our endpoint */
     struct ut_rate_limit move_log;  /* warnings about moving peers */
     struct usrsctp_transport *next; /* in usrsctp_rt.transports */
 };

@@ -85,8 +85,8 @@ static void test_pcap_writer_header_and_records(void **state)
     uint8_t hdr[20];
     uint8_t data[100];
     char err[256];
-    struct pcap_writer *w = pcap_writer_open(f->path, 65535, 0, err,
-                                             sizeof(err));
+    struct pcap_writer *w =
+        pcap_writer_open(f->path, 65535, 0, err, sizeof(err));
     size_t n;
 
     assert_non_null(w);
@@ -94,11 +94,9 @@ static void test_pcap_writer_header_and_records(void **state)
     assert_int_equal(slurp(f->path, file, sizeof(file)), 24);
     memset(hdr, 0x45, sizeof(hdr));
     memset(data, 0xab, sizeof(data));
-    assert_int_equal(pcap_writer_packet(w, &ts1, hdr, sizeof(hdr), data,
-                                        sizeof(data)),
-                     0);
-    assert_int_equal(pcap_writer_packet(w, &ts1, hdr, sizeof(hdr), data, 0),
-                     0);
+    assert_int_equal(
+        pcap_writer_packet(w, &ts1, hdr, sizeof(hdr), data, sizeof(data)), 0);
+    assert_int_equal(pcap_writer_packet(w, &ts1, hdr, sizeof(hdr), data, 0), 0);
     assert_int_equal(pcap_writer_counts(w)->captured, 2);
     assert_int_equal(pcap_writer_counts(w)->bytes, 24 + 16 + 120 + 16 + 20);
     assert_int_equal(pcap_writer_close(w), 0);
@@ -129,16 +127,14 @@ static void test_pcap_writer_snaplen_cuts(void **state)
     uint8_t hdr[20] = { 0x45 };
     uint8_t data[200];
     char err[256];
-    struct pcap_writer *w = pcap_writer_open(f->path, 64, 0, err,
-                                             sizeof(err));
+    struct pcap_writer *w = pcap_writer_open(f->path, 64, 0, err, sizeof(err));
     unsigned int i;
 
     assert_non_null(w);
     for (i = 0; i < sizeof(data); i++)
         data[i] = (uint8_t)i;
-    assert_int_equal(pcap_writer_packet(w, &ts1, hdr, sizeof(hdr), data,
-                                        sizeof(data)),
-                     0);
+    assert_int_equal(
+        pcap_writer_packet(w, &ts1, hdr, sizeof(hdr), data, sizeof(data)), 0);
     assert_int_equal(pcap_writer_counts(w)->truncated, 1);
     assert_int_equal(pcap_writer_close(w), 0);
     assert_int_equal(slurp(f->path, file, sizeof(file)), 24 + 16 + 64);
@@ -155,8 +151,8 @@ static void test_pcap_writer_max_stops(void **state)
     char err[256];
     /* the header (24) and 10 records of 100, and 50 bytes short of an
      * 11th */
-    struct pcap_writer *w = pcap_writer_open(f->path, 65535, 24 + 1050,
-                                             err, sizeof(err));
+    struct pcap_writer *w =
+        pcap_writer_open(f->path, 65535, 24 + 1050, err, sizeof(err));
     unsigned int i;
 
     assert_non_null(w);
@@ -182,8 +178,7 @@ static void test_pcap_writer_open_failures(void **state)
     struct pcap_writer *w;
 
     (void)state;
-    w = pcap_writer_open("/nonexistent-dir/x.pcap", 65535, 0, err,
-                         sizeof(err));
+    w = pcap_writer_open("/nonexistent-dir/x.pcap", 65535, 0, err, sizeof(err));
     assert_null(w);
     assert_non_null(strstr(err, "/nonexistent-dir/x.pcap: cannot create"));
     /* a full disk shows at open: the header cannot be written */
@@ -237,8 +232,8 @@ static void test_pcap_frame_ipv4_sctp(void **state)
     sin_of(&src, "192.0.2.1", 9899);
     sin6_of(&dst, "::ffff:198.51.100.7", 40000);
     assert_int_equal(pcap_frame_header(h, (struct sockaddr *)&src,
-                                       (struct sockaddr *)&dst, false,
-                                       payload, sizeof(payload)),
+                                       (struct sockaddr *)&dst, false, payload,
+                                       sizeof(payload)),
                      20);
     assert_int_equal(h[0], 0x45);
     assert_int_equal(h[2] << 8 | h[3], 20 + 36);

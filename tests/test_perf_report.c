@@ -697,8 +697,10 @@ static char *run_bidir(enum perf_role role, bool json)
         { .id = 2, .sender = false, .bytes = server ? 1048576 : 3145728 },
     };
     struct perf_report_final fin = {
-        server ? server_dirs : client_dirs, server ? 4 : 8, 10.0, -1, NULL, NULL,
-        NULL
+        .dirs = server ? server_dirs : client_dirs,
+        .ndirs = server ? 4 : 8,
+        .cpu_local = 10.0,
+        .cpu_remote = -1,
     };
     struct capture c;
 
