@@ -8,7 +8,9 @@
  * Records are gathered in a buffer of whole records and written with
  * write(2) when it fills, when a second has passed since the last write,
  * and at flush/close, so the file on disk only ever ends between records:
- * it stays readable whatever ends the process.
+ * it stays readable whatever ends the process. A write that fails part
+ * way (a full disk) is cut back to the last whole record, and the
+ * records it held count as not captured.
  *
  * Bounds: a record keeps at most snaplen bytes of its packet (caplen <
  * len then, as tcpdump -s does), and the file never grows past max_bytes
@@ -38,7 +40,7 @@ struct pcap_writer;
 
 /* What the writer did, for the summary and -J. */
 struct pcap_writer_counts {
-    uint64_t captured;     /* records in the file (or its buffer) */
+    uint64_t captured;     /* records in the file or its buffer */
     uint64_t not_captured; /* packets past the cap or a write error */
     uint64_t truncated;    /* records cut to snaplen */
     uint64_t bytes;        /* file size, headers included */
