@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -191,6 +193,51 @@ static void test_pcap_writer_open_failures(void **state)
     assert_int_equal(pcap_writer_close(NULL), 0);
 }
 
+/* A write that fails part way (here the file size limit, as a full disk
+ * would): the file is cut back to its last whole record, the buffered
+ * records count as not captured, and nothing more is written. */
+static void test_pcap_writer_failed_write_cut_back(void **state)
+{
+    struct fixture *f = *state;
+    struct rlimit old;
+    struct rlimit lim;
+    struct stat st;
+    uint8_t data[200] = { 0x45 };
+    char err[256];
+    struct pcap_writer *w =
+        pcap_writer_open(f->path, 65535, 0, err, sizeof(err));
+    struct timespec ts = ts1;
+    unsigned int i;
+
+    assert_non_null(w);
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, SIG_IGN); /* EFBIG instead of the signal */
+    /* one second of 3 records goes out whole (24 + 648 bytes); the next
+     * second's 10 cross the limit part way */
+    for (i = 0; i < 3; i++)
+        assert_int_equal(pcap_writer_packet(w, &ts, data, 20, data, 180), 0);
+    ts.tv_sec++;
+    assert_int_equal(pcap_writer_packet(w, &ts, data, 20, data, 180), 0);
+    lim = old;
+    lim.rlim_cur = 1500;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    for (i = 0; i < 9; i++)
+        assert_int_equal(pcap_writer_packet(w, &ts, data, 20, data, 180), 0);
+    assert_int_equal(pcap_writer_flush(w), -EFBIG);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_size, 24 + 3 * 216);
+    assert_int_equal(pcap_writer_counts(w)->captured, 3);
+    assert_int_equal(pcap_writer_counts(w)->not_captured, 10);
+    assert_int_equal(pcap_writer_counts(w)->bytes, 24 + 3 * 216);
+    assert_int_equal(pcap_writer_counts(w)->write_errno, EFBIG);
+    assert_int_equal(pcap_writer_packet(w, &ts, data, 20, data, 180),
+                     PCAP_WRITER_STOPPED);
+    assert_int_equal(pcap_writer_close(w), -EFBIG);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_size, 24 + 3 * 216);
+}
+
 /* The one's complement sum of a header with its checksum in: 0xffff. */
 static uint16_t ones_sum(const uint8_t *p, size_t len, uint32_t sum)
 {
@@ -295,6 +342,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pcap_writer_max_stops, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_pcap_writer_failed_write_cut_back,
+                                        setup, teardown),
         cmocka_unit_test(test_pcap_writer_open_failures),
         cmocka_unit_test(test_pcap_frame_ipv4_sctp),
         cmocka_unit_test(test_pcap_frame_udp_checksums),
