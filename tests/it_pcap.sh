@@ -149,8 +149,12 @@ jq_ok cap "j['frames'] == ${n:-0}" "tshark read a count other than the ${n:-?} c
 
 # a write error mid-run (the file size limit, as a full disk would):
 # the capture stops, the file keeps whole records only, exit status 1
-run_bounded 60 fsize bash -c 'ulimit -f 8; trap "" XFSZ; exec "$@"' fsize \
-    "${ECHO[@]}" -n 80 -i 0.04 -l 16 --pcap "$WORK/fsize.pcap"
+RC=0
+# SCTPU_WRAP is a command prefix (e.g. "valgrind -q"): split on purpose.
+# shellcheck disable=SC2086
+timeout 60 bash -c 'ulimit -f 8; trap "" XFSZ; exec "$@"' fsize \
+    $SCTPU_WRAP "${ECHO[@]}" -n 80 -i 0.04 -l 16 --pcap "$WORK/fsize.pcap" \
+    >"$WORK/fsize.out" 2>"$WORK/fsize.err" || RC=$?
 want_rc fsize 1
 grep -q "cannot write: File too large" "$WORK/fsize.err" ||
     fail "fsize: no word of the write error"
@@ -163,11 +167,12 @@ json_get "$WORK/fsize.out" \
     >/dev/null || fail "fsize: the run or its -J pcap is wrong"
 
 # SIGINT: the client stops, and its file is complete
-"$ECHO_BIN" -c 127.0.0.1 -p 7471 --udp-port 9899 -i 0.01 -q \
+# shellcheck disable=SC2086
+$SCTPU_WRAP "$ECHO_BIN" -c 127.0.0.1 -p 7471 --udp-port 9899 -i 0.01 \
     --pcap "$WORK/int.pcap" >"$WORK/int.out" 2>"$WORK/int.err" &
 pid=$!
 PIDS+=("$pid")
-sleep 1
+wait_for_line "$WORK/int.out" 'seq=20 ' 30
 kill -INT "$pid"
 gone "$pid" 10 || fail "int: the client ignored SIGINT"
 summary int "$WORK/int.pcap"
