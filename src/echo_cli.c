@@ -176,6 +176,17 @@ void echo_cli_usage(FILE *out, const char *prog)
 "                          reorder=1%%[:GAP],duplicate=0.5%%,corrupt=0.1%%,\n"
 "                          rate=100M,seed=42 (usrsctp backend)\n"
 "      --impair-dir DIR    tx (sent), rx (received) or both (default)\n"
+"      --pcap FILE         write every SCTP packet sent and received to a\n"
+"                          pcap file (usrsctp backend; the wire's view:\n"
+"                          after --impair tx, before rx), each behind an\n"
+"                          IP header with the real addresses (protocol\n"
+"                          SCTP, so any reader dissects it as is)\n"
+"      --pcap-udp          keep the UDP header (real UDP ports) instead;\n"
+"                          Wireshark then dissects SCTP on udp/9899 only\n"
+"                          (else: -d udp.port==PORT,sctp)\n"
+"      --pcap-snaplen N    bytes kept per packet, 64-256k (default 65535)\n"
+"      --pcap-max SIZE     stop capturing before the file passes SIZE\n"
+"                          (1k-1024G; default: no cap)\n"
 "      --check             what this host can do (backends, kernel SCTP\n"
 "                          over UDP, CRC32c, GSO/GRO, path MTU); exit 0\n"
 "                          when the backend (--backend) is usable\n"
@@ -609,7 +620,9 @@ static int check_streams_tos(struct echo_config *cfg,
                              const struct echo_cli_state *st, char *err,
                              size_t errlen)
 {
-    if (sock_opts_check(&cfg->sock, cfg->backend, err, errlen) < 0)
+    if (sock_opts_check(&cfg->sock, cfg->backend, err, errlen) < 0 ||
+        sock_opts_check_pcap(&cfg->sock, cfg->workers, cfg->compare, err,
+                             errlen) < 0)
         return -1;
     if (cfg->server && cfg->strict_ppid) {
         snprintf(err, errlen, "--strict-ppid is for the client (-c)");

@@ -728,6 +728,7 @@ static void client_report(const struct echo_client *cl, bool report)
         if (impair_report_any(&counters))
             s.impair = &counters;
     }
+    s.pcap = cl->cfg->sock.pcap;
     s.paths_known = cl->npeer_addrs > 0;
     s.peer_addrs = cl->peer_addrs;
     s.npeer_addrs = cl->npeer_addrs;

@@ -28,6 +28,30 @@ static int serve(void *cfg)
     return echo_server_run(cfg);
 }
 
+/* The role, with --pcap's file around it (created before the first
+ * packet, closed and reported after the last). */
+static int run_role(struct echo_config *cfg, const char *prog)
+{
+    char err[256];
+    int rc;
+
+    if (sock_opts_pcap_open(&cfg->sock, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return ECHO_EXIT_USAGE;
+    }
+    if (cfg->server && cfg->workers > 1)
+        rc = workers_run(cfg->workers, serve, cfg);
+    else if (cfg->server)
+        rc = echo_server_run(cfg);
+    else if (cfg->parallel > 0)
+        rc = echo_many_run(cfg);
+    else
+        rc = cfg->compare ? echo_compare_run(cfg) : echo_client_run(cfg);
+    if (sock_opts_pcap_close(&cfg->sock, prog) < 0 && rc == ECHO_EXIT_OK)
+        rc = ECHO_EXIT_FAIL;
+    return rc;
+}
+
 int echo_main(int argc, char **argv)
 {
     const char *prog = "sctpu-echo";
@@ -55,11 +79,5 @@ int echo_main(int argc, char **argv)
                                         : LOG_LEVEL_WARN);
     /* Results stream to pipes and log files line by line. */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (cfg.server && cfg.workers > 1)
-        return workers_run(cfg.workers, serve, &cfg);
-    if (cfg.server)
-        return echo_server_run(&cfg);
-    if (cfg.parallel > 0)
-        return echo_many_run(&cfg);
-    return cfg.compare ? echo_compare_run(&cfg) : echo_client_run(&cfg);
+    return run_role(&cfg, prog);
 }

@@ -7,6 +7,7 @@
 
 #include "echo_report.h"
 #include "impair_report.h"
+#include "pcap_report.h"
 #include "netaddr.h"
 #include "units.h"
 
@@ -206,6 +207,7 @@ void echo_report_json(FILE *out, const struct echo_summary *s)
         impair_report_json_member(out, s->impair);
     else
         fputs(",\"impair\":null", out);
+    pcap_report_json_member(out, s->pcap);
     fputs(",\"error\":", out);
     json_string(out, s->error);
     fputs("}\n", out);

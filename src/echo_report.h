@@ -50,6 +50,8 @@ struct echo_summary {
     uint64_t retransmits;
     /* --impair's counts (the transport's), or NULL when it is off */
     const struct transport_counters *impair;
+    /* --pcap's writer (its counts so far), or NULL when it is off */
+    const struct pcap_writer *pcap;
     /* multihoming, from a backend that reports paths (paths_known): the
      * association's peer addresses at connect and its path events */
     bool paths_known;

@@ -453,7 +453,9 @@ int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
         check_ports(cfg, st, err, errlen) < 0 ||
         check_rto(cfg, err, errlen) < 0 ||
         check_timeouts(cfg, err, errlen) < 0 ||
-        sock_opts_check(&cfg->sock, cfg->backend, err, errlen) < 0)
+        sock_opts_check(&cfg->sock, cfg->backend, err, errlen) < 0 ||
+        sock_opts_check_pcap(&cfg->sock, cfg->workers, cfg->compare, err,
+                             errlen) < 0)
         return -1;
     if (cfg->role == PERF_ROLE_CLIENT && check_client(cfg, st, err, errlen) < 0)
         return -1;

@@ -474,6 +474,7 @@ static void client_report_final(struct perf_client *cl)
     fin.server_output = cl->server_output;
     if (client_impair(cl, &impair))
         fin.impair = &impair;
+    fin.pcap = cl->cfg->sock.pcap;
     perf_report_final(cl->rep, &fin);
     if (cl->outcome != NULL)
         perf_compare_note_final(cl->outcome, &fin);

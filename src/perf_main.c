@@ -28,6 +28,28 @@ static int serve(void *cfg)
     return perf_server_run(cfg);
 }
 
+/* The role, with --pcap's file around it (created before the first
+ * packet, closed and reported after the last). */
+static int run_role(struct perf_config *cfg, const char *prog)
+{
+    char err[256];
+    int rc;
+
+    if (sock_opts_pcap_open(&cfg->sock, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return PERF_EXIT_USAGE;
+    }
+    if (cfg->role == PERF_ROLE_SERVER && cfg->workers > 1)
+        rc = workers_run(cfg->workers, serve, cfg);
+    else if (cfg->role == PERF_ROLE_SERVER)
+        rc = perf_server_run(cfg);
+    else
+        rc = cfg->compare ? perf_compare_run(cfg) : perf_client_run(cfg);
+    if (sock_opts_pcap_close(&cfg->sock, prog) < 0 && rc == PERF_EXIT_OK)
+        rc = PERF_EXIT_FAIL;
+    return rc;
+}
+
 int perf_main(int argc, char **argv)
 {
     const char *prog = "sctpu-perf";
@@ -62,9 +84,5 @@ int perf_main(int argc, char **argv)
         return PERF_EXIT_USAGE;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (cfg.role == PERF_ROLE_SERVER && cfg.workers > 1)
-        return workers_run(cfg.workers, serve, &cfg);
-    if (cfg.role == PERF_ROLE_SERVER)
-        return perf_server_run(&cfg);
-    return cfg.compare ? perf_compare_run(&cfg) : perf_client_run(&cfg);
+    return run_role(&cfg, prog);
 }

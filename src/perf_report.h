@@ -84,6 +84,8 @@ struct perf_report_final {
     const char *server_output; /* --get-server-output, or NULL */
     /* --impair's counts on this end (every transport of it), or NULL */
     const struct transport_counters *impair;
+    /* --pcap's writer on this end (its counts so far), or NULL */
+    const struct pcap_writer *pcap;
 };
 
 struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out);

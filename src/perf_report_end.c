@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "impair_report.h"
+#include "pcap_report.h"
 #include "perf_report_priv.h"
 
 /* Directions to sum: by role, and (under --bidir) by way. */
@@ -331,6 +332,7 @@ void perf_report_final(struct perf_report *r,
         impair_report_json(&r->j, fin->impair);
     else
         json_out_null(&r->j, "impair");
+    pcap_report_json(&r->j, fin->pcap);
     json_out_end_object(&r->j); /* end */
     if (r->cfg->json_stream)
         perf_report_stream_emit(r);

@@ -297,6 +297,7 @@ static void test_report_local(struct perf_test *t, double wall)
     transport_get_counters(t->rt->t, &impair);
     if (impair_report_any(&impair))
         fin.impair = &impair;
+    fin.pcap = t->srv->cfg->sock.pcap;
     if (t->rep != NULL)
         perf_report_final(t->rep, &fin);
     if (perf_server_sends(&t->params))

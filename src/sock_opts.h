@@ -28,6 +28,10 @@ enum sock_opt {
     SOCK_OPT_ENCAP,
     SOCK_OPT_IMPAIR,
     SOCK_OPT_IMPAIR_DIR,
+    SOCK_OPT_PCAP,
+    SOCK_OPT_PCAP_SNAPLEN,
+    SOCK_OPT_PCAP_MAX,
+    SOCK_OPT_PCAP_UDP,
 };
 
 /* clang-format off */
@@ -45,7 +49,11 @@ enum sock_opt {
       SOCK_OPT_MAX_INIT_RETRANS },                                           \
     { "encap",             no_argument,       NULL, SOCK_OPT_ENCAP },         \
     { "impair",            required_argument, NULL, SOCK_OPT_IMPAIR },       \
-    { "impair-dir",        required_argument, NULL, SOCK_OPT_IMPAIR_DIR }
+    { "impair-dir",        required_argument, NULL, SOCK_OPT_IMPAIR_DIR },   \
+    { "pcap",              required_argument, NULL, SOCK_OPT_PCAP },         \
+    { "pcap-snaplen",      required_argument, NULL, SOCK_OPT_PCAP_SNAPLEN }, \
+    { "pcap-max",          required_argument, NULL, SOCK_OPT_PCAP_MAX },     \
+    { "pcap-udp",          no_argument,       NULL, SOCK_OPT_PCAP_UDP }
 /* clang-format on */
 
 struct sock_opts {
@@ -67,6 +75,15 @@ struct sock_opts {
     bool impair_given;
     uint8_t impair_dir; /* TRANSPORT_IMPAIR_TX | _RX; both by default */
     bool impair_dir_given;
+    /* --pcap FILE, --pcap-snaplen, --pcap-max, --pcap-udp (usrsctp backend
+     * only); pcap is the writer sock_opts_pcap_open made, shared by every
+     * transport of the process */
+    const char *pcap_path;
+    uint32_t pcap_snaplen; /* 0: PCAP_WRITER_SNAPLEN_DEFAULT */
+    uint64_t pcap_max;     /* bytes; 0: no cap */
+    bool pcap_udp;
+    bool pcap_opts_given; /* any of the last three */
+    struct pcap_writer *pcap;
     /* while parsing: which of the two TOS options were given */
     bool tos_given;
     bool dscp_given;
@@ -86,6 +103,23 @@ int sock_opts_parse(struct sock_opts *o, int c, const char *opt,
  */
 int sock_opts_check(const struct sock_opts *o, const char *backend, char *err,
                     size_t errlen);
+
+/*
+ * --pcap against the rest of the command line: not with --workers above
+ * 1 (processes that would share one file) nor --compare (its kernel run
+ * is not ours to see). 0, or -1 with err.
+ */
+int sock_opts_check_pcap(const struct sock_opts *o, unsigned int workers,
+                         bool compare, char *err, size_t errlen);
+
+/* Create --pcap's file (nothing without --pcap): 0, or -1 with err. */
+int sock_opts_pcap_open(struct sock_opts *o, char *err, size_t errlen);
+
+/*
+ * Close it, and say on stderr (prog: the tool's name) what went into it.
+ * 0, or -1 when the file could not be written completely.
+ */
+int sock_opts_pcap_close(struct sock_opts *o, const char *prog);
 
 /* Into a transport's settings (tos, bind_dev, in_streams, the limits). */
 void sock_opts_to_transport(const struct sock_opts *o,

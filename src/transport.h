@@ -25,6 +25,8 @@
 
 #include "impair.h"
 
+struct pcap_writer;
+
 struct event_base;
 struct transport;
 struct transport_conn;
@@ -87,6 +89,11 @@ struct transport_config {
     /* added to its seed (given or drawn): one transport per association
      * (--udp-per-assoc) then draws its own sequence, not its neighbour's */
     uint64_t impair_seed_offset;
+    /* usrsctp backend: --pcap, every datagram as it leaves (after --impair
+     * tx) and arrives (before --impair rx), into this shared writer;
+     * pcap_udp keeps the UDP header. NULL = none */
+    struct pcap_writer *pcap;
+    bool pcap_udp;
 };
 
 #define TRANSPORT_IMPAIR_TX 1

@@ -794,6 +794,7 @@ int ut_open(struct event_base *base, const struct transport_config *cfg,
     if (rc < 0)
         goto out_unref;
     udp_batch_init(t->batch, t->fd, ut_gso_wanted());
+    ut_pcap_open(t);
     rc = ut_impair_open(t, err, errlen);
     if (rc < 0)
         goto out_unref;

@@ -4,7 +4,8 @@
  * datagram (GRO segment) it reads passes through an impair_queue when
  * --impair is on, in the directions --impair-dir names. Loss, delay and
  * the rest then happen on sctpu's own UDP socket: no tc, no netem, no
- * capabilities.
+ * capabilities. --pcap captures here too, on the wire's side of the
+ * queues: what leaves after tx impairment, what arrives before rx.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,13 +15,25 @@
 #include "transport_usrsctp_priv.h"
 #include "udp_batch.h"
 
+/* A datagram onto the wire: into the batch, and into --pcap's file
+ * unless the local host refused it (usrsctp then sends it again). */
+static int wire_out(struct usrsctp_transport *t, const struct sockaddr *dst,
+                    socklen_t dstlen, uint8_t *buf, size_t len)
+{
+    int e = udp_batch_add(t->batch, dst, dstlen, buf, len);
+
+    if (e == 0 && t->cfg.pcap != NULL)
+        ut_pcap_datagram(t, true, dst, buf, len);
+    return e;
+}
+
 /* A released datagram out: into the batch; a refused send is kept for
  * ut_send_datagram's caller when it is the one sending now. */
 static void tx_deliver(void *arg, const struct sockaddr *addr,
                        socklen_t addrlen, uint8_t *buf, size_t len)
 {
     struct usrsctp_transport *t = arg;
-    int e = udp_batch_add(t->batch, addr, addrlen, buf, len);
+    int e = wire_out(t, addr, addrlen, buf, len);
 
     if (e != 0)
         t->imp_err = e;
@@ -85,7 +98,7 @@ int ut_send_datagram(struct usrsctp_transport *t, const struct sockaddr *dst,
                      socklen_t dstlen, uint8_t *buf, size_t len)
 {
     if (t->imp_tx == NULL)
-        return udp_batch_add(t->batch, dst, dstlen, buf, len);
+        return wire_out(t, dst, dstlen, buf, len);
     t->imp_err = 0;
     impair_queue_input(t->imp_tx, dst, dstlen, buf, len, ut_now_us());
     return t->imp_err;
@@ -95,6 +108,9 @@ void ut_receive_datagram(struct usrsctp_transport *t,
                          const struct sockaddr *from, socklen_t fromlen,
                          uint8_t *buf, size_t len)
 {
+    /* --pcap sees the wire, as tcpdump would: before rx impairment */
+    if (t->cfg.pcap != NULL)
+        ut_pcap_datagram(t, false, from, buf, len);
     if (t->imp_rx == NULL)
         ut_input_datagram(t, from, fromlen, buf, len);
     else

@@ -44,6 +44,20 @@ struct ut_rate_limit {
 bool ut_rate_allow(struct ut_rate_limit *r, uint64_t now_ms, uint64_t period_ms,
                    unsigned int burst);
 
+/* --pcap: our UDP endpoint, and when it is bound to a wildcard the source
+ * address the kernel picks toward the last few peers (a route lookup
+ * each: too dear for every packet). */
+#define UT_PCAP_SOURCES 8
+struct ut_pcap {
+    struct sockaddr_storage local; /* getsockname of the UDP socket */
+    bool local_any;                /* a wildcard: ask the routes */
+    unsigned int next;             /* the source slot to replace next */
+    struct {
+        struct sockaddr_storage peer; /* family 0: empty */
+        struct sockaddr_storage src;
+    } src[UT_PCAP_SOURCES];
+};
+
 struct usrsctp_transport {
     struct transport head; /* first: handed out to workloads */
     struct event_base *base;
@@ -66,6 +80,7 @@ struct usrsctp_transport {
     struct impair_queue *imp_tx;
     struct impair_queue *imp_rx;
     int imp_err;
+    struct ut_pcap pcap;            /* --pcap's view of our endpoint */
     struct ut_rate_limit move_log;  /* warnings about moving peers */
     struct usrsctp_transport *next; /* in usrsctp_rt.transports */
 };
@@ -158,6 +173,12 @@ void ut_impair_close(struct usrsctp_transport *t);
 /* Their counts and spec into out (nothing when --impair is off). */
 void ut_impair_counters(const struct usrsctp_transport *t,
                         struct transport_counters *out);
+/* --pcap: learn t's endpoint (after its bind), and capture one datagram
+ * sent to (out) or received from peer. Nothing without --pcap. */
+void ut_pcap_open(struct usrsctp_transport *t);
+void ut_pcap_datagram(struct usrsctp_transport *t, bool out,
+                      const struct sockaddr *peer, const uint8_t *buf,
+                      size_t len);
 /* A random 64-bit value (path probe nonces). */
 uint64_t ut_random64(void);
 /* c's tag index entry: my_tag becomes tag (0: out of the index). */

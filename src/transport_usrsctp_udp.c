@@ -165,6 +165,8 @@ static void probe_path(struct usrsctp_transport *t, struct usrsctp_conn *c,
     /* raw: as the socket gave it (IPv4-mapped on a dual-stack one) */
     if (udp_batch_add(t->batch, raw, rawlen, pkt, n) != 0)
         c->probe_nonce = 0;
+    else if (t->cfg.pcap != NULL)
+        ut_pcap_datagram(t, true, raw, pkt, n);
 }
 
 /*

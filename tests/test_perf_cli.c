@@ -823,6 +823,34 @@ static void test_perf_cli_impair(void **state)
                        "-s", "--impair", "loss=1%", "--backend", "all");
 }
 
+/* --pcap and its bounds: both roles, usrsctp only, one process. */
+static void test_perf_cli_pcap(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", "--pcap", "x.pcap", "--pcap-snaplen",
+                           "128", "--pcap-max", "10M", "--pcap-udp", NULL),
+                     PERF_CLI_RUN);
+    assert_string_equal(cfg.sock.pcap_path, "x.pcap");
+    assert_int_equal(cfg.sock.pcap_snaplen, 128);
+    assert_int_equal(cfg.sock.pcap_max, 10 * 1024 * 1024);
+    assert_true(cfg.sock.pcap_udp);
+    assert_null(cfg.sock.pcap); /* made by the tool's main, not the parse */
+    assert_parse_error("--pcap-snaplen, --pcap-max and --pcap-udp need "
+                       "--pcap FILE",
+                       "-c", "h", "--pcap-max", "1M");
+    assert_parse_error("--pcap-snaplen: '63' is out of range (64-256k)", "-c",
+                       "h", "--pcap", "x", "--pcap-snaplen", "63");
+    assert_parse_error("--pcap-max: '1000' is out of range (1k-1024G)", "-c",
+                       "h", "--pcap", "x", "--pcap-max", "1000");
+    assert_parse_error("--pcap: '' is no file name", "-c", "h", "--pcap", "");
+    assert_parse_error("--pcap: --backend all serves kernel SCTP too, whose "
+                       "datagrams sctpu never sees: use --backend usrsctp",
+                       "-s", "--pcap", "x", "--backend", "all");
+    assert_parse_error("--pcap: --workers 2 processes cannot share one file: "
+                       "capture with --workers 1",
+                       "-s", "--pcap", "x", "--workers", "2");
+}
+
 /* --workers: usrsctp only, no -1 and no -A; server only. */
 static void test_perf_cli_workers(void **state)
 {
@@ -1362,6 +1390,7 @@ int main(void)
         cmocka_unit_test(test_perf_cli_server_caps),
         cmocka_unit_test(test_perf_cli_workers),
         cmocka_unit_test(test_perf_cli_impair),
+        cmocka_unit_test(test_perf_cli_pcap),
         cmocka_unit_test(test_perf_cli_window_and_cport),
         cmocka_unit_test(test_perf_cli_affinity),
         cmocka_unit_test(test_perf_cli_role_errors),

@@ -13,6 +13,9 @@
 #   vm_* (kernel-vm)  qemu-system-x86 cpio xz-utils kmod
 #   docker_*          docker.io docker-compose iptables debootstrap
 #   tools_smoke       iperf3 sockperf (tools/bench's reference rows)
+#   it_pcap           tshark (reads --pcap files back; installed without
+#                     asking, so non-root capture stays off: debconf's
+#                     default, and sctpu needs none)
 #   tools/test-all.sh valgrind clang-format
 #   tools/fuzz.sh     clang, and libclang-rt-dev where it exists (Debian
 #                     12: libFuzzer and the sanitizer runtimes; older
@@ -31,7 +34,7 @@ if apt-cache show libmimalloc-dev >/dev/null 2>&1; then
 fi
 if [[ $what == test ]]; then
     pkgs+=(libcmocka-dev nftables python3 valgrind clang-format clang iperf3
-           sockperf
+           sockperf tshark
            qemu-system-x86 cpio xz-utils kmod
            docker.io docker-compose iptables debootstrap)
     if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
