@@ -86,6 +86,9 @@ struct perf_config {
      * default PERF_PPID_DATA. 0 < nppids <= nstreams. */
     uint16_t nppids;
     uint32_t ppids[PERF_MAX_PPIDS];
+    /* --rr REQ[/RESP]: request/response transactions, one in flight per
+     * association; length is then REQ, rr_resp RESP (0 = not --rr) */
+    uint32_t rr_resp;
     bool reverse; /* -R: server sends */
     bool bidir;   /* --bidir: both send */
 

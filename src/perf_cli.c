@@ -64,6 +64,7 @@ static const struct option longopts[] = {
     { "ppid",              required_argument, NULL, OPT_PPID },
     { "reverse",           no_argument,       NULL, 'R' },
     { "bidir",             no_argument,       NULL, OPT_BIDIR },
+    { "rr",                required_argument, NULL, OPT_RR },
     { "unordered",         no_argument,       NULL, 'u' },
     { "pr-policy",         required_argument, NULL, OPT_PR_POLICY },
     { "pr-value",          required_argument, NULL, OPT_PR_VALUE },
@@ -141,6 +142,7 @@ static enum perf_cli_scope option_scope(int c)
     case 'R':
     case 'u':
     case OPT_BIDIR:
+    case OPT_RR:
     case OPT_NSTREAMS:
     case OPT_PPID:
     case OPT_PR_POLICY:
@@ -309,6 +311,9 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
     case OPT_BIDIR:
         cfg->bidir = true;
         return 0;
+    case OPT_RR:
+        st->rr = true;
+        return perf_cli_set_rr(cfg, opt, arg, err, errlen);
     case 'u':
         cfg->unordered = true;
         return 0;

@@ -411,6 +411,50 @@ static int check_workers(const struct perf_config *cfg, char *err,
     return 0;
 }
 
+/*
+ * --rr: one request/response loop per association. What only makes sense
+ * for one-way data is refused with the reason: -R and --bidir (the
+ * server's answers are the other direction already), -b (the loop paces
+ * itself: the next request leaves when the response is in), -n (the
+ * length is counted in transactions: -k), -l (REQ is the message size),
+ * --verify (it checks sequence numbers of a one-way stream), PR-SCTP (a
+ * request given up would stall the loop), --no-control (the server must
+ * know RESP) and --compare (its table is throughput).
+ */
+static int check_rr(const struct perf_config *cfg,
+                    const struct perf_cli_state *st, char *err, size_t errlen)
+{
+    const char *bad = NULL;
+
+    if (!st->rr)
+        return 0;
+    if (cfg->reverse)
+        bad = "-R: the responses are the server-to-client direction already";
+    else if (cfg->bidir)
+        bad = "--bidir: the responses are the server-to-client direction "
+              "already";
+    else if (cfg->rate_bps != 0)
+        bad = "-b: each request waits for the previous response, which "
+              "paces the loop";
+    else if (st->bytes)
+        bad = "-n: a transaction test counts transactions: give -k N";
+    else if (st->length)
+        bad = "-l: the request size is --rr's REQ";
+    else if (cfg->verify)
+        bad = "--verify: it checks a one-way stream's sequence numbers; "
+              "--rr checks that every response is RESP bytes";
+    else if (cfg->pr_policy != PERF_PR_NONE)
+        bad = "--pr-policy: a request given up would stall the loop";
+    else if (cfg->no_control)
+        bad = "--no-control: the server must learn the response size";
+    else if (cfg->compare)
+        bad = "--compare: its table compares throughput";
+    if (bad == NULL)
+        return 0;
+    snprintf(err, errlen, "--rr cannot go with %s", bad);
+    return -1;
+}
+
 /* The client's options against each other, once every option is known. */
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
@@ -433,7 +477,8 @@ static int check_client(struct perf_config *cfg,
                  "--no-control");
         return -1;
     }
-    if (check_backend(cfg, st, err, errlen) < 0 ||
+    if (check_rr(cfg, st, err, errlen) < 0 ||
+        check_backend(cfg, st, err, errlen) < 0 ||
         check_length(cfg, st, err, errlen) < 0)
         return -1;
     if (check_pr(cfg, st, err, errlen) < 0 ||

@@ -30,8 +30,45 @@
 /* --max-buffer-memory: room for one -l 1M test at least; 64G at most */
 #define BUFFER_MEMORY_MIN (UINT64_C(1) << 20)
 #define BUFFER_MEMORY_MAX (UINT64_C(64) << 30)
-#define CPU_MAX 1023u            /* CPU_SETSIZE - 1 */
-#define RATE_PERIOD_MAX 3600u    /* --server-bitrate-limit RATE/SEC */
+#define CPU_MAX 1023u /* CPU_SETSIZE - 1 */
+#define RATE_PERIOD_MAX                                                        \
+    3600u /*
+ * --rr REQ[/RESP]: sizes as -l takes them (1-16M, k/m/g suffixes); RESP
+ * defaults to REQ, as netperf's SCTP_RR does.
+ */
+int perf_cli_set_rr(struct perf_config *cfg, const char *opt, const char *arg,
+                    char *err, size_t errlen)
+{
+    const char *slash = strchr(arg, '/');
+    char req[64];
+    uint64_t q = 0;
+    uint64_t r = 0;
+    size_t n = slash != NULL ? (size_t)(slash - arg) : strlen(arg);
+    int rc;
+
+    if (n >= sizeof(req))
+        return cli_fail(err, errlen, opt, arg,
+                        "is not REQ[/RESP] (sizes in bytes)");
+    memcpy(req, arg, n);
+    req[n] = '\0';
+    rc = units_parse_size(req, 1, PERF_MAX_LEN, &q);
+    if (rc == 0 && slash != NULL)
+        rc = units_parse_size(slash + 1, 1, PERF_MAX_LEN, &r);
+    else
+        r = q;
+    if (rc == -ERANGE)
+        return cli_fail(err, errlen, opt, arg,
+                        "is out of range: REQ and RESP are 1-16M bytes");
+    if (rc != 0)
+        return cli_fail(err, errlen, opt, arg,
+                        "is not REQ[/RESP] (sizes in bytes, e.g. 64 or "
+                        "100/20000)");
+    cfg->length = (uint32_t)q;
+    cfg->rr_resp = (uint32_t)r;
+    return 0;
+}
+
+/* --server-bitrate-limit RATE/SEC */
 #define TIMEOUT_MS_MAX 3600000u  /* --connect-timeout, --rcv-timeout */
 #define DEFAULT_TIMESTAMPS "%c " /* iperf3's --timestamps format */
 

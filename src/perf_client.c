@@ -90,6 +90,7 @@ static void fill_params(const struct perf_config *c, struct perf_params *p)
     p->get_server_output = c->get_server_output;
     p->nppids = c->nppids;
     memcpy(p->ppids, c->ppids, (size_t)c->nppids * sizeof(c->ppids[0]));
+    p->rr_resp = c->rr_resp;
 }
 
 static void send_params(struct perf_client *cl, struct perf_flow *f,
@@ -205,6 +206,7 @@ static void client_start_data(struct perf_client *cl)
     is.nflows = cl->nflows;
     is.sends = perf_client_sends(c);
     is.receives = perf_client_receives(c);
+    is.rr = c->rr_resp != 0;
     is.interval_s = c->interval_s;
     is.omit_s = c->omit_s;
     is.duration_s = c->bytes || c->messages ? 0 : c->duration_s;
@@ -440,6 +442,8 @@ static void client_report_final(struct perf_client *cl)
     struct perf_report_dir dirs[2 * 2 * PERF_MAX_PARALLEL];
     struct perf_report_final fin;
     struct transport_counters impair;
+    struct perf_report_rr rrs[PERF_MAX_PARALLEL];
+    size_t nrr = 0;
     size_t n = 0;
     unsigned int i;
     double wall = secs_since(cl->start_ns);
@@ -463,10 +467,24 @@ static void client_report_final(struct perf_client *cl)
             perf_rows_add_dir(dirs, &n, i + 1, false, false, cl->recv_secs[i],
                               perf_flow_received(cl->flows[i]));
         }
+        if (perf_flow_rr_total(cl->flows[i]) != NULL) {
+            struct perf_report_rr *a = &rrs[nrr++];
+
+            memset(a, 0, sizeof(*a));
+            a->id = i + 1;
+            a->seconds = cl->send_secs[i];
+            a->stats = perf_flow_rr_total(cl->flows[i]);
+            a->have_server = rr != NULL;
+            a->server_transactions = rr ? rr->r.sent.messages : 0;
+            a->request_bytes = perf_flow_sent(cl->flows[i])->bytes;
+            a->response_bytes = perf_flow_received(cl->flows[i])->bytes;
+        }
     }
     memset(&fin, 0, sizeof(fin));
     fin.dirs = dirs;
     fin.ndirs = n;
+    fin.rr = rrs;
+    fin.nrr = nrr;
     fin.cpu_local = perf_rows_cpu_percent(&cl->ru_start, wall);
     fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
     fin.server_output = cl->server_output;

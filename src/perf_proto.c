@@ -12,8 +12,8 @@
  *                  interval_ms, burst, length, window, pr_value,
  *                  sack_delay_ms, sack_freq (4 each); parallel, nstreams
  *                  (2 each); reverse, bidir, unordered, verify, pr_policy,
- *                  nodelay, get_server_output (1 each); nppids 2, then
- *                  nppids * ppid 4
+ *                  nodelay, get_server_output (1 each); rr_resp 4
+ *                  (0: not --rr); nppids 2, then nppids * ppid 4
  *   READY          count 2, then count * PERF_SEEN_LEN NUL-padded strings
  *   RESULTS        index 2, duration_us 8, cpu_x100 4, then sent and
  *                  received, each: bytes, messages, retransmits, abandoned
@@ -34,7 +34,7 @@
 #include "perf_verify.h"
 
 #define HELLO_LEN (PERF_COOKIE_LEN + 2 + 2)
-#define PARAMS_FIXED_LEN (5 * 8 + 7 * 4 + 2 * 2 + 7 * 1 + 2)
+#define PARAMS_FIXED_LEN (5 * 8 + 7 * 4 + 2 * 2 + 7 * 1 + 4 + 2)
 #define READY_FIXED_LEN 2
 #define RESULTS_FIXED_LEN (2 + 8 + 4)
 #define DIR_FIXED_LEN (4 * 8 + 2)
@@ -42,7 +42,7 @@
 
 _Static_assert(PERF_PROTO_MAX_PARALLEL >= PERF_MAX_PARALLEL,
                "the protocol must carry every association the CLI allows");
-_Static_assert(PARAMS_FIXED_LEN == 81, "PARAMS payload layout");
+_Static_assert(PARAMS_FIXED_LEN == 85, "PARAMS payload layout");
 _Static_assert(PERF_PROTO_PARAMS_MAX ==
                    PERF_PROTO_HDR_LEN + PARAMS_FIXED_LEN + 4 * PERF_MAX_PPIDS,
                "PERF_PROTO_PARAMS_MAX must follow the layout");
@@ -268,6 +268,14 @@ static bool ppids_valid(const struct perf_params *m)
     "the report interval (-i) must be 0 (none) or at least " STR(              \
         PERF_MIN_INTERVAL_MS) " ms"
 
+/* --rr runs one request/response loop per association: no one-way
+ * options (the CLI refuses them too). */
+#define PARAMS_WHY_RR                                                          \
+    "--rr cannot be combined with -R, --bidir, -b, -n, --verify or "           \
+    "--pr-policy"
+#define PARAMS_WHY_RR_LEN                                                      \
+    "--rr: the response size must be at most " STR(PERF_MAX_LEN) " bytes"
+
 /* NULL when m is a test both ends can run, else why not. */
 static const char *params_problem(const struct perf_params *m)
 {
@@ -283,6 +291,11 @@ static const char *params_problem(const struct perf_params *m)
         return PARAMS_WHY_VERIFY_LEN;
     if (m->interval_ms != 0 && m->interval_ms < PERF_MIN_INTERVAL_MS)
         return PARAMS_WHY_INTERVAL;
+    if (m->rr_resp > PERF_MAX_LEN)
+        return PARAMS_WHY_RR_LEN;
+    if (m->rr_resp != 0 && (m->reverse || m->bidir || m->rate_bps || m->bytes ||
+                            m->verify || m->pr_policy))
+        return PARAMS_WHY_RR;
     return NULL;
 }
 
@@ -324,6 +337,7 @@ int perf_proto_encode_params(uint8_t *buf, size_t cap,
     p = put_u8(p, m->pr_policy);
     p = put_u8(p, m->nodelay);
     p = put_u8(p, m->get_server_output);
+    p = put_be32(p, m->rr_resp);
     p = put_be16(p, m->nppids);
     for (i = 0; i < m->nppids; i++)
         p = put_be32(p, m->ppids[i]);
@@ -376,6 +390,7 @@ int perf_proto_decode_params_why(const uint8_t *buf, size_t len,
     q.pr_policy = get_u8(&p);
     q.nodelay = get_u8(&p);
     q.get_server_output = get_u8(&p);
+    q.rr_resp = get_be32(&p);
     q.nppids = get_be16(&p);
     /* The list must fill the payload exactly, and fit q before we read it. */
     if (q.nppids > PERF_MAX_PPIDS ||

@@ -14,6 +14,7 @@
 
 #include "perf.h"
 #include "perf_proto.h"
+#include "perf_rr.h"
 #include "perf_stats.h"
 #include "transport.h"
 
@@ -65,6 +66,9 @@ struct perf_report_row {
     uint32_t rtt_resolution_us; /* its steps: 1, or 1000 (whole ms) */
     uint32_t rto_ms;            /* the retransmission timeout now */
     uint32_t pmtu;
+    /* --rr: the interval's transactions (the client's with latencies),
+     * on the row of the direction the requests went; NULL otherwise */
+    const struct perf_rr_stats *rr;
 };
 
 /* One association, one direction, the whole test. */
@@ -76,6 +80,20 @@ struct perf_report_dir {
     const struct perf_dir_counts *counts;
 };
 
+/* --rr: one association's transactions over the whole test. */
+struct perf_report_rr {
+    unsigned int id;
+    double seconds;
+    /* this end's count: the client's with latencies, the server's
+     * (transactions answered) without */
+    const struct perf_rr_stats *stats;
+    /* the client's: as the server counted them, or have_server false */
+    bool have_server;
+    uint64_t server_transactions;
+    uint64_t request_bytes;  /* sent (client) / received (server) */
+    uint64_t response_bytes; /* received (client) / sent (server) */
+};
+
 struct perf_report_final {
     const struct perf_report_dir *dirs;
     size_t ndirs;
@@ -84,6 +102,8 @@ struct perf_report_final {
     const char *server_output; /* --get-server-output, or NULL */
     /* --impair's counts on this end (every transport of it), or NULL */
     const struct transport_counters *impair;
+    const struct perf_report_rr *rr; /* --rr: nrr associations */
+    size_t nrr;
 };
 
 struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out);
