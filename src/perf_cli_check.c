@@ -449,10 +449,30 @@ static int check_rr(const struct perf_config *cfg,
         bad = "--no-control: the server must learn the response size";
     else if (cfg->compare)
         bad = "--compare: its table compares throughput";
-    if (bad == NULL)
-        return 0;
-    snprintf(err, errlen, "--rr cannot go with %s", bad);
-    return -1;
+    if (bad != NULL) {
+        snprintf(err, errlen, "--rr cannot go with %s", bad);
+        return -1;
+    }
+    /* The responses come from the server's send buffer into ours, as -R's
+     * messages do: the same rule (perf_window_too_small) holds. */
+    if (perf_window_too_small(cfg->window, cfg->rr_resp,
+                              PERF_CLI_DEFAULT_WINDOW)) {
+        snprintf(err, errlen,
+                 "--rr with -w %u: the receive buffer holds fewer than 4 "
+                 "responses of %u bytes, and usrsctp stalls delivering "
+                 "them: give -w %llu or more, or a smaller RESP",
+                 cfg->window, cfg->rr_resp,
+                 (unsigned long long)cfg->rr_resp * 4);
+        return -1;
+    }
+    if (cfg->window == 0 && cfg->rr_resp > PERF_CLI_DEFAULT_WINDOW) {
+        snprintf(err, errlen,
+                 "--rr: a %u-byte response exceeds the default 2M buffers: "
+                 "raise them with -w",
+                 cfg->rr_resp);
+        return -1;
+    }
+    return 0;
 }
 
 /* The client's options against each other, once every option is known. */
