@@ -273,8 +273,9 @@ static bool ppids_valid(const struct perf_params *m)
 #define PARAMS_WHY_RR                                                          \
     "--rr cannot be combined with -R, --bidir, -b, -n, --verify or "           \
     "--pr-policy"
+_Static_assert(PERF_MAX_LEN == 16777216, "PARAMS_WHY_RR_LEN names it");
 #define PARAMS_WHY_RR_LEN                                                      \
-    "--rr: the response size must be at most " STR(PERF_MAX_LEN) " bytes"
+    "--rr: the response size must be at most 16777216 bytes (16M)"
 
 /* NULL when m is a test both ends can run, else why not. */
 static const char *params_problem(const struct perf_params *m)

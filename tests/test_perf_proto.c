@@ -344,7 +344,7 @@ static void test_perf_proto_params_roundtrip(void **state)
 
     make_params(&in);
     len = perf_proto_encode_params(buf, TEST_BUF_LEN, &in);
-    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81 + 4 * 4);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 85 + 4 * 4);
     assert_int_equal(perf_proto_type(buf, len), PERF_MSG_PARAMS);
     memset(&out, 0xCC, sizeof(out));
     assert_int_equal(perf_proto_decode_params(buf, len, &out), 0);
@@ -375,8 +375,9 @@ static void test_perf_proto_params_roundtrip(void **state)
     assert_int_equal(out.ppids[2], UINT32_MAX);
     assert_int_equal(out.ppids[3], 18);
     /* The list comes last, big-endian, after the count. */
-    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 79], 0);
-    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 80], 4);
+    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 83], 0);
+    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 84], 4);
+    assert_int_equal(out.rr_resp, 0);
     assert_int_equal(buf[len - 1], 18);
     assert_int_equal(buf[len - 4], 0);
 
@@ -386,7 +387,7 @@ static void test_perf_proto_params_roundtrip(void **state)
     in.nstreams = 1;
     in.length = 1;
     len = perf_proto_encode_params(buf, TEST_BUF_LEN, &in);
-    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 85);
     assert_int_equal(perf_proto_decode_params(buf, len, &out), 0);
     assert_int_equal(out.nppids, 0);
     assert_true(out.duration_ms == 0 && out.bytes == 0 && out.messages == 0);
@@ -971,6 +972,79 @@ static void test_perf_proto_params_verify_short_length(void **state)
     assert_null(why);
 }
 
+/* rr_resp: the 4 bytes after the flags, before the PPID count. */
+#define PARAMS_OFF_RR_RESP (PARAMS_OFF_FLAGS + 7)
+
+/* --rr: the response size goes over and comes back; the decoder refuses
+ * one over PERF_MAX_LEN and the one-way options, saying why. */
+static void test_perf_proto_params_rr(void **state)
+{
+    uint8_t *buf = *state;
+    struct perf_params p;
+    struct perf_params out;
+    const char *why = NULL;
+    int len;
+
+    memset(&p, 0, sizeof(p));
+    p.parallel = 4;
+    p.nstreams = 2;
+    p.length = 100;
+    p.messages = 2000;
+    p.nodelay = 1;
+    p.rr_resp = 20000;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 85);
+    assert_int_equal(buf[PARAMS_OFF_RR_RESP + 2], 20000 >> 8);
+    assert_int_equal(buf[PARAMS_OFF_RR_RESP + 3], 20000 & 255);
+    memset(&out, 0xee, sizeof(out));
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, 20000);
+    assert_int_equal(out.length, 100);
+    assert_true(out.messages == 2000);
+
+    /* The largest response passes, one byte more does not. */
+    put32(buf + PARAMS_OFF_RR_RESP, PERF_MAX_LEN);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, PERF_MAX_LEN);
+    put32(buf + PARAMS_OFF_RR_RESP, PERF_MAX_LEN + 1);
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     -EBADMSG);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "response size must be at most 16777216"));
+    assert_int_equal(out.rr_resp, PERF_MAX_LEN); /* left untouched */
+    put32(buf + PARAMS_OFF_RR_RESP, UINT32_MAX);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
+                     -EBADMSG);
+
+    /* One-way options with it: refused, encoder and decoder alike. */
+    put32(buf + PARAMS_OFF_RR_RESP, 64);
+    buf[PARAMS_OFF_FLAGS] = 1; /* reverse */
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     -EBADMSG);
+    assert_non_null(strstr(why, "--rr cannot be combined with -R"));
+    buf[PARAMS_OFF_FLAGS] = 0;
+    buf[PARAMS_OFF_FLAGS + 1] = 1; /* bidir */
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
+                     -EBADMSG);
+    buf[PARAMS_OFF_FLAGS + 1] = 0;
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, 64);
+    p.verify = 1;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+    p.verify = 0;
+    p.bytes = 1000;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+    p.bytes = 0;
+    p.rate_bps = 1000000;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+    p.rate_bps = 0;
+    p.pr_policy = PERF_PR_TTL;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+    p.pr_policy = PERF_PR_NONE;
+    p.rr_resp = PERF_MAX_LEN + 1;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+}
+
 static void test_perf_proto_ready_oversize_count(void **state)
 {
     uint8_t *buf = *state;
@@ -1079,7 +1153,7 @@ static void test_perf_proto_results_oversize_counts(void **state)
 }
 
 /* Where PARAMS' PPID list starts (header included): its count. */
-#define PARAMS_OFF_NPPIDS (8 + 79)
+#define PARAMS_OFF_NPPIDS (8 + 83)
 
 /*
  * --ppid: at most one PPID per data stream (up to PERF_MAX_PPIDS), never
@@ -1342,6 +1416,7 @@ int main(void)
         T(test_perf_proto_hello_out_of_range),
         T(test_perf_proto_params_out_of_range),
         T(test_perf_proto_params_verify_short_length),
+        T(test_perf_proto_params_rr),
         T(test_perf_proto_ready_oversize_count),
         T(test_perf_proto_ready_unterminated),
         T(test_perf_proto_results_oversize_counts),
