@@ -426,6 +426,10 @@ static int check_rr(const struct perf_config *cfg,
 {
     const char *bad = NULL;
 
+    if (st->rr_burst && !st->rr) {
+        snprintf(err, errlen, "--rr-burst needs --rr");
+        return -1;
+    }
     if (!st->rr)
         return 0;
     if (cfg->reverse)

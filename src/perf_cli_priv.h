@@ -21,6 +21,7 @@ struct perf_cli_state {
     bool blocks;            /* -k */
     bool length;            /* -l */
     bool rr;                /* --rr */
+    bool rr_burst;          /* --rr-burst */
     const char *pr_value;   /* read once the policy is known */
     const char *client_arg; /* -c as given, for messages */
     uint16_t host_port;     /* the SCTP port -c HOST:PORT named; 0 = none */
@@ -72,6 +73,7 @@ enum {
     OPT_MAX_BUFFER_MEMORY,
     OPT_WORKERS,
     OPT_RR,
+    OPT_RR_BURST,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 

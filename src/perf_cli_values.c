@@ -217,6 +217,7 @@ static const struct perf_cli_num numeric_opts[] = {
     { 'w',                true,  WINDOW_MIN, WINDOW_MAX,        "4k-256M" },
     { 'P',                false, 1,          PERF_MAX_PARALLEL, "1-128" },
     { OPT_NSTREAMS,       false, 1,          PERF_MAX_STREAMS,  "1-1024" },
+    { OPT_RR_BURST,       false, 1,          PERF_RR_BURST_MAX, "1-256" },
     { OPT_SACK_DELAY,     false, 1,          500,               "1-500 ms" },
     { OPT_SACK_FREQ,      false, 1,          100,               "1-100" },
     { OPT_RTO_MIN,        false, 10,         600000,            "10-600000 ms" },
@@ -269,6 +270,9 @@ static void store_number(struct perf_config *cfg, int c, uint64_t v)
         break;
     case OPT_NSTREAMS:
         cfg->nstreams = (uint16_t)v;
+        break;
+    case OPT_RR_BURST:
+        cfg->rr_burst = (uint32_t)v;
         break;
     case OPT_SACK_DELAY:
         cfg->sack_delay_ms = (uint32_t)v;

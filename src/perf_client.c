@@ -184,6 +184,8 @@ static void client_start_data(struct perf_client *cl)
 
     fill_params(c, &params);
     perf_flow_send_params(&params, &sp);
+    sp.rr_burst = c->rr_burst; /* the client's alone: the server answers
+                                  every request as it comes */
 
     perf_client_set_phase(cl, CL_RUNNING);
     cl->start_ns = perf_now_ns();

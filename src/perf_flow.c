@@ -126,14 +126,21 @@ struct perf_flow {
      * and since the last interval) */
     struct perf_rr_stats *rr_total;
     struct perf_rr_stats *rr_iv;
-    bool rr_waiting; /* a request is out */
-    bool rr_stale;   /* ... sent before a reset (-O): not counted */
-    uint64_t rr_sent_ns;
+    uint32_t rr_inflight; /* requests out */
+    uint32_t rr_stale;    /* of them, sent before a reset (-O) */
+    uint32_t rr_head;     /* the oldest's slot in rr_sent_ns */
+    uint64_t rr_sent_ns[PERF_RR_BURST_MAX];
     /* --rr, server: the response, and the requests not answered yet */
     uint8_t *rr_buf;
     uint32_t rr_resp;
     uint64_t rr_pending;
-    uint16_t rr_sid; /* the stream of the last request */
+    /* the streams of the requests not answered yet, oldest first (a
+     * client keeps at most --rr-burst out; beyond the ring, answers go
+     * on the last stream known) */
+    uint16_t rr_sids[PERF_RR_BURST_MAX];
+    uint32_t rr_sid_head;
+    uint32_t rr_nsids;
+    uint16_t rr_sid;
 };
 
 uint64_t perf_now_ns(void)
@@ -469,9 +476,12 @@ static void send_some(struct perf_flow *f)
         ssize_t n;
 
         /* --rr: the next request waits for this one's response. */
-        if (f->rr_total != NULL && f->rr_waiting)
+        if (f->rr_total != NULL && f->rr_inflight >= f->sp.rr_burst)
             return;
         if (limit_reached(f, now)) {
+            /* --rr: the last responses first (the next one calls us) */
+            if (f->rr_total != NULL && f->rr_inflight > 0)
+                return;
             begin_drain(f);
             return;
         }
@@ -526,10 +536,9 @@ static void send_some(struct perf_flow *f)
         f->last_progress_ns = now;
         f->next_sid = (f->next_sid + 1) % f->sp.nstreams;
         if (f->rr_total != NULL) {
-            f->rr_waiting = true;
-            f->rr_stale = false;
-            f->rr_sent_ns = now;
-            return;
+            f->rr_sent_ns[(f->rr_head + f->rr_inflight) % PERF_RR_BURST_MAX] =
+                now;
+            f->rr_inflight++;
         }
     }
     /* Let the loop read SACKs and other associations run. */
@@ -549,12 +558,13 @@ static void rr_answer(struct perf_flow *f)
     if (!flush_control(f))
         return;
     memset(&info, 0, sizeof(info));
-    info.sid = f->rr_sid;
-    info.ppid = f->tx_ppids[info.sid];
     info.unordered = f->sp.unordered;
     while (f->rr_pending > 0) {
-        ssize_t n = transport_send(f->conn, f->rr_buf, f->rr_resp, &info);
+        ssize_t n;
 
+        info.sid = f->rr_nsids > 0 ? f->rr_sids[f->rr_sid_head] : f->rr_sid;
+        info.ppid = f->tx_ppids[info.sid];
+        n = transport_send(f->conn, f->rr_buf, f->rr_resp, &info);
         if (n == -EAGAIN) {
             f->blocked = true;
             schedule(f, BLOCKED_RETRY_NS);
@@ -568,6 +578,10 @@ static void rr_answer(struct perf_flow *f)
             return;
         }
         f->rr_pending--;
+        if (f->rr_nsids > 0) {
+            f->rr_sid_head = (f->rr_sid_head + 1) % PERF_RR_BURST_MAX;
+            f->rr_nsids--;
+        }
         count_sent(f, info.sid, f->rr_resp, info.ppid);
         f->blocked = false;
         f->last_progress_ns = perf_now_ns();
@@ -628,6 +642,8 @@ int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
     f->tx_seq = calloc(f->sp.nstreams, sizeof(*f->tx_seq));
     if (f->txbuf == NULL || f->tx_seq == NULL || make_ppids(f) < 0)
         return -ENOMEM;
+    if (f->sp.rr_burst < 1 || f->sp.rr_burst > PERF_RR_BURST_MAX)
+        f->sp.rr_burst = 1;
     if (sp->rr_resp != 0) {
         f->rr_total = malloc(sizeof(*f->rr_total));
         f->rr_iv = malloc(sizeof(*f->rr_iv));
@@ -677,11 +693,16 @@ static void count_received(struct perf_flow *f, const uint8_t *msg, size_t len,
 /* --rr, client: the response to the request out is in. */
 static void rr_done(struct perf_flow *f)
 {
-    uint64_t ns = perf_now_ns() - f->rr_sent_ns;
+    uint64_t ns = perf_now_ns() - f->rr_sent_ns[f->rr_head];
     bool wrong = f->rx_msg_len != f->sp.rr_resp;
 
-    f->rr_waiting = false;
-    if (!f->rr_stale) {
+    /* Responses come back in the order of their requests on one stream
+     * (and on loss-free paths across streams): the oldest is this one's. */
+    f->rr_head = (f->rr_head + 1) % PERF_RR_BURST_MAX;
+    f->rr_inflight--;
+    if (f->rr_stale > 0) {
+        f->rr_stale--;
+    } else {
         perf_rr_stats_add(f->rr_total, ns);
         perf_rr_stats_add(f->rr_iv, ns);
         f->rr_total->wrong_size += wrong;
@@ -711,9 +732,14 @@ static bool on_message(struct perf_flow *f)
     if (f->rr_buf != NULL) {
         /* A request: answered on its stream (one the test has). */
         f->rr_sid = f->rxinfo.sid < f->sp.nstreams ? f->rxinfo.sid : 0;
+        if (f->rr_nsids < PERF_RR_BURST_MAX) {
+            f->rr_sids[(f->rr_sid_head + f->rr_nsids) % PERF_RR_BURST_MAX] =
+                f->rr_sid;
+            f->rr_nsids++;
+        }
         f->rr_pending++;
         rr_answer(f);
-    } else if (f->rr_total != NULL && f->rr_waiting) {
+    } else if (f->rr_total != NULL && f->rr_inflight > 0) {
         rr_done(f);
     }
     return true;
@@ -843,7 +869,7 @@ void perf_flow_reset_counts(struct perf_flow *f)
     if (f->rr_total != NULL) {
         perf_rr_stats_init(f->rr_total);
         perf_rr_stats_init(f->rr_iv);
-        f->rr_stale = f->rr_waiting;
+        f->rr_stale = f->rr_inflight;
     }
     if (transport_get_info(f->conn, &info) == 0)
         f->base_retransmits = info.retransmits;
@@ -929,6 +955,7 @@ void perf_flow_send_params(const struct perf_params *p,
     sp->messages = p->messages;
     sp->nppids = p->nppids;
     sp->rr_resp = p->rr_resp;
+    sp->rr_burst = 1;
     memcpy(sp->ppids, p->ppids, (size_t)p->nppids * sizeof(p->ppids[0]));
     /* -t covers the -O warm-up too, as in iperf3. -t 0 has no end but
      * the client's interrupt, with or without a warm-up. */

@@ -58,6 +58,7 @@ struct perf_send_params {
     /* --rr: each message is a request, the next one waits for its
      * response of rr_resp bytes; 0 = one-way data */
     uint32_t rr_resp;
+    uint32_t rr_burst; /* requests in flight, 1-PERF_RR_BURST_MAX */
 };
 
 /* Counters since the previous sample, and the association's state now. */

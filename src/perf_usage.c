@@ -226,6 +226,8 @@ void perf_cli_usage(FILE *out, const char *prog)
 "                            and latency p50/p90/p99/p99.9; -k counts\n"
 "                            transactions; SCTP_NODELAY at both ends; not\n"
 "                            with -l, -n, -b, -R, --bidir, --verify, PR-SCTP\n"
+"      --rr-burst N          --rr: N requests in flight per association,\n"
+"                            1-256 (default 1)\n"
 "  -u, --unordered           unordered SCTP delivery (not UDP: see above)\n"
 "      --pr-policy POLICY    partial reliability (PR-SCTP): ttl, rtx or buf\n"
 "      --pr-value N          its limit: ttl in ms (1-600000), rtx in\n"

@@ -11,6 +11,7 @@
 #   --impair delay=5ms --impair-dir tx: every request waits 5 ms, so the
 #       p50 latency is at least 5 ms and below 5 ms + 10 ms of slack
 #   -P 4 --nstreams 2: four loops, their sum, every stream used
+#   --rr-burst 8 --nstreams 3: 8 requests in flight, still exactly -k
 #   bad input: exit 2 and the reason
 #
 # usage: bash tests/it_perf_rr.sh BUILD_DIR
@@ -53,7 +54,7 @@ start_perf_server perf -p 5471 --udp-port 9471
 # (a) a counted test: exactly 2000, both ends
 run_bounded 60 count "${CLIENT[@]}" --rr 64 -k 2000 -i 0.1 -J
 want_rc count 0
-check count 'j["start"]["test_start"]["rr"] == {"request_size": 64, "response_size": 64}'
+check count 'j["start"]["test_start"]["rr"] == {"request_size": 64, "response_size": 64, "burst": 1}'
 check count 'j["end"]["rr"]["transactions"] == 2000'
 check count 'j["end"]["rr"]["server_transactions"] == 2000'
 check count 'j["end"]["rr"]["request_bytes"] == 128000 == j["end"]["rr"]["response_bytes"]'
@@ -97,6 +98,15 @@ check par 'all(s["transactions"] == 500 == s["server_transactions"] for s in j["
 check par 'sum(i["sum"]["rr"]["transactions"] for i in j["intervals"]) == 2000'
 # requests go round the streams: 250 on each of the two, per association
 check par 'sorted((s["socket"], s["sid"], s["messages"]) for s in j["end"]["sctp_streams"]) == [(a, sid, 250) for a in (1, 2, 3, 4) for sid in (0, 1)]'
+
+# (e) several requests in flight: still exactly -k, both ends
+run_bounded 60 burst "${CLIENT[@]}" --rr 64/128 -k 1000 --rr-burst 8 \
+    --nstreams 3 -J
+want_rc burst 0
+check burst 'j["start"]["test_start"]["rr"]["burst"] == 8'
+check burst 'j["end"]["rr"]["transactions"] == 1000 == j["end"]["rr"]["server_transactions"]'
+check burst 'j["end"]["rr"]["response_bytes"] == 128000 and j["end"]["rr"]["wrong_size_responses"] == 0'
+check burst '(lambda l: l["p50"] <= l["p90"] <= l["p99"] <= l["p99_9"] <= l["max"])(j["end"]["rr"]["latency_us"])'
 
 # text output: the per-interval and end lines
 run_bounded 60 text "${CLIENT[@]}" --rr 64 -k 300 -P 2

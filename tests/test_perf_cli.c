@@ -474,6 +474,17 @@ static void test_perf_cli_rr(void **state)
     assert_non_null(strstr(err, "fewer than 4 responses"));
     assert_int_equal(parse("-c", "h", "--rr", "64/3M", NULL), PERF_CLI_ERROR);
     assert_non_null(strstr(err, "exceeds the default 2M buffers"));
+    /* --rr-burst: requests in flight, with --rr only */
+    assert_int_equal(parse("-c", "h", "--rr", "64", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rr_burst, 1);
+    assert_int_equal(parse("-c", "h", "--rr", "64", "--rr-burst", "256", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.rr_burst, 256);
+    assert_parse_error("--rr-burst: '257' is out of range (1-256)", "-c", "h",
+                       "--rr", "64", "--rr-burst", "257");
+    assert_parse_error("--rr-burst: '0' is out of range (1-256)", "-c", "h",
+                       "--rr", "64", "--rr-burst", "0");
+    assert_parse_error("--rr-burst needs --rr", "-c", "h", "--rr-burst", "4");
     /* A client option. */
     assert_int_equal(parse("-s", "--rr", "64", NULL), PERF_CLI_ERROR);
     assert_non_null(strstr(err, "--rr"));
