@@ -12,8 +12,10 @@
  *                  interval_ms, burst, length, window, pr_value,
  *                  sack_delay_ms, sack_freq (4 each); parallel, nstreams
  *                  (2 each); reverse, bidir, unordered, verify, pr_policy,
- *                  nodelay, get_server_output (1 each); rr_resp 4
- *                  (0: not --rr); nppids 2, then nppids * ppid 4
+ *                  nodelay, get_server_output (1 each); nppids 2, then
+ *                  nppids * ppid 4; then, for --rr only, rr_resp 4 (not
+ *                  0): a one-way test's PARAMS is what it was before --rr,
+ *                  so either end may be older as long as --rr is not used
  *   READY          count 2, then count * PERF_SEEN_LEN NUL-padded strings
  *   RESULTS        index 2, duration_us 8, cpu_x100 4, then sent and
  *                  received, each: bytes, messages, retransmits, abandoned
@@ -34,7 +36,7 @@
 #include "perf_verify.h"
 
 #define HELLO_LEN (PERF_COOKIE_LEN + 2 + 2)
-#define PARAMS_FIXED_LEN (5 * 8 + 7 * 4 + 2 * 2 + 7 * 1 + 4 + 2)
+#define PARAMS_FIXED_LEN (5 * 8 + 7 * 4 + 2 * 2 + 7 * 1 + 2)
 #define READY_FIXED_LEN 2
 #define RESULTS_FIXED_LEN (2 + 8 + 4)
 #define DIR_FIXED_LEN (4 * 8 + 2)
@@ -42,9 +44,9 @@
 
 _Static_assert(PERF_PROTO_MAX_PARALLEL >= PERF_MAX_PARALLEL,
                "the protocol must carry every association the CLI allows");
-_Static_assert(PARAMS_FIXED_LEN == 85, "PARAMS payload layout");
-_Static_assert(PERF_PROTO_PARAMS_MAX ==
-                   PERF_PROTO_HDR_LEN + PARAMS_FIXED_LEN + 4 * PERF_MAX_PPIDS,
+_Static_assert(PARAMS_FIXED_LEN == 81, "PARAMS payload layout");
+_Static_assert(PERF_PROTO_PARAMS_MAX == PERF_PROTO_HDR_LEN + PARAMS_FIXED_LEN +
+                                            4 * PERF_MAX_PPIDS + 4,
                "PERF_PROTO_PARAMS_MAX must follow the layout");
 
 static uint8_t *put_u8(uint8_t *p, uint8_t v)
@@ -308,7 +310,8 @@ static bool params_valid(const struct perf_params *m)
 int perf_proto_encode_params(uint8_t *buf, size_t cap,
                              const struct perf_params *m)
 {
-    size_t plen = PARAMS_FIXED_LEN + (size_t)m->nppids * 4;
+    size_t plen =
+        PARAMS_FIXED_LEN + (size_t)m->nppids * 4 + (m->rr_resp != 0 ? 4 : 0);
     uint8_t *p = NULL;
     uint16_t i;
 
@@ -338,10 +341,11 @@ int perf_proto_encode_params(uint8_t *buf, size_t cap,
     p = put_u8(p, m->pr_policy);
     p = put_u8(p, m->nodelay);
     p = put_u8(p, m->get_server_output);
-    p = put_be32(p, m->rr_resp);
     p = put_be16(p, m->nppids);
     for (i = 0; i < m->nppids; i++)
         p = put_be32(p, m->ppids[i]);
+    if (m->rr_resp != 0)
+        p = put_be32(p, m->rr_resp);
     return (int)(PERF_PROTO_HDR_LEN + plen);
 }
 
@@ -358,6 +362,7 @@ int perf_proto_decode_params_why(const uint8_t *buf, size_t len,
     const char *problem = NULL;
     struct perf_params q;
     size_t plen = 0;
+    size_t rest = 0;
     uint16_t i;
     int rc;
 
@@ -391,14 +396,22 @@ int perf_proto_decode_params_why(const uint8_t *buf, size_t len,
     q.pr_policy = get_u8(&p);
     q.nodelay = get_u8(&p);
     q.get_server_output = get_u8(&p);
-    q.rr_resp = get_be32(&p);
     q.nppids = get_be16(&p);
-    /* The list must fill the payload exactly, and fit q before we read it. */
-    if (q.nppids > PERF_MAX_PPIDS ||
-        plen != PARAMS_FIXED_LEN + (size_t)q.nppids * 4)
+    /* The list must fit q before we read it, and it fills the payload
+     * exactly, but for --rr's 4 bytes after it. */
+    if (q.nppids > PERF_MAX_PPIDS)
+        return -EBADMSG;
+    rest = plen - PARAMS_FIXED_LEN;
+    if (rest != (size_t)q.nppids * 4 && rest != (size_t)q.nppids * 4 + 4)
         return -EBADMSG;
     for (i = 0; i < q.nppids; i++)
         q.ppids[i] = get_be32(&p);
+    if (rest == (size_t)q.nppids * 4 + 4) {
+        q.rr_resp = get_be32(&p);
+        /* one encoding per test: a one-way test has no such field */
+        if (q.rr_resp == 0)
+            return -EBADMSG;
+    }
     problem = params_problem(&q);
     if (problem != NULL) {
         if (why != NULL)

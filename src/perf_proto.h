@@ -40,8 +40,9 @@
 #define PERF_SEEN_LEN 64 /* "[2001:db8::1]:65535" fits */
 #define PERF_TEXT_MAX 4096
 #define PERF_PROTO_MAX_PARALLEL 128
-/* The largest PARAMS message: every data stream with a PPID of its own. */
-#define PERF_PROTO_PARAMS_MAX (PERF_PROTO_HDR_LEN + 85 + 4 * PERF_MAX_PPIDS)
+/* The largest PARAMS message: every data stream with a PPID of its own,
+ * and --rr's response size. */
+#define PERF_PROTO_PARAMS_MAX (PERF_PROTO_HDR_LEN + 81 + 4 * PERF_MAX_PPIDS + 4)
 
 enum perf_msg_type {
     PERF_MSG_HELLO = 1,

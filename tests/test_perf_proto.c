@@ -344,7 +344,7 @@ static void test_perf_proto_params_roundtrip(void **state)
 
     make_params(&in);
     len = perf_proto_encode_params(buf, TEST_BUF_LEN, &in);
-    assert_int_equal(len, PERF_PROTO_HDR_LEN + 85 + 4 * 4);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81 + 4 * 4);
     assert_int_equal(perf_proto_type(buf, len), PERF_MSG_PARAMS);
     memset(&out, 0xCC, sizeof(out));
     assert_int_equal(perf_proto_decode_params(buf, len, &out), 0);
@@ -375,8 +375,8 @@ static void test_perf_proto_params_roundtrip(void **state)
     assert_int_equal(out.ppids[2], UINT32_MAX);
     assert_int_equal(out.ppids[3], 18);
     /* The list comes last, big-endian, after the count. */
-    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 83], 0);
-    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 84], 4);
+    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 79], 0);
+    assert_int_equal(buf[PERF_PROTO_HDR_LEN + 80], 4);
     assert_int_equal(out.rr_resp, 0);
     assert_int_equal(buf[len - 1], 18);
     assert_int_equal(buf[len - 4], 0);
@@ -387,7 +387,7 @@ static void test_perf_proto_params_roundtrip(void **state)
     in.nstreams = 1;
     in.length = 1;
     len = perf_proto_encode_params(buf, TEST_BUF_LEN, &in);
-    assert_int_equal(len, PERF_PROTO_HDR_LEN + 85);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81);
     assert_int_equal(perf_proto_decode_params(buf, len, &out), 0);
     assert_int_equal(out.nppids, 0);
     assert_true(out.duration_ms == 0 && out.bytes == 0 && out.messages == 0);
@@ -972,11 +972,13 @@ static void test_perf_proto_params_verify_short_length(void **state)
     assert_null(why);
 }
 
-/* rr_resp: the 4 bytes after the flags, before the PPID count. */
-#define PARAMS_OFF_RR_RESP (PARAMS_OFF_FLAGS + 7)
+/* rr_resp: the 4 bytes after the PPIDs, only when not 0 (no PPIDs here). */
+#define PARAMS_OFF_RR_RESP (8 + 81)
 
-/* --rr: the response size goes over and comes back; the decoder refuses
- * one over PERF_MAX_LEN and the one-way options, saying why. */
+/* --rr: the response size goes over, after the PPIDs, and comes back; a
+ * one-way test's PARAMS has no such field (older peers read it); the
+ * decoder refuses a size over PERF_MAX_LEN, an explicit 0 and the one-way
+ * options, saying why. */
 static void test_perf_proto_params_rr(void **state)
 {
     uint8_t *buf = *state;
@@ -993,7 +995,7 @@ static void test_perf_proto_params_rr(void **state)
     p.nodelay = 1;
     p.rr_resp = 20000;
     len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
-    assert_int_equal(len, PERF_PROTO_HDR_LEN + 85);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81 + 4);
     assert_int_equal(buf[PARAMS_OFF_RR_RESP + 2], 20000 >> 8);
     assert_int_equal(buf[PARAMS_OFF_RR_RESP + 3], 20000 & 255);
     memset(&out, 0xee, sizeof(out));
@@ -1015,6 +1017,14 @@ static void test_perf_proto_params_rr(void **state)
     put32(buf + PARAMS_OFF_RR_RESP, UINT32_MAX);
     assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
                      -EBADMSG);
+    put32(buf + PARAMS_OFF_RR_RESP, 0);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
+                     -EBADMSG);
+    /* 1, 2 or 3 bytes after the PPIDs are no field at all */
+    put32(buf + PARAMS_OFF_RR_RESP, 64);
+    put32(buf + 4, 81 + 2); /* the header's payload length */
+    assert_int_equal(perf_proto_decode_params(buf, 8 + 81 + 2, &out), -EBADMSG);
+    put32(buf + 4, 81 + 4);
 
     /* One-way options with it: refused, encoder and decoder alike. */
     put32(buf + PARAMS_OFF_RR_RESP, 64);
@@ -1043,6 +1053,36 @@ static void test_perf_proto_params_rr(void **state)
     p.pr_policy = PERF_PR_NONE;
     p.rr_resp = PERF_MAX_LEN + 1;
     assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+
+    /* With PPIDs the field follows them; without --rr it is not there. */
+    p.rr_resp = 7;
+    p.nppids = 2;
+    p.ppids[0] = 18;
+    p.ppids[1] = 60;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81 + 2 * 4 + 4);
+    assert_int_equal(buf[len - 1], 7);
+    assert_int_equal(buf[len - 5], 60);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, 7);
+    assert_int_equal(out.ppids[1], 60);
+    p.rr_resp = 0;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81 + 2 * 4);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, 0);
+
+    /* Every stream its own PPID and --rr: the largest PARAMS of all. */
+    p.rr_resp = PERF_MAX_LEN;
+    p.nstreams = PERF_MAX_STREAMS;
+    p.nppids = PERF_MAX_PPIDS;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_int_equal(len, PERF_PROTO_PARAMS_MAX);
+    assert_int_equal(
+        perf_proto_encode_params(buf, PERF_PROTO_PARAMS_MAX - 1, &p),
+        -EMSGSIZE);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, PERF_MAX_LEN);
 }
 
 static void test_perf_proto_ready_oversize_count(void **state)
@@ -1153,7 +1193,7 @@ static void test_perf_proto_results_oversize_counts(void **state)
 }
 
 /* Where PARAMS' PPID list starts (header included): its count. */
-#define PARAMS_OFF_NPPIDS (8 + 83)
+#define PARAMS_OFF_NPPIDS (8 + 79)
 
 /*
  * --ppid: at most one PPID per data stream (up to PERF_MAX_PPIDS), never
@@ -1169,15 +1209,16 @@ static void test_perf_proto_params_ppids(void **state)
 
     assert_non_null(p);
     assert_non_null(out);
-    /* Every stream its own PPID: the largest PARAMS. */
+    /* Every stream its own PPID: the largest one-way PARAMS (--rr's 4
+     * bytes make the largest of all). */
     make_params(p);
     p->nppids = PERF_MAX_PPIDS;
     for (i = 0; i < PERF_MAX_PPIDS; i++)
         p->ppids[i] = 1000u * i;
     len = perf_proto_encode_params(buf, TEST_BUF_LEN, p);
-    assert_int_equal(len, PERF_PROTO_PARAMS_MAX);
+    assert_int_equal(len, PERF_PROTO_PARAMS_MAX - 4);
     assert_int_equal(
-        perf_proto_encode_params(buf, PERF_PROTO_PARAMS_MAX - 1, p), -EMSGSIZE);
+        perf_proto_encode_params(buf, PERF_PROTO_PARAMS_MAX - 5, p), -EMSGSIZE);
     assert_int_equal(perf_proto_decode_params(buf, len, out), 0);
     assert_int_equal(out->nppids, PERF_MAX_PPIDS);
     assert_memory_equal(out->ppids, p->ppids, sizeof(p->ppids));
