@@ -311,8 +311,15 @@ static bool on_text(struct perf_client *cl, const uint8_t *msg, size_t len,
     if (type == PERF_MSG_ERROR) {
         char why[PERF_ERROR_PRINT_MAX];
 
-        perf_client_fail(cl, "server: %s",
-                         perf_text_printable(why, sizeof(why), t->text, false));
+        /* A server from before --rr reads its PARAMS as malformed. */
+        bool old = cl->cfg->rr_resp != 0 &&
+                   strcmp(t->text, "a malformed PARAMS message") == 0;
+
+        perf_client_fail(cl, "server: %s%s",
+                         perf_text_printable(why, sizeof(why), t->text, false),
+                         old ? " (a server older than --rr reads it so: "
+                               "update the server)"
+                             : "");
         free(t);
         return false;
     }
