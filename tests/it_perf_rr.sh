@@ -12,6 +12,7 @@
 #       p50 latency is at least 5 ms and below 5 ms + 10 ms of slack
 #   -P 4 --nstreams 2: four loops, their sum, every stream used
 #   --rr-burst 8 --nstreams 3: 8 requests in flight, still exactly -k
+#   --rr 64/16M -P 8: over the server's --max-buffer-memory, refused
 #   bad input: exit 2 and the reason
 #
 # usage: bash tests/it_perf_rr.sh BUILD_DIR
@@ -107,6 +108,16 @@ check burst 'j["start"]["test_start"]["rr"]["burst"] == 8'
 check burst 'j["end"]["rr"]["transactions"] == 1000 == j["end"]["rr"]["server_transactions"]'
 check burst 'j["end"]["rr"]["response_bytes"] == 128000 and j["end"]["rr"]["wrong_size_responses"] == 0'
 check burst '(lambda l: l["p50"] <= l["p90"] <= l["p99"] <= l["p99_9"] <= l["max"])(j["end"]["rr"]["latency_us"])'
+
+# (f) the server bounds RESP by its --max-buffer-memory (64M): 8 x 16M
+# is refused with the reason, before any data
+run_bounded 60 big "${CLIENT[@]}" --rr 64/16M -w 64M -P 8 -k 1
+want_rc big 1
+grep -qF "needs 128 MBytes of message buffers (--rr RESP 16777216 x -P 8), over the server's --max-buffer-memory" \
+    "$WORK/big.err" "$WORK/big.out" || {
+    show "$WORK/big.out" "$WORK/big.err"
+    fail "big: the server did not refuse 8 x 16M responses with the reason"
+}
 
 # text output: the per-interval and end lines
 run_bounded 60 text "${CLIENT[@]}" --rr 64 -k 300 -P 2
