@@ -22,6 +22,7 @@
 #include "log.h"
 #include "perf_client_priv.h"
 #include "perf_rows.h"
+#include "perf_rr.h"
 #include "perf_tuning.h"
 
 void perf_client_set_phase(struct perf_client *cl, enum client_phase p)
@@ -552,6 +553,22 @@ static const char *verify_problem(struct perf_client *cl)
     return NULL;
 }
 
+/* --rr: a response of another size than RESP is a server (or path) that
+ * does not do what the test asked. */
+static const char *rr_problem(struct perf_client *cl)
+{
+    unsigned int i;
+
+    for (i = 0; i < cl->nflows; i++) {
+        const struct perf_rr_stats *s = perf_flow_rr_total(cl->flows[i]);
+
+        if (s != NULL && s->wrong_size > 0)
+            return "--rr: responses of another size than RESP came "
+                   "(wrong_size_responses)";
+    }
+    return NULL;
+}
+
 /* A limited test that had not reached its end, in the words of its
  * limit; "" for -t 0 (an interrupt is how that test ends) or once the
  * data is through. */
@@ -673,6 +690,8 @@ int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
     if (cl->error[0] == '\0' && cl->phase >= CL_CLOSING)
         client_report_final(cl);
     problem = cl->error[0] ? cl->error : verify_problem(cl);
+    if (problem == NULL)
+        problem = rr_problem(cl);
     if (res != NULL) {
         res->ran = problem == NULL && cl->phase >= CL_CLOSING;
         snprintf(res->error, sizeof(res->error), "%s",

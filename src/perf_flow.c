@@ -475,7 +475,8 @@ static void send_some(struct perf_flow *f)
         size_t len;
         ssize_t n;
 
-        /* --rr: the next request waits for this one's response. */
+        /* --rr: at most --rr-burst requests out; the next waits for a
+         * response. */
         if (f->rr_total != NULL && f->rr_inflight >= f->sp.rr_burst)
             return;
         if (limit_reached(f, now)) {
@@ -546,9 +547,10 @@ static void send_some(struct perf_flow *f)
 }
 
 /*
- * --rr, server: answer every request not answered yet with a response on
- * its stream (the last request's, when several wait: a client keeps one
- * in flight). A full send buffer waits for WRITABLE, or the retry timer.
+ * --rr, server: answer every request not answered yet, oldest first, each
+ * on its request's stream (past the ring's PERF_RR_BURST_MAX, which no
+ * client of ours exceeds, on the last stream known). A full send buffer
+ * waits for WRITABLE, or the retry timer.
  */
 static void rr_answer(struct perf_flow *f)
 {
