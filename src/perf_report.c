@@ -469,7 +469,9 @@ void perf_report_begin_intervals(struct perf_report *r)
         json_out_begin_object(&r->j, "rr");
         json_out_u64(&r->j, "request_size", c->length);
         json_out_u64(&r->j, "response_size", c->rr_resp);
-        json_out_u64(&r->j, "burst", c->rr_burst);
+        /* the client's alone: the server answers what comes */
+        if (c->role == PERF_ROLE_CLIENT)
+            json_out_u64(&r->j, "burst", c->rr_burst);
         json_out_end_object(&r->j);
     }
     json_out_end_object(&r->j);
