@@ -272,7 +272,6 @@ static void rr_out(struct perf_report *r, const struct perf_report_rr *a,
                    const char *key)
 {
     struct perf_rr_summary s;
-
     char note[96] = "answered";
     char resp[32];
 
@@ -299,8 +298,8 @@ static void rr_out(struct perf_report *r, const struct perf_report_rr *a,
     json_out_end_object(&r->j);
 }
 
-/* --rr: "rr" under "end": the sum's fields, and "streams" per
- * association; in the text a line each and [SUM] under -P. */
+/* --rr: "rr_streams" (per association) and "rr" (their sum) under
+ * "end"; in the text a line each, and [SUM] under -P. */
 static void rr_final(struct perf_report *r, const struct perf_report_final *fin)
 {
     struct perf_rr_stats *sum = malloc(sizeof(*sum));
