@@ -36,6 +36,7 @@
 #define PERF_DEFAULT_MAX_BUFFER (64u * 1024 * 1024)
 #define PERF_RATE_PERIOD_S 5     /* iperf3's --server-bitrate-limit period */
 #define PERF_MIN_INTERVAL_MS 100 /* -i: iperf3's minimum, 0.1 s */
+#define PERF_RR_BURST_MAX 256    /* --rr-burst: requests in flight */
 
 enum perf_role {
     PERF_ROLE_SERVER = 1,
@@ -86,8 +87,12 @@ struct perf_config {
      * default PERF_PPID_DATA. 0 < nppids <= nstreams. */
     uint16_t nppids;
     uint32_t ppids[PERF_MAX_PPIDS];
-    bool reverse; /* -R: server sends */
-    bool bidir;   /* --bidir: both send */
+    /* --rr REQ[/RESP]: request/response transactions, one in flight per
+     * association; length is then REQ, rr_resp RESP (0 = not --rr) */
+    uint32_t rr_resp;
+    uint32_t rr_burst; /* --rr-burst: requests in flight (default 1) */
+    bool reverse;      /* -R: server sends */
+    bool bidir;        /* --bidir: both send */
 
     bool unordered; /* -u */
     enum perf_pr_policy pr_policy;

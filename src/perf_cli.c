@@ -64,6 +64,8 @@ static const struct option longopts[] = {
     { "ppid",              required_argument, NULL, OPT_PPID },
     { "reverse",           no_argument,       NULL, 'R' },
     { "bidir",             no_argument,       NULL, OPT_BIDIR },
+    { "rr",                required_argument, NULL, OPT_RR },
+    { "rr-burst",          required_argument, NULL, OPT_RR_BURST },
     { "unordered",         no_argument,       NULL, 'u' },
     { "pr-policy",         required_argument, NULL, OPT_PR_POLICY },
     { "pr-value",          required_argument, NULL, OPT_PR_VALUE },
@@ -141,6 +143,8 @@ static enum perf_cli_scope option_scope(int c)
     case 'R':
     case 'u':
     case OPT_BIDIR:
+    case OPT_RR:
+    case OPT_RR_BURST:
     case OPT_NSTREAMS:
     case OPT_PPID:
     case OPT_PR_POLICY:
@@ -180,6 +184,7 @@ static void config_defaults(struct perf_config *cfg)
     cfg->length = PERF_DEFAULT_LEN;
     cfg->parallel = 1;
     cfg->nstreams = 1;
+    cfg->rr_burst = 1;
     cfg->max_clients = 1;
     cfg->timeout_s = 8.0;
     cfg->cpu = -1;
@@ -309,6 +314,12 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
     case OPT_BIDIR:
         cfg->bidir = true;
         return 0;
+    case OPT_RR:
+        st->rr = true;
+        return perf_cli_set_rr(cfg, opt, arg, err, errlen);
+    case OPT_RR_BURST:
+        st->rr_burst = true;
+        return perf_cli_apply_number(cfg, c, opt, arg, err, errlen);
     case 'u':
         cfg->unordered = true;
         return 0;

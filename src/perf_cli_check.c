@@ -411,6 +411,74 @@ static int check_workers(const struct perf_config *cfg, char *err,
     return 0;
 }
 
+/*
+ * --rr: one request/response loop per association. What only makes sense
+ * for one-way data is refused with the reason: -R and --bidir (the
+ * server's answers are the other direction already), -b (the loop paces
+ * itself: the next request leaves when the response is in), -n (the
+ * length is counted in transactions: -k), -l (REQ is the message size),
+ * --verify (it checks sequence numbers of a one-way stream), PR-SCTP (a
+ * request given up would stall the loop), --no-control (the server must
+ * know RESP) and --compare (its table is throughput).
+ */
+static int check_rr(const struct perf_config *cfg,
+                    const struct perf_cli_state *st, char *err, size_t errlen)
+{
+    const char *bad = NULL;
+
+    if (st->rr_burst && !st->rr) {
+        snprintf(err, errlen, "--rr-burst needs --rr");
+        return -1;
+    }
+    if (!st->rr)
+        return 0;
+    if (cfg->reverse)
+        bad = "-R: the responses are the server-to-client direction already";
+    else if (cfg->bidir)
+        bad = "--bidir: the responses are the server-to-client direction "
+              "already";
+    else if (cfg->rate_bps != 0)
+        bad = "-b: each request waits for the previous response, which "
+              "paces the loop";
+    else if (st->bytes)
+        bad = "-n: a transaction test counts transactions: give -k N";
+    else if (st->length)
+        bad = "-l: the request size is --rr's REQ";
+    else if (cfg->verify)
+        bad = "--verify: it checks a one-way stream's sequence numbers; "
+              "--rr checks that every response is RESP bytes";
+    else if (cfg->pr_policy != PERF_PR_NONE)
+        bad = "--pr-policy: a request given up would stall the loop";
+    else if (cfg->no_control)
+        bad = "--no-control: the server must learn the response size";
+    else if (cfg->compare)
+        bad = "--compare: its table compares throughput";
+    if (bad != NULL) {
+        snprintf(err, errlen, "--rr cannot go with %s", bad);
+        return -1;
+    }
+    /* The responses come from the server's send buffer into ours, as -R's
+     * messages do: the same rule (perf_window_too_small) holds. */
+    if (perf_window_too_small(cfg->window, cfg->rr_resp,
+                              PERF_CLI_DEFAULT_WINDOW)) {
+        snprintf(err, errlen,
+                 "--rr with -w %u: the receive buffer holds fewer than 4 "
+                 "responses of %u bytes, and usrsctp stalls delivering "
+                 "them: give -w %llu or more, or a smaller RESP",
+                 cfg->window, cfg->rr_resp,
+                 (unsigned long long)cfg->rr_resp * 4);
+        return -1;
+    }
+    if (cfg->window == 0 && cfg->rr_resp > PERF_CLI_DEFAULT_WINDOW) {
+        snprintf(err, errlen,
+                 "--rr: a %u-byte response exceeds the default 2M buffers: "
+                 "raise them with -w",
+                 cfg->rr_resp);
+        return -1;
+    }
+    return 0;
+}
+
 /* The client's options against each other, once every option is known. */
 static int check_client(struct perf_config *cfg,
                         const struct perf_cli_state *st, char *err,
@@ -433,7 +501,8 @@ static int check_client(struct perf_config *cfg,
                  "--no-control");
         return -1;
     }
-    if (check_backend(cfg, st, err, errlen) < 0 ||
+    if (check_rr(cfg, st, err, errlen) < 0 ||
+        check_backend(cfg, st, err, errlen) < 0 ||
         check_length(cfg, st, err, errlen) < 0)
         return -1;
     if (check_pr(cfg, st, err, errlen) < 0 ||

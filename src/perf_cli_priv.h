@@ -20,6 +20,8 @@ struct perf_cli_state {
     bool bytes;             /* -n */
     bool blocks;            /* -k */
     bool length;            /* -l */
+    bool rr;                /* --rr */
+    bool rr_burst;          /* --rr-burst */
     const char *pr_value;   /* read once the policy is known */
     const char *client_arg; /* -c as given, for messages */
     uint16_t host_port;     /* the SCTP port -c HOST:PORT named; 0 = none */
@@ -70,6 +72,8 @@ enum {
     OPT_MAX_DURATION,
     OPT_MAX_BUFFER_MEMORY,
     OPT_WORKERS,
+    OPT_RR,
+    OPT_RR_BURST,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 
@@ -114,6 +118,10 @@ int perf_cli_apply_number(struct perf_config *cfg, int c, const char *opt,
 /* -A N: the CPU to run on. */
 int perf_cli_set_cpu(struct perf_config *cfg, const char *opt, const char *arg,
                      char *err, size_t errlen);
+
+/* --rr REQ[/RESP]: cfg->length and cfg->rr_resp (RESP defaults to REQ). */
+int perf_cli_set_rr(struct perf_config *cfg, const char *opt, const char *arg,
+                    char *err, size_t errlen);
 
 /* --ppid N[,N...]: the data messages' PPIDs. */
 int perf_cli_set_ppids(struct perf_config *cfg, const char *opt,

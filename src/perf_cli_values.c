@@ -30,8 +30,45 @@
 /* --max-buffer-memory: room for one -l 1M test at least; 64G at most */
 #define BUFFER_MEMORY_MIN (UINT64_C(1) << 20)
 #define BUFFER_MEMORY_MAX (UINT64_C(64) << 30)
-#define CPU_MAX 1023u            /* CPU_SETSIZE - 1 */
-#define RATE_PERIOD_MAX 3600u    /* --server-bitrate-limit RATE/SEC */
+#define CPU_MAX 1023u /* CPU_SETSIZE - 1 */
+#define RATE_PERIOD_MAX                                                        \
+    3600u /*
+ * --rr REQ[/RESP]: sizes as -l takes them (1-16M, k/m/g suffixes); RESP
+ * defaults to REQ, as netperf's SCTP_RR does.
+ */
+int perf_cli_set_rr(struct perf_config *cfg, const char *opt, const char *arg,
+                    char *err, size_t errlen)
+{
+    const char *slash = strchr(arg, '/');
+    char req[64];
+    uint64_t q = 0;
+    uint64_t r = 0;
+    size_t n = slash != NULL ? (size_t)(slash - arg) : strlen(arg);
+    int rc;
+
+    if (n >= sizeof(req))
+        return cli_fail(err, errlen, opt, arg,
+                        "is not REQ[/RESP] (sizes in bytes)");
+    memcpy(req, arg, n);
+    req[n] = '\0';
+    rc = units_parse_size(req, 1, PERF_MAX_LEN, &q);
+    if (rc == 0 && slash != NULL)
+        rc = units_parse_size(slash + 1, 1, PERF_MAX_LEN, &r);
+    else
+        r = q;
+    if (rc == -ERANGE)
+        return cli_fail(err, errlen, opt, arg,
+                        "is out of range: REQ and RESP are 1-16M bytes");
+    if (rc != 0)
+        return cli_fail(err, errlen, opt, arg,
+                        "is not REQ[/RESP] (sizes in bytes, e.g. 64 or "
+                        "100/20000)");
+    cfg->length = (uint32_t)q;
+    cfg->rr_resp = (uint32_t)r;
+    return 0;
+}
+
+/* --server-bitrate-limit RATE/SEC */
 #define TIMEOUT_MS_MAX 3600000u  /* --connect-timeout, --rcv-timeout */
 #define DEFAULT_TIMESTAMPS "%c " /* iperf3's --timestamps format */
 
@@ -180,6 +217,7 @@ static const struct perf_cli_num numeric_opts[] = {
     { 'w',                true,  WINDOW_MIN, WINDOW_MAX,        "4k-256M" },
     { 'P',                false, 1,          PERF_MAX_PARALLEL, "1-128" },
     { OPT_NSTREAMS,       false, 1,          PERF_MAX_STREAMS,  "1-1024" },
+    { OPT_RR_BURST,       false, 1,          PERF_RR_BURST_MAX, "1-256" },
     { OPT_SACK_DELAY,     false, 1,          500,               "1-500 ms" },
     { OPT_SACK_FREQ,      false, 1,          100,               "1-100" },
     { OPT_RTO_MIN,        false, 10,         600000,            "10-600000 ms" },
@@ -232,6 +270,9 @@ static void store_number(struct perf_config *cfg, int c, uint64_t v)
         break;
     case OPT_NSTREAMS:
         cfg->nstreams = (uint16_t)v;
+        break;
+    case OPT_RR_BURST:
+        cfg->rr_burst = (uint32_t)v;
         break;
     case OPT_SACK_DELAY:
         cfg->sack_delay_ms = (uint32_t)v;

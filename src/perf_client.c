@@ -22,6 +22,7 @@
 #include "log.h"
 #include "perf_client_priv.h"
 #include "perf_rows.h"
+#include "perf_rr.h"
 #include "perf_tuning.h"
 
 void perf_client_set_phase(struct perf_client *cl, enum client_phase p)
@@ -90,6 +91,7 @@ static void fill_params(const struct perf_config *c, struct perf_params *p)
     p->get_server_output = c->get_server_output;
     p->nppids = c->nppids;
     memcpy(p->ppids, c->ppids, (size_t)c->nppids * sizeof(c->ppids[0]));
+    p->rr_resp = c->rr_resp;
 }
 
 static void send_params(struct perf_client *cl, struct perf_flow *f,
@@ -185,6 +187,8 @@ static void client_start_data(struct perf_client *cl)
 
     fill_params(c, &params);
     perf_flow_send_params(&params, &sp);
+    sp.rr_burst = c->rr_burst; /* the client's alone: the server answers
+                                  every request as it comes */
 
     perf_client_set_phase(cl, CL_RUNNING);
     cl->start_ns = perf_now_ns();
@@ -207,6 +211,7 @@ static void client_start_data(struct perf_client *cl)
     is.nflows = cl->nflows;
     is.sends = perf_client_sends(c);
     is.receives = perf_client_receives(c);
+    is.rr = c->rr_resp != 0;
     is.interval_s = c->interval_s;
     is.omit_s = c->omit_s;
     is.duration_s = c->bytes || c->messages ? 0 : c->duration_s;
@@ -309,8 +314,15 @@ static bool on_text(struct perf_client *cl, const uint8_t *msg, size_t len,
     if (type == PERF_MSG_ERROR) {
         char why[PERF_ERROR_PRINT_MAX];
 
-        perf_client_fail(cl, "server: %s",
-                         perf_text_printable(why, sizeof(why), t->text, false));
+        /* A server from before --rr reads its PARAMS as malformed. */
+        bool old = cl->cfg->rr_resp != 0 &&
+                   strcmp(t->text, "a malformed PARAMS message") == 0;
+
+        perf_client_fail(cl, "server: %s%s",
+                         perf_text_printable(why, sizeof(why), t->text, false),
+                         old ? " (a server older than --rr reads it so: "
+                               "update the server)"
+                             : "");
         free(t);
         return false;
     }
@@ -442,6 +454,8 @@ static void client_report_final(struct perf_client *cl)
     struct perf_report_dir dirs[2 * 2 * PERF_MAX_PARALLEL];
     struct perf_report_final fin;
     struct transport_counters impair;
+    struct perf_report_rr rrs[PERF_MAX_PARALLEL];
+    size_t nrr = 0;
     size_t n = 0;
     unsigned int i;
     double wall = secs_since(cl->start_ns);
@@ -465,10 +479,24 @@ static void client_report_final(struct perf_client *cl)
             perf_rows_add_dir(dirs, &n, i + 1, false, false, cl->recv_secs[i],
                               perf_flow_received(cl->flows[i]));
         }
+        if (perf_flow_rr_total(cl->flows[i]) != NULL) {
+            struct perf_report_rr *a = &rrs[nrr++];
+
+            memset(a, 0, sizeof(*a));
+            a->id = i + 1;
+            a->seconds = cl->send_secs[i];
+            a->stats = perf_flow_rr_total(cl->flows[i]);
+            a->have_server = rr != NULL;
+            a->server_transactions = rr ? rr->r.sent.messages : 0;
+            a->request_bytes = perf_flow_sent(cl->flows[i])->bytes;
+            a->response_bytes = perf_flow_received(cl->flows[i])->bytes;
+        }
     }
     memset(&fin, 0, sizeof(fin));
     fin.dirs = dirs;
     fin.ndirs = n;
+    fin.rr = rrs;
+    fin.nrr = nrr;
     fin.cpu_local = perf_rows_cpu_percent(&cl->ru_start, wall);
     fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
     fin.server_output = cl->server_output;
@@ -524,6 +552,22 @@ static const char *verify_problem(struct perf_client *cl)
             streams_bad(perf_flow_received(cl->flows[i]), c->unordered,
                         rr != NULL ? rr->r.sent.abandoned : 0))
             return "verification found errors (see the stream table)";
+    }
+    return NULL;
+}
+
+/* --rr: a response of another size than RESP is a server (or path) that
+ * does not do what the test asked. */
+static const char *rr_problem(struct perf_client *cl)
+{
+    unsigned int i;
+
+    for (i = 0; i < cl->nflows; i++) {
+        const struct perf_rr_stats *s = perf_flow_rr_total(cl->flows[i]);
+
+        if (s != NULL && s->wrong_size > 0)
+            return "--rr: responses of another size than RESP came "
+                   "(wrong_size_responses)";
     }
     return NULL;
 }
@@ -649,6 +693,8 @@ int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
     if (cl->error[0] == '\0' && cl->phase >= CL_CLOSING)
         client_report_final(cl);
     problem = cl->error[0] ? cl->error : verify_problem(cl);
+    if (problem == NULL)
+        problem = rr_problem(cl);
     if (res != NULL) {
         res->ran = problem == NULL && cl->phase >= CL_CLOSING;
         snprintf(res->error, sizeof(res->error), "%s",

@@ -11,6 +11,11 @@
  * RECV_BUDGET_BYTES), so that a peer refilling the association as fast as
  * it is read cannot starve this end's own sender (--bidir) or the other
  * associations.
+ *
+ * --rr turns the sender into a request/response loop: it sends one
+ * request (REQ bytes), waits for the whole response and times it, then
+ * sends the next; the peer's flow (perf_flow_set_rr_server) answers every
+ * request with RESP bytes on the request's stream.
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -22,6 +27,7 @@
 #include "log.h"
 #include "perf_flow.h"
 #include "perf_proto.h"
+#include "perf_rr.h"
 #include "perf_verify.h"
 #include "rate.h"
 
@@ -115,6 +121,26 @@ struct perf_flow {
     uint64_t drain_left;
     uint64_t created_ns; /* perf_flow_new() or the connect call */
     uint64_t setup_us;   /* to TRANSPORT_EV_CONNECTED */
+
+    /* --rr, client: the request out, and the transactions (whole test,
+     * and since the last interval) */
+    struct perf_rr_stats *rr_total;
+    struct perf_rr_stats *rr_iv;
+    uint32_t rr_inflight; /* requests out */
+    uint32_t rr_stale;    /* of them, sent before a reset (-O) */
+    uint32_t rr_head;     /* the oldest's slot in rr_sent_ns */
+    uint64_t rr_sent_ns[PERF_RR_BURST_MAX];
+    /* --rr, server: the response, and the requests not answered yet */
+    uint8_t *rr_buf;
+    uint32_t rr_resp;
+    uint64_t rr_pending;
+    /* the streams of the requests not answered yet, oldest first (a
+     * client keeps at most --rr-burst out; beyond the ring, answers go
+     * on the last stream known) */
+    uint16_t rr_sids[PERF_RR_BURST_MAX];
+    uint32_t rr_sid_head;
+    uint32_t rr_nsids;
+    uint16_t rr_sid;
 };
 
 uint64_t perf_now_ns(void)
@@ -181,6 +207,9 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
     free(f->tx_ppids);
     free(f->rxbuf);
     free(f->vstreams);
+    free(f->rr_total);
+    free(f->rr_iv);
+    free(f->rr_buf);
     free(f);
 }
 
@@ -446,7 +475,14 @@ static void send_some(struct perf_flow *f)
         size_t len;
         ssize_t n;
 
+        /* --rr: at most --rr-burst requests out; the next waits for a
+         * response. */
+        if (f->rr_total != NULL && f->rr_inflight >= f->sp.rr_burst)
+            return;
         if (limit_reached(f, now)) {
+            /* --rr: the last responses first (the next one calls us) */
+            if (f->rr_total != NULL && f->rr_inflight > 0)
+                return;
             begin_drain(f);
             return;
         }
@@ -500,9 +536,58 @@ static void send_some(struct perf_flow *f)
         f->blocked = false; /* a retry got through without WRITABLE */
         f->last_progress_ns = now;
         f->next_sid = (f->next_sid + 1) % f->sp.nstreams;
+        if (f->rr_total != NULL) {
+            f->rr_sent_ns[(f->rr_head + f->rr_inflight) % PERF_RR_BURST_MAX] =
+                now;
+            f->rr_inflight++;
+        }
     }
     /* Let the loop read SACKs and other associations run. */
     schedule(f, 0);
+}
+
+/*
+ * --rr, server: answer every request not answered yet, oldest first, each
+ * on its request's stream (past the ring's PERF_RR_BURST_MAX, which no
+ * client of ours exceeds, on the last stream known). A full send buffer
+ * waits for WRITABLE, or the retry timer.
+ */
+static void rr_answer(struct perf_flow *f)
+{
+    struct transport_msginfo info;
+    char name[48];
+
+    if (!flush_control(f))
+        return;
+    memset(&info, 0, sizeof(info));
+    info.unordered = f->sp.unordered;
+    while (f->rr_pending > 0) {
+        ssize_t n;
+
+        info.sid = f->rr_nsids > 0 ? f->rr_sids[f->rr_sid_head] : f->rr_sid;
+        info.ppid = f->tx_ppids[info.sid];
+        n = transport_send(f->conn, f->rr_buf, f->rr_resp, &info);
+        if (n == -EAGAIN) {
+            f->blocked = true;
+            schedule(f, BLOCKED_RETRY_NS);
+            return;
+        }
+        if (n < 0) {
+            log_warn("%s: sending a %u-byte response failed: %s",
+                     flow_name(f, name, sizeof(name)), (unsigned)f->rr_resp,
+                     strerror((int)-n));
+            f->rr_pending = 0;
+            return;
+        }
+        f->rr_pending--;
+        if (f->rr_nsids > 0) {
+            f->rr_sid_head = (f->rr_sid_head + 1) % PERF_RR_BURST_MAX;
+            f->rr_nsids--;
+        }
+        count_sent(f, info.sid, f->rr_resp, info.ppid);
+        f->blocked = false;
+        f->last_progress_ns = perf_now_ns();
+    }
 }
 
 static void send_ev_cb(evutil_socket_t fd, short what, void *arg)
@@ -515,25 +600,60 @@ static void send_ev_cb(evutil_socket_t fd, short what, void *arg)
         send_some(f);
     else if (f->send_state == SEND_DRAINING)
         check_drained(f);
+    else if (f->rr_buf != NULL)
+        rr_answer(f);
     else
         flush_control(f);
 }
 
-int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
+/* The PPID each data stream's messages carry. */
+static int make_ppids(struct perf_flow *f)
 {
     uint16_t i;
 
+    free(f->tx_ppids);
+    f->tx_ppids = calloc(f->sp.nstreams, sizeof(*f->tx_ppids));
+    if (f->tx_ppids == NULL)
+        return -ENOMEM;
+    for (i = 0; i < f->sp.nstreams; i++)
+        f->tx_ppids[i] =
+            f->sp.nppids ? f->sp.ppids[i % f->sp.nppids] : PERF_PPID_DATA;
+    return 0;
+}
+
+int perf_flow_set_rr_server(struct perf_flow *f, const struct perf_params *p)
+{
+    perf_flow_send_params(p, &f->sp);
+    if (f->sp.nstreams == 0)
+        f->sp.nstreams = 1;
+    free(f->rr_buf);
+    f->rr_buf = malloc(p->rr_resp);
+    if (f->rr_buf == NULL || make_ppids(f) < 0)
+        return -ENOMEM;
+    memset(f->rr_buf, 0x5a, p->rr_resp);
+    f->rr_resp = p->rr_resp;
+    return 0;
+}
+
+int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
+{
     f->sp = *sp;
     if (f->sp.nstreams == 0)
         f->sp.nstreams = 1;
     f->txbuf = malloc(sp->length);
     f->tx_seq = calloc(f->sp.nstreams, sizeof(*f->tx_seq));
-    f->tx_ppids = calloc(f->sp.nstreams, sizeof(*f->tx_ppids));
-    if (f->txbuf == NULL || f->tx_seq == NULL || f->tx_ppids == NULL)
+    if (f->txbuf == NULL || f->tx_seq == NULL || make_ppids(f) < 0)
         return -ENOMEM;
-    for (i = 0; i < f->sp.nstreams; i++)
-        f->tx_ppids[i] =
-            sp->nppids ? sp->ppids[i % sp->nppids] : PERF_PPID_DATA;
+    if (f->sp.rr_burst < 1 || f->sp.rr_burst > PERF_RR_BURST_MAX)
+        f->sp.rr_burst = 1;
+    if (sp->rr_resp != 0) {
+        f->rr_total = malloc(sizeof(*f->rr_total));
+        f->rr_iv = malloc(sizeof(*f->rr_iv));
+        if (f->rr_total == NULL || f->rr_iv == NULL)
+            return -ENOMEM;
+        perf_rr_stats_init(f->rr_total);
+        perf_rr_stats_init(f->rr_iv);
+    }
     /* Without --verify the bytes do not matter; make them not all zero
      * so nothing along the path can compress them away. */
     memset(f->txbuf, 0x5a, sp->length);
@@ -572,6 +692,28 @@ static void count_received(struct perf_flow *f, const uint8_t *msg, size_t len,
         perf_verify_check(&f->vstreams[sid], sid, msg, len, s);
 }
 
+/* --rr, client: the response to the request out is in. */
+static void rr_done(struct perf_flow *f)
+{
+    uint64_t ns = perf_now_ns() - f->rr_sent_ns[f->rr_head];
+    bool wrong = f->rx_msg_len != f->sp.rr_resp;
+
+    /* Responses come back in the order of their requests on one stream
+     * (and on loss-free paths across streams): the oldest is this one's. */
+    f->rr_head = (f->rr_head + 1) % PERF_RR_BURST_MAX;
+    f->rr_inflight--;
+    if (f->rr_stale > 0) {
+        f->rr_stale--;
+    } else {
+        perf_rr_stats_add(f->rr_total, ns);
+        perf_rr_stats_add(f->rr_iv, ns);
+        f->rr_total->wrong_size += wrong;
+        f->rr_iv->wrong_size += wrong;
+    }
+    if (f->send_state == SEND_RUNNING)
+        send_some(f);
+}
+
 /*
  * A message ended: hand control messages to the owner, count data.
  * Returns false when the owner may have freed the flow.
@@ -589,6 +731,19 @@ static bool on_message(struct perf_flow *f)
     }
     count_received(f, f->verify ? msg : NULL, f->rx_msg_len, f->rxinfo.sid,
                    f->rxinfo.ppid);
+    if (f->rr_buf != NULL) {
+        /* A request: answered on its stream (one the test has). */
+        f->rr_sid = f->rxinfo.sid < f->sp.nstreams ? f->rxinfo.sid : 0;
+        if (f->rr_nsids < PERF_RR_BURST_MAX) {
+            f->rr_sids[(f->rr_sid_head + f->rr_nsids) % PERF_RR_BURST_MAX] =
+                f->rr_sid;
+            f->rr_nsids++;
+        }
+        f->rr_pending++;
+        rr_answer(f);
+    } else if (f->rr_total != NULL && f->rr_inflight > 0) {
+        rr_done(f);
+    }
     return true;
 }
 
@@ -692,6 +847,8 @@ static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
         f->blocked = false;
         if (f->send_state == SEND_RUNNING)
             send_some(f);
+        else if (f->rr_buf != NULL)
+            rr_answer(f);
         else
             flush_control(f);
     }
@@ -711,6 +868,11 @@ void perf_flow_reset_counts(struct perf_flow *f)
     f->rx.streams = f->rx_streams;
     f->sample_tx_bytes = 0;
     f->sample_rx_bytes = 0;
+    if (f->rr_total != NULL) {
+        perf_rr_stats_init(f->rr_total);
+        perf_rr_stats_init(f->rr_iv);
+        f->rr_stale = f->rr_inflight;
+    }
     if (transport_get_info(f->conn, &info) == 0)
         f->base_retransmits = info.retransmits;
     f->sample_retransmits = f->base_retransmits;
@@ -794,9 +956,25 @@ void perf_flow_send_params(const struct perf_params *p,
     sp->bytes = p->bytes;
     sp->messages = p->messages;
     sp->nppids = p->nppids;
+    sp->rr_resp = p->rr_resp;
+    sp->rr_burst = 1;
     memcpy(sp->ppids, p->ppids, (size_t)p->nppids * sizeof(p->ppids[0]));
     /* -t covers the -O warm-up too, as in iperf3. -t 0 has no end but
      * the client's interrupt, with or without a warm-up. */
     if (p->bytes == 0 && p->messages == 0 && p->duration_ms != 0)
         sp->duration_ns = (p->duration_ms + p->omit_ms) * 1000000ull;
+}
+
+const struct perf_rr_stats *perf_flow_rr_total(const struct perf_flow *f)
+{
+    return f->rr_total;
+}
+
+bool perf_flow_rr_take(struct perf_flow *f, struct perf_rr_stats *out)
+{
+    if (f->rr_iv == NULL)
+        return false;
+    *out = *f->rr_iv;
+    perf_rr_stats_init(f->rr_iv);
+    return true;
 }

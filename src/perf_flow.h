@@ -55,6 +55,10 @@ struct perf_send_params {
     uint64_t duration_ns;
     uint64_t bytes;
     uint64_t messages;
+    /* --rr: each message is a request, the next one waits for its
+     * response of rr_resp bytes; 0 = one-way data */
+    uint32_t rr_resp;
+    uint32_t rr_burst; /* requests in flight, 1-PERF_RR_BURST_MAX */
 };
 
 /* Counters since the previous sample, and the association's state now. */
@@ -86,6 +90,16 @@ void perf_flow_send_params(const struct perf_params *p,
 
 int perf_flow_start_send(struct perf_flow *f,
                          const struct perf_send_params *sp);
+
+/* --rr, server: answer each data message with p->rr_resp bytes on its
+ * stream (with p's PPIDs and -u); the answers count as sent data. */
+int perf_flow_set_rr_server(struct perf_flow *f, const struct perf_params *p);
+
+/* --rr, client: the transactions of the whole test (NULL when the flow
+ * is no --rr sender), and those since the last take (false: none). */
+struct perf_rr_stats;
+const struct perf_rr_stats *perf_flow_rr_total(const struct perf_flow *f);
+bool perf_flow_rr_take(struct perf_flow *f, struct perf_rr_stats *out);
 
 /* End sending now (time is up elsewhere); on_send_done follows. */
 void perf_flow_stop_send(struct perf_flow *f);

@@ -13,7 +13,9 @@
  *                  sack_delay_ms, sack_freq (4 each); parallel, nstreams
  *                  (2 each); reverse, bidir, unordered, verify, pr_policy,
  *                  nodelay, get_server_output (1 each); nppids 2, then
- *                  nppids * ppid 4
+ *                  nppids * ppid 4; then, for --rr only, rr_resp 4 (not
+ *                  0): a one-way test's PARAMS is what it was before --rr,
+ *                  so either end may be older as long as --rr is not used
  *   READY          count 2, then count * PERF_SEEN_LEN NUL-padded strings
  *   RESULTS        index 2, duration_us 8, cpu_x100 4, then sent and
  *                  received, each: bytes, messages, retransmits, abandoned
@@ -43,8 +45,8 @@
 _Static_assert(PERF_PROTO_MAX_PARALLEL >= PERF_MAX_PARALLEL,
                "the protocol must carry every association the CLI allows");
 _Static_assert(PARAMS_FIXED_LEN == 81, "PARAMS payload layout");
-_Static_assert(PERF_PROTO_PARAMS_MAX ==
-                   PERF_PROTO_HDR_LEN + PARAMS_FIXED_LEN + 4 * PERF_MAX_PPIDS,
+_Static_assert(PERF_PROTO_PARAMS_MAX == PERF_PROTO_HDR_LEN + PARAMS_FIXED_LEN +
+                                            4 * PERF_MAX_PPIDS + 4,
                "PERF_PROTO_PARAMS_MAX must follow the layout");
 
 static uint8_t *put_u8(uint8_t *p, uint8_t v)
@@ -268,6 +270,15 @@ static bool ppids_valid(const struct perf_params *m)
     "the report interval (-i) must be 0 (none) or at least " STR(              \
         PERF_MIN_INTERVAL_MS) " ms"
 
+/* --rr runs one request/response loop per association: no one-way
+ * options (the CLI refuses them too). */
+#define PARAMS_WHY_RR                                                          \
+    "--rr cannot be combined with -R, --bidir, -b, -n, --verify or "           \
+    "--pr-policy"
+_Static_assert(PERF_MAX_LEN == 16777216, "PARAMS_WHY_RR_LEN names it");
+#define PARAMS_WHY_RR_LEN                                                      \
+    "--rr: the response size must be at most 16777216 bytes (16M)"
+
 /* NULL when m is a test both ends can run, else why not. */
 static const char *params_problem(const struct perf_params *m)
 {
@@ -283,6 +294,11 @@ static const char *params_problem(const struct perf_params *m)
         return PARAMS_WHY_VERIFY_LEN;
     if (m->interval_ms != 0 && m->interval_ms < PERF_MIN_INTERVAL_MS)
         return PARAMS_WHY_INTERVAL;
+    if (m->rr_resp > PERF_MAX_LEN)
+        return PARAMS_WHY_RR_LEN;
+    if (m->rr_resp != 0 && (m->reverse || m->bidir || m->rate_bps || m->bytes ||
+                            m->verify || m->pr_policy))
+        return PARAMS_WHY_RR;
     return NULL;
 }
 
@@ -294,7 +310,8 @@ static bool params_valid(const struct perf_params *m)
 int perf_proto_encode_params(uint8_t *buf, size_t cap,
                              const struct perf_params *m)
 {
-    size_t plen = PARAMS_FIXED_LEN + (size_t)m->nppids * 4;
+    size_t plen =
+        PARAMS_FIXED_LEN + (size_t)m->nppids * 4 + (m->rr_resp != 0 ? 4 : 0);
     uint8_t *p = NULL;
     uint16_t i;
 
@@ -327,6 +344,8 @@ int perf_proto_encode_params(uint8_t *buf, size_t cap,
     p = put_be16(p, m->nppids);
     for (i = 0; i < m->nppids; i++)
         p = put_be32(p, m->ppids[i]);
+    if (m->rr_resp != 0)
+        p = put_be32(p, m->rr_resp);
     return (int)(PERF_PROTO_HDR_LEN + plen);
 }
 
@@ -343,6 +362,7 @@ int perf_proto_decode_params_why(const uint8_t *buf, size_t len,
     const char *problem = NULL;
     struct perf_params q;
     size_t plen = 0;
+    size_t rest = 0;
     uint16_t i;
     int rc;
 
@@ -377,12 +397,21 @@ int perf_proto_decode_params_why(const uint8_t *buf, size_t len,
     q.nodelay = get_u8(&p);
     q.get_server_output = get_u8(&p);
     q.nppids = get_be16(&p);
-    /* The list must fill the payload exactly, and fit q before we read it. */
-    if (q.nppids > PERF_MAX_PPIDS ||
-        plen != PARAMS_FIXED_LEN + (size_t)q.nppids * 4)
+    /* The list must fit q before we read it, and it fills the payload
+     * exactly, but for --rr's 4 bytes after it. */
+    if (q.nppids > PERF_MAX_PPIDS)
+        return -EBADMSG;
+    rest = plen - PARAMS_FIXED_LEN;
+    if (rest != (size_t)q.nppids * 4 && rest != (size_t)q.nppids * 4 + 4)
         return -EBADMSG;
     for (i = 0; i < q.nppids; i++)
         q.ppids[i] = get_be32(&p);
+    if (rest == (size_t)q.nppids * 4 + 4) {
+        q.rr_resp = get_be32(&p);
+        /* one encoding per test: a one-way test has no such field */
+        if (q.rr_resp == 0)
+            return -EBADMSG;
+    }
     problem = params_problem(&q);
     if (problem != NULL) {
         if (why != NULL)

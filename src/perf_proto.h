@@ -40,8 +40,9 @@
 #define PERF_SEEN_LEN 64 /* "[2001:db8::1]:65535" fits */
 #define PERF_TEXT_MAX 4096
 #define PERF_PROTO_MAX_PARALLEL 128
-/* The largest PARAMS message: every data stream with a PPID of its own. */
-#define PERF_PROTO_PARAMS_MAX (PERF_PROTO_HDR_LEN + 81 + 4 * PERF_MAX_PPIDS)
+/* The largest PARAMS message: every data stream with a PPID of its own,
+ * and --rr's response size. */
+#define PERF_PROTO_PARAMS_MAX (PERF_PROTO_HDR_LEN + 81 + 4 * PERF_MAX_PPIDS + 4)
 
 enum perf_msg_type {
     PERF_MSG_HELLO = 1,
@@ -85,6 +86,11 @@ struct perf_params {
     uint8_t pr_policy;
     uint8_t nodelay;
     uint8_t get_server_output;
+    /* --rr REQ/RESP: each data message (length bytes) is a request the
+     * server answers with rr_resp bytes on the same stream; 0 = a one-way
+     * test. At most PERF_MAX_LEN, and no -R, --bidir, -b, -n, --verify or
+     * PR-SCTP with it. */
+    uint32_t rr_resp;
     /* --ppid: data stream i carries ppids[i % nppids]; 0 = the default,
      * PERF_PPID_DATA, on every stream */
     uint16_t nppids;
@@ -119,7 +125,8 @@ struct perf_text {
  * PERF_PROTO_MAX_PARALLEL, 1 <= nstreams <= PERF_MAX_STREAMS, 1 <= length
  * <= PERF_MAX_LEN (>= PERF_VERIFY_HDR_LEN with verify), pr_policy a known enum perf_pr_policy, the flags 0 or 1,
  * nppids <= nstreams and no PPID PERF_PPID_CONTROL (the receiver tells
- * control from data by it);
+ * control from data by it), rr_resp <= PERF_MAX_LEN and, when not 0,
+ * none of reverse, bidir, rate_bps, bytes, verify, pr_policy;
  * READY count <= PERF_PROTO_MAX_PARALLEL, each seen[] NUL-terminated;
  * RESULTS index < PERF_PROTO_MAX_PARALLEL, each stream's ppid_mixed 0 or
  * 1.

@@ -465,6 +465,15 @@ void perf_report_begin_intervals(struct perf_report *r)
     json_out_u64(&r->j, "udp_port", c->udp_port);
     json_out_bool(&r->j, "unordered", c->unordered);
     json_out_bool(&r->j, "verify", c->verify);
+    if (c->rr_resp != 0) {
+        json_out_begin_object(&r->j, "rr");
+        json_out_u64(&r->j, "request_size", c->length);
+        json_out_u64(&r->j, "response_size", c->rr_resp);
+        /* the client's alone: the server answers what comes */
+        if (c->role == PERF_ROLE_CLIENT)
+            json_out_u64(&r->j, "burst", c->rr_burst);
+        json_out_end_object(&r->j);
+    }
     json_out_end_object(&r->j);
     json_out_end_object(&r->j); /* start */
     if (c->json_stream) {
@@ -556,13 +565,70 @@ static void interval_row_json(struct perf_report *r, double start, double end,
         json_out_u64(&r->j, "rto_ms", row->rto_ms);
         json_out_u64(&r->j, "pmtu", row->pmtu);
     }
+    if (row->rr != NULL) {
+        struct perf_rr_summary s;
+
+        perf_rr_summarize(row->rr, end - start, &s);
+        perf_rr_json(&r->j, "rr", &s);
+    }
     json_out_bool(&r->j, "omitted", omitted);
     json_out_bool(&r->j, "sender", row->sender);
     json_out_end_object(&r->j);
 }
 
+/*
+ * --rr: the rows' transactions summed into sum (the period: start to the
+ * latest row's end); false when no row has any.
+ */
+static bool interval_rr_sum(const struct perf_report_row *rows, size_t n,
+                            double start, double end, struct perf_rr_stats *sum,
+                            double *sum_end)
+{
+    bool any = false;
+    size_t i;
+
+    perf_rr_stats_init(sum);
+    *sum_end = start;
+    for (i = 0; i < n; i++) {
+        double e = row_end(&rows[i], start, end);
+
+        if (rows[i].rr == NULL || !row_shown(&rows[i], start, end))
+            continue;
+        any = true;
+        perf_rr_stats_merge(sum, rows[i].rr);
+        if (e > *sum_end)
+            *sum_end = e;
+    }
+    return any;
+}
+
+/* --rr: a line per association (and their sum under -P), after the
+ * data lines. */
+static void interval_rr_text(struct perf_report *r, double start, double end,
+                             const struct perf_report_row *rows, size_t n,
+                             const struct perf_rr_stats *sum, double sum_end,
+                             const char *note)
+{
+    struct perf_rr_summary s;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        double e = row_end(&rows[i], start, end);
+
+        if (rows[i].rr == NULL || !row_shown(&rows[i], start, end))
+            continue;
+        perf_rr_summarize(rows[i].rr, e - start, &s);
+        perf_report_text_rr(r, rows[i].id, start, e, &s, note);
+    }
+    if (r->cfg->parallel <= 1)
+        return;
+    perf_rr_summarize(sum, sum_end - start, &s);
+    perf_report_text_rr(r, 0, start, sum_end, &s, note);
+}
+
 static void interval_sum_json(struct perf_report *r, bool omitted,
-                              const struct perf_text_line *sum)
+                              const struct perf_text_line *sum,
+                              const struct perf_rr_stats *rr)
 {
     /* iperf3: "sum" is client to server under --bidir, on both ends. */
     json_out_begin_object(&r->j, r->cfg->bidir &&
@@ -574,6 +640,12 @@ static void interval_sum_json(struct perf_report *r, bool omitted,
     if (sum->sender) {
         json_out_u64(&r->j, "retransmits", sum->retransmits);
         json_out_u64(&r->j, "rtx_timeouts", r->timeouts);
+    }
+    if (rr != NULL) {
+        struct perf_rr_summary s;
+
+        perf_rr_summarize(rr, sum->end - sum->start, &s);
+        perf_rr_json(&r->j, "rr", &s);
     }
     json_out_bool(&r->j, "omitted", omitted);
     json_out_bool(&r->j, "sender", sum->sender);
@@ -593,6 +665,9 @@ void perf_report_interval(struct perf_report *r, double start, double end,
     const char *note = omitted ? "(omitted)" : NULL;
     uint64_t resent = 0;
     bool multi = r->cfg->parallel > 1;
+    struct perf_rr_stats *rr_sum = NULL;
+    bool rr_any = false;
+    double rr_end = start;
     size_t shown = 0;
     size_t i;
     int dir;
@@ -640,16 +715,30 @@ void perf_report_interval(struct perf_report *r, double start, double end,
         interval_row_json(r, start, l.end, omitted, row);
     }
     json_out_end_array(&r->j);
+    if (r->cfg->rr_resp != 0) {
+        /* 30 KiB of histogram: not on the stack */
+        rr_sum = malloc(sizeof(*rr_sum));
+        rr_any = rr_sum != NULL &&
+                 interval_rr_sum(rows, nrows, start, end, rr_sum, &rr_end);
+    }
     for (dir = 1; dir >= 0; dir--) {
         struct perf_text_line sum;
+        bool rr_dir = false;
 
         if (!interval_sum(rows, nrows, start, end, dir == 1, &sum))
             continue;
         sum.note = note;
         if (multi)
             perf_report_text_line(r, &sum, cols);
-        interval_sum_json(r, omitted, &sum);
+        /* the requests' direction carries the transactions */
+        for (i = 0; rr_any && i < nrows; i++)
+            rr_dir =
+                rr_dir || (rows[i].rr != NULL && (int)rows[i].sender == dir);
+        interval_sum_json(r, omitted, &sum, rr_dir ? rr_sum : NULL);
     }
+    if (rr_any)
+        interval_rr_text(r, start, end, rows, nrows, rr_sum, rr_end, note);
+    free(rr_sum);
     json_out_end_object(&r->j);
     if (r->timeouts > 0)
         perf_report_text_timeouts(r, start, end, r->timeouts);

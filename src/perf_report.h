@@ -14,6 +14,7 @@
 
 #include "perf.h"
 #include "perf_proto.h"
+#include "perf_rr.h"
 #include "perf_stats.h"
 #include "transport.h"
 
@@ -65,6 +66,9 @@ struct perf_report_row {
     uint32_t rtt_resolution_us; /* its steps: 1, or 1000 (whole ms) */
     uint32_t rto_ms;            /* the retransmission timeout now */
     uint32_t pmtu;
+    /* --rr: the interval's transactions (the client's with latencies),
+     * on the row of the direction the requests went; NULL otherwise */
+    const struct perf_rr_stats *rr;
 };
 
 /* One association, one direction, the whole test. */
@@ -74,6 +78,20 @@ struct perf_report_dir {
     bool outbound; /* data went from this end: [TX] under --bidir */
     double seconds;
     const struct perf_dir_counts *counts;
+};
+
+/* --rr: one association's transactions over the whole test. */
+struct perf_report_rr {
+    unsigned int id;
+    double seconds;
+    /* this end's count: the client's with latencies, the server's
+     * (transactions answered) without */
+    const struct perf_rr_stats *stats;
+    /* the client's: as the server counted them, or have_server false */
+    bool have_server;
+    uint64_t server_transactions;
+    uint64_t request_bytes;  /* sent (client) / received (server) */
+    uint64_t response_bytes; /* received (client) / sent (server) */
 };
 
 struct perf_report_final {
@@ -86,6 +104,8 @@ struct perf_report_final {
     const struct transport_counters *impair;
     /* --pcap's writer on this end (its counts so far), or NULL */
     const struct pcap_writer *pcap;
+    const struct perf_report_rr *rr; /* --rr: nrr associations */
+    size_t nrr;
 };
 
 struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out);

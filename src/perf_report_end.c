@@ -4,11 +4,13 @@
  * sums per direction, the per-stream table, --verify totals and CPU use;
  * as text and under "end" in the JSON document.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "impair_report.h"
 #include "pcap_report.h"
 #include "perf_report_priv.h"
+#include "units.h"
 
 /* Directions to sum: by role, and (under --bidir) by way. */
 enum way { WAY_ANY = -1, WAY_IN = 0, WAY_OUT = 1 };
@@ -265,6 +267,72 @@ static void sums_json(struct perf_report *r,
     sum_json(r, "sum_received_bidir_reverse", fin, false, rev);
 }
 
+/* One association's (or the sum's, id 0) --rr numbers: a text line and
+ * an "rr" object's fields. */
+static void rr_out(struct perf_report *r, const struct perf_report_rr *a,
+                   const char *key)
+{
+    struct perf_rr_summary s;
+    char note[96] = "answered";
+    char resp[32];
+
+    perf_rr_summarize(a->stats, a->seconds, &s);
+    units_format_bytes(resp, sizeof(resp), a->response_bytes);
+    if (r->cfg->role != PERF_ROLE_SERVER && !a->have_server)
+        snprintf(note, sizeof(note), "(responses %s)", resp);
+    else if (r->cfg->role != PERF_ROLE_SERVER)
+        snprintf(note, sizeof(note), "(responses %s, server answered %llu)",
+                 resp, (unsigned long long)a->server_transactions);
+    perf_report_text_rr(r, a->id, 0, a->seconds, &s, note);
+    json_out_begin_object(&r->j, key);
+    if (a->id != 0)
+        json_out_u64(&r->j, "socket", a->id);
+    json_out_double(&r->j, "seconds", a->seconds);
+    perf_rr_json_fields(&r->j, &s);
+    if (a->have_server)
+        json_out_u64(&r->j, "server_transactions", a->server_transactions);
+    else
+        json_out_null(&r->j, "server_transactions");
+    json_out_u64(&r->j, "request_bytes", a->request_bytes);
+    json_out_u64(&r->j, "response_bytes", a->response_bytes);
+    json_out_u64(&r->j, "wrong_size_responses", a->stats->wrong_size);
+    json_out_end_object(&r->j);
+}
+
+/* --rr: "rr_streams" (per association) and "rr" (their sum) under
+ * "end"; in the text a line each, and [SUM] under -P. */
+static void rr_final(struct perf_report *r, const struct perf_report_final *fin)
+{
+    struct perf_rr_stats *sum = malloc(sizeof(*sum));
+    struct perf_report_rr all;
+    size_t i;
+
+    if (sum == NULL)
+        return;
+    perf_rr_stats_init(sum);
+    memset(&all, 0, sizeof(all));
+    all.have_server = true;
+    perf_report_rule(r);
+    json_out_begin_array(&r->j, "rr_streams");
+    for (i = 0; i < fin->nrr; i++) {
+        const struct perf_report_rr *a = &fin->rr[i];
+
+        rr_out(r, a, NULL);
+        perf_rr_stats_merge(sum, a->stats);
+        if (a->seconds > all.seconds)
+            all.seconds = a->seconds;
+        all.have_server = all.have_server && a->have_server;
+        all.server_transactions += a->server_transactions;
+        all.request_bytes += a->request_bytes;
+        all.response_bytes += a->response_bytes;
+    }
+    json_out_end_array(&r->j);
+    all.stats = sum;
+    if (fin->nrr > 1 || r->cfg->json)
+        rr_out(r, &all, "rr");
+    free(sum);
+}
+
 void perf_report_final(struct perf_report *r,
                        const struct perf_report_final *fin)
 {
@@ -323,6 +391,8 @@ void perf_report_final(struct perf_report *r,
     json_out_end_array(&r->j);
     if (r->cfg->verify)
         verify_totals(r, fin);
+    if (fin->nrr > 0)
+        rr_final(r, fin);
     json_out_begin_object(&r->j, "cpu_utilization_percent");
     json_out_double(&r->j, "host_total", fin->cpu_local);
     json_out_double(&r->j, "remote_total", fin->cpu_remote);

@@ -8,6 +8,7 @@
 
 #include "perf_report_intervals.h"
 #include "perf_rows.h"
+#include "perf_rr.h"
 
 /* Float slack when a boundary meets the end of the warm-up. */
 #define BOUNDARY_SLACK_S 1e-6
@@ -24,6 +25,10 @@ struct perf_intervals {
     uint64_t tx_messages[PERF_MAX_PARALLEL];
     uint64_t rx_messages[PERF_MAX_PARALLEL];
     uint64_t timeouts; /* the runtime's T3-rtx count at the last sample */
+    /* --rr: each flow's transactions in the interval being reported, and
+     * (server) its answers at the previous sample */
+    struct perf_rr_stats *rr;
+    uint64_t rr_answered[PERF_MAX_PARALLEL];
 };
 
 double perf_intervals_boundary(double interval_s, double duration_s,
@@ -99,6 +104,8 @@ static void sample_flow(struct perf_intervals *iv, unsigned int i,
         r->rtt_resolution_us = s.info.rtt_resolution_us;
         r->rto_ms = s.info.rto_ms;
         r->pmtu = s.info.pathmtu;
+        if (iv->rr != NULL && perf_flow_rr_take(f, &iv->rr[i]))
+            r->rr = &iv->rr[i];
     }
     if (iv->s.receives) {
         struct perf_report_row *r = &rows[(*n)++];
@@ -111,6 +118,15 @@ static void sample_flow(struct perf_intervals *iv, unsigned int i,
         iv->rx_messages[i] = total;
         r->ended = iv->s.recv_done[i];
         r->end = iv->s.recv_secs[i];
+        if (iv->rr != NULL && !iv->s.sends) {
+            /* the server: its answers are its sent messages */
+            uint64_t answered = perf_flow_sent(f)->messages;
+
+            perf_rr_stats_init(&iv->rr[i]);
+            iv->rr[i].transactions = answered - iv->rr_answered[i];
+            iv->rr_answered[i] = answered;
+            r->rr = &iv->rr[i];
+        }
     }
 }
 
@@ -175,6 +191,7 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
             perf_flow_reset_counts(iv->s.flows[i]);
         memset(iv->tx_messages, 0, sizeof(iv->tx_messages));
         memset(iv->rx_messages, 0, sizeof(iv->rx_messages));
+        memset(iv->rr_answered, 0, sizeof(iv->rr_answered));
         *iv->s.start_ns = perf_now_ns();
         getrusage(RUSAGE_SELF, iv->s.ru_start);
         iv->k = 0;
@@ -198,7 +215,12 @@ perf_intervals_start(const struct perf_intervals_setup *s)
         iv->timeouts = c.rtx_timeouts;
     }
     iv->ev = evtimer_new(s->base, tick_cb, iv);
-    if (iv->ev == NULL) {
+    if (s->rr)
+        iv->rr = calloc(s->nflows, sizeof(*iv->rr));
+    if (iv->ev == NULL || (s->rr && iv->rr == NULL)) {
+        if (iv->ev != NULL)
+            event_free(iv->ev);
+        free(iv->rr);
         free(iv);
         return NULL;
     }
@@ -223,5 +245,6 @@ void perf_intervals_free(struct perf_intervals *iv)
     if (iv == NULL)
         return;
     event_free(iv->ev);
+    free(iv->rr);
     free(iv);
 }

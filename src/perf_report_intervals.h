@@ -35,8 +35,11 @@ struct perf_intervals_setup {
      * counts them process-wide: a server running several tests at once
      * reports them all in each) */
     const struct runtime *rt;
-    bool sends;        /* this end sends on every flow */
-    bool receives;     /* this end receives on every flow */
+    bool sends;    /* this end sends on every flow */
+    bool receives; /* this end receives on every flow */
+    /* --rr: rows carry transactions (the client's sender rows, with
+     * latencies; the server's receiver rows, the requests it answered) */
+    bool rr;
     double interval_s; /* -i; 0 = no interval reports */
     double omit_s;     /* -O */
     double duration_s; /* a timed test's -t; 0 = it ends by -n or -k */

@@ -110,6 +110,11 @@ void perf_report_text_header(struct perf_report *r, unsigned int cols);
 void perf_report_text_line(struct perf_report *r,
                            const struct perf_text_line *l, unsigned int cols);
 
+/* --rr: "[ id] start-end sec  RR  N trans  X trans/s  latency ..." */
+void perf_report_text_rr(struct perf_report *r, unsigned int id, double start,
+                         double end, const struct perf_rr_summary *s,
+                         const char *note);
+
 /* "[T3 ]  start-end sec  N retransmission timeouts (T3-rtx)" */
 void perf_report_text_timeouts(struct perf_report *r, double start, double end,
                                uint64_t count);

@@ -130,6 +130,18 @@ void perf_report_text_line(struct perf_report *r,
     perf_report_text(r, "\n");
 }
 
+void perf_report_text_rr(struct perf_report *r, unsigned int id, double start,
+                         double end, const struct perf_rr_summary *s,
+                         const char *note)
+{
+    char buf[256];
+
+    perf_rr_text(buf, sizeof(buf), s);
+    id_cell(r, id, false);
+    perf_report_text(r, " %6.2f-%-6.2f sec  RR%s%s%s\n", start, end, buf,
+                     note != NULL ? "  " : "", note != NULL ? note : "");
+}
+
 void perf_report_text_timeouts(struct perf_report *r, double start, double end,
                                uint64_t count)
 {

@@ -95,6 +95,10 @@ static int configure_flow(struct perf_test *t, struct perf_flow *f)
         perf_server_test_abort(t, "out of memory");
         return -1;
     }
+    if (t->params.rr_resp != 0 && perf_flow_set_rr_server(f, &t->params) < 0) {
+        perf_server_test_abort(t, "out of memory");
+        return -1;
+    }
     return 0;
 }
 
@@ -230,6 +234,7 @@ static bool memory_within_limit(struct perf_test *t)
         each += p->length;
     if (p->verify && perf_server_receives(p))
         each += p->length;
+    each += p->rr_resp; /* --rr: each association's response */
     need = each * p->parallel;
     if (srv->buffer_in_use + need <= srv->cfg->max_buffer_bytes) {
         t->buffer_bytes = need;
@@ -241,13 +246,15 @@ static bool memory_within_limit(struct perf_test *t)
                        (uint64_t)(srv->cfg->max_buffer_bytes));
     units_format_bytes(used, sizeof(used), (uint64_t)(srv->buffer_in_use));
     perf_server_test_abort(t,
-                           "the test needs %s of message buffers (-l %u x -P "
+                           "the test needs %s of message buffers (%s %u x -P "
                            "%u%s), over the server's --max-buffer-memory %s "
-                           "(%s in use by other tests): give a smaller -l "
+                           "(%s in use by other tests): give a smaller %s "
                            "or -P",
-                           needs, (unsigned)p->length, (unsigned)p->parallel,
+                           needs, p->rr_resp ? "--rr RESP" : "-l",
+                           (unsigned)(p->rr_resp ? p->rr_resp : p->length),
+                           (unsigned)p->parallel,
                            p->verify && p->bidir ? " x 2 for --verify" : "",
-                           lim, used);
+                           lim, used, p->rr_resp ? "RESP" : "-l");
     return false;
 }
 
@@ -270,9 +277,21 @@ static bool window_fits(struct perf_test *t)
     char snd[32];
     char want[32];
 
-    if (!perf_server_sends(p) ||
-        !perf_window_too_small(p->window, p->length, sndbuf))
+    uint32_t length = p->rr_resp ? p->rr_resp : p->length;
+
+    if (!(perf_server_sends(p) || p->rr_resp) ||
+        !perf_window_too_small(p->window, length, sndbuf))
         return true;
+    if (p->rr_resp) {
+        units_format_bytes(len, sizeof(len), (uint64_t)length);
+        units_format_bytes(win, sizeof(win), (uint64_t)(p->window));
+        units_format_bytes(want, sizeof(want), (uint64_t)length * 4);
+        perf_server_test_abort(t,
+                               "--rr: -w %s holds fewer than 4 responses of "
+                               "%s: delivery would stall; give -w %s or more",
+                               win, len, want);
+        return false;
+    }
     units_format_bytes(len, sizeof(len), (uint64_t)(p->length));
     units_format_bytes(win, sizeof(win), (uint64_t)(p->window));
     units_format_bytes(snd, sizeof(snd), (uint64_t)(sndbuf));

@@ -141,6 +141,7 @@ static void make_view(struct perf_test *t)
     v->bidir = p->bidir;
     v->unordered = p->unordered;
     v->verify = p->verify;
+    v->rr_resp = p->rr_resp;
     v->nppids = p->nppids;
     memcpy(v->ppids, p->ppids, (size_t)p->nppids * sizeof(p->ppids[0]));
     v->json = t->srv->cfg->json;
@@ -226,6 +227,7 @@ bool perf_server_test_start(struct perf_test *t)
     is.nflows = t->count;
     is.sends = perf_server_sends(p);
     is.receives = perf_server_receives(p);
+    is.rr = p->rr_resp != 0;
     is.interval_s = t->view.interval_s;
     is.omit_s = t->view.omit_s;
     is.duration_s = sp.duration_ns ? t->view.duration_s : 0;
@@ -276,10 +278,25 @@ static void test_report_local(struct perf_test *t, double wall)
     struct perf_report_dir dirs[2 * PERF_MAX_PARALLEL];
     struct perf_report_final fin;
     struct transport_counters impair;
+    struct perf_report_rr rrs[PERF_MAX_PARALLEL];
+    /* --rr: the answers counted, without latencies (30 KiB each) */
+    struct perf_rr_stats *answered = NULL;
     size_t n = 0;
     unsigned int i;
 
     perf_server_test_report_paths(t);
+    if (t->params.rr_resp != 0)
+        answered = calloc(t->count, sizeof(*answered));
+    for (i = 0; answered != NULL && i < t->count; i++) {
+        perf_rr_stats_init(&answered[i]);
+        answered[i].transactions = perf_flow_sent(t->flows[i])->messages;
+        memset(&rrs[i], 0, sizeof(rrs[i]));
+        rrs[i].id = i + 1;
+        rrs[i].seconds = t->recv_secs[i];
+        rrs[i].stats = &answered[i];
+        rrs[i].request_bytes = perf_flow_received(t->flows[i])->bytes;
+        rrs[i].response_bytes = perf_flow_sent(t->flows[i])->bytes;
+    }
     for (i = 0; i < t->count; i++) {
         if (perf_server_sends(&t->params))
             perf_rows_add_dir(dirs, &n, i + 1, true, true, t->send_secs[i],
@@ -291,6 +308,8 @@ static void test_report_local(struct perf_test *t, double wall)
     memset(&fin, 0, sizeof(fin));
     fin.dirs = dirs;
     fin.ndirs = n;
+    fin.rr = rrs;
+    fin.nrr = answered != NULL ? t->count : 0;
     fin.cpu_local = perf_rows_cpu_percent(&t->ru_start, wall);
     fin.cpu_remote = -1;
     /* the server's transport: its counts since it started */
@@ -300,6 +319,7 @@ static void test_report_local(struct perf_test *t, double wall)
     fin.pcap = t->srv->cfg->sock.pcap;
     if (t->rep != NULL)
         perf_report_final(t->rep, &fin);
+    free(answered);
     if (perf_server_sends(&t->params))
         perf_rows_warn_timeouts(
             t->rt, t->timeouts_at_start,

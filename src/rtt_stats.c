@@ -83,6 +83,22 @@ void rtt_stats_add(struct rtt_stats *st, uint32_t us)
     st->buckets[rtt_stats_bucket(us)]++;
 }
 
+void rtt_stats_merge(struct rtt_stats *dst, const struct rtt_stats *src)
+{
+    uint32_t i;
+
+    if (src->count == 0)
+        return;
+    if (dst->count == 0 || src->min_us < dst->min_us)
+        dst->min_us = src->min_us;
+    if (dst->count == 0 || src->max_us > dst->max_us)
+        dst->max_us = src->max_us;
+    dst->count += src->count;
+    dst->sum_us += src->sum_us;
+    for (i = 0; i < RTT_STATS_BUCKETS; i++)
+        dst->buckets[i] += src->buckets[i];
+}
+
 double rtt_stats_avg(const struct rtt_stats *st)
 {
     if (st->count == 0)

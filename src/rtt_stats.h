@@ -26,6 +26,9 @@ struct rtt_stats {
 void rtt_stats_init(struct rtt_stats *st);
 void rtt_stats_add(struct rtt_stats *st, uint32_t us);
 
+/* Add every sample of src to dst (a sum over associations). */
+void rtt_stats_merge(struct rtt_stats *dst, const struct rtt_stats *src);
+
 /* Average in microseconds; 0 when empty. */
 double rtt_stats_avg(const struct rtt_stats *st);
 

@@ -402,6 +402,94 @@ static void test_perf_cli_message_options(void **state)
     assert_true(cfg.reverse);
 }
 
+/* --rr REQ[/RESP]: the sizes, RESP defaulting to REQ, and what it
+ * refuses, each with its reason. */
+static void test_perf_cli_rr(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("-c", "h", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rr_resp, 0);
+    assert_int_equal(parse("-c", "h", "--rr", "64", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.length, 64);
+    assert_int_equal(cfg.rr_resp, 64);
+    assert_int_equal(parse("-c", "h", "--rr", "100/20000", "-k", "2000", "-P",
+                           "4", "--nstreams", "3", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.length, 100);
+    assert_int_equal(cfg.rr_resp, 20000);
+    assert_true(cfg.messages == 2000);
+    assert_int_equal(cfg.parallel, 4);
+    assert_int_equal(cfg.nstreams, 3);
+    assert_int_equal(parse("-c", "h", "--rr", "1/1k", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.length, 1);
+    assert_int_equal(cfg.rr_resp, 1024);
+    assert_int_equal(parse("-c", "h", "--rr", "16M/1", "-w", "16M", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.length, 16 * 1024 * 1024);
+    assert_int_equal(cfg.rr_resp, 1);
+
+    assert_parse_error("--rr: '0' is out of range: REQ and RESP are 1-16M "
+                       "bytes",
+                       "-c", "h", "--rr", "0");
+    assert_parse_error("--rr: '1/99999999999' is out of range: REQ and RESP "
+                       "are 1-16M bytes",
+                       "-c", "h", "--rr", "1/99999999999");
+    assert_parse_error("--rr: '10/' is not REQ[/RESP] (sizes in bytes, e.g. "
+                       "64 or 100/20000)",
+                       "-c", "h", "--rr", "10/");
+    assert_parse_error("--rr: '/10' is not REQ[/RESP] (sizes in bytes, e.g. "
+                       "64 or 100/20000)",
+                       "-c", "h", "--rr", "/10");
+    assert_parse_error("--rr: '1/2/3' is not REQ[/RESP] (sizes in bytes, "
+                       "e.g. 64 or 100/20000)",
+                       "-c", "h", "--rr", "1/2/3");
+    assert_parse_error("--rr cannot go with -R: the responses are the "
+                       "server-to-client direction already",
+                       "-c", "h", "--rr", "64", "-R");
+    assert_parse_error("--rr cannot go with --bidir: the responses are the "
+                       "server-to-client direction already",
+                       "-c", "h", "--bidir", "--rr", "64");
+    assert_parse_error("--rr cannot go with -l: the request size is --rr's "
+                       "REQ",
+                       "-c", "h", "--rr", "64", "-l", "100");
+    assert_parse_error("--rr cannot go with -n: a transaction test counts "
+                       "transactions: give -k N",
+                       "-c", "h", "--rr", "64", "-n", "1M");
+    assert_int_equal(parse("-c", "h", "--rr", "64", "-b", "1M", NULL),
+                     PERF_CLI_ERROR);
+    assert_non_null(strstr(err, "--rr cannot go with -b"));
+    assert_int_equal(parse("-c", "h", "--rr", "64", "--verify", NULL),
+                     PERF_CLI_ERROR);
+    assert_non_null(strstr(err, "--rr cannot go with --verify"));
+    assert_int_equal(parse("-c", "h", "--rr", "64", "--pr-policy", "ttl",
+                           "--pr-value", "10", NULL),
+                     PERF_CLI_ERROR);
+    assert_non_null(strstr(err, "--rr cannot go with --pr-policy"));
+    assert_int_equal(parse("-c", "h", "--rr", "64", "--no-control", NULL),
+                     PERF_CLI_ERROR);
+    assert_non_null(strstr(err, "--rr cannot go with --no-control"));
+    /* RESP must fit the buffers as -R's messages must. */
+    assert_int_equal(parse("-c", "h", "--rr", "64/1M", "-w", "1M", NULL),
+                     PERF_CLI_ERROR);
+    assert_non_null(strstr(err, "fewer than 4 responses"));
+    assert_int_equal(parse("-c", "h", "--rr", "64/3M", NULL), PERF_CLI_ERROR);
+    assert_non_null(strstr(err, "exceeds the default 2M buffers"));
+    /* --rr-burst: requests in flight, with --rr only */
+    assert_int_equal(parse("-c", "h", "--rr", "64", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.rr_burst, 1);
+    assert_int_equal(parse("-c", "h", "--rr", "64", "--rr-burst", "256", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.rr_burst, 256);
+    assert_parse_error("--rr-burst: '257' is out of range (1-256)", "-c", "h",
+                       "--rr", "64", "--rr-burst", "257");
+    assert_parse_error("--rr-burst: '0' is out of range (1-256)", "-c", "h",
+                       "--rr", "64", "--rr-burst", "0");
+    assert_parse_error("--rr-burst needs --rr", "-c", "h", "--rr-burst", "4");
+    /* A client option. */
+    assert_int_equal(parse("-s", "--rr", "64", NULL), PERF_CLI_ERROR);
+    assert_non_null(strstr(err, "--rr"));
+}
+
 static void test_perf_cli_pr_sctp(void **state)
 {
     (void)state;
@@ -1373,6 +1461,7 @@ int main(void)
         cmocka_unit_test(test_perf_cli_test_length),
         cmocka_unit_test(test_perf_cli_rates),
         cmocka_unit_test(test_perf_cli_message_options),
+        cmocka_unit_test(test_perf_cli_rr),
         cmocka_unit_test(test_perf_cli_pr_sctp),
         cmocka_unit_test(test_perf_cli_no_control),
         cmocka_unit_test(test_perf_cli_help_and_version),

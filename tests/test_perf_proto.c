@@ -377,6 +377,7 @@ static void test_perf_proto_params_roundtrip(void **state)
     /* The list comes last, big-endian, after the count. */
     assert_int_equal(buf[PERF_PROTO_HDR_LEN + 79], 0);
     assert_int_equal(buf[PERF_PROTO_HDR_LEN + 80], 4);
+    assert_int_equal(out.rr_resp, 0);
     assert_int_equal(buf[len - 1], 18);
     assert_int_equal(buf[len - 4], 0);
 
@@ -971,6 +972,119 @@ static void test_perf_proto_params_verify_short_length(void **state)
     assert_null(why);
 }
 
+/* rr_resp: the 4 bytes after the PPIDs, only when not 0 (no PPIDs here). */
+#define PARAMS_OFF_RR_RESP (8 + 81)
+
+/* --rr: the response size goes over, after the PPIDs, and comes back; a
+ * one-way test's PARAMS has no such field (older peers read it); the
+ * decoder refuses a size over PERF_MAX_LEN, an explicit 0 and the one-way
+ * options, saying why. */
+static void test_perf_proto_params_rr(void **state)
+{
+    uint8_t *buf = *state;
+    struct perf_params p;
+    struct perf_params out;
+    const char *why = NULL;
+    int len;
+
+    memset(&p, 0, sizeof(p));
+    p.parallel = 4;
+    p.nstreams = 2;
+    p.length = 100;
+    p.messages = 2000;
+    p.nodelay = 1;
+    p.rr_resp = 20000;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81 + 4);
+    assert_int_equal(buf[PARAMS_OFF_RR_RESP + 2], 20000 >> 8);
+    assert_int_equal(buf[PARAMS_OFF_RR_RESP + 3], 20000 & 255);
+    memset(&out, 0xee, sizeof(out));
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, 20000);
+    assert_int_equal(out.length, 100);
+    assert_true(out.messages == 2000);
+
+    /* The largest response passes, one byte more does not. */
+    put32(buf + PARAMS_OFF_RR_RESP, PERF_MAX_LEN);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, PERF_MAX_LEN);
+    put32(buf + PARAMS_OFF_RR_RESP, PERF_MAX_LEN + 1);
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     -EBADMSG);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "response size must be at most 16777216"));
+    assert_int_equal(out.rr_resp, PERF_MAX_LEN); /* left untouched */
+    put32(buf + PARAMS_OFF_RR_RESP, UINT32_MAX);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
+                     -EBADMSG);
+    put32(buf + PARAMS_OFF_RR_RESP, 0);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
+                     -EBADMSG);
+    /* 1, 2 or 3 bytes after the PPIDs are no field at all */
+    put32(buf + PARAMS_OFF_RR_RESP, 64);
+    put32(buf + 4, 81 + 2); /* the header's payload length */
+    assert_int_equal(perf_proto_decode_params(buf, 8 + 81 + 2, &out), -EBADMSG);
+    put32(buf + 4, 81 + 4);
+
+    /* One-way options with it: refused, encoder and decoder alike. */
+    put32(buf + PARAMS_OFF_RR_RESP, 64);
+    buf[PARAMS_OFF_FLAGS] = 1; /* reverse */
+    assert_int_equal(perf_proto_decode_params_why(buf, (size_t)len, &out, &why),
+                     -EBADMSG);
+    assert_non_null(strstr(why, "--rr cannot be combined with -R"));
+    buf[PARAMS_OFF_FLAGS] = 0;
+    buf[PARAMS_OFF_FLAGS + 1] = 1; /* bidir */
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out),
+                     -EBADMSG);
+    buf[PARAMS_OFF_FLAGS + 1] = 0;
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, 64);
+    p.verify = 1;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+    p.verify = 0;
+    p.bytes = 1000;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+    p.bytes = 0;
+    p.rate_bps = 1000000;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+    p.rate_bps = 0;
+    p.pr_policy = PERF_PR_TTL;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+    p.pr_policy = PERF_PR_NONE;
+    p.rr_resp = PERF_MAX_LEN + 1;
+    assert_int_equal(perf_proto_encode_params(buf, TEST_BUF_LEN, &p), -EINVAL);
+
+    /* With PPIDs the field follows them; without --rr it is not there. */
+    p.rr_resp = 7;
+    p.nppids = 2;
+    p.ppids[0] = 18;
+    p.ppids[1] = 60;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81 + 2 * 4 + 4);
+    assert_int_equal(buf[len - 1], 7);
+    assert_int_equal(buf[len - 5], 60);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, 7);
+    assert_int_equal(out.ppids[1], 60);
+    p.rr_resp = 0;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 81 + 2 * 4);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, 0);
+
+    /* Every stream its own PPID and --rr: the largest PARAMS of all. */
+    p.rr_resp = PERF_MAX_LEN;
+    p.nstreams = PERF_MAX_STREAMS;
+    p.nppids = PERF_MAX_PPIDS;
+    len = perf_proto_encode_params(buf, TEST_BUF_LEN, &p);
+    assert_int_equal(len, PERF_PROTO_PARAMS_MAX);
+    assert_int_equal(
+        perf_proto_encode_params(buf, PERF_PROTO_PARAMS_MAX - 1, &p),
+        -EMSGSIZE);
+    assert_int_equal(perf_proto_decode_params(buf, (size_t)len, &out), 0);
+    assert_int_equal(out.rr_resp, PERF_MAX_LEN);
+}
+
 static void test_perf_proto_ready_oversize_count(void **state)
 {
     uint8_t *buf = *state;
@@ -1095,15 +1209,16 @@ static void test_perf_proto_params_ppids(void **state)
 
     assert_non_null(p);
     assert_non_null(out);
-    /* Every stream its own PPID: the largest PARAMS. */
+    /* Every stream its own PPID: the largest one-way PARAMS (--rr's 4
+     * bytes make the largest of all). */
     make_params(p);
     p->nppids = PERF_MAX_PPIDS;
     for (i = 0; i < PERF_MAX_PPIDS; i++)
         p->ppids[i] = 1000u * i;
     len = perf_proto_encode_params(buf, TEST_BUF_LEN, p);
-    assert_int_equal(len, PERF_PROTO_PARAMS_MAX);
+    assert_int_equal(len, PERF_PROTO_PARAMS_MAX - 4);
     assert_int_equal(
-        perf_proto_encode_params(buf, PERF_PROTO_PARAMS_MAX - 1, p), -EMSGSIZE);
+        perf_proto_encode_params(buf, PERF_PROTO_PARAMS_MAX - 5, p), -EMSGSIZE);
     assert_int_equal(perf_proto_decode_params(buf, len, out), 0);
     assert_int_equal(out->nppids, PERF_MAX_PPIDS);
     assert_memory_equal(out->ppids, p->ppids, sizeof(p->ppids));
@@ -1342,6 +1457,7 @@ int main(void)
         T(test_perf_proto_hello_out_of_range),
         T(test_perf_proto_params_out_of_range),
         T(test_perf_proto_params_verify_short_length),
+        T(test_perf_proto_params_rr),
         T(test_perf_proto_ready_oversize_count),
         T(test_perf_proto_ready_unterminated),
         T(test_perf_proto_results_oversize_counts),

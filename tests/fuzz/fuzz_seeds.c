@@ -90,6 +90,18 @@ static void perf_proto_seeds(void)
     put("perf_proto", "params-verify-reverse-ppids", buf,
         ok(perf_proto_encode_params(buf, sizeof(buf), &p), "PARAMS"));
 
+    /* --rr 100/20000 -k 2000 -P 4 --nstreams 2 */
+    memset(&p, 0, sizeof(p));
+    p.messages = 2000;
+    p.interval_ms = 1000;
+    p.length = 100;
+    p.rr_resp = 20000;
+    p.nodelay = 1;
+    p.parallel = 4;
+    p.nstreams = 2;
+    put("perf_proto", "params-rr", buf,
+        ok(perf_proto_encode_params(buf, sizeof(buf), &p), "PARAMS"));
+
     memset(&r, 0, sizeof(r));
     r.count = 2;
     strcpy(r.seen[0], "127.0.0.1:40000");
