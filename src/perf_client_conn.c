@@ -307,8 +307,8 @@ int perf_client_setup(struct perf_client *cl)
         }
         perf_flow_set_connect_ns(cl->flows[i], t0);
         perf_flow_set_tag(cl->flows[i], (int)i);
-        perf_flow_set_streams(cl->flows[i], c->nstreams);
-        if (c->verify && perf_flow_set_verify(cl->flows[i], c->length) < 0)
+        if (perf_flow_set_streams(cl->flows[i], c->nstreams) < 0 ||
+            (c->verify && perf_flow_set_verify(cl->flows[i], c->length) < 0))
             return RUNTIME_EXIT_FAIL;
     }
     return RUNTIME_EXIT_OK;

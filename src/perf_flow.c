@@ -22,10 +22,18 @@
 #include "log.h"
 #include "perf_flow.h"
 #include "perf_proto.h"
+#include "perf_txbuf.h"
 #include "perf_verify.h"
 #include "rate.h"
 
-#define CTRL_MAX (64 * 1024)         /* largest control message */
+#define CTRL_MAX (64 * 1024) /* largest control message */
+/* rxbuf's first size: control messages but RESULTS fit; it grows (doubling)
+ * only for what must be gathered whole, so -P 10000 idle associations do
+ * not each hold 64 KiB (issue 13) */
+#define RX_FIRST_CAP 512
+/* Plain data is only counted: every flow of the process reads it into this
+ * one buffer (the loop is single-threaded; --workers are processes). */
+#define RX_SCRATCH (64 * 1024)
 #define DRAIN_POLL_US 2000           /* acknowledgement polling */
 #define SEND_BATCH 256               /* messages before yielding the loop */
 #define BLOCKED_RETRY_NS 10000000ull /* recheck a full send buffer */
@@ -88,8 +96,9 @@ struct perf_flow {
     struct ctrl_msg **ctrl_tail;
 
     /* receiver */
-    uint8_t *rxbuf; /* a whole message (verify, control) */
+    uint8_t *rxbuf; /* a whole message (verify, control); NULL until one */
     size_t rxcap;
+    size_t rxmax; /* what rxbuf may grow to */
     size_t rxlen;
     bool rx_in_msg;    /* inside a message (not at its start) */
     bool rx_control;   /* the current message is control */
@@ -101,8 +110,12 @@ struct perf_flow {
     struct perf_verify_stream *vstreams;
 
     /* counters */
-    struct perf_stream_counts tx_streams[PERF_MAX_STREAMS];
-    struct perf_stream_counts rx_streams[PERF_MAX_STREAMS];
+    /* per stream, scap entries each (the data streams and the control
+     * one): sized by perf_flow_set_streams, not PERF_MAX_STREAMS, which
+     * would cost ~150 KiB per association */
+    struct perf_stream_counts *tx_streams;
+    struct perf_stream_counts *rx_streams;
+    uint32_t scap;
     struct perf_dir_counts tx;
     struct perf_dir_counts rx;
     uint64_t sample_tx_bytes;
@@ -137,12 +150,13 @@ struct perf_flow *perf_flow_new(struct event_base *base,
 
     if (f == NULL)
         return NULL;
-    f->rxcap = CTRL_MAX;
-    f->rxbuf = malloc(f->rxcap);
+    f->rxmax = CTRL_MAX;
     f->send_ev = evtimer_new(base, send_ev_cb, f);
     f->recv_ev = evtimer_new(base, recv_ev_cb, f);
-    if (f->rxbuf == NULL || f->send_ev == NULL || f->recv_ev == NULL) {
-        free(f->rxbuf);
+    if (f->send_ev == NULL || f->recv_ev == NULL ||
+        perf_flow_set_streams(f, 1) < 0) {
+        free(f->tx_streams);
+        free(f->rx_streams);
         if (f->send_ev != NULL)
             event_free(f->send_ev);
         if (f->recv_ev != NULL)
@@ -154,10 +168,7 @@ struct perf_flow *perf_flow_new(struct event_base *base,
     f->arg = arg;
     f->base = base;
     f->conn = conn;
-    f->nstreams = 1;
     f->ctrl_tail = &f->ctrl_head;
-    f->tx.streams = f->tx_streams;
-    f->rx.streams = f->rx_streams;
     f->last_progress_ns = f->created_ns = perf_now_ns();
     transport_conn_set_cb(conn, flow_event_cb, f);
     return f;
@@ -176,7 +187,9 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
         f->ctrl_head = m->next;
         free(m);
     }
-    free(f->txbuf);
+    perf_txbuf_put(f->txbuf);
+    free(f->tx_streams);
+    free(f->rx_streams);
     free(f->tx_seq);
     free(f->tx_ppids);
     free(f->rxbuf);
@@ -184,30 +197,56 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
     free(f);
 }
 
+/* Room for the verifier's state of every stream (scap of them). */
+static int alloc_vstreams(struct perf_flow *f)
+{
+    struct perf_verify_stream *v = calloc(f->scap, sizeof(*v));
+    uint32_t i;
+
+    if (v == NULL)
+        return -ENOMEM;
+    for (i = 0; i < f->scap; i++)
+        perf_verify_init(&v[i], true);
+    free(f->vstreams);
+    f->vstreams = v;
+    return 0;
+}
+
 int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len)
 {
-    size_t cap = max_len > CTRL_MAX ? max_len : CTRL_MAX;
-    uint8_t *buf = realloc(f->rxbuf, cap);
-    size_t i;
-
-    if (buf == NULL)
+    /* rxbuf grows to this as verified messages need it */
+    f->rxmax = max_len > CTRL_MAX ? max_len : CTRL_MAX;
+    if (alloc_vstreams(f) < 0)
         return -ENOMEM;
-    f->rxbuf = buf;
-    f->rxcap = cap;
-    if (f->vstreams == NULL) {
-        f->vstreams = calloc(PERF_MAX_STREAMS, sizeof(*f->vstreams));
-        if (f->vstreams == NULL)
-            return -ENOMEM;
-    }
-    for (i = 0; i < PERF_MAX_STREAMS; i++)
-        perf_verify_init(&f->vstreams[i], true);
     f->verify = true;
     return 0;
 }
 
-void perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams)
+int perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams)
 {
+    /* The data streams and the control stream after them. */
+    uint32_t cap = (uint32_t)nstreams + 1;
+    struct perf_stream_counts *tx = calloc(cap, sizeof(*tx));
+    struct perf_stream_counts *rx = calloc(cap, sizeof(*rx));
+
+    if (tx == NULL || rx == NULL) {
+        free(tx);
+        free(rx);
+        return -ENOMEM;
+    }
+    free(f->tx_streams);
+    free(f->rx_streams);
+    f->tx_streams = tx;
+    f->rx_streams = rx;
+    f->scap = cap;
     f->nstreams = nstreams;
+    memset(&f->tx, 0, sizeof(f->tx));
+    memset(&f->rx, 0, sizeof(f->rx));
+    f->tx.streams = f->tx_streams;
+    f->rx.streams = f->rx_streams;
+    if (f->vstreams != NULL)
+        return alloc_vstreams(f);
+    return 0;
 }
 
 void perf_flow_set_tag(struct perf_flow *f, int tag)
@@ -415,16 +454,19 @@ static void note_ppid(struct perf_stream_counts *s, uint32_t ppid)
 static void count_sent(struct perf_flow *f, uint16_t sid, size_t len,
                        uint32_t ppid)
 {
-    struct perf_stream_counts *s = &f->tx_streams[sid];
+    struct perf_stream_counts *s;
 
+    f->tx.messages++;
+    f->tx.bytes += len;
+    if (sid >= f->scap)
+        return; /* counted in the total only */
+    s = &f->tx_streams[sid];
     s->sid = sid;
     note_ppid(s, ppid);
     s->messages++;
     s->bytes += len;
     if (sid >= f->tx.nstreams)
         f->tx.nstreams = sid + 1;
-    f->tx.messages++;
-    f->tx.bytes += len;
 }
 
 /* Write messages until the buffer is full, a limit or the pacer says so. */
@@ -474,9 +516,22 @@ static void send_some(struct perf_flow *f)
                 f->send_state = SEND_DONE;
                 return;
             }
-        } else if (f->sp.verify)
-            perf_verify_fill(f->txbuf, len, info.sid, f->tx_seq[info.sid]);
-        n = transport_send(f->conn, f->txbuf, len, &info);
+        } else if (f->sp.verify) {
+            /* A short last message: its own bytes, not the shared buffer's
+             * prepared payload, which other flows stamp (at most one per
+             * flow, so a small allocation is no cost) */
+            uint8_t *own = malloc(len);
+
+            if (own == NULL) {
+                schedule(f, BLOCKED_RETRY_NS);
+                return;
+            }
+            perf_verify_fill(own, len, info.sid, f->tx_seq[info.sid]);
+            n = transport_send(f->conn, own, len, &info);
+            free(own);
+        }
+        if (!f->sp.verify || len == f->sp.length)
+            n = transport_send(f->conn, f->txbuf, len, &info);
         if (n == -EAGAIN) {
             /* TRANSPORT_EV_WRITABLE normally follows; but usrsctp frees
              * PR-SCTP abandoned messages without telling, so look again
@@ -526,7 +581,7 @@ int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
     f->sp = *sp;
     if (f->sp.nstreams == 0)
         f->sp.nstreams = 1;
-    f->txbuf = malloc(sp->length);
+    f->txbuf = perf_txbuf_get(sp->length, sp->verify, &f->payload_crc);
     f->tx_seq = calloc(f->sp.nstreams, sizeof(*f->tx_seq));
     f->tx_ppids = calloc(f->sp.nstreams, sizeof(*f->tx_ppids));
     if (f->txbuf == NULL || f->tx_seq == NULL || f->tx_ppids == NULL)
@@ -534,11 +589,6 @@ int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
     for (i = 0; i < f->sp.nstreams; i++)
         f->tx_ppids[i] =
             sp->nppids ? sp->ppids[i % sp->nppids] : PERF_PPID_DATA;
-    /* Without --verify the bytes do not matter; make them not all zero
-     * so nothing along the path can compress them away. */
-    memset(f->txbuf, 0x5a, sp->length);
-    if (sp->verify)
-        f->payload_crc = perf_verify_prepare(f->txbuf, sp->length);
     f->send_start_ns = perf_now_ns();
     rate_init(&f->pacer, sp->rate_bps, sp->burst, f->send_start_ns);
     f->send_state = SEND_RUNNING;
@@ -559,7 +609,7 @@ static void count_received(struct perf_flow *f, const uint8_t *msg, size_t len,
     struct perf_stream_counts *s;
 
     f->rx.messages++;
-    if (sid >= PERF_MAX_STREAMS)
+    if (sid >= f->scap)
         return; /* counted in the total only */
     s = &f->rx_streams[sid];
     s->sid = sid;
@@ -608,6 +658,37 @@ static void receive_later(struct perf_flow *f)
 }
 
 /*
+ * Append a message's next n bytes to rxbuf, growing it (doubling) up to
+ * rxmax. -EMSGSIZE past rxmax, -ENOMEM; a message once too big stays so.
+ */
+static int keep_bytes(struct perf_flow *f, const uint8_t *src, size_t n)
+{
+    size_t need = f->rxlen + n;
+
+    if (f->rx_too_big)
+        return 0;
+    if (need > f->rxmax)
+        return -EMSGSIZE;
+    if (need > f->rxcap) {
+        size_t cap = f->rxcap ? f->rxcap : RX_FIRST_CAP;
+        uint8_t *buf;
+
+        while (cap < need)
+            cap *= 2;
+        if (cap > f->rxmax)
+            cap = f->rxmax;
+        buf = realloc(f->rxbuf, cap);
+        if (buf == NULL)
+            return -ENOMEM;
+        f->rxbuf = buf;
+        f->rxcap = cap;
+    }
+    memcpy(f->rxbuf + f->rxlen, src, n);
+    f->rxlen = need;
+    return 0;
+}
+
+/*
  * Read what is queued, up to the budget. Control messages, and data under
  * --verify, are gathered whole in rxbuf; plain data is only counted.
  * Returns false when the flow was closed or may have been freed.
@@ -618,20 +699,12 @@ static bool receive_some(struct perf_flow *f)
     int reads;
 
     for (reads = 0;; reads++) {
+        static uint8_t scratch[RX_SCRATCH];
         struct transport_msginfo info;
-        uint8_t *dst = f->rxbuf;
-        size_t room = f->rxcap;
+        uint8_t *dst = scratch;
+        size_t room = sizeof(scratch);
         ssize_t n;
 
-        if (!f->rx_in_msg || f->rx_keep) {
-            if (f->rxlen == f->rxcap) {
-                /* Too big to keep whole: count it, check nothing. */
-                f->rx_too_big = true;
-                f->rxlen = 0;
-            }
-            dst = f->rxbuf + f->rxlen;
-            room = f->rxcap - f->rxlen;
-        }
         if (reads >= RECV_BUDGET_READS || bytes >= RECV_BUDGET_BYTES) {
             receive_later(f);
             return true;
@@ -652,8 +725,12 @@ static bool receive_some(struct perf_flow *f)
             f->rx_msg_len = 0;
             f->rxlen = 0;
         }
-        if (f->rx_keep)
-            f->rxlen += (size_t)n;
+        if (f->rx_keep && keep_bytes(f, dst, (size_t)n) < 0) {
+            /* Too big to keep whole (or no memory): count it, check
+             * nothing. */
+            f->rx_too_big = true;
+            f->rxlen = 0;
+        }
         f->rx_msg_len += (size_t)n;
         bytes += (size_t)n;
         if (!f->rx_control) {
@@ -703,8 +780,8 @@ void perf_flow_reset_counts(struct perf_flow *f)
 {
     struct transport_assoc_info info;
 
-    memset(f->tx_streams, 0, sizeof(f->tx_streams));
-    memset(f->rx_streams, 0, sizeof(f->rx_streams));
+    memset(f->tx_streams, 0, f->scap * sizeof(*f->tx_streams));
+    memset(f->rx_streams, 0, f->scap * sizeof(*f->rx_streams));
     memset(&f->tx, 0, sizeof(f->tx));
     memset(&f->rx, 0, sizeof(f->rx));
     f->tx.streams = f->tx_streams;

@@ -76,8 +76,9 @@ void perf_flow_free(struct perf_flow *f, bool abortive);
 /* Receive data with --verify checks (needs whole messages up to max_len). */
 int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len);
 
-/* The data streams before the control stream (control sid = nstreams). */
-void perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams);
+/* The data streams before the control stream (control sid = nstreams);
+ * sizes the per-stream counts (and clears them). 0 or -ENOMEM. */
+int perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams);
 
 /* How each end sends for the test the client asked for. */
 struct perf_params;

@@ -90,8 +90,8 @@ static int configure_flow(struct perf_test *t, struct perf_flow *f)
     if (transport_tune(conn, &tu) < 0)
         log_warn("test %u: cannot apply the client's SCTP tuning: %s", t->id,
                  transport_conn_strerror(conn));
-    perf_flow_set_streams(f, t->params.nstreams);
-    if (t->params.verify && perf_flow_set_verify(f, t->params.length) < 0) {
+    if (perf_flow_set_streams(f, t->params.nstreams) < 0 ||
+        (t->params.verify && perf_flow_set_verify(f, t->params.length) < 0)) {
         perf_server_test_abort(t, "out of memory");
         return -1;
     }
