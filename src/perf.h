@@ -15,7 +15,18 @@
 /* Not RFC 6951's 9899, which sctpu-echo keeps: both servers on one host. */
 #define PERF_DEFAULT_UDP_PORT 9900
 #define PERF_DEFAULT_LEN (64 * 1024) /* iperf3's default for SCTP */
-#define PERF_MAX_PARALLEL 128
+/*
+ * -P: 10,000 associations is issue 13's target, measured (tools/bench:
+ * perf-assoc-memory). Each needs a local SCTP port of its own, and with
+ * --udp-per-assoc a socket, so the ephemeral range and RLIMIT_NOFILE set
+ * the practical ceiling near this anyway; HELLO and PARAMS carry it in 16
+ * bits.
+ */
+#define PERF_MAX_PARALLEL 10000
+/* Above this many associations the text report lists none one by one
+ * (connect lines, per-association interval rows): the [SUM]s only, unless
+ * -V. -J keeps them all. */
+#define PERF_LIST_ASSOCS 16
 #define PERF_MAX_STREAMS 1024 /* data streams per association */
 #define PERF_MAX_LEN (16 * 1024 * 1024)
 #define PERF_TIMESTAMP_MAX 128          /* --timestamps: room for one time */

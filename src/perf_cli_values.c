@@ -178,7 +178,7 @@ static const struct perf_cli_num numeric_opts[] = {
     { 'k',                false, 1,          UINT64_MAX,        "at least 1" },
     { 'l',                true,  1,          PERF_MAX_LEN,      "1-16M" },
     { 'w',                true,  WINDOW_MIN, WINDOW_MAX,        "4k-256M" },
-    { 'P',                false, 1,          PERF_MAX_PARALLEL, "1-128" },
+    { 'P',                false, 1,          PERF_MAX_PARALLEL, "1-10000" },
     { OPT_NSTREAMS,       false, 1,          PERF_MAX_STREAMS,  "1-1024" },
     { OPT_SACK_DELAY,     false, 1,          500,               "1-500 ms" },
     { OPT_SACK_FREQ,      false, 1,          100,               "1-100" },

@@ -271,16 +271,18 @@ static void on_send_done(struct perf_flow *f, void *arg)
 
 static bool on_results(struct perf_client *cl, const uint8_t *msg, size_t len)
 {
-    struct remote_results *rr = calloc(1, sizeof(*rr));
+    uint16_t max = (uint16_t)(cl->cfg->nstreams + 1);
+    struct remote_results *rr =
+        calloc(1, sizeof(*rr) + 2 * (size_t)max * sizeof(rr->counts[0]));
     int rc;
 
     if (rr == NULL) {
         perf_client_fail(cl, "out of memory");
         return false;
     }
-    rr->r.sent.streams = rr->sent;
-    rr->r.received.streams = rr->received;
-    rc = perf_proto_decode_results(msg, len, &rr->r, PERF_MAX_STREAMS);
+    rr->r.sent.streams = rr->counts;
+    rr->r.received.streams = rr->counts + max;
+    rc = perf_proto_decode_results(msg, len, &rr->r, max);
     if (rc < 0 || rr->r.index >= cl->nflows || cl->remote[rr->r.index]) {
         free(rr);
         perf_client_fail(cl, "malformed RESULTS from the server");
@@ -437,7 +439,7 @@ const struct perf_flow_ops perf_client_flow_ops = {
  * them (the sender's for sent, the receiver's for received). */
 static void client_report_final(struct perf_client *cl)
 {
-    struct perf_report_dir dirs[2 * 2 * PERF_MAX_PARALLEL];
+    struct perf_report_dir *dirs = calloc(4 * (size_t)cl->nflows, sizeof(*dirs));
     struct perf_report_final fin;
     struct transport_counters impair;
     size_t n = 0;
@@ -445,6 +447,10 @@ static void client_report_final(struct perf_client *cl)
     double wall = secs_since(cl->start_ns);
 
     perf_client_report_paths(cl);
+    if (dirs == NULL) {
+        perf_report_error(cl->rep, "out of memory for the final report");
+        return;
+    }
     for (i = 0; i < cl->nflows; i++) {
         struct remote_results *rr = cl->remote[i];
         double rsecs = rr ? (double)rr->r.duration_us / 1e6 : 0;
@@ -480,6 +486,7 @@ static void client_report_final(struct perf_client *cl)
             &cl->rt, cl->timeouts_at_start,
             perf_rows_retransmits(cl->flows, cl->nflows), cl->flows[0],
             perf_rows_longest(cl->send_secs, cl->nflows, wall), "this client");
+    free(dirs);
 }
 
 /* The streams of one direction, as its receiver counted them. */
@@ -605,6 +612,27 @@ static void make_cookie(uint8_t *cookie)
     }
 }
 
+/* The per-association arrays, nflows entries each. */
+static int client_alloc(struct perf_client *cl)
+{
+    size_t n = cl->nflows;
+
+    cl->t = calloc(n, sizeof(*cl->t));
+    cl->local = calloc(n, sizeof(*cl->local));
+    cl->flows = calloc(n, sizeof(*cl->flows));
+    cl->up = calloc(n, sizeof(*cl->up));
+    cl->send_done = calloc(n, sizeof(*cl->send_done));
+    cl->recv_done = calloc(n, sizeof(*cl->recv_done));
+    cl->send_secs = calloc(n, sizeof(*cl->send_secs));
+    cl->recv_secs = calloc(n, sizeof(*cl->recv_secs));
+    cl->remote = calloc(n, sizeof(*cl->remote));
+    if (cl->t == NULL || cl->local == NULL || cl->flows == NULL ||
+        cl->up == NULL || cl->send_done == NULL || cl->recv_done == NULL ||
+        cl->send_secs == NULL || cl->recv_secs == NULL || cl->remote == NULL)
+        return -1;
+    return 0;
+}
+
 int perf_client_run(const struct perf_config *cfg)
 {
     return perf_client_run_outcome(cfg, stdout, NULL);
@@ -630,8 +658,8 @@ int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
     cl->outcome = res;
     cl->rep = perf_report_new(cfg, out);
     make_cookie(cl->cookie);
-    if (cl->rep == NULL) {
-        free(cl);
+    if (cl->rep == NULL || client_alloc(cl) < 0) {
+        perf_client_free(cl);
         return RUNTIME_EXIT_FAIL;
     }
     perf_client_set_phase(cl, CL_CONNECTING);

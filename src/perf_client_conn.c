@@ -318,10 +318,10 @@ void perf_client_free(struct perf_client *cl)
 {
     unsigned int i;
 
-    for (i = 0; i < cl->nflows; i++) {
+    for (i = 0; cl->flows != NULL && i < cl->nflows; i++)
         perf_flow_free(cl->flows[i], cl->phase != CL_DONE || cl->error[0]);
+    for (i = 0; cl->remote != NULL && i < cl->nflows; i++)
         free(cl->remote[i]);
-    }
     perf_intervals_free(cl->intervals);
     if (cl->watchdog_ev != NULL)
         event_free(cl->watchdog_ev);
@@ -330,11 +330,20 @@ void perf_client_free(struct perf_client *cl)
     if (cl->rcv_ev != NULL)
         event_free(cl->rcv_ev);
     /* Every connection is freed: now the sockets of their own. */
-    for (i = 0; i < cl->nflows; i++)
+    for (i = 0; cl->t != NULL && i < cl->nflows; i++)
         if (cl->t[i] != NULL && cl->t[i] != cl->rt.t)
             transport_close(cl->t[i]);
     runtime_close(&cl->rt);
     perf_report_free(cl->rep);
+    free(cl->t);
+    free(cl->local);
+    free(cl->flows);
+    free(cl->up);
+    free(cl->send_done);
+    free(cl->recv_done);
+    free(cl->send_secs);
+    free(cl->recv_secs);
+    free(cl->remote);
     free(cl->server_output);
     free(cl);
 }

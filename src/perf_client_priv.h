@@ -34,12 +34,13 @@ enum client_phase {
     CL_DONE,
 };
 
-/* The server's RESULTS for one association, with room for its streams. */
+/* The server's RESULTS for one association, with room for its streams
+ * (the test's data streams and the control one: r.*.streams point into
+ * counts, 2 * (nstreams + 1) entries allocated with it). */
 struct remote_results {
     bool have;
     struct perf_results r;
-    struct perf_stream_counts sent[PERF_MAX_STREAMS];
-    struct perf_stream_counts received[PERF_MAX_STREAMS];
+    struct perf_stream_counts counts[];
 };
 
 struct perf_client {
@@ -47,23 +48,25 @@ struct perf_client {
     struct runtime rt;
     /* The transport (UDP socket) association i goes through: rt.t for
      * every one, or with --udp-per-assoc one of its own for i >= 1. */
-    struct transport *t[PERF_MAX_PARALLEL];
+    struct transport **t;
     /* Association i's UDP endpoint as the server sees it without NAT. */
-    char local[PERF_MAX_PARALLEL][NETADDR_STRLEN];
+    char (*local)[NETADDR_STRLEN];
     struct perf_report *rep;
     struct transport_peer peer;
     struct host_list binds; /* -B, split: tc's bind strings live here */
     char host[NETADDR_STRLEN];
     unsigned int nflows;
-    struct perf_flow *flows[PERF_MAX_PARALLEL];
-    bool up[PERF_MAX_PARALLEL];
-    bool send_done[PERF_MAX_PARALLEL];
-    bool recv_done[PERF_MAX_PARALLEL];
+    /* The per-association arrays below have nflows entries (allocated
+     * with the client: -P goes up to PERF_MAX_PARALLEL). */
+    struct perf_flow **flows;
+    bool *up;
+    bool *send_done;
+    bool *recv_done;
     /* DONE came on association 1 before another association's END: the
      * associations keep no order between them, so it waits for data done */
     bool done_early;
-    double send_secs[PERF_MAX_PARALLEL];
-    double recv_secs[PERF_MAX_PARALLEL];
+    double *send_secs;
+    double *recv_secs;
     unsigned int nup;
     unsigned int nclosed;
     uint8_t cookie[PERF_COOKIE_LEN];
@@ -75,7 +78,7 @@ struct perf_client {
     uint64_t phase_ns;        /* when the current phase began */
     uint64_t start_ns;        /* data start (after -O: counting start) */
     struct perf_ready ready;
-    struct remote_results *remote[PERF_MAX_PARALLEL];
+    struct remote_results **remote;
     char *server_output;
     struct rusage ru_start;
     uint64_t timeouts_at_start; /* the runtime's T3-rtx count */

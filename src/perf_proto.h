@@ -39,7 +39,11 @@
 #define PERF_COOKIE_LEN 16
 #define PERF_SEEN_LEN 64 /* "[2001:db8::1]:65535" fits */
 #define PERF_TEXT_MAX 4096
-#define PERF_PROTO_MAX_PARALLEL 128
+#define PERF_PROTO_MAX_PARALLEL 10000
+/* READY tells how the server sees the first this-many associations (NAT
+ * diagnostics for the connect lines); one message for -P 10000 would be
+ * 640 KB. */
+#define PERF_READY_MAX_SEEN 128
 /* The largest PARAMS message: every data stream with a PPID of its own. */
 #define PERF_PROTO_PARAMS_MAX (PERF_PROTO_HDR_LEN + 81 + 4 * PERF_MAX_PPIDS)
 
@@ -94,7 +98,7 @@ struct perf_params {
 /* How the server sees each association: the UDP endpoint after NAT. */
 struct perf_ready {
     uint16_t count;
-    char seen[PERF_PROTO_MAX_PARALLEL][PERF_SEEN_LEN];
+    char seen[PERF_READY_MAX_SEEN][PERF_SEEN_LEN];
 };
 
 /* The server's numbers for one association. */
@@ -120,7 +124,7 @@ struct perf_text {
  * <= PERF_MAX_LEN (>= PERF_VERIFY_HDR_LEN with verify), pr_policy a known enum perf_pr_policy, the flags 0 or 1,
  * nppids <= nstreams and no PPID PERF_PPID_CONTROL (the receiver tells
  * control from data by it);
- * READY count <= PERF_PROTO_MAX_PARALLEL, each seen[] NUL-terminated;
+ * READY count <= PERF_READY_MAX_SEEN, each seen[] NUL-terminated;
  * RESULTS index < PERF_PROTO_MAX_PARALLEL, each stream's ppid_mixed 0 or
  * 1.
  */

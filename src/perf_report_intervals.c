@@ -21,8 +21,9 @@ struct perf_intervals {
     uint64_t omit_end_ns;
     bool finished;
     /* each flow's message totals at the previous sample */
-    uint64_t tx_messages[PERF_MAX_PARALLEL];
-    uint64_t rx_messages[PERF_MAX_PARALLEL];
+    uint64_t *tx_messages; /* nflows each */
+    uint64_t *rx_messages;
+    struct perf_report_row *rows; /* 2 * nflows: one interval's rows */
     uint64_t timeouts; /* the runtime's T3-rtx count at the last sample */
 };
 
@@ -118,7 +119,7 @@ static void sample_flow(struct perf_intervals *iv, unsigned int i,
  * end's data ended). */
 static void report(struct perf_intervals *iv, bool last)
 {
-    struct perf_report_row rows[2 * PERF_MAX_PARALLEL];
+    struct perf_report_row *rows = iv->rows;
     double end = perf_rows_span_secs(*iv->s.start_ns, perf_now_ns());
     double data_end = 0;
     bool all_ended = true;
@@ -173,8 +174,8 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
         iv->omitting = false;
         for (i = 0; i < iv->s.nflows; i++)
             perf_flow_reset_counts(iv->s.flows[i]);
-        memset(iv->tx_messages, 0, sizeof(iv->tx_messages));
-        memset(iv->rx_messages, 0, sizeof(iv->rx_messages));
+        memset(iv->tx_messages, 0, iv->s.nflows * sizeof(uint64_t));
+        memset(iv->rx_messages, 0, iv->s.nflows * sizeof(uint64_t));
         *iv->s.start_ns = perf_now_ns();
         getrusage(RUSAGE_SELF, iv->s.ru_start);
         iv->k = 0;
@@ -198,8 +199,12 @@ perf_intervals_start(const struct perf_intervals_setup *s)
         iv->timeouts = c.rtx_timeouts;
     }
     iv->ev = evtimer_new(s->base, tick_cb, iv);
-    if (iv->ev == NULL) {
-        free(iv);
+    iv->tx_messages = calloc(s->nflows ? s->nflows : 1, sizeof(uint64_t));
+    iv->rx_messages = calloc(s->nflows ? s->nflows : 1, sizeof(uint64_t));
+    iv->rows = calloc(2 * (s->nflows ? s->nflows : 1), sizeof(*iv->rows));
+    if (iv->ev == NULL || iv->tx_messages == NULL || iv->rx_messages == NULL ||
+        iv->rows == NULL) {
+        perf_intervals_free(iv);
         return NULL;
     }
     iv->omitting = s->omit_s > 0;
@@ -222,6 +227,10 @@ void perf_intervals_free(struct perf_intervals *iv)
 {
     if (iv == NULL)
         return;
-    event_free(iv->ev);
+    if (iv->ev != NULL)
+        event_free(iv->ev);
+    free(iv->tx_messages);
+    free(iv->rx_messages);
+    free(iv->rows);
     free(iv);
 }

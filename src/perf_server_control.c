@@ -109,6 +109,23 @@ static enum ctrl_result on_hello(struct server_flow *sf, const uint8_t *msg,
     if (sf->test != NULL || perf_proto_decode_hello(msg, len, &h) < 0 ||
         h.count == 0 || h.count > PERF_MAX_PARALLEL || h.index >= h.count)
         return CTRL_BAD;
+    if (h.count > srv->cfg->max_assocs) {
+        /* It can never gather them all: say so at once, not after the
+         * refused associations time out. */
+        char why[200];
+        uint8_t buf[256];
+
+        snprintf(why, sizeof(why),
+                 "the test needs %u associations; this server allows "
+                 "%u (--max-associations)",
+                 (unsigned)h.count, srv->cfg->max_assocs);
+        perf_server_send_ctrl(
+            sf->flow,
+            perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why),
+            buf);
+        log_info("refused a test: %s", why);
+        return CTRL_OK;
+    }
     t = perf_server_test_find(srv, h.cookie);
     if (t == NULL) {
         if (srv->running >= srv->cfg->max_clients || srv->stopping) {
@@ -332,7 +349,7 @@ static enum ctrl_result on_params(struct server_flow *sf, const uint8_t *msg,
         !duration_within_limit(t) || !window_fits(t) || !memory_within_limit(t))
         return CTRL_GONE;
     t->have_params = true;
-    for (i = 0; i < PERF_MAX_PARALLEL; i++)
+    for (i = 0; i < t->count; i++)
         if (t->flows[i] != NULL && configure_flow(t, t->flows[i]) < 0)
             return CTRL_GONE;
     if (perf_server_test_all_ready(t))

@@ -391,6 +391,8 @@ static void test_perf_cli_message_options(void **state)
     assert_int_equal(cfg.nstreams, 1024);
     assert_true(cfg.reverse);
     assert_true(cfg.unordered);
+    assert_int_equal(parse("-c", "h", "-P", "10000", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.parallel, 10000);
     assert_int_equal(
         parse("-c", "h", "--bidir", "--unordered", "--get-server-output", NULL),
         PERF_CLI_RUN);
@@ -997,8 +999,10 @@ static void test_perf_cli_value_errors(void **state)
                        "--len", "17M");
     assert_parse_error("-w: '1k' is out of range (4k-256M)", "-c", "h", "-w",
                        "1k");
-    assert_parse_error("-P: '129' is out of range (1-128)", "-c", "h", "-P",
-                       "129");
+    assert_parse_error("-P: '10001' is out of range (1-10000)", "-c", "h",
+                       "-P", "10001");
+    assert_parse_error("-P: '0' is out of range (1-10000)", "-c", "h", "-P",
+                       "0");
     assert_parse_error("--nstreams: '0' is out of range (1-1024)", "-c", "h",
                        "--nstreams", "0");
     assert_parse_error("--sack-delay: '501' is out of range (1-500 ms)", "-s",
