@@ -159,6 +159,29 @@ int perf_cli_set_seconds(double *out, const char *opt, const char *arg,
     return 0;
 }
 
+int perf_cli_set_connect_rate(struct perf_config *cfg, const char *opt,
+                              const char *arg, char *err, size_t errlen)
+{
+    char num[32];
+    size_t n = strlen(arg);
+    uint64_t v = 0;
+    int rc;
+
+    /* "500" or "500/s" */
+    if (n >= 2 && strcmp(arg + n - 2, "/s") == 0)
+        n -= 2;
+    if (n == 0 || n >= sizeof(num))
+        return cli_fail_num(err, errlen, opt, arg, -EINVAL,
+                            "1-100000 per second");
+    memcpy(num, arg, n);
+    num[n] = '\0';
+    rc = units_parse_u64(num, 1, PERF_MAX_CONNECT_RATE, &v);
+    if (rc != 0)
+        return cli_fail_num(err, errlen, opt, arg, rc, "1-100000 per second");
+    cfg->connect_rate = (uint32_t)v;
+    return 0;
+}
+
 /* An option whose value is a plain number or size in a fixed range. */
 struct perf_cli_num {
     int opt;

@@ -381,8 +381,9 @@ static void on_connected(struct perf_flow *f, void *arg)
     int i = perf_flow_tag(f);
     struct transport_assoc_info info;
 
-    cl->up[i] = true;
-    cl->nup++;
+    perf_client_connect_done(cl, (unsigned int)i, true, NULL);
+    if (cl->phase == CL_DONE)
+        return;
     if (transport_get_info(perf_flow_conn(f), &info) == 0 &&
         info.out_streams < cl->cfg->nstreams + (cl->cfg->no_control ? 0 : 1)) {
         perf_client_fail(cl, "the server allows %u outbound streams; %u needed",
@@ -418,7 +419,18 @@ static void on_closed(struct perf_flow *f, int err, void *arg)
         return;
     if (err == 0)
         perf_client_fail(cl, "the server closed association %d", i + 1);
-    else if (!cl->up[i])
+    else if (!cl->up[i] && cl->phase == CL_CONNECTING) {
+        char why[200];
+
+        /* Counted: the others go on, the test fails once all answered */
+        if (cl->failed[i])
+            return;
+        snprintf(why, sizeof(why),
+                 "cannot associate with %s udp/%u sctp/%u: %s", cl->host,
+                 (unsigned)cl->cfg->udp_port, (unsigned)cl->cfg->port,
+                 transport_conn_strerror(perf_flow_conn(f)));
+        perf_client_connect_done(cl, (unsigned int)i, false, why);
+    } else if (!cl->up[i])
         perf_client_fail(cl, "cannot associate with %s udp/%u sctp/%u: %s",
                          cl->host, (unsigned)cl->cfg->udp_port,
                          (unsigned)cl->cfg->port,
@@ -439,7 +451,8 @@ const struct perf_flow_ops perf_client_flow_ops = {
  * them (the sender's for sent, the receiver's for received). */
 static void client_report_final(struct perf_client *cl)
 {
-    struct perf_report_dir *dirs = calloc(4 * (size_t)cl->nflows, sizeof(*dirs));
+    struct perf_report_dir *dirs =
+        calloc(4 * (size_t)cl->nflows, sizeof(*dirs));
     struct perf_report_final fin;
     struct transport_counters impair;
     size_t n = 0;
@@ -626,9 +639,11 @@ static int client_alloc(struct perf_client *cl)
     cl->send_secs = calloc(n, sizeof(*cl->send_secs));
     cl->recv_secs = calloc(n, sizeof(*cl->recv_secs));
     cl->remote = calloc(n, sizeof(*cl->remote));
-    if (cl->t == NULL || cl->local == NULL || cl->flows == NULL ||
-        cl->up == NULL || cl->send_done == NULL || cl->recv_done == NULL ||
-        cl->send_secs == NULL || cl->recv_secs == NULL || cl->remote == NULL)
+    cl->failed = calloc(n, sizeof(*cl->failed));
+    if (cl->failed == NULL || cl->t == NULL || cl->local == NULL ||
+        cl->flows == NULL || cl->up == NULL || cl->send_done == NULL ||
+        cl->recv_done == NULL || cl->send_secs == NULL ||
+        cl->recv_secs == NULL || cl->remote == NULL)
         return -1;
     return 0;
 }
@@ -670,6 +685,8 @@ int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
     }
     event_add(cl->watchdog_ev, &tick);
     event_base_dispatch(cl->rt.base);
+    /* Cut short while connecting: the set-ups so far */
+    perf_client_report_connect(cl);
 
     if (cl->error[0] == '\0' && cl->phase >= CL_CLOSING)
         client_report_final(cl);

@@ -19,6 +19,7 @@
 #include "netaddr.h"
 #include "perf.h"
 #include "perf_compare.h"
+#include "perf_connect.h"
 #include "perf_flow.h"
 #include "perf_proto.h"
 #include "perf_report.h"
@@ -69,6 +70,17 @@ struct perf_client {
     double *recv_secs;
     unsigned int nup;
     unsigned int nclosed;
+    /* Set-ups (-P, --connect-rate): started so far (associations
+     * 0..nstarted-1), unanswered now, failed; failed[i] says which */
+    unsigned int nstarted;
+    unsigned int ninflight;
+    unsigned int nfailed;
+    bool *failed;
+    struct perf_connect_bucket bucket;
+    struct event *pace_ev; /* the bucket's next token */
+    uint64_t connect_start_ns;
+    bool connect_reported;
+    char connect_error[256]; /* the first failure's reason */
     uint8_t cookie[PERF_COOKIE_LEN];
     enum client_phase phase;
     struct perf_intervals *intervals;
@@ -116,6 +128,20 @@ void perf_client_report_paths(struct perf_client *cl);
 /* Resolve, open the transports and timers, start every association.
  * RUNTIME_EXIT_OK, or the exit code (the error said). */
 int perf_client_setup(struct perf_client *cl);
+
+/* Start what set-ups the bucket and the in-flight bound allow now (and
+ * arm the pacing timer for the rest). RUNTIME_EXIT_OK, or an exit code
+ * with the error said. */
+int perf_client_connect_more(struct perf_client *cl);
+
+/* An association came up, or (up false) failed to with why: count it,
+ * start more; once all are answered, report the set-ups (and fail the
+ * test if any failed). */
+void perf_client_connect_done(struct perf_client *cl, unsigned int i, bool up,
+                              const char *why);
+
+/* The set-ups so far as a text line and start.connect (once). */
+void perf_client_report_connect(struct perf_client *cl);
 
 /* Free the associations, the timers, the transports and cl. */
 void perf_client_free(struct perf_client *cl);

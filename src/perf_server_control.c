@@ -121,8 +121,7 @@ static enum ctrl_result on_hello(struct server_flow *sf, const uint8_t *msg,
                  (unsigned)h.count, srv->cfg->max_assocs);
         perf_server_send_ctrl(
             sf->flow,
-            perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why),
-            buf);
+            perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why), buf);
         log_info("refused a test: %s", why);
         return CTRL_OK;
     }

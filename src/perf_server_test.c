@@ -184,9 +184,9 @@ void perf_server_test_send_ready(struct perf_test *t)
     unsigned int i;
 
     memset(&ready, 0, sizeof(ready));
-    ready.count = (uint16_t)(t->count < PERF_READY_MAX_SEEN
-                                 ? t->count
-                                 : PERF_READY_MAX_SEEN);
+    ready.count =
+        (uint16_t)(t->count < PERF_READY_MAX_SEEN ? t->count
+                                                  : PERF_READY_MAX_SEEN);
     make_view(t);
     t->rep = perf_report_new(&t->view, stdout);
     if (t->rep != NULL)
@@ -202,8 +202,8 @@ void perf_server_test_send_ready(struct perf_test *t)
         char seen[PERF_SEEN_LEN] = "";
         size_t np;
         /* -P 10000: not one line each, but how many (-V: all) */
-        bool listed = t->rep != NULL &&
-                      (t->count <= PERF_LIST_ASSOCS || t->view.verbose);
+        bool listed =
+            t->rep != NULL && (t->count <= PERF_LIST_ASSOCS || t->view.verbose);
 
         if (i == 0 && t->rep != NULL && !listed)
             perf_report_line(t->rep,
@@ -223,8 +223,7 @@ void perf_server_test_send_ready(struct perf_test *t)
             perf_report_line(t->rep,
                              "Accepted association %u of test %u "
                              "from %s (SCTP port %u%s%s)",
-                             i + 1, t->id, seen,
-                             (unsigned)info.peer_sctp_port,
+                             i + 1, t->id, seen, (unsigned)info.peer_sctp_port,
                              t->srv->rt.nall > 1 ? ", backend " : "",
                              t->srv->rt.nall > 1 ? t->rt->ops->name : "");
             perf_report_peer_addrs(t->rep, i + 1, paddrs, np);

@@ -999,8 +999,8 @@ static void test_perf_cli_value_errors(void **state)
                        "--len", "17M");
     assert_parse_error("-w: '1k' is out of range (4k-256M)", "-c", "h", "-w",
                        "1k");
-    assert_parse_error("-P: '10001' is out of range (1-10000)", "-c", "h",
-                       "-P", "10001");
+    assert_parse_error("-P: '10001' is out of range (1-10000)", "-c", "h", "-P",
+                       "10001");
     assert_parse_error("-P: '0' is out of range (1-10000)", "-c", "h", "-P",
                        "0");
     assert_parse_error("--nstreams: '0' is out of range (1-1024)", "-c", "h",

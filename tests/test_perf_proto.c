@@ -867,7 +867,8 @@ static void test_perf_proto_params_out_of_range(void **state)
     assert_int_equal(perf_proto_decode_params(buf, len, &out), 0);
     /* Sanity: the offsets above point where the test thinks. */
     assert_int_equal(buf[PARAMS_OFF_LENGTH + 1], (PERF_MAX_LEN >> 16) & 255);
-    assert_int_equal(buf[PARAMS_OFF_PARALLEL] << 8 | buf[PARAMS_OFF_PARALLEL + 1],
+    assert_int_equal(buf[PARAMS_OFF_PARALLEL] << 8 |
+                         buf[PARAMS_OFF_PARALLEL + 1],
                      PERF_PROTO_MAX_PARALLEL);
 
     put16(buf + PARAMS_OFF_PARALLEL, 0);
@@ -976,8 +977,7 @@ static void test_perf_proto_ready_oversize_count(void **state)
 {
     uint8_t *buf = *state;
     struct perf_ready *r = malloc(sizeof(*r));
-    uint8_t *payload =
-        calloc(1, 2 + (PERF_READY_MAX_SEEN + 1) * PERF_SEEN_LEN);
+    uint8_t *payload = calloc(1, 2 + (PERF_READY_MAX_SEEN + 1) * PERF_SEEN_LEN);
     uint16_t count = PERF_READY_MAX_SEEN + 1;
     size_t len;
 
