@@ -278,6 +278,11 @@ int perf_client_setup(struct perf_client *cl)
     tc.rto_initial_ms = c->rto_initial_ms;
     tc.hb_interval_ms = c->hb_interval_ms;
     sock_opts_to_transport(&c->sock, &tc);
+    /* Accept only the streams the test uses (unless --in-streams says):
+     * the server's outbound streams follow, and each costs it memory per
+     * association (2048 by default: the -P 10000 figure, issue 13) */
+    if (tc.in_streams == 0)
+        tc.in_streams = tc.streams;
     rc = runtime_open(&cl->rt, c->backend, &tc, perf_client_stop, cl);
     if (rc != RUNTIME_EXIT_OK)
         return rc;
