@@ -146,6 +146,10 @@ static enum ctrl_result on_hello(struct server_flow *sf, const uint8_t *msg,
     if (h.count != t->count || t->flows[h.index] != NULL ||
         t->phase != ST_GATHERING)
         return CTRL_BAD; /* sf is not the test's: on_control frees it */
+    /* Progress: -P 10000 takes longer than --timeout to gather, but each
+     * HELLO restarts the clock (a client can stretch it to count x
+     * --timeout at most, count bounded by --max-associations) */
+    t->phase_ns = perf_now_ns();
     sf->test = t;
     sf->index = h.index;
     t->flows[h.index] = sf->flow;
