@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fd_limit.h"
 #include "log.h"
 #include "perf_client_priv.h"
 #include "perf_tuning.h"
@@ -234,6 +235,34 @@ static int client_open_transport(struct perf_client *cl,
     return RUNTIME_EXIT_OK;
 }
 
+/* Descriptors beyond the associations' own: the event loop, the shared
+ * UDP socket, stdio, log files. */
+#define NOFILE_SLACK 64
+
+/*
+ * A descriptor per association (the kernel backend's sockets, or
+ * --udp-per-assoc's): make sure -P of them fit RLIMIT_NOFILE before the
+ * first INIT, rather than failing at association 1021 with EMFILE.
+ */
+static int client_check_nofile(struct perf_client *cl)
+{
+    const char *why = cl->cfg->udp_per_assoc ? "--udp-per-assoc" : NULL;
+    uint64_t need = (uint64_t)cl->nflows + NOFILE_SLACK;
+    uint64_t soft = 0;
+    uint64_t hard = 0;
+
+    if (why == NULL && strcmp(cl->rt.ops->name, "kernel") == 0)
+        why = "the kernel backend";
+    if (why == NULL || fd_limit_ensure(need, &soft, &hard) == 0)
+        return RUNTIME_EXIT_OK;
+    log_err("-P %u needs about %llu file descriptors (one per association "
+            "with %s), but RLIMIT_NOFILE allows %llu (hard limit %llu): "
+            "raise it (ulimit -n) or lower -P",
+            cl->nflows, (unsigned long long)need, why, (unsigned long long)soft,
+            (unsigned long long)hard);
+    return RUNTIME_EXIT_USAGE;
+}
+
 int perf_client_setup(struct perf_client *cl)
 {
     const struct perf_config *c = cl->cfg;
@@ -289,6 +318,9 @@ int perf_client_setup(struct perf_client *cl)
     cl->watchdog_ev = event_new(cl->rt.base, -1, EV_PERSIST, watchdog_cb, cl);
     if (cl->watchdog_ev == NULL || client_add_timers(cl) < 0)
         return RUNTIME_EXIT_FAIL;
+    rc = client_check_nofile(cl);
+    if (rc != RUNTIME_EXIT_OK)
+        return rc;
     for (i = 0; i < cl->nflows; i++) {
         rc = client_open_transport(cl, &tc, i);
         if (rc != RUNTIME_EXIT_OK)

@@ -11,6 +11,8 @@
 #       500/s is 2 s; an unpaced run takes a fraction of that)
 #   -P 200 against --max-associations 100: exit 1 within 20 s, the
 #       server's reason (its --max-associations) in the error
+#   -P 500 --udp-per-assoc under ulimit -n 200: exit 2 at once, saying
+#       how many descriptors it needs and what RLIMIT_NOFILE allows
 #
 # usage: bash tests/it_perf_many.sh BUILD_DIR
 
@@ -114,4 +116,12 @@ grep -Eq "error: .*(--max-associations 100|allows 100 \(--max-associations\))" \
 echo "cap: -P 200 against --max-associations 100 refused in ${took} s:" \
     "$(grep -h "max-associations" "$WORK/cap.out" "$WORK/cap.err" | head -1)"
 stop_server "$SRV"
+
+# 4. a descriptor per association past RLIMIT_NOFILE: said before any INIT
+run_bounded 10 nofile bash -c 'ulimit -n 200 && exec "$@"' _ "$PERF_BIN" \
+    -c 127.0.0.1 -p 7483 --udp-port 9483 -P 500 --udp-per-assoc -k 1
+want_rc nofile 2
+grep -q "^sctpu-perf: error: -P 500 needs about 564 file descriptors (one per association with --udp-per-assoc), but RLIMIT_NOFILE allows 200" \
+    "$WORK/nofile.err" || { show "$WORK/nofile.err"; fail "nofile: no clear error"; }
+echo "nofile: $(cat "$WORK/nofile.err")"
 echo "it_perf_many: OK"

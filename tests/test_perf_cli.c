@@ -483,6 +483,8 @@ static void test_perf_cli_usage_text(void **state)
     assert_non_null(strstr(text, "\n      --json-stream         JSON, one "
                                  "object per line"));
     assert_non_null(strstr(text, "\n      --connect-timeout MS  give up"));
+    assert_non_null(
+        strstr(text, "\n      --connect-rate N[/s]  start at most"));
     assert_non_null(strstr(text, "\n      --rcv-timeout MS      fail when"));
     assert_non_null(strstr(text, "\n      --idle-timeout SEC    abort a test"));
     assert_non_null(
@@ -918,6 +920,28 @@ static void test_perf_cli_timeouts_and_limits(void **state)
                        "--idle-timeout", "5");
     assert_parse_error("--connect-timeout is for the client (-c)", "-s",
                        "--connect-timeout", "5");
+    /* --connect-rate N[/s] */
+    assert_int_equal(
+        parse("-c", "h", "-P", "1000", "--connect-rate", "500", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.connect_rate, 500);
+    assert_int_equal(parse("-c", "h", "--connect-rate", "100000/s", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.connect_rate, 100000);
+    assert_int_equal(parse("-c", "h", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.connect_rate, 0);
+    assert_parse_error("--connect-rate: '0' is out of range (1-100000 per "
+                       "second)",
+                       "-c", "h", "--connect-rate", "0");
+    assert_parse_error("--connect-rate: '100001/s' is out of range (1-100000 "
+                       "per second)",
+                       "-c", "h", "--connect-rate", "100001/s");
+    assert_parse_error("--connect-rate: '5/m' is not a valid number", "-c", "h",
+                       "--connect-rate", "5/m");
+    assert_parse_error("--connect-rate: '/s' is not a valid number", "-c", "h",
+                       "--connect-rate", "/s");
+    assert_parse_error("--connect-rate is for the client (-c)", "-s",
+                       "--connect-rate", "5");
     assert_parse_error("--server-bitrate-limit is for the server (-s)", "-c",
                        "h", "--server-bitrate-limit", "1M");
     assert_parse_error("--server-bitrate-limit: 'fast' is not a valid rate",
