@@ -34,7 +34,13 @@
 /* Plain data is only counted: every flow of the process reads it into this
  * one buffer (the loop is single-threaded; --workers are processes). */
 #define RX_SCRATCH (64 * 1024)
-#define DRAIN_POLL_US 2000           /* acknowledgement polling */
+#define DRAIN_POLL_US 2000 /* acknowledgement polling */
+/* ... per flow while at most this many drain at once; beyond, each polls
+ * less often, so the process polls at most ~32 times per ms in all: -P
+ * 10000 draining together at 2 ms each starved the loop (and usrsctp's
+ * own work in it) */
+#define DRAIN_POLL_FLOWS 64
+#define DRAIN_POLL_MAX_US 500000
 #define SEND_BATCH 256               /* messages before yielding the loop */
 #define BLOCKED_RETRY_NS 10000000ull /* recheck a full send buffer */
 #define LAST_SACK_NS 10000000ull     /* the end's last 10 ms: SACK at once */
@@ -130,6 +136,9 @@ struct perf_flow {
     uint64_t setup_us;   /* to TRANSPORT_EV_CONNECTED */
 };
 
+/* Flows of this process in SEND_DRAINING (one event loop per process). */
+static unsigned int ndraining;
+
 uint64_t perf_now_ns(void)
 {
     struct timespec ts;
@@ -180,6 +189,8 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
 
     if (f == NULL)
         return;
+    if (f->send_state == SEND_DRAINING)
+        ndraining--;
     transport_conn_free(f->conn, abortive);
     event_free(f->send_ev);
     event_free(f->recv_ev);
@@ -366,8 +377,21 @@ static void schedule(struct perf_flow *f, uint64_t delay_ns)
 }
 
 /* Limit reached: stop writing and wait until the peer has it all. */
+static uint64_t drain_poll_ns(void)
+{
+    uint64_t us = DRAIN_POLL_US;
+
+    if (ndraining > DRAIN_POLL_FLOWS)
+        us = (uint64_t)DRAIN_POLL_US * ndraining / DRAIN_POLL_FLOWS;
+    if (us > DRAIN_POLL_MAX_US)
+        us = DRAIN_POLL_MAX_US;
+    return us * 1000u;
+}
+
 static void begin_drain(struct perf_flow *f)
 {
+    if (f->send_state != SEND_DRAINING)
+        ndraining++;
     f->drain_left = UINT64_MAX;
     f->send_stop_ns = perf_now_ns();
     f->send_state = SEND_DRAINING;
@@ -404,9 +428,10 @@ static void check_drained(struct perf_flow *f)
         if (left < f->drain_left)
             f->last_progress_ns = perf_now_ns();
         f->drain_left = left;
-        schedule(f, DRAIN_POLL_US * 1000u);
+        schedule(f, drain_poll_ns());
         return;
     }
+    ndraining--;
     f->send_state = SEND_DONE;
     update_sent(f);
     f->ops->on_send_done(f, f->arg);
@@ -774,6 +799,11 @@ static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
     }
     if (events & (TRANSPORT_EV_READABLE | TRANSPORT_EV_ERROR))
         receive_some(f);
+}
+
+void perf_flow_mark_start(struct perf_flow *f)
+{
+    f->last_progress_ns = perf_now_ns();
 }
 
 void perf_flow_reset_counts(struct perf_flow *f)

@@ -109,6 +109,9 @@ uint64_t perf_flow_bytes_moved(const struct perf_flow *f);
 
 /* Monotonic ns of the last data moved or paced wait, for stall checks. */
 uint64_t perf_flow_last_progress(const struct perf_flow *f);
+/* The data starts now: progress counts from here, not from the set-up
+ * (-P 10000 can take longer than --timeout to gather). */
+void perf_flow_mark_start(struct perf_flow *f);
 
 /*
  * The association's set-up time: from its start to TRANSPORT_EV_CONNECTED,
