@@ -628,13 +628,50 @@ void perf_flow_stop_send(struct perf_flow *f)
         begin_drain(f);
 }
 
+/*
+ * A stream past the ones the test named (a --no-control server learns of
+ * them only as data comes): room for sid, the counts kept. The caller
+ * bounds sid by PERF_MAX_STREAMS.
+ */
+static int grow_streams(struct perf_flow *f, uint16_t sid)
+{
+    uint32_t cap = (uint32_t)sid + 1;
+    struct perf_stream_counts *tx = realloc(f->tx_streams, cap * sizeof(*tx));
+    struct perf_stream_counts *rx;
+
+    if (tx == NULL)
+        return -ENOMEM;
+    f->tx_streams = tx;
+    rx = realloc(f->rx_streams, cap * sizeof(*rx));
+    if (rx == NULL)
+        return -ENOMEM;
+    f->rx_streams = rx;
+    memset(tx + f->scap, 0, (cap - f->scap) * sizeof(*tx));
+    memset(rx + f->scap, 0, (cap - f->scap) * sizeof(*rx));
+    if (f->vstreams != NULL) {
+        struct perf_verify_stream *v =
+            realloc(f->vstreams, cap * sizeof(*f->vstreams));
+        uint32_t i;
+
+        if (v == NULL)
+            return -ENOMEM;
+        for (i = f->scap; i < cap; i++)
+            perf_verify_init(&v[i], true);
+        f->vstreams = v;
+    }
+    f->scap = cap;
+    f->tx.streams = f->tx_streams;
+    f->rx.streams = f->rx_streams;
+    return 0;
+}
+
 static void count_received(struct perf_flow *f, const uint8_t *msg, size_t len,
                            uint16_t sid, uint32_t ppid)
 {
     struct perf_stream_counts *s;
 
     f->rx.messages++;
-    if (sid >= f->scap)
+    if (sid >= f->scap && (sid >= PERF_MAX_STREAMS || grow_streams(f, sid) < 0))
         return; /* counted in the total only */
     s = &f->rx_streams[sid];
     s->sid = sid;
