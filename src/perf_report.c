@@ -383,7 +383,8 @@ void perf_report_connected(struct perf_report *r,
     r->nconns++;
 }
 
-void perf_report_connect(struct perf_report *r,
+/* The set-ups in text: counts, percentiles, the first failure. */
+static void connect_text(struct perf_report *r,
                          const struct perf_report_connect *c)
 {
     char rate[48] = "";
@@ -404,6 +405,15 @@ void perf_report_connect(struct perf_report *r,
                          c->p99_us / 1000.0, c->max_us / 1000.0);
     if (c->first_error != NULL)
         perf_report_text(r, "First set-up failure: %s\n", c->first_error);
+}
+
+void perf_report_connect(struct perf_report *r,
+                         const struct perf_report_connect *c)
+{
+    /* -P 1's connect line says its set-up time already: the text keeps
+     * iperf3's shape unless there are several, or one failed */
+    if (c->associations > 1 || c->failed > 0)
+        connect_text(r, c);
     r->connect = *c;
     r->connect.first_error = NULL;
     snprintf(r->connect_error, sizeof(r->connect_error), "%s",
