@@ -240,17 +240,17 @@ static bool memory_within_limit(struct perf_test *t)
 {
     const struct perf_params *p = &t->params;
     struct perf_server *srv = t->srv;
-    uint64_t each = 0;
-    uint64_t need;
+    uint64_t need = 0;
     char needs[32];
     char lim[32];
     char used[32];
 
+    /* The senders share one buffer (perf_txbuf.c); --verify's receiver
+     * gathers each association's message whole, in a buffer of its own */
     if (perf_server_sends(p))
-        each += p->length;
+        need += p->length;
     if (p->verify && perf_server_receives(p))
-        each += p->length;
-    need = each * p->parallel;
+        need += (uint64_t)p->length * p->parallel;
     if (srv->buffer_in_use + need <= srv->cfg->max_buffer_bytes) {
         t->buffer_bytes = need;
         srv->buffer_in_use += need;
@@ -260,14 +260,17 @@ static bool memory_within_limit(struct perf_test *t)
     units_format_bytes(lim, sizeof(lim),
                        (uint64_t)(srv->cfg->max_buffer_bytes));
     units_format_bytes(used, sizeof(used), (uint64_t)(srv->buffer_in_use));
-    perf_server_test_abort(t,
-                           "the test needs %s of message buffers (-l %u x -P "
-                           "%u%s), over the server's --max-buffer-memory %s "
-                           "(%s in use by other tests): give a smaller -l "
-                           "or -P",
-                           needs, (unsigned)p->length, (unsigned)p->parallel,
-                           p->verify && p->bidir ? " x 2 for --verify" : "",
-                           lim, used);
+    perf_server_test_abort(
+        t,
+        "the test needs %s of message buffers (-l %u%s%s), "
+        "over the server's --max-buffer-memory %s (%s in "
+        "use by other tests): give a smaller -l or -P",
+        needs, (unsigned)p->length,
+        p->verify && perf_server_receives(p) ? " x -P for --verify" : "",
+        p->verify && perf_server_receives(p) && perf_server_sends(p)
+            ? " + -l to send"
+            : "",
+        lim, used);
     return false;
 }
 
