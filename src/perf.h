@@ -15,7 +15,23 @@
 /* Not RFC 6951's 9899, which sctpu-echo keeps: both servers on one host. */
 #define PERF_DEFAULT_UDP_PORT 9900
 #define PERF_DEFAULT_LEN (64 * 1024) /* iperf3's default for SCTP */
-#define PERF_MAX_PARALLEL 128
+/*
+ * -P: 10,000 associations is issue 13's target, measured (tools/bench:
+ * perf-assoc-memory). Each needs a local SCTP port of its own, and with
+ * --udp-per-assoc a socket, so the ephemeral range and RLIMIT_NOFILE set
+ * the practical ceiling near this anyway; HELLO and PARAMS carry it in 16
+ * bits.
+ */
+#define PERF_MAX_PARALLEL 10000
+/* Above this many associations the text report lists none one by one
+ * (connect lines, per-association interval rows): the [SUM]s only, unless
+ * -V. -J keeps them all. */
+#define PERF_LIST_ASSOCS 16
+/* --connect-rate's ceiling, and the INITs a client has unanswered at once
+ * whatever the rate: -P 10000 all at once would overflow the server's
+ * backlog and time out in retransmissions (see perf_client_conn.c) */
+#define PERF_MAX_CONNECT_RATE 100000
+#define PERF_CONNECT_MAX_IN_FLIGHT 256
 #define PERF_MAX_STREAMS 1024 /* data streams per association */
 #define PERF_MAX_LEN (16 * 1024 * 1024)
 #define PERF_TIMESTAMP_MAX 128          /* --timestamps: room for one time */
@@ -127,8 +143,11 @@ struct perf_config {
     double timeout_s; /* connect / control timeout */
 
     uint32_t connect_timeout_ms; /* --connect-timeout (client); 0 = none */
-    uint32_t rcv_timeout_ms;     /* --rcv-timeout; 0 = --timeout's */
-    double idle_timeout_s;       /* --idle-timeout (server); 0 = none */
+    /* --connect-rate (client): association set-ups started per second;
+     * 0 = as fast as PERF_CONNECT_MAX_IN_FLIGHT allows */
+    uint32_t connect_rate;
+    uint32_t rcv_timeout_ms; /* --rcv-timeout; 0 = --timeout's */
+    double idle_timeout_s;   /* --idle-timeout (server); 0 = none */
     /* --server-bitrate-limit: the most a test may ask of the server, in
      * total over its associations and directions; 0 = no limit */
     uint64_t server_rate_limit_bps;

@@ -89,6 +89,7 @@ static const struct option longopts[] = {
     { "title",             required_argument, NULL, 'T' },
     { "timestamps",        optional_argument, NULL, OPT_TIMESTAMPS },
     { "connect-timeout",   required_argument, NULL, OPT_CONNECT_TIMEOUT },
+    { "connect-rate",      required_argument, NULL, OPT_CONNECT_RATE },
     { "idle-timeout",      required_argument, NULL, OPT_IDLE_TIMEOUT },
     { "rcv-timeout",       required_argument, NULL, OPT_RCV_TIMEOUT },
     { "server-bitrate-limit", required_argument, NULL, OPT_SERVER_RATE_LIMIT },
@@ -155,6 +156,7 @@ static enum perf_cli_scope option_scope(int c)
     case OPT_LOCAL_UDP_PORT:
     case OPT_UDP_PER_ASSOC:
     case OPT_CONNECT_TIMEOUT:
+    case OPT_CONNECT_RATE:
     case OPT_COMPARE:
         return SCOPE_CLIENT;
     case '1':
@@ -255,6 +257,8 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
                                     errlen);
     case OPT_SERVER_RATE_LIMIT:
         return perf_cli_set_rate_limit(cfg, opt, arg, err, errlen);
+    case OPT_CONNECT_RATE:
+        return perf_cli_set_connect_rate(cfg, opt, arg, err, errlen);
     case OPT_HELLO_TIMEOUT:
         return perf_cli_set_seconds(&cfg->hello_timeout_s, opt, arg, 0.1,
                                     HELLO_TIMEOUT_MAX, false, "0.1-3600 s", err,

@@ -10,6 +10,7 @@
 #include "perf_cli.h"
 #include "perf_cli_priv.h"
 #include "perf_proto.h"
+#include "perf_rr.h"
 #include "perf_verify.h"
 #include "runtime.h"
 #include "sock_opts.h"
@@ -453,6 +454,9 @@ static int check_rr(const struct perf_config *cfg,
         bad = "--no-control: the server must learn the response size";
     else if (cfg->compare)
         bad = "--compare: its table compares throughput";
+    else if (cfg->parallel > PERF_RR_MAX_PARALLEL)
+        bad = "-P over " PERF_RR_MAX_PARALLEL_STR ": each association keeps "
+              "latency histograms of about 90 KiB";
     if (bad != NULL) {
         snprintf(err, errlen, "--rr cannot go with %s", bad);
         return -1;

@@ -74,6 +74,7 @@ enum {
     OPT_WORKERS,
     OPT_RR,
     OPT_RR_BURST,
+    OPT_CONNECT_RATE,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 
@@ -114,6 +115,10 @@ int perf_cli_set_seconds(double *out, const char *opt, const char *arg,
  * written, or 1 when c is not one of them. */
 int perf_cli_apply_number(struct perf_config *cfg, int c, const char *opt,
                           const char *arg, char *err, size_t errlen);
+
+/* --connect-rate N[/s]: association set-ups started per second. */
+int perf_cli_set_connect_rate(struct perf_config *cfg, const char *opt,
+                              const char *arg, char *err, size_t errlen);
 
 /* -A N: the CPU to run on. */
 int perf_cli_set_cpu(struct perf_config *cfg, const char *opt, const char *arg,

@@ -196,6 +196,29 @@ int perf_cli_set_seconds(double *out, const char *opt, const char *arg,
     return 0;
 }
 
+int perf_cli_set_connect_rate(struct perf_config *cfg, const char *opt,
+                              const char *arg, char *err, size_t errlen)
+{
+    char num[32];
+    size_t n = strlen(arg);
+    uint64_t v = 0;
+    int rc;
+
+    /* "500" or "500/s" */
+    if (n >= 2 && strcmp(arg + n - 2, "/s") == 0)
+        n -= 2;
+    if (n == 0 || n >= sizeof(num))
+        return cli_fail_num(err, errlen, opt, arg, -EINVAL,
+                            "1-100000 per second");
+    memcpy(num, arg, n);
+    num[n] = '\0';
+    rc = units_parse_u64(num, 1, PERF_MAX_CONNECT_RATE, &v);
+    if (rc != 0)
+        return cli_fail_num(err, errlen, opt, arg, rc, "1-100000 per second");
+    cfg->connect_rate = (uint32_t)v;
+    return 0;
+}
+
 /* An option whose value is a plain number or size in a fixed range. */
 struct perf_cli_num {
     int opt;
@@ -215,7 +238,7 @@ static const struct perf_cli_num numeric_opts[] = {
     { 'k',                false, 1,          UINT64_MAX,        "at least 1" },
     { 'l',                true,  1,          PERF_MAX_LEN,      "1-16M" },
     { 'w',                true,  WINDOW_MIN, WINDOW_MAX,        "4k-256M" },
-    { 'P',                false, 1,          PERF_MAX_PARALLEL, "1-128" },
+    { 'P',                false, 1,          PERF_MAX_PARALLEL, "1-10000" },
     { OPT_NSTREAMS,       false, 1,          PERF_MAX_STREAMS,  "1-1024" },
     { OPT_RR_BURST,       false, 1,          PERF_RR_BURST_MAX, "1-256" },
     { OPT_SACK_DELAY,     false, 1,          500,               "1-500 ms" },

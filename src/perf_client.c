@@ -195,6 +195,7 @@ static void client_start_data(struct perf_client *cl)
     cl->timeouts_at_start = perf_rows_timeouts(&cl->rt);
     getrusage(RUSAGE_SELF, &cl->ru_start);
     for (i = 0; i < cl->nflows; i++) {
+        perf_flow_mark_start(cl->flows[i]);
         if (perf_client_sends(c) &&
             perf_flow_start_send(cl->flows[i], &sp) < 0) {
             perf_client_fail(cl, "out of memory");
@@ -278,16 +279,18 @@ static void on_send_done(struct perf_flow *f, void *arg)
 
 static bool on_results(struct perf_client *cl, const uint8_t *msg, size_t len)
 {
-    struct remote_results *rr = calloc(1, sizeof(*rr));
+    uint16_t max = (uint16_t)(cl->cfg->nstreams + 1);
+    struct remote_results *rr =
+        calloc(1, sizeof(*rr) + 2 * (size_t)max * sizeof(rr->counts[0]));
     int rc;
 
     if (rr == NULL) {
         perf_client_fail(cl, "out of memory");
         return false;
     }
-    rr->r.sent.streams = rr->sent;
-    rr->r.received.streams = rr->received;
-    rc = perf_proto_decode_results(msg, len, &rr->r, PERF_MAX_STREAMS);
+    rr->r.sent.streams = rr->counts;
+    rr->r.received.streams = rr->counts + max;
+    rc = perf_proto_decode_results(msg, len, &rr->r, max);
     if (rc < 0 || rr->r.index >= cl->nflows || cl->remote[rr->r.index]) {
         free(rr);
         perf_client_fail(cl, "malformed RESULTS from the server");
@@ -393,8 +396,9 @@ static void on_connected(struct perf_flow *f, void *arg)
     int i = perf_flow_tag(f);
     struct transport_assoc_info info;
 
-    cl->up[i] = true;
-    cl->nup++;
+    perf_client_connect_done(cl, (unsigned int)i, true, NULL);
+    if (cl->phase == CL_DONE)
+        return;
     if (transport_get_info(perf_flow_conn(f), &info) == 0 &&
         info.out_streams < cl->cfg->nstreams + (cl->cfg->no_control ? 0 : 1)) {
         perf_client_fail(cl, "the server allows %u outbound streams; %u needed",
@@ -430,7 +434,18 @@ static void on_closed(struct perf_flow *f, int err, void *arg)
         return;
     if (err == 0)
         perf_client_fail(cl, "the server closed association %d", i + 1);
-    else if (!cl->up[i])
+    else if (!cl->up[i] && cl->phase == CL_CONNECTING) {
+        char why[200];
+
+        /* Counted: the others go on, the test fails once all answered */
+        if (cl->failed[i])
+            return;
+        snprintf(why, sizeof(why),
+                 "cannot associate with %s udp/%u sctp/%u: %s", cl->host,
+                 (unsigned)cl->cfg->udp_port, (unsigned)cl->cfg->port,
+                 transport_conn_strerror(perf_flow_conn(f)));
+        perf_client_connect_done(cl, (unsigned int)i, false, why);
+    } else if (!cl->up[i])
         perf_client_fail(cl, "cannot associate with %s udp/%u sctp/%u: %s",
                          cl->host, (unsigned)cl->cfg->udp_port,
                          (unsigned)cl->cfg->port,
@@ -451,16 +466,25 @@ const struct perf_flow_ops perf_client_flow_ops = {
  * them (the sender's for sent, the receiver's for received). */
 static void client_report_final(struct perf_client *cl)
 {
-    struct perf_report_dir dirs[2 * 2 * PERF_MAX_PARALLEL];
+    struct perf_report_dir *dirs =
+        calloc(4 * (size_t)cl->nflows, sizeof(*dirs));
     struct perf_report_final fin;
     struct transport_counters impair;
-    struct perf_report_rr rrs[PERF_MAX_PARALLEL];
+    struct perf_report_rr *rrs = NULL;
     size_t nrr = 0;
     size_t n = 0;
     unsigned int i;
     double wall = secs_since(cl->start_ns);
 
     perf_client_report_paths(cl);
+    if (cl->cfg->rr_resp != 0)
+        rrs = calloc(cl->nflows, sizeof(*rrs));
+    if (dirs == NULL || (cl->cfg->rr_resp != 0 && rrs == NULL)) {
+        free(dirs);
+        free(rrs);
+        perf_report_error(cl->rep, "out of memory for the final report");
+        return;
+    }
     for (i = 0; i < cl->nflows; i++) {
         struct remote_results *rr = cl->remote[i];
         double rsecs = rr ? (double)rr->r.duration_us / 1e6 : 0;
@@ -479,7 +503,7 @@ static void client_report_final(struct perf_client *cl)
             perf_rows_add_dir(dirs, &n, i + 1, false, false, cl->recv_secs[i],
                               perf_flow_received(cl->flows[i]));
         }
-        if (perf_flow_rr_total(cl->flows[i]) != NULL) {
+        if (rrs != NULL && perf_flow_rr_total(cl->flows[i]) != NULL) {
             struct perf_report_rr *a = &rrs[nrr++];
 
             memset(a, 0, sizeof(*a));
@@ -511,6 +535,8 @@ static void client_report_final(struct perf_client *cl)
             &cl->rt, cl->timeouts_at_start,
             perf_rows_retransmits(cl->flows, cl->nflows), cl->flows[0],
             perf_rows_longest(cl->send_secs, cl->nflows, wall), "this client");
+    free(dirs);
+    free(rrs);
 }
 
 /* The streams of one direction, as its receiver counted them. */
@@ -652,6 +678,29 @@ static void make_cookie(uint8_t *cookie)
     }
 }
 
+/* The per-association arrays, nflows entries each. */
+static int client_alloc(struct perf_client *cl)
+{
+    size_t n = cl->nflows;
+
+    cl->t = calloc(n, sizeof(*cl->t));
+    cl->local = calloc(n, sizeof(*cl->local));
+    cl->flows = calloc(n, sizeof(*cl->flows));
+    cl->up = calloc(n, sizeof(*cl->up));
+    cl->send_done = calloc(n, sizeof(*cl->send_done));
+    cl->recv_done = calloc(n, sizeof(*cl->recv_done));
+    cl->send_secs = calloc(n, sizeof(*cl->send_secs));
+    cl->recv_secs = calloc(n, sizeof(*cl->recv_secs));
+    cl->remote = calloc(n, sizeof(*cl->remote));
+    cl->failed = calloc(n, sizeof(*cl->failed));
+    if (cl->failed == NULL || cl->t == NULL || cl->local == NULL ||
+        cl->flows == NULL || cl->up == NULL || cl->send_done == NULL ||
+        cl->recv_done == NULL || cl->send_secs == NULL ||
+        cl->recv_secs == NULL || cl->remote == NULL)
+        return -1;
+    return 0;
+}
+
 int perf_client_run(const struct perf_config *cfg)
 {
     return perf_client_run_outcome(cfg, stdout, NULL);
@@ -677,8 +726,8 @@ int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
     cl->outcome = res;
     cl->rep = perf_report_new(cfg, out);
     make_cookie(cl->cookie);
-    if (cl->rep == NULL) {
-        free(cl);
+    if (cl->rep == NULL || client_alloc(cl) < 0) {
+        perf_client_free(cl);
         return RUNTIME_EXIT_FAIL;
     }
     perf_client_set_phase(cl, CL_CONNECTING);
@@ -689,6 +738,8 @@ int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
     }
     event_add(cl->watchdog_ev, &tick);
     event_base_dispatch(cl->rt.base);
+    /* Cut short while connecting: the set-ups so far */
+    perf_client_report_connect(cl);
 
     if (cl->error[0] == '\0' && cl->phase >= CL_CLOSING)
         client_report_final(cl);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fd_limit.h"
 #include "log.h"
 #include "perf_client_priv.h"
 #include "perf_tuning.h"
@@ -178,6 +179,8 @@ static void rcv_timeout_cb(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+static void pace_cb(evutil_socket_t fd, short what, void *arg);
+
 /* The optional timers: --connect-timeout from now, --rcv-timeout's check
  * a few times per period. */
 static int client_add_timers(struct perf_client *cl)
@@ -233,6 +236,34 @@ static int client_open_transport(struct perf_client *cl,
     return RUNTIME_EXIT_OK;
 }
 
+/* Descriptors beyond the associations' own: the event loop, the shared
+ * UDP socket, stdio, log files. */
+#define NOFILE_SLACK 64
+
+/*
+ * A descriptor per association (the kernel backend's sockets, or
+ * --udp-per-assoc's): make sure -P of them fit RLIMIT_NOFILE before the
+ * first INIT, rather than failing at association 1021 with EMFILE.
+ */
+static int client_check_nofile(struct perf_client *cl)
+{
+    const char *why = cl->cfg->udp_per_assoc ? "--udp-per-assoc" : NULL;
+    uint64_t need = (uint64_t)cl->nflows + NOFILE_SLACK;
+    uint64_t soft = 0;
+    uint64_t hard = 0;
+
+    if (why == NULL && strcmp(cl->rt.ops->name, "kernel") == 0)
+        why = "the kernel backend";
+    if (why == NULL || fd_limit_ensure(need, &soft, &hard) == 0)
+        return RUNTIME_EXIT_OK;
+    log_err("-P %u needs about %llu file descriptors (one per association "
+            "with %s), but RLIMIT_NOFILE allows %llu (hard limit %llu): "
+            "raise it (ulimit -n) or lower -P",
+            cl->nflows, (unsigned long long)need, why, (unsigned long long)soft,
+            (unsigned long long)hard);
+    return RUNTIME_EXIT_USAGE;
+}
+
 int perf_client_setup(struct perf_client *cl)
 {
     const struct perf_config *c = cl->cfg;
@@ -277,12 +308,20 @@ int perf_client_setup(struct perf_client *cl)
     tc.rto_initial_ms = c->rto_initial_ms;
     tc.hb_interval_ms = c->hb_interval_ms;
     sock_opts_to_transport(&c->sock, &tc);
+    /* Accept only the streams the test uses (unless --in-streams says):
+     * the server's outbound streams follow, and each costs it memory per
+     * association (2048 by default: the -P 10000 figure, issue 13) */
+    if (tc.in_streams == 0)
+        tc.in_streams = tc.streams;
     rc = runtime_open(&cl->rt, c->backend, &tc, perf_client_stop, cl);
     if (rc != RUNTIME_EXIT_OK)
         return rc;
     cl->watchdog_ev = event_new(cl->rt.base, -1, EV_PERSIST, watchdog_cb, cl);
     if (cl->watchdog_ev == NULL || client_add_timers(cl) < 0)
         return RUNTIME_EXIT_FAIL;
+    rc = client_check_nofile(cl);
+    if (rc != RUNTIME_EXIT_OK)
+        return rc;
     for (i = 0; i < cl->nflows; i++) {
         rc = client_open_transport(cl, &tc, i);
         if (rc != RUNTIME_EXIT_OK)
@@ -290,39 +329,165 @@ int perf_client_setup(struct perf_client *cl)
     }
     perf_report_set_backend(cl->rep, cl->rt.ops);
     perf_report_connecting(cl->rep, cl->host);
-    for (i = 0; i < cl->nflows; i++) {
-        struct transport_conn *conn = NULL;
-        uint16_t lport = c->local_sctp_port ? c->local_sctp_port + i : 0;
-        uint64_t t0 = perf_now_ns(); /* set-up time counts the call too */
+    cl->pace_ev = evtimer_new(cl->rt.base, pace_cb, cl);
+    if (cl->pace_ev == NULL)
+        return RUNTIME_EXIT_FAIL;
+    cl->connect_start_ns = perf_now_ns();
+    perf_connect_bucket_init(&cl->bucket, c->connect_rate,
+                             cl->connect_start_ns);
+    return perf_client_connect_more(cl);
+}
 
-        if (transport_connect(cl->t[i], &cl->peer, lport, &conn, err,
-                              sizeof(err)) < 0) {
-            log_err("%s", err);
-            return RUNTIME_EXIT_USAGE;
+/* Start association i's set-up: RUNTIME_EXIT_OK or an exit code (said). */
+static int connect_one(struct perf_client *cl, unsigned int i)
+{
+    const struct perf_config *c = cl->cfg;
+    struct transport_conn *conn = NULL;
+    uint16_t lport =
+        c->local_sctp_port ? (uint16_t)(c->local_sctp_port + i) : 0;
+    uint64_t t0 = perf_now_ns(); /* set-up time counts the call too */
+    char err[256];
+
+    if (transport_connect(cl->t[i], &cl->peer, lport, &conn, err, sizeof(err)) <
+        0) {
+        /* -P 10000: the likely one is the descriptor limit (the kernel
+         * backend, --udp-per-assoc): say which association and how many
+         * were up */
+        log_err("association %u of %u: %s", i + 1, cl->nflows, err);
+        return i == 0 ? RUNTIME_EXIT_USAGE : RUNTIME_EXIT_FAIL;
+    }
+    cl->flows[i] = perf_flow_new(cl->rt.base, conn, &perf_client_flow_ops, cl);
+    if (cl->flows[i] == NULL) {
+        transport_conn_free(conn, true);
+        log_err("association %u of %u: out of memory", i + 1, cl->nflows);
+        return RUNTIME_EXIT_FAIL;
+    }
+    perf_flow_set_connect_ns(cl->flows[i], t0);
+    perf_flow_set_tag(cl->flows[i], (int)i);
+    if (perf_flow_set_streams(cl->flows[i], c->nstreams) < 0 ||
+        (c->verify && perf_flow_set_verify(cl->flows[i], c->length) < 0)) {
+        log_err("association %u of %u: out of memory", i + 1, cl->nflows);
+        return RUNTIME_EXIT_FAIL;
+    }
+    cl->nstarted++;
+    cl->ninflight++;
+    return RUNTIME_EXIT_OK;
+}
+
+/*
+ * The set-ups go out paced by the bucket (--connect-rate) and never more
+ * than PERF_CONNECT_MAX_IN_FLIGHT unanswered: 10,000 INITs at once
+ * overflow the server's listen backlog and socket buffers, and the lost
+ * ones wait out RTO.Initial doublings (one run: 40 s for the last ones).
+ * The rest start as answers come (perf_client_connect_done) or when the
+ * bucket has a token (pace_ev): the event loop, not a sleep, so the ones
+ * up already run their HELLOs meanwhile.
+ */
+int perf_client_connect_more(struct perf_client *cl)
+{
+    while (cl->nstarted < cl->nflows &&
+           cl->ninflight < PERF_CONNECT_MAX_IN_FLIGHT) {
+        int rc;
+
+        if (!perf_connect_bucket_take(&cl->bucket, perf_now_ns())) {
+            uint64_t ns = perf_connect_bucket_wait_ns(&cl->bucket);
+            struct timeval tv = { (time_t)(ns / 1000000000u),
+                                  (suseconds_t)(ns % 1000000000u / 1000) };
+
+            evtimer_add(cl->pace_ev, &tv);
+            return RUNTIME_EXIT_OK;
         }
-        cl->flows[i] =
-            perf_flow_new(cl->rt.base, conn, &perf_client_flow_ops, cl);
-        if (cl->flows[i] == NULL) {
-            transport_conn_free(conn, true);
-            return RUNTIME_EXIT_FAIL;
-        }
-        perf_flow_set_connect_ns(cl->flows[i], t0);
-        perf_flow_set_tag(cl->flows[i], (int)i);
-        perf_flow_set_streams(cl->flows[i], c->nstreams);
-        if (c->verify && perf_flow_set_verify(cl->flows[i], c->length) < 0)
-            return RUNTIME_EXIT_FAIL;
+        rc = connect_one(cl, cl->nstarted);
+        if (rc != RUNTIME_EXIT_OK)
+            return rc;
     }
     return RUNTIME_EXIT_OK;
+}
+
+static void pace_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct perf_client *cl = arg;
+
+    (void)fd;
+    (void)what;
+    if (cl->phase != CL_CONNECTING)
+        return;
+    if (perf_client_connect_more(cl) != RUNTIME_EXIT_OK)
+        perf_client_fail(cl, "cannot start association %u of %u (see above)",
+                         cl->nstarted + 1, cl->nflows);
+}
+
+void perf_client_report_connect(struct perf_client *cl)
+{
+    struct perf_report_connect rc;
+    struct perf_connect_pct pct;
+    uint64_t *v;
+    size_t n = 0;
+    unsigned int i;
+
+    if (cl->connect_reported || cl->nstarted == 0)
+        return;
+    cl->connect_reported = true;
+    v = calloc(cl->nflows, sizeof(*v));
+    for (i = 0; v != NULL && i < cl->nflows; i++)
+        if (cl->up[i] && cl->flows[i] != NULL)
+            v[n++] = perf_flow_setup_us(cl->flows[i]);
+    perf_connect_percentiles(v, n, &pct);
+    free(v);
+    memset(&rc, 0, sizeof(rc));
+    rc.associations = cl->nflows;
+    rc.established = cl->nup;
+    rc.failed = cl->nfailed;
+    rc.rate = cl->cfg->connect_rate;
+    rc.inflight = PERF_CONNECT_MAX_IN_FLIGHT;
+    rc.seconds = (double)(perf_now_ns() - cl->connect_start_ns) / 1e9;
+    rc.p50_us = pct.p50;
+    rc.p90_us = pct.p90;
+    rc.p99_us = pct.p99;
+    rc.max_us = pct.max;
+    rc.first_error = cl->connect_error[0] ? cl->connect_error : NULL;
+    perf_report_connect(cl->rep, &rc);
+}
+
+void perf_client_connect_done(struct perf_client *cl, unsigned int i, bool up,
+                              const char *why)
+{
+    if (cl->ninflight > 0)
+        cl->ninflight--;
+    if (up) {
+        cl->up[i] = true;
+        cl->nup++;
+        /* progress: the --timeout watchdog counts from the last one up */
+        cl->phase_ns = perf_now_ns();
+    } else {
+        cl->failed[i] = true;
+        cl->nfailed++;
+        if (cl->connect_error[0] == '\0')
+            snprintf(cl->connect_error, sizeof(cl->connect_error),
+                     "association %u: %s", i + 1, why);
+    }
+    if (cl->nup + cl->nfailed < cl->nflows) {
+        if (perf_client_connect_more(cl) != RUNTIME_EXIT_OK)
+            perf_client_fail(cl,
+                             "cannot start association %u of %u (see "
+                             "above)",
+                             cl->nstarted + 1, cl->nflows);
+        return;
+    }
+    perf_client_report_connect(cl);
+    if (cl->nfailed > 0)
+        perf_client_fail(cl, "%u of %u associations could not be set up (%s)",
+                         cl->nfailed, cl->nflows, cl->connect_error);
 }
 
 void perf_client_free(struct perf_client *cl)
 {
     unsigned int i;
 
-    for (i = 0; i < cl->nflows; i++) {
+    for (i = 0; cl->flows != NULL && i < cl->nflows; i++)
         perf_flow_free(cl->flows[i], cl->phase != CL_DONE || cl->error[0]);
+    for (i = 0; cl->remote != NULL && i < cl->nflows; i++)
         free(cl->remote[i]);
-    }
     perf_intervals_free(cl->intervals);
     if (cl->watchdog_ev != NULL)
         event_free(cl->watchdog_ev);
@@ -330,12 +495,24 @@ void perf_client_free(struct perf_client *cl)
         event_free(cl->connect_ev);
     if (cl->rcv_ev != NULL)
         event_free(cl->rcv_ev);
+    if (cl->pace_ev != NULL)
+        event_free(cl->pace_ev);
     /* Every connection is freed: now the sockets of their own. */
-    for (i = 0; i < cl->nflows; i++)
+    for (i = 0; cl->t != NULL && i < cl->nflows; i++)
         if (cl->t[i] != NULL && cl->t[i] != cl->rt.t)
             transport_close(cl->t[i]);
     runtime_close(&cl->rt);
     perf_report_free(cl->rep);
+    free(cl->t);
+    free(cl->local);
+    free(cl->flows);
+    free(cl->up);
+    free(cl->send_done);
+    free(cl->recv_done);
+    free(cl->send_secs);
+    free(cl->recv_secs);
+    free(cl->remote);
+    free(cl->failed);
     free(cl->server_output);
     free(cl);
 }

@@ -19,6 +19,7 @@
 #include "netaddr.h"
 #include "perf.h"
 #include "perf_compare.h"
+#include "perf_connect.h"
 #include "perf_flow.h"
 #include "perf_proto.h"
 #include "perf_report.h"
@@ -34,12 +35,13 @@ enum client_phase {
     CL_DONE,
 };
 
-/* The server's RESULTS for one association, with room for its streams. */
+/* The server's RESULTS for one association, with room for its streams
+ * (the test's data streams and the control one: r.*.streams point into
+ * counts, 2 * (nstreams + 1) entries allocated with it). */
 struct remote_results {
     bool have;
     struct perf_results r;
-    struct perf_stream_counts sent[PERF_MAX_STREAMS];
-    struct perf_stream_counts received[PERF_MAX_STREAMS];
+    struct perf_stream_counts counts[];
 };
 
 struct perf_client {
@@ -47,25 +49,38 @@ struct perf_client {
     struct runtime rt;
     /* The transport (UDP socket) association i goes through: rt.t for
      * every one, or with --udp-per-assoc one of its own for i >= 1. */
-    struct transport *t[PERF_MAX_PARALLEL];
+    struct transport **t;
     /* Association i's UDP endpoint as the server sees it without NAT. */
-    char local[PERF_MAX_PARALLEL][NETADDR_STRLEN];
+    char (*local)[NETADDR_STRLEN];
     struct perf_report *rep;
     struct transport_peer peer;
     struct host_list binds; /* -B, split: tc's bind strings live here */
     char host[NETADDR_STRLEN];
     unsigned int nflows;
-    struct perf_flow *flows[PERF_MAX_PARALLEL];
-    bool up[PERF_MAX_PARALLEL];
-    bool send_done[PERF_MAX_PARALLEL];
-    bool recv_done[PERF_MAX_PARALLEL];
+    /* The per-association arrays below have nflows entries (allocated
+     * with the client: -P goes up to PERF_MAX_PARALLEL). */
+    struct perf_flow **flows;
+    bool *up;
+    bool *send_done;
+    bool *recv_done;
     /* DONE came on association 1 before another association's END: the
      * associations keep no order between them, so it waits for data done */
     bool done_early;
-    double send_secs[PERF_MAX_PARALLEL];
-    double recv_secs[PERF_MAX_PARALLEL];
+    double *send_secs;
+    double *recv_secs;
     unsigned int nup;
     unsigned int nclosed;
+    /* Set-ups (-P, --connect-rate): started so far (associations
+     * 0..nstarted-1), unanswered now, failed; failed[i] says which */
+    unsigned int nstarted;
+    unsigned int ninflight;
+    unsigned int nfailed;
+    bool *failed;
+    struct perf_connect_bucket bucket;
+    struct event *pace_ev; /* the bucket's next token */
+    uint64_t connect_start_ns;
+    bool connect_reported;
+    char connect_error[256]; /* the first failure's reason */
     uint8_t cookie[PERF_COOKIE_LEN];
     enum client_phase phase;
     struct perf_intervals *intervals;
@@ -75,7 +90,7 @@ struct perf_client {
     uint64_t phase_ns;        /* when the current phase began */
     uint64_t start_ns;        /* data start (after -O: counting start) */
     struct perf_ready ready;
-    struct remote_results *remote[PERF_MAX_PARALLEL];
+    struct remote_results **remote;
     char *server_output;
     struct rusage ru_start;
     uint64_t timeouts_at_start; /* the runtime's T3-rtx count */
@@ -113,6 +128,20 @@ void perf_client_report_paths(struct perf_client *cl);
 /* Resolve, open the transports and timers, start every association.
  * RUNTIME_EXIT_OK, or the exit code (the error said). */
 int perf_client_setup(struct perf_client *cl);
+
+/* Start what set-ups the bucket and the in-flight bound allow now (and
+ * arm the pacing timer for the rest). RUNTIME_EXIT_OK, or an exit code
+ * with the error said. */
+int perf_client_connect_more(struct perf_client *cl);
+
+/* An association came up, or (up false) failed to with why: count it,
+ * start more; once all are answered, report the set-ups (and fail the
+ * test if any failed). */
+void perf_client_connect_done(struct perf_client *cl, unsigned int i, bool up,
+                              const char *why);
+
+/* The set-ups so far as a text line and start.connect (once). */
+void perf_client_report_connect(struct perf_client *cl);
 
 /* Free the associations, the timers, the transports and cl. */
 void perf_client_free(struct perf_client *cl);

@@ -28,11 +28,25 @@
 #include "perf_flow.h"
 #include "perf_proto.h"
 #include "perf_rr.h"
+#include "perf_txbuf.h"
 #include "perf_verify.h"
 #include "rate.h"
 
-#define CTRL_MAX (64 * 1024)         /* largest control message */
-#define DRAIN_POLL_US 2000           /* acknowledgement polling */
+#define CTRL_MAX (64 * 1024) /* largest control message */
+/* rxbuf's first size: control messages but RESULTS fit; it grows (doubling)
+ * only for what must be gathered whole, so -P 10000 idle associations do
+ * not each hold 64 KiB (issue 13) */
+#define RX_FIRST_CAP 512
+/* Plain data is only counted: every flow of the process reads it into this
+ * one buffer (the loop is single-threaded; --workers are processes). */
+#define RX_SCRATCH (64 * 1024)
+#define DRAIN_POLL_US 2000 /* acknowledgement polling */
+/* ... per flow while at most this many drain at once; beyond, each polls
+ * less often, so the process polls at most ~32 times per ms in all: -P
+ * 10000 draining together at 2 ms each starved the loop (and usrsctp's
+ * own work in it) */
+#define DRAIN_POLL_FLOWS 64
+#define DRAIN_POLL_MAX_US 500000
 #define SEND_BATCH 256               /* messages before yielding the loop */
 #define BLOCKED_RETRY_NS 10000000ull /* recheck a full send buffer */
 #define LAST_SACK_NS 10000000ull     /* the end's last 10 ms: SACK at once */
@@ -94,8 +108,9 @@ struct perf_flow {
     struct ctrl_msg **ctrl_tail;
 
     /* receiver */
-    uint8_t *rxbuf; /* a whole message (verify, control) */
+    uint8_t *rxbuf; /* a whole message (verify, control); NULL until one */
     size_t rxcap;
+    size_t rxmax; /* what rxbuf may grow to */
     size_t rxlen;
     bool rx_in_msg;    /* inside a message (not at its start) */
     bool rx_control;   /* the current message is control */
@@ -107,8 +122,12 @@ struct perf_flow {
     struct perf_verify_stream *vstreams;
 
     /* counters */
-    struct perf_stream_counts tx_streams[PERF_MAX_STREAMS];
-    struct perf_stream_counts rx_streams[PERF_MAX_STREAMS];
+    /* per stream, scap entries each (the data streams and the control
+     * one): sized by perf_flow_set_streams, not PERF_MAX_STREAMS, which
+     * would cost ~150 KiB per association */
+    struct perf_stream_counts *tx_streams;
+    struct perf_stream_counts *rx_streams;
+    uint32_t scap;
     struct perf_dir_counts tx;
     struct perf_dir_counts rx;
     uint64_t sample_tx_bytes;
@@ -143,6 +162,9 @@ struct perf_flow {
     uint16_t rr_sid;
 };
 
+/* Flows of this process in SEND_DRAINING (one event loop per process). */
+static unsigned int ndraining;
+
 uint64_t perf_now_ns(void)
 {
     struct timespec ts;
@@ -163,12 +185,13 @@ struct perf_flow *perf_flow_new(struct event_base *base,
 
     if (f == NULL)
         return NULL;
-    f->rxcap = CTRL_MAX;
-    f->rxbuf = malloc(f->rxcap);
+    f->rxmax = CTRL_MAX;
     f->send_ev = evtimer_new(base, send_ev_cb, f);
     f->recv_ev = evtimer_new(base, recv_ev_cb, f);
-    if (f->rxbuf == NULL || f->send_ev == NULL || f->recv_ev == NULL) {
-        free(f->rxbuf);
+    if (f->send_ev == NULL || f->recv_ev == NULL ||
+        perf_flow_set_streams(f, 1) < 0) {
+        free(f->tx_streams);
+        free(f->rx_streams);
         if (f->send_ev != NULL)
             event_free(f->send_ev);
         if (f->recv_ev != NULL)
@@ -180,10 +203,7 @@ struct perf_flow *perf_flow_new(struct event_base *base,
     f->arg = arg;
     f->base = base;
     f->conn = conn;
-    f->nstreams = 1;
     f->ctrl_tail = &f->ctrl_head;
-    f->tx.streams = f->tx_streams;
-    f->rx.streams = f->rx_streams;
     f->last_progress_ns = f->created_ns = perf_now_ns();
     transport_conn_set_cb(conn, flow_event_cb, f);
     return f;
@@ -195,6 +215,8 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
 
     if (f == NULL)
         return;
+    if (f->send_state == SEND_DRAINING)
+        ndraining--;
     transport_conn_free(f->conn, abortive);
     event_free(f->send_ev);
     event_free(f->recv_ev);
@@ -202,7 +224,9 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
         f->ctrl_head = m->next;
         free(m);
     }
-    free(f->txbuf);
+    perf_txbuf_put(f->txbuf);
+    free(f->tx_streams);
+    free(f->rx_streams);
     free(f->tx_seq);
     free(f->tx_ppids);
     free(f->rxbuf);
@@ -213,30 +237,56 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
     free(f);
 }
 
+/* Room for the verifier's state of every stream (scap of them). */
+static int alloc_vstreams(struct perf_flow *f)
+{
+    struct perf_verify_stream *v = calloc(f->scap, sizeof(*v));
+    uint32_t i;
+
+    if (v == NULL)
+        return -ENOMEM;
+    for (i = 0; i < f->scap; i++)
+        perf_verify_init(&v[i], true);
+    free(f->vstreams);
+    f->vstreams = v;
+    return 0;
+}
+
 int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len)
 {
-    size_t cap = max_len > CTRL_MAX ? max_len : CTRL_MAX;
-    uint8_t *buf = realloc(f->rxbuf, cap);
-    size_t i;
-
-    if (buf == NULL)
+    /* rxbuf grows to this as verified messages need it */
+    f->rxmax = max_len > CTRL_MAX ? max_len : CTRL_MAX;
+    if (alloc_vstreams(f) < 0)
         return -ENOMEM;
-    f->rxbuf = buf;
-    f->rxcap = cap;
-    if (f->vstreams == NULL) {
-        f->vstreams = calloc(PERF_MAX_STREAMS, sizeof(*f->vstreams));
-        if (f->vstreams == NULL)
-            return -ENOMEM;
-    }
-    for (i = 0; i < PERF_MAX_STREAMS; i++)
-        perf_verify_init(&f->vstreams[i], true);
     f->verify = true;
     return 0;
 }
 
-void perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams)
+int perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams)
 {
+    /* The data streams and the control stream after them. */
+    uint32_t cap = (uint32_t)nstreams + 1;
+    struct perf_stream_counts *tx = calloc(cap, sizeof(*tx));
+    struct perf_stream_counts *rx = calloc(cap, sizeof(*rx));
+
+    if (tx == NULL || rx == NULL) {
+        free(tx);
+        free(rx);
+        return -ENOMEM;
+    }
+    free(f->tx_streams);
+    free(f->rx_streams);
+    f->tx_streams = tx;
+    f->rx_streams = rx;
+    f->scap = cap;
     f->nstreams = nstreams;
+    memset(&f->tx, 0, sizeof(f->tx));
+    memset(&f->rx, 0, sizeof(f->rx));
+    f->tx.streams = f->tx_streams;
+    f->rx.streams = f->rx_streams;
+    if (f->vstreams != NULL)
+        return alloc_vstreams(f);
+    return 0;
 }
 
 void perf_flow_set_tag(struct perf_flow *f, int tag)
@@ -356,8 +406,21 @@ static void schedule(struct perf_flow *f, uint64_t delay_ns)
 }
 
 /* Limit reached: stop writing and wait until the peer has it all. */
+static uint64_t drain_poll_ns(void)
+{
+    uint64_t us = DRAIN_POLL_US;
+
+    if (ndraining > DRAIN_POLL_FLOWS)
+        us = (uint64_t)DRAIN_POLL_US * ndraining / DRAIN_POLL_FLOWS;
+    if (us > DRAIN_POLL_MAX_US)
+        us = DRAIN_POLL_MAX_US;
+    return us * 1000u;
+}
+
 static void begin_drain(struct perf_flow *f)
 {
+    if (f->send_state != SEND_DRAINING)
+        ndraining++;
     f->drain_left = UINT64_MAX;
     f->send_stop_ns = perf_now_ns();
     f->send_state = SEND_DRAINING;
@@ -394,9 +457,10 @@ static void check_drained(struct perf_flow *f)
         if (left < f->drain_left)
             f->last_progress_ns = perf_now_ns();
         f->drain_left = left;
-        schedule(f, DRAIN_POLL_US * 1000u);
+        schedule(f, drain_poll_ns());
         return;
     }
+    ndraining--;
     f->send_state = SEND_DONE;
     update_sent(f);
     f->ops->on_send_done(f, f->arg);
@@ -444,16 +508,19 @@ static void note_ppid(struct perf_stream_counts *s, uint32_t ppid)
 static void count_sent(struct perf_flow *f, uint16_t sid, size_t len,
                        uint32_t ppid)
 {
-    struct perf_stream_counts *s = &f->tx_streams[sid];
+    struct perf_stream_counts *s;
 
+    f->tx.messages++;
+    f->tx.bytes += len;
+    if (sid >= f->scap)
+        return; /* counted in the total only */
+    s = &f->tx_streams[sid];
     s->sid = sid;
     note_ppid(s, ppid);
     s->messages++;
     s->bytes += len;
     if (sid >= f->tx.nstreams)
         f->tx.nstreams = sid + 1;
-    f->tx.messages++;
-    f->tx.bytes += len;
 }
 
 /* Write messages until the buffer is full, a limit or the pacer says so. */
@@ -510,9 +577,22 @@ static void send_some(struct perf_flow *f)
                 f->send_state = SEND_DONE;
                 return;
             }
-        } else if (f->sp.verify)
-            perf_verify_fill(f->txbuf, len, info.sid, f->tx_seq[info.sid]);
-        n = transport_send(f->conn, f->txbuf, len, &info);
+        } else if (f->sp.verify) {
+            /* A short last message: its own bytes, not the shared buffer's
+             * prepared payload, which other flows stamp (at most one per
+             * flow, so a small allocation is no cost) */
+            uint8_t *own = malloc(len);
+
+            if (own == NULL) {
+                schedule(f, BLOCKED_RETRY_NS);
+                return;
+            }
+            perf_verify_fill(own, len, info.sid, f->tx_seq[info.sid]);
+            n = transport_send(f->conn, own, len, &info);
+            free(own);
+        }
+        if (!f->sp.verify || len == f->sp.length)
+            n = transport_send(f->conn, f->txbuf, len, &info);
         if (n == -EAGAIN) {
             /* TRANSPORT_EV_WRITABLE normally follows; but usrsctp frees
              * PR-SCTP abandoned messages without telling, so look again
@@ -640,7 +720,7 @@ int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
     f->sp = *sp;
     if (f->sp.nstreams == 0)
         f->sp.nstreams = 1;
-    f->txbuf = malloc(sp->length);
+    f->txbuf = perf_txbuf_get(sp->length, sp->verify, &f->payload_crc);
     f->tx_seq = calloc(f->sp.nstreams, sizeof(*f->tx_seq));
     if (f->txbuf == NULL || f->tx_seq == NULL || make_ppids(f) < 0)
         return -ENOMEM;
@@ -654,11 +734,6 @@ int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
         perf_rr_stats_init(f->rr_total);
         perf_rr_stats_init(f->rr_iv);
     }
-    /* Without --verify the bytes do not matter; make them not all zero
-     * so nothing along the path can compress them away. */
-    memset(f->txbuf, 0x5a, sp->length);
-    if (sp->verify)
-        f->payload_crc = perf_verify_prepare(f->txbuf, sp->length);
     f->send_start_ns = perf_now_ns();
     rate_init(&f->pacer, sp->rate_bps, sp->burst, f->send_start_ns);
     f->send_state = SEND_RUNNING;
@@ -673,13 +748,50 @@ void perf_flow_stop_send(struct perf_flow *f)
         begin_drain(f);
 }
 
+/*
+ * A stream past the ones the test named (a --no-control server learns of
+ * them only as data comes): room for sid, the counts kept. The caller
+ * bounds sid by PERF_MAX_STREAMS.
+ */
+static int grow_streams(struct perf_flow *f, uint16_t sid)
+{
+    uint32_t cap = (uint32_t)sid + 1;
+    struct perf_stream_counts *tx = realloc(f->tx_streams, cap * sizeof(*tx));
+    struct perf_stream_counts *rx;
+
+    if (tx == NULL)
+        return -ENOMEM;
+    f->tx_streams = tx;
+    rx = realloc(f->rx_streams, cap * sizeof(*rx));
+    if (rx == NULL)
+        return -ENOMEM;
+    f->rx_streams = rx;
+    memset(tx + f->scap, 0, (cap - f->scap) * sizeof(*tx));
+    memset(rx + f->scap, 0, (cap - f->scap) * sizeof(*rx));
+    if (f->vstreams != NULL) {
+        struct perf_verify_stream *v =
+            realloc(f->vstreams, cap * sizeof(*f->vstreams));
+        uint32_t i;
+
+        if (v == NULL)
+            return -ENOMEM;
+        for (i = f->scap; i < cap; i++)
+            perf_verify_init(&v[i], true);
+        f->vstreams = v;
+    }
+    f->scap = cap;
+    f->tx.streams = f->tx_streams;
+    f->rx.streams = f->rx_streams;
+    return 0;
+}
+
 static void count_received(struct perf_flow *f, const uint8_t *msg, size_t len,
                            uint16_t sid, uint32_t ppid)
 {
     struct perf_stream_counts *s;
 
     f->rx.messages++;
-    if (sid >= PERF_MAX_STREAMS)
+    if (sid >= f->scap && (sid >= PERF_MAX_STREAMS || grow_streams(f, sid) < 0))
         return; /* counted in the total only */
     s = &f->rx_streams[sid];
     s->sid = sid;
@@ -763,6 +875,37 @@ static void receive_later(struct perf_flow *f)
 }
 
 /*
+ * Append a message's next n bytes to rxbuf, growing it (doubling) up to
+ * rxmax. -EMSGSIZE past rxmax, -ENOMEM; a message once too big stays so.
+ */
+static int keep_bytes(struct perf_flow *f, const uint8_t *src, size_t n)
+{
+    size_t need = f->rxlen + n;
+
+    if (f->rx_too_big)
+        return 0;
+    if (need > f->rxmax)
+        return -EMSGSIZE;
+    if (need > f->rxcap) {
+        size_t cap = f->rxcap ? f->rxcap : RX_FIRST_CAP;
+        uint8_t *buf;
+
+        while (cap < need)
+            cap *= 2;
+        if (cap > f->rxmax)
+            cap = f->rxmax;
+        buf = realloc(f->rxbuf, cap);
+        if (buf == NULL)
+            return -ENOMEM;
+        f->rxbuf = buf;
+        f->rxcap = cap;
+    }
+    memcpy(f->rxbuf + f->rxlen, src, n);
+    f->rxlen = need;
+    return 0;
+}
+
+/*
  * Read what is queued, up to the budget. Control messages, and data under
  * --verify, are gathered whole in rxbuf; plain data is only counted.
  * Returns false when the flow was closed or may have been freed.
@@ -773,20 +916,12 @@ static bool receive_some(struct perf_flow *f)
     int reads;
 
     for (reads = 0;; reads++) {
+        static uint8_t scratch[RX_SCRATCH];
         struct transport_msginfo info;
-        uint8_t *dst = f->rxbuf;
-        size_t room = f->rxcap;
+        uint8_t *dst = scratch;
+        size_t room = sizeof(scratch);
         ssize_t n;
 
-        if (!f->rx_in_msg || f->rx_keep) {
-            if (f->rxlen == f->rxcap) {
-                /* Too big to keep whole: count it, check nothing. */
-                f->rx_too_big = true;
-                f->rxlen = 0;
-            }
-            dst = f->rxbuf + f->rxlen;
-            room = f->rxcap - f->rxlen;
-        }
         if (reads >= RECV_BUDGET_READS || bytes >= RECV_BUDGET_BYTES) {
             receive_later(f);
             return true;
@@ -807,8 +942,12 @@ static bool receive_some(struct perf_flow *f)
             f->rx_msg_len = 0;
             f->rxlen = 0;
         }
-        if (f->rx_keep)
-            f->rxlen += (size_t)n;
+        if (f->rx_keep && keep_bytes(f, dst, (size_t)n) < 0) {
+            /* Too big to keep whole (or no memory): count it, check
+             * nothing. */
+            f->rx_too_big = true;
+            f->rxlen = 0;
+        }
         f->rx_msg_len += (size_t)n;
         bytes += (size_t)n;
         if (!f->rx_control) {
@@ -856,12 +995,17 @@ static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
         receive_some(f);
 }
 
+void perf_flow_mark_start(struct perf_flow *f)
+{
+    f->last_progress_ns = perf_now_ns();
+}
+
 void perf_flow_reset_counts(struct perf_flow *f)
 {
     struct transport_assoc_info info;
 
-    memset(f->tx_streams, 0, sizeof(f->tx_streams));
-    memset(f->rx_streams, 0, sizeof(f->rx_streams));
+    memset(f->tx_streams, 0, f->scap * sizeof(*f->tx_streams));
+    memset(f->rx_streams, 0, f->scap * sizeof(*f->rx_streams));
     memset(&f->tx, 0, sizeof(f->tx));
     memset(&f->rx, 0, sizeof(f->rx));
     f->tx.streams = f->tx_streams;

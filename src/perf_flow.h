@@ -80,8 +80,9 @@ void perf_flow_free(struct perf_flow *f, bool abortive);
 /* Receive data with --verify checks (needs whole messages up to max_len). */
 int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len);
 
-/* The data streams before the control stream (control sid = nstreams). */
-void perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams);
+/* The data streams before the control stream (control sid = nstreams);
+ * sizes the per-stream counts (and clears them). 0 or -ENOMEM. */
+int perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams);
 
 /* How each end sends for the test the client asked for. */
 struct perf_params;
@@ -122,6 +123,9 @@ uint64_t perf_flow_bytes_moved(const struct perf_flow *f);
 
 /* Monotonic ns of the last data moved or paced wait, for stall checks. */
 uint64_t perf_flow_last_progress(const struct perf_flow *f);
+/* The data starts now: progress counts from here, not from the set-up
+ * (-P 10000 can take longer than --timeout to gather). */
+void perf_flow_mark_start(struct perf_flow *f);
 
 /*
  * The association's set-up time: from its start to TRANSPORT_EV_CONNECTED,

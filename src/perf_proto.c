@@ -433,7 +433,7 @@ int perf_proto_encode_ready(uint8_t *buf, size_t cap,
     uint8_t *p = NULL;
     size_t i;
 
-    if (m->count > PERF_PROTO_MAX_PARALLEL)
+    if (m->count > PERF_READY_MAX_SEEN)
         return -EINVAL;
     for (i = 0; i < m->count; i++)
         if (memchr(m->seen[i], '\0', PERF_SEEN_LEN) == NULL)
@@ -470,7 +470,7 @@ int perf_proto_decode_ready(const uint8_t *buf, size_t len,
         return -EBADMSG;
     p = buf + PERF_PROTO_HDR_LEN;
     count = get_be16(&p);
-    if (count > PERF_PROTO_MAX_PARALLEL ||
+    if (count > PERF_READY_MAX_SEEN ||
         plen != READY_FIXED_LEN + (size_t)count * PERF_SEEN_LEN)
         return -EBADMSG;
     for (i = 0; i < count; i++)

@@ -39,7 +39,11 @@
 #define PERF_COOKIE_LEN 16
 #define PERF_SEEN_LEN 64 /* "[2001:db8::1]:65535" fits */
 #define PERF_TEXT_MAX 4096
-#define PERF_PROTO_MAX_PARALLEL 128
+#define PERF_PROTO_MAX_PARALLEL 10000
+/* READY tells how the server sees the first this-many associations (NAT
+ * diagnostics for the connect lines); one message for -P 10000 would be
+ * 640 KB. */
+#define PERF_READY_MAX_SEEN 128
 /* The largest PARAMS message: every data stream with a PPID of its own,
  * and --rr's response size. */
 #define PERF_PROTO_PARAMS_MAX (PERF_PROTO_HDR_LEN + 81 + 4 * PERF_MAX_PPIDS + 4)
@@ -100,7 +104,7 @@ struct perf_params {
 /* How the server sees each association: the UDP endpoint after NAT. */
 struct perf_ready {
     uint16_t count;
-    char seen[PERF_PROTO_MAX_PARALLEL][PERF_SEEN_LEN];
+    char seen[PERF_READY_MAX_SEEN][PERF_SEEN_LEN];
 };
 
 /* The server's numbers for one association. */
@@ -127,7 +131,7 @@ struct perf_text {
  * nppids <= nstreams and no PPID PERF_PPID_CONTROL (the receiver tells
  * control from data by it), rr_resp <= PERF_MAX_LEN and, when not 0,
  * none of reverse, bidir, rate_bps, bytes, verify, pr_policy;
- * READY count <= PERF_PROTO_MAX_PARALLEL, each seen[] NUL-terminated;
+ * READY count <= PERF_READY_MAX_SEEN, each seen[] NUL-terminated;
  * RESULTS index < PERF_PROTO_MAX_PARALLEL, each stream's ppid_mixed 0 or
  * 1.
  */

@@ -171,6 +171,7 @@ struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out)
     r->cfg = cfg;
     r->out = out;
     r->bol = true;
+    r->list = cfg->parallel <= PERF_LIST_ASSOCS || cfg->verbose;
     json_out_init(&r->j);
     if (cfg->json_stream) {
         /* {"event":"start","data":{...}}, the start object as data */
@@ -291,17 +292,12 @@ void perf_report_peer_addrs(struct perf_report *r, unsigned int id,
     peer_addrs_out(r, id, addrs, n, false);
 }
 
-void perf_report_connected(struct perf_report *r,
-                           const struct perf_report_conn *c)
+/* An association's connect lines (text). */
+static void connected_text(struct perf_report *r,
+                           const struct perf_report_conn *c, const char *lhost,
+                           unsigned lport, const char *rhost, unsigned rport,
+                           bool nat)
 {
-    char lhost[PERF_SEEN_LEN];
-    char rhost[PERF_SEEN_LEN];
-    unsigned lport;
-    unsigned rport;
-    bool nat = netaddr_translated(c->local, c->seen_as);
-
-    split_endpoint(c->local, lhost, sizeof(lhost), &lport);
-    split_endpoint(c->remote, rhost, sizeof(rhost), &rport);
     perf_report_text(r,
                      "[%3u] local %s port %u connected to %s port %u "
                      "(sctp %u -> %u, streams out %u in %u, path MTU %u",
@@ -338,6 +334,28 @@ void perf_report_connected(struct perf_report *r,
                          "max %u, initial %u ms\n",
                          c->id, (unsigned)c->rto.min_ms,
                          (unsigned)c->rto.max_ms, (unsigned)c->rto.initial_ms);
+    if (c->id == 1 && !r->list)
+        perf_report_text(r,
+                         "(associations 2-%u: not listed one by one above "
+                         "%u; -V lists them, -J has them all)\n",
+                         r->cfg->parallel, (unsigned)PERF_LIST_ASSOCS);
+}
+
+void perf_report_connected(struct perf_report *r,
+                           const struct perf_report_conn *c)
+{
+    char lhost[PERF_SEEN_LEN];
+    char rhost[PERF_SEEN_LEN];
+    unsigned lport;
+    unsigned rport;
+    bool nat = netaddr_translated(c->local, c->seen_as);
+    /* -P 10000: the first association's lines only (all with -V) */
+    bool text = r->list || c->id == 1;
+
+    split_endpoint(c->local, lhost, sizeof(lhost), &lport);
+    split_endpoint(c->remote, rhost, sizeof(rhost), &rport);
+    if (text)
+        connected_text(r, c, lhost, lport, rhost, rport, nat);
     json_out_begin_object(&r->j, NULL);
     json_out_u64(&r->j, "socket", c->id);
     json_out_string(&r->j, "local_host", lhost);
@@ -363,6 +381,76 @@ void perf_report_connected(struct perf_report *r,
     peer_addrs_out(r, c->id, c->peer_addrs, c->npeer_addrs, true);
     json_out_end_object(&r->j);
     r->nconns++;
+}
+
+/* The set-ups in text: counts, percentiles, the first failure. */
+static void connect_text(struct perf_report *r,
+                         const struct perf_report_connect *c)
+{
+    char rate[48] = "";
+
+    if (c->rate)
+        snprintf(rate, sizeof(rate), ", --connect-rate %u/s",
+                 (unsigned)c->rate);
+    perf_report_text(r,
+                     "Associations: %u asked, %u established, %u failed in "
+                     "%.2f s (at most %u INITs in flight%s)\n",
+                     c->associations, c->established, c->failed, c->seconds,
+                     c->inflight, rate);
+    if (c->established > 0)
+        perf_report_text(r,
+                         "Set-up time (INIT to COMM_UP): p50 %.2f ms, p90 "
+                         "%.2f ms, p99 %.2f ms, max %.2f ms\n",
+                         c->p50_us / 1000.0, c->p90_us / 1000.0,
+                         c->p99_us / 1000.0, c->max_us / 1000.0);
+    if (c->first_error != NULL)
+        perf_report_text(r, "First set-up failure: %s\n", c->first_error);
+}
+
+void perf_report_connect(struct perf_report *r,
+                         const struct perf_report_connect *c)
+{
+    /* -P 1's connect line says its set-up time already: the text keeps
+     * iperf3's shape unless there are several, or one failed */
+    if (c->associations > 1 || c->failed > 0)
+        connect_text(r, c);
+    r->connect = *c;
+    r->connect.first_error = NULL;
+    snprintf(r->connect_error, sizeof(r->connect_error), "%s",
+             c->first_error != NULL ? c->first_error : "");
+    r->have_connect = true;
+}
+
+/* start.connect (docs/perf-json.md) */
+static void connect_json(struct perf_report *r)
+{
+    const struct perf_report_connect *c = &r->connect;
+
+    if (!r->have_connect)
+        return;
+    json_out_begin_object(&r->j, "connect");
+    json_out_u64(&r->j, "associations", c->associations);
+    json_out_u64(&r->j, "established", c->established);
+    json_out_u64(&r->j, "failed", c->failed);
+    if (c->rate)
+        json_out_u64(&r->j, "connect_rate", c->rate);
+    else
+        json_out_null(&r->j, "connect_rate");
+    json_out_u64(&r->j, "max_in_flight", c->inflight);
+    json_out_double(&r->j, "seconds", c->seconds);
+    if (c->established > 0) {
+        json_out_begin_object(&r->j, "setup_us");
+        json_out_u64(&r->j, "p50", c->p50_us);
+        json_out_u64(&r->j, "p90", c->p90_us);
+        json_out_u64(&r->j, "p99", c->p99_us);
+        json_out_u64(&r->j, "max", c->max_us);
+        json_out_end_object(&r->j);
+    } else {
+        json_out_null(&r->j, "setup_us");
+    }
+    if (r->connect_error[0])
+        json_out_string(&r->j, "first_error", r->connect_error);
+    json_out_end_object(&r->j);
 }
 
 void perf_report_path_event(struct perf_report *r, unsigned int id, double t,
@@ -435,6 +523,7 @@ void perf_report_begin_intervals(struct perf_report *r)
         return;
     r->in_intervals = true;
     json_out_end_array(&r->j); /* connected */
+    connect_json(r);
     if (r->backend != NULL) {
         json_out_string(&r->j, "backend", r->backend);
         json_out_string(&r->j, "stack", r->stack);
@@ -711,7 +800,8 @@ void perf_report_interval(struct perf_report *r, double start, double end,
         l.retransmits = row->retransmits;
         l.sctp = row->have_sctp ? row : NULL;
         l.note = note;
-        perf_report_text_line(r, &l, cols);
+        if (r->list)
+            perf_report_text_line(r, &l, cols);
         interval_row_json(r, start, l.end, omitted, row);
     }
     json_out_end_array(&r->j);

@@ -108,6 +108,22 @@ struct perf_report_final {
     size_t nrr;
 };
 
+/* How the client's associations came up (-P, --connect-rate). */
+struct perf_report_connect {
+    unsigned int associations; /* -P */
+    unsigned int established;
+    unsigned int failed;
+    uint32_t rate;         /* --connect-rate; 0 = none */
+    unsigned int inflight; /* INITs unanswered at most */
+    double seconds;        /* the first INIT to the last one resolved */
+    /* INIT sent (the connect call) to COMM_UP, over the established */
+    uint64_t p50_us;
+    uint64_t p90_us;
+    uint64_t p99_us;
+    uint64_t max_us;
+    const char *first_error; /* why the first failed one did; NULL none */
+};
+
 struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out);
 void perf_report_free(struct perf_report *r);
 
@@ -121,6 +137,9 @@ void perf_report_set_backend(struct perf_report *r,
 void perf_report_connecting(struct perf_report *r, const char *host);
 void perf_report_connected(struct perf_report *r,
                            const struct perf_report_conn *c);
+/* The set-ups summed up: a text line now, start.connect in the JSON. */
+void perf_report_connect(struct perf_report *r,
+                         const struct perf_report_connect *c);
 /* One interval, start to end in seconds from the start of the test. */
 /*
  * DATA retransmission timeouts (T3-rtx) that fired during the next

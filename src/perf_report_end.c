@@ -109,10 +109,12 @@ static void streams_out(struct perf_report *r, const struct perf_report_dir *d,
 
         if (s->messages == 0)
             continue;
-        if (!*headed)
+        /* -P 10000: [SUM] and Verify lines only (all with -V) */
+        if (r->list && !*headed)
             perf_report_text_streams_header(r);
         *headed = true;
-        perf_report_text_stream(r, d->id, d->outbound, d->seconds, s);
+        if (r->list)
+            perf_report_text_stream(r, d->id, d->outbound, d->seconds, s);
         json_out_begin_object(&r->j, NULL);
         json_out_u64(&r->j, "sid", s->sid);
         json_out_u64(&r->j, "messages", s->messages);
@@ -195,7 +197,8 @@ static void final_text_rows(struct perf_report *r,
         l.retransmits = d->counts->retransmits;
         l.abandoned = d->counts->abandoned;
         l.role = d->sender ? "sender" : "receiver";
-        perf_report_text_line(r, &l, cols);
+        if (r->list)
+            perf_report_text_line(r, &l, cols);
     }
     if (r->cfg->parallel <= 1)
         return;

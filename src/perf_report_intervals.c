@@ -22,13 +22,14 @@ struct perf_intervals {
     uint64_t omit_end_ns;
     bool finished;
     /* each flow's message totals at the previous sample */
-    uint64_t tx_messages[PERF_MAX_PARALLEL];
-    uint64_t rx_messages[PERF_MAX_PARALLEL];
+    uint64_t *tx_messages; /* nflows each */
+    uint64_t *rx_messages;
+    struct perf_report_row *rows; /* 2 * nflows: one interval's rows */
     uint64_t timeouts; /* the runtime's T3-rtx count at the last sample */
     /* --rr: each flow's transactions in the interval being reported, and
      * (server) its answers at the previous sample */
     struct perf_rr_stats *rr;
-    uint64_t rr_answered[PERF_MAX_PARALLEL];
+    uint64_t *rr_answered; /* nflows each, with --rr */
 };
 
 double perf_intervals_boundary(double interval_s, double duration_s,
@@ -134,7 +135,7 @@ static void sample_flow(struct perf_intervals *iv, unsigned int i,
  * end's data ended). */
 static void report(struct perf_intervals *iv, bool last)
 {
-    struct perf_report_row rows[2 * PERF_MAX_PARALLEL];
+    struct perf_report_row *rows = iv->rows;
     double end = perf_rows_span_secs(*iv->s.start_ns, perf_now_ns());
     double data_end = 0;
     bool all_ended = true;
@@ -189,9 +190,10 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
         iv->omitting = false;
         for (i = 0; i < iv->s.nflows; i++)
             perf_flow_reset_counts(iv->s.flows[i]);
-        memset(iv->tx_messages, 0, sizeof(iv->tx_messages));
-        memset(iv->rx_messages, 0, sizeof(iv->rx_messages));
-        memset(iv->rr_answered, 0, sizeof(iv->rr_answered));
+        memset(iv->tx_messages, 0, iv->s.nflows * sizeof(uint64_t));
+        memset(iv->rx_messages, 0, iv->s.nflows * sizeof(uint64_t));
+        if (iv->rr_answered != NULL)
+            memset(iv->rr_answered, 0, iv->s.nflows * sizeof(uint64_t));
         *iv->s.start_ns = perf_now_ns();
         getrusage(RUSAGE_SELF, iv->s.ru_start);
         iv->k = 0;
@@ -215,13 +217,17 @@ perf_intervals_start(const struct perf_intervals_setup *s)
         iv->timeouts = c.rtx_timeouts;
     }
     iv->ev = evtimer_new(s->base, tick_cb, iv);
-    if (s->rr)
-        iv->rr = calloc(s->nflows, sizeof(*iv->rr));
-    if (iv->ev == NULL || (s->rr && iv->rr == NULL)) {
-        if (iv->ev != NULL)
-            event_free(iv->ev);
-        free(iv->rr);
-        free(iv);
+    iv->tx_messages = calloc(s->nflows ? s->nflows : 1, sizeof(uint64_t));
+    iv->rx_messages = calloc(s->nflows ? s->nflows : 1, sizeof(uint64_t));
+    iv->rows = calloc(2 * (s->nflows ? s->nflows : 1), sizeof(*iv->rows));
+    if (s->rr) {
+        iv->rr = calloc(s->nflows ? s->nflows : 1, sizeof(*iv->rr));
+        iv->rr_answered = calloc(s->nflows ? s->nflows : 1, sizeof(uint64_t));
+    }
+    if (iv->ev == NULL || iv->tx_messages == NULL || iv->rx_messages == NULL ||
+        iv->rows == NULL ||
+        (s->rr && (iv->rr == NULL || iv->rr_answered == NULL))) {
+        perf_intervals_free(iv);
         return NULL;
     }
     iv->omitting = s->omit_s > 0;
@@ -244,7 +250,12 @@ void perf_intervals_free(struct perf_intervals *iv)
 {
     if (iv == NULL)
         return;
-    event_free(iv->ev);
+    if (iv->ev != NULL)
+        event_free(iv->ev);
+    free(iv->tx_messages);
+    free(iv->rx_messages);
+    free(iv->rows);
     free(iv->rr);
+    free(iv->rr_answered);
     free(iv);
 }

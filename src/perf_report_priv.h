@@ -38,6 +38,13 @@ struct perf_report {
     size_t paths_cap;
     uint64_t paths_dropped;
     bool paths_known; /* the backend reports paths: "end" lists them */
+    /* text lists associations one by one (-P up to PERF_LIST_ASSOCS, or
+     * -V); otherwise the [SUM] lines only. -J always lists them. */
+    bool list;
+    /* start.connect, once perf_report_connect said it */
+    bool have_connect;
+    struct perf_report_connect connect;
+    char connect_error[256];
 };
 
 /* One path event as "end" lists it. */

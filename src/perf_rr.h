@@ -17,6 +17,11 @@
 #include "json_out.h"
 #include "rtt_stats.h"
 
+/* -P with --rr: a client keeps three histograms per association (whole
+ * test, interval, report), 30 KiB each. */
+#define PERF_RR_MAX_PARALLEL 1000
+#define PERF_RR_MAX_PARALLEL_STR "1000"
+
 struct perf_rr_stats {
     uint64_t transactions; /* completed (client) or answered (server) */
     uint64_t wrong_size;   /* responses not RESP bytes (client) */

@@ -19,6 +19,7 @@
 #include "perf_server_priv.h"
 #include "sctp_plan.h"
 #include "units.h"
+#include "fd_limit.h"
 #include "workers.h"
 
 #define CLOSE_GRACE_S 5
@@ -55,6 +56,31 @@ static const char *conn_name(struct transport_conn *conn, char *buf, size_t len)
                  transport_peer_name(&info, name, sizeof(name)),
                  (unsigned)info.peer_sctp_port);
     return buf;
+}
+
+/*
+ * The kernel backend holds a socket per association: make room for
+ * --max-associations of them (raising the soft RLIMIT_NOFILE), or say
+ * up front where accepts will start failing.
+ */
+static void server_check_nofile(const struct perf_server *srv)
+{
+    uint64_t need = (uint64_t)srv->cfg->max_assocs + 64;
+    uint64_t soft = 0;
+    uint64_t hard = 0;
+    unsigned int i;
+
+    for (i = 0; i < srv->rt.nall; i++)
+        if (strcmp(srv->listeners[i].view.ops->name, "kernel") == 0)
+            break;
+    if (i == srv->rt.nall || fd_limit_ensure(need, &soft, &hard) == 0)
+        return;
+    log_warn("--max-associations %u: the kernel backend needs a descriptor "
+             "per association, but RLIMIT_NOFILE allows %llu (hard limit "
+             "%llu): accepts past about that many will fail; raise it "
+             "(ulimit -n)",
+             srv->cfg->max_assocs, (unsigned long long)soft,
+             (unsigned long long)hard);
 }
 
 /*
@@ -492,6 +518,7 @@ int perf_server_run(const struct perf_config *cfg)
     }
     event_add(srv.watchdog_ev, &tick);
     server_banner(&srv);
+    server_check_nofile(&srv);
     /* sctp_plan_max_burst: 4 MTUs of chunks are at least 5 packets. */
     if (cfg->sack_freq > SCTP_PLAN_STACK_MAX_BURST + 1)
         log_warn("--sack-freq %u: a client that sends without the same "

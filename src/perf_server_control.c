@@ -90,8 +90,8 @@ static int configure_flow(struct perf_test *t, struct perf_flow *f)
     if (transport_tune(conn, &tu) < 0)
         log_warn("test %u: cannot apply the client's SCTP tuning: %s", t->id,
                  transport_conn_strerror(conn));
-    perf_flow_set_streams(f, t->params.nstreams);
-    if (t->params.verify && perf_flow_set_verify(f, t->params.length) < 0) {
+    if (perf_flow_set_streams(f, t->params.nstreams) < 0 ||
+        (t->params.verify && perf_flow_set_verify(f, t->params.length) < 0)) {
         perf_server_test_abort(t, "out of memory");
         return -1;
     }
@@ -113,6 +113,22 @@ static enum ctrl_result on_hello(struct server_flow *sf, const uint8_t *msg,
     if (sf->test != NULL || perf_proto_decode_hello(msg, len, &h) < 0 ||
         h.count == 0 || h.count > PERF_MAX_PARALLEL || h.index >= h.count)
         return CTRL_BAD;
+    if (h.count > srv->cfg->max_assocs) {
+        /* It can never gather them all: say so at once, not after the
+         * refused associations time out. */
+        char why[200];
+        uint8_t buf[256];
+
+        snprintf(why, sizeof(why),
+                 "the test needs %u associations; this server allows "
+                 "%u (--max-associations)",
+                 (unsigned)h.count, srv->cfg->max_assocs);
+        perf_server_send_ctrl(
+            sf->flow,
+            perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why), buf);
+        log_info("refused a test: %s", why);
+        return CTRL_OK;
+    }
     t = perf_server_test_find(srv, h.cookie);
     if (t == NULL) {
         if (srv->running >= srv->cfg->max_clients || srv->stopping) {
@@ -134,6 +150,10 @@ static enum ctrl_result on_hello(struct server_flow *sf, const uint8_t *msg,
     if (h.count != t->count || t->flows[h.index] != NULL ||
         t->phase != ST_GATHERING)
         return CTRL_BAD; /* sf is not the test's: on_control frees it */
+    /* Progress: -P 10000 takes longer than --timeout to gather, but each
+     * HELLO restarts the clock (a client can stretch it to count x
+     * --timeout at most, count bounded by --max-associations) */
+    t->phase_ns = perf_now_ns();
     sf->test = t;
     sf->index = h.index;
     t->flows[h.index] = sf->flow;
@@ -215,27 +235,29 @@ static bool duration_within_limit(struct perf_test *t)
 }
 
 /*
- * The message buffers a test makes this server hold: a send buffer of -l
- * bytes for each association it sends on, and a whole message for each
- * one it checks with --verify. Every running test's together stay within
- * --max-buffer-memory, so -l 16M x -P 128 cannot take 2 GiB.
+ * The message buffers a test makes this server hold: one send buffer of
+ * -l bytes shared by the associations it sends on, a whole message for
+ * each one it checks with --verify, and with --rr each one's response.
+ * Every running test's together stay within --max-buffer-memory, so
+ * -l 16M x -P 128 cannot take 2 GiB.
  */
 static bool memory_within_limit(struct perf_test *t)
 {
     const struct perf_params *p = &t->params;
     struct perf_server *srv = t->srv;
-    uint64_t each = 0;
-    uint64_t need;
+    uint64_t need = 0;
     char needs[32];
     char lim[32];
     char used[32];
 
+    /* The senders share one buffer (perf_txbuf.c); --verify's receiver
+     * gathers each association's message whole, in a buffer of its own */
     if (perf_server_sends(p))
-        each += p->length;
+        need += p->length;
     if (p->verify && perf_server_receives(p))
-        each += p->length;
-    each += p->rr_resp; /* --rr: each association's response */
-    need = each * p->parallel;
+        need += (uint64_t)p->length * p->parallel;
+    /* --rr: each association keeps its response to send */
+    need += (uint64_t)p->rr_resp * p->parallel;
     if (srv->buffer_in_use + need <= srv->cfg->max_buffer_bytes) {
         t->buffer_bytes = need;
         srv->buffer_in_use += need;
@@ -245,16 +267,26 @@ static bool memory_within_limit(struct perf_test *t)
     units_format_bytes(lim, sizeof(lim),
                        (uint64_t)(srv->cfg->max_buffer_bytes));
     units_format_bytes(used, sizeof(used), (uint64_t)(srv->buffer_in_use));
-    perf_server_test_abort(t,
-                           "the test needs %s of message buffers (%s %u x -P "
-                           "%u%s), over the server's --max-buffer-memory %s "
-                           "(%s in use by other tests): give a smaller %s "
-                           "or -P",
-                           needs, p->rr_resp ? "--rr RESP" : "-l",
-                           (unsigned)(p->rr_resp ? p->rr_resp : p->length),
-                           (unsigned)p->parallel,
-                           p->verify && p->bidir ? " x 2 for --verify" : "",
-                           lim, used, p->rr_resp ? "RESP" : "-l");
+    if (p->rr_resp != 0)
+        perf_server_test_abort(t,
+                               "the test needs %s of message buffers (--rr "
+                               "RESP %u x -P %u), over the server's "
+                               "--max-buffer-memory %s (%s in use by other "
+                               "tests): give a smaller RESP or -P",
+                               needs, (unsigned)p->rr_resp,
+                               (unsigned)p->parallel, lim, used);
+    else
+        perf_server_test_abort(
+            t,
+            "the test needs %s of message buffers (-l %u%s%s), "
+            "over the server's --max-buffer-memory %s (%s in "
+            "use by other tests): give a smaller -l or -P",
+            needs, (unsigned)p->length,
+            p->verify && perf_server_receives(p) ? " x -P for --verify" : "",
+            p->verify && perf_server_receives(p) && perf_server_sends(p)
+                ? " + -l to send"
+                : "",
+            lim, used);
     return false;
 }
 
@@ -351,7 +383,7 @@ static enum ctrl_result on_params(struct server_flow *sf, const uint8_t *msg,
         !duration_within_limit(t) || !window_fits(t) || !memory_within_limit(t))
         return CTRL_GONE;
     t->have_params = true;
-    for (i = 0; i < PERF_MAX_PARALLEL; i++)
+    for (i = 0; i < t->count; i++)
         if (t->flows[i] != NULL && configure_flow(t, t->flows[i]) < 0)
             return CTRL_GONE;
     if (perf_server_test_all_ready(t))

@@ -51,18 +51,20 @@ struct perf_test {
     unsigned int count;
     unsigned int nflows;
     unsigned int nclosed;
-    struct perf_flow *flows[PERF_MAX_PARALLEL];
-    struct server_flow *sfs[PERF_MAX_PARALLEL];
+    /* count entries each, allocated with the test (-P up to
+     * PERF_MAX_PARALLEL: no fixed arrays of that size per test) */
+    struct perf_flow **flows;
+    struct server_flow **sfs;
     bool have_params;
     struct perf_params params;
     enum test_phase phase;
     uint64_t phase_ns;
     uint64_t start_ns;
     uint64_t last_ctrl_ns; /* the last control message from the client */
-    bool send_done[PERF_MAX_PARALLEL];
-    bool recv_done[PERF_MAX_PARALLEL];
-    double send_secs[PERF_MAX_PARALLEL];
-    double recv_secs[PERF_MAX_PARALLEL];
+    bool *send_done;
+    bool *recv_done;
+    double *send_secs;
+    double *recv_secs;
     struct perf_config view; /* cfg as this test runs it, for the
                                        report */
     struct perf_report *rep;

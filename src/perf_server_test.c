@@ -32,7 +32,7 @@ void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
     va_end(ap);
     log_warn("test %u aborted: %s", t->id, why);
     len = perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why);
-    for (i = 0; len > 0 && i < t->count && i < PERF_MAX_PARALLEL; i++)
+    for (i = 0; len > 0 && i < t->count; i++)
         if (t->flows[i] != NULL)
             perf_flow_send_control(t->flows[i], buf, (size_t)len);
     if (t->srv->cfg->one_off) {
@@ -42,6 +42,16 @@ void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
         t->srv->completed++;
     }
     perf_server_test_free(t, true);
+}
+
+static void free_arrays(struct perf_test *t)
+{
+    free(t->flows);
+    free(t->sfs);
+    free(t->send_done);
+    free(t->recv_done);
+    free(t->send_secs);
+    free(t->recv_secs);
 }
 
 struct perf_test *perf_server_test_new(struct server_flow *sf,
@@ -57,6 +67,18 @@ struct perf_test *perf_server_test_new(struct server_flow *sf,
     t->id = ++srv->next_id;
     memcpy(t->cookie, h->cookie, sizeof(t->cookie));
     t->count = h->count;
+    t->flows = calloc(t->count, sizeof(*t->flows));
+    t->sfs = calloc(t->count, sizeof(*t->sfs));
+    t->send_done = calloc(t->count, sizeof(*t->send_done));
+    t->recv_done = calloc(t->count, sizeof(*t->recv_done));
+    t->send_secs = calloc(t->count, sizeof(*t->send_secs));
+    t->recv_secs = calloc(t->count, sizeof(*t->recv_secs));
+    if (t->flows == NULL || t->sfs == NULL || t->send_done == NULL ||
+        t->recv_done == NULL || t->send_secs == NULL || t->recv_secs == NULL) {
+        free_arrays(t);
+        free(t);
+        return NULL;
+    }
     t->phase = ST_GATHERING;
     t->phase_ns = t->last_ctrl_ns = perf_now_ns();
     t->next = srv->tests;
@@ -84,7 +106,7 @@ void perf_server_test_free(struct perf_test *t, bool abortive)
     struct perf_server *srv = t->srv;
     unsigned int i;
 
-    for (i = 0; i < PERF_MAX_PARALLEL; i++) {
+    for (i = 0; i < t->count; i++) {
         if (t->flows[i] == NULL)
             continue;
         perf_flow_free(t->flows[i], abortive);
@@ -101,6 +123,7 @@ void perf_server_test_free(struct perf_test *t, bool abortive)
     if (t->phase != ST_CLOSING)
         srv->running--;
     srv->buffer_in_use -= t->buffer_bytes;
+    free_arrays(t);
     free(t);
     srv->idle_since_ns = perf_now_ns();
     perf_server_maybe_exit(srv);
@@ -157,12 +180,14 @@ bool perf_server_test_all_ready(const struct perf_test *t)
 void perf_server_test_send_ready(struct perf_test *t)
 {
     static uint8_t
-        buf[PERF_PROTO_HDR_LEN + 2 + PERF_PROTO_MAX_PARALLEL * PERF_SEEN_LEN];
+        buf[PERF_PROTO_HDR_LEN + 2 + PERF_READY_MAX_SEEN * PERF_SEEN_LEN];
     struct perf_ready ready;
     unsigned int i;
 
     memset(&ready, 0, sizeof(ready));
-    ready.count = (uint16_t)t->count;
+    ready.count =
+        (uint16_t)(t->count < PERF_READY_MAX_SEEN ? t->count
+                                                  : PERF_READY_MAX_SEEN);
     make_view(t);
     t->rep = perf_report_new(&t->view, stdout);
     if (t->rep != NULL)
@@ -175,17 +200,31 @@ void perf_server_test_send_ready(struct perf_test *t)
     for (i = 0; i < t->count; i++) {
         struct transport_assoc_info info;
         struct sockaddr_storage paddrs[TRANSPORT_MAX_ADDRS];
-        size_t np = transport_peer_addrs(perf_flow_conn(t->flows[i]), paddrs,
-                                         TRANSPORT_MAX_ADDRS);
+        char seen[PERF_SEEN_LEN] = "";
+        size_t np;
+        /* -P 10000: not one line each, but how many (-V: all) */
+        bool listed =
+            t->rep != NULL && (t->count <= PERF_LIST_ASSOCS || t->view.verbose);
 
+        if (i == 0 && t->rep != NULL && !listed)
+            perf_report_line(t->rep,
+                             "Accepted %u associations of test %u (listed "
+                             "one by one with -V)",
+                             t->count, t->id);
+        if (!listed && i >= PERF_READY_MAX_SEEN)
+            continue;
+        np = transport_peer_addrs(perf_flow_conn(t->flows[i]), paddrs,
+                                  TRANSPORT_MAX_ADDRS);
+        memset(&info, 0, sizeof(info));
         if (transport_get_info(perf_flow_conn(t->flows[i]), &info) == 0)
-            transport_peer_name(&info, ready.seen[i], PERF_SEEN_LEN);
-        if (t->rep != NULL) {
+            transport_peer_name(&info, seen, sizeof(seen));
+        if (i < PERF_READY_MAX_SEEN)
+            memcpy(ready.seen[i], seen, sizeof(seen));
+        if (listed) {
             perf_report_line(t->rep,
                              "Accepted association %u of test %u "
                              "from %s (SCTP port %u%s%s)",
-                             i + 1, t->id, ready.seen[i],
-                             (unsigned)info.peer_sctp_port,
+                             i + 1, t->id, seen, (unsigned)info.peer_sctp_port,
                              t->srv->rt.nall > 1 ? ", backend " : "",
                              t->srv->rt.nall > 1 ? t->rt->ops->name : "");
             perf_report_peer_addrs(t->rep, i + 1, paddrs, np);
@@ -210,6 +249,7 @@ bool perf_server_test_start(struct perf_test *t)
     for (i = 0; i < t->count; i++) {
         t->send_done[i] = !perf_server_sends(p);
         t->recv_done[i] = !perf_server_receives(p);
+        perf_flow_mark_start(t->flows[i]);
         if (perf_server_sends(p) &&
             perf_flow_start_send(t->flows[i], &sp) < 0) {
             perf_server_test_abort(t, "out of memory");
@@ -275,22 +315,33 @@ void perf_server_test_report_paths(struct perf_test *t)
 /* Our side of the final report, printed here and captured if asked. */
 static void test_report_local(struct perf_test *t, double wall)
 {
-    struct perf_report_dir dirs[2 * PERF_MAX_PARALLEL];
+    struct perf_report_dir *dirs = calloc(2 * t->count, sizeof(*dirs));
     struct perf_report_final fin;
     struct transport_counters impair;
-    struct perf_report_rr rrs[PERF_MAX_PARALLEL];
+    struct perf_report_rr *rrs = NULL;
     /* --rr: the answers counted, without latencies (30 KiB each) */
     struct perf_rr_stats *answered = NULL;
     size_t n = 0;
     unsigned int i;
 
     perf_server_test_report_paths(t);
-    if (t->params.rr_resp != 0)
+    if (dirs == NULL) {
+        log_warn("test %u: out of memory for the final report", t->id);
+        return;
+    }
+    if (t->params.rr_resp != 0) {
         answered = calloc(t->count, sizeof(*answered));
+        rrs = calloc(t->count, sizeof(*rrs));
+        if (answered == NULL || rrs == NULL) {
+            free(answered);
+            free(rrs);
+            answered = NULL;
+            rrs = NULL;
+        }
+    }
     for (i = 0; answered != NULL && i < t->count; i++) {
         perf_rr_stats_init(&answered[i]);
         answered[i].transactions = perf_flow_sent(t->flows[i])->messages;
-        memset(&rrs[i], 0, sizeof(rrs[i]));
         rrs[i].id = i + 1;
         rrs[i].seconds = t->recv_secs[i];
         rrs[i].stats = &answered[i];
@@ -320,11 +371,13 @@ static void test_report_local(struct perf_test *t, double wall)
     if (t->rep != NULL)
         perf_report_final(t->rep, &fin);
     free(answered);
+    free(rrs);
     if (perf_server_sends(&t->params))
         perf_rows_warn_timeouts(
             t->rt, t->timeouts_at_start,
             perf_rows_retransmits(t->flows, t->count), t->flows[0],
             perf_rows_longest(t->send_secs, t->count, wall), "the server");
+    free(dirs);
 }
 
 /* All data in both directions is through: send what we counted. */

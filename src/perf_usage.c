@@ -193,7 +193,8 @@ void perf_cli_usage(FILE *out, const char *prog)
 "                            0 = no ceiling, up to 604800 (default 3600)\n"
 "      --max-buffer-memory SIZE\n"
 "                            message buffers of all running tests (-l per\n"
-"                            association sent on or checked by --verify),\n"
+"                            test sending, -l per association checked by\n"
+"                            --verify),\n"
 "                            1M-64G (default 64M: -l 16M -P 4 fits);\n"
 "                            a test needing more is refused\n"
 "      --workers N           N processes share the UDP port, each running\n"
@@ -254,6 +255,10 @@ void perf_cli_usage(FILE *out, const char *prog)
 "      --get-server-output   show the server's results too\n"
 "      --connect-timeout MS  give up when the associations are not up\n"
 "                            within MS, 1-3600000, at most --timeout\n"
+"      --connect-rate N[/s]  start at most N association set-ups a second,\n"
+"                            1-100000 (default: at once, at most 256 INITs\n"
+"                            unanswered); -P above 16 prints only [SUM]\n"
+"                            lines unless -V\n"
 "\n"
 "Not applicable (iperf3 options refused, with the reason):\n",
             prog, prog, PERF_DEFAULT_PORT, PERF_DEFAULT_UDP_PORT,

@@ -113,7 +113,7 @@ bad 2 "-t: '100000' is out of range" -c 127.0.0.1 -t 100000
 bad 2 "-t and -n exclude each other" -c 127.0.0.1 -t 2 -n 1M
 bad 2 "-n and -k exclude each other" -c 127.0.0.1 -n 1M -k 5
 bad 2 "-k: '0' is out of range" -c 127.0.0.1 -k 0
-bad 2 "-P: '129' is out of range \(1-128\)" -c 127.0.0.1 -P 129
+bad 2 "-P: '10001' is out of range \(1-10000\)" -c 127.0.0.1 -P 10001
 bad 2 "--nstreams: '0' is out of range" -c 127.0.0.1 --nstreams 0
 bad 2 "--nstreams: '1025' is out of range" -c 127.0.0.1 --nstreams 1025
 bad 2 "-l: '17M' is out of range \(1-16M\)" -c 127.0.0.1 -l 17M

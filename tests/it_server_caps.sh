@@ -10,7 +10,8 @@
 #   --max-duration 2: -t 5 is refused; -n 1G at 8 kbit/s ends at 2 s
 #   --server-bitrate-limit 5M/1: a client that asks for 1 Mbit/s and then
 #       sends as fast as it can (evil client, mode fast) is ended
-#   --max-buffer-memory 4M: --bidir --verify -l 1200k -P 2 (4.7 MiB) is
+#   --max-buffer-memory 4M: --bidir --verify -l 1400k -P 2 (4.1 MiB: one
+#       shared send buffer and a --verify receive buffer each) is
 #       refused; -R -l 512k -P 2 (1 MiB) runs
 #   -R -w 64k (64 KiB messages): refused by the client at once, exit 2,
 #       instead of an 8 s stall and an abort
@@ -92,7 +93,7 @@ grep -Eq '^ERROR: the test averaged .* above the server.s bitrate limit 5(\.00)?
 alive
 
 expect_refusal memory 'server: the test needs .* --max-buffer-memory' 5 \
-    "${CLIENT[@]}" --bidir --verify -l 1200k -w 8M -P 2 -t 1
+    "${CLIENT[@]}" --bidir --verify -l 1400k -w 8M -P 2 -t 1
 "${CLIENT[@]}" -R -l 512k -b 2M -P 2 -t 2 >"$WORK/memory_ok.out" 2>&1 ||
     fail "-R -l 512k -P 2 (1 MiB) failed under a 4M cap: $(cat "$WORK/memory_ok.out")"
 

@@ -391,6 +391,8 @@ static void test_perf_cli_message_options(void **state)
     assert_int_equal(cfg.nstreams, 1024);
     assert_true(cfg.reverse);
     assert_true(cfg.unordered);
+    assert_int_equal(parse("-c", "h", "-P", "10000", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.parallel, 10000);
     assert_int_equal(
         parse("-c", "h", "--bidir", "--unordered", "--get-server-output", NULL),
         PERF_CLI_RUN);
@@ -449,6 +451,9 @@ static void test_perf_cli_rr(void **state)
     assert_parse_error("--rr cannot go with --bidir: the responses are the "
                        "server-to-client direction already",
                        "-c", "h", "--bidir", "--rr", "64");
+    assert_parse_error("--rr cannot go with -P over 1000: each association "
+                       "keeps latency histograms of about 90 KiB",
+                       "-c", "h", "--rr", "64", "-P", "1001");
     assert_parse_error("--rr cannot go with -l: the request size is --rr's "
                        "REQ",
                        "-c", "h", "--rr", "64", "-l", "100");
@@ -569,6 +574,8 @@ static void test_perf_cli_usage_text(void **state)
     assert_non_null(strstr(text, "\n      --json-stream         JSON, one "
                                  "object per line"));
     assert_non_null(strstr(text, "\n      --connect-timeout MS  give up"));
+    assert_non_null(
+        strstr(text, "\n      --connect-rate N[/s]  start at most"));
     assert_non_null(strstr(text, "\n      --rcv-timeout MS      fail when"));
     assert_non_null(strstr(text, "\n      --idle-timeout SEC    abort a test"));
     assert_non_null(
@@ -1032,6 +1039,28 @@ static void test_perf_cli_timeouts_and_limits(void **state)
                        "--idle-timeout", "5");
     assert_parse_error("--connect-timeout is for the client (-c)", "-s",
                        "--connect-timeout", "5");
+    /* --connect-rate N[/s] */
+    assert_int_equal(
+        parse("-c", "h", "-P", "1000", "--connect-rate", "500", NULL),
+        PERF_CLI_RUN);
+    assert_int_equal(cfg.connect_rate, 500);
+    assert_int_equal(parse("-c", "h", "--connect-rate", "100000/s", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.connect_rate, 100000);
+    assert_int_equal(parse("-c", "h", NULL), PERF_CLI_RUN);
+    assert_int_equal(cfg.connect_rate, 0);
+    assert_parse_error("--connect-rate: '0' is out of range (1-100000 per "
+                       "second)",
+                       "-c", "h", "--connect-rate", "0");
+    assert_parse_error("--connect-rate: '100001/s' is out of range (1-100000 "
+                       "per second)",
+                       "-c", "h", "--connect-rate", "100001/s");
+    assert_parse_error("--connect-rate: '5/m' is not a valid number", "-c", "h",
+                       "--connect-rate", "5/m");
+    assert_parse_error("--connect-rate: '/s' is not a valid number", "-c", "h",
+                       "--connect-rate", "/s");
+    assert_parse_error("--connect-rate is for the client (-c)", "-s",
+                       "--connect-rate", "5");
     assert_parse_error("--server-bitrate-limit is for the server (-s)", "-c",
                        "h", "--server-bitrate-limit", "1M");
     assert_parse_error("--server-bitrate-limit: 'fast' is not a valid rate",
@@ -1113,8 +1142,10 @@ static void test_perf_cli_value_errors(void **state)
                        "--len", "17M");
     assert_parse_error("-w: '1k' is out of range (4k-256M)", "-c", "h", "-w",
                        "1k");
-    assert_parse_error("-P: '129' is out of range (1-128)", "-c", "h", "-P",
-                       "129");
+    assert_parse_error("-P: '10001' is out of range (1-10000)", "-c", "h", "-P",
+                       "10001");
+    assert_parse_error("-P: '0' is out of range (1-10000)", "-c", "h", "-P",
+                       "0");
     assert_parse_error("--nstreams: '0' is out of range (1-1024)", "-c", "h",
                        "--nstreams", "0");
     assert_parse_error("--sack-delay: '501' is out of range (1-500 ms)", "-s",

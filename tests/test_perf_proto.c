@@ -321,7 +321,7 @@ static void test_perf_proto_hello_wire_bytes(void **state)
 
     make_hello(&in);
     in.index = 0x0102;
-    in.count = 0x0304;
+    in.count = PERF_PROTO_MAX_PARALLEL + 1;
     /* count > PERF_PROTO_MAX_PARALLEL: out of range. */
     assert_int_equal(perf_proto_encode_hello(buf, TEST_BUF_LEN, &in), -EINVAL);
     in.index = 0x0001;
@@ -408,7 +408,7 @@ static void test_perf_proto_ready_roundtrip(void **state)
     uint8_t *buf = *state;
     struct perf_ready *in = malloc(sizeof(*in));
     struct perf_ready *out = malloc(sizeof(*out));
-    uint16_t counts[] = { 0, 1, 2, PERF_PROTO_MAX_PARALLEL };
+    uint16_t counts[] = { 0, 1, 2, PERF_READY_MAX_SEEN };
     size_t c;
     uint16_t i;
     int len;
@@ -868,7 +868,9 @@ static void test_perf_proto_params_out_of_range(void **state)
     assert_int_equal(perf_proto_decode_params(buf, len, &out), 0);
     /* Sanity: the offsets above point where the test thinks. */
     assert_int_equal(buf[PARAMS_OFF_LENGTH + 1], (PERF_MAX_LEN >> 16) & 255);
-    assert_int_equal(buf[PARAMS_OFF_PARALLEL + 1], PERF_PROTO_MAX_PARALLEL);
+    assert_int_equal(buf[PARAMS_OFF_PARALLEL] << 8 |
+                         buf[PARAMS_OFF_PARALLEL + 1],
+                     PERF_PROTO_MAX_PARALLEL);
 
     put16(buf + PARAMS_OFF_PARALLEL, 0);
     assert_int_equal(perf_proto_decode_params(buf, len, &out), -EBADMSG);
@@ -1089,14 +1091,13 @@ static void test_perf_proto_ready_oversize_count(void **state)
 {
     uint8_t *buf = *state;
     struct perf_ready *r = malloc(sizeof(*r));
-    uint8_t *payload =
-        calloc(1, 2 + (PERF_PROTO_MAX_PARALLEL + 1) * PERF_SEEN_LEN);
-    uint16_t count = PERF_PROTO_MAX_PARALLEL + 1;
+    uint8_t *payload = calloc(1, 2 + (PERF_READY_MAX_SEEN + 1) * PERF_SEEN_LEN);
+    uint16_t count = PERF_READY_MAX_SEEN + 1;
     size_t len;
 
     assert_non_null(r);
     assert_non_null(payload);
-    /* 129 entries, all well-formed, size consistent with the count. */
+    /* PERF_READY_MAX_SEEN + 1 entries, all well-formed, size consistent with the count. */
     put16(payload, count);
     len = put_message(buf, PERF_MSG_READY, payload,
                       2 + (size_t)count * PERF_SEEN_LEN);

@@ -38,8 +38,9 @@ RUNS=1 DURATION=1 BENCH_ASSOC_N=200 BENCH_NO_INSTALL=1 \
 ((rc == 0)) || fail "tools/bench exited $rc: $(tail -30 "$WORK/bench.log")"
 # Every case ran (tools/install-deps.sh installs iperf3 and sockperf): one
 # OK row per case in results.tsv, no SKIP, no FAIL: 4 sctpu/tsctp cases x 2
-# sizes, --impair with the layer engaged, iperf3's UDP and TCP references, the GSO UDP reference, both RTT
-# cases, the memory case (tools/assoc-mem.sh) and the cores cases
+# sizes, --impair with the layer engaged, iperf3's UDP and TCP
+# references, the GSO UDP reference, both RTT cases, the memory cases
+# (tools/assoc-mem.sh, tools/perf-assoc-mem.sh) and the cores cases
 # (one server worker, then --workers 2: receive rate and CPU per Gbit).
 results=$(find "$WORK/bench-out" -name results.tsv | head -1)
 [[ -f $results ]] || fail "bench: no results.tsv under $WORK/bench-out"
@@ -48,7 +49,7 @@ awk -F'\t' '$3 != "OK" { bad = bad $2 " " $3 ": " $4 "; " }
     fail "bench: a case did not run: $(awk -F'\t' '$3 != "OK"' "$results")"
 for key in tsctp-1024 tsctp-65536 sctpu-1024 sctpu-65536 mtu-1024 mtu-65536 \
     imp0-1024 imp0-65536 impon-1024 \
-    iperf-udp iperf-tcp gso-udp echo-rtt sockperf-rtt assoc-mem \
+    iperf-udp iperf-tcp gso-udp echo-rtt sockperf-rtt assoc-mem perf-assoc-mem \
     cores1 cores2 cores1-cpu cores2-cpu; do
     awk -F'\t' -v k="$key" '$2 == k && $3 == "OK" && $4 > 0 { found = 1 }
                             END { exit !found }' "$results" ||

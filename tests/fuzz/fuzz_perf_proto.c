@@ -112,7 +112,7 @@ static void fuzz_ready(const uint8_t *data, size_t size, int type)
         return;
     }
     FUZZ_CHECK(type == PERF_MSG_READY);
-    FUZZ_CHECK(m.count <= PERF_PROTO_MAX_PARALLEL);
+    FUZZ_CHECK(m.count <= PERF_READY_MAX_SEEN);
     n = perf_proto_encode_ready(out, sizeof(out), &m);
     FUZZ_CHECK(n > 0 && (size_t)n == size);
     FUZZ_CHECK(perf_proto_decode_ready(out, (size_t)n, &again) == 0);
