@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "perf_stream_spec.h"
 #include "sock_opts.h"
 
 #define PERF_DEFAULT_PORT 5201 /* iperf3's */
@@ -90,6 +91,9 @@ struct perf_config {
     bool bidir;   /* --bidir: both send */
 
     bool unordered; /* -u */
+    /* --stream (client): what each listed stream sends, resolved against
+     * -l, -b, -u and --pr-policy once every option is known; n 0 = off */
+    struct perf_stream_specs streams;
     enum perf_pr_policy pr_policy;
     uint32_t pr_value;
     uint32_t sack_delay_ms;  /* --sack-delay; 0 = backend default */

@@ -436,8 +436,10 @@ static int check_client(struct perf_config *cfg,
     if (check_backend(cfg, st, err, errlen) < 0 ||
         check_length(cfg, st, err, errlen) < 0)
         return -1;
+    perf_cli_streams_default(cfg, st);
     if (check_pr(cfg, st, err, errlen) < 0 ||
         check_outstreams(cfg, st, err, errlen) < 0 ||
+        perf_cli_check_streams(cfg, err, errlen) < 0 ||
         check_udp_ports(cfg, err, errlen) < 0 ||
         check_cport(cfg, err, errlen) < 0 ||
         check_ppids(cfg, err, errlen) < 0 ||

@@ -107,6 +107,7 @@ static void send_params(struct perf_client *cl, struct perf_flow *f,
         return;
     fill_params(cl->cfg, &params);
     send_msg(f, perf_proto_encode_params(buf, sizeof(buf), &params), buf);
+    perf_client_send_streams(cl, f);
 }
 
 /*
@@ -183,6 +184,10 @@ static void client_start_data(struct perf_client *cl)
 
     fill_params(c, &params);
     perf_flow_send_params(&params, &sp);
+    if (perf_client_streams_start(cl, &sp) < 0) {
+        perf_client_fail(cl, "out of memory");
+        return;
+    }
 
     perf_client_set_phase(cl, CL_RUNNING);
     cl->start_ns = perf_now_ns();
@@ -353,6 +358,8 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
         return true;
     case PERF_MSG_RESULTS:
         return on_results(cl, msg, len);
+    case PERF_MSG_LATENCY:
+        return perf_client_on_latency(cl, msg, len);
     case PERF_MSG_SERVER_OUTPUT:
     case PERF_MSG_ERROR:
         return on_text(cl, msg, len, type);
@@ -472,6 +479,11 @@ static void client_report_final(struct perf_client *cl)
     fin.server_output = cl->server_output;
     if (client_impair(cl, &impair))
         fin.impair = &impair;
+    if (cl->cfg->streams.n > 0) {
+        perf_client_collect_latency(cl);
+        fin.latency = (const struct perf_latency_report *const *)cl->latency;
+        fin.nlatency = cl->nflows;
+    }
     perf_report_final(cl->rep, &fin);
     if (cl->outcome != NULL)
         perf_compare_note_final(cl->outcome, &fin);

@@ -321,6 +321,7 @@ void perf_client_free(struct perf_client *cl)
     for (i = 0; i < cl->nflows; i++) {
         perf_flow_free(cl->flows[i], cl->phase != CL_DONE || cl->error[0]);
         free(cl->remote[i]);
+        free(cl->latency[i]);
     }
     perf_intervals_free(cl->intervals);
     if (cl->watchdog_ev != NULL)

@@ -21,7 +21,9 @@
 
 #include "log.h"
 #include "perf_flow.h"
+#include "perf_latency.h"
 #include "perf_proto.h"
+#include "perf_stream_tx.h"
 #include "perf_verify.h"
 #include "rate.h"
 
@@ -78,6 +80,7 @@ struct perf_flow {
     uint32_t next_sid;
     uint32_t payload_crc; /* --verify: of a full-length message */
     struct rate_pacer pacer;
+    struct perf_stream_tx *stx; /* --stream: per-stream turns and pacing */
     uint64_t send_start_ns;
     uint64_t send_stop_ns; /* the limit was reached */
     uint64_t last_rx_ns;   /* the last data arrived */
@@ -99,6 +102,9 @@ struct perf_flow {
     struct transport_msginfo rxinfo;
     bool verify;
     struct perf_verify_stream *vstreams;
+    struct perf_latency *lat; /* --stream: one-way latency per stream */
+    bool rx_stamped;          /* the current message has a timestamp */
+    uint64_t rx_send_ns;      /* ... which says this */
 
     /* counters */
     struct perf_stream_counts tx_streams[PERF_MAX_STREAMS];
@@ -181,7 +187,21 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
     free(f->tx_ppids);
     free(f->rxbuf);
     free(f->vstreams);
+    perf_latency_free(f->lat);
+    perf_stream_tx_free(f->stx);
     free(f);
+}
+
+int perf_flow_set_latency(struct perf_flow *f)
+{
+    if (f->lat == NULL)
+        f->lat = perf_latency_new();
+    return f->lat == NULL ? -ENOMEM : 0;
+}
+
+const struct perf_latency *perf_flow_latency(const struct perf_flow *f)
+{
+    return f->lat;
 }
 
 int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len)
@@ -427,6 +447,8 @@ static void count_sent(struct perf_flow *f, uint16_t sid, size_t len,
     f->tx.bytes += len;
 }
 
+static void send_streams(struct perf_flow *f);
+
 /* Write messages until the buffer is full, a limit or the pacer says so. */
 static void send_some(struct perf_flow *f)
 {
@@ -434,6 +456,10 @@ static void send_some(struct perf_flow *f)
     char name[48];
     int batch;
 
+    if (f->stx != NULL) {
+        send_streams(f);
+        return;
+    }
     if (!flush_control(f))
         return;
     memset(&info, 0, sizeof(info));
@@ -505,6 +531,69 @@ static void send_some(struct perf_flow *f)
     schedule(f, 0);
 }
 
+/*
+ * send_some under --stream: the streams take turns, each paced on its
+ * own, and every message carries its send time. -n stops after the
+ * message that reaches it (no shorter last message: each stream keeps
+ * its size).
+ */
+static void send_streams(struct perf_flow *f)
+{
+    struct transport_msginfo info;
+    char name[48];
+    int batch;
+
+    if (!flush_control(f))
+        return;
+    for (batch = 0; batch < SEND_BATCH; batch++) {
+        uint64_t now = perf_now_ns();
+        struct perf_stream_msg m;
+        uint64_t wait;
+        ssize_t n;
+
+        if (limit_reached(f, now)) {
+            begin_drain(f);
+            return;
+        }
+        wait = perf_stream_tx_next(f->stx, now, &m);
+        if (wait > 0) {
+            if (!f->blocked)
+                f->last_progress_ns = now;
+            schedule(f, wait);
+            return;
+        }
+        memset(&info, 0, sizeof(info));
+        info.sid = m.sid;
+        info.ppid = f->tx_ppids[m.sid];
+        info.unordered = m.unordered;
+        info.pr_policy = m.pr_policy;
+        info.pr_value = m.pr_value;
+        info.sack_now = near_end(f, now, m.length);
+        perf_latency_stamp(f->txbuf, m.sid, perf_latency_clock_ns());
+        n = transport_send(f->conn, f->txbuf, m.length, &info);
+        if (n == -EAGAIN) {
+            /* The turn is lost and the pacer was charged: the stream
+             * falls behind by one message at most per full buffer. */
+            f->blocked = true;
+            schedule(f, BLOCKED_RETRY_NS);
+            return;
+        }
+        if (n < 0) {
+            log_warn("%s: sending a %u-byte message on stream %u failed: "
+                     "%s; this sender stops",
+                     flow_name(f, name, sizeof(name)), (unsigned)m.length,
+                     (unsigned)m.sid, strerror((int)-n));
+            f->send_state = SEND_DONE;
+            return;
+        }
+        f->tx_seq[m.sid]++;
+        count_sent(f, m.sid, m.length, info.ppid);
+        f->blocked = false;
+        f->last_progress_ns = now;
+    }
+    schedule(f, 0);
+}
+
 static void send_ev_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct perf_flow *f = arg;
@@ -526,6 +615,17 @@ int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
     f->sp = *sp;
     if (f->sp.nstreams == 0)
         f->sp.nstreams = 1;
+    if (sp->streams.n > 0) {
+        /* One buffer for every stream: the largest message, and the
+         * timestamp header rewritten per message. */
+        f->sp.length = perf_stream_tx_max_len(&sp->streams);
+        f->sp.verify = false;
+        f->sp.rate_bps = 0;
+        f->stx = perf_stream_tx_new(&sp->streams, sp->burst, perf_now_ns());
+        if (f->stx == NULL)
+            return -ENOMEM;
+    }
+    sp = &f->sp;
     f->txbuf = malloc(sp->length);
     f->tx_seq = calloc(f->sp.nstreams, sizeof(*f->tx_seq));
     f->tx_ppids = calloc(f->sp.nstreams, sizeof(*f->tx_ppids));
@@ -589,6 +689,9 @@ static bool on_message(struct perf_flow *f)
     }
     count_received(f, f->verify ? msg : NULL, f->rx_msg_len, f->rxinfo.sid,
                    f->rxinfo.ppid);
+    if (f->rx_stamped)
+        perf_latency_add(f->lat, f->rxinfo.sid, f->rx_send_ns,
+                         perf_latency_clock_ns());
     return true;
 }
 
@@ -651,6 +754,11 @@ static bool receive_some(struct perf_flow *f)
             f->rx_too_big = false;
             f->rx_msg_len = 0;
             f->rxlen = 0;
+            /* A message's first read lands at rxbuf: its header is
+             * there whether or not the rest is kept. */
+            f->rx_stamped =
+                f->lat != NULL && !f->rx_control &&
+                perf_latency_read(dst, (size_t)n, info.sid, &f->rx_send_ns);
         }
         if (f->rx_keep)
             f->rxlen += (size_t)n;
@@ -711,6 +819,8 @@ void perf_flow_reset_counts(struct perf_flow *f)
     f->rx.streams = f->rx_streams;
     f->sample_tx_bytes = 0;
     f->sample_rx_bytes = 0;
+    if (f->lat != NULL)
+        perf_latency_reset(f->lat);
     if (transport_get_info(f->conn, &info) == 0)
         f->base_retransmits = info.retransmits;
     f->sample_retransmits = f->base_retransmits;
@@ -794,6 +904,7 @@ void perf_flow_send_params(const struct perf_params *p,
     sp->bytes = p->bytes;
     sp->messages = p->messages;
     sp->nppids = p->nppids;
+    sp->streams.n = 0; /* the owner adds --stream's specs */
     memcpy(sp->ppids, p->ppids, (size_t)p->nppids * sizeof(p->ppids[0]));
     /* -t covers the -O warm-up too, as in iperf3. -t 0 has no end but
      * the client's interrupt, with or without a warm-up. */

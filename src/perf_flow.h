@@ -18,6 +18,7 @@
 
 #include "perf.h"
 #include "perf_stats.h"
+#include "perf_stream_spec.h"
 #include "transport.h"
 
 struct event_base;
@@ -55,6 +56,10 @@ struct perf_send_params {
     uint64_t duration_ns;
     uint64_t bytes;
     uint64_t messages;
+    /* --stream: when streams.n > 0 only these streams send, each as its
+     * resolved spec says and with a send timestamp (perf_latency.h);
+     * length, rate_bps, nstreams, unordered and pr_* are then unused */
+    struct perf_stream_specs streams;
 };
 
 /* Counters since the previous sample, and the association's state now. */
@@ -75,6 +80,14 @@ void perf_flow_free(struct perf_flow *f, bool abortive);
 
 /* Receive data with --verify checks (needs whole messages up to max_len). */
 int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len);
+
+/* --stream: measure each stream's one-way latency from the timestamps
+ * the sender writes (perf_latency.h). */
+int perf_flow_set_latency(struct perf_flow *f);
+
+/* The latency measured so far; NULL when not measuring. */
+struct perf_latency;
+const struct perf_latency *perf_flow_latency(const struct perf_flow *f);
 
 /* The data streams before the control stream (control sid = nstreams). */
 void perf_flow_set_streams(struct perf_flow *f, uint16_t nstreams);

@@ -76,6 +76,8 @@ struct perf_report_dir {
     const struct perf_dir_counts *counts;
 };
 
+struct perf_latency_report;
+
 struct perf_report_final {
     const struct perf_report_dir *dirs;
     size_t ndirs;
@@ -84,6 +86,11 @@ struct perf_report_final {
     const char *server_output; /* --get-server-output, or NULL */
     /* --impair's counts on this end (every transport of it), or NULL */
     const struct transport_counters *impair;
+    /* --stream: association i+1's per-stream latency (entries may be
+     * NULL), for end.streams_latency and the text table; nlatency 0 =
+     * not measured */
+    const struct perf_latency_report *const *latency;
+    size_t nlatency;
 };
 
 struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "impair_report.h"
+#include "perf_latency.h"
 #include "perf_report_priv.h"
 
 /* Directions to sum: by role, and (under --bidir) by way. */
@@ -264,6 +265,27 @@ static void sums_json(struct perf_report *r,
     sum_json(r, "sum_received_bidir_reverse", fin, false, rev);
 }
 
+static void latency_line(const char *line, void *arg)
+{
+    perf_report_text(arg, "%s\n", line);
+}
+
+/* --stream: the per-stream latency table, after the summary. */
+static void latency_text(struct perf_report *r,
+                         const struct perf_report_final *fin)
+{
+    bool header = true;
+    size_t i;
+
+    for (i = 0; i < fin->nlatency; i++) {
+        if (fin->latency[i] == NULL)
+            continue;
+        perf_latency_text(fin->latency[i], (unsigned int)i + 1, header,
+                          latency_line, r);
+        header = false;
+    }
+}
+
 void perf_report_final(struct perf_report *r,
                        const struct perf_report_final *fin)
 {
@@ -331,6 +353,13 @@ void perf_report_final(struct perf_report *r,
         impair_report_json(&r->j, fin->impair);
     else
         json_out_null(&r->j, "impair");
+    if (fin->nlatency > 0) {
+        json_out_begin_array(&r->j, "streams_latency");
+        for (i = 0; i < fin->nlatency; i++)
+            if (fin->latency[i] != NULL)
+                perf_latency_json(&r->j, (unsigned int)i + 1, fin->latency[i]);
+        json_out_end_array(&r->j);
+    }
     json_out_end_object(&r->j); /* end */
     if (r->cfg->json_stream)
         perf_report_stream_emit(r);
@@ -346,6 +375,7 @@ void perf_report_final(struct perf_report *r,
         for (i = 0; i < n; i++)
             perf_report_text(r, "%s\n", lines[i]);
     }
+    latency_text(r, fin);
     if (fin->server_output != NULL) {
         if (r->cfg->json_stream)
             perf_report_stream_begin(r, "server_output_text");

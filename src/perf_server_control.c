@@ -357,6 +357,12 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     case PERF_MSG_PARAMS:
         rc = on_params(sf, msg, len);
         break;
+    case PERF_MSG_STREAMS:
+        if (t == NULL || sf->index != 0 || !t->have_params ||
+            t->streams.n != 0 || t->phase != ST_GATHERING)
+            break;
+        /* false: aborted, and f freed with the test */
+        return perf_server_test_streams(t, msg, len);
     case PERF_MSG_START:
         if (t == NULL || sf->index != 0 || !perf_server_test_all_ready(t) ||
             t->phase != ST_GATHERING)

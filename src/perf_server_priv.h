@@ -55,6 +55,7 @@ struct perf_test {
     struct server_flow *sfs[PERF_MAX_PARALLEL];
     bool have_params;
     struct perf_params params;
+    struct perf_stream_specs streams; /* --stream: STREAMS; n 0 = none */
     enum test_phase phase;
     uint64_t phase_ns;
     uint64_t start_ns;
@@ -172,5 +173,13 @@ void perf_server_test_check_done(struct perf_test *t);
  * sender's close, report what arrived and free the test. */
 void perf_server_raw_start(struct perf_server *srv, struct server_flow *sf);
 void perf_server_raw_end(struct perf_test *t);
+
+/* perf_server_streams.c: --stream. STREAMS on association 0 (after
+ * PARAMS, before START): true, or false when the test was aborted. */
+bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
+                              size_t len);
+
+/* Each association's latency (LATENCY), before the RESULTS. */
+void perf_server_test_send_latency(struct perf_test *t);
 
 #endif /* SCTPU_PERF_SERVER_PRIV_H */

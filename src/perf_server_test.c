@@ -202,6 +202,7 @@ bool perf_server_test_start(struct perf_test *t)
     unsigned int i;
 
     perf_flow_send_params(p, &sp);
+    sp.streams = t->streams;
     t->phase = ST_RUNNING;
     t->phase_ns = t->start_ns = perf_now_ns();
     getrusage(RUSAGE_SELF, &t->ru_start);
@@ -209,6 +210,11 @@ bool perf_server_test_start(struct perf_test *t)
     for (i = 0; i < t->count; i++) {
         t->send_done[i] = !perf_server_sends(p);
         t->recv_done[i] = !perf_server_receives(p);
+        if (t->streams.n && perf_server_receives(p) &&
+            perf_flow_set_latency(t->flows[i]) < 0) {
+            perf_server_test_abort(t, "out of memory");
+            return false;
+        }
         if (perf_server_sends(p) &&
             perf_flow_start_send(t->flows[i], &sp) < 0) {
             perf_server_test_abort(t, "out of memory");
@@ -318,6 +324,7 @@ static void test_send_results(struct perf_test *t)
     /* The last, partial interval, so the intervals add up. */
     perf_intervals_finish(t->intervals);
     test_report_local(t, wall);
+    perf_server_test_send_latency(t);
     for (i = 0; i < t->count; i++) {
         struct perf_results r;
         uint8_t *buf;

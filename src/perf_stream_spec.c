@@ -7,6 +7,7 @@
 
 #include "be_bytes.h"
 #include "perf.h"
+#include "perf_proto.h"
 #include "perf_stream_spec.h"
 #include "units.h"
 
@@ -356,4 +357,35 @@ char *perf_stream_spec_format(char *buf, size_t cap,
     snprintf(buf, cap, "%s:len=%u,rate=%s,%s%s", ids, (unsigned)s->length, rate,
              s->unordered == 1 ? "unordered" : "ordered", prs);
     return buf;
+}
+
+_Static_assert(PERF_STREAM_SPECS_MSG_MAX ==
+                   PERF_PROTO_HDR_LEN + PERF_STREAM_SPECS_WIRE_MAX,
+               "PERF_STREAM_SPECS_MSG_MAX must follow the layout");
+
+int perf_stream_specs_encode_msg(uint8_t *buf, size_t cap,
+                                 const struct perf_stream_specs *set)
+{
+    int n;
+
+    if (cap < PERF_PROTO_HDR_LEN)
+        return -EMSGSIZE;
+    n = perf_stream_specs_encode(buf + PERF_PROTO_HDR_LEN,
+                                 cap - PERF_PROTO_HDR_LEN, set);
+    if (n < 0)
+        return n;
+    be16_put(buf, PERF_PROTO_MAGIC);
+    buf[2] = PERF_PROTO_VERSION;
+    buf[3] = PERF_MSG_STREAMS;
+    be32_put(buf + 4, (uint32_t)n);
+    return PERF_PROTO_HDR_LEN + n;
+}
+
+int perf_stream_specs_decode_msg(const uint8_t *buf, size_t len,
+                                 struct perf_stream_specs *set)
+{
+    if (perf_proto_type(buf, len) != PERF_MSG_STREAMS)
+        return -EBADMSG;
+    return perf_stream_specs_decode(buf + PERF_PROTO_HDR_LEN,
+                                    len - PERF_PROTO_HDR_LEN, set);
 }

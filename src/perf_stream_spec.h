@@ -88,6 +88,14 @@ int perf_stream_specs_encode(uint8_t *buf, size_t cap,
 int perf_stream_specs_decode(const uint8_t *buf, size_t len,
                              struct perf_stream_specs *set);
 
+/* The STREAMS control message (perf_proto.h's header, PERF_MSG_STREAMS)
+ * carrying the wire form. */
+#define PERF_STREAM_SPECS_MSG_MAX (8 + PERF_STREAM_SPECS_WIRE_MAX)
+int perf_stream_specs_encode_msg(uint8_t *buf, size_t cap,
+                                 const struct perf_stream_specs *set);
+int perf_stream_specs_decode_msg(const uint8_t *buf, size_t len,
+                                 struct perf_stream_specs *set);
+
 /* "0:len=200,rate=200k,ordered" for reports; returns buf. */
 char *perf_stream_spec_format(char *buf, size_t cap,
                               const struct perf_stream_spec *s);

@@ -1,0 +1,46 @@
+/*
+ * perf_server_streams.c - the server's side of sctpu-perf --stream: the
+ * client's stream specs (STREAMS), checked as hostile input, and each
+ * association's per-stream latency sent back (LATENCY).
+ */
+#include <string.h>
+
+#include "perf_latency.h"
+#include "perf_server_priv.h"
+#include "perf_stream_spec.h"
+
+bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
+                              size_t len)
+{
+    struct perf_stream_specs set;
+    const char *why;
+
+    if (perf_stream_specs_decode_msg(msg, len, &set) < 0) {
+        perf_server_test_abort(t, "a malformed STREAMS message");
+        return false;
+    }
+    why = perf_stream_specs_problem(&set, t->params.nstreams, PERF_MAX_LEN);
+    if (why == NULL && t->params.verify)
+        why = "--stream cannot go with --verify";
+    if (why != NULL) {
+        perf_server_test_abort(t, "--stream: %s", why);
+        return false;
+    }
+    t->streams = set;
+    return true;
+}
+
+void perf_server_test_send_latency(struct perf_test *t)
+{
+    static uint8_t buf[PERF_LATENCY_MSG_MAX];
+    struct perf_latency_report r;
+    unsigned int i;
+
+    if (t->streams.n == 0 || !perf_server_receives(&t->params))
+        return;
+    for (i = 0; i < t->count; i++) {
+        perf_latency_summarize(perf_flow_latency(t->flows[i]), (uint16_t)i, &r);
+        perf_server_send_ctrl(t->flows[0],
+                              perf_latency_encode(buf, sizeof(buf), &r), buf);
+    }
+}
