@@ -94,6 +94,10 @@ struct perf_config {
     /* --stream (client): what each listed stream sends, resolved against
      * -l, -b, -u and --pr-policy once every option is known; n 0 = off */
     struct perf_stream_specs streams;
+    /* --scheduler (client): the sender's stream scheduler, TRANSPORT_SS_*
+     * (0 = the stack's); --interleave (both ends): offer I-DATA */
+    uint8_t scheduler;
+    bool interleave;
     enum perf_pr_policy pr_policy;
     uint32_t pr_value;
     uint32_t sack_delay_ms;  /* --sack-delay; 0 = backend default */

@@ -62,6 +62,8 @@ static const struct option longopts[] = {
     { "parallel",          required_argument, NULL, 'P' },
     { "nstreams",          required_argument, NULL, OPT_NSTREAMS },
     { "stream",            required_argument, NULL, OPT_STREAM },
+    { "scheduler",         required_argument, NULL, OPT_SCHEDULER },
+    { "interleave",        no_argument,       NULL, OPT_INTERLEAVE },
     { "ppid",              required_argument, NULL, OPT_PPID },
     { "reverse",           no_argument,       NULL, 'R' },
     { "bidir",             no_argument,       NULL, OPT_BIDIR },
@@ -144,6 +146,7 @@ static enum perf_cli_scope option_scope(int c)
     case OPT_BIDIR:
     case OPT_NSTREAMS:
     case OPT_STREAM:
+    case OPT_SCHEDULER:
     case OPT_PPID:
     case OPT_PR_POLICY:
     case OPT_PR_VALUE:
@@ -273,6 +276,11 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
             snprintf(err, errlen, "%s %s", opt, why);
         }
         return -1;
+    case OPT_SCHEDULER:
+        return perf_cli_set_scheduler(cfg, opt, arg, err, errlen);
+    case OPT_INTERLEAVE:
+        cfg->interleave = true;
+        return 0;
     case OPT_PPID:
         return perf_cli_set_ppids(cfg, opt, arg, err, errlen);
     case 't':

@@ -459,6 +459,8 @@ int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
         return -1;
     if (cfg->role == PERF_ROLE_CLIENT && check_client(cfg, st, err, errlen) < 0)
         return -1;
+    if (perf_cli_check_sched(cfg, err, errlen) < 0)
+        return -1;
     if (cfg->role == PERF_ROLE_SERVER &&
         (check_backend(cfg, st, err, errlen) < 0 ||
          check_workers(cfg, err, errlen) < 0 ||

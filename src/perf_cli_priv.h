@@ -70,7 +70,9 @@ enum {
     OPT_MAX_DURATION,
     OPT_MAX_BUFFER_MEMORY,
     OPT_WORKERS,
-    OPT_STREAM,  /* --stream SPEC (perf_cli_streams.c) */
+    OPT_STREAM, /* --stream SPEC (perf_cli_streams.c) */
+    OPT_SCHEDULER,
+    OPT_INTERLEAVE,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 
@@ -140,5 +142,13 @@ int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
 void perf_cli_streams_default(struct perf_config *cfg,
                               const struct perf_cli_state *st);
 int perf_cli_check_streams(struct perf_config *cfg, char *err, size_t errlen);
+
+/* --scheduler NAME. */
+int perf_cli_set_scheduler(struct perf_config *cfg, const char *opt,
+                           const char *arg, char *err, size_t errlen);
+
+/* --scheduler and --interleave against the backend and direction. */
+int perf_cli_check_sched(const struct perf_config *cfg, char *err,
+                         size_t errlen);
 
 #endif /* SCTPU_PERF_CLI_PRIV_H */

@@ -276,6 +276,8 @@ int perf_client_setup(struct perf_client *cl)
     tc.rto_initial_ms = c->rto_initial_ms;
     tc.hb_interval_ms = c->hb_interval_ms;
     sock_opts_to_transport(&c->sock, &tc);
+    tc.stream_scheduler = c->scheduler;
+    tc.interleave = c->interleave;
     rc = runtime_open(&cl->rt, c->backend, &tc, perf_client_stop, cl);
     if (rc != RUNTIME_EXIT_OK)
         return rc;

@@ -84,7 +84,19 @@ struct transport_config {
      * (TRANSPORT_IMPAIR_TX), receives (_RX) or both; NULL = none */
     const struct impair_spec *impair;
     uint8_t impair_dir;
+    /* usrsctp backend: sctpu-perf --scheduler, the sender's stream
+     * scheduler, TRANSPORT_SS_*; 0 = the stack's default */
+    uint8_t stream_scheduler;
+    /* usrsctp backend: sctpu-perf --interleave, offer I-DATA (RFC 8260)
+     * and deliver with SCTP_FRAGMENT_INTERLEAVE level 2 */
+    bool interleave;
 };
+
+/* --scheduler: usrsctp's SCTP_SS_* plus one (0 = default) */
+#define TRANSPORT_SS_RR 1     /* round robin per message */
+#define TRANSPORT_SS_RR_PKT 2 /* round robin per packet */
+#define TRANSPORT_SS_FCFS 3   /* first come, first served */
+#define TRANSPORT_SS_FAIR 4   /* fair bandwidth */
 
 #define TRANSPORT_IMPAIR_TX 1
 #define TRANSPORT_IMPAIR_RX 2

@@ -1,0 +1,69 @@
+/*
+ * perf_cli_sched.c - sctpu-perf --scheduler and --interleave: the sender's
+ * stream scheduler and I-DATA (RFC 8260), usrsctp only.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "perf_cli_priv.h"
+#include "transport.h"
+
+int perf_cli_set_scheduler(struct perf_config *cfg, const char *opt,
+                           const char *arg, char *err, size_t errlen)
+{
+    static const struct {
+        const char *name;
+        uint8_t ss;
+    } names[] = {
+        { "rr", TRANSPORT_SS_RR },
+        { "rr-packet", TRANSPORT_SS_RR_PKT },
+        { "fcfs", TRANSPORT_SS_FCFS },
+        { "fair", TRANSPORT_SS_FAIR },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(arg, names[i].name) == 0) {
+            cfg->scheduler = names[i].ss;
+            return 0;
+        }
+    }
+    if (strcmp(arg, "prio") == 0) {
+        snprintf(err, errlen,
+                 "%s prio: a priority per stream is not carried yet (give "
+                 "rr, rr-packet, fcfs or fair)",
+                 opt);
+        return -1;
+    }
+    snprintf(err, errlen,
+             "%s '%s': give rr, rr-packet, fcfs or fair (usrsctp's "
+             "stream schedulers)",
+             opt, arg);
+    return -1;
+}
+
+int perf_cli_check_sched(const struct perf_config *cfg, char *err,
+                         size_t errlen)
+{
+    const struct transport_ops *ops = transport_chosen(cfg->backend);
+    const char *what = cfg->interleave ? "--interleave" : "--scheduler";
+
+    if (cfg->scheduler == 0 && !cfg->interleave)
+        return 0;
+    if (ops == NULL || strcmp(ops->name, "usrsctp") != 0) {
+        snprintf(err, errlen,
+                 "%s: usrsctp backend only (this build's kernel backend "
+                 "does not set SCTP_INTERLEAVING_SUPPORTED or "
+                 "SCTP_STREAM_SCHEDULER)",
+                 what);
+        return -1;
+    }
+    if (cfg->scheduler != 0 && (cfg->reverse || cfg->bidir)) {
+        snprintf(err, errlen,
+                 "--scheduler acts on the sender, and %s makes the server "
+                 "send: not carried to the server yet",
+                 cfg->reverse ? "-R" : "--bidir");
+        return -1;
+    }
+    return 0;
+}
