@@ -37,6 +37,8 @@
 #define PERF_DEFAULT_MAX_BUFFER (64u * 1024 * 1024)
 #define PERF_RATE_PERIOD_S 5     /* iperf3's --server-bitrate-limit period */
 #define PERF_MIN_INTERVAL_MS 100 /* -i: iperf3's minimum, 0.1 s */
+/* --interleave's largest message (perf_cli_sched.c says why) */
+#define PERF_INTERLEAVE_MAX_LEN (64 * 1024)
 
 enum perf_role {
     PERF_ROLE_SERVER = 1,
@@ -97,7 +99,7 @@ struct perf_config {
     /* --scheduler (client): the sender's stream scheduler, TRANSPORT_SS_*
      * (0 = the stack's); --interleave (both ends): offer I-DATA */
     uint8_t scheduler;
-    bool interleave;
+    bool interleave; /* messages up to PERF_INTERLEAVE_MAX_LEN then */
     enum perf_pr_policy pr_policy;
     uint32_t pr_value;
     uint32_t sack_delay_ms;  /* --sack-delay; 0 = backend default */

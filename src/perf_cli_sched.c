@@ -6,7 +6,18 @@
 #include <string.h>
 
 #include "perf_cli_priv.h"
+#include "perf_stream_tx.h"
 #include "transport.h"
+
+/*
+ * --interleave's largest message. With I-DATA and fragment interleave
+ * level 2 the stack may hand over a message in pieces interleaved with
+ * other streams' messages once it starts partial delivery (a message
+ * past a quarter of the receive buffer, or a full one), and the receiver
+ * here follows one message at a time. At 64 KiB, a read's size, that
+ * does not happen with the default buffers.
+ */
+#define INTERLEAVE_MAX_LEN PERF_INTERLEAVE_MAX_LEN
 
 int perf_cli_set_scheduler(struct perf_config *cfg, const char *opt,
                            const char *arg, char *err, size_t errlen)
@@ -56,6 +67,16 @@ int perf_cli_check_sched(const struct perf_config *cfg, char *err,
                  "does not set SCTP_INTERLEAVING_SUPPORTED or "
                  "SCTP_STREAM_SCHEDULER)",
                  what);
+        return -1;
+    }
+    if (cfg->interleave && cfg->role == PERF_ROLE_CLIENT &&
+        (cfg->streams.n ? perf_stream_tx_max_len(&cfg->streams) : cfg->length) >
+            INTERLEAVE_MAX_LEN) {
+        snprintf(err, errlen,
+                 "--interleave: messages up to %d bytes (64K) for now: "
+                 "larger ones may be delivered in pieces interleaved "
+                 "with other streams', which the receiver does not follow",
+                 INTERLEAVE_MAX_LEN);
         return -1;
     }
     if (cfg->scheduler != 0 && (cfg->reverse || cfg->bidir)) {

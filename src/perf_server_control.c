@@ -329,7 +329,9 @@ static enum ctrl_result on_params(struct server_flow *sf, const uint8_t *msg,
         return CTRL_GONE;
     }
     if (!rate_within_limit(t) || !pr_policy_supported(t, sf) ||
-        !duration_within_limit(t) || !window_fits(t) || !memory_within_limit(t))
+        !duration_within_limit(t) || !window_fits(t) ||
+        !perf_server_test_len_interleave_ok(t, t->params.length) ||
+        !memory_within_limit(t))
         return CTRL_GONE;
     t->have_params = true;
     for (i = 0; i < PERF_MAX_PARALLEL; i++)

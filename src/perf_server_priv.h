@@ -179,6 +179,10 @@ void perf_server_raw_end(struct perf_test *t);
 bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
                               size_t len);
 
+/* A server with --interleave takes messages up to 64 KiB (see
+ * perf_cli_sched.c); false when the test was aborted for len. */
+bool perf_server_test_len_interleave_ok(struct perf_test *t, uint32_t len);
+
 /* Each association's latency (LATENCY), before the RESULTS. */
 void perf_server_test_send_latency(struct perf_test *t);
 

@@ -8,6 +8,7 @@
 #include "perf_latency.h"
 #include "perf_server_priv.h"
 #include "perf_stream_spec.h"
+#include "perf_stream_tx.h"
 
 bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
                               size_t len)
@@ -26,8 +27,22 @@ bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
         perf_server_test_abort(t, "--stream: %s", why);
         return false;
     }
+    if (!perf_server_test_len_interleave_ok(t, perf_stream_tx_max_len(&set)))
+        return false;
     t->streams = set;
     return true;
+}
+
+bool perf_server_test_len_interleave_ok(struct perf_test *t, uint32_t len)
+{
+    if (!t->srv->cfg->interleave || len <= PERF_INTERLEAVE_MAX_LEN)
+        return true;
+    perf_server_test_abort(t,
+                           "this server runs with --interleave, which takes "
+                           "messages up to %d bytes (64K); the test asks for "
+                           "%u",
+                           PERF_INTERLEAVE_MAX_LEN, (unsigned)len);
+    return false;
 }
 
 void perf_server_test_send_latency(struct perf_test *t)

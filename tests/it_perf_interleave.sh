@@ -6,9 +6,11 @@
 #       sctp_sniff; the per-stream counts and latency rows are complete
 #   --interleave at the client only: the server does not offer I-DATA, so
 #       the data goes in DATA chunks and no I-DATA appears
+#   a server with --interleave refuses -l 100k (over 64 KiB) with why
 #   --scheduler rr, fcfs, fair: the test runs and every listed stream
 #       carries its messages
 #   refused with exit 2: --scheduler prio (no per-stream priority yet),
+#       --interleave -l 100k,
 #       an unknown scheduler, --scheduler with -R, --interleave with the
 #       kernel backend
 #
@@ -22,6 +24,7 @@ PERF_BIN="$BUILD_DIR/src/sctpu-perf"
 [[ -x $PERF_BIN ]] || fail "$PERF_BIN is not built"
 
 for bad in "--scheduler prio" "--scheduler lottery" "--scheduler rr -R" \
+    "--interleave -l 100k" \
     "--interleave --backend kernel"; do
     # shellcheck disable=SC2086 # word splitting wanted
     run_bounded 10 bad "$PERF_BIN" -c 127.0.0.1 $bad
@@ -66,6 +69,15 @@ complete idata
 read -r data idata < <(chunks idata)
 echo "both ends --interleave: $data DATA, $idata I-DATA chunks"
 ((data == 0 && idata > 50)) || fail "--interleave: $data DATA, $idata I-DATA"
+# a --interleave server refuses messages over 64 KiB, with the reason
+run_bounded 30 big "$PERF_BIN" -c 127.0.0.1 -p 7491 --udp-port 9491 -t 1 \
+    -l 100k
+want_rc big 1
+grep -q "runs with --interleave, which takes messages up to 65536" \
+    "$WORK/big.out" "$WORK/big.err" || {
+    show "$WORK/big.out" "$WORK/big.err"
+    fail "big: the server's reason is missing"
+}
 stop_server "$SERVER_PID"
 
 start_perf_server plain -p 7492 --udp-port 9491
