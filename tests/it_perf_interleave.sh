@@ -10,6 +10,7 @@
 #   --scheduler rr, fcfs, fair: the test runs and every listed stream
 #       carries its messages
 #   refused with exit 2: --scheduler prio (no per-stream priority yet),
+#       rr-packet (stalls the sender in usrsctp 0.9.5.0),
 #       --interleave -l 100k,
 #       an unknown scheduler, --scheduler with -R, --interleave with the
 #       kernel backend
@@ -23,7 +24,7 @@ in_private_netns "$@"
 PERF_BIN="$BUILD_DIR/src/sctpu-perf"
 [[ -x $PERF_BIN ]] || fail "$PERF_BIN is not built"
 
-for bad in "--scheduler prio" "--scheduler lottery" "--scheduler rr -R" \
+for bad in "--scheduler prio" "--scheduler lottery" "--scheduler rr-packet" "--scheduler rr -R" \
     "--interleave -l 100k" \
     "--interleave --backend kernel"; do
     # shellcheck disable=SC2086 # word splitting wanted
