@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "impair_report.h"
+#include "perf_stream_tx.h"
 #include "log.h"
 #include "perf_client_priv.h"
 #include "perf_rows.h"
@@ -90,6 +91,11 @@ static void fill_params(const struct perf_config *c, struct perf_params *p)
     p->get_server_output = c->get_server_output;
     p->nppids = c->nppids;
     memcpy(p->ppids, c->ppids, (size_t)c->nppids * sizeof(c->ppids[0]));
+    /* --stream: the largest message any stream sends, so that the
+     * server's buffer checks (--max-buffer-memory, -w) count it; the
+     * server holds every spec's len= to it. */
+    if (c->streams.n > 0)
+        p->length = perf_stream_tx_max_len(&c->streams);
 }
 
 static void send_params(struct perf_client *cl, struct perf_flow *f,

@@ -20,7 +20,9 @@ bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
         perf_server_test_abort(t, "a malformed STREAMS message");
         return false;
     }
-    why = perf_stream_specs_problem(&set, t->params.nstreams, PERF_MAX_LEN);
+    /* PARAMS' length is what the buffer checks allowed for: no stream
+     * may send more in one message. */
+    why = perf_stream_specs_problem(&set, t->params.nstreams, t->params.length);
     if (why == NULL && t->params.verify)
         why = "--stream cannot go with --verify";
     if (why != NULL) {
