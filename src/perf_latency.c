@@ -59,6 +59,13 @@ bool perf_latency_read(const uint8_t *buf, size_t len, uint16_t sid,
     return true;
 }
 
+size_t perf_latency_bytes(unsigned int nstreams)
+{
+    if (nstreams > PERF_LATENCY_STREAMS)
+        nstreams = PERF_LATENCY_STREAMS;
+    return sizeof(struct perf_latency) + nstreams * sizeof(struct lat_stream);
+}
+
 struct perf_latency *perf_latency_new(void)
 {
     return calloc(1, sizeof(struct perf_latency));

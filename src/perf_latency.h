@@ -73,6 +73,10 @@ void perf_latency_stamp(uint8_t *buf, uint16_t sid, uint64_t send_ns);
 bool perf_latency_read(const uint8_t *buf, size_t len, uint16_t sid,
                        uint64_t *send_ns);
 
+/* The most memory one association's histograms take for a receiver of
+ * nstreams listed streams (for --max-buffer-memory). */
+size_t perf_latency_bytes(unsigned int nstreams);
+
 struct perf_latency *perf_latency_new(void);
 void perf_latency_free(struct perf_latency *l);
 

@@ -10,6 +10,37 @@
 #include "perf_stream_spec.h"
 #include "perf_stream_tx.h"
 
+/*
+ * Receiving, each association keeps a latency histogram per listed
+ * stream (up to PERF_LATENCY_STREAMS, some 30 KiB each): counted in
+ * --max-buffer-memory with the test's message buffers, and released with
+ * them.
+ */
+static bool latency_memory_ok(struct perf_test *t,
+                              const struct perf_stream_specs *set)
+{
+    struct perf_server *srv = t->srv;
+    unsigned int listed = 0;
+    uint64_t need;
+    uint16_t i;
+
+    if (!perf_server_receives(&t->params))
+        return true;
+    for (i = 0; i < set->n; i++)
+        listed += set->s[i].last - set->s[i].first + 1u;
+    need = (uint64_t)perf_latency_bytes(listed) * t->params.parallel;
+    if (srv->buffer_in_use + need <= srv->cfg->max_buffer_bytes) {
+        t->buffer_bytes += need;
+        srv->buffer_in_use += need;
+        return true;
+    }
+    perf_server_test_abort(t,
+                           "--stream: the latency histograms need %llu "
+                           "bytes, over the server's --max-buffer-memory",
+                           (unsigned long long)need);
+    return false;
+}
+
 bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
                               size_t len)
 {
@@ -29,7 +60,8 @@ bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
         perf_server_test_abort(t, "--stream: %s", why);
         return false;
     }
-    if (!perf_server_test_len_interleave_ok(t, perf_stream_tx_max_len(&set)))
+    if (!perf_server_test_len_interleave_ok(t, perf_stream_tx_max_len(&set)) ||
+        !latency_memory_ok(t, &set))
         return false;
     t->streams = set;
     return true;

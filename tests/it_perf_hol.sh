@@ -3,6 +3,7 @@
 # latency, and head-of-line blocking made visible:
 #
 #   bad --stream arguments exit 2 with a message naming the problem
+#   a server refuses latency histograms over its --max-buffer-memory
 #   no loss, 3 s: stream 0 (len=200, rate=200k, ordered) and streams 1-2
 #       (len=1k, rate=800k, unordered) each carry their rate within 25 %,
 #       in messages of exactly their len; stream 3 (not listed) nothing;
@@ -105,6 +106,20 @@ echo "  stream 0 unordered: $s50 / $s90 / $s99"
 ((o90 >= 2 * s90)) || {
     show "$WORK/ordered.out" "$WORK/small_unordered.out"
     fail "ordered stream 0 p90 $o90 us is not twice the unordered $s90 us"
+}
+stop_server "$SERVER_PID"
+
+# The server counts the latency histograms (about 30 KiB per listed
+# stream and association) in --max-buffer-memory: 4 x 32 streams do not
+# fit in 1M and are refused with the reason.
+start_perf_server small -p 7482 --udp-port 9482 --max-buffer-memory 1M
+run_bounded 30 hist "$PERF_BIN" -c 127.0.0.1 -p 7482 --udp-port 9482 -t 1 \
+    -P 4 --stream 0-31:len=100,rate=10k
+want_rc hist 1
+grep -q "latency histograms need .* over the server's --max-buffer-memory" \
+    "$WORK/hist.out" "$WORK/hist.err" || {
+    show "$WORK/hist.out" "$WORK/hist.err"
+    fail "hist: the server's reason is missing"
 }
 stop_server "$SERVER_PID"
 echo "it_perf_hol: ok"
