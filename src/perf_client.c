@@ -111,9 +111,10 @@ static void send_params(struct perf_client *cl, struct perf_flow *f,
     send_msg(f, perf_proto_encode_hello(buf, sizeof(buf), &hello), buf);
     if (index != 0)
         return;
+    /* --stream's specs go first: the server checks them with PARAMS. */
+    perf_client_send_streams(cl, f);
     fill_params(cl->cfg, &params);
     send_msg(f, perf_proto_encode_params(buf, sizeof(buf), &params), buf);
-    perf_client_send_streams(cl, f);
 }
 
 /*

@@ -122,7 +122,7 @@ void perf_client_free(struct perf_client *cl);
 
 /* perf_client_streams.c: --stream */
 
-/* STREAMS after PARAMS on association 0 (nothing without --stream). */
+/* STREAMS before PARAMS on association 0 (nothing without --stream). */
 void perf_client_send_streams(struct perf_client *cl, struct perf_flow *f);
 
 /* Before data starts: the specs into sp; latency measured here under -R.

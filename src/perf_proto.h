@@ -57,7 +57,7 @@ enum perf_msg_type {
 
 /*
  * --stream (issue 13 part 3), numbered apart from the core messages so
- * that other additions do not collide. C->S after PARAMS: the stream specs
+ * that other additions do not collide. C->S before PARAMS: the stream specs
  * (perf_stream_spec.h's wire form); S->C before RESULTS: each
  * association's per-stream latency (perf_latency.h).
  */

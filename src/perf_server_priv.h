@@ -174,10 +174,14 @@ void perf_server_test_check_done(struct perf_test *t);
 void perf_server_raw_start(struct perf_server *srv, struct server_flow *sf);
 void perf_server_raw_end(struct perf_test *t);
 
-/* perf_server_streams.c: --stream. STREAMS on association 0 (after
- * PARAMS, before START): true, or false when the test was aborted. */
+/* perf_server_streams.c: --stream. STREAMS on association 0, between
+ * its HELLO and PARAMS: decoded and kept (true), or the test aborted. */
 bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
                               size_t len);
+
+/* With PARAMS, before READY: the kept specs against the parameters and
+ * the server's limits; false when the test was aborted. */
+bool perf_server_test_streams_ok(struct perf_test *t);
 
 /* A server with --interleave takes messages up to 64 KiB (see
  * perf_cli_sched.c); false when the test was aborted for len. */

@@ -44,27 +44,32 @@ static bool latency_memory_ok(struct perf_test *t,
 bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
                               size_t len)
 {
-    struct perf_stream_specs set;
-    const char *why;
-
-    if (perf_stream_specs_decode_msg(msg, len, &set) < 0) {
+    if (perf_stream_specs_decode_msg(msg, len, &t->streams) < 0 ||
+        t->streams.n == 0) {
         perf_server_test_abort(t, "a malformed STREAMS message");
         return false;
     }
+    return true;
+}
+
+bool perf_server_test_streams_ok(struct perf_test *t)
+{
+    const struct perf_stream_specs *set = &t->streams;
+    const char *why;
+
+    if (set->n == 0)
+        return true;
     /* PARAMS' length is what the buffer checks allowed for: no stream
      * may send more in one message. */
-    why = perf_stream_specs_problem(&set, t->params.nstreams, t->params.length);
+    why = perf_stream_specs_problem(set, t->params.nstreams, t->params.length);
     if (why == NULL && t->params.verify)
         why = "--stream cannot go with --verify";
     if (why != NULL) {
         perf_server_test_abort(t, "--stream: %s", why);
         return false;
     }
-    if (!perf_server_test_len_interleave_ok(t, perf_stream_tx_max_len(&set)) ||
-        !latency_memory_ok(t, &set))
-        return false;
-    t->streams = set;
-    return true;
+    return perf_server_test_len_interleave_ok(t, perf_stream_tx_max_len(set)) &&
+           latency_memory_ok(t, set);
 }
 
 bool perf_server_test_len_interleave_ok(struct perf_test *t, uint32_t len)
