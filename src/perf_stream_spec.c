@@ -336,29 +336,6 @@ int perf_stream_specs_decode(const uint8_t *buf, size_t len,
     return 0;
 }
 
-char *perf_stream_spec_format(char *buf, size_t cap,
-                              const struct perf_stream_spec *s)
-{
-    static const char *const pr[] = { "none", "ttl", "rtx", "buf" };
-    char ids[16];
-    char rate[32] = "max";
-    char prs[32] = "";
-
-    if (s->first == s->last)
-        snprintf(ids, sizeof(ids), "%u", (unsigned)s->first);
-    else
-        snprintf(ids, sizeof(ids), "%u-%u", (unsigned)s->first,
-                 (unsigned)s->last);
-    if (s->rate_bps)
-        units_format_rate(rate, sizeof(rate), (double)s->rate_bps);
-    if (s->pr_policy > 0 && s->pr_policy <= PERF_PR_BUF)
-        snprintf(prs, sizeof(prs), ",pr=%s:%u", pr[s->pr_policy],
-                 (unsigned)s->pr_value);
-    snprintf(buf, cap, "%s:len=%u,rate=%s,%s%s", ids, (unsigned)s->length, rate,
-             s->unordered == 1 ? "unordered" : "ordered", prs);
-    return buf;
-}
-
 _Static_assert(PERF_STREAM_SPECS_MSG_MAX ==
                    PERF_PROTO_HDR_LEN + PERF_STREAM_SPECS_WIRE_MAX,
                "PERF_STREAM_SPECS_MSG_MAX must follow the layout");

@@ -96,8 +96,4 @@ int perf_stream_specs_encode_msg(uint8_t *buf, size_t cap,
 int perf_stream_specs_decode_msg(const uint8_t *buf, size_t len,
                                  struct perf_stream_specs *set);
 
-/* "0:len=200,rate=200k,ordered" for reports; returns buf. */
-char *perf_stream_spec_format(char *buf, size_t cap,
-                              const struct perf_stream_spec *s);
-
 #endif /* SCTPU_PERF_STREAM_SPEC_H */
