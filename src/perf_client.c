@@ -488,8 +488,9 @@ static void client_report_final(struct perf_client *cl)
         fin.impair = &impair;
     if (cl->cfg->streams.n > 0) {
         perf_client_collect_latency(cl);
-        fin.latency = (const struct perf_latency_report *const *)cl->latency;
-        fin.nlatency = cl->nflows;
+        perf_report_set_latency(
+            cl->rep, (const struct perf_latency_report *const *)cl->latency,
+            cl->nflows);
     }
     perf_report_final(cl->rep, &fin);
     if (cl->outcome != NULL)

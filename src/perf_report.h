@@ -86,14 +86,18 @@ struct perf_report_final {
     const char *server_output; /* --get-server-output, or NULL */
     /* --impair's counts on this end (every transport of it), or NULL */
     const struct transport_counters *impair;
-    /* --stream: association i+1's per-stream latency (entries may be
-     * NULL), for end.streams_latency and the text table; nlatency 0 =
-     * not measured */
-    const struct perf_latency_report *const *latency;
-    size_t nlatency;
 };
 
 struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out);
+
+/*
+ * --stream: association i+1's per-stream latency in lat[i] (entries may
+ * be NULL), for perf_report_final's end.streams_latency and text table.
+ * The array must live until then; n 0 (the default) = not measured.
+ */
+void perf_report_set_latency(struct perf_report *r,
+                             const struct perf_latency_report *const *lat,
+                             size_t n);
 void perf_report_free(struct perf_report *r);
 
 /* Also copy the text output to tee (the server's --get-server-output). */

@@ -38,6 +38,9 @@ struct perf_report {
     size_t paths_cap;
     uint64_t paths_dropped;
     bool paths_known; /* the backend reports paths: "end" lists them */
+    /* --stream: perf_report_set_latency's */
+    const struct perf_latency_report *const *latency;
+    size_t nlatency;
 };
 
 /* One path event as "end" lists it. */
