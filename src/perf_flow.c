@@ -81,6 +81,10 @@ struct perf_flow {
     uint32_t payload_crc; /* --verify: of a full-length message */
     struct rate_pacer pacer;
     struct perf_stream_tx *stx; /* --stream: per-stream turns and pacing */
+    /* --stream: a message its pacer paid for that the full send buffer
+     * refused; it goes first when there is room */
+    struct perf_stream_msg stx_retry;
+    bool stx_has_retry;
     uint64_t send_start_ns;
     uint64_t send_stop_ns; /* the limit was reached */
     uint64_t last_rx_ns;   /* the last data arrived */
@@ -555,7 +559,11 @@ static void send_streams(struct perf_flow *f)
             begin_drain(f);
             return;
         }
-        wait = perf_stream_tx_next(f->stx, now, &m);
+        wait = 0;
+        if (f->stx_has_retry)
+            m = f->stx_retry;
+        else
+            wait = perf_stream_tx_next(f->stx, now, &m);
         if (wait > 0) {
             if (!f->blocked)
                 f->last_progress_ns = now;
@@ -572,8 +580,10 @@ static void send_streams(struct perf_flow *f)
         perf_latency_stamp(f->txbuf, m.sid, perf_latency_clock_ns());
         n = transport_send(f->conn, f->txbuf, m.length, &info);
         if (n == -EAGAIN) {
-            /* The turn is lost and the pacer was charged: the stream
-             * falls behind by one message at most per full buffer. */
+            /* Its pacer has charged it: send this one when there is
+             * room, rather than lose it (and the stream its rate). */
+            f->stx_retry = m;
+            f->stx_has_retry = true;
             f->blocked = true;
             schedule(f, BLOCKED_RETRY_NS);
             return;
@@ -586,6 +596,7 @@ static void send_streams(struct perf_flow *f)
             f->send_state = SEND_DONE;
             return;
         }
+        f->stx_has_retry = false;
         f->tx_seq[m.sid]++;
         count_sent(f, m.sid, m.length, info.ppid);
         f->blocked = false;
