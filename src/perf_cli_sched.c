@@ -29,6 +29,7 @@ int perf_cli_set_scheduler(struct perf_config *cfg, const char *opt,
         { "rr", TRANSPORT_SS_RR },
         { "fcfs", TRANSPORT_SS_FCFS },
         { "fair", TRANSPORT_SS_FAIR },
+        { "prio", TRANSPORT_SS_PRIO },
     };
     size_t i;
 
@@ -43,19 +44,12 @@ int perf_cli_set_scheduler(struct perf_config *cfg, const char *opt,
          * nothing more after a few seconds, with or without I-DATA. */
         snprintf(err, errlen,
                  "%s rr-packet: stalls the sender in usrsctp 0.9.5.0 (give "
-                 "rr, fcfs or fair)",
-                 opt);
-        return -1;
-    }
-    if (strcmp(arg, "prio") == 0) {
-        snprintf(err, errlen,
-                 "%s prio: a priority per stream is not carried yet (give "
-                 "rr, fcfs or fair)",
+                 "rr, fcfs, fair or prio)",
                  opt);
         return -1;
     }
     snprintf(err, errlen,
-             "%s '%s': give rr, fcfs or fair (usrsctp's "
+             "%s '%s': give rr, fcfs, fair or prio (usrsctp's "
              "stream schedulers)",
              opt, arg);
     return -1;
@@ -67,6 +61,18 @@ int perf_cli_check_sched(const struct perf_config *cfg, char *err,
     const struct transport_ops *ops = transport_chosen(cfg->backend);
     const char *what = cfg->interleave ? "--interleave" : "--scheduler";
 
+    uint16_t i;
+
+    for (i = 0; i < cfg->streams.n; i++) {
+        if (cfg->streams.s[i].prio != PERF_STREAM_PRIO_NONE &&
+            cfg->scheduler != TRANSPORT_SS_PRIO) {
+            snprintf(err, errlen,
+                     "--stream %u: prio= takes effect only with "
+                     "--scheduler prio",
+                     (unsigned)cfg->streams.s[i].first);
+            return -1;
+        }
+    }
     if (cfg->scheduler == 0 && !cfg->interleave)
         return 0;
     if (ops == NULL || strcmp(ops->name, "usrsctp") != 0) {

@@ -619,6 +619,29 @@ static void send_ev_cb(evutil_socket_t fd, short what, void *arg)
         flush_control(f);
 }
 
+/* --stream ...,prio=N (under --scheduler prio): each stream's priority
+ * on this association, now that its streams exist. */
+static void set_stream_prios(struct perf_flow *f,
+                             const struct perf_stream_specs *set)
+{
+    char name[48];
+    uint16_t i;
+
+    for (i = 0; i < set->n; i++) {
+        const struct perf_stream_spec *s = &set->s[i];
+        unsigned int sid;
+        int rc = 0;
+
+        if (s->prio == PERF_STREAM_PRIO_NONE)
+            continue;
+        for (sid = s->first; sid <= s->last && rc == 0; sid++)
+            rc = transport_set_stream_prio(f->conn, (uint16_t)sid, s->prio);
+        if (rc < 0)
+            log_warn("%s: cannot set stream %u's priority: %s",
+                     flow_name(f, name, sizeof(name)), sid - 1, strerror(-rc));
+    }
+}
+
 int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
 {
     uint16_t i;
@@ -635,6 +658,7 @@ int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
         f->stx = perf_stream_tx_new(&sp->streams, sp->burst, perf_now_ns());
         if (f->stx == NULL)
             return -ENOMEM;
+        set_stream_prios(f, &sp->streams);
     }
     sp = &f->sp;
     f->txbuf = malloc(sp->length);

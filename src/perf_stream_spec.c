@@ -93,7 +93,7 @@ static int parse_key(char *kv, struct perf_stream_spec *sp, const char *arg,
     }
     if (v == NULL) {
         if (strcmp(kv, "len") == 0 || strcmp(kv, "rate") == 0 ||
-            strcmp(kv, "pr") == 0) {
+            strcmp(kv, "pr") == 0 || strcmp(kv, "prio") == 0) {
             snprintf(err, errlen, "'%s': %s needs a value (%s=...)", arg, kv,
                      kv);
             return -1;
@@ -126,6 +126,15 @@ static int parse_key(char *kv, struct perf_stream_spec *sp, const char *arg,
         sp->rate_bps = n;
         return 0;
     }
+    if (strcmp(kv, "prio") == 0) {
+        if (units_parse_u64(v, 0, PERF_STREAM_PRIO_NONE - 1, &n) < 0) {
+            snprintf(err, errlen, "'%s': prio=%s is not a priority 0-%d", arg,
+                     v, PERF_STREAM_PRIO_NONE - 1);
+            return -1;
+        }
+        sp->prio = (uint16_t)n;
+        return 0;
+    }
     if (strcmp(kv, "pr") == 0) {
         if (parse_pr(v, sp) < 0) {
             snprintf(err, errlen,
@@ -138,7 +147,7 @@ static int parse_key(char *kv, struct perf_stream_spec *sp, const char *arg,
 unknown:
     snprintf(err, errlen,
              "'%s': unknown key '%s' (keys: len=, rate=, unordered, "
-             "ordered, pr=)",
+             "ordered, pr=, prio=)",
              arg, kv);
     return -1;
 novalue:
@@ -175,6 +184,7 @@ int perf_stream_spec_add(struct perf_stream_specs *set, const char *arg,
     memset(&sp, 0, sizeof(sp));
     sp.unordered = -1;
     sp.pr_policy = -1;
+    sp.prio = PERF_STREAM_PRIO_NONE;
     keys = strchr(buf, ':');
     if (keys != NULL)
         *keys++ = '\0';
@@ -298,6 +308,7 @@ int perf_stream_specs_encode(uint8_t *buf, size_t cap,
         p[16] = (uint8_t)s->unordered;
         p[17] = (uint8_t)s->pr_policy;
         be32_put(p + 18, s->pr_value);
+        be16_put(p + 22, s->prio);
         p += PERF_STREAM_SPEC_WIRE_LEN;
     }
     return (int)need;
@@ -331,6 +342,7 @@ int perf_stream_specs_decode(const uint8_t *buf, size_t len,
         s->unordered = p[16] > 1 ? 2 : (int8_t)p[16];
         s->pr_policy = p[17] > PERF_PR_BUF ? PERF_PR_BUF + 1 : (int8_t)p[17];
         s->pr_value = be32_get(p + 18);
+        s->prio = be16_get(p + 22);
         p += PERF_STREAM_SPEC_WIRE_LEN;
     }
     return 0;

@@ -11,6 +11,8 @@
  *              (then per stream), or as fast as possible
  *   unordered  / ordered: the stream's delivery; default -u
  *   pr=ttl:MS | rtx:N | buf:BYTES | none   PR-SCTP; default --pr-policy
+ *   prio=N     the stream's priority under --scheduler prio, 0-65534
+ *              (lower goes first); default the stack's (0)
  *
  * With --stream only the listed streams carry data, each paced on its
  * own. Every listed stream's messages carry a send timestamp, so the
@@ -35,7 +37,10 @@ struct perf_stream_spec {
     int8_t unordered;  /* -1 = not given (-u), else 0 or 1 */
     int8_t pr_policy;  /* -1 = not given, else enum perf_pr_policy */
     uint32_t pr_value;
+    uint16_t prio; /* PERF_STREAM_PRIO_NONE = not given */
 };
+
+#define PERF_STREAM_PRIO_NONE 0xffff
 
 struct perf_stream_specs {
     uint16_t n;
@@ -74,8 +79,8 @@ const char *perf_stream_specs_problem(const struct perf_stream_specs *set,
                                       uint16_t nstreams, uint32_t max_len);
 
 /* Wire form of a resolved set: n 2, then n * (first 2, last 2, length 4,
- * rate 8, unordered 1, pr_policy 1, pr_value 4). */
-#define PERF_STREAM_SPEC_WIRE_LEN 22
+ * rate 8, unordered 1, pr_policy 1, pr_value 4, prio 2). */
+#define PERF_STREAM_SPEC_WIRE_LEN 24
 #define PERF_STREAM_SPECS_WIRE_MAX                                             \
     (2 + PERF_STREAM_SPECS_MAX * PERF_STREAM_SPEC_WIRE_LEN)
 

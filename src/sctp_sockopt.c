@@ -242,6 +242,7 @@ static int set_streams_sched(struct socket *so,
         [TRANSPORT_SS_RR_PKT] = SCTP_SS_ROUND_ROBIN_PACKET,
         [TRANSPORT_SS_FCFS] = SCTP_SS_FIRST_COME,
         [TRANSPORT_SS_FAIR] = SCTP_SS_FAIR_BANDWITH,
+        [TRANSPORT_SS_PRIO] = SCTP_SS_PRIORITY,
     };
     struct sctp_assoc_value av;
     int level = 2; /* SCTP_FRAG_LEVEL_2, not in usrsctp.h */

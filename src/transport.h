@@ -17,6 +17,7 @@
 #ifndef SCTPU_TRANSPORT_H
 #define SCTPU_TRANSPORT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,6 +98,7 @@ struct transport_config {
 #define TRANSPORT_SS_RR_PKT 2 /* round robin per packet */
 #define TRANSPORT_SS_FCFS 3   /* first come, first served */
 #define TRANSPORT_SS_FAIR 4   /* fair bandwidth */
+#define TRANSPORT_SS_PRIO 5   /* by priority (set_stream_prio) */
 
 #define TRANSPORT_IMPAIR_TX 1
 #define TRANSPORT_IMPAIR_RX 2
@@ -412,6 +414,14 @@ struct transport_ops {
      * Optional (NULL: unknown). The association's peer addresses (ports
      * as the stack has them), up to max into out; returns how many.
      */
+    /*
+     * Optional (NULL: not supported). sctpu-perf --scheduler prio: the
+     * priority of outgoing stream sid (SCTP_SS_VALUE; lower goes first).
+     * 0 or a negative errno.
+     */
+    int (*set_stream_prio)(struct transport_conn *c, uint16_t sid,
+                           uint16_t prio);
+
     size_t (*peer_addrs)(struct transport_conn *c, struct sockaddr_storage *out,
                          size_t max);
 };
@@ -611,6 +621,14 @@ static inline size_t transport_path_events(struct transport_conn *c,
     if (c->ops->path_events == NULL)
         return 0;
     return c->ops->path_events(c, out, max, dropped);
+}
+
+static inline int transport_set_stream_prio(struct transport_conn *c,
+                                            uint16_t sid, uint16_t prio)
+{
+    if (c->ops->set_stream_prio == NULL)
+        return -ENOTSUP;
+    return c->ops->set_stream_prio(c, sid, prio);
 }
 
 static inline size_t transport_peer_addrs(struct transport_conn *c,

@@ -9,7 +9,7 @@
 #   a server with --interleave refuses -l 100k (over 64 KiB) with why
 #   --scheduler rr, fcfs, fair: the test runs and every listed stream
 #       carries its messages
-#   refused with exit 2: --scheduler prio (no per-stream priority yet),
+#   refused with exit 2: prio= without --scheduler prio,
 #       rr-packet (stalls the sender in usrsctp 0.9.5.0),
 #       --interleave -l 100k,
 #       an unknown scheduler, --scheduler with -R, --interleave with the
@@ -24,7 +24,7 @@ in_private_netns "$@"
 PERF_BIN="$BUILD_DIR/src/sctpu-perf"
 [[ -x $PERF_BIN ]] || fail "$PERF_BIN is not built"
 
-for bad in "--scheduler prio" "--scheduler lottery" "--scheduler rr-packet" "--scheduler rr -R" \
+for bad in "--stream 0:prio=1" "--scheduler lottery" "--scheduler rr-packet" "--scheduler rr -R" \
     "--interleave -l 100k" \
     "--interleave --backend kernel"; do
     # shellcheck disable=SC2086 # word splitting wanted

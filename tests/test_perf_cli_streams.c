@@ -100,12 +100,20 @@ static void test_scheduler_interleave(void **state)
     assert_int_equal(cfg.scheduler, TRANSPORT_SS_FAIR);
     assert_int_equal(parse("-s", "--interleave", NULL), PERF_CLI_RUN);
     assert_true(cfg.interleave);
-    assert_int_equal(parse("-c", "h", "--scheduler", "prio", NULL),
+    assert_int_equal(parse("-c", "h", "--scheduler", "prio", "--stream",
+                           "0:prio=0", "--stream", "1:prio=7", NULL),
+                     PERF_CLI_RUN);
+    assert_int_equal(cfg.scheduler, TRANSPORT_SS_PRIO);
+    assert_int_equal(cfg.streams.s[1].prio, 7);
+    assert_int_equal(parse("-c", "h", "--stream", "0:prio=0", NULL),
                      PERF_CLI_ERROR);
-    want_error("a priority per stream is not carried yet");
+    want_error("prio= takes effect only with --scheduler prio");
+    assert_int_equal(parse("-c", "h", "--scheduler", "rr-packet", NULL),
+                     PERF_CLI_ERROR);
+    want_error("stalls the sender");
     assert_int_equal(parse("-c", "h", "--scheduler", "x", NULL),
                      PERF_CLI_ERROR);
-    want_error("give rr, fcfs or fair");
+    want_error("give rr, fcfs, fair or prio");
     assert_int_equal(parse("-c", "h", "--scheduler", "rr", "-R", NULL),
                      PERF_CLI_ERROR);
     want_error("-R makes the server send");

@@ -26,7 +26,7 @@ static void test_spec_parses_keys(void **state)
     assert_int_equal(add(&set, "1-3:len=64k,unordered", err), 0);
     assert_int_equal(add(&set, "4:pr=ttl:50", err), 0);
     assert_int_equal(add(&set, "5", err), 0);
-    assert_int_equal(add(&set, "6:pr=buf:1M,ordered", err), 0);
+    assert_int_equal(add(&set, "6:pr=buf:1M,ordered,prio=3", err), 0);
     assert_int_equal(set.n, 5);
     assert_int_equal(set.s[0].first, 0);
     assert_int_equal(set.s[0].last, 0);
@@ -44,6 +44,8 @@ static void test_spec_parses_keys(void **state)
     assert_int_equal(set.s[4].pr_policy, PERF_PR_BUF);
     assert_int_equal(set.s[4].pr_value, 1048576);
     assert_int_equal(set.s[4].unordered, 0);
+    assert_int_equal(set.s[4].prio, 3);
+    assert_int_equal(set.s[0].prio, PERF_STREAM_PRIO_NONE);
     assert_int_equal(perf_stream_specs_end(&set), 7);
     assert_ptr_equal(perf_stream_specs_find(&set, 2), &set.s[1]);
     assert_null(perf_stream_specs_find(&set, 7));
@@ -70,6 +72,8 @@ static void test_spec_rejects(void **state)
         { "0:pr=foo:3", "pr=foo" },
         { "0:colour=red", "unknown key 'colour'" },
         { "0:unordered=1", "takes no value" },
+        { "0:prio=65535", "prio=65535" },
+        { "0:prio", "needs a value" },
     };
     struct perf_stream_specs set;
     char err[256];
@@ -120,7 +124,7 @@ static void test_spec_resolve_problem_wire(void **state)
     (void)state;
     memset(&set, 0, sizeof(set));
     assert_int_equal(add(&set, "0:len=200,rate=200k", err), 0);
-    assert_int_equal(add(&set, "1:pr=rtx:3", err), 0);
+    assert_int_equal(add(&set, "1:pr=rtx:3,prio=9", err), 0);
     perf_stream_specs_resolve(&set, 1000, 5000000, true, PERF_PR_TTL, 40);
     assert_int_equal(set.s[0].length, 200);
     assert_true(set.s[0].rate_bps == 200000);
@@ -142,6 +146,7 @@ static void test_spec_resolve_problem_wire(void **state)
     assert_int_equal(perf_stream_specs_decode(buf, (size_t)n, &back), 0);
     assert_memory_equal(&back.s[0], &set.s[0], sizeof(set.s[0]));
     assert_memory_equal(&back.s[1], &set.s[1], sizeof(set.s[1]));
+    assert_int_equal(back.s[1].prio, 9);
     /* hostile: wrong sizes, too many, bad flags, overlap */
     assert_int_equal(perf_stream_specs_decode(buf, (size_t)n - 1, &back),
                      -EBADMSG);
