@@ -56,6 +56,9 @@ struct perf_test {
     bool have_params;
     struct perf_params params;
     struct perf_stream_specs streams; /* --stream: STREAMS; n 0 = none */
+    /* --stream, at the end: each association's latency, then pointers
+     * to them for perf_report_set_latency (one allocation) */
+    struct perf_test_latency *latency;
     enum test_phase phase;
     uint64_t phase_ns;
     uint64_t start_ns;
@@ -186,6 +189,10 @@ bool perf_server_test_streams_ok(struct perf_test *t);
 /* A server with --interleave takes messages up to 64 KiB (see
  * perf_cli_sched.c); false when the test was aborted for len. */
 bool perf_server_test_len_interleave_ok(struct perf_test *t, uint32_t len);
+
+/* At the end, receiving: each association's latency into t->latency and
+ * t->rep (nothing when out of memory: the report goes without). */
+void perf_server_test_summarize_latency(struct perf_test *t);
 
 /* Each association's latency (LATENCY), before the RESULTS. */
 void perf_server_test_send_latency(struct perf_test *t);

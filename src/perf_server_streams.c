@@ -3,6 +3,7 @@
  * client's stream specs (STREAMS), checked as hostile input, and each
  * association's per-stream latency sent back (LATENCY).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "perf_latency.h"
@@ -84,6 +85,30 @@ bool perf_server_test_len_interleave_ok(struct perf_test *t, uint32_t len)
     return false;
 }
 
+struct perf_test_latency {
+    struct perf_latency_report r[PERF_MAX_PARALLEL];
+    const struct perf_latency_report *p[PERF_MAX_PARALLEL];
+};
+
+void perf_server_test_summarize_latency(struct perf_test *t)
+{
+    unsigned int i;
+
+    if (t->streams.n == 0 || !perf_server_receives(&t->params) ||
+        t->latency != NULL)
+        return;
+    t->latency = calloc(1, sizeof(*t->latency));
+    if (t->latency == NULL)
+        return;
+    for (i = 0; i < t->count; i++) {
+        perf_latency_summarize(perf_flow_latency(t->flows[i]), (uint16_t)i,
+                               &t->latency->r[i]);
+        t->latency->p[i] = &t->latency->r[i];
+    }
+    if (t->rep != NULL)
+        perf_report_set_latency(t->rep, t->latency->p, t->count);
+}
+
 void perf_server_test_send_latency(struct perf_test *t)
 {
     static uint8_t buf[PERF_LATENCY_MSG_MAX];
@@ -93,7 +118,11 @@ void perf_server_test_send_latency(struct perf_test *t)
     if (t->streams.n == 0 || !perf_server_receives(&t->params))
         return;
     for (i = 0; i < t->count; i++) {
-        perf_latency_summarize(perf_flow_latency(t->flows[i]), (uint16_t)i, &r);
+        if (t->latency != NULL)
+            r = t->latency->r[i];
+        else
+            perf_latency_summarize(perf_flow_latency(t->flows[i]), (uint16_t)i,
+                                   &r);
         perf_server_send_ctrl(t->flows[0],
                               perf_latency_encode(buf, sizeof(buf), &r), buf);
     }

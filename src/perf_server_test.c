@@ -98,6 +98,7 @@ void perf_server_test_free(struct perf_test *t, bool abortive)
     if (t->captured != NULL)
         fclose(t->captured);
     free(t->captured_buf);
+    free(t->latency);
     if (t->phase != ST_CLOSING)
         srv->running--;
     srv->buffer_in_use -= t->buffer_bytes;
@@ -323,6 +324,9 @@ static void test_send_results(struct perf_test *t)
 
     /* The last, partial interval, so the intervals add up. */
     perf_intervals_finish(t->intervals);
+    /* --stream: the latency, in this end's report too, then to the
+     * client */
+    perf_server_test_summarize_latency(t);
     test_report_local(t, wall);
     perf_server_test_send_latency(t);
     for (i = 0; i < t->count; i++) {
