@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "perf_stream_spec.h"
 #include "sock_opts.h"
 
 #define PERF_DEFAULT_PORT 5201 /* iperf3's */
@@ -53,6 +54,8 @@
 #define PERF_RATE_PERIOD_S 5     /* iperf3's --server-bitrate-limit period */
 #define PERF_MIN_INTERVAL_MS 100 /* -i: iperf3's minimum, 0.1 s */
 #define PERF_RR_BURST_MAX 256    /* --rr-burst: requests in flight */
+/* --interleave's largest message (perf_cli_sched.c says why) */
+#define PERF_INTERLEAVE_MAX_LEN (64 * 1024)
 
 enum perf_role {
     PERF_ROLE_SERVER = 1,
@@ -111,6 +114,13 @@ struct perf_config {
     bool bidir;        /* --bidir: both send */
 
     bool unordered; /* -u */
+    /* --stream (client): what each listed stream sends, resolved against
+     * -l, -b, -u and --pr-policy once every option is known; n 0 = off */
+    struct perf_stream_specs streams;
+    /* --scheduler (client): the sender's stream scheduler, TRANSPORT_SS_*
+     * (0 = the stack's); --interleave (both ends): offer I-DATA */
+    uint8_t scheduler;
+    bool interleave; /* messages up to PERF_INTERLEAVE_MAX_LEN then */
     enum perf_pr_policy pr_policy;
     uint32_t pr_value;
     uint32_t sack_delay_ms;  /* --sack-delay; 0 = backend default */

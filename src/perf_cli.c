@@ -61,6 +61,9 @@ static const struct option longopts[] = {
     { "window",            required_argument, NULL, 'w' },
     { "parallel",          required_argument, NULL, 'P' },
     { "nstreams",          required_argument, NULL, OPT_NSTREAMS },
+    { "stream",            required_argument, NULL, OPT_STREAM },
+    { "scheduler",         required_argument, NULL, OPT_SCHEDULER },
+    { "interleave",        no_argument,       NULL, OPT_INTERLEAVE },
     { "ppid",              required_argument, NULL, OPT_PPID },
     { "reverse",           no_argument,       NULL, 'R' },
     { "bidir",             no_argument,       NULL, OPT_BIDIR },
@@ -147,6 +150,8 @@ static enum perf_cli_scope option_scope(int c)
     case OPT_RR:
     case OPT_RR_BURST:
     case OPT_NSTREAMS:
+    case OPT_STREAM:
+    case OPT_SCHEDULER:
     case OPT_PPID:
     case OPT_PR_POLICY:
     case OPT_PR_VALUE:
@@ -269,6 +274,22 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
             "0 = no ceiling, up to 604800 s", err, errlen);
     case 'A':
         return perf_cli_set_cpu(cfg, opt, arg, err, errlen);
+    case OPT_STREAM:
+        if (perf_stream_spec_add(&cfg->streams, arg, err, errlen) == 0)
+            return 0;
+        /* err says "'ARG': why"; name the option too */
+        {
+            char why[256];
+
+            snprintf(why, sizeof(why), "%s", err);
+            snprintf(err, errlen, "%s %s", opt, why);
+        }
+        return -1;
+    case OPT_SCHEDULER:
+        return perf_cli_set_scheduler(cfg, opt, arg, err, errlen);
+    case OPT_INTERLEAVE:
+        cfg->interleave = true;
+        return 0;
     case OPT_PPID:
         return perf_cli_set_ppids(cfg, opt, arg, err, errlen);
     case 't':

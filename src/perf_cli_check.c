@@ -509,8 +509,10 @@ static int check_client(struct perf_config *cfg,
         check_backend(cfg, st, err, errlen) < 0 ||
         check_length(cfg, st, err, errlen) < 0)
         return -1;
+    perf_cli_streams_default(cfg, st);
     if (check_pr(cfg, st, err, errlen) < 0 ||
         check_outstreams(cfg, st, err, errlen) < 0 ||
+        perf_cli_check_streams(cfg, err, errlen) < 0 ||
         check_udp_ports(cfg, err, errlen) < 0 ||
         check_cport(cfg, err, errlen) < 0 ||
         check_ppids(cfg, err, errlen) < 0 ||
@@ -531,6 +533,8 @@ int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
                              errlen) < 0)
         return -1;
     if (cfg->role == PERF_ROLE_CLIENT && check_client(cfg, st, err, errlen) < 0)
+        return -1;
+    if (perf_cli_check_sched(cfg, err, errlen) < 0)
         return -1;
     if (cfg->role == PERF_ROLE_SERVER &&
         (check_backend(cfg, st, err, errlen) < 0 ||

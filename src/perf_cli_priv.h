@@ -75,6 +75,9 @@ enum {
     OPT_RR,
     OPT_RR_BURST,
     OPT_CONNECT_RATE,
+    OPT_STREAM, /* --stream SPEC (perf_cli_streams.c) */
+    OPT_SCHEDULER,
+    OPT_INTERLEAVE,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 
@@ -145,5 +148,20 @@ int perf_cli_set_timestamps(struct perf_config *cfg, const char *opt,
  */
 int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
                    char *err, size_t errlen);
+
+/* perf_cli_streams.c: --stream. Before --nstreams is settled: without
+ * --nstreams or --outstreams, the data streams become the listed ones'
+ * span. After: the specs against every other option, then resolved. */
+void perf_cli_streams_default(struct perf_config *cfg,
+                              const struct perf_cli_state *st);
+int perf_cli_check_streams(struct perf_config *cfg, char *err, size_t errlen);
+
+/* --scheduler NAME. */
+int perf_cli_set_scheduler(struct perf_config *cfg, const char *opt,
+                           const char *arg, char *err, size_t errlen);
+
+/* --scheduler and --interleave against the backend and direction. */
+int perf_cli_check_sched(const struct perf_config *cfg, char *err,
+                         size_t errlen);
 
 #endif /* SCTPU_PERF_CLI_PRIV_H */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "impair_report.h"
+#include "perf_stream_tx.h"
 #include "log.h"
 #include "perf_client_priv.h"
 #include "perf_rows.h"
@@ -92,6 +93,11 @@ static void fill_params(const struct perf_config *c, struct perf_params *p)
     p->nppids = c->nppids;
     memcpy(p->ppids, c->ppids, (size_t)c->nppids * sizeof(c->ppids[0]));
     p->rr_resp = c->rr_resp;
+    /* --stream: the largest message any stream sends, so that the
+     * server's buffer checks (--max-buffer-memory, -w) count it; the
+     * server holds every spec's len= to it. */
+    if (c->streams.n > 0)
+        p->length = perf_stream_tx_max_len(&c->streams);
 }
 
 static void send_params(struct perf_client *cl, struct perf_flow *f,
@@ -107,6 +113,8 @@ static void send_params(struct perf_client *cl, struct perf_flow *f,
     send_msg(f, perf_proto_encode_hello(buf, sizeof(buf), &hello), buf);
     if (index != 0)
         return;
+    /* --stream's specs go first: the server checks them with PARAMS. */
+    perf_client_send_streams(cl, f);
     fill_params(cl->cfg, &params);
     send_msg(f, perf_proto_encode_params(buf, sizeof(buf), &params), buf);
 }
@@ -189,6 +197,10 @@ static void client_start_data(struct perf_client *cl)
     perf_flow_send_params(&params, &sp);
     sp.rr_burst = c->rr_burst; /* the client's alone: the server answers
                                   every request as it comes */
+    if (perf_client_streams_start(cl, &sp) < 0) {
+        perf_client_fail(cl, "out of memory");
+        return;
+    }
 
     perf_client_set_phase(cl, CL_RUNNING);
     cl->start_ns = perf_now_ns();
@@ -370,6 +382,8 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
         return true;
     case PERF_MSG_RESULTS:
         return on_results(cl, msg, len);
+    case PERF_MSG_LATENCY:
+        return perf_client_on_latency(cl, msg, len);
     case PERF_MSG_SERVER_OUTPUT:
     case PERF_MSG_ERROR:
         return on_text(cl, msg, len, type);
@@ -527,6 +541,12 @@ static void client_report_final(struct perf_client *cl)
     if (client_impair(cl, &impair))
         fin.impair = &impair;
     fin.pcap = cl->cfg->sock.pcap;
+    if (cl->cfg->streams.n > 0) {
+        perf_client_collect_latency(cl);
+        perf_report_set_latency(
+            cl->rep, (const struct perf_latency_report *const *)cl->latency,
+            cl->nflows);
+    }
     perf_report_final(cl->rep, &fin);
     if (cl->outcome != NULL)
         perf_compare_note_final(cl->outcome, &fin);
@@ -692,11 +712,12 @@ static int client_alloc(struct perf_client *cl)
     cl->send_secs = calloc(n, sizeof(*cl->send_secs));
     cl->recv_secs = calloc(n, sizeof(*cl->recv_secs));
     cl->remote = calloc(n, sizeof(*cl->remote));
+    cl->latency = calloc(n, sizeof(*cl->latency));
     cl->failed = calloc(n, sizeof(*cl->failed));
     if (cl->failed == NULL || cl->t == NULL || cl->local == NULL ||
         cl->flows == NULL || cl->up == NULL || cl->send_done == NULL ||
         cl->recv_done == NULL || cl->send_secs == NULL ||
-        cl->recv_secs == NULL || cl->remote == NULL)
+        cl->recv_secs == NULL || cl->remote == NULL || cl->latency == NULL)
         return -1;
     return 0;
 }

@@ -313,6 +313,8 @@ int perf_client_setup(struct perf_client *cl)
      * association (2048 by default: the -P 10000 figure, issue 13) */
     if (tc.in_streams == 0)
         tc.in_streams = tc.streams;
+    tc.stream_scheduler = c->scheduler;
+    tc.interleave = c->interleave;
     rc = runtime_open(&cl->rt, c->backend, &tc, perf_client_stop, cl);
     if (rc != RUNTIME_EXIT_OK)
         return rc;
@@ -488,6 +490,8 @@ void perf_client_free(struct perf_client *cl)
         perf_flow_free(cl->flows[i], cl->phase != CL_DONE || cl->error[0]);
     for (i = 0; cl->remote != NULL && i < cl->nflows; i++)
         free(cl->remote[i]);
+    for (i = 0; cl->latency != NULL && i < cl->nflows; i++)
+        free(cl->latency[i]);
     perf_intervals_free(cl->intervals);
     if (cl->watchdog_ev != NULL)
         event_free(cl->watchdog_ev);
@@ -512,6 +516,7 @@ void perf_client_free(struct perf_client *cl)
     free(cl->send_secs);
     free(cl->recv_secs);
     free(cl->remote);
+    free(cl->latency);
     free(cl->failed);
     free(cl->server_output);
     free(cl);

@@ -91,6 +91,9 @@ struct perf_client {
     uint64_t start_ns;        /* data start (after -O: counting start) */
     struct perf_ready ready;
     struct remote_results **remote;
+    /* --stream: association i's per-stream latency, from the server's
+     * LATENCY (or this end's flows under -R); NULL until known (nflows) */
+    struct perf_latency_report **latency;
     char *server_output;
     struct rusage ru_start;
     uint64_t timeouts_at_start; /* the runtime's T3-rtx count */
@@ -145,5 +148,22 @@ void perf_client_report_connect(struct perf_client *cl);
 
 /* Free the associations, the timers, the transports and cl. */
 void perf_client_free(struct perf_client *cl);
+
+/* perf_client_streams.c: --stream */
+
+/* STREAMS before PARAMS on association 0 (nothing without --stream). */
+void perf_client_send_streams(struct perf_client *cl, struct perf_flow *f);
+
+/* Before data starts: the specs into sp; latency measured here under -R.
+ * 0 or -ENOMEM. */
+int perf_client_streams_start(struct perf_client *cl,
+                              struct perf_send_params *sp);
+
+/* A LATENCY from the server: false (the test failed) when malformed. */
+bool perf_client_on_latency(struct perf_client *cl, const uint8_t *msg,
+                            size_t len);
+
+/* At the end under -R: this end's latency into cl->latency[]. */
+void perf_client_collect_latency(struct perf_client *cl);
 
 #endif /* SCTPU_PERF_CLIENT_PRIV_H */

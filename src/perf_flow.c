@@ -26,9 +26,11 @@
 
 #include "log.h"
 #include "perf_flow.h"
+#include "perf_latency.h"
 #include "perf_proto.h"
 #include "perf_rr.h"
 #include "perf_txbuf.h"
+#include "perf_stream_tx.h"
 #include "perf_verify.h"
 #include "rate.h"
 
@@ -98,6 +100,11 @@ struct perf_flow {
     uint32_t next_sid;
     uint32_t payload_crc; /* --verify: of a full-length message */
     struct rate_pacer pacer;
+    struct perf_stream_tx *stx; /* --stream: per-stream turns and pacing */
+    /* --stream: a message its pacer paid for that the full send buffer
+     * refused; it goes first when there is room */
+    struct perf_stream_msg stx_retry;
+    bool stx_has_retry;
     uint64_t send_start_ns;
     uint64_t send_stop_ns; /* the limit was reached */
     uint64_t last_rx_ns;   /* the last data arrived */
@@ -120,6 +127,9 @@ struct perf_flow {
     struct transport_msginfo rxinfo;
     bool verify;
     struct perf_verify_stream *vstreams;
+    struct perf_latency *lat; /* --stream: one-way latency per stream */
+    bool rx_stamped;          /* the current message has a timestamp */
+    uint64_t rx_send_ns;      /* ... which says this */
 
     /* counters */
     /* per stream, scap entries each (the data streams and the control
@@ -234,7 +244,21 @@ void perf_flow_free(struct perf_flow *f, bool abortive)
     free(f->rr_total);
     free(f->rr_iv);
     free(f->rr_buf);
+    perf_latency_free(f->lat);
+    perf_stream_tx_free(f->stx);
     free(f);
+}
+
+int perf_flow_set_latency(struct perf_flow *f)
+{
+    if (f->lat == NULL)
+        f->lat = perf_latency_new();
+    return f->lat == NULL ? -ENOMEM : 0;
+}
+
+const struct perf_latency *perf_flow_latency(const struct perf_flow *f)
+{
+    return f->lat;
 }
 
 /* Room for the verifier's state of every stream (scap of them). */
@@ -523,6 +547,8 @@ static void count_sent(struct perf_flow *f, uint16_t sid, size_t len,
         f->tx.nstreams = sid + 1;
 }
 
+static void send_streams(struct perf_flow *f);
+
 /* Write messages until the buffer is full, a limit or the pacer says so. */
 static void send_some(struct perf_flow *f)
 {
@@ -530,6 +556,10 @@ static void send_some(struct perf_flow *f)
     char name[48];
     int batch;
 
+    if (f->stx != NULL) {
+        send_streams(f);
+        return;
+    }
     if (!flush_control(f))
         return;
     memset(&info, 0, sizeof(info));
@@ -670,6 +700,76 @@ static void rr_answer(struct perf_flow *f)
     }
 }
 
+/*
+ * send_some under --stream: the streams take turns, each paced on its
+ * own, and every message carries its send time. -n stops after the
+ * message that reaches it (no shorter last message: each stream keeps
+ * its size).
+ */
+static void send_streams(struct perf_flow *f)
+{
+    struct transport_msginfo info;
+    char name[48];
+    int batch;
+
+    if (!flush_control(f))
+        return;
+    for (batch = 0; batch < SEND_BATCH; batch++) {
+        uint64_t now = perf_now_ns();
+        struct perf_stream_msg m;
+        uint64_t wait;
+        ssize_t n;
+
+        if (limit_reached(f, now)) {
+            begin_drain(f);
+            return;
+        }
+        wait = 0;
+        if (f->stx_has_retry)
+            m = f->stx_retry;
+        else
+            wait = perf_stream_tx_next(f->stx, now, &m);
+        if (wait > 0) {
+            if (!f->blocked)
+                f->last_progress_ns = now;
+            schedule(f, wait);
+            return;
+        }
+        memset(&info, 0, sizeof(info));
+        info.sid = m.sid;
+        info.ppid = f->tx_ppids[m.sid];
+        info.unordered = m.unordered;
+        info.pr_policy = m.pr_policy;
+        info.pr_value = m.pr_value;
+        info.sack_now = near_end(f, now, m.length);
+        perf_latency_stamp(f->txbuf, m.sid, perf_latency_clock_ns());
+        n = transport_send(f->conn, f->txbuf, m.length, &info);
+        if (n == -EAGAIN) {
+            /* Its pacer has charged it: send this one when there is
+             * room, rather than lose it (and the stream its rate). */
+            f->stx_retry = m;
+            f->stx_has_retry = true;
+            f->blocked = true;
+            schedule(f, BLOCKED_RETRY_NS);
+            return;
+        }
+        if (n < 0) {
+            log_warn("%s: sending a %u-byte message on stream %u failed: "
+                     "%s; this sender stops",
+                     flow_name(f, name, sizeof(name)), (unsigned)m.length,
+                     (unsigned)m.sid, strerror((int)-n));
+            f->send_state = SEND_DONE;
+            return;
+        }
+        f->stx_has_retry = false;
+        f->tx_seq[m.sid]++;
+        count_sent(f, m.sid, m.length, info.ppid);
+        f->blocked = false;
+        f->last_progress_ns = now;
+    }
+    schedule(f, 0);
+}
+
 static void send_ev_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct perf_flow *f = arg;
@@ -684,6 +784,29 @@ static void send_ev_cb(evutil_socket_t fd, short what, void *arg)
         rr_answer(f);
     else
         flush_control(f);
+}
+
+/* --stream ...,prio=N (under --scheduler prio): each stream's priority
+ * on this association, now that its streams exist. */
+static void set_stream_prios(struct perf_flow *f,
+                             const struct perf_stream_specs *set)
+{
+    char name[48];
+    uint16_t i;
+
+    for (i = 0; i < set->n; i++) {
+        const struct perf_stream_spec *s = &set->s[i];
+        unsigned int sid;
+        int rc = 0;
+
+        if (s->prio == PERF_STREAM_PRIO_NONE)
+            continue;
+        for (sid = s->first; sid <= s->last && rc == 0; sid++)
+            rc = transport_set_stream_prio(f->conn, (uint16_t)sid, s->prio);
+        if (rc < 0)
+            log_warn("%s: cannot set stream %u's priority: %s",
+                     flow_name(f, name, sizeof(name)), sid - 1, strerror(-rc));
+    }
 }
 
 /* The PPID each data stream's messages carry. */
@@ -720,6 +843,19 @@ int perf_flow_start_send(struct perf_flow *f, const struct perf_send_params *sp)
     f->sp = *sp;
     if (f->sp.nstreams == 0)
         f->sp.nstreams = 1;
+    if (sp->streams.n > 0) {
+        /* One buffer for every stream: the largest message, and the
+         * timestamp header rewritten just before each send (the buffer
+         * is shared, perf_txbuf.c, and every send copies it). */
+        f->sp.length = perf_stream_tx_max_len(&sp->streams);
+        f->sp.verify = false;
+        f->sp.rate_bps = 0;
+        f->stx = perf_stream_tx_new(&sp->streams, sp->burst, perf_now_ns());
+        if (f->stx == NULL)
+            return -ENOMEM;
+        set_stream_prios(f, &sp->streams);
+    }
+    sp = &f->sp;
     f->txbuf = perf_txbuf_get(sp->length, sp->verify, &f->payload_crc);
     f->tx_seq = calloc(f->sp.nstreams, sizeof(*f->tx_seq));
     if (f->txbuf == NULL || f->tx_seq == NULL || make_ppids(f) < 0)
@@ -856,6 +992,9 @@ static bool on_message(struct perf_flow *f)
     } else if (f->rr_total != NULL && f->rr_inflight > 0) {
         rr_done(f);
     }
+    if (f->rx_stamped)
+        perf_latency_add(f->lat, f->rxinfo.sid, f->rx_send_ns,
+                         perf_latency_clock_ns());
     return true;
 }
 
@@ -941,6 +1080,11 @@ static bool receive_some(struct perf_flow *f)
             f->rx_too_big = false;
             f->rx_msg_len = 0;
             f->rxlen = 0;
+            /* A message's first read lands at rxbuf: its header is
+             * there whether or not the rest is kept. */
+            f->rx_stamped =
+                f->lat != NULL && !f->rx_control &&
+                perf_latency_read(dst, (size_t)n, info.sid, &f->rx_send_ns);
         }
         if (f->rx_keep && keep_bytes(f, dst, (size_t)n) < 0) {
             /* Too big to keep whole (or no memory): count it, check
@@ -1017,6 +1161,8 @@ void perf_flow_reset_counts(struct perf_flow *f)
         perf_rr_stats_init(f->rr_iv);
         f->rr_stale = f->rr_inflight;
     }
+    if (f->lat != NULL)
+        perf_latency_reset(f->lat);
     if (transport_get_info(f->conn, &info) == 0)
         f->base_retransmits = info.retransmits;
     f->sample_retransmits = f->base_retransmits;
@@ -1102,6 +1248,7 @@ void perf_flow_send_params(const struct perf_params *p,
     sp->nppids = p->nppids;
     sp->rr_resp = p->rr_resp;
     sp->rr_burst = 1;
+    sp->streams.n = 0; /* the owner adds --stream's specs */
     memcpy(sp->ppids, p->ppids, (size_t)p->nppids * sizeof(p->ppids[0]));
     /* -t covers the -O warm-up too, as in iperf3. -t 0 has no end but
      * the client's interrupt, with or without a warm-up. */

@@ -18,6 +18,7 @@
 
 #include "perf.h"
 #include "perf_stats.h"
+#include "perf_stream_spec.h"
 #include "transport.h"
 
 struct event_base;
@@ -59,6 +60,10 @@ struct perf_send_params {
      * response of rr_resp bytes; 0 = one-way data */
     uint32_t rr_resp;
     uint32_t rr_burst; /* requests in flight, 1-PERF_RR_BURST_MAX */
+    /* --stream: when streams.n > 0 only these streams send, each as its
+     * resolved spec says and with a send timestamp (perf_latency.h);
+     * length, rate_bps, nstreams, unordered and pr_* are then unused */
+    struct perf_stream_specs streams;
 };
 
 /* Counters since the previous sample, and the association's state now. */
@@ -79,6 +84,14 @@ void perf_flow_free(struct perf_flow *f, bool abortive);
 
 /* Receive data with --verify checks (needs whole messages up to max_len). */
 int perf_flow_set_verify(struct perf_flow *f, uint32_t max_len);
+
+/* --stream: measure each stream's one-way latency from the timestamps
+ * the sender writes (perf_latency.h). */
+int perf_flow_set_latency(struct perf_flow *f);
+
+/* The latency measured so far; NULL when not measuring. */
+struct perf_latency;
+const struct perf_latency *perf_flow_latency(const struct perf_flow *f);
 
 /* The data streams before the control stream (control sid = nstreams);
  * sizes the per-stream counts (and clears them). 0 or -ENOMEM. */

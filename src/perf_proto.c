@@ -121,7 +121,8 @@ static bool type_is_empty(int type)
 
 static bool type_known(unsigned int type)
 {
-    return type >= PERF_MSG_HELLO && type <= PERF_MSG_ERROR;
+    return (type >= PERF_MSG_HELLO && type <= PERF_MSG_ERROR) ||
+           type == PERF_MSG_STREAMS || type == PERF_MSG_LATENCY;
 }
 
 /*

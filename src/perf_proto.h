@@ -60,6 +60,15 @@ enum perf_msg_type {
     PERF_MSG_ERROR = 9,
 };
 
+/*
+ * --stream (issue 13 part 3), numbered apart from the core messages so
+ * that other additions do not collide. C->S before PARAMS: the stream specs
+ * (perf_stream_spec.h's wire form); S->C before RESULTS: each
+ * association's per-stream latency (perf_latency.h).
+ */
+#define PERF_MSG_STREAMS 20
+#define PERF_MSG_LATENCY 21
+
 struct perf_hello {
     uint8_t cookie[PERF_COOKIE_LEN]; /* the same for every association
                                          of one test */

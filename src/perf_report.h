@@ -93,6 +93,7 @@ struct perf_report_rr {
     uint64_t request_bytes;  /* sent (client) / received (server) */
     uint64_t response_bytes; /* received (client) / sent (server) */
 };
+struct perf_latency_report;
 
 struct perf_report_final {
     const struct perf_report_dir *dirs;
@@ -125,6 +126,15 @@ struct perf_report_connect {
 };
 
 struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out);
+
+/*
+ * --stream: association i+1's per-stream latency in lat[i] (entries may
+ * be NULL), for perf_report_final's end.streams_latency and text table.
+ * The array must live until then; n 0 (the default) = not measured.
+ */
+void perf_report_set_latency(struct perf_report *r,
+                             const struct perf_latency_report *const *lat,
+                             size_t n);
 void perf_report_free(struct perf_report *r);
 
 /* Also copy the text output to tee (the server's --get-server-output). */

@@ -9,6 +9,7 @@
 
 #include "impair_report.h"
 #include "pcap_report.h"
+#include "perf_latency.h"
 #include "perf_report_priv.h"
 #include "units.h"
 
@@ -336,6 +337,34 @@ static void rr_final(struct perf_report *r, const struct perf_report_final *fin)
     free(sum);
 }
 
+static void latency_line(const char *line, void *arg)
+{
+    perf_report_text(arg, "%s\n", line);
+}
+
+void perf_report_set_latency(struct perf_report *r,
+                             const struct perf_latency_report *const *lat,
+                             size_t n)
+{
+    r->latency = lat;
+    r->nlatency = n;
+}
+
+/* --stream: the per-stream latency table, after the summary. */
+static void latency_text(struct perf_report *r)
+{
+    bool header = true;
+    size_t i;
+
+    for (i = 0; i < r->nlatency; i++) {
+        if (r->latency[i] == NULL)
+            continue;
+        perf_latency_text(r->latency[i], (unsigned int)i + 1, header,
+                          latency_line, r);
+        header = false;
+    }
+}
+
 void perf_report_final(struct perf_report *r,
                        const struct perf_report_final *fin)
 {
@@ -406,6 +435,13 @@ void perf_report_final(struct perf_report *r,
     else
         json_out_null(&r->j, "impair");
     pcap_report_json(&r->j, fin->pcap);
+    if (r->nlatency > 0) {
+        json_out_begin_array(&r->j, "streams_latency");
+        for (i = 0; i < r->nlatency; i++)
+            if (r->latency[i] != NULL)
+                perf_latency_json(&r->j, (unsigned int)i + 1, r->latency[i]);
+        json_out_end_array(&r->j);
+    }
     json_out_end_object(&r->j); /* end */
     if (r->cfg->json_stream)
         perf_report_stream_emit(r);
@@ -421,6 +457,7 @@ void perf_report_final(struct perf_report *r,
         for (i = 0; i < n; i++)
             perf_report_text(r, "%s\n", lines[i]);
     }
+    latency_text(r);
     if (fin->server_output != NULL) {
         if (r->cfg->json_stream)
             perf_report_stream_begin(r, "server_output_text");

@@ -45,6 +45,9 @@ struct perf_report {
     bool have_connect;
     struct perf_report_connect connect;
     char connect_error[256];
+    /* --stream: perf_report_set_latency's */
+    const struct perf_latency_report *const *latency;
+    size_t nlatency;
 };
 
 /* One path event as "end" lists it. */

@@ -505,6 +505,7 @@ int perf_server_run(const struct perf_config *cfg)
     tc.workers = (uint16_t)workers_count();
     sock_opts_to_transport(&cfg->sock, &tc);
     tc.streams = cfg->sock.out_streams;
+    tc.interleave = cfg->interleave;
     rc = runtime_open(&srv.rt, cfg->backend, &tc, server_stop, &srv);
     if (rc != RUNTIME_EXIT_OK)
         return rc;

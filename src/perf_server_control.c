@@ -380,7 +380,9 @@ static enum ctrl_result on_params(struct server_flow *sf, const uint8_t *msg,
         return CTRL_GONE;
     }
     if (!rate_within_limit(t) || !pr_policy_supported(t, sf) ||
-        !duration_within_limit(t) || !window_fits(t) || !memory_within_limit(t))
+        !duration_within_limit(t) || !window_fits(t) ||
+        !perf_server_test_len_interleave_ok(t, t->params.length) ||
+        !memory_within_limit(t) || !perf_server_test_streams_ok(t))
         return CTRL_GONE;
     t->have_params = true;
     for (i = 0; i < t->count; i++)
@@ -408,6 +410,14 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
     case PERF_MSG_PARAMS:
         rc = on_params(sf, msg, len);
         break;
+    case PERF_MSG_STREAMS:
+        /* Before PARAMS, so that a refusal comes before READY as every
+         * other refusal of the parameters does. */
+        if (t == NULL || sf->index != 0 || t->have_params ||
+            t->streams.n != 0 || t->phase != ST_GATHERING)
+            break;
+        /* false: aborted, and f freed with the test */
+        return perf_server_test_streams(t, msg, len);
     case PERF_MSG_START:
         if (t == NULL || sf->index != 0 || !perf_server_test_all_ready(t) ||
             t->phase != ST_GATHERING)

@@ -57,6 +57,10 @@ struct perf_test {
     struct server_flow **sfs;
     bool have_params;
     struct perf_params params;
+    struct perf_stream_specs streams; /* --stream: STREAMS; n 0 = none */
+    /* --stream, at the end: each association's latency, then pointers
+     * to them for perf_report_set_latency (one allocation) */
+    struct perf_test_latency *latency;
     enum test_phase phase;
     uint64_t phase_ns;
     uint64_t start_ns;
@@ -174,5 +178,25 @@ void perf_server_test_check_done(struct perf_test *t);
  * sender's close, report what arrived and free the test. */
 void perf_server_raw_start(struct perf_server *srv, struct server_flow *sf);
 void perf_server_raw_end(struct perf_test *t);
+
+/* perf_server_streams.c: --stream. STREAMS on association 0, between
+ * its HELLO and PARAMS: decoded and kept (true), or the test aborted. */
+bool perf_server_test_streams(struct perf_test *t, const uint8_t *msg,
+                              size_t len);
+
+/* With PARAMS, before READY: the kept specs against the parameters and
+ * the server's limits; false when the test was aborted. */
+bool perf_server_test_streams_ok(struct perf_test *t);
+
+/* A server with --interleave takes messages up to 64 KiB (see
+ * perf_cli_sched.c); false when the test was aborted for len. */
+bool perf_server_test_len_interleave_ok(struct perf_test *t, uint32_t len);
+
+/* At the end, receiving: each association's latency into t->latency and
+ * t->rep (nothing when out of memory: the report goes without). */
+void perf_server_test_summarize_latency(struct perf_test *t);
+
+/* Each association's latency (LATENCY), before the RESULTS. */
+void perf_server_test_send_latency(struct perf_test *t);
 
 #endif /* SCTPU_PERF_SERVER_PRIV_H */

@@ -120,6 +120,7 @@ void perf_server_test_free(struct perf_test *t, bool abortive)
     if (t->captured != NULL)
         fclose(t->captured);
     free(t->captured_buf);
+    free(t->latency);
     if (t->phase != ST_CLOSING)
         srv->running--;
     srv->buffer_in_use -= t->buffer_bytes;
@@ -242,6 +243,7 @@ bool perf_server_test_start(struct perf_test *t)
     unsigned int i;
 
     perf_flow_send_params(p, &sp);
+    sp.streams = t->streams;
     t->phase = ST_RUNNING;
     t->phase_ns = t->start_ns = perf_now_ns();
     getrusage(RUSAGE_SELF, &t->ru_start);
@@ -250,6 +252,11 @@ bool perf_server_test_start(struct perf_test *t)
         t->send_done[i] = !perf_server_sends(p);
         t->recv_done[i] = !perf_server_receives(p);
         perf_flow_mark_start(t->flows[i]);
+        if (t->streams.n && perf_server_receives(p) &&
+            perf_flow_set_latency(t->flows[i]) < 0) {
+            perf_server_test_abort(t, "out of memory");
+            return false;
+        }
         if (perf_server_sends(p) &&
             perf_flow_start_send(t->flows[i], &sp) < 0) {
             perf_server_test_abort(t, "out of memory");
@@ -391,7 +398,11 @@ static void test_send_results(struct perf_test *t)
 
     /* The last, partial interval, so the intervals add up. */
     perf_intervals_finish(t->intervals);
+    /* --stream: the latency, in this end's report too, then to the
+     * client */
+    perf_server_test_summarize_latency(t);
     test_report_local(t, wall);
+    perf_server_test_send_latency(t);
     for (i = 0; i < t->count; i++) {
         struct perf_results r;
         uint8_t *buf;

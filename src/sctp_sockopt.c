@@ -221,6 +221,53 @@ static int subscribe(struct socket *so, char *err, size_t errlen)
  * Options every socket gets before it connects or listens: buffers,
  * streams, notifications, RTO bounds, the message metadata we read.
  */
+/*
+ * usrsctp 0.9.5.0 implements SCTP_INTERLEAVING_SUPPORTED (I-DATA, RFC
+ * 8260) in sctp_usrreq.c, but its public header does not export the
+ * option's number; usrsctp's own fuzzers define it so too.
+ */
+#ifndef SCTP_INTERLEAVING_SUPPORTED
+#define SCTP_INTERLEAVING_SUPPORTED 0x00001206
+#endif
+
+/* sctpu-perf --scheduler and --interleave, for future associations. The
+ * stack refuses I-DATA unless fragments of different streams may be
+ * interleaved in delivery (level 2), so that goes first. */
+static int set_streams_sched(struct socket *so,
+                             const struct transport_config *cfg, char *err,
+                             size_t errlen)
+{
+    static const uint32_t ss[] = {
+        [TRANSPORT_SS_RR] = SCTP_SS_ROUND_ROBIN,
+        [TRANSPORT_SS_RR_PKT] = SCTP_SS_ROUND_ROBIN_PACKET,
+        [TRANSPORT_SS_FCFS] = SCTP_SS_FIRST_COME,
+        [TRANSPORT_SS_FAIR] = SCTP_SS_FAIR_BANDWITH,
+        [TRANSPORT_SS_PRIO] = SCTP_SS_PRIORITY,
+    };
+    struct sctp_assoc_value av;
+    int level = 2; /* SCTP_FRAG_LEVEL_2, not in usrsctp.h */
+
+    memset(&av, 0, sizeof(av));
+    av.assoc_id = SCTP_FUTURE_ASSOC;
+    if (cfg->stream_scheduler > 0 &&
+        cfg->stream_scheduler < sizeof(ss) / sizeof(ss[0])) {
+        av.assoc_value = ss[cfg->stream_scheduler];
+        if (set_opt(so, IPPROTO_SCTP, SCTP_PLUGGABLE_SS, &av, sizeof(av),
+                    "setsockopt(SCTP_PLUGGABLE_SS)", err, errlen) < 0)
+            return -1;
+    }
+    if (!cfg->interleave)
+        return 0;
+    av.assoc_value = 1;
+    if (set_opt(so, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level,
+                sizeof(level), "setsockopt(SCTP_FRAGMENT_INTERLEAVE)", err,
+                errlen) < 0 ||
+        set_opt(so, IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, &av, sizeof(av),
+                "setsockopt(SCTP_INTERLEAVING_SUPPORTED)", err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
 int sctp_sockopt_configure(struct socket *so,
                            const struct transport_config *cfg, uint16_t streams,
                            char *err, size_t errlen)
@@ -265,6 +312,8 @@ int sctp_sockopt_configure(struct socket *so,
         return -1;
     if (plan.hb_interval_ms &&
         set_heartbeat(so, plan.hb_interval_ms, err, errlen) < 0)
+        return -1;
+    if (set_streams_sched(so, cfg, err, errlen) < 0)
         return -1;
     return subscribe(so, err, errlen);
 }

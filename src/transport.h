@@ -17,6 +17,7 @@
 #ifndef SCTPU_TRANSPORT_H
 #define SCTPU_TRANSPORT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -94,7 +95,20 @@ struct transport_config {
      * pcap_udp keeps the UDP header. NULL = none */
     struct pcap_writer *pcap;
     bool pcap_udp;
+    /* usrsctp backend: sctpu-perf --scheduler, the sender's stream
+     * scheduler, TRANSPORT_SS_*; 0 = the stack's default */
+    uint8_t stream_scheduler;
+    /* usrsctp backend: sctpu-perf --interleave, offer I-DATA (RFC 8260)
+     * and deliver with SCTP_FRAGMENT_INTERLEAVE level 2 */
+    bool interleave;
 };
+
+/* --scheduler: usrsctp's SCTP_SS_* plus one (0 = default) */
+#define TRANSPORT_SS_RR 1     /* round robin per message */
+#define TRANSPORT_SS_RR_PKT 2 /* round robin per packet */
+#define TRANSPORT_SS_FCFS 3   /* first come, first served */
+#define TRANSPORT_SS_FAIR 4   /* fair bandwidth */
+#define TRANSPORT_SS_PRIO 5   /* by priority (set_stream_prio) */
 
 #define TRANSPORT_IMPAIR_TX 1
 #define TRANSPORT_IMPAIR_RX 2
@@ -416,6 +430,14 @@ struct transport_ops {
      * Optional (NULL: unknown). The association's peer addresses (ports
      * as the stack has them), up to max into out; returns how many.
      */
+    /*
+     * Optional (NULL: not supported). sctpu-perf --scheduler prio: the
+     * priority of outgoing stream sid (SCTP_SS_VALUE; lower goes first).
+     * 0 or a negative errno.
+     */
+    int (*set_stream_prio)(struct transport_conn *c, uint16_t sid,
+                           uint16_t prio);
+
     size_t (*peer_addrs)(struct transport_conn *c, struct sockaddr_storage *out,
                          size_t max);
 };
@@ -615,6 +637,14 @@ static inline size_t transport_path_events(struct transport_conn *c,
     if (c->ops->path_events == NULL)
         return 0;
     return c->ops->path_events(c, out, max, dropped);
+}
+
+static inline int transport_set_stream_prio(struct transport_conn *c,
+                                            uint16_t sid, uint16_t prio)
+{
+    if (c->ops->set_stream_prio == NULL)
+        return -ENOTSUP;
+    return c->ops->set_stream_prio(c, sid, prio);
 }
 
 static inline size_t transport_peer_addrs(struct transport_conn *c,

@@ -942,6 +942,7 @@ const struct transport_ops transport_usrsctp_ops = {
     .get_rto = ut_get_rto,
     .get_counters = ut_get_counters,
     .local_name = ut_local_name,
+    .set_stream_prio = ut_set_stream_prio,
 };
 
 struct peer_table *ut_peers(void)

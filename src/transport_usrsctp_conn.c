@@ -329,6 +329,23 @@ int ut_get_info(struct transport_conn *tc, struct transport_assoc_info *info)
     return 0;
 }
 
+int ut_set_stream_prio(struct transport_conn *tc, uint16_t sid, uint16_t prio)
+{
+    struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
+    struct sctp_stream_value v;
+
+    if (c->so == NULL)
+        return -tc->last_errno;
+    memset(&v, 0, sizeof(v));
+    v.assoc_id = 0; /* a connected one-to-one socket: its association */
+    v.stream_id = sid;
+    v.stream_value = prio;
+    if (usrsctp_setsockopt(c->so, IPPROTO_SCTP, SCTP_SS_VALUE, &v, sizeof(v)) <
+        0)
+        return -errno;
+    return 0;
+}
+
 int ut_tune(struct transport_conn *tc, const struct transport_tuning *tu)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;

@@ -237,6 +237,7 @@ int ut_shutdown_conn(struct transport_conn *tc);
 void ut_conn_free(struct transport_conn *tc, bool abortive);
 int ut_get_info(struct transport_conn *tc, struct transport_assoc_info *info);
 int ut_tune(struct transport_conn *tc, const struct transport_tuning *tu);
+int ut_set_stream_prio(struct transport_conn *tc, uint16_t sid, uint16_t prio);
 
 /*
  * The set-up of c failed (SO_ERROR in c->base.last_errno): say what it
