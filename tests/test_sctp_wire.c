@@ -359,7 +359,7 @@ static void test_sctp_wire_sack_reports(void **state)
     static const uint8_t full[] = {
         3, 0, 0, 28, 0, 0, 0, 9, 0, 1, 0, 0, /* cum, a_rwnd */
         0, 2, 0, 1,                          /* 2 gaps, 1 dup */
-        0, 2, 0, 3, 0, 5, 0, 5,              /* the blocks */
+        0, 2, 0, 3,  0, 5, 0, 5,             /* the blocks */
         0, 0, 0, 7,                          /* the duplicate */
     };
     /* claims 1 gap and 5 duplicates but holds one more word */
