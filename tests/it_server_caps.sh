@@ -101,7 +101,7 @@ rc=0
 t0=$(date +%s%N)
 timeout 20 "${CLIENT[@]}" -R -w 64k -t 2 >"$WORK/window.out" 2>&1 || rc=$?
 t1=$(date +%s%N)
-echo "-R -w 64k (exit $rc, $(((t1 - t0) / 1000000)) ms): $(cat "$WORK/window.out" | head -1)"
+echo "-R -w 64k (exit $rc, $(((t1 - t0) / 1000000)) ms): $(head -1 "$WORK/window.out")"
 ((rc == 2)) || fail "-R -w 64k was not refused up front (exit $rc)"
 (((t1 - t0) / 1000000 < 1000)) || fail "-R -w 64k took more than 1 s to refuse"
 grep -q 'fewer than 4 messages' "$WORK/window.out" ||
