@@ -116,12 +116,14 @@ done
 # What SCTP makes of it, seen in the SACKs the sender gets back: held
 # datagrams overtaken by later ones come back as SACKs reporting gaps,
 # duplicated ones as duplicate TSNs. The same run with nothing impaired
-# (a pure delay, which keeps the order) is the baseline.
+# (a pure delay, which keeps the order) is the baseline. Nothing is lost
+# here, so a long RTO keeps a slow (sanitizer, loaded) run from spurious
+# retransmissions, which would show up as duplicate TSNs of their own.
 perf_sacks() {
     local name=$1
     shift
     run_bounded 60 "$name" "$PERF_BIN" -c 127.0.0.1 -p 5461 --udp-port 9462 \
-        -t 2 -i 0 -l 1000 -b 20M --verify -J "${RTO[@]}" --impair-dir tx \
+        -t 2 -i 0 -l 1000 -b 20M --verify -J --rto-min 300 --impair-dir tx \
         --impair "$@" >&2
     want_rc "$name" 0 >&2
     json_get "$WORK/$name.out" '"%d %d %d %d" % (j["end"]["impair"]["sacks_with_gaps"], j["end"]["impair"]["sack_dup_tsns"], j["end"]["impair"]["tx"]["reordered"], j["end"]["impair"]["tx"]["duplicated"])'
@@ -134,7 +136,7 @@ echo "SACKs reporting gaps: $base_gaps unimpaired, $gaps with $reordered" \
     "$dups with $duplicated datagrams duplicated"
 ((reordered > 0 && gaps >= 20 && base_gaps * 10 <= gaps)) ||
     fail "reorder: $gaps SACKs reported gaps ($base_gaps unimpaired)"
-((duplicated > 0 && dups * 2 >= duplicated && base_dups * 10 <= dups)) ||
+((duplicated > 0 && (dups - base_dups) * 2 >= duplicated)) ||
     fail "duplicate: $dups duplicate TSNs reported for $duplicated" \
         "duplicated datagrams ($base_dups unimpaired)"
 
