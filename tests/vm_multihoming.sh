@@ -125,7 +125,11 @@ assert sent > 0 and sent == recv, (sent, recv)
 ev = end["path_events"]
 down = unreachable(ev, "198.18.42.2")
 assert down, f"perf: no unreachable 198.18.42.2 in {ev}"
-assert 1.0 < down[0]["time"] < 4.0, down
+# The link goes down at 1.5 s; two 50-200 ms timeouts take well under a
+# second, but a sanitizer build in an emulated (TCG) guest on a busy host
+# has taken 4.7 s. Default settings (RTO 1-60 s, 5 retransmissions)
+# would take over a minute, so 8 s still shows the fast settings at work.
+assert 1.0 < down[0]["time"] < 8.0, down
 for e in ev:
     assert set(e) >= {"time", "address", "state", "error"}, e
 
