@@ -94,7 +94,7 @@ _sctpu_values()
     --bind-dev)
         words=$(command ls /sys/class/net 2>/dev/null)
         ;;
-    -c | --client | --ip)
+    -c | --client | --ip | -B | --bind)
         if declare -F _known_hosts_real >/dev/null; then
             _known_hosts_real -- "$cur"
         else

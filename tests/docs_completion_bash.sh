@@ -101,6 +101,11 @@ run_cases() {
     includes "$lib" "-c --ip --once --hold ! --rr --logfile" sctpu echo -
     # an option sctpu-echo does not have is not offered to it
     expect "$lib" "" sctpu-echo --logf
+    # hosts (from /etc/hosts, as bash's own hostname completion reads it)
+    if grep -qw localhost /etc/hosts 2>/dev/null; then
+        includes "$lib" "localhost" sctpu-perf -c local
+        includes "$lib" "localhost" sctpu-echo -ip local
+    fi
     # files
     expect "$lib" "$f/xa.log $f/xb.pcap" sctpu-perf --logfile "$f/x"
     expect "$lib" "$f/xa.log $f/xb.pcap" sctpu-echo --pcap "$f/x"
