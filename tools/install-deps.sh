@@ -37,6 +37,7 @@ if [[ $what == test ]]; then
            sockperf tshark
            qemu-system-x86 cpio xz-utils kmod
            docker.io docker-compose iptables debootstrap)
+    pkgs+=(dpkg-dev lintian)  # the .deb tests: cpack's dpkg-shlibdeps, lintian
     if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
         pkgs+=(libclang-rt-dev)
     fi
