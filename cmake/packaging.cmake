@@ -45,9 +45,9 @@ configure_file(${PROJECT_SOURCE_DIR}/packaging/changelog.Debian.in
 execute_process(COMMAND gzip -9n -c
                 INPUT_FILE ${PROJECT_BINARY_DIR}/changelog.Debian
                 OUTPUT_FILE ${PROJECT_BINARY_DIR}/changelog.Debian.gz
-                RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "gzip changelog.Debian failed: ${rc}")
+                RESULT_VARIABLE sctpu_gzip_rc)
+if(NOT sctpu_gzip_rc EQUAL 0)
+    message(FATAL_ERROR "gzip changelog.Debian failed: ${sctpu_gzip_rc}")
 endif()
 install(FILES ${PROJECT_BINARY_DIR}/changelog.Debian.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -1,6 +1,4 @@
 #!/usr/bin/env bash
-# Single quotes hold commands for the container's sh, expanded there:
-# shellcheck disable=SC2016
 # tests/lab_deb_install.sh BUILD_DIR - the Debian package, installed for
 # real: build it (cpack -G DEB), check it with lintian, then in a clean
 # debian:bookworm-slim container `apt-get install ./sctpu_*.deb`, so that
@@ -14,6 +12,9 @@
 # brings it up, or this script does when run alone). The container reaches
 # Debian's mirror only while apt-get runs, through the lab's uplink; the
 # demo runs with no route off the machine.
+#
+# Single quotes hold commands for the container's sh, expanded there:
+# shellcheck disable=SC2016
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/deb_lib.sh
