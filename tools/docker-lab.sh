@@ -4,6 +4,7 @@
 #   tools/docker-lab.sh                 up, every scenario, down
 #   tools/docker-lab.sh up              install, start dockerd, build images
 #   tools/docker-lab.sh scenario N...   run scenarios (1-6) on a lab that is up
+#   tools/docker-lab.sh uplink up|down  a route to Debian's mirror (apt-get)
 #   tools/docker-lab.sh down            tear everything down
 #
 # The lab's dockerd runs in a network namespace of its own (sctpu-docker),
@@ -268,6 +269,27 @@ main() {
         fi
         log "lab down"
         ;;
+    uplink)
+        # The build-time route to Debian's mirror, for a test that runs
+        # apt-get inside a container (tests/lab_deb_install.sh); "down"
+        # also checks the host is as it was.
+        [[ -S $LAB_RUN/docker.sock ]] || die "the lab is not up: run '$0 up'"
+        case ${2:-} in
+        up)
+            uplink_down
+            cat /proc/sys/net/ipv4/ip_forward >"$LAB_RUN/forward_before"
+            uplink_up
+            ;;
+        down)
+            uplink_down
+            if [[ -f $LAB_RUN/forward_before ]]; then
+                uplink_gone "$(cat "$LAB_RUN/forward_before")"
+                rm -f "$LAB_RUN/forward_before"
+            fi
+            ;;
+        *) die "usage: $0 uplink up|down" ;;
+        esac
+        ;;
     scenario)
         shift
         [[ -S $LAB_RUN/docker.sock ]] || die "the lab is not up: run '$0 up'"
@@ -285,7 +307,7 @@ main() {
         done
         ;;
     *)
-        sed -n '3,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+        sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//' >&2
         exit 2
         ;;
     esac

@@ -38,6 +38,7 @@ if [[ $what == test ]]; then
            qemu-system-x86 cpio xz-utils kmod
            docker.io docker-compose iptables debootstrap)
     pkgs+=(scdoc groff-base man-db bash-completion zsh)  # docs_*: man pages, shell completion
+    pkgs+=(dpkg-dev lintian)  # the .deb tests: cpack's dpkg-shlibdeps, lintian
     if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
         pkgs+=(libclang-rt-dev)
     fi
