@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_schema.h"
 #include "netaddr.h"
 #include "perf_report_priv.h"
 #include "version.h"
@@ -176,9 +177,11 @@ struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out)
     if (cfg->json_stream) {
         /* {"event":"start","data":{...}}, the start object as data */
         perf_report_stream_begin(r, "start");
+        json_out_u64(&r->j, "schema_version", SCTPU_JSON_SCHEMA_VERSION);
         json_out_begin_object(&r->j, "data");
     } else {
         json_out_begin_object(&r->j, NULL);
+        json_out_u64(&r->j, "schema_version", SCTPU_JSON_SCHEMA_VERSION);
         json_out_begin_object(&r->j, "start");
     }
     json_out_string(&r->j, "version", "sctpu-perf " SCTPU_VERSION);
@@ -199,6 +202,7 @@ void perf_report_free(struct perf_report *r)
         return;
     json_out_free(&r->j);
     free(r->paths);
+    free(r->samples);
     free(r);
 }
 
@@ -354,6 +358,10 @@ void perf_report_connected(struct perf_report *r,
 
     split_endpoint(c->local, lhost, sizeof(lhost), &lport);
     split_endpoint(c->remote, rhost, sizeof(rhost), &rport);
+    if (c->id == 1) {
+        r->sndbuf_actual = c->sndbuf;
+        r->rcvbuf_actual = c->rcvbuf;
+    }
     if (text)
         connected_text(r, c, lhost, lport, rhost, rport, nat);
     json_out_begin_object(&r->j, NULL);
@@ -532,6 +540,7 @@ void perf_report_begin_intervals(struct perf_report *r)
     json_out_string(&r->j, "host", c->host);
     json_out_u64(&r->j, "port", c->port);
     json_out_end_object(&r->j);
+    perf_report_iperf3_start(r);
     json_out_begin_object(&r->j, "test_start");
     json_out_string(&r->j, "protocol", "SCTP");
     json_out_u64(&r->j, "num_streams", c->parallel);
@@ -554,6 +563,7 @@ void perf_report_begin_intervals(struct perf_report *r)
     json_out_u64(&r->j, "udp_port", c->udp_port);
     json_out_bool(&r->j, "unordered", c->unordered);
     json_out_bool(&r->j, "verify", c->verify);
+    perf_report_iperf3_test_start(r);
     if (c->rr_resp != 0) {
         json_out_begin_object(&r->j, "rr");
         json_out_u64(&r->j, "request_size", c->length);
@@ -651,8 +661,14 @@ static void interval_row_json(struct perf_report *r, double start, double end,
         json_out_u64(&r->j, "rtt", row->srtt_us);
         json_out_u64(&r->j, "rtt_us", row->srtt_us);
         json_out_u64(&r->j, "rtt_resolution_us", row->rtt_resolution_us);
+        /* iperf3's rttvar: only our own measurement has one */
+        if (row->rtt_resolution_us == 1)
+            json_out_u64(&r->j, "rttvar", row->rttvar_us);
+        /* iperf3's snd_wnd is TCP's peer window: SCTP's peer rwnd */
+        json_out_u64(&r->j, "snd_wnd", row->rwnd);
         json_out_u64(&r->j, "rto_ms", row->rto_ms);
         json_out_u64(&r->j, "pmtu", row->pmtu);
+        perf_report_iperf3_sample(r, row);
     }
     if (row->rr != NULL) {
         struct perf_rr_summary s;

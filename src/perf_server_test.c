@@ -192,6 +192,8 @@ void perf_server_test_send_ready(struct perf_test *t)
     make_view(t);
     t->rep = perf_report_new(&t->view, stdout);
     if (t->rep != NULL)
+        perf_report_set_cookie(t->rep, t->cookie, sizeof(t->cookie));
+    if (t->rep != NULL)
         perf_report_set_backend(
             t->rep, transport_conn_backend(perf_flow_conn(t->flows[0])));
     if (t->rep != NULL && t->params.get_server_output) {
@@ -369,6 +371,8 @@ static void test_report_local(struct perf_test *t, double wall)
     fin.rr = rrs;
     fin.nrr = answered != NULL ? t->count : 0;
     fin.cpu_local = perf_rows_cpu_percent(&t->ru_start, wall);
+    perf_rows_cpu_parts(&t->ru_start, wall, &fin.cpu_local_user,
+                        &fin.cpu_local_system);
     fin.cpu_remote = -1;
     /* the server's transport: its counts since it started */
     transport_get_counters(t->rt->t, &impair);

@@ -219,8 +219,17 @@ static char *run_report(const struct perf_config *cfg, const char *error)
         { 2, true, true, 2.0, &sent },
         { 2, false, true, 2.0, &rcvd },
     };
-    struct perf_report_final fin = { dirs, 4,    50.0, 40.0, NULL,
-                                     NULL, NULL, NULL, 0 };
+    struct perf_report_final fin = { .dirs = dirs,
+                                     .ndirs = 4,
+                                     .cpu_local = 50.0,
+                                     .cpu_remote = 40.0,
+                                     .server_output = NULL,
+                                     .impair = NULL,
+                                     .pcap = NULL,
+                                     .rr = NULL,
+                                     .nrr = 0,
+                                     .cpu_local_user = -1,
+                                     .cpu_local_system = -1 };
     struct perf_report *r;
     char *buf = NULL;
     size_t len = 0;
@@ -786,8 +795,17 @@ static void test_perf_report_receiver_columns_only(void **state)
         { .id = 1, .bytes = 5000, .messages = 5 },
         { .id = 2, .bytes = 5000, .messages = 5 },
     };
-    struct perf_report_final fin = { dirs, 2,    10.0, -1, NULL,
-                                     NULL, NULL, NULL, 0 };
+    struct perf_report_final fin = { .dirs = dirs,
+                                     .ndirs = 2,
+                                     .cpu_local = 10.0,
+                                     .cpu_remote = -1,
+                                     .server_output = NULL,
+                                     .impair = NULL,
+                                     .pcap = NULL,
+                                     .rr = NULL,
+                                     .nrr = 0,
+                                     .cpu_local_user = -1,
+                                     .cpu_local_system = -1 };
     struct perf_config cfg = test_config(false);
     struct capture c;
     char *txt;
@@ -816,8 +834,17 @@ static void test_perf_report_no_empty_stream_table(void **state)
 {
     struct perf_dir_counts sent = { .bytes = 10000, .messages = 10 };
     struct perf_report_dir dirs[1] = { { 1, true, true, 2.0, &sent } };
-    struct perf_report_final fin = { dirs, 1,    10.0, -1, NULL,
-                                     NULL, NULL, NULL, 0 };
+    struct perf_report_final fin = { .dirs = dirs,
+                                     .ndirs = 1,
+                                     .cpu_local = 10.0,
+                                     .cpu_remote = -1,
+                                     .server_output = NULL,
+                                     .impair = NULL,
+                                     .pcap = NULL,
+                                     .rr = NULL,
+                                     .nrr = 0,
+                                     .cpu_local_user = -1,
+                                     .cpu_local_system = -1 };
     struct perf_config cfg = test_config(false);
     struct capture c;
     char *txt;
@@ -853,8 +880,17 @@ static char *run_ppid(bool json)
         .bytes = 12000, .messages = 12, .nstreams = 3, .streams = streams
     };
     struct perf_report_dir dirs[1] = { { 1, false, false, 2.0, &rcvd } };
-    struct perf_report_final fin = { dirs, 1,    10.0, -1, NULL,
-                                     NULL, NULL, NULL, 0 };
+    struct perf_report_final fin = { .dirs = dirs,
+                                     .ndirs = 1,
+                                     .cpu_local = 10.0,
+                                     .cpu_remote = -1,
+                                     .server_output = NULL,
+                                     .impair = NULL,
+                                     .pcap = NULL,
+                                     .rr = NULL,
+                                     .nrr = 0,
+                                     .cpu_local_user = -1,
+                                     .cpu_local_system = -1 };
     struct perf_config cfg = test_config(json);
     struct capture c;
 
@@ -913,9 +949,17 @@ static void test_perf_report_setup_time_and_ppids(void **state)
                                      .in_streams = 3,
                                      .pmtu = 65492,
                                      .setup_us = 412 };
-    struct perf_report_final none = {
-        NULL, 0, -1, -1, NULL, NULL, NULL, NULL, 0
-    };
+    struct perf_report_final none = { .dirs = NULL,
+                                      .ndirs = 0,
+                                      .cpu_local = -1,
+                                      .cpu_remote = -1,
+                                      .server_output = NULL,
+                                      .impair = NULL,
+                                      .pcap = NULL,
+                                      .rr = NULL,
+                                      .nrr = 0,
+                                      .cpu_local_user = -1,
+                                      .cpu_local_system = -1 };
     struct perf_config cfg = test_config(false);
     struct capture c;
     char *txt;
