@@ -802,7 +802,8 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
 {
     struct echo_cli_state st;
     int c;
-    bool check = false; /* --check */
+    bool check = false;   /* --check */
+    bool version = false; /* --version: with -J, if given after it */
 
     memset(&st, 0, sizeof(st));
     optind = 0; /* glibc: full re-initialisation, for repeat calls */
@@ -818,8 +819,10 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
             return ECHO_CLI_ERROR;
         if (c == 'h')
             return ECHO_CLI_HELP;
-        if (c == 'v')
-            return ECHO_CLI_VERSION;
+        if (c == 'v') {
+            version = true;
+            continue;
+        }
         if (c == OPT_CHECK) {
             check = true;
             continue;
@@ -831,6 +834,8 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return ECHO_CLI_ERROR;
     }
+    if (version)
+        return ECHO_CLI_VERSION; /* -J prints it as JSON */
     if (check)
         return ECHO_CLI_CHECK; /* with --backend and -J, if given */
     if (st.client && cfg->server) {

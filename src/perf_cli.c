@@ -424,7 +424,8 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
                                     char **argv, char *err, size_t errlen)
 {
     struct perf_cli_state st;
-    bool check = false; /* --check */
+    bool check = false;   /* --check */
+    bool version = false; /* --version: with -J, if given after it */
     int c;
 
     config_defaults(cfg);
@@ -442,8 +443,10 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
             return PERF_CLI_ERROR;
         if (c == 'h')
             return PERF_CLI_HELP;
-        if (c == 'v')
-            return PERF_CLI_VERSION;
+        if (c == 'v') {
+            version = true;
+            continue;
+        }
         if (c == OPT_CHECK) {
             check = true;
             continue;
@@ -458,6 +461,8 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return PERF_CLI_ERROR;
     }
+    if (version)
+        return PERF_CLI_VERSION; /* -J prints it as JSON */
     if (check)
         return PERF_CLI_CHECK; /* with --backend and -J, if given */
     if (perf_cli_check(cfg, &st, err, errlen) < 0)

@@ -917,6 +917,12 @@ int perf_report_finish(struct perf_report *r)
         if (r->j.depth > 1)
             json_out_end_object(&r->j);
     }
+    /* iperf3 writes an empty "end" when the test failed early: scripts
+     * that index data["end"] read ours too */
+    if (!r->have_end) {
+        json_out_begin_object(&r->j, "end");
+        json_out_end_object(&r->j);
+    }
     if (r->error[0] != '\0')
         json_out_string(&r->j, "error", r->error);
     json_out_end_object(&r->j);

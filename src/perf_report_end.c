@@ -374,6 +374,7 @@ void perf_report_final(struct perf_report *r,
     size_t i;
 
     perf_report_begin_intervals(r);
+    r->have_end = true;
     if (r->cfg->json_stream) {
         perf_report_stream_begin(r, "end");
         json_out_begin_object(&r->j, "data");

@@ -20,6 +20,7 @@ struct perf_report {
     FILE *tee;
     struct json_out j; /* -J: the whole document, built as we go */
     bool in_intervals;
+    bool have_end;            /* perf_report_final wrote "end" */
     bool ruled;               /* the last text line was a "- - -" rule */
     unsigned int header_cols; /* columns of the last interval header */
     char error[512];
