@@ -89,6 +89,7 @@ static const struct option longopts[] = {
     { "timeout",           required_argument, NULL, OPT_TIMEOUT },
     { "json",              no_argument,       NULL, 'J' },
     { "json-stream",       no_argument,       NULL, OPT_JSON_STREAM },
+    { "csv",               no_argument,       NULL, OPT_CSV },
     { "title",             required_argument, NULL, 'T' },
     { "timestamps",        optional_argument, NULL, OPT_TIMESTAMPS },
     { "connect-timeout",   required_argument, NULL, OPT_CONNECT_TIMEOUT },
@@ -375,6 +376,9 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
     case OPT_JSON_STREAM:
         cfg->json = true;
         cfg->json_stream = true;
+        return 0;
+    case OPT_CSV:
+        cfg->csv = true;
         return 0;
     case 'V':
         cfg->verbose = true;

@@ -76,6 +76,12 @@ void perf_report_lines(const struct perf_config *cfg, FILE *out,
     write_lines(cfg, out, &bol, text);
 }
 
+/* Text goes out (neither -J nor --csv). */
+static bool text_mode(const struct perf_config *c)
+{
+    return !c->json && !c->csv;
+}
+
 void perf_report_text(struct perf_report *r, const char *fmt, ...)
 {
     char small[512];
@@ -84,7 +90,7 @@ void perf_report_text(struct perf_report *r, const char *fmt, ...)
     int n;
 
     r->ruled = false;
-    if (r->cfg->json && r->tee == NULL)
+    if (!text_mode(r->cfg) && r->tee == NULL)
         return;
     va_start(ap, fmt);
     n = vsnprintf(small, sizeof(small), fmt, ap);
@@ -99,7 +105,7 @@ void perf_report_text(struct perf_report *r, const char *fmt, ...)
         vsnprintf(text, (size_t)n + 1, fmt, ap);
         va_end(ap);
     }
-    if (!r->cfg->json) {
+    if (text_mode(r->cfg)) {
         write_lines(r->cfg, r->out, &r->bol, text);
         if (r->cfg->forceflush)
             fflush(r->out);
@@ -193,6 +199,8 @@ struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out)
     json_out_u64(&r->j, "timesecs", (uint64_t)now);
     json_out_end_object(&r->j);
     json_out_begin_array(&r->j, "connected");
+    if (cfg->csv)
+        perf_report_csv_begin(r);
     return r;
 }
 
@@ -616,10 +624,9 @@ static unsigned int interval_cols(const struct perf_report_row *rows, size_t n,
     return cols;
 }
 
-/* One direction's sum over the shown rows; false when it has none. */
-static bool interval_sum(const struct perf_report_row *rows, size_t n,
-                         double start, double end, bool sender,
-                         struct perf_text_line *sum)
+bool perf_report_interval_sum(const struct perf_report_row *rows, size_t n,
+                              double start, double end, bool sender,
+                              struct perf_text_line *sum)
 {
     bool any = false;
     size_t i;
@@ -783,6 +790,11 @@ void perf_report_interval(struct perf_report *r, double start, double end,
     }
     if (shown == 0)
         return;
+    if (r->cfg->csv) {
+        perf_report_csv_interval(r, start, end, omitted, rows, nrows);
+        r->timeouts = 0;
+        return;
+    }
     /* usrsctp also counts a T3 timer that found nothing to resend (one
      * fires about RTO.Initial into every test, on a clean path too): only
      * timeouts in an interval that resent data are loss recovery. */
@@ -831,7 +843,7 @@ void perf_report_interval(struct perf_report *r, double start, double end,
         struct perf_text_line sum;
         bool rr_dir = false;
 
-        if (!interval_sum(rows, nrows, start, end, dir == 1, &sum))
+        if (!perf_report_interval_sum(rows, nrows, start, end, dir == 1, &sum))
             continue;
         sum.note = note;
         if (multi)
@@ -878,7 +890,9 @@ void perf_report_set_error(struct perf_report *r, const char *msg)
 void perf_report_error(struct perf_report *r, const char *msg)
 {
     perf_report_set_error(r, msg);
-    if (!r->cfg->json) {
+    if (r->cfg->csv) /* no CSV line says it */
+        fprintf(stderr, "sctpu-perf: error: %s\n", msg);
+    else if (!r->cfg->json) {
         char line[600];
 
         snprintf(line, sizeof(line), "sctpu-perf: error: %s\n", msg);
@@ -890,6 +904,10 @@ void perf_report_error(struct perf_report *r, const char *msg)
 
 int perf_report_finish(struct perf_report *r)
 {
+    if (r->cfg->csv) {
+        fflush(r->out);
+        return 0;
+    }
     if (!r->cfg->json) {
         /* iperf3's last line, but only when it is true. */
         if (r->error[0] == '\0')

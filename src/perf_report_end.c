@@ -373,6 +373,10 @@ void perf_report_final(struct perf_report *r,
     bool headed = false;
     size_t i;
 
+    if (r->cfg->csv) {
+        perf_report_csv_final(r, fin);
+        return;
+    }
     perf_report_begin_intervals(r);
     r->have_end = true;
     if (r->cfg->json_stream) {

@@ -107,6 +107,23 @@ void perf_report_text(struct perf_report *r, const char *fmt, ...)
 /* The "- - -" rule between blocks, never twice in a row. */
 void perf_report_rule(struct perf_report *r);
 
+struct perf_text_line;
+
+/* One direction's sum over an interval's shown rows (sender: this end's
+ * sending rows); false when it has none. */
+bool perf_report_interval_sum(const struct perf_report_row *rows, size_t n,
+                              double start, double end, bool sender,
+                              struct perf_text_line *sum);
+
+/* --csv (perf_report_csv.c): the header, an interval's lines, the
+ * totals' lines. */
+void perf_report_csv_begin(struct perf_report *r);
+void perf_report_csv_interval(struct perf_report *r, double start, double end,
+                              bool omitted, const struct perf_report_row *rows,
+                              size_t nrows);
+void perf_report_csv_final(struct perf_report *r,
+                           const struct perf_report_final *fin);
+
 /* Close "start" and open "intervals", once. */
 void perf_report_begin_intervals(struct perf_report *r);
 
