@@ -37,6 +37,7 @@ if [[ $what == test ]]; then
            sockperf tshark
            qemu-system-x86 cpio xz-utils kmod
            docker.io docker-compose iptables debootstrap)
+    pkgs+=(python3-jsonschema)  # tests/it_json_schema.sh: -J output against docs/*.schema.json
     if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
         pkgs+=(libclang-rt-dev)
     fi
