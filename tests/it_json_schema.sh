@@ -9,7 +9,8 @@
 #                    --stream (2 streams); --impair loss=1%; --json-stream;
 #                    --compare -J; connection refused (the error document)
 #   perf server -J   its stdout: one document per test above
-#   perf/echo/sctpu  --version -J, --check -J
+#   perf/echo/sctpu  --version -J (either order; the same versions as the
+#                    text --version), --check -J
 #   echo client -J   20 echoes; connection refused
 #
 # Then tests/json_schema_check.py --mutate damages every document (a
@@ -78,6 +79,34 @@ grep -q '"error":' "$WORK/refused.json" || fail "refused: no error key"
 
 "$PERF_BIN" --version -J >"$WORK/perf_version.json" || fail "perf --version -J"
 "$SCTPU_BIN" --version -J >"$WORK/sctpu_version.json" || fail "sctpu --version -J"
+"$ECHO_BIN" --version -J >"$WORK/echo_version.json" || fail "echo --version -J"
+"$ECHO_BIN" -J --version >"$WORK/echo_version_first.json" ||
+    fail "echo -J --version"
+# --version -J says what the text --version says, for the right tool
+for tool in sctpu-perf sctpu-echo sctpu; do
+    "$BUILD_DIR/src/$tool" --version >"$WORK/$tool.version.txt" ||
+        fail "$tool --version"
+    "$BUILD_DIR/src/$tool" --version -J >"$WORK/$tool.version.json" ||
+        fail "$tool --version -J"
+    /usr/bin/python3 - "$tool" "$WORK/$tool.version.txt" \
+        "$WORK/$tool.version.json" <<'PY' || fail "$tool --version -J: see above"
+import json, sys
+tool, txt, js = sys.argv[1:]
+lines = dict(l.split(" ", 1) for l in open(txt).read().splitlines())
+j = json.load(open(js))
+want = {"tool": tool, "name": "sctpu", "version": lines[tool],
+        "usrsctp": lines["usrsctp"], "libevent": lines["libevent"],
+        "crc32c": lines["CRC32c"], "allocator": lines["allocator"]}
+bad = {k: (j.get(k), v) for k, v in want.items() if j.get(k) != v}
+if bad or "usrsctp" not in j["backends"] or "csv" not in j["features"]:
+    sys.exit(f"FAIL: {tool} --version -J vs text: {bad} {j}")
+PY
+done
+cmp -s "$WORK/echo_version.json" "$WORK/echo_version_first.json" ||
+    fail "sctpu-echo -J --version differs from --version -J"
+rc=0
+"$SCTPU_BIN" --version --bogus >/dev/null 2>"$WORK/bogus.err" || rc=$?
+[[ $rc == 2 ]] || fail "sctpu --version --bogus: exit $rc, want 2"
 "$PERF_BIN" --check -J >"$WORK/check.json" || true
 PERF_DOCS+=("$WORK/perf_version.json" "$WORK/sctpu_version.json"
     "$WORK/check.json")
@@ -91,7 +120,6 @@ stop_server "$SERVER_PID"
 run_bounded 30 echo_refused "$ECHO_BIN" -c 127.0.0.1 -p $PORT \
     --udp-port $UDP -n 5 -J
 want_rc echo_refused 1
-"$ECHO_BIN" --version -J >"$WORK/echo_version.json" || fail "echo --version -J"
 ECHO_DOCS=("$WORK/echo.out" "$WORK/echo_refused.out"
     "$WORK/echo_version.json" "$WORK/check.json")
 
