@@ -278,6 +278,18 @@ static void test_perf_report_json_parses_with_iperf3_keys(void **state)
         "\"seen_as\":",
         "\"verify\":",
         "\"cpu_utilization_percent\":",
+        /* iperf3's keys with an SCTP meaning (perf_report_iperf3.c) */
+        "{\"schema_version\":1,\"start\":",
+        "\"system_info\":\"",
+        "\"sock_bufsize\":0,",
+        "\"target_bitrate\":0,",
+        "\"tos\":0",
+        "\"snd_wnd\":65536,",
+        "\"rttvar\":0,",
+        /* association 1's sender entry: its one sampled row, twice */
+        "\"max_snd_cwnd\":4380,\"max_snd_wnd\":65536,\"max_rtt\":42,"
+        "\"min_rtt\":42,\"mean_rtt\":42,",
+        "\"host_user\":-1,\"host_system\":-1,",
     };
     size_t i;
 
@@ -518,7 +530,9 @@ static void test_perf_report_json_stream_lines(void **state)
 
         assert_true(n < ARRAY_LEN(events));
         assert_true(json_valid(line));
-        snprintf(want, sizeof(want), "{\"event\":\"%s\",\"data\":{", events[n]);
+        /* the start event carries the schema version beside it */
+        snprintf(want, sizeof(want), "{\"event\":\"%s\",%s\"data\":{",
+                 events[n], n == 0 ? "\"schema_version\":1," : "");
         assert_memory_equal(line, want, strlen(want));
         n++;
     }
@@ -528,8 +542,9 @@ static void test_perf_report_json_stream_lines(void **state)
     doc = run_report(&cfg, "no data moved");
     assert_non_null(strstr(doc, "\n{\"event\":\"error\",\"data\":\"no "
                                 "data moved\"}\n"));
-    assert_non_null(strstr(doc, "{\"event\":\"start\",\"data\":{"
-                                "\"version\":\"sctpu-perf "));
+    assert_non_null(
+        strstr(doc, "{\"event\":\"start\",\"schema_version\":1,\"data\":{"
+                    "\"version\":\"sctpu-perf "));
     assert_non_null(strstr(doc, "\"title\":\"t1\""));
     free(doc);
 }
