@@ -366,10 +366,8 @@ void perf_report_connected(struct perf_report *r,
 
     split_endpoint(c->local, lhost, sizeof(lhost), &lport);
     split_endpoint(c->remote, rhost, sizeof(rhost), &rport);
-    if (c->id == 1) {
-        r->sndbuf_actual = c->sndbuf;
-        r->rcvbuf_actual = c->rcvbuf;
-    }
+    if (c->id == 1)
+        perf_report_set_buffers(r, c->sndbuf, c->rcvbuf);
     if (text)
         connected_text(r, c, lhost, lport, rhost, rport, nat);
     json_out_begin_object(&r->j, NULL);

@@ -142,6 +142,11 @@ void perf_report_set_latency(struct perf_report *r,
                              size_t n);
 void perf_report_free(struct perf_report *r);
 
+/* The socket buffers the stack gives (for start.sndbuf_actual and
+ * rcvbuf_actual); a client's first connected association sets them too. */
+void perf_report_set_buffers(struct perf_report *r, uint32_t sndbuf,
+                             uint32_t rcvbuf);
+
 /* The test's cookie (the HELLO's), for iperf3's start.cookie in hex. */
 void perf_report_set_cookie(struct perf_report *r, const uint8_t *cookie,
                             size_t len);

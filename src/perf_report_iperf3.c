@@ -28,6 +28,13 @@ void perf_report_set_cookie(struct perf_report *r, const uint8_t *cookie,
     r->cookie[2 * len] = '\0';
 }
 
+void perf_report_set_buffers(struct perf_report *r, uint32_t sndbuf,
+                             uint32_t rcvbuf)
+{
+    r->sndbuf_actual = sndbuf;
+    r->rcvbuf_actual = rcvbuf;
+}
+
 /* As iperf3 writes it: uname's fields joined by spaces. */
 static void system_info(char *buf, size_t len)
 {

@@ -221,6 +221,8 @@ void perf_server_test_send_ready(struct perf_test *t)
         memset(&info, 0, sizeof(info));
         if (transport_get_info(perf_flow_conn(t->flows[i]), &info) == 0)
             transport_peer_name(&info, seen, sizeof(seen));
+        if (i == 0 && t->rep != NULL)
+            perf_report_set_buffers(t->rep, info.sndbuf, info.rcvbuf);
         if (i < PERF_READY_MAX_SEEN)
             memcpy(ready.seen[i], seen, sizeof(seen));
         if (listed) {

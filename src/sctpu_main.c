@@ -70,9 +70,10 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    /* --version [-J], either way round */
+    /* --version [-J], either way round (not "sctpu echo --version") */
     if (is_arg(argv[1], "-v", "--version") ||
-        (argc > 2 && is_arg(argv[2], "-v", "--version"))) {
+        (argc > 2 && is_arg(argv[1], "-J", "--json") &&
+         is_arg(argv[2], "-v", "--version"))) {
         bool json = is_arg(argv[1], "-J", "--json") ||
                     (argc > 2 && is_arg(argv[2], "-J", "--json"));
 
