@@ -537,9 +537,10 @@ static void client_report_final(struct perf_client *cl)
     fin.ndirs = n;
     fin.rr = rrs;
     fin.nrr = nrr;
-    fin.cpu_local = perf_rows_cpu_percent(&cl->ru_start, wall);
+    /* one reading: host_total is exactly host_user + host_system */
     perf_rows_cpu_parts(&cl->ru_start, wall, &fin.cpu_local_user,
                         &fin.cpu_local_system);
+    fin.cpu_local = fin.cpu_local_user + fin.cpu_local_system;
     fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
     fin.server_output = cl->server_output;
     if (client_impair(cl, &impair))

@@ -372,9 +372,10 @@ static void test_report_local(struct perf_test *t, double wall)
     fin.ndirs = n;
     fin.rr = rrs;
     fin.nrr = answered != NULL ? t->count : 0;
-    fin.cpu_local = perf_rows_cpu_percent(&t->ru_start, wall);
+    /* one reading: host_total is exactly host_user + host_system */
     perf_rows_cpu_parts(&t->ru_start, wall, &fin.cpu_local_user,
                         &fin.cpu_local_system);
+    fin.cpu_local = fin.cpu_local_user + fin.cpu_local_system;
     fin.cpu_remote = -1;
     /* the server's transport: its counts since it started */
     transport_get_counters(t->rt->t, &impair);

@@ -7,6 +7,9 @@
 #   iperf3 -c 127.0.0.1 -t 1 -P 2 -J        vs  sctpu-perf ... -t 1 -P 2 -J
 #   iperf3 -c 127.0.0.1 -t 1 -P 2 -R -J     vs  sctpu-perf ... -t 1 -P 2 -R -J
 #
+# Their values are checked against what sctpu measured (the end's RTT and
+# window extremes are the interval rows', snd_wnd is the rwnd, rttvar comes
+# with measured RTTs, -b/-S/-w show as given, the buffers are read back).
 # Then the check is shown to fail: a copy of sctpu-perf's document with
 # end.sum_sent.bits_per_second removed, and one with it made a string.
 # About 6 s.
@@ -67,6 +70,60 @@ for shape in forward reverse; do
         "${keys[@]}" " ($shape)" ||
         fail "$shape: sctpu-perf lacks iperf3 keys (above)"
 done
+
+# The values are what sctpu measured, not placeholders: the end's extremes
+# are those of the interval rows, the buffers and -b/-S/-w as given.
+sctpu_run paced -t 1 -i 0.25 -b 20M -S 16 -w 1M
+/usr/bin/python3 - "$WORK" "$(uname -s)" "$(uname -r)" <<'PY' ||
+import json, re, sys
+work, sysname, release = sys.argv[1:]
+bad = []
+for name in ("forward", "paced"):
+    d = json.load(open(f"{work}/sctpu_{name}.out"))
+    s = d["start"]
+    if not s["system_info"].startswith(sysname + " ") or \
+            release not in s["system_info"]:
+        bad.append(f"{name}: system_info {s['system_info']!r}")
+    if not re.fullmatch(r"[0-9a-f]{32}", s["cookie"]):
+        bad.append(f"{name}: cookie {s['cookie']!r}")
+    if s["sndbuf_actual"] <= 0 or s["rcvbuf_actual"] <= 0:
+        bad.append(f"{name}: buffers {s['sndbuf_actual']} {s['rcvbuf_actual']}")
+    cpu = d["end"]["cpu_utilization_percent"]
+    if abs(cpu["host_total"] - cpu["host_user"] - cpu["host_system"]) > 1e-6:
+        bad.append(f"{name}: host_total is not user + system: {cpu}")
+    for st in d["end"]["streams"]:
+        snd = st["sender"]
+        rows = [r for iv in d["intervals"] for r in iv["streams"]
+                if r["socket"] == snd["socket"] and r["sender"]]
+        want = {"max_snd_cwnd": max(r["snd_cwnd"] for r in rows),
+                "max_snd_wnd": max(r["snd_wnd"] for r in rows),
+                "min_rtt": min(r["rtt"] for r in rows),
+                "max_rtt": max(r["rtt"] for r in rows)}
+        for k, v in want.items():
+            if snd[k] != v:
+                bad.append(f"{name} [{snd['socket']}]: {k} {snd[k]}, rows {v}")
+        # (the first rows may carry usrsctp's whole-ms figure, 0 here)
+        if not snd["min_rtt"] <= snd["mean_rtt"] <= snd["max_rtt"] or \
+                snd["max_rtt"] <= 0:
+            bad.append(f"{name}: rtts {snd}")
+        for r in rows:
+            if r["snd_wnd"] != r["rwnd"]:
+                bad.append(f"{name}: snd_wnd {r['snd_wnd']} != rwnd {r['rwnd']}")
+            if (r["rtt_resolution_us"] == 1) != ("rttvar" in r):
+                bad.append(f"{name}: rttvar with resolution {r}")
+p = json.load(open(f"{work}/sctpu_paced.out"))["start"]
+for k, v in (("target_bitrate", 20000000), ("sock_bufsize", 1048576),
+             ("sndbuf_actual", 1048576)):
+    if p[k] != v:
+        bad.append(f"paced: start.{k} {p[k]}, want {v}")
+for k, v in (("target_bitrate", 20000000), ("tos", 16)):
+    if p["test_start"][k] != v:
+        bad.append(f"paced: test_start.{k} {p['test_start'][k]}, want {v}")
+for b in bad:
+    print("FAIL: " + b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+    fail "the iperf3 keys' values are wrong (above)"
 
 # The check can fail: a key taken out, a key of the wrong type.
 /usr/bin/python3 - "$WORK/sctpu_forward.out" "$WORK" <<'PY'
