@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compare_table.h"
+#include "json_schema.h"
 #include "log.h"
 #include "runtime.h"
 #include "transport.h"
@@ -191,6 +192,7 @@ int compare_json_print(FILE *out, const struct compare_kind *k,
 
     json_out_init(&j);
     json_out_begin_object(&j, NULL);
+    json_out_u64(&j, "schema_version", SCTPU_JSON_SCHEMA_VERSION);
     json_out_begin_object(&j, "compare");
     k->json_settings(&j, settings);
     json_out_begin_array(&j, "backends");

@@ -264,10 +264,12 @@ void echo_cli_usage(FILE *out, const char *prog)
 "\n"
 "Output:\n"
 "  -J, --json              client: print the summary as one JSON object\n"
+"                          (\"schema_version\": 1; docs/echo-json.schema.json)\n"
 "  -q, --quiet             client: no line per message\n"
 "  -V, --verbose           more diagnostics (twice for debug)\n"
 "  -h, --help              this text\n"
-"  -v, --version           versions of sctpu, usrsctp and libevent\n"
+"  -v, --version           versions of sctpu, usrsctp and libevent (with\n"
+"                          -J: one JSON object, backends and features too)\n"
 "\n"
 "Long options are spelled in full (one dash or two).\n"
 "Exit status: 0 when every echo was verified, 1 when not (or the peer\n"
@@ -802,7 +804,8 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
 {
     struct echo_cli_state st;
     int c;
-    bool check = false; /* --check */
+    bool check = false;   /* --check */
+    bool version = false; /* --version: with -J, if given after it */
 
     memset(&st, 0, sizeof(st));
     optind = 0; /* glibc: full re-initialisation, for repeat calls */
@@ -818,8 +821,10 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
             return ECHO_CLI_ERROR;
         if (c == 'h')
             return ECHO_CLI_HELP;
-        if (c == 'v')
-            return ECHO_CLI_VERSION;
+        if (c == 'v') {
+            version = true;
+            continue;
+        }
         if (c == OPT_CHECK) {
             check = true;
             continue;
@@ -831,6 +836,8 @@ static enum echo_cli_result parse_translated(struct echo_config *cfg, int argc,
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return ECHO_CLI_ERROR;
     }
+    if (version)
+        return ECHO_CLI_VERSION; /* -J prints it as JSON */
     if (check)
         return ECHO_CLI_CHECK; /* with --backend and -J, if given */
     if (st.client && cfg->server) {

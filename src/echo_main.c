@@ -2,26 +2,16 @@
  * echo_main.c - sctpu-echo: parse the command line and run a role.
  * Entered from sctpu_main.c (the one multi-call binary).
  */
-#include <event2/event.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "crc32c.h"
 #include "host_check.h"
 #include "echo.h"
-#include "alloc_info.h"
 #include "echo_cli.h"
 #include "log.h"
 #include "tool_mains.h"
-#include "version.h"
+#include "version_info.h"
 #include "workers.h"
-
-static void print_version(void)
-{
-    printf("sctpu-echo %s\nusrsctp %s\nlibevent %s\nCRC32c %s\nallocator %s\n",
-           SCTPU_VERSION, SCTPU_USRSCTP_VERSION, event_get_version(),
-           crc32c_impl_name(), alloc_info_name());
-}
 
 static int serve(void *cfg)
 {
@@ -64,7 +54,7 @@ int echo_main(int argc, char **argv)
         echo_cli_usage(stdout, prog);
         return ECHO_EXIT_OK;
     case ECHO_CLI_VERSION:
-        print_version();
+        version_info_print(stdout, prog, cfg.json);
         return ECHO_EXIT_OK;
     case ECHO_CLI_ERROR:
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, err, prog);

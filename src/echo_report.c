@@ -7,6 +7,7 @@
 
 #include "echo_report.h"
 #include "impair_report.h"
+#include "json_schema.h"
 #include "pcap_report.h"
 #include "netaddr.h"
 #include "units.h"
@@ -160,7 +161,7 @@ void echo_report_json(FILE *out, const struct echo_summary *s)
     const struct rtt_stats *r = s->rtt;
     bool have = r->count > 0;
 
-    fputs("{\"peer\":", out);
+    fprintf(out, "{\"schema_version\":%d,\"peer\":", SCTPU_JSON_SCHEMA_VERSION);
     json_string(out, s->peer);
     fputs(",\"local\":", out);
     json_string(out, s->local);

@@ -12,6 +12,7 @@
 #include "crc32c.h"
 #include "host_check.h"
 #include "json_out.h"
+#include "json_schema.h"
 #include "log.h"
 #include "route_mtu.h"
 #include "transport.h"
@@ -126,6 +127,7 @@ static void print_json(FILE *out, const struct host_check *hc,
 
     json_out_init(&j);
     json_out_begin_object(&j, NULL);
+    json_out_u64(&j, "schema_version", SCTPU_JSON_SCHEMA_VERSION);
     json_out_begin_array(&j, "backends");
     for (i = 0; i < HOST_CHECK_BACKENDS; i++) {
         const struct host_check_backend *b = &hc->backends[i];

@@ -143,6 +143,7 @@ struct perf_config {
 
     bool json;           /* -J (also set by --json-stream) */
     bool json_stream;    /* --json-stream: one JSON object per event */
+    bool csv;            /* --csv: CSV lines instead of text (not with -J) */
     bool verbose;        /* -V */
     bool forceflush;     /* --forceflush */
     const char *logfile; /* --logfile */

@@ -89,6 +89,7 @@ static const struct option longopts[] = {
     { "timeout",           required_argument, NULL, OPT_TIMEOUT },
     { "json",              no_argument,       NULL, 'J' },
     { "json-stream",       no_argument,       NULL, OPT_JSON_STREAM },
+    { "csv",               no_argument,       NULL, OPT_CSV },
     { "title",             required_argument, NULL, 'T' },
     { "timestamps",        optional_argument, NULL, OPT_TIMESTAMPS },
     { "connect-timeout",   required_argument, NULL, OPT_CONNECT_TIMEOUT },
@@ -376,6 +377,9 @@ static int apply_option(struct perf_config *cfg, struct perf_cli_state *st,
         cfg->json = true;
         cfg->json_stream = true;
         return 0;
+    case OPT_CSV:
+        cfg->csv = true;
+        return 0;
     case 'V':
         cfg->verbose = true;
         return 0;
@@ -424,7 +428,8 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
                                     char **argv, char *err, size_t errlen)
 {
     struct perf_cli_state st;
-    bool check = false; /* --check */
+    bool check = false;   /* --check */
+    bool version = false; /* --version: with -J, if given after it */
     int c;
 
     config_defaults(cfg);
@@ -442,8 +447,10 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
             return PERF_CLI_ERROR;
         if (c == 'h')
             return PERF_CLI_HELP;
-        if (c == 'v')
-            return PERF_CLI_VERSION;
+        if (c == 'v') {
+            version = true;
+            continue;
+        }
         if (c == OPT_CHECK) {
             check = true;
             continue;
@@ -458,6 +465,8 @@ enum perf_cli_result perf_cli_parse(struct perf_config *cfg, int argc,
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return PERF_CLI_ERROR;
     }
+    if (version)
+        return PERF_CLI_VERSION; /* -J prints it as JSON */
     if (check)
         return PERF_CLI_CHECK; /* with --backend and -J, if given */
     if (perf_cli_check(cfg, &st, err, errlen) < 0)

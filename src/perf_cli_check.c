@@ -521,10 +521,31 @@ static int check_client(struct perf_config *cfg,
     return check_message(cfg, st, err, errlen);
 }
 
+/* --csv is an output format of its own: not with the others. */
+static int check_csv(const struct perf_config *cfg, char *err, size_t errlen)
+{
+    if (!cfg->csv)
+        return 0;
+    if (cfg->json) {
+        snprintf(err, errlen,
+                 "--csv and %s exclude each other: pick one output format",
+                 cfg->json_stream ? "--json-stream" : "-J");
+        return -1;
+    }
+    if (cfg->compare) {
+        snprintf(err, errlen,
+                 "--csv cannot go with --compare: it prints its own table "
+                 "(-J: as JSON)");
+        return -1;
+    }
+    return 0;
+}
+
 int perf_cli_check(struct perf_config *cfg, const struct perf_cli_state *st,
                    char *err, size_t errlen)
 {
-    if (check_role(cfg, st, err, errlen) < 0 ||
+    if (check_csv(cfg, err, errlen) < 0 ||
+        check_role(cfg, st, err, errlen) < 0 ||
         check_ports(cfg, st, err, errlen) < 0 ||
         check_rto(cfg, err, errlen) < 0 ||
         check_timeouts(cfg, err, errlen) < 0 ||

@@ -78,6 +78,7 @@ enum {
     OPT_STREAM, /* --stream SPEC (perf_cli_streams.c) */
     OPT_SCHEDULER,
     OPT_INTERLEAVE,
+    OPT_CSV,
     OPT_REFUSED, /* OPT_REFUSED + i: perf_refused_opts[i] */
 };
 

@@ -174,6 +174,8 @@ static void report_connected(struct perf_client *cl)
             c.out_streams = info.out_streams;
             c.in_streams = info.in_streams;
             c.pmtu = info.pathmtu;
+            c.sndbuf = info.sndbuf;
+            c.rcvbuf = info.rcvbuf;
         }
         c.setup_us = perf_flow_setup_us(cl->flows[i]);
         snprintf(c.local, sizeof(c.local), "%s", cl->local[i]);
@@ -535,7 +537,10 @@ static void client_report_final(struct perf_client *cl)
     fin.ndirs = n;
     fin.rr = rrs;
     fin.nrr = nrr;
-    fin.cpu_local = perf_rows_cpu_percent(&cl->ru_start, wall);
+    /* one reading: host_total is exactly host_user + host_system */
+    perf_rows_cpu_parts(&cl->ru_start, wall, &fin.cpu_local_user,
+                        &fin.cpu_local_system);
+    fin.cpu_local = fin.cpu_local_user + fin.cpu_local_system;
     fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
     fin.server_output = cl->server_output;
     if (client_impair(cl, &impair))
@@ -747,6 +752,8 @@ int perf_client_run_outcome(const struct perf_config *cfg, FILE *out,
     cl->outcome = res;
     cl->rep = perf_report_new(cfg, out);
     make_cookie(cl->cookie);
+    if (cl->rep != NULL)
+        perf_report_set_cookie(cl->rep, cl->cookie, sizeof(cl->cookie));
     if (cl->rep == NULL || client_alloc(cl) < 0) {
         perf_client_free(cl);
         return RUNTIME_EXIT_FAIL;

@@ -2,26 +2,16 @@
  * perf_main.c - sctpu-perf: parse the command line and run a role.
  * Entered from sctpu_main.c (the one multi-call binary).
  */
-#include <event2/event.h>
 #include <stdio.h>
 
-#include "alloc_info.h"
-#include "crc32c.h"
 #include "host_check.h"
 #include "log.h"
 #include "perf.h"
 #include "perf_cli.h"
 #include "runtime.h"
 #include "tool_mains.h"
-#include "version.h"
+#include "version_info.h"
 #include "workers.h"
-
-static void print_version(void)
-{
-    printf("sctpu-perf %s\nusrsctp %s\nlibevent %s\nCRC32c %s\nallocator %s\n",
-           SCTPU_VERSION, SCTPU_USRSCTP_VERSION, event_get_version(),
-           crc32c_impl_name(), alloc_info_name());
-}
 
 static int serve(void *cfg)
 {
@@ -62,7 +52,7 @@ int perf_main(int argc, char **argv)
         perf_cli_usage(stdout, prog);
         return PERF_EXIT_OK;
     case PERF_CLI_VERSION:
-        print_version();
+        version_info_print(stdout, prog, cfg.json);
         return PERF_EXIT_OK;
     case PERF_CLI_ERROR:
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, err, prog);

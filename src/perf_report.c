@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_schema.h"
 #include "netaddr.h"
 #include "perf_report_priv.h"
 #include "version.h"
@@ -75,6 +76,12 @@ void perf_report_lines(const struct perf_config *cfg, FILE *out,
     write_lines(cfg, out, &bol, text);
 }
 
+/* Text goes out (neither -J nor --csv). */
+static bool text_mode(const struct perf_config *c)
+{
+    return !c->json && !c->csv;
+}
+
 void perf_report_text(struct perf_report *r, const char *fmt, ...)
 {
     char small[512];
@@ -83,7 +90,7 @@ void perf_report_text(struct perf_report *r, const char *fmt, ...)
     int n;
 
     r->ruled = false;
-    if (r->cfg->json && r->tee == NULL)
+    if (!text_mode(r->cfg) && r->tee == NULL)
         return;
     va_start(ap, fmt);
     n = vsnprintf(small, sizeof(small), fmt, ap);
@@ -98,7 +105,7 @@ void perf_report_text(struct perf_report *r, const char *fmt, ...)
         vsnprintf(text, (size_t)n + 1, fmt, ap);
         va_end(ap);
     }
-    if (!r->cfg->json) {
+    if (text_mode(r->cfg)) {
         write_lines(r->cfg, r->out, &r->bol, text);
         if (r->cfg->forceflush)
             fflush(r->out);
@@ -176,9 +183,11 @@ struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out)
     if (cfg->json_stream) {
         /* {"event":"start","data":{...}}, the start object as data */
         perf_report_stream_begin(r, "start");
+        json_out_u64(&r->j, "schema_version", SCTPU_JSON_SCHEMA_VERSION);
         json_out_begin_object(&r->j, "data");
     } else {
         json_out_begin_object(&r->j, NULL);
+        json_out_u64(&r->j, "schema_version", SCTPU_JSON_SCHEMA_VERSION);
         json_out_begin_object(&r->j, "start");
     }
     json_out_string(&r->j, "version", "sctpu-perf " SCTPU_VERSION);
@@ -190,6 +199,8 @@ struct perf_report *perf_report_new(const struct perf_config *cfg, FILE *out)
     json_out_u64(&r->j, "timesecs", (uint64_t)now);
     json_out_end_object(&r->j);
     json_out_begin_array(&r->j, "connected");
+    if (cfg->csv)
+        perf_report_csv_begin(r);
     return r;
 }
 
@@ -199,6 +210,7 @@ void perf_report_free(struct perf_report *r)
         return;
     json_out_free(&r->j);
     free(r->paths);
+    free(r->samples);
     free(r);
 }
 
@@ -354,6 +366,8 @@ void perf_report_connected(struct perf_report *r,
 
     split_endpoint(c->local, lhost, sizeof(lhost), &lport);
     split_endpoint(c->remote, rhost, sizeof(rhost), &rport);
+    if (c->id == 1)
+        perf_report_set_buffers(r, c->sndbuf, c->rcvbuf);
     if (text)
         connected_text(r, c, lhost, lport, rhost, rport, nat);
     json_out_begin_object(&r->j, NULL);
@@ -532,6 +546,7 @@ void perf_report_begin_intervals(struct perf_report *r)
     json_out_string(&r->j, "host", c->host);
     json_out_u64(&r->j, "port", c->port);
     json_out_end_object(&r->j);
+    perf_report_iperf3_start(r);
     json_out_begin_object(&r->j, "test_start");
     json_out_string(&r->j, "protocol", "SCTP");
     json_out_u64(&r->j, "num_streams", c->parallel);
@@ -554,6 +569,7 @@ void perf_report_begin_intervals(struct perf_report *r)
     json_out_u64(&r->j, "udp_port", c->udp_port);
     json_out_bool(&r->j, "unordered", c->unordered);
     json_out_bool(&r->j, "verify", c->verify);
+    perf_report_iperf3_test_start(r);
     if (c->rr_resp != 0) {
         json_out_begin_object(&r->j, "rr");
         json_out_u64(&r->j, "request_size", c->length);
@@ -606,10 +622,9 @@ static unsigned int interval_cols(const struct perf_report_row *rows, size_t n,
     return cols;
 }
 
-/* One direction's sum over the shown rows; false when it has none. */
-static bool interval_sum(const struct perf_report_row *rows, size_t n,
-                         double start, double end, bool sender,
-                         struct perf_text_line *sum)
+bool perf_report_interval_sum(const struct perf_report_row *rows, size_t n,
+                              double start, double end, bool sender,
+                              struct perf_text_line *sum)
 {
     bool any = false;
     size_t i;
@@ -651,8 +666,14 @@ static void interval_row_json(struct perf_report *r, double start, double end,
         json_out_u64(&r->j, "rtt", row->srtt_us);
         json_out_u64(&r->j, "rtt_us", row->srtt_us);
         json_out_u64(&r->j, "rtt_resolution_us", row->rtt_resolution_us);
+        /* iperf3's rttvar: only our own measurement has one */
+        if (row->rtt_resolution_us == 1)
+            json_out_u64(&r->j, "rttvar", row->rttvar_us);
+        /* iperf3's snd_wnd is TCP's peer window: SCTP's peer rwnd */
+        json_out_u64(&r->j, "snd_wnd", row->rwnd);
         json_out_u64(&r->j, "rto_ms", row->rto_ms);
         json_out_u64(&r->j, "pmtu", row->pmtu);
+        perf_report_iperf3_sample(r, row);
     }
     if (row->rr != NULL) {
         struct perf_rr_summary s;
@@ -767,6 +788,11 @@ void perf_report_interval(struct perf_report *r, double start, double end,
     }
     if (shown == 0)
         return;
+    if (r->cfg->csv) {
+        perf_report_csv_interval(r, start, end, omitted, rows, nrows);
+        r->timeouts = 0;
+        return;
+    }
     /* usrsctp also counts a T3 timer that found nothing to resend (one
      * fires about RTO.Initial into every test, on a clean path too): only
      * timeouts in an interval that resent data are loss recovery. */
@@ -815,7 +841,7 @@ void perf_report_interval(struct perf_report *r, double start, double end,
         struct perf_text_line sum;
         bool rr_dir = false;
 
-        if (!interval_sum(rows, nrows, start, end, dir == 1, &sum))
+        if (!perf_report_interval_sum(rows, nrows, start, end, dir == 1, &sum))
             continue;
         sum.note = note;
         if (multi)
@@ -862,7 +888,9 @@ void perf_report_set_error(struct perf_report *r, const char *msg)
 void perf_report_error(struct perf_report *r, const char *msg)
 {
     perf_report_set_error(r, msg);
-    if (!r->cfg->json) {
+    if (r->cfg->csv) /* no CSV line says it */
+        fprintf(stderr, "sctpu-perf: error: %s\n", msg);
+    else if (!r->cfg->json) {
         char line[600];
 
         snprintf(line, sizeof(line), "sctpu-perf: error: %s\n", msg);
@@ -874,6 +902,10 @@ void perf_report_error(struct perf_report *r, const char *msg)
 
 int perf_report_finish(struct perf_report *r)
 {
+    if (r->cfg->csv) {
+        fflush(r->out);
+        return 0;
+    }
     if (!r->cfg->json) {
         /* iperf3's last line, but only when it is true. */
         if (r->error[0] == '\0')
@@ -900,6 +932,12 @@ int perf_report_finish(struct perf_report *r)
         json_out_end_array(&r->j);
         if (r->j.depth > 1)
             json_out_end_object(&r->j);
+    }
+    /* iperf3 writes an empty "end" when the test failed early: scripts
+     * that index data["end"] read ours too */
+    if (!r->have_end) {
+        json_out_begin_object(&r->j, "end");
+        json_out_end_object(&r->j);
     }
     if (r->error[0] != '\0')
         json_out_string(&r->j, "error", r->error);

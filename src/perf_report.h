@@ -33,6 +33,8 @@ struct perf_report_conn {
     uint32_t pmtu;
     struct transport_rto rto; /* this end's RTO bounds; zeros unknown */
     uint64_t setup_us;        /* connect call to association up; 0 unknown */
+    uint32_t sndbuf;          /* socket buffers in use; 0 unknown */
+    uint32_t rcvbuf;
     /* the association's peer addresses (multihoming); none when the
      * backend cannot say */
     const struct sockaddr_storage *peer_addrs;
@@ -63,6 +65,7 @@ struct perf_report_row {
     uint32_t cwnd;
     uint32_t rwnd;
     uint32_t srtt_us;           /* smoothed RTT */
+    uint32_t rttvar_us;         /* its variation; measured (1 us) only */
     uint32_t rtt_resolution_us; /* its steps: 1, or 1000 (whole ms) */
     uint32_t rto_ms;            /* the retransmission timeout now */
     uint32_t pmtu;
@@ -98,7 +101,9 @@ struct perf_latency_report;
 struct perf_report_final {
     const struct perf_report_dir *dirs;
     size_t ndirs;
-    double cpu_local; /* percent; < 0 unknown */
+    double cpu_local;      /* percent; < 0 unknown */
+    double cpu_local_user; /* its user and system parts; < 0 unknown */
+    double cpu_local_system;
     double cpu_remote;
     const char *server_output; /* --get-server-output, or NULL */
     /* --impair's counts on this end (every transport of it), or NULL */
@@ -136,6 +141,15 @@ void perf_report_set_latency(struct perf_report *r,
                              const struct perf_latency_report *const *lat,
                              size_t n);
 void perf_report_free(struct perf_report *r);
+
+/* The socket buffers the stack gives (for start.sndbuf_actual and
+ * rcvbuf_actual); a client's first connected association sets them too. */
+void perf_report_set_buffers(struct perf_report *r, uint32_t sndbuf,
+                             uint32_t rcvbuf);
+
+/* The test's cookie (the HELLO's), for iperf3's start.cookie in hex. */
+void perf_report_set_cookie(struct perf_report *r, const uint8_t *cookie,
+                            size_t len);
 
 /* Also copy the text output to tee (the server's --get-server-output). */
 void perf_report_tee(struct perf_report *r, FILE *tee);

@@ -65,6 +65,8 @@ static void dir_json(struct perf_report *r, const char *key,
         json_out_u64(&r->j, "retransmits", c->retransmits);
         json_out_u64(&r->j, "abandoned", c->abandoned);
     }
+    if (d->sender && d->outbound) /* this end sent: it sampled the RTT */
+        perf_report_iperf3_sender_end(r, d->id);
     json_out_bool(&r->j, "sender", d->sender);
     json_out_end_object(&r->j);
 }
@@ -371,7 +373,12 @@ void perf_report_final(struct perf_report *r,
     bool headed = false;
     size_t i;
 
+    if (r->cfg->csv) {
+        perf_report_csv_final(r, fin);
+        return;
+    }
     perf_report_begin_intervals(r);
+    r->have_end = true;
     if (r->cfg->json_stream) {
         perf_report_stream_begin(r, "end");
         json_out_begin_object(&r->j, "data");
@@ -427,6 +434,8 @@ void perf_report_final(struct perf_report *r,
         rr_final(r, fin);
     json_out_begin_object(&r->j, "cpu_utilization_percent");
     json_out_double(&r->j, "host_total", fin->cpu_local);
+    json_out_double(&r->j, "host_user", fin->cpu_local_user);
+    json_out_double(&r->j, "host_system", fin->cpu_local_system);
     json_out_double(&r->j, "remote_total", fin->cpu_remote);
     json_out_end_object(&r->j);
     perf_report_json_paths(r);

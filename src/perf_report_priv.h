@@ -20,6 +20,7 @@ struct perf_report {
     FILE *tee;
     struct json_out j; /* -J: the whole document, built as we go */
     bool in_intervals;
+    bool have_end;            /* perf_report_final wrote "end" */
     bool ruled;               /* the last text line was a "- - -" rule */
     unsigned int header_cols; /* columns of the last interval header */
     char error[512];
@@ -48,7 +49,38 @@ struct perf_report {
     /* --stream: perf_report_set_latency's */
     const struct perf_latency_report *const *latency;
     size_t nlatency;
+    /* iperf3's keys (perf_report_iperf3.c): the cookie in hex, the first
+     * association's socket buffers, and each association's sender
+     * samples for end.streams[].sender's min/mean/max_rtt */
+    char cookie[2 * 32 + 1];
+    uint32_t sndbuf_actual;
+    uint32_t rcvbuf_actual;
+    struct perf_report_samples *samples;
+    size_t nsamples;
 };
+
+/* One association's sender samples over the intervals. */
+struct perf_report_samples {
+    uint64_t n;
+    uint64_t rtt_sum;
+    uint32_t rtt_min;
+    uint32_t rtt_max;
+    uint32_t max_cwnd;
+    uint32_t max_rwnd;
+};
+
+/* iperf3's start keys with an SCTP meaning: system_info, cookie, the
+ * buffers, target_bitrate (in "start"), and in "test_start" ... */
+void perf_report_iperf3_start(struct perf_report *r);
+/* ... target_bitrate and tos. */
+void perf_report_iperf3_test_start(struct perf_report *r);
+/* Note a sender row's RTT, cwnd and peer rwnd (rows without SCTP
+ * figures are ignored). */
+void perf_report_iperf3_sample(struct perf_report *r,
+                               const struct perf_report_row *row);
+/* min_rtt, mean_rtt, max_rtt (us), max_snd_cwnd, max_snd_wnd of
+ * association id's sender entry in "end", when it has samples. */
+void perf_report_iperf3_sender_end(struct perf_report *r, unsigned int id);
 
 /* One path event as "end" lists it. */
 struct perf_report_path {
@@ -74,6 +106,23 @@ void perf_report_text(struct perf_report *r, const char *fmt, ...)
 
 /* The "- - -" rule between blocks, never twice in a row. */
 void perf_report_rule(struct perf_report *r);
+
+struct perf_text_line;
+
+/* One direction's sum over an interval's shown rows (sender: this end's
+ * sending rows); false when it has none. */
+bool perf_report_interval_sum(const struct perf_report_row *rows, size_t n,
+                              double start, double end, bool sender,
+                              struct perf_text_line *sum);
+
+/* --csv (perf_report_csv.c): the header, an interval's lines, the
+ * totals' lines. */
+void perf_report_csv_begin(struct perf_report *r);
+void perf_report_csv_interval(struct perf_report *r, double start, double end,
+                              bool omitted, const struct perf_report_row *rows,
+                              size_t nrows);
+void perf_report_csv_final(struct perf_report *r,
+                           const struct perf_report_final *fin);
 
 /* Close "start" and open "intervals", once. */
 void perf_report_begin_intervals(struct perf_report *r);

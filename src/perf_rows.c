@@ -41,6 +41,20 @@ double perf_rows_cpu_percent(const struct rusage *from, double wall_s)
     return wall_s > 0 ? used * 100.0 / wall_s : 0;
 }
 
+void perf_rows_cpu_parts(const struct rusage *from, double wall_s, double *user,
+                         double *sys)
+{
+    struct rusage now;
+
+    getrusage(RUSAGE_SELF, &now);
+    *user = wall_s > 0 ? (tv_secs(&now.ru_utime) - tv_secs(&from->ru_utime)) *
+                             100.0 / wall_s
+                       : 0;
+    *sys = wall_s > 0 ? (tv_secs(&now.ru_stime) - tv_secs(&from->ru_stime)) *
+                            100.0 / wall_s
+                      : 0;
+}
+
 uint64_t perf_rows_timeouts(const struct runtime *rt)
 {
     struct transport_counters c;

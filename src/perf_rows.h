@@ -25,6 +25,9 @@ double perf_rows_span_secs(uint64_t start_ns, uint64_t end_ns);
 
 /* This process's CPU use since from, in percent of wall_s. */
 double perf_rows_cpu_percent(const struct rusage *from, double wall_s);
+/* ... its user and system parts. */
+void perf_rows_cpu_parts(const struct rusage *from, double wall_s, double *user,
+                         double *sys);
 
 /* The runtime's count of DATA retransmission timeouts (process-wide). */
 uint64_t perf_rows_timeouts(const struct runtime *rt);

@@ -374,7 +374,7 @@ static void server_check_idle(struct perf_server *srv, uint64_t now)
     snprintf(line, sizeof(line),
              "No test for %.3g s (--idle-timeout): exiting\n",
              cfg->idle_timeout_s);
-    perf_report_lines(cfg, cfg->json ? stderr : stdout, line);
+    perf_report_lines(cfg, cfg->json || cfg->csv ? stderr : stdout, line);
     event_base_loopexit(srv->rt.base, NULL);
 }
 
@@ -463,7 +463,7 @@ static void server_banner(const struct perf_server *srv)
         snprintf(banner + used, sizeof(banner) - used,
                  "-----------------------------------------------------------"
                  "\n");
-    perf_report_lines(cfg, cfg->json ? stderr : stdout, banner);
+    perf_report_lines(cfg, cfg->json || cfg->csv ? stderr : stdout, banner);
     fflush(stdout);
 }
 

@@ -192,6 +192,8 @@ void perf_server_test_send_ready(struct perf_test *t)
     make_view(t);
     t->rep = perf_report_new(&t->view, stdout);
     if (t->rep != NULL)
+        perf_report_set_cookie(t->rep, t->cookie, sizeof(t->cookie));
+    if (t->rep != NULL)
         perf_report_set_backend(
             t->rep, transport_conn_backend(perf_flow_conn(t->flows[0])));
     if (t->rep != NULL && t->params.get_server_output) {
@@ -219,6 +221,8 @@ void perf_server_test_send_ready(struct perf_test *t)
         memset(&info, 0, sizeof(info));
         if (transport_get_info(perf_flow_conn(t->flows[i]), &info) == 0)
             transport_peer_name(&info, seen, sizeof(seen));
+        if (i == 0 && t->rep != NULL)
+            perf_report_set_buffers(t->rep, info.sndbuf, info.rcvbuf);
         if (i < PERF_READY_MAX_SEEN)
             memcpy(ready.seen[i], seen, sizeof(seen));
         if (listed) {
@@ -368,7 +372,10 @@ static void test_report_local(struct perf_test *t, double wall)
     fin.ndirs = n;
     fin.rr = rrs;
     fin.nrr = answered != NULL ? t->count : 0;
-    fin.cpu_local = perf_rows_cpu_percent(&t->ru_start, wall);
+    /* one reading: host_total is exactly host_user + host_system */
+    perf_rows_cpu_parts(&t->ru_start, wall, &fin.cpu_local_user,
+                        &fin.cpu_local_system);
+    fin.cpu_local = fin.cpu_local_user + fin.cpu_local_system;
     fin.cpu_remote = -1;
     /* the server's transport: its counts since it started */
     transport_get_counters(t->rt->t, &impair);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "tool_mains.h"
-#include "version.h"
+#include "version_info.h"
 
 struct tool {
     const char *name;
@@ -41,12 +41,18 @@ static const struct tool *find_tool(const char *name)
     return NULL;
 }
 
+static bool is_arg(const char *arg, const char *s, const char *l)
+{
+    return strcmp(arg, s) == 0 || strcmp(arg, l) == 0;
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: sctpu-echo [OPTIONS]   SCTP echo server and client\n"
             "       sctpu-perf [OPTIONS]   SCTP throughput tester\n"
             "       sctpu TOOL [OPTIONS]   the same, TOOL being echo or perf\n"
+            "       sctpu --version [-J]   versions (-J: as JSON)\n"
             "Run 'sctpu TOOL --help' for a tool's options.\n");
 }
 
@@ -64,8 +70,18 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-v") == 0) {
-        printf("sctpu %s\n", SCTPU_VERSION);
+    /* --version [-J], either way round (not "sctpu echo --version") */
+    if (is_arg(argv[1], "-v", "--version") ||
+        (argc > 2 && is_arg(argv[1], "-J", "--json") &&
+         is_arg(argv[2], "-v", "--version"))) {
+        bool json = is_arg(argv[1], "-J", "--json") ||
+                    (argc > 2 && is_arg(argv[2], "-J", "--json"));
+
+        if (argc > 3 || (argc == 3 && !json)) {
+            fprintf(stderr, "sctpu: --version takes only -J\n");
+            return 2;
+        }
+        version_info_print(stdout, "sctpu", json);
         return 0;
     }
     t = find_tool(argv[1]);

@@ -217,6 +217,13 @@ struct transport_assoc_info {
      * end has sent data) */
     uint32_t srtt_us;
     uint32_t rtt_resolution_us;
+    /* RTTVAR (RFC 9260 6.3.1) in microseconds, when rtt_resolution_us is
+     * 1 (measured from the packets); 0 otherwise: no stack exposes it */
+    uint32_t rttvar_us;
+    /* the socket buffers the stack really uses (SO_SNDBUF / SO_RCVBUF
+     * read back); 0 when it cannot say */
+    uint32_t sndbuf;
+    uint32_t rcvbuf;
     uint32_t cwnd;        /* bytes */
     uint32_t peer_rwnd;   /* bytes */
     uint32_t unacked;     /* DATA chunks in flight */

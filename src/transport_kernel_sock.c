@@ -349,6 +349,20 @@ static uint64_t send_queued(int fd)
     return mem[SK_MEMINFO_WMEM_QUEUED];
 }
 
+/* The buffers the kernel really gives (it doubles what was asked). */
+static void buffers(int fd, struct transport_assoc_info *info)
+{
+    int v = 0;
+    socklen_t len = sizeof(v);
+
+    if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &len) == 0 && v > 0)
+        info->sndbuf = (uint32_t)v;
+    len = sizeof(v);
+    v = 0;
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len) == 0 && v > 0)
+        info->rcvbuf = (uint32_t)v;
+}
+
 int kernel_sock_assoc_info(int fd, int family, bool encap,
                            struct transport_assoc_info *info,
                            uint64_t *ipackets)
@@ -371,6 +385,7 @@ int kernel_sock_assoc_info(int fd, int family, bool encap,
     info->srtt_us = st.sstat_primary.spinfo_srtt * 1000;
     info->rtt_resolution_us = 1000;
     info->cwnd = st.sstat_primary.spinfo_cwnd;
+    buffers(fd, info);
     info->peer_rwnd = st.sstat_rwnd;
     info->unacked = st.sstat_unackdata;
     info->pending = st.sstat_penddata;

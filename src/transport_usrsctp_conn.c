@@ -284,6 +284,20 @@ void ut_conn_free(struct transport_conn *tc, bool abortive)
     free(c);
 }
 
+/* The socket buffers usrsctp really uses, read back. */
+static void buffers(struct socket *so, struct transport_assoc_info *info)
+{
+    int v = 0;
+    socklen_t len = sizeof(v);
+
+    if (usrsctp_getsockopt(so, SOL_SOCKET, SO_SNDBUF, &v, &len) == 0 && v > 0)
+        info->sndbuf = (uint32_t)v;
+    len = sizeof(v);
+    v = 0;
+    if (usrsctp_getsockopt(so, SOL_SOCKET, SO_RCVBUF, &v, &len) == 0 && v > 0)
+        info->rcvbuf = (uint32_t)v;
+}
+
 int ut_get_info(struct transport_conn *tc, struct transport_assoc_info *info)
 {
     struct usrsctp_conn *c = (struct usrsctp_conn *)tc;
@@ -312,12 +326,14 @@ int ut_get_info(struct transport_conn *tc, struct transport_assoc_info *info)
      * has sent data); until then usrsctp's, in whole milliseconds. */
     if (rtt_sampler_samples(&c->rtt) > 0) {
         info->srtt_us = rtt_sampler_srtt_us(&c->rtt);
+        info->rttvar_us = rtt_sampler_rttvar_us(&c->rtt);
         info->rtt_resolution_us = 1;
     } else {
         info->srtt_us = st.sstat_primary.spinfo_srtt * 1000;
         info->rtt_resolution_us = 1000;
     }
     info->cwnd = st.sstat_primary.spinfo_cwnd;
+    buffers(c->so, info);
     info->peer_rwnd = st.sstat_rwnd;
     info->unacked = st.sstat_unackdata;
     info->pending = st.sstat_penddata;

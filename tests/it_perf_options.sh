@@ -110,7 +110,9 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         e = json.loads(line)
     except ValueError as x:
         sys.exit(f"line {n} does not parse: {x}: {line[:80]!r}")
-    if set(e) != {"event", "data"}:
+    # iperf3's two keys; the start event also says the schema version
+    want = {"event", "data"} | ({"schema_version"} if n == 1 else set())
+    if set(e) != want:
         sys.exit(f"line {n}: keys {sorted(e)}")
     events.append(e)
 kinds = [e["event"] for e in events]

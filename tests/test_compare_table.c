@@ -165,7 +165,8 @@ static void test_json_columns(void **state)
     set_column(&cols[2], "three", "s", COMPARE_FAILED, "bad", 3);
     text = json_text(cols, 3);
     assert_string_equal(
-        text, "{\"compare\":{\"settings\":{\"name\":\"s\"},\"backends\":["
+        text, "{\"schema_version\":1,\"compare\":{\"settings\":{\"name\":"
+              "\"s\"},\"backends\":["
               "{\"backend\":\"one\",\"stack\":\"stack 1\",\"status\":\"ok\","
               "\"count\":7},"
               "{\"backend\":\"two\",\"stack\":null,\"status\":"

@@ -219,8 +219,17 @@ static char *run_report(const struct perf_config *cfg, const char *error)
         { 2, true, true, 2.0, &sent },
         { 2, false, true, 2.0, &rcvd },
     };
-    struct perf_report_final fin = { dirs, 4,    50.0, 40.0, NULL,
-                                     NULL, NULL, NULL, 0 };
+    struct perf_report_final fin = { .dirs = dirs,
+                                     .ndirs = 4,
+                                     .cpu_local = 50.0,
+                                     .cpu_remote = 40.0,
+                                     .server_output = NULL,
+                                     .impair = NULL,
+                                     .pcap = NULL,
+                                     .rr = NULL,
+                                     .nrr = 0,
+                                     .cpu_local_user = -1,
+                                     .cpu_local_system = -1 };
     struct perf_report *r;
     char *buf = NULL;
     size_t len = 0;
@@ -269,6 +278,18 @@ static void test_perf_report_json_parses_with_iperf3_keys(void **state)
         "\"seen_as\":",
         "\"verify\":",
         "\"cpu_utilization_percent\":",
+        /* iperf3's keys with an SCTP meaning (perf_report_iperf3.c) */
+        "{\"schema_version\":1,\"start\":",
+        "\"system_info\":\"",
+        "\"sock_bufsize\":0,",
+        "\"target_bitrate\":0,",
+        "\"tos\":0",
+        "\"snd_wnd\":65536,",
+        "\"rttvar\":0,",
+        /* association 1's sender entry: its one sampled row, twice */
+        "\"max_snd_cwnd\":4380,\"max_snd_wnd\":65536,\"max_rtt\":42,"
+        "\"min_rtt\":42,\"mean_rtt\":42,",
+        "\"host_user\":-1,\"host_system\":-1,",
     };
     size_t i;
 
@@ -509,7 +530,9 @@ static void test_perf_report_json_stream_lines(void **state)
 
         assert_true(n < ARRAY_LEN(events));
         assert_true(json_valid(line));
-        snprintf(want, sizeof(want), "{\"event\":\"%s\",\"data\":{", events[n]);
+        /* the start event carries the schema version beside it */
+        snprintf(want, sizeof(want), "{\"event\":\"%s\",%s\"data\":{",
+                 events[n], n == 0 ? "\"schema_version\":1," : "");
         assert_memory_equal(line, want, strlen(want));
         n++;
     }
@@ -519,8 +542,9 @@ static void test_perf_report_json_stream_lines(void **state)
     doc = run_report(&cfg, "no data moved");
     assert_non_null(strstr(doc, "\n{\"event\":\"error\",\"data\":\"no "
                                 "data moved\"}\n"));
-    assert_non_null(strstr(doc, "{\"event\":\"start\",\"data\":{"
-                                "\"version\":\"sctpu-perf "));
+    assert_non_null(
+        strstr(doc, "{\"event\":\"start\",\"schema_version\":1,\"data\":{"
+                    "\"version\":\"sctpu-perf "));
     assert_non_null(strstr(doc, "\"title\":\"t1\""));
     free(doc);
 }
@@ -786,8 +810,17 @@ static void test_perf_report_receiver_columns_only(void **state)
         { .id = 1, .bytes = 5000, .messages = 5 },
         { .id = 2, .bytes = 5000, .messages = 5 },
     };
-    struct perf_report_final fin = { dirs, 2,    10.0, -1, NULL,
-                                     NULL, NULL, NULL, 0 };
+    struct perf_report_final fin = { .dirs = dirs,
+                                     .ndirs = 2,
+                                     .cpu_local = 10.0,
+                                     .cpu_remote = -1,
+                                     .server_output = NULL,
+                                     .impair = NULL,
+                                     .pcap = NULL,
+                                     .rr = NULL,
+                                     .nrr = 0,
+                                     .cpu_local_user = -1,
+                                     .cpu_local_system = -1 };
     struct perf_config cfg = test_config(false);
     struct capture c;
     char *txt;
@@ -816,8 +849,17 @@ static void test_perf_report_no_empty_stream_table(void **state)
 {
     struct perf_dir_counts sent = { .bytes = 10000, .messages = 10 };
     struct perf_report_dir dirs[1] = { { 1, true, true, 2.0, &sent } };
-    struct perf_report_final fin = { dirs, 1,    10.0, -1, NULL,
-                                     NULL, NULL, NULL, 0 };
+    struct perf_report_final fin = { .dirs = dirs,
+                                     .ndirs = 1,
+                                     .cpu_local = 10.0,
+                                     .cpu_remote = -1,
+                                     .server_output = NULL,
+                                     .impair = NULL,
+                                     .pcap = NULL,
+                                     .rr = NULL,
+                                     .nrr = 0,
+                                     .cpu_local_user = -1,
+                                     .cpu_local_system = -1 };
     struct perf_config cfg = test_config(false);
     struct capture c;
     char *txt;
@@ -853,8 +895,17 @@ static char *run_ppid(bool json)
         .bytes = 12000, .messages = 12, .nstreams = 3, .streams = streams
     };
     struct perf_report_dir dirs[1] = { { 1, false, false, 2.0, &rcvd } };
-    struct perf_report_final fin = { dirs, 1,    10.0, -1, NULL,
-                                     NULL, NULL, NULL, 0 };
+    struct perf_report_final fin = { .dirs = dirs,
+                                     .ndirs = 1,
+                                     .cpu_local = 10.0,
+                                     .cpu_remote = -1,
+                                     .server_output = NULL,
+                                     .impair = NULL,
+                                     .pcap = NULL,
+                                     .rr = NULL,
+                                     .nrr = 0,
+                                     .cpu_local_user = -1,
+                                     .cpu_local_system = -1 };
     struct perf_config cfg = test_config(json);
     struct capture c;
 
@@ -913,9 +964,17 @@ static void test_perf_report_setup_time_and_ppids(void **state)
                                      .in_streams = 3,
                                      .pmtu = 65492,
                                      .setup_us = 412 };
-    struct perf_report_final none = {
-        NULL, 0, -1, -1, NULL, NULL, NULL, NULL, 0
-    };
+    struct perf_report_final none = { .dirs = NULL,
+                                      .ndirs = 0,
+                                      .cpu_local = -1,
+                                      .cpu_remote = -1,
+                                      .server_output = NULL,
+                                      .impair = NULL,
+                                      .pcap = NULL,
+                                      .rr = NULL,
+                                      .nrr = 0,
+                                      .cpu_local_user = -1,
+                                      .cpu_local_system = -1 };
     struct perf_config cfg = test_config(false);
     struct capture c;
     char *txt;

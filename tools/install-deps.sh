@@ -39,6 +39,7 @@ if [[ $what == test ]]; then
            docker.io docker-compose iptables debootstrap)
     pkgs+=(scdoc groff-base man-db bash-completion zsh)  # docs_*: man pages, shell completion
     pkgs+=(dpkg-dev lintian)  # the .deb tests: cpack's dpkg-shlibdeps, lintian
+    pkgs+=(python3-jsonschema)  # tests/it_json_schema.sh: -J output against docs/*.schema.json
     if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
         pkgs+=(libclang-rt-dev)
     fi
