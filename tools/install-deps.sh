@@ -37,6 +37,7 @@ if [[ $what == test ]]; then
            sockperf tshark
            qemu-system-x86 cpio xz-utils kmod
            docker.io docker-compose iptables debootstrap)
+    pkgs+=(python3-matplotlib)  # tools/sctpu-plot, sctpu-sweep; tests/plot_*.sh
     if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
         pkgs+=(libclang-rt-dev)
     fi
