@@ -6,8 +6,8 @@
 # test's network namespace), then:
 #   csv     summary.csv has exactly the documented header, one row per
 #           run in the grid's order, every run ok with exit code 0, and
-#           sane numbers: both rates positive and within 10 % of each
-#           other, bytes sent == bytes received (SCTP is reliable), the
+#           sane numbers: both rates positive (within 10 % of each
+#           other without loss), bytes sent == bytes received, the
 #           message count matching bytes / length, an SRTT, and the
 #           impairment's drops only where loss > 0, with retransmissions
 #           there
@@ -68,8 +68,13 @@ for i, (r, (length, loss)) in enumerate(zip(rows, grid), 1):
         bad("not ok")
         continue
     sent, recv = float(r["sent_bps"]), float(r["received_bps"])
-    if not (sent > 1e5 and recv > 1e5 and abs(sent - recv) <= 0.1 * sent):
+    # Same bytes, but the receiver's period runs to its last data: after
+    # a loss near the end that waits out a T3-rtx timeout (RTO.Min 1 s),
+    # a second longer than the sender's. Without loss the two agree.
+    if not (sent > 1e5 and recv > 1e5 and recv <= 1.1 * sent):
         bad(f"rates {sent} / {recv}")
+    if loss == 0 and abs(sent - recv) > 0.1 * sent:
+        bad(f"rates {sent} / {recv} differ by over 10 % without loss")
     if int(r["sent_bytes"]) != int(r["received_bytes"]) or \
             int(r["sent_bytes"]) <= 0:
         bad("bytes sent != received")
