@@ -11,6 +11,7 @@
 #   loss       the -P 2 loss run: its image differs from the clean one's,
 #              and the SVG names both associations and the retransmissions
 #   stream     --stream's per-stream latency panel appears
+#   jstream    a --json-stream run's lines make one run's image
 #   compare    both runs side by side, with --label: both labels appear
 #   errors     garbage, empty, a JSON array, an iperf3 document, a real
 #              failed run's document (with "error"), a real -i 0 run (no
@@ -105,6 +106,15 @@ grep -qF 'no retransmissions' "$WORK/clean.svg" ||
 ok_plot "$WORK/stream.json" -o "$WORK/stream.svg"
 grep -qF 'One-way latency per stream' "$WORK/stream.svg" ||
     fail "stream.svg has no per-stream latency panel"
+
+# --- --json-stream lines are read as the document they make up
+run_bounded 60 jstream "$PERF_BIN" -c 127.0.0.1 -p "$PORT" --udp-port "$UDP" \
+    --json-stream -t 1 -i 0.25
+want_rc jstream 0
+cp "$WORK/jstream.out" "$WORK/jstream.jsonl"
+ok_plot "$WORK/jstream.jsonl" -o "$WORK/jstream.svg"
+grep -q '(1 run)' "$WORK/plot.out" || fail "--json-stream input was not one run"
+image "$WORK/jstream.svg" 800 600
 
 # --- compare two runs
 ok_plot "$WORK/clean.json" "$WORK/loss.json" --label 'no loss' \
