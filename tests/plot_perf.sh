@@ -18,6 +18,8 @@
 #              intervals), a missing file, a bad -o extension, a --label
 #              count that does not match: each exits non-zero with a
 #              message naming the problem, and writes no image
+#   odd        fields of the wrong type: drawn without them, or refused
+#              with a message, never a traceback
 #   checker    image_check.py itself rejects a blank image
 #
 # usage: bash tests/plot_perf.sh BUILD_DIR
@@ -169,6 +171,25 @@ bad_input 1 "iperf3.json: not an sctpu-perf -J document .*'iperf 3.12'" \
 bad_input 1 'failed.json: the test failed: ' "$WORK/failed.json" -o "$WORK/bad.png"
 bad_input 1 'nointerval.json: no intervals to plot' "$WORK/nointerval.json" \
     -o "$WORK/bad.png"
+# Fields of the wrong type read as absent: the rest is still drawn.
+/usr/bin/python3 - "$WORK/loss.json" "$WORK/odd.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for iv in d["intervals"]:
+    iv["sum"] = None
+    for row in iv["streams"]:
+        row["rtt_us"] = "x"
+        row["snd_cwnd"] = [1]
+d["end"]["streams"] = 5
+d["end"]["sctp_streams"] = {"a": 1}
+json.dump(d, open(sys.argv[2], "w"))
+PY
+ok_plot "$WORK/odd.json" -o "$WORK/odd.png"
+image "$WORK/odd.png" 800 300
+printf '%s\n' '{"start": {"version": "sctpu-perf 0.1.0"},' \
+    '"intervals": [{"streams": [{"socket": [1], "start": 0, "end": 1,' \
+    '"bits_per_second": 5}]}]}' >"$WORK/odd2.json"
+bad_input 1 'odd2.json: a malformed field' "$WORK/odd2.json" -o "$WORK/bad.png"
 bad_input 1 'nosuch.json: cannot read' "$WORK/nosuch.json" -o "$WORK/bad.png"
 # One bad input among good ones still fails the whole plot.
 bad_input 1 'garbage.json: not valid JSON' "$WORK/clean.json" \
