@@ -35,7 +35,7 @@ _sctpu_options()
     perf/flag)
         echo "-4 --version4 -6 --version6 --compare --encap --pcap-udp
               --check -N --nodelay --no-delay --no-control -J --json
-              --json-stream --timestamps -V --verbose --forceflush --sctp
+              --csv --json-stream --timestamps -V --verbose --forceflush --sctp
               -h --help -v --version -s --server -1 --one-off --interleave
               -R --reverse --bidir -u --unordered --verify --udp-per-assoc
               --get-server-output"

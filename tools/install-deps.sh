@@ -40,6 +40,7 @@ if [[ $what == test ]]; then
     pkgs+=(scdoc groff-base man-db bash-completion zsh)  # docs_*: man pages, shell completion
     pkgs+=(dpkg-dev lintian)  # the .deb tests: cpack's dpkg-shlibdeps, lintian
     pkgs+=(python3-jsonschema)  # tests/it_json_schema.sh: -J output against docs/*.schema.json
+    pkgs+=(python3-matplotlib)  # tools/sctpu-plot, sctpu-sweep; tests/plot_*.sh
     if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
         pkgs+=(libclang-rt-dev)
     fi
