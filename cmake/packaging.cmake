@@ -73,6 +73,13 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Depends from dpkg-shlibdeps (Debian's dpkg-dev) on the installed binary.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# sctpu-plot and sctpu-sweep are Python scripts, which dpkg-shlibdeps does
+# not see: they need python3, and sctpu-plot draws with matplotlib (without
+# it, both say so; sctpu-sweep --no-plot still writes its CSV).
+if(SCTPU_TOOLS)
+    set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3")
+    set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3-matplotlib")
+endif()
 # Strip the installed executables (lintian: unstripped-binary-or-object).
 set(CPACK_STRIP_FILES ON)
 # Control files 644 (md5sums, ...) as Debian policy has them.

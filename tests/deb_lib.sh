@@ -13,9 +13,13 @@ DEB_FILES=(
     /usr/bin/sctpu
     /usr/bin/sctpu-echo
     /usr/bin/sctpu-perf
+    /usr/bin/sctpu-plot
+    /usr/bin/sctpu-sweep
     /usr/share/man/man1/sctpu.1.gz
     /usr/share/man/man1/sctpu-echo.1.gz
     /usr/share/man/man1/sctpu-perf.1.gz
+    /usr/share/man/man1/sctpu-plot.1.gz
+    /usr/share/man/man1/sctpu-sweep.1.gz
     /usr/share/bash-completion/completions/sctpu
     /usr/share/bash-completion/completions/sctpu-echo
     /usr/share/bash-completion/completions/sctpu-perf

@@ -18,7 +18,7 @@ DESTDIR=$dest cmake --install "$BUILD_DIR" --prefix /usr >"$WORK/install.log" ||
     fail "cmake --install failed: $(cat "$WORK/install.log")"
 share=$dest/usr/share
 
-for page in sctpu sctpu-echo sctpu-perf; do
+for page in sctpu sctpu-echo sctpu-perf sctpu-plot sctpu-sweep; do
     gz=$share/man/man1/$page.1.gz
     [[ -f $gz ]] || fail "$gz was not installed"
     gzip -t "$gz" || fail "$gz is not a valid gzip file"

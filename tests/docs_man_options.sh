@@ -13,10 +13,17 @@ command -v man >/dev/null || skip "man is missing (Debian: man-db)"
 PY=/usr/bin/python3
 [[ -x $PY ]] || skip "$PY is missing"
 
+# tool_help TOOL: its --help (the scripts from tools/, the rest built).
+tool_help() {
+    case $1 in
+    sctpu-plot | sctpu-sweep) "$PY" "$REPO_DIR/tools/$1" --help ;;
+    *) "$BUILD_DIR/src/$1" --help ;;
+    esac
+}
+
 bad=0
-for tool in sctpu-echo sctpu-perf; do
-    "$BUILD_DIR/src/$tool" --help >"$WORK/help.txt" ||
-        fail "$tool --help exited $?"
+for tool in sctpu-echo sctpu-perf sctpu-plot sctpu-sweep; do
+    tool_help "$tool" >"$WORK/help.txt" || fail "$tool --help exited $?"
     "$PY" "$TESTS_DIR/docs_options.py" help <"$WORK/help.txt" >"$WORK/help" ||
         fail "no options read from $tool --help"
     # Wide enough that no option line wraps.

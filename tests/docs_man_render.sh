@@ -14,7 +14,7 @@ MAN_DIR=$BUILD_DIR/man
 command -v groff >/dev/null || skip "groff is missing (Debian: groff-base)"
 command -v man >/dev/null || skip "man is missing (Debian: man-db)"
 
-pages=(sctpu sctpu-echo sctpu-perf)
+pages=(sctpu sctpu-echo sctpu-perf sctpu-plot sctpu-sweep)
 for page in "${pages[@]}"; do
     roff=$MAN_DIR/$page.1
     [[ -s $roff ]] || fail "$roff was not built"
