@@ -167,6 +167,22 @@ rc=$(exit_status_in_c perf-server 20)
 [[ $rc == 0 ]] || fail "the perf server (-1) exited $rc"
 echo "perf: $bytes bytes received in 3 s, server exit 0"
 
+# The Python tools run on the python3 that Depends brought: a one-run sweep
+# (CSV only: matplotlib is only recommended, and --no-install-recommends
+# left it out), and sctpu-plot saying that matplotlib is missing.
+RC=0
+timeout 60 "$DOCKER" exec "$C" sctpu-sweep -l 1k --loss 0 -t 1 --no-plot \
+    -o /tmp/sweep >"$WORK/sweep.log" 2>&1 || RC=$?
+((RC == 0)) || { show "$WORK/sweep.log"; fail "sctpu-sweep: exit $RC"; }
+rows=$(in_c sh -c 'tail -n +2 /tmp/sweep/summary.csv | grep -c ",ok,"') || true
+[[ $rows == 1 ]] || fail "sctpu-sweep: $rows ok rows in summary.csv, want 1"
+RC=0
+in_c sctpu-plot /tmp/sweep/run-001.json -o /tmp/x.png >"$WORK/plot.log" 2>&1 || RC=$?
+if ((RC != 1)) || ! grep -q 'needs matplotlib' "$WORK/plot.log"; then
+    fail "sctpu-plot without matplotlib: exit $RC, $(cat "$WORK/plot.log")"
+fi
+echo "sctpu-sweep: one run into summary.csv; sctpu-plot says it needs matplotlib"
+
 # --- man pages and completions ------------------------------------------------------
 for t in "${DEB_TOOLS[@]}"; do
     page=$(in_c man -w "$t") || fail "man -w $t finds no page"
