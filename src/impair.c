@@ -266,6 +266,12 @@ bool impair_is_noop(const struct impair_spec *s)
            s->corrupt == 0 && s->rate_bps == 0;
 }
 
+bool impair_holds(const struct impair_spec *s)
+{
+    return s->delay_us != 0 || s->jitter_us != 0 || s->reorder != 0 ||
+           s->rate_bps != 0;
+}
+
 void impair_init(struct impair *im, const struct impair_spec *spec,
                  uint64_t seed)
 {

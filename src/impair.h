@@ -96,6 +96,10 @@ int impair_parse(const char *text, struct impair_spec *out, char *err,
 /* true when the spec changes nothing (every item off). */
 bool impair_is_noop(const struct impair_spec *spec);
 
+/* true when the spec holds datagrams for a time (delay, jitter, reorder or
+ * rate): they then wait in a queue on the event loop's timer. */
+bool impair_holds(const struct impair_spec *spec);
+
 /* Start from spec; a spec without seed= takes seed (e.g. the clock). */
 void impair_init(struct impair *im, const struct impair_spec *spec,
                  uint64_t seed);

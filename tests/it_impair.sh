@@ -74,6 +74,13 @@ echo "delay=10ms tx: RTT p50 $p0 us -> $p1 us"
     fail "delay: p50 $p1 us is not $p0 us + 10 ms"
 json_get "$WORK/delay.out" '"ok" if j["impair"]["rx"] is None else 1/0' \
     >/dev/null || fail "delay: --impair-dir tx impaired the receive side too"
+# A sub-millisecond delay is kept too: epoll_wait's whole milliseconds
+# would make 0.1 ms into 1 ms, so the queue runs on a precise timer.
+echo_run delay-short --impair delay=0.1ms --impair-dir tx
+p2=$(json_get "$WORK/delay-short.out" 'j["rtt_us"]["p50"]')
+echo "delay=0.1ms tx: RTT p50 $p0 us -> $p2 us"
+((p2 >= p0 + 100 - 50 && p2 <= p0 + 600)) ||
+    fail "delay: p50 $p2 us is not $p0 us + 0.1 ms (a millisecond timer?)"
 
 # many associations at once (-P): their one transport's counts
 run_bounded 120 many "$ECHO_BIN" -c 127.0.0.1 -p 7461 --udp-port 9461 -P 4 \
