@@ -211,6 +211,8 @@ void perf_report_free(struct perf_report *r)
     json_out_free(&r->j);
     free(r->paths);
     free(r->samples);
+    free(r->remote);
+    free(r->have_remote);
     free(r);
 }
 
