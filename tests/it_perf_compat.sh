@@ -15,6 +15,7 @@
 #                              host_system; under -R and --bidir each sender
 #                              entry the server filled is exactly the
 #                              server's own -J sender entry
+#                              (and a --csv server fills them too)
 #
 # usage: bash tests/it_perf_compat.sh BUILD_DIR
 
@@ -45,12 +46,12 @@ OLD_BIN="$WORK/old-build/src/sctpu-perf"
 PORT=5371
 UDP=9971
 
-# server BIN NAME ARGS...: a one-off server (-1) whose -J document goes to
-# $WORK/NAME.json and its banner to NAME.log; pid in SERVER_PID.
+# server BIN NAME [FORMAT]: a one-off server (-1) whose document (-J, or
+# FORMAT) goes to $WORK/NAME.json and its banner to NAME.log; pid in
+# SERVER_PID.
 server() {
-    local bin=$1 name=$2
-    shift 2
-    "$bin" -s -1 -J -p $PORT --udp-port $UDP "$@" >"$WORK/$name.json" \
+    local bin=$1 name=$2 format=${3:--J}
+    "$bin" -s -1 "$format" -p $PORT --udp-port $UDP >"$WORK/$name.json" \
         2>"$WORK/$name.log" &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
@@ -91,6 +92,9 @@ server "$NEW_BIN" new_srv_reverse
 client "$NEW_BIN" new_new_reverse new_srv_reverse -R
 server "$NEW_BIN" new_srv_bidir
 client "$NEW_BIN" new_new_bidir new_srv_bidir --bidir
+# a server printing CSV samples its intervals all the same
+server "$NEW_BIN" new_srv_csv --csv
+client "$NEW_BIN" new_new_csv new_srv_csv -R
 
 /usr/bin/python3 - "$WORK" <<'PY' || fail "the EXTRAS checks failed (above)"
 import json, sys
@@ -124,6 +128,9 @@ if got <= 0:
     bad.append(f"old->new: no bytes in {d['end']['streams']}")
 
 # new <-> new: the server's own figures, carried over.
+for s in senders(doc("new_new_csv.out")):
+    if not all(k in s for k in KEYS) or s["max_rtt"] <= 0:
+        bad.append(f"server --csv: sender {s}")
 for shape in ("reverse", "bidir"):
     c, s = doc(f"new_new_{shape}.out"), doc(f"new_srv_{shape}.json")
     cc, sc = c["end"]["cpu_utilization_percent"], \
