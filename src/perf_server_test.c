@@ -436,6 +436,10 @@ static void test_send_results(struct perf_test *t)
     uint8_t hdr[PERF_PROTO_HDR_LEN];
     unsigned int i;
 
+    /* at the end of the data, as before; one reading: RESULTS' total is
+     * EXTRAS' user + system */
+    perf_rows_cpu_parts(&t->ru_start, wall, &cpu_user, &cpu_sys);
+    cpu = (uint32_t)((cpu_user + cpu_sys) * 100);
     /* The last, partial interval, so the intervals add up. */
     perf_intervals_finish(t->intervals);
     /* --stream: the latency, in this end's report too, then to the
@@ -443,9 +447,6 @@ static void test_send_results(struct perf_test *t)
     perf_server_test_summarize_latency(t);
     test_report_local(t, wall);
     perf_server_test_send_latency(t);
-    /* one reading: RESULTS' total is EXTRAS' user + system */
-    perf_rows_cpu_parts(&t->ru_start, wall, &cpu_user, &cpu_sys);
-    cpu = (uint32_t)((cpu_user + cpu_sys) * 100);
     for (i = 0; i < t->count; i++) {
         struct perf_results r;
         uint8_t *buf;
