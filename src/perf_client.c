@@ -291,6 +291,35 @@ static void on_send_done(struct perf_flow *f, void *arg)
     client_check_data_done(cl);
 }
 
+/* The server's EXTRAS into the report: its CPU parts (association 1's,
+ * as cpu_remote is) and the samples of each association it sent on. */
+static void client_note_extras(struct perf_client *cl,
+                               struct perf_report_final *fin)
+{
+    unsigned int i;
+
+    if (cl->have_extras == NULL)
+        return; /* not asked (an older server), or not told */
+    if (cl->have_extras[0] && cl->remote[0] != NULL) {
+        fin->have_remote_parts = true;
+        fin->cpu_remote_user = cl->extras[0].cpu_user_x100 / 100.0;
+        fin->cpu_remote_system = cl->extras[0].cpu_system_x100 / 100.0;
+    }
+    for (i = 0; i < cl->nflows; i++) {
+        const struct perf_extras *e = &cl->extras[i];
+        struct perf_sender_extremes x;
+
+        if (!cl->have_extras[i] || !e->have_sender)
+            continue;
+        x.min_rtt_us = e->min_rtt_us;
+        x.mean_rtt_us = e->mean_rtt_us;
+        x.max_rtt_us = e->max_rtt_us;
+        x.max_snd_cwnd = e->max_snd_cwnd;
+        x.max_snd_wnd = e->max_snd_wnd;
+        perf_report_set_remote_sender(cl->rep, i + 1, &x);
+    }
+}
+
 static bool on_results(struct perf_client *cl, const uint8_t *msg, size_t len)
 {
     uint16_t max = (uint16_t)(cl->cfg->nstreams + 1);
@@ -312,6 +341,30 @@ static bool on_results(struct perf_client *cl, const uint8_t *msg, size_t len)
     }
     rr->have = true;
     cl->remote[rr->r.index] = rr;
+    return true;
+}
+
+/* EXTRAS: only when asked, once per association, before its RESULTS. */
+static bool on_extras(struct perf_client *cl, const uint8_t *msg, size_t len)
+{
+    struct perf_extras e;
+
+    if (!cl->want_extras || perf_proto_decode_extras(msg, len, &e) < 0 ||
+        e.index >= cl->nflows ||
+        (cl->have_extras != NULL && cl->have_extras[e.index])) {
+        perf_client_fail(cl, "malformed or unasked EXTRAS from the server");
+        return false;
+    }
+    if (cl->extras == NULL) {
+        cl->extras = calloc(cl->nflows, sizeof(*cl->extras));
+        cl->have_extras = calloc(cl->nflows, sizeof(*cl->have_extras));
+        if (cl->extras == NULL || cl->have_extras == NULL) {
+            perf_client_fail(cl, "out of memory");
+            return false;
+        }
+    }
+    cl->extras[e.index] = e;
+    cl->have_extras[e.index] = true;
     return true;
 }
 
@@ -370,6 +423,15 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
         {
             uint8_t buf[PERF_PROTO_HDR_LEN];
 
+            /* Only a server that offered them: an older one would drop
+             * the test on a type it does not know. */
+            if (cl->ready.caps & PERF_CAP_EXTRAS) {
+                cl->want_extras = true;
+                send_msg(cl->flows[0],
+                         perf_proto_encode_empty(buf, sizeof(buf),
+                                                 PERF_MSG_WANT_EXTRAS),
+                         buf);
+            }
             send_msg(cl->flows[0],
                      perf_proto_encode_empty(buf, sizeof(buf), PERF_MSG_START),
                      buf);
@@ -386,6 +448,8 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
         return on_results(cl, msg, len);
     case PERF_MSG_LATENCY:
         return perf_client_on_latency(cl, msg, len);
+    case PERF_MSG_EXTRAS:
+        return on_extras(cl, msg, len);
     case PERF_MSG_SERVER_OUTPUT:
     case PERF_MSG_ERROR:
         return on_text(cl, msg, len, type);
@@ -542,6 +606,7 @@ static void client_report_final(struct perf_client *cl)
                         &fin.cpu_local_system);
     fin.cpu_local = fin.cpu_local_user + fin.cpu_local_system;
     fin.cpu_remote = cl->remote[0] ? cl->remote[0]->r.cpu_x100 / 100.0 : -1;
+    client_note_extras(cl, &fin);
     fin.server_output = cl->server_output;
     if (client_impair(cl, &impair))
         fin.impair = &impair;

@@ -516,6 +516,8 @@ void perf_client_free(struct perf_client *cl)
     free(cl->send_secs);
     free(cl->recv_secs);
     free(cl->remote);
+    free(cl->extras);
+    free(cl->have_extras);
     free(cl->latency);
     free(cl->failed);
     free(cl->server_output);

@@ -91,6 +91,12 @@ struct perf_client {
     uint64_t start_ns;        /* data start (after -O: counting start) */
     struct perf_ready ready;
     struct remote_results **remote;
+    /* The server offered EXTRAS in READY and we asked (WANT_EXTRAS);
+     * extras[i] is association i's once have_extras[i] (nflows each,
+     * allocated at the first EXTRAS) */
+    bool want_extras;
+    struct perf_extras *extras;
+    bool *have_extras;
     /* --stream: association i's per-stream latency, from the server's
      * LATENCY (or this end's flows under -R); NULL until known (nflows) */
     struct perf_latency_report **latency;

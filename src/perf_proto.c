@@ -16,7 +16,11 @@
  *                  nppids * ppid 4; then, for --rr only, rr_resp 4 (not
  *                  0): a one-way test's PARAMS is what it was before --rr,
  *                  so either end may be older as long as --rr is not used
- *   READY          count 2, then count * PERF_SEEN_LEN NUL-padded strings
+ *   READY          count 2, then count * PERF_SEEN_LEN NUL-padded strings;
+ *                  seen[0]'s last 8 bytes may be "SPc1" and caps 4
+ *   EXTRAS         index 2, cpu_user_x100 4, cpu_system_x100 4,
+ *                  have_sender 1, min/mean/max_rtt_us, max_snd_cwnd,
+ *                  max_snd_wnd (4 each)
  *   RESULTS        index 2, duration_us 8, cpu_x100 4, then sent and
  *                  received, each: bytes, messages, retransmits, abandoned
  *                  (8 each), nstreams 2, then nstreams * (sid 2, messages,
@@ -24,7 +28,7 @@
  *                  out_of_order: 8 each; ppid 4, ppid_mixed 1)
  *   SERVER_OUTPUT, ERROR   the text and its terminating NUL (1 ..
  *                  PERF_TEXT_MAX bytes, no other NUL)
- *   START, END, DONE       nothing
+ *   START, END, DONE, WANT_EXTRAS   nothing
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -38,6 +42,7 @@
 #define HELLO_LEN (PERF_COOKIE_LEN + 2 + 2)
 #define PARAMS_FIXED_LEN (5 * 8 + 7 * 4 + 2 * 2 + 7 * 1 + 2)
 #define READY_FIXED_LEN 2
+#define READY_CAPS_MAGIC "SPc1"
 #define RESULTS_FIXED_LEN (2 + 8 + 4)
 #define DIR_FIXED_LEN (4 * 8 + 2)
 #define STREAM_LEN (2 + 7 * 8 + 4 + 1)
@@ -116,13 +121,14 @@ static uint64_t get_be64(const uint8_t **pp)
 static bool type_is_empty(int type)
 {
     return type == PERF_MSG_START || type == PERF_MSG_END ||
-           type == PERF_MSG_DONE;
+           type == PERF_MSG_DONE || type == PERF_MSG_WANT_EXTRAS;
 }
 
 static bool type_known(unsigned int type)
 {
     return (type >= PERF_MSG_HELLO && type <= PERF_MSG_ERROR) ||
-           type == PERF_MSG_STREAMS || type == PERF_MSG_LATENCY;
+           type == PERF_MSG_STREAMS || type == PERF_MSG_LATENCY ||
+           type == PERF_MSG_WANT_EXTRAS || type == PERF_MSG_EXTRAS;
 }
 
 /*
@@ -439,6 +445,9 @@ int perf_proto_encode_ready(uint8_t *buf, size_t cap,
     for (i = 0; i < m->count; i++)
         if (memchr(m->seen[i], '\0', PERF_SEEN_LEN) == NULL)
             return -EINVAL;
+    if (m->caps != 0 && (m->count == 0 ||
+                         memchr(m->seen[0], '\0', PERF_READY_CAPS_OFF) == NULL))
+        return -EINVAL;
     plen = READY_FIXED_LEN + (size_t)m->count * PERF_SEEN_LEN;
     p = put_header(buf, cap, PERF_MSG_READY, plen);
     if (p == NULL)
@@ -450,6 +459,10 @@ int perf_proto_encode_ready(uint8_t *buf, size_t cap,
         /* Pad with zeros: no stale bytes after the NUL go on the wire. */
         p = put_bytes(p, m->seen[i], n);
         memset(p, 0, PERF_SEEN_LEN - n);
+        if (i == 0 && m->caps != 0) {
+            memcpy(p + (PERF_READY_CAPS_OFF - n), READY_CAPS_MAGIC, 4);
+            be32_put(p + (PERF_READY_CAPS_OFF - n) + 4, m->caps);
+        }
         p += PERF_SEEN_LEN - n;
     }
     return (int)(PERF_PROTO_HDR_LEN + plen);
@@ -481,6 +494,13 @@ int perf_proto_decode_ready(const uint8_t *buf, size_t len,
     m->count = count;
     for (i = 0; i < count; i++)
         memcpy(m->seen[i], p + i * PERF_SEEN_LEN, PERF_SEEN_LEN);
+    /* The announcement counts only when seen[0] ends before it; an older
+     * server's zeros (or whatever else) there mean no caps. */
+    if (count >= 1 && memchr(p, '\0', PERF_READY_CAPS_OFF) != NULL &&
+        memcmp(p + PERF_READY_CAPS_OFF, READY_CAPS_MAGIC, 4) == 0) {
+        m->caps = be32_get(p + PERF_READY_CAPS_OFF + 4);
+        memset(m->seen[0] + PERF_READY_CAPS_OFF, 0, 8);
+    }
     return 0;
 }
 

@@ -15,10 +15,12 @@
  * Conversation (client C, server S; association 0 carries the control
  * conversation, every association says HELLO on its own control stream):
  *   C->S HELLO (each association)   C->S PARAMS (association 0)
- *   S->C READY (how S sees each association: NAT diagnostics)
- *   C->S START ... data ...
+ *   S->C READY (how S sees each association: NAT diagnostics; offers
+ *        EXTRAS)
+ *   C->S WANT_EXTRAS if offered, START ... data ...
  *   each sender, once all its data is acknowledged: END
- *   S->C RESULTS (one per association), SERVER_OUTPUT if asked, DONE
+ *   S->C EXTRAS if asked and RESULTS (one each per association),
+ *        SERVER_OUTPUT if asked, DONE
  *   either side, instead of any of these: ERROR (text)
  */
 #ifndef SCTPU_PERF_PROTO_H
@@ -69,6 +71,23 @@ enum perf_msg_type {
 #define PERF_MSG_STREAMS 20
 #define PERF_MSG_LATENCY 21
 
+/*
+ * The server's extra numbers (iperf3's remote_user/remote_system CPU and,
+ * where the server sent, its RTT and window extremes), opt-in both ways
+ * because every older peer drops a test on a type it does not know:
+ *   S->C READY announces PERF_CAP_EXTRAS in seen[0]'s padding after the
+ *        NUL (an older client copies the slot and prints up to the NUL;
+ *        an older server writes zeros there, so no announcement);
+ *   C->S WANT_EXTRAS (empty), after such a READY and before START;
+ *   S->C EXTRAS, one per association before its RESULTS, only when asked.
+ */
+#define PERF_MSG_WANT_EXTRAS 22
+#define PERF_MSG_EXTRAS 23
+#define PERF_CAP_EXTRAS 0x1u
+/* The announcement: the last 8 bytes of seen[0], "SPc1" and the caps
+ * (big-endian); seen[0] itself must end before them. */
+#define PERF_READY_CAPS_OFF (PERF_SEEN_LEN - 8)
+
 struct perf_hello {
     uint8_t cookie[PERF_COOKIE_LEN]; /* the same for every association
                                          of one test */
@@ -113,6 +132,9 @@ struct perf_params {
 /* How the server sees each association: the UDP endpoint after NAT. */
 struct perf_ready {
     uint16_t count;
+    /* PERF_CAP_* this server offers; 0 = none (any older server). With
+     * caps, count >= 1 and strlen(seen[0]) < PERF_READY_CAPS_OFF. */
+    uint32_t caps;
     char seen[PERF_READY_MAX_SEEN][PERF_SEEN_LEN];
 };
 
@@ -123,6 +145,21 @@ struct perf_results {
     uint32_t cpu_x100;    /* server process CPU, percent x 100 */
     struct perf_dir_counts sent;
     struct perf_dir_counts received;
+};
+
+/* EXTRAS: the server's numbers beyond RESULTS for one association. */
+struct perf_extras {
+    uint16_t index;
+    uint32_t cpu_user_x100; /* server process CPU, percent x 100 */
+    uint32_t cpu_system_x100;
+    /* The server sent on this association and sampled it (-R, --bidir);
+     * without it the five below are 0 on the wire. min <= mean <= max. */
+    uint8_t have_sender;
+    uint32_t min_rtt_us;
+    uint32_t mean_rtt_us;
+    uint32_t max_rtt_us;
+    uint32_t max_snd_cwnd; /* bytes */
+    uint32_t max_snd_wnd;  /* bytes: the peer's rwnd */
 };
 
 /* Text for SERVER_OUTPUT and ERROR (at most PERF_TEXT_MAX - 1 bytes). */
@@ -140,7 +177,8 @@ struct perf_text {
  * nppids <= nstreams and no PPID PERF_PPID_CONTROL (the receiver tells
  * control from data by it), rr_resp <= PERF_MAX_LEN and, when not 0,
  * none of reverse, bidir, rate_bps, bytes, verify, pr_policy;
- * READY count <= PERF_READY_MAX_SEEN, each seen[] NUL-terminated;
+ * READY count <= PERF_READY_MAX_SEEN, each seen[] NUL-terminated, caps
+ * only with count >= 1 and seen[0] shorter than PERF_READY_CAPS_OFF;
  * RESULTS index < PERF_PROTO_MAX_PARALLEL, each stream's ppid_mixed 0 or
  * 1.
  */
@@ -152,7 +190,11 @@ int perf_proto_encode_ready(uint8_t *buf, size_t cap,
                             const struct perf_ready *m);
 int perf_proto_encode_results(uint8_t *buf, size_t cap,
                               const struct perf_results *m);
-/* START, END, DONE: header only. */
+/* EXTRAS: index < PERF_PROTO_MAX_PARALLEL, have_sender 0 or 1, the
+ * samples 0 without it and ordered with it. */
+int perf_proto_encode_extras(uint8_t *buf, size_t cap,
+                             const struct perf_extras *m);
+/* START, END, DONE, WANT_EXTRAS: header only. */
 int perf_proto_encode_empty(uint8_t *buf, size_t cap, enum perf_msg_type type);
 /* SERVER_OUTPUT or ERROR; longer text is cut at PERF_TEXT_MAX - 1. */
 int perf_proto_encode_text(uint8_t *buf, size_t cap, enum perf_msg_type type,
@@ -193,6 +235,8 @@ int perf_proto_decode_ready(const uint8_t *buf, size_t len,
 int perf_proto_decode_results(const uint8_t *buf, size_t len,
                               struct perf_results *m, uint16_t max_streams);
 int perf_proto_decode_text(const uint8_t *buf, size_t len, struct perf_text *m);
+int perf_proto_decode_extras(const uint8_t *buf, size_t len,
+                             struct perf_extras *m);
 
 /*
  * Text the peer sent (ERROR, SERVER_OUTPUT, READY's seen[]) made safe for

@@ -211,6 +211,8 @@ void perf_report_free(struct perf_report *r)
     json_out_free(&r->j);
     free(r->paths);
     free(r->samples);
+    free(r->remote);
+    free(r->have_remote);
     free(r);
 }
 
@@ -789,6 +791,11 @@ void perf_report_interval(struct perf_report *r, double start, double end,
     if (shown == 0)
         return;
     if (r->cfg->csv) {
+        /* the end's extremes (and a server's EXTRAS) need the samples
+         * that interval_row_json takes otherwise */
+        for (i = 0; i < nrows; i++)
+            if (row_shown(&rows[i], start, end))
+                perf_report_iperf3_sample(r, &rows[i]);
         perf_report_csv_interval(r, start, end, omitted, rows, nrows);
         r->timeouts = 0;
         return;

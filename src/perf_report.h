@@ -105,6 +105,11 @@ struct perf_report_final {
     double cpu_local_user; /* its user and system parts; < 0 unknown */
     double cpu_local_system;
     double cpu_remote;
+    /* the server's user and system parts (its EXTRAS: only a server that
+     * knows them tells them) */
+    bool have_remote_parts;
+    double cpu_remote_user;
+    double cpu_remote_system;
     const char *server_output; /* --get-server-output, or NULL */
     /* --impair's counts on this end (every transport of it), or NULL */
     const struct transport_counters *impair;
@@ -148,6 +153,23 @@ void perf_report_set_buffers(struct perf_report *r, uint32_t sndbuf,
                              uint32_t rcvbuf);
 
 /* The test's cookie (the HELLO's), for iperf3's start.cookie in hex. */
+/* An association's sender extremes over the intervals: iperf3's
+ * end.streams[].sender min/mean/max_rtt (us), max_snd_cwnd and
+ * max_snd_wnd (bytes). */
+struct perf_sender_extremes {
+    uint32_t min_rtt_us;
+    uint32_t mean_rtt_us;
+    uint32_t max_rtt_us;
+    uint32_t max_snd_cwnd;
+    uint32_t max_snd_wnd;
+};
+/* This end's own for association id (1-based); false without samples. */
+bool perf_report_sender_extremes(const struct perf_report *r, unsigned int id,
+                                 struct perf_sender_extremes *out);
+/* The peer's (the server's EXTRAS under -R or --bidir), written in "end"
+ * for association id's sender entry that this end did not send. */
+void perf_report_set_remote_sender(struct perf_report *r, unsigned int id,
+                                   const struct perf_sender_extremes *e);
 void perf_report_set_cookie(struct perf_report *r, const uint8_t *cookie,
                             size_t len);
 

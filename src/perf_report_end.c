@@ -67,6 +67,8 @@ static void dir_json(struct perf_report *r, const char *key,
     }
     if (d->sender && d->outbound) /* this end sent: it sampled the RTT */
         perf_report_iperf3_sender_end(r, d->id);
+    else if (d->sender) /* the server sent: its samples, if it told them */
+        perf_report_iperf3_remote_sender_end(r, d->id);
     json_out_bool(&r->j, "sender", d->sender);
     json_out_end_object(&r->j);
 }
@@ -437,6 +439,10 @@ void perf_report_final(struct perf_report *r,
     json_out_double(&r->j, "host_user", fin->cpu_local_user);
     json_out_double(&r->j, "host_system", fin->cpu_local_system);
     json_out_double(&r->j, "remote_total", fin->cpu_remote);
+    if (fin->have_remote_parts) {
+        json_out_double(&r->j, "remote_user", fin->cpu_remote_user);
+        json_out_double(&r->j, "remote_system", fin->cpu_remote_system);
+    }
     json_out_end_object(&r->j);
     perf_report_json_paths(r);
     if (fin->impair != NULL)

@@ -100,16 +100,68 @@ void perf_report_iperf3_sample(struct perf_report *r,
     s->n++;
 }
 
-void perf_report_iperf3_sender_end(struct perf_report *r, unsigned int id)
+bool perf_report_sender_extremes(const struct perf_report *r, unsigned int id,
+                                 struct perf_sender_extremes *out)
 {
     const struct perf_report_samples *s;
 
     if (id == 0 || id > r->nsamples || r->samples[id - 1].n == 0)
-        return;
+        return false;
     s = &r->samples[id - 1];
-    json_out_u64(&r->j, "max_snd_cwnd", s->max_cwnd);
-    json_out_u64(&r->j, "max_snd_wnd", s->max_rwnd);
-    json_out_u64(&r->j, "max_rtt", s->rtt_max);
-    json_out_u64(&r->j, "min_rtt", s->rtt_min);
-    json_out_u64(&r->j, "mean_rtt", (s->rtt_sum + s->n / 2) / s->n);
+    out->min_rtt_us = s->rtt_min;
+    out->mean_rtt_us = (uint32_t)((s->rtt_sum + s->n / 2) / s->n);
+    out->max_rtt_us = s->rtt_max;
+    out->max_snd_cwnd = s->max_cwnd;
+    out->max_snd_wnd = s->max_rwnd;
+    return true;
+}
+
+static void extremes_json(struct perf_report *r,
+                          const struct perf_sender_extremes *e)
+{
+    json_out_u64(&r->j, "max_snd_cwnd", e->max_snd_cwnd);
+    json_out_u64(&r->j, "max_snd_wnd", e->max_snd_wnd);
+    json_out_u64(&r->j, "max_rtt", e->max_rtt_us);
+    json_out_u64(&r->j, "min_rtt", e->min_rtt_us);
+    json_out_u64(&r->j, "mean_rtt", e->mean_rtt_us);
+}
+
+void perf_report_iperf3_sender_end(struct perf_report *r, unsigned int id)
+{
+    struct perf_sender_extremes e;
+
+    if (perf_report_sender_extremes(r, id, &e))
+        extremes_json(r, &e);
+}
+
+void perf_report_set_remote_sender(struct perf_report *r, unsigned int id,
+                                   const struct perf_sender_extremes *e)
+{
+    if (id == 0)
+        return;
+    if (id > r->nremote) {
+        size_t n = id > r->cfg->parallel ? id : r->cfg->parallel;
+        struct perf_sender_extremes *m = realloc(r->remote, n * sizeof(*m));
+        bool *h;
+
+        if (m == NULL)
+            return; /* left out; the rest stands */
+        r->remote = m;
+        h = realloc(r->have_remote, n * sizeof(*h));
+        if (h == NULL)
+            return;
+        memset(h + r->nremote, 0, (n - r->nremote) * sizeof(*h));
+        r->have_remote = h;
+        r->nremote = n;
+    }
+    r->remote[id - 1] = *e;
+    r->have_remote[id - 1] = true;
+}
+
+void perf_report_iperf3_remote_sender_end(struct perf_report *r,
+                                          unsigned int id)
+{
+    if (id == 0 || id > r->nremote || !r->have_remote[id - 1])
+        return;
+    extremes_json(r, &r->remote[id - 1]);
 }

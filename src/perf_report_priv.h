@@ -57,6 +57,10 @@ struct perf_report {
     uint32_t rcvbuf_actual;
     struct perf_report_samples *samples;
     size_t nsamples;
+    /* the server's, from EXTRAS: have_remote[i] says remote[i] is set */
+    struct perf_sender_extremes *remote;
+    bool *have_remote;
+    size_t nremote;
 };
 
 /* One association's sender samples over the intervals. */
@@ -81,6 +85,10 @@ void perf_report_iperf3_sample(struct perf_report *r,
 /* min_rtt, mean_rtt, max_rtt (us), max_snd_cwnd, max_snd_wnd of
  * association id's sender entry in "end", when it has samples. */
 void perf_report_iperf3_sender_end(struct perf_report *r, unsigned int id);
+/* The same from the peer's EXTRAS, for a sender entry this end did not
+ * send (nothing when the server did not tell: an older server). */
+void perf_report_iperf3_remote_sender_end(struct perf_report *r,
+                                          unsigned int id);
 
 /* One path event as "end" lists it. */
 struct perf_report_path {

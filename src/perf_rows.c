@@ -30,17 +30,6 @@ static double tv_secs(const struct timeval *tv)
     return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
 }
 
-double perf_rows_cpu_percent(const struct rusage *from, double wall_s)
-{
-    struct rusage now;
-    double used;
-
-    getrusage(RUSAGE_SELF, &now);
-    used = tv_secs(&now.ru_utime) - tv_secs(&from->ru_utime) +
-           tv_secs(&now.ru_stime) - tv_secs(&from->ru_stime);
-    return wall_s > 0 ? used * 100.0 / wall_s : 0;
-}
-
 void perf_rows_cpu_parts(const struct rusage *from, double wall_s, double *user,
                          double *sys)
 {

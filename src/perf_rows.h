@@ -23,9 +23,8 @@ void perf_rows_add_dir(struct perf_report_dir *dirs, size_t *n, unsigned int id,
 /* Seconds from start to end; 0 when end never came (or came first). */
 double perf_rows_span_secs(uint64_t start_ns, uint64_t end_ns);
 
-/* This process's CPU use since from, in percent of wall_s. */
-double perf_rows_cpu_percent(const struct rusage *from, double wall_s);
-/* ... its user and system parts. */
+/* This process's CPU use since from, in percent of wall_s: its user and
+ * system parts (one reading: the total is their sum). */
 void perf_rows_cpu_parts(const struct rusage *from, double wall_s, double *user,
                          double *sys);
 

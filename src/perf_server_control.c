@@ -418,6 +418,13 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
             break;
         /* false: aborted, and f freed with the test */
         return perf_server_test_streams(t, msg, len);
+    case PERF_MSG_WANT_EXTRAS:
+        /* Between READY (which offered them) and START, once. */
+        if (t == NULL || sf->index != 0 || !t->have_params || t->want_extras ||
+            t->phase != ST_GATHERING)
+            break;
+        t->want_extras = true;
+        return true;
     case PERF_MSG_START:
         if (t == NULL || sf->index != 0 || !perf_server_test_all_ready(t) ||
             t->phase != ST_GATHERING)

@@ -57,6 +57,9 @@ struct perf_test {
     struct server_flow **sfs;
     bool have_params;
     struct perf_params params;
+    /* the client asked for EXTRAS (WANT_EXTRAS): an older client never
+     * does, and gets none */
+    bool want_extras;
     struct perf_stream_specs streams; /* --stream: STREAMS; n 0 = none */
     /* --stream, at the end: each association's latency, then pointers
      * to them for perf_report_set_latency (one allocation) */

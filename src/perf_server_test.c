@@ -235,6 +235,11 @@ void perf_server_test_send_ready(struct perf_test *t)
             perf_report_peer_addrs(t->rep, i + 1, paddrs, np);
         }
     }
+    /* Offered in seen[0]'s padding, which older clients ignore; a name
+     * too long to leave room for it offers nothing. */
+    if (ready.count >= 1 &&
+        memchr(ready.seen[0], '\0', PERF_READY_CAPS_OFF) != NULL)
+        ready.caps = PERF_CAP_EXTRAS;
     perf_server_send_ctrl(
         t->flows[0], perf_proto_encode_ready(buf, sizeof(buf), &ready), buf);
 }
@@ -394,15 +399,47 @@ static void test_report_local(struct perf_test *t, double wall)
     free(dirs);
 }
 
+/* EXTRAS for association i, which the client asked for: the CPU parts
+ * and, where this end sent, its samples from this end's own report. */
+static void send_extras(struct perf_test *t, unsigned int i, double cpu_user,
+                        double cpu_sys)
+{
+    uint8_t buf[PERF_PROTO_HDR_LEN + 32];
+    struct perf_extras e;
+    struct perf_sender_extremes x;
+
+    memset(&e, 0, sizeof(e));
+    e.index = (uint16_t)i;
+    e.cpu_user_x100 = (uint32_t)(cpu_user * 100);
+    e.cpu_system_x100 = (uint32_t)(cpu_sys * 100);
+    if (perf_server_sends(&t->params) && t->rep != NULL &&
+        perf_report_sender_extremes(t->rep, i + 1, &x)) {
+        e.have_sender = 1;
+        e.min_rtt_us = x.min_rtt_us;
+        e.mean_rtt_us = x.mean_rtt_us;
+        e.max_rtt_us = x.max_rtt_us;
+        e.max_snd_cwnd = x.max_snd_cwnd;
+        e.max_snd_wnd = x.max_snd_wnd;
+    }
+    perf_server_send_ctrl(t->flows[0],
+                          perf_proto_encode_extras(buf, sizeof(buf), &e), buf);
+}
+
 /* All data in both directions is through: send what we counted. */
 static void test_send_results(struct perf_test *t)
 {
     double wall = (double)(perf_now_ns() - t->start_ns) / 1e9;
-    uint32_t cpu = (uint32_t)(perf_rows_cpu_percent(&t->ru_start, wall) * 100);
+    double cpu_user = 0;
+    double cpu_sys = 0;
+    uint32_t cpu;
     struct perf_flow *ctrl = t->flows[0];
     uint8_t hdr[PERF_PROTO_HDR_LEN];
     unsigned int i;
 
+    /* at the end of the data, as before; one reading: RESULTS' total is
+     * EXTRAS' user + system */
+    perf_rows_cpu_parts(&t->ru_start, wall, &cpu_user, &cpu_sys);
+    cpu = (uint32_t)((cpu_user + cpu_sys) * 100);
     /* The last, partial interval, so the intervals add up. */
     perf_intervals_finish(t->intervals);
     /* --stream: the latency, in this end's report too, then to the
@@ -416,6 +453,8 @@ static void test_send_results(struct perf_test *t)
         size_t cap;
         int len;
 
+        if (t->want_extras)
+            send_extras(t, i, cpu_user, cpu_sys);
         memset(&r, 0, sizeof(r));
         r.index = (uint16_t)i;
         r.cpu_x100 = cpu;

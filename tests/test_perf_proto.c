@@ -80,6 +80,7 @@ static void make_ready(struct perf_ready *m, uint16_t count)
 
     memset(m, 0x55, sizeof(*m)); /* garbage after each NUL */
     m->count = count;
+    m->caps = 0; /* none: what every server before EXTRAS sends */
     for (i = 0; i < count; i++)
         snprintf(m->seen[i], PERF_SEEN_LEN, "[2001:db8::%x]:%u", i, 65535 - i);
     if (count > 0) {
@@ -178,6 +179,30 @@ static void assert_dir_equal(const struct perf_dir_counts *a,
     assert_streams_equal(a->streams, b->streams, a->nstreams);
 }
 
+/* Every message type there is, for the loops over all of them. */
+static const int all_types[] = {
+    PERF_MSG_HELLO,         PERF_MSG_PARAMS, PERF_MSG_READY,
+    PERF_MSG_START,         PERF_MSG_END,    PERF_MSG_RESULTS,
+    PERF_MSG_SERVER_OUTPUT, PERF_MSG_DONE,   PERF_MSG_ERROR,
+    PERF_MSG_WANT_EXTRAS,   PERF_MSG_EXTRAS,
+};
+
+static void make_extras(struct perf_extras *e, bool sender)
+{
+    memset(e, 0, sizeof(*e));
+    e->index = PERF_PROTO_MAX_PARALLEL - 1;
+    e->cpu_user_x100 = 4321;
+    e->cpu_system_x100 = UINT32_MAX;
+    if (sender) {
+        e->have_sender = 1;
+        e->min_rtt_us = 17;
+        e->mean_rtt_us = 1500;
+        e->max_rtt_us = UINT32_MAX;
+        e->max_snd_cwnd = 262016;
+        e->max_snd_wnd = 0x80000001u;
+    }
+}
+
 /* Run every decoder on buf[0..len) and assert each returns want. */
 static void assert_all_decoders(const uint8_t *buf, size_t len, int want)
 {
@@ -186,6 +211,7 @@ static void assert_all_decoders(const uint8_t *buf, size_t len, int want)
     struct perf_ready *r = malloc(sizeof(*r));
     struct results_fixture *f = malloc(sizeof(*f));
     struct perf_text *t = malloc(sizeof(*t));
+    struct perf_extras e;
 
     assert_non_null(r);
     assert_non_null(f);
@@ -195,6 +221,7 @@ static void assert_all_decoders(const uint8_t *buf, size_t len, int want)
     assert_int_equal(perf_proto_decode_ready(buf, len, r), want);
     assert_int_equal(decode_results_into(buf, len, f, TEST_NSTREAMS), want);
     assert_int_equal(perf_proto_decode_text(buf, len, t), want);
+    assert_int_equal(perf_proto_decode_extras(buf, len, &e), want);
     free(t);
     free(f);
     free(r);
@@ -208,9 +235,12 @@ static int decode_own(int type, const uint8_t *buf, size_t len)
     struct perf_ready *r = NULL;
     struct results_fixture *f = NULL;
     struct perf_text *t = NULL;
+    struct perf_extras e;
     int rc = -EINVAL;
 
     switch (type) {
+    case PERF_MSG_EXTRAS:
+        return perf_proto_decode_extras(buf, len, &e);
     case PERF_MSG_HELLO:
         return perf_proto_decode_hello(buf, len, &h);
     case PERF_MSG_PARAMS:
@@ -244,8 +274,9 @@ static int decode_own(int type, const uint8_t *buf, size_t len)
 }
 
 /* One well-formed message of every type, encoded into buf; returns len. */
-static int encode_sample(uint8_t *buf, size_t cap, enum perf_msg_type type)
+static int encode_sample(uint8_t *buf, size_t cap, int type)
 {
+    struct perf_extras e;
     struct perf_hello h;
     struct perf_params p;
     struct perf_ready *r = NULL;
@@ -253,6 +284,9 @@ static int encode_sample(uint8_t *buf, size_t cap, enum perf_msg_type type)
     int rc = -EINVAL;
 
     switch (type) {
+    case PERF_MSG_EXTRAS:
+        make_extras(&e, true);
+        return perf_proto_encode_extras(buf, cap, &e);
     case PERF_MSG_HELLO:
         make_hello(&h);
         return perf_proto_encode_hello(buf, cap, &h);
@@ -275,11 +309,13 @@ static int encode_sample(uint8_t *buf, size_t cap, enum perf_msg_type type)
         return rc;
     case PERF_MSG_SERVER_OUTPUT:
     case PERF_MSG_ERROR:
-        return perf_proto_encode_text(buf, cap, type, "some text\n");
+        return perf_proto_encode_text(buf, cap, (enum perf_msg_type)type,
+                                      "some text\n");
     case PERF_MSG_START:
     case PERF_MSG_END:
     case PERF_MSG_DONE:
-        return perf_proto_encode_empty(buf, cap, type);
+    case PERF_MSG_WANT_EXTRAS:
+        return perf_proto_encode_empty(buf, cap, (enum perf_msg_type)type);
     }
     return rc;
 }
@@ -609,7 +645,8 @@ static void test_perf_proto_empty_roundtrip(void **state)
 {
     uint8_t *buf = *state;
     static const enum perf_msg_type types[] = { PERF_MSG_START, PERF_MSG_END,
-                                                PERF_MSG_DONE };
+                                                PERF_MSG_DONE,
+                                                PERF_MSG_WANT_EXTRAS };
     size_t i;
 
     for (i = 0; i < ARRAY_LEN(types); i++) {
@@ -641,11 +678,13 @@ static void test_perf_proto_truncated_every_length(void **state)
 {
     uint8_t *buf = *state;
     uint8_t *copy = NULL;
+    size_t k;
     int type;
     int full;
     size_t len;
 
-    for (type = PERF_MSG_HELLO; type <= PERF_MSG_ERROR; type++) {
+    for (k = 0; k < ARRAY_LEN(all_types); k++) {
+        type = all_types[k];
         full = encode_sample(buf, TEST_BUF_LEN, type);
         assert_true(full >= PERF_PROTO_HDR_LEN);
         assert_int_equal(decode_own(type, buf, full), 0);
@@ -664,11 +703,13 @@ static void test_perf_proto_truncated_every_length(void **state)
 static void test_perf_proto_wrong_magic(void **state)
 {
     uint8_t *buf = *state;
+    size_t k;
     int type;
     int len;
     int i;
 
-    for (type = PERF_MSG_HELLO; type <= PERF_MSG_ERROR; type++) {
+    for (k = 0; k < ARRAY_LEN(all_types); k++) {
+        type = all_types[k];
         for (i = 0; i < 2; i++) {
             len = encode_sample(buf, TEST_BUF_LEN, type);
             buf[i] ^= 0x01;
@@ -683,10 +724,12 @@ static void test_perf_proto_other_version(void **state)
     uint8_t *buf = *state;
     static const uint8_t versions[] = { 0, 2, 255 };
     size_t v;
+    size_t k;
     int type;
     int len;
 
-    for (type = PERF_MSG_HELLO; type <= PERF_MSG_ERROR; type++) {
+    for (k = 0; k < ARRAY_LEN(all_types); k++) {
+        type = all_types[k];
         for (v = 0; v < ARRAY_LEN(versions); v++) {
             len = encode_sample(buf, TEST_BUF_LEN, type);
             buf[2] = versions[v];
@@ -700,7 +743,9 @@ static void test_perf_proto_other_version(void **state)
 static void test_perf_proto_unknown_type(void **state)
 {
     uint8_t *buf = *state;
-    static const uint8_t types[] = { 0, PERF_MSG_ERROR + 1, 0x80, 255 };
+    static const uint8_t types[] = {
+        0, PERF_MSG_ERROR + 1, PERF_MSG_EXTRAS + 1, 19, 0x80, 255
+    };
     size_t t;
     int len;
 
@@ -737,12 +782,14 @@ static void test_perf_proto_length_field_disagrees(void **state)
 {
     uint8_t *buf = *state;
     static const int64_t deltas[] = { -1, 1, 1000, 0x7FFFFFFF };
+    size_t k;
     int type;
     int len;
     size_t d;
     uint32_t plen;
 
-    for (type = PERF_MSG_HELLO; type <= PERF_MSG_ERROR; type++) {
+    for (k = 0; k < ARRAY_LEN(all_types); k++) {
+        type = all_types[k];
         for (d = 0; d < ARRAY_LEN(deltas); d++) {
             len = encode_sample(buf, TEST_BUF_LEN, type);
             plen = (uint32_t)(len - PERF_PROTO_HDR_LEN + deltas[d]);
@@ -782,11 +829,13 @@ static void test_perf_proto_payload_size_exact(void **state)
 {
     uint8_t *buf = *state;
     uint8_t payload[1024];
+    size_t k;
     int type;
     int len;
     size_t plen;
 
-    for (type = PERF_MSG_HELLO; type <= PERF_MSG_ERROR; type++) {
+    for (k = 0; k < ARRAY_LEN(all_types); k++) {
+        type = all_types[k];
         len = encode_sample(buf, TEST_BUF_LEN, type);
         plen = (size_t)len - PERF_PROTO_HDR_LEN;
         assert_true(plen + 1 <= sizeof(payload));
@@ -1355,7 +1404,8 @@ static void test_perf_proto_text_bad(void **state)
 static void test_perf_proto_empty_with_payload(void **state)
 {
     uint8_t *buf = *state;
-    static const int types[] = { PERF_MSG_START, PERF_MSG_END, PERF_MSG_DONE };
+    static const int types[] = { PERF_MSG_START, PERF_MSG_END, PERF_MSG_DONE,
+                                 PERF_MSG_WANT_EXTRAS };
     size_t i;
     size_t len;
 
@@ -1375,11 +1425,13 @@ static void test_perf_proto_encode_small_cap(void **state)
 {
     uint8_t *buf = *state;
     uint8_t *small = NULL;
+    size_t k;
     int type;
     int full;
     size_t cap;
 
-    for (type = PERF_MSG_HELLO; type <= PERF_MSG_ERROR; type++) {
+    for (k = 0; k < ARRAY_LEN(all_types); k++) {
+        type = all_types[k];
         full = encode_sample(buf, TEST_BUF_LEN, type);
         assert_true(full > 0);
         for (cap = 0; cap < (size_t)full; cap++) {
@@ -1407,13 +1459,15 @@ static void test_perf_proto_mutations(void **state)
     uint8_t *buf = *state;
     static const uint8_t flips[] = { 0x01, 0x80, 0xFF };
     uint8_t *copy = NULL;
+    size_t k;
     int type;
     int full;
     size_t i;
     size_t f;
     int rc;
 
-    for (type = PERF_MSG_HELLO; type <= PERF_MSG_ERROR; type++) {
+    for (k = 0; k < ARRAY_LEN(all_types); k++) {
+        type = all_types[k];
         full = encode_sample(buf, TEST_BUF_LEN, type);
         copy = malloc(full);
         assert_non_null(copy);
@@ -1430,6 +1484,176 @@ static void test_perf_proto_mutations(void **state)
         }
         free(copy);
     }
+}
+
+/* ------------------------------------------------------------- EXTRAS */
+
+static void test_perf_proto_extras_roundtrip(void **state)
+{
+    uint8_t *buf = *state;
+    struct perf_extras in;
+    struct perf_extras out;
+    int sender;
+    int len;
+
+    for (sender = 0; sender <= 1; sender++) {
+        make_extras(&in, sender);
+        len = perf_proto_encode_extras(buf, TEST_BUF_LEN, &in);
+        assert_int_equal(len, PERF_PROTO_HDR_LEN + 31);
+        assert_int_equal(perf_proto_type(buf, len), PERF_MSG_EXTRAS);
+        memset(&out, 0x77, sizeof(out));
+        assert_int_equal(perf_proto_decode_extras(buf, len, &out), 0);
+        assert_int_equal(out.index, in.index);
+        assert_true(out.cpu_user_x100 == in.cpu_user_x100);
+        assert_true(out.cpu_system_x100 == in.cpu_system_x100);
+        assert_int_equal(out.have_sender, sender);
+        assert_true(out.min_rtt_us == in.min_rtt_us);
+        assert_true(out.mean_rtt_us == in.mean_rtt_us);
+        assert_true(out.max_rtt_us == in.max_rtt_us);
+        assert_true(out.max_snd_cwnd == in.max_snd_cwnd);
+        assert_true(out.max_snd_wnd == in.max_snd_wnd);
+    }
+    /* the wire: big-endian, the index first, the flag at payload byte 10 */
+    make_extras(&in, true);
+    perf_proto_encode_extras(buf, TEST_BUF_LEN, &in);
+    assert_int_equal(buf[3], PERF_MSG_EXTRAS);
+    assert_int_equal(buf[7], 31);
+    assert_int_equal(buf[8], (PERF_PROTO_MAX_PARALLEL - 1) >> 8);
+    assert_int_equal(buf[9], (PERF_PROTO_MAX_PARALLEL - 1) & 0xff);
+    assert_int_equal(buf[8 + 10], 1);
+    assert_int_equal(buf[8 + 11 + 3], 17);
+}
+
+/* Out of range both ways: the encoder refuses to write it, the decoder to
+ * take it (leaving *m alone); a payload one byte longer or shorter is
+ * malformed. */
+static void test_perf_proto_extras_bad(void **state)
+{
+    uint8_t *buf = *state;
+    uint8_t payload[32];
+    struct perf_extras e;
+    struct perf_extras out;
+    size_t len;
+    int i;
+
+    for (i = 0; i < 5; i++) {
+        make_extras(&e, true);
+        e.max_rtt_us = 200;
+        e.mean_rtt_us = 100;
+        e.min_rtt_us = 50;
+        switch (i) {
+        case 0:
+            e.index = PERF_PROTO_MAX_PARALLEL;
+            break;
+        case 1:
+            e.have_sender = 2;
+            break;
+        case 2:
+            e.min_rtt_us = 101; /* min above mean */
+            break;
+        case 3:
+            e.mean_rtt_us = 201; /* mean above max */
+            break;
+        default:
+            make_extras(&e, false);
+            e.max_snd_wnd = 1; /* samples without have_sender */
+            break;
+        }
+        assert_int_equal(perf_proto_encode_extras(buf, TEST_BUF_LEN, &e),
+                         -EINVAL);
+        /* the same values on the wire, written by hand */
+        memset(payload, 0, sizeof(payload));
+        payload[0] = (uint8_t)(e.index >> 8);
+        payload[1] = (uint8_t)e.index;
+        payload[10] = e.have_sender;
+        payload[11 + 3] = (uint8_t)e.min_rtt_us;
+        payload[15 + 3] = (uint8_t)e.mean_rtt_us;
+        payload[19 + 3] = (uint8_t)e.max_rtt_us;
+        payload[27 + 3] = (uint8_t)e.max_snd_wnd;
+        len = put_message(buf, PERF_MSG_EXTRAS, payload, 31);
+        memset(&out, 0x77, sizeof(out));
+        assert_int_equal(perf_proto_decode_extras(buf, len, &out), -EBADMSG);
+        assert_int_equal(out.index, 0x7777); /* untouched */
+    }
+    /* a well-formed payload, then one byte more and one less */
+    memset(payload, 0, sizeof(payload));
+    len = put_message(buf, PERF_MSG_EXTRAS, payload, 31);
+    assert_int_equal(perf_proto_decode_extras(buf, len, &out), 0);
+    len = put_message(buf, PERF_MSG_EXTRAS, payload, 32);
+    assert_int_equal(perf_proto_decode_extras(buf, len, &out), -EBADMSG);
+    len = put_message(buf, PERF_MSG_EXTRAS, payload, 30);
+    assert_int_equal(perf_proto_decode_extras(buf, len, &out), -EBADMSG);
+    /* WANT_EXTRAS takes no payload */
+    len = put_message(buf, PERF_MSG_WANT_EXTRAS, payload, 1);
+    assert_int_equal(perf_proto_type(buf, len), -EBADMSG);
+}
+
+/*
+ * READY's offer: after seen[0]'s NUL, where a server without it writes
+ * zeros (and an older client does not look). Round trip; none without
+ * it; nothing read from a name that runs into it or from other bytes.
+ */
+static void test_perf_proto_ready_caps(void **state)
+{
+    uint8_t *buf = *state;
+    struct perf_ready *in = calloc(1, sizeof(*in));
+    struct perf_ready *out = malloc(sizeof(*out));
+    uint8_t *slot = buf + PERF_PROTO_HDR_LEN + 2;
+    int len;
+
+    assert_non_null(in);
+    assert_non_null(out);
+    in->count = 2;
+    snprintf(in->seen[0], PERF_SEEN_LEN, "198.18.0.1:9899");
+    snprintf(in->seen[1], PERF_SEEN_LEN, "198.18.0.2:9899");
+    in->caps = PERF_CAP_EXTRAS;
+    len = perf_proto_encode_ready(buf, TEST_BUF_LEN, in);
+    assert_int_equal(len, PERF_PROTO_HDR_LEN + 2 + 2 * PERF_SEEN_LEN);
+    assert_memory_equal(slot + PERF_READY_CAPS_OFF, "SPc1\0\0\0\1", 8);
+    /* what an older client reads: a NUL-terminated name, as before */
+    assert_int_equal(strlen((const char *)slot), strlen(in->seen[0]));
+    memset(out, 0x77, sizeof(*out));
+    assert_int_equal(perf_proto_decode_ready(buf, len, out), 0);
+    assert_true(out->caps == PERF_CAP_EXTRAS);
+    assert_string_equal(out->seen[0], in->seen[0]);
+    assert_string_equal(out->seen[1], in->seen[1]);
+    /* the caller's copy holds no marker bytes */
+    assert_int_equal(out->seen[0][PERF_READY_CAPS_OFF], 0);
+
+    /* no caps: zeros, as every older server pads */
+    in->caps = 0;
+    len = perf_proto_encode_ready(buf, TEST_BUF_LEN, in);
+    assert_memory_equal(slot + PERF_READY_CAPS_OFF, "\0\0\0\0\0\0\0\0", 8);
+    assert_int_equal(perf_proto_decode_ready(buf, len, out), 0);
+    assert_true(out->caps == 0);
+
+    /* another magic, or the marker in seen[1]: no caps */
+    memcpy(slot + PERF_READY_CAPS_OFF, "SPc2\0\0\0\1", 8);
+    assert_int_equal(perf_proto_decode_ready(buf, len, out), 0);
+    assert_true(out->caps == 0);
+    memset(slot + PERF_READY_CAPS_OFF, 0, 8);
+    memcpy(slot + PERF_SEEN_LEN + PERF_READY_CAPS_OFF, "SPc1\0\0\0\1", 8);
+    assert_int_equal(perf_proto_decode_ready(buf, len, out), 0);
+    assert_true(out->caps == 0);
+
+    /* a name running into the marker's place is a name, not an offer */
+    memset(slot, 'n', PERF_READY_CAPS_OFF);
+    memcpy(slot + PERF_READY_CAPS_OFF, "SPc1\0\0\0\1", 8);
+    assert_int_equal(perf_proto_decode_ready(buf, len, out), 0);
+    assert_true(out->caps == 0);
+    assert_int_equal(strlen(out->seen[0]), PERF_READY_CAPS_OFF + 4);
+
+    /* the encoder offers nothing it cannot place */
+    in->caps = PERF_CAP_EXTRAS;
+    memset(in->seen[0], 'n', PERF_READY_CAPS_OFF);
+    in->seen[0][PERF_READY_CAPS_OFF] = '\0';
+    assert_int_equal(perf_proto_encode_ready(buf, TEST_BUF_LEN, in), -EINVAL);
+    in->seen[0][PERF_READY_CAPS_OFF - 1] = '\0';
+    assert_true(perf_proto_encode_ready(buf, TEST_BUF_LEN, in) > 0);
+    in->count = 0;
+    assert_int_equal(perf_proto_encode_ready(buf, TEST_BUF_LEN, in), -EINVAL);
+    free(out);
+    free(in);
 }
 
 int main(void)
@@ -1468,6 +1692,9 @@ int main(void)
         T(test_perf_proto_empty_with_payload),
         T(test_perf_proto_encode_small_cap),
         T(test_perf_proto_mutations),
+        T(test_perf_proto_extras_roundtrip),
+        T(test_perf_proto_extras_bad),
+        T(test_perf_proto_ready_caps),
 #undef T
     };
 

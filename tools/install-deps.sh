@@ -41,6 +41,7 @@ if [[ $what == test ]]; then
     pkgs+=(dpkg-dev lintian)  # the .deb tests: cpack's dpkg-shlibdeps, lintian
     pkgs+=(python3-jsonschema)  # tests/it_json_schema.sh: -J output against docs/*.schema.json
     pkgs+=(python3-matplotlib)  # tools/sctpu-plot, sctpu-sweep; tests/plot_*.sh
+    pkgs+=(git)  # tests/it_perf_compat.sh: builds the old peer (a960d92) from the history
     if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
         pkgs+=(libclang-rt-dev)
     fi
