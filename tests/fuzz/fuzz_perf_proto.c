@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "fuzz_check.h"
+#include "perf_latency.h"
 #include "perf_proto.h"
+#include "perf_stream_spec.h"
 #include "perf_verify.h"
 
 /* RESULTS is decoded with the largest stream table, and with a small one
@@ -191,18 +193,80 @@ static void fuzz_text(const uint8_t *data, size_t size, int type)
     FUZZ_CHECK(strcmp(m.text, again.text) == 0);
 }
 
+/* EXTRAS has one encoding: what is accepted is written back as it came. */
+static void fuzz_extras(const uint8_t *data, size_t size, int type)
+{
+    struct perf_extras m;
+    struct perf_extras again;
+
+    MARK(m);
+    if (perf_proto_decode_extras(data, size, &m) != 0) {
+        FUZZ_CHECK(is_marked(&m, sizeof(m)));
+        return;
+    }
+    FUZZ_CHECK(type == PERF_MSG_EXTRAS);
+    check_same(perf_proto_encode_extras(out, sizeof(out), &m), data, size);
+    FUZZ_CHECK(perf_proto_decode_extras(out, size, &again) == 0);
+    FUZZ_CHECK(memcmp(&m, &again, sizeof(m)) == 0);
+}
+
+/*
+ * STREAMS and LATENCY (--stream): an accepted message encodes back into
+ * one that is accepted and encodes to the same bytes again (they are not
+ * promised one encoding per value, so the input is not compared).
+ */
+static struct perf_stream_specs specs, specs_again;
+static struct perf_latency_report lat, lat_again;
+static uint8_t out2[sizeof(out)];
+
+static void fuzz_streams(const uint8_t *data, size_t size, int type)
+{
+    int n;
+
+    if (perf_stream_specs_decode_msg(data, size, &specs) != 0)
+        return;
+    FUZZ_CHECK(type == PERF_MSG_STREAMS);
+    n = perf_stream_specs_encode_msg(out, sizeof(out), &specs);
+    FUZZ_CHECK(n > 0);
+    FUZZ_CHECK(perf_stream_specs_decode_msg(out, (size_t)n, &specs_again) == 0);
+    FUZZ_CHECK(perf_stream_specs_encode_msg(out2, sizeof(out2), &specs_again) ==
+               n);
+    FUZZ_CHECK(memcmp(out, out2, (size_t)n) == 0);
+}
+
+static void fuzz_latency(const uint8_t *data, size_t size, int type)
+{
+    int n;
+
+    if (perf_latency_decode(data, size, PERF_PROTO_MAX_PARALLEL, &lat) != 0)
+        return;
+    FUZZ_CHECK(type == PERF_MSG_LATENCY);
+    n = perf_latency_encode(out, sizeof(out), &lat);
+    FUZZ_CHECK(n > 0);
+    FUZZ_CHECK(perf_latency_decode(out, (size_t)n, PERF_PROTO_MAX_PARALLEL,
+                                   &lat_again) == 0);
+    FUZZ_CHECK(perf_latency_encode(out2, sizeof(out2), &lat_again) == n);
+    FUZZ_CHECK(memcmp(out, out2, (size_t)n) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int type = perf_proto_type(data, size);
 
     FUZZ_CHECK(type == -EMSGSIZE || type == -EBADMSG || type == -EPROTO ||
-               (type >= PERF_MSG_HELLO && type <= PERF_MSG_ERROR));
+               (type >= PERF_MSG_HELLO && type <= PERF_MSG_ERROR) ||
+               type == PERF_MSG_STREAMS || type == PERF_MSG_LATENCY ||
+               type == PERF_MSG_WANT_EXTRAS || type == PERF_MSG_EXTRAS);
+    fuzz_extras(data, size, type);
+    fuzz_streams(data, size, type);
+    fuzz_latency(data, size, type);
     fuzz_hello(data, size, type);
     fuzz_params(data, size, type);
     fuzz_ready(data, size, type);
     fuzz_results(data, size, type);
     fuzz_text(data, size, type);
-    if (type == PERF_MSG_START || type == PERF_MSG_END || type == PERF_MSG_DONE)
+    if (type == PERF_MSG_START || type == PERF_MSG_END ||
+        type == PERF_MSG_DONE || type == PERF_MSG_WANT_EXTRAS)
         check_same(
             perf_proto_encode_empty(out, sizeof(out), (enum perf_msg_type)type),
             data, size);
