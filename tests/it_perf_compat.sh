@@ -27,6 +27,11 @@ OLD_COMMIT=a960d92
 NEW_BIN="$BUILD_DIR/src/sctpu-perf"
 [[ -x $NEW_BIN ]] || fail "$NEW_BIN is not built"
 command -v git >/dev/null || skip "git is missing: the old peer is built from history"
+# A shallow clone lacks it: deepen it from its origin once, if that answers.
+if ! git -C "$REPO_DIR" cat-file -e "$OLD_COMMIT^{commit}" 2>/dev/null &&
+    [[ $(git -C "$REPO_DIR" rev-parse --is-shallow-repository 2>/dev/null) == true ]]; then
+    timeout 120 git -C "$REPO_DIR" fetch -q --unshallow 2>/dev/null || true
+fi
 git -C "$REPO_DIR" cat-file -e "$OLD_COMMIT^{commit}" 2>/dev/null ||
     skip "commit $OLD_COMMIT is not in $REPO_DIR (a shallow clone?)"
 
