@@ -209,7 +209,8 @@ static void client_start_data(struct perf_client *cl)
     cl->timeouts_at_start = perf_rows_timeouts(&cl->rt);
     getrusage(RUSAGE_SELF, &cl->ru_start);
     for (i = 0; i < cl->nflows; i++) {
-        perf_flow_mark_start(cl->flows[i]);
+        perf_flow_mark_start(cl->flows[i],
+                             perf_client_receives(c) ? &sp : NULL);
         if (perf_client_sends(c) &&
             perf_flow_start_send(cl->flows[i], &sp) < 0) {
             perf_client_fail(cl, "out of memory");

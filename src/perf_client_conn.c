@@ -16,6 +16,10 @@
 #include "perf_tuning.h"
 
 #define CLOSE_GRACE_S 2
+/* flows asked per watchdog tick whether the server still answers: every
+ * flow each tick up to this many, a rotating window beyond (they share
+ * one server, so any one of them tells a dead one) */
+#define SILENCE_CHECKS_PER_TICK 16
 
 /*
  * No data moved on association i for --timeout: tell a peer that is gone
@@ -91,6 +95,49 @@ void perf_client_report_paths(struct perf_client *cl)
     }
 }
 
+/*
+ * Data of flow i is waiting for the server's acknowledgement and nothing
+ * at all has come from the server for --timeout. Sends into the socket
+ * buffer count as progress, so without this a dead server went unnoticed
+ * until the buffer filled: seconds at -b 10M, minutes at -b 100k.
+ */
+static bool server_silent(struct perf_client *cl, unsigned int i,
+                          uint64_t limit_ms)
+{
+    struct transport_assoc_info info;
+
+    if (cl->send_done[i] ||
+        transport_get_info(perf_flow_conn(cl->flows[i]), &info) < 0)
+        return false; /* a failed association is the data watchdog's */
+    return info.unacked > 0 && info.heard_ms > limit_ms;
+}
+
+/* Flows stalled (nothing moved for --timeout) or waiting on a silent
+ * server; the first found is reported. */
+static void check_running(struct perf_client *cl, uint64_t now, uint64_t limit)
+{
+    unsigned int n = cl->nflows < SILENCE_CHECKS_PER_TICK
+                         ? cl->nflows
+                         : SILENCE_CHECKS_PER_TICK;
+    unsigned int i;
+
+    for (i = 0; i < cl->nflows; i++)
+        if (perf_flow_idle_ns(cl->flows[i], now) > limit &&
+            (!cl->send_done[i] || !cl->recv_done[i])) {
+            client_stalled(cl, i);
+            return;
+        }
+    if (!perf_client_sends(cl->cfg))
+        return; /* a receiver's progress stops with the server's data */
+    while (n-- > 0) {
+        i = cl->silence_next++ % cl->nflows;
+        if (server_silent(cl, i, limit / 1000000)) {
+            client_stalled(cl, i);
+            return;
+        }
+    }
+}
+
 /* Nothing moved for --timeout: say what we were waiting for. Path events
  * are reported on the same tick. */
 static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
@@ -98,19 +145,13 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
     struct perf_client *cl = arg;
     uint64_t limit = (uint64_t)(cl->cfg->timeout_s * 1e9);
     uint64_t now = perf_now_ns();
-    unsigned int i;
 
     (void)fd;
     (void)what;
     perf_client_report_paths(cl);
     switch (cl->phase) {
     case CL_RUNNING:
-        for (i = 0; i < cl->nflows; i++)
-            if (now - perf_flow_last_progress(cl->flows[i]) > limit &&
-                (!cl->send_done[i] || !cl->recv_done[i])) {
-                client_stalled(cl, i);
-                break;
-            }
+        check_running(cl, now, limit);
         break;
     case CL_CLOSING:
         if (now - cl->phase_ns > CLOSE_GRACE_S * 1000000000ull) {
@@ -169,7 +210,8 @@ static void rcv_timeout_cb(evutil_socket_t fd, short what, void *arg)
 
         if (last < cl->start_ns)
             last = cl->start_ns; /* nothing yet: count from the start */
-        if (!cl->recv_done[i] && now - last > limit) {
+        if (!cl->recv_done[i] &&
+            now - last > limit + perf_flow_rx_gap_ns(cl->flows[i])) {
             perf_client_fail(cl,
                              "no data received on association %u for %u ms "
                              "(--rcv-timeout)",

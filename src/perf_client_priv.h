@@ -85,10 +85,11 @@ struct perf_client {
     enum client_phase phase;
     struct perf_intervals *intervals;
     struct event *watchdog_ev;
-    struct event *connect_ev; /* --connect-timeout */
-    struct event *rcv_ev;     /* --rcv-timeout */
-    uint64_t phase_ns;        /* when the current phase began */
-    uint64_t start_ns;        /* data start (after -O: counting start) */
+    unsigned int silence_next; /* the watchdog's next flow to ask */
+    struct event *connect_ev;  /* --connect-timeout */
+    struct event *rcv_ev;      /* --rcv-timeout */
+    uint64_t phase_ns;         /* when the current phase began */
+    uint64_t start_ns;         /* data start (after -O: counting start) */
     struct perf_ready ready;
     struct remote_results **remote;
     /* The server offered EXTRAS in READY and we asked (WANT_EXTRAS);

@@ -145,6 +145,11 @@ struct perf_flow {
     uint64_t sample_retransmits;
     uint64_t base_retransmits; /* at the last reset */
     uint64_t last_progress_ns;
+    /* no message is due before this (a pacer's wait, or the peer's pace
+     * after a message arrived), and rx_gap_ns is the peer's pace: the
+     * time between its messages, 0 = not paced */
+    uint64_t quiet_until_ns;
+    uint64_t rx_gap_ns;
     /* while draining: what was still unacknowledged at the last look
      * (bytes, or chunks when the stack cannot tell bytes) */
     uint64_t drain_left;
@@ -429,6 +434,18 @@ static void schedule(struct perf_flow *f, uint64_t delay_ns)
     evtimer_add(f->send_ev, &tv);
 }
 
+/* A pacer's wait, cut at -t's end: the sender stops there, not when a
+ * slow pace would have sent its next message. */
+static uint64_t pace_wait(const struct perf_flow *f, uint64_t now,
+                          uint64_t wait)
+{
+    uint64_t end = f->send_start_ns + f->sp.duration_ns;
+
+    if (f->sp.duration_ns && now + wait > end)
+        return end > now ? end - now : 0;
+    return wait;
+}
+
 /* Limit reached: stop writing and wait until the peer has it all. */
 static uint64_t drain_poll_ns(void)
 {
@@ -588,8 +605,11 @@ static void send_some(struct perf_flow *f)
         if (wait > 0) {
             /* Waiting for the pacer is progress; a full send buffer is
              * not, even when the pacer makes the retry wait too. */
-            if (!f->blocked)
+            wait = pace_wait(f, now, wait);
+            if (!f->blocked) {
                 f->last_progress_ns = now;
+                f->quiet_until_ns = now + wait;
+            }
             schedule(f, wait);
             return;
         }
@@ -730,8 +750,11 @@ static void send_streams(struct perf_flow *f)
         else
             wait = perf_stream_tx_next(f->stx, now, &m);
         if (wait > 0) {
-            if (!f->blocked)
+            wait = pace_wait(f, now, wait);
+            if (!f->blocked) {
                 f->last_progress_ns = now;
+                f->quiet_until_ns = now + wait;
+            }
             schedule(f, wait);
             return;
         }
@@ -1097,6 +1120,7 @@ static bool receive_some(struct perf_flow *f)
         if (!f->rx_control) {
             f->rx.bytes += (size_t)n;
             f->last_progress_ns = f->last_rx_ns = perf_now_ns();
+            f->quiet_until_ns = f->last_rx_ns + f->rx_gap_ns;
         }
         f->rx_in_msg = !info.eor;
         if (info.eor && !on_message(f))
@@ -1139,9 +1163,50 @@ static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
         receive_some(f);
 }
 
-void perf_flow_mark_start(struct perf_flow *f)
+/* The longest a sender with params sp may rest between two messages:
+ * a message's length at its rate, the shortest of --stream's. */
+static uint64_t pace_gap_ns(const struct perf_send_params *sp)
+{
+    uint64_t gap = UINT64_MAX;
+    uint16_t i;
+
+    if (sp->streams.n == 0)
+        return sp->rate_bps ? (uint64_t)(sp->length * 8e9 / sp->rate_bps) : 0;
+    for (i = 0; i < sp->streams.n; i++) {
+        const struct perf_stream_spec *s = &sp->streams.s[i];
+        uint64_t g;
+
+        if (s->rate_bps == 0)
+            return 0; /* one stream unpaced: no quiet */
+        g = (uint64_t)(s->length * 8e9 / s->rate_bps);
+        if (g < gap)
+            gap = g;
+    }
+    return gap;
+}
+
+void perf_flow_mark_start(struct perf_flow *f,
+                          const struct perf_send_params *peer)
 {
     f->last_progress_ns = perf_now_ns();
+    f->rx_gap_ns = peer != NULL ? pace_gap_ns(peer) : 0;
+    /* its first message may be in already (sent as soon as the peer
+     * started), and the next one a gap away */
+    f->quiet_until_ns = f->last_progress_ns + f->rx_gap_ns;
+}
+
+uint64_t perf_flow_rx_gap_ns(const struct perf_flow *f)
+{
+    return f->rx_gap_ns;
+}
+
+uint64_t perf_flow_idle_ns(const struct perf_flow *f, uint64_t now)
+{
+    uint64_t since = f->last_progress_ns > f->quiet_until_ns
+                         ? f->last_progress_ns
+                         : f->quiet_until_ns;
+
+    return now > since ? now - since : 0;
 }
 
 void perf_flow_reset_counts(struct perf_flow *f)

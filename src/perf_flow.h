@@ -134,11 +134,24 @@ const struct perf_dir_counts *perf_flow_received(struct perf_flow *f);
  * checks made while the test runs. */
 uint64_t perf_flow_bytes_moved(const struct perf_flow *f);
 
-/* Monotonic ns of the last data moved or paced wait, for stall checks. */
+/* Monotonic ns of the last data moved or paced wait. */
 uint64_t perf_flow_last_progress(const struct perf_flow *f);
+/*
+ * For stall checks: how long nothing has moved at now (ns), not counting
+ * the quiet a pace plans. A sender's pacer may wait longer than --timeout
+ * between messages (64 KiB at -b 40k: 13 s), and a receiver then hears
+ * nothing for as long.
+ */
+uint64_t perf_flow_idle_ns(const struct perf_flow *f, uint64_t now);
+/* The peer's pace as perf_flow_mark_start() had it: ns between its
+ * messages, 0 = not paced (--rcv-timeout allows it on top). */
+uint64_t perf_flow_rx_gap_ns(const struct perf_flow *f);
 /* The data starts now: progress counts from here, not from the set-up
- * (-P 10000 can take longer than --timeout to gather). */
-void perf_flow_mark_start(struct perf_flow *f);
+ * (-P 10000 can take longer than --timeout to gather). peer is how the
+ * other end sends (its pace is how quiet this end may find it), or
+ * NULL. */
+void perf_flow_mark_start(struct perf_flow *f,
+                          const struct perf_send_params *peer);
 
 /*
  * The association's set-up time: from its start to TRANSPORT_EV_CONNECTED,

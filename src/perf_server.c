@@ -222,7 +222,7 @@ static bool test_stalled(const struct perf_test *t, uint64_t now, char *why,
     for (i = 0; i < t->count; i++) {
         uint64_t last_rx = perf_flow_last_rx_ns(t->flows[i]);
 
-        if (now - perf_flow_last_progress(t->flows[i]) > limit &&
+        if (perf_flow_idle_ns(t->flows[i], now) > limit &&
             (!t->send_done[i] || !t->recv_done[i])) {
             snprintf(why, len,
                      "no data on association %u for %.3g s: the client is "
@@ -233,7 +233,7 @@ static bool test_stalled(const struct perf_test *t, uint64_t now, char *why,
         if (last_rx < t->start_ns)
             last_rx = t->start_ns; /* nothing yet: count from the start */
         if (rcv != 0 && perf_server_receives(&t->params) && !t->recv_done[i] &&
-            now - last_rx > rcv) {
+            now - last_rx > rcv + perf_flow_rx_gap_ns(t->flows[i])) {
             snprintf(why, len,
                      "no data received on association %u for %u ms "
                      "(--rcv-timeout)",

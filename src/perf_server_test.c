@@ -260,7 +260,7 @@ bool perf_server_test_start(struct perf_test *t)
     for (i = 0; i < t->count; i++) {
         t->send_done[i] = !perf_server_sends(p);
         t->recv_done[i] = !perf_server_receives(p);
-        perf_flow_mark_start(t->flows[i]);
+        perf_flow_mark_start(t->flows[i], perf_server_receives(p) ? &sp : NULL);
         if (t->streams.n && perf_server_receives(p) &&
             perf_flow_set_latency(t->flows[i]) < 0) {
             perf_server_test_abort(t, "out of memory");

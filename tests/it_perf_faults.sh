@@ -10,6 +10,15 @@
 #             the problem, never a hang.
 #   killed    a client is SIGKILLed mid-test: the server (--timeout 2) logs
 #             the aborted test within 5 s and then serves the next client.
+#   frozen    the server is SIGSTOPped (silent: no ICMP, no ABORT) under
+#             a slow -b 200k of 1 KiB messages: the client exits 1 within
+#             --timeout 2 plus 2 s. Its send buffer still takes data for
+#             over a minute at that rate; what gives the server up is that
+#             sent data waits and nothing at all comes back.
+#   slowpace  -b 100k of 64 KiB messages (one each 5.2 s) with --timeout 1
+#             at both ends, each direction: the pace's quiet is not a
+#             stall, the test passes, and the sender stops at -t 3 rather
+#             than at its next message.
 #   busy      a second client while a test runs: "busy", exit 1, while
 #             that test still runs (an order of events, checked on both
 #             sides, not a wall-time window that a loaded machine could
@@ -85,6 +94,18 @@ wait_for_line "$WORK/vanish10.log" "$FIRST_INTERVAL" 10
 kill -KILL "$VANISH3_PID" "$VANISH10_PID"
 VANISH_AT=$(now)
 wait "$VANISH3_PID" "$VANISH10_PID" 2>/dev/null || true
+
+#
+# frozen (in the background too: it takes --timeout 2 after the freeze)
+#
+echo "== frozen: the server stops answering, and says nothing"
+start_perf_server frozen -p 5306 --udp-port 9906
+FROZEN_PID=$SERVER_PID
+bg_client frozen -c 127.0.0.1 -p 5306 --udp-port 9906 -t 60 -b 200k -l 1k \
+    --timeout 2
+wait_for_line "$WORK/frozen.log" "$FIRST_INTERVAL" 10
+kill -STOP "$FROZEN_PID"
+FROZEN_AT=$(now)
 
 #
 # cli
@@ -272,6 +293,38 @@ check_vanished() {
     le "$took" $((limit + 2)) || fail "$name: gave up after $took s"
 }
 check_vanished vanish3 3
+wait_done frozen 15
+took=$(elapsed_between "$FROZEN_AT" "$DONE_AT")
+echo "frozen: exit $DONE_RC $took s after the server froze:" \
+    "$(grep -h -m1 '^sctpu-perf: error:' "$WORK/frozen.out" | head -1)"
+kill -KILL "$FROZEN_PID"
+[[ $DONE_RC == 1 ]] || fail "frozen: exit $DONE_RC, want 1"
+grep -q "error: nothing heard from the server on association 1 for 2 s" \
+    "$WORK/frozen.out" || {
+    show "$WORK/frozen.out" "$WORK/frozen.err"
+    fail "frozen: no clear message"
+}
+le "$took" 4 || fail "frozen: gave up after $took s, want within 4"
+
+echo "== slowpace: a message every 5.2 s is not a stall of --timeout 1"
+start_perf_server slowpace -p 5307 --udp-port 9907 --timeout 1
+for dir in "" -R; do
+    rc=0
+    # shellcheck disable=SC2086
+    timeout 30 $SCTPU_WRAP "$PERF_BIN" -c 127.0.0.1 -p 5307 --udp-port 9907 \
+        -t 3 -b 100k --timeout 1 -i 0 $dir >"$WORK/slowpace.out" 2>&1 || rc=$?
+    ((rc == 0)) || {
+        show "$WORK/slowpace.out" "$WORK/slowpace.log"
+        fail "slowpace ${dir:-(forward)}: exit $rc"
+    }
+    # the sender's line: one 64 KiB message, and it ends at -t
+    grep -Eq '^\[ *1\] +0\.00-3\.[0-4][0-9] +sec +64\.0 KBytes .* sender$' \
+        "$WORK/slowpace.out" ||
+        fail "slowpace ${dir:-(forward)}: $(grep -E 'sender|receiver' "$WORK/slowpace.out")"
+done
+! grep -q 'aborted' "$WORK/slowpace.log" ||
+    fail "slowpace: the server aborted a test: $(grep aborted "$WORK/slowpace.log")"
+stop_server "$SERVER_PID"
 check_vanished vanish10 8  # the default --timeout
 [[ $(json_get "$WORK/vanish10.out" \
     '"the server is gone" in (j.get("error") or "")') == True ]] ||
