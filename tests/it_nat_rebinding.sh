@@ -8,9 +8,10 @@ source "$(dirname "$0")/lib.sh"
 in_private_netns "$@"
 command -v python3 >/dev/null || skip "python3 is missing"
 
-# start_relay TO EVERY [FAIL_EVERY [SPLIT]]: relay 127.0.0.1:9000 ->
-# 127.0.0.1:TO (9899 for sctpu-echo's server, 9900 for sctpu-perf's: their
-# defaults); with SPLIT only SCTP port SPLIT's association moves.
+# start_relay TO EVERY [FAIL_EVERY [SPLIT [GAP_MS]]]: relay 127.0.0.1:9000
+# -> 127.0.0.1:TO (9899 for sctpu-echo's server, 9900 for sctpu-perf's:
+# their defaults); with SPLIT only SCTP port SPLIT's association moves;
+# with GAP_MS rebindings are at least that far apart.
 # Each relay logs to a file of its own: waiting on a reused one could see
 # the previous relay's "ready" before the new one has even started.
 RELAYS=0
@@ -18,6 +19,7 @@ start_relay() {
     RELAYS=$((RELAYS + 1))
     RELAY_LOG=$WORK/relay$RELAYS.log
     python3 "$TESTS_DIR/udp_rebind_relay.py" 9000 "$1" "$2" "${3:-0}" "${4:-0}" \
+        "${5:-0}" \
         >"$RELAY_LOG" 2>&1 &
     RELAY_PID=$!
     PIDS+=("$RELAY_PID")
@@ -56,11 +58,17 @@ echo "echo: 600 verified across $REBINDS port changes"
 
 # --- perf: two associations on one client endpoint move together -------
 start_perf_server perf
-# A new port every 400 datagrams: a few moves in the run. The server
-# follows at most 16 moves of an association at once, then one a second,
-# so a relay that rebinds faster than that would outrun it on purpose.
-start_relay 9900 400
+# A new port every 400 datagrams, and at most every 0.5 s: a few moves in
+# the run. The server follows at most 16 moves of an association at once,
+# then one a second, so a relay that rebinds faster than that would
+# outrun it on purpose. -b 5M each keeps the Python relay, the slowest of
+# the three, from dropping datagrams: unpaced, it lost the server's path
+# probes (a relay that loses packets is a lossy path), and an association
+# whose probe is lost follows only at its next retransmission from the
+# new port, seconds later (CI under ASan: 5 rebindings, 2 followed).
+start_relay 9900 400 0 0 500
 $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
+    -b 5M \
     -P 2 --nstreams 4 --verify -l 1k >"$WORK/perf.out" 2>&1 ||
     fail "perf client failed through the rebinding relay: $(tail -3 "$WORK/perf.out")"
 stop_relay
@@ -75,18 +83,20 @@ moves=$(grep -c '(NAT rebinding)' "$WORK/perf.log" || true)
 ((REBINDS >= 1 && moves <= REBINDS && 2 * moves >= REBINDS)) ||
     fail "perf: the relay rebound $REBINDS times, the server followed $moves"
 stop_server "$SERVER_PID"
-echo "perf: -P 2 verified across $REBINDS port changes"
+echo "perf: -P 2 verified across $REBINDS port changes, the server followed $moves"
 
 # --- one association of an endpoint moves, the other stays -------------
 # The relay moves only association 1's datagrams (SCTP port 41000) to a
 # new port every 50 of them (few enough that a slow run on a loaded
 # machine still moves it); association 2 (41001) keeps its first port.
+# -b 5M, as above: an unpaced run lost probes at the relay under load, and
+# association 1 then drained 8 s past -t.
 # The server must move association 1 alone each time (its path confirmed
 # by our HEARTBEAT), never association 2, and never the whole peer.
 start_perf_server perf-split
 start_relay 9900 50 0 41000
 $SCTPU_WRAP "$BUILD_DIR/src/sctpu-perf" -c 127.0.0.1 --udp-port 9000 -t 2 \
-    -P 2 --cport 41000 --verify -l 1k >"$WORK/perf-split.out" 2>&1 ||
+    -b 5M -P 2 --cport 41000 --verify -l 1k >"$WORK/perf-split.out" 2>&1 ||
     fail "perf client failed with one association moving: $(tail -3 "$WORK/perf-split.out")"
 stop_relay
 stop_server "$SERVER_PID"

@@ -3,7 +3,7 @@
 NAT that rebinds does (docker-proxy opens a new backend socket after a
 failed send; home routers after an idle timeout).
 
-    udp_rebind_relay.py LISTEN_PORT SERVER_PORT EVERY [FAIL_EVERY [SPLIT]]
+    udp_rebind_relay.py LISTEN_PORT SERVER_PORT EVERY [FAIL_EVERY [SPLIT [GAP_MS]]]
 
 Relays between one client (the first to send to 127.0.0.1:LISTEN_PORT)
 and 127.0.0.1:SERVER_PORT.
@@ -15,6 +15,9 @@ and 127.0.0.1:SERVER_PORT.
   and the socket toward the server with it, as docker-proxy does when a
   send to the client fails. Until the client sends again, the server's
   packets reach a closed port: only the client can revive the path.
+- GAP_MS > 0: a rebinding after EVERY datagrams waits until GAP_MS have
+  passed since the last one, so that the server's path probe has time to
+  be answered from the port it probed.
 - SPLIT > 0: at each rebinding only the client's datagrams from SCTP port
   SPLIT (one association of several on the client's endpoint) go to the
   new socket; the others keep the first socket for good, so the server
@@ -25,11 +28,13 @@ import selectors
 import signal
 import socket
 import sys
+import time
 
 args = [int(a) for a in sys.argv[1:]]
 listen_port, server_port, every = args[:3]
 fail_every = args[3] if len(args) > 3 else 0
 split = args[4] if len(args) > 4 else 0
+gap = args[5] / 1000.0 if len(args) > 5 else 0.0
 
 front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 front.bind(("127.0.0.1", listen_port))
@@ -41,6 +46,8 @@ client = None
 from_client = 0
 from_server = 0
 rebinds = 0
+rebound_at = time.monotonic()
+since = 0            # datagrams from the client through this back socket
 running = True
 
 
@@ -81,7 +88,9 @@ while running:
                 (stay or back).send(data)
                 continue
             from_client += 1
-            if back is not None and every and from_client % every == 0:
+            since += 1
+            if back is not None and every and since >= every and \
+                    time.monotonic() - rebound_at >= gap:
                 if split and stay is None:
                     # the first move: the others keep this socket
                     stay = back
@@ -92,6 +101,8 @@ while running:
                 if from_client > 1:
                     rebinds += 1
                 open_back()
+                since = 1
+                rebound_at = time.monotonic()
             back.send(data)
         elif key.fileobj is stay:
             front.sendto(data, client)
