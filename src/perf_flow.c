@@ -109,6 +109,8 @@ struct perf_flow {
     uint64_t send_stop_ns; /* the limit was reached */
     uint64_t last_rx_ns;   /* the last data arrived */
     bool blocked;          /* waiting for TRANSPORT_EV_WRITABLE */
+    bool closing;          /* perf_flow_close_with: control, then SHUTDOWN */
+    bool shut;             /* SHUTDOWN asked for */
     bool peer_ctrl_known;
     uint16_t peer_ctrl_sid;
     struct ctrl_msg *ctrl_head;
@@ -395,6 +397,10 @@ static bool flush_control(struct perf_flow *f)
         if (f->ctrl_head == NULL)
             f->ctrl_tail = &f->ctrl_head;
         free(m);
+    }
+    if (f->closing && !f->shut) {
+        f->shut = true;
+        transport_shutdown(f->conn);
     }
     return true;
 }
@@ -799,7 +805,9 @@ static void send_ev_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    if (f->send_state == SEND_RUNNING)
+    if (f->closing)
+        flush_control(f);
+    else if (f->send_state == SEND_RUNNING)
         send_some(f);
     else if (f->send_state == SEND_DRAINING)
         check_drained(f);
@@ -907,6 +915,17 @@ void perf_flow_stop_send(struct perf_flow *f)
         begin_drain(f);
 }
 
+int perf_flow_close_with(struct perf_flow *f, const uint8_t *msg, size_t len)
+{
+    if (f->send_state == SEND_DRAINING)
+        ndraining--;
+    if (f->send_state != SEND_IDLE)
+        f->send_state = SEND_DONE;
+    evtimer_del(f->send_ev);
+    f->closing = true;
+    return perf_flow_send_control(f, msg, len);
+}
+
 /*
  * A stream past the ones the test named (a --no-control server learns of
  * them only as data comes): room for sid, the counts kept. The caller
@@ -1002,7 +1021,7 @@ static bool on_message(struct perf_flow *f)
     }
     count_received(f, f->verify ? msg : NULL, f->rx_msg_len, f->rxinfo.sid,
                    f->rxinfo.ppid);
-    if (f->rr_buf != NULL) {
+    if (f->rr_buf != NULL && !f->closing) {
         /* A request: answered on its stream (one the test has). */
         f->rr_sid = f->rxinfo.sid < f->sp.nstreams ? f->rxinfo.sid : 0;
         if (f->rr_nsids < PERF_RR_BURST_MAX) {
@@ -1012,7 +1031,7 @@ static bool on_message(struct perf_flow *f)
         }
         f->rr_pending++;
         rr_answer(f);
-    } else if (f->rr_total != NULL && f->rr_inflight > 0) {
+    } else if (f->rr_total != NULL && f->rr_inflight > 0 && !f->closing) {
         rr_done(f);
     }
     if (f->rx_stamped)
@@ -1152,7 +1171,9 @@ static void flow_event_cb(struct transport_conn *conn, int events, void *arg)
     }
     if (events & TRANSPORT_EV_WRITABLE && f->blocked) {
         f->blocked = false;
-        if (f->send_state == SEND_RUNNING)
+        if (f->closing)
+            flush_control(f);
+        else if (f->send_state == SEND_RUNNING)
             send_some(f);
         else if (f->rr_buf != NULL)
             rr_answer(f);

@@ -117,6 +117,13 @@ bool perf_flow_rr_take(struct perf_flow *f, struct perf_rr_stats *out);
 
 /* End sending now (time is up elsewhere); on_send_done follows. */
 void perf_flow_stop_send(struct perf_flow *f);
+/*
+ * End the association gracefully with a last word: no more data (nor
+ * --rr answers), control message msg queued after what is already there,
+ * then SHUTDOWN once the control queue is out, so that the peer reads msg
+ * before it sees the association close. on_closed follows.
+ */
+int perf_flow_close_with(struct perf_flow *f, const uint8_t *msg, size_t len);
 
 /* Queue a control message; it goes before any further data. */
 int perf_flow_send_control(struct perf_flow *f, const uint8_t *msg, size_t len);

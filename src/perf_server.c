@@ -23,6 +23,7 @@
 #include "workers.h"
 
 #define CLOSE_GRACE_S 5
+#define STOP_GRACE_S 2 /* a stopping server's wait for closes, as echo's */
 
 void perf_server_maybe_exit(struct perf_server *srv)
 {
@@ -403,14 +404,54 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
     server_check_idle(srv, now);
 }
 
-static void server_stop(void *arg)
+/* The grace is over (or a second signal came): what has not closed is
+ * aborted, and the server exits. */
+static void stop_now(evutil_socket_t fd, short what, void *arg)
 {
     struct perf_server *srv = arg;
 
-    srv->stopping = true;
+    (void)fd;
+    (void)what;
     while (srv->tests != NULL)
-        perf_server_test_abort(srv->tests, "the server is shutting down");
+        perf_server_test_free(srv->tests, true);
     event_base_loopexit(srv->rt.base, NULL);
+}
+
+/*
+ * SIGINT/SIGTERM: every running test is told why (ERROR) and its
+ * associations shut down gracefully; the server exits once they are
+ * closed, or after the closing grace. Leaving at once (ERROR, ABORT,
+ * exit) lost both in Docker: `docker stop` took the docker-proxy of a
+ * published port down with the container before it had relayed them,
+ * and the client waited out its 8 s watchdog instead of hearing why.
+ */
+static void server_stop(void *arg)
+{
+    struct perf_server *srv = arg;
+    struct perf_test *t;
+    struct perf_test *next;
+
+    struct timeval grace = { STOP_GRACE_S, 0 };
+
+    if (srv->stopping) {
+        stop_now(-1, 0, srv); /* the second signal */
+        return;
+    }
+    srv->stopping = true;
+    if (event_base_once(srv->rt.base, -1, EV_TIMEOUT, stop_now, srv, &grace) <
+        0) {
+        log_warn("no timer for the stop grace: stopping at once");
+        stop_now(-1, 0, srv);
+        return;
+    }
+    log_info("stopping: closing the associations of %s tests",
+             srv->tests ? "running" : "no");
+    for (t = srv->tests; t != NULL; t = next) {
+        next = t->next;
+        if (t->phase != ST_CLOSING)
+            perf_server_test_wind_down(t, "the server is shutting down");
+    }
+    perf_server_maybe_exit(srv);
 }
 
 /* Listen on every transport of the runtime: one per backend served. */

@@ -403,6 +403,8 @@ static bool on_control(struct perf_flow *f, const uint8_t *msg, size_t len,
 
     if (t != NULL)
         t->last_ctrl_ns = perf_now_ns();
+    if (t != NULL && t->winding_down)
+        return true; /* it has been told; it only has to close */
     switch (type) {
     case PERF_MSG_HELLO:
         rc = on_hello(sf, msg, len);
@@ -471,7 +473,7 @@ static void on_closed(struct perf_flow *f, int err, void *arg)
         perf_server_raw_end(t);
         return;
     }
-    if (t->phase == ST_CLOSING && err == 0) {
+    if (t->phase == ST_CLOSING && (err == 0 || t->winding_down)) {
         if (++t->nclosed == t->count)
             perf_server_test_free(t, false);
         return;

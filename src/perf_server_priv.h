@@ -65,6 +65,7 @@ struct perf_test {
      * to them for perf_report_set_latency (one allocation) */
     struct perf_test_latency *latency;
     enum test_phase phase;
+    bool winding_down; /* perf_server_test_wind_down: ST_CLOSING for good */
     uint64_t phase_ns;
     uint64_t start_ns;
     uint64_t last_ctrl_ns; /* the last control message from the client */
@@ -140,6 +141,11 @@ extern const struct perf_flow_ops perf_server_flow_ops;
 /* Log why, tell the client if it can still hear, drop (free) the test. */
 void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Log why, tell the client, and close the test's associations
+ * gracefully: it is freed once they are closed, or after the closing
+ * grace. For a server that is stopping. */
+void perf_server_test_wind_down(struct perf_test *t, const char *why);
 
 /* A new test for sf's HELLO h, gathering its associations; NULL: no
  * memory. */

@@ -44,6 +44,32 @@ void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
     perf_server_test_free(t, true);
 }
 
+void perf_server_test_wind_down(struct perf_test *t, const char *why)
+{
+    uint8_t buf[512];
+    int len = perf_proto_encode_text(buf, sizeof(buf), PERF_MSG_ERROR, why);
+    unsigned int i;
+
+    log_warn("test %u aborted: %s", t->id, why);
+    if (t->srv->cfg->one_off) {
+        t->srv->exit_code = RUNTIME_EXIT_FAIL;
+        t->srv->completed++;
+    }
+    if (t->phase != ST_CLOSING)
+        t->srv->running--;
+    t->phase = ST_CLOSING;
+    t->phase_ns = perf_now_ns();
+    t->winding_down = true;
+    t->nclosed = 0;
+    for (i = 0; i < t->count; i++) {
+        if (t->flows[i] == NULL || len <= 0 ||
+            perf_flow_close_with(t->flows[i], buf, (size_t)len) < 0)
+            t->nclosed++; /* not there, or no memory: the grace ends it */
+    }
+    if (t->nclosed == t->count)
+        perf_server_test_free(t, true);
+}
+
 static void free_arrays(struct perf_test *t)
 {
     free(t->flows);

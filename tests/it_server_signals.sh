@@ -4,8 +4,10 @@
 # README: the echo server "on SIGINT/SIGTERM shuts associations down
 # gracefully", with 2 s of grace for that (echo_server.c STOP_GRACE_S; the
 # Docker lab's "SIGTERM ends every server with status 0 in < 4 s (2 s
-# grace for closing associations)"); sctpu-perf's server aborts every test
-# and tells its client why. Each case has two clients running:
+# grace for closing associations)"); sctpu-perf's server tells each running
+# test's client why and closes its associations gracefully, with the same
+# 2 s of grace (perf_server.c STOP_GRACE_S). Each case has two clients
+# running:
 #
 #   echo-live    clients answering: every association closes gracefully
 #                ("closed:", a message caught by the SHUTDOWN counted as
@@ -22,10 +24,14 @@
 #                0 well before the grace would have ended
 #   perf-live    two tests (--max-clients 2, -P 2 each): the server logs
 #                "test N aborted: the server is shutting down" for both
-#                and exits 0 at once; each client exits 1 with
-#                "server: the server is shutting down" long before -t 60
-#   perf-frozen  the same with the clients frozen: nothing to wait for,
-#                the server still exits 0 at once
+#                and exits 0 well within the grace (the clients close);
+#                each client exits 1 with "server: the server is shutting
+#                down" long before -t 60
+#   perf-frozen  the same with the clients frozen: the server waits out
+#                the grace (>= 2 s, < 4 s) and exits 0; the thawed clients
+#                still read why first
+#   perf-twice   clients frozen, SIGTERM, then a second one once the
+#                server says it is stopping: it exits 0 at once
 #
 # Times are taken from the signal to the process's exit; the bounds leave
 # seconds of room on a loaded machine, yet a grace that was skipped (echo-
@@ -181,10 +187,11 @@ for c in 1 2; do
     client_error echo-twice "$c" '.'
 done
 
-# perf_case NAME FREEZE: two -P 2 tests, then SIGTERM to the server.
+# perf_case NAME FREEZE [TWICE]: two -P 2 tests, then SIGTERM to the
+# server (TWICE: a second one once it says it is stopping).
 perf_case() {
-    local name=$1 freeze=$2 c
-    start_perf_server "$name" --udp-port 9964 --max-clients 2
+    local name=$1 freeze=$2 twice=${3:-0} c
+    start_perf_server "$name" --udp-port 9964 --max-clients 2 -V
     CLIENTS=()
     for c in 1 2; do
         "$PERF_BIN" -c 127.0.0.1 --udp-port 9964 -t 60 -b 10M -P 2 -i 0.2 \
@@ -198,12 +205,22 @@ perf_case() {
     ((freeze == 0)) || kill -STOP "${CLIENTS[@]}"
     SIGNAL_AT=$EPOCHREALTIME
     kill -TERM "$SERVER_PID"
+    if ((twice)); then
+        wait_for_line "$WORK/$name.log" 'stopping: closing the associations of running tests' 5
+        kill -TERM "$SERVER_PID"
+    fi
     wait_exit "$SERVER_PID" 10
     ((freeze == 0)) || kill -CONT "${CLIENTS[@]}"
     grep -v '^\[' "$WORK/$name.log"
     echo "$name: server exit $EXIT_RC after $EXIT_AFTER s"
     ((EXIT_RC == 0)) || fail "$name: server exited $EXIT_RC"
-    lt "$EXIT_AFTER" 1.5 || fail "$name: the server took $EXIT_AFTER s to exit"
+    if ((freeze && !twice)); then
+        ge "$EXIT_AFTER" "$GRACE - 0.1" ||
+            fail "$name: the server did not wait the ${GRACE} s grace ($EXIT_AFTER s)"
+        lt "$EXIT_AFTER" 4 || fail "$name: the server took $EXIT_AFTER s (want < 4 s)"
+    else
+        lt "$EXIT_AFTER" 1.5 || fail "$name: the server took $EXIT_AFTER s to exit"
+    fi
     for c in 1 2; do
         grep -q "test $c aborted: the server is shutting down" "$WORK/$name.log" ||
             fail "$name: the server did not log the end of test $c"
@@ -225,5 +242,7 @@ echo "== perf-live: SIGTERM with two tests running"
 perf_case perf-live 0
 echo "== perf-frozen: SIGTERM with the clients of two tests frozen"
 perf_case perf-frozen 1
+echo "== perf-twice: a second SIGTERM while the grace runs"
+perf_case perf-twice 1 1
 
 echo "PASS: SIGTERM mid-run ends both servers as documented"
