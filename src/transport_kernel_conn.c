@@ -157,7 +157,7 @@ void kt_free(struct transport_conn *tc, bool abortive)
 int kt_get_info(struct transport_conn *tc, struct transport_assoc_info *info)
 {
     struct kernel_conn *c = (struct kernel_conn *)tc;
-    uint64_t ipackets = c->ipackets;
+    uint64_t ipackets = UINT64_MAX; /* stays so if the kernel cannot tell */
     uint64_t now = kt_mono_ns();
     int rc;
 
@@ -175,7 +175,9 @@ int kt_get_info(struct transport_conn *tc, struct transport_assoc_info *info)
         tc->last_errno = -rc;
         return rc;
     }
-    if (ipackets != c->ipackets) {
+    /* No count (no SCTP_GET_ASSOC_STATS): never claim silence, which
+     * the perf client would take for a dead server. */
+    if (ipackets == UINT64_MAX || ipackets != c->ipackets) {
         c->ipackets = ipackets;
         c->heard_ns = now;
     }
