@@ -19,6 +19,16 @@
 #include "perf_rows.h"
 
 /* Log why, tell the client if it can still hear, drop the test. */
+/* -1 serves one test however it ends: a test that failed was it, so the
+ * server exits (with a failure) once its associations are gone. */
+static void count_failed_end(struct perf_test *t)
+{
+    if (t->srv->cfg->one_off) {
+        t->srv->exit_code = RUNTIME_EXIT_FAIL;
+        t->srv->completed++;
+    }
+}
+
 void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
 {
     char why[256];
@@ -35,12 +45,7 @@ void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
     for (i = 0; len > 0 && i < t->count; i++)
         if (t->flows[i] != NULL)
             perf_flow_send_control(t->flows[i], buf, (size_t)len);
-    if (t->srv->cfg->one_off) {
-        /* -1 serves one test however it ends: this was it, so the server
-         * exits (with a failure) once its associations are gone. */
-        t->srv->exit_code = RUNTIME_EXIT_FAIL;
-        t->srv->completed++;
-    }
+    count_failed_end(t);
     perf_server_test_free(t, true);
 }
 
@@ -51,10 +56,7 @@ void perf_server_test_wind_down(struct perf_test *t, const char *why)
     unsigned int i;
 
     log_warn("test %u aborted: %s", t->id, why);
-    if (t->srv->cfg->one_off) {
-        t->srv->exit_code = RUNTIME_EXIT_FAIL;
-        t->srv->completed++;
-    }
+    count_failed_end(t);
     if (t->phase != ST_CLOSING)
         t->srv->running--;
     t->phase = ST_CLOSING;
