@@ -17,7 +17,8 @@
 # The same 10 clients (-i 0.01, 100 echoes/s each) run first unloaded,
 # then through the whole flood. Asserted:
 #   - every echo of every client verified, in both runs, exit 0;
-#   - loaded p99 RTT (the worst client's) <= 3 x the unloaded one;
+#   - loaded p99 RTT (the median client's) <= 3 x the unloaded one, or
+#     10 ms (P99_FLOOR_US) if that is more;
 #   - the server's VmRSS, sampled every 0.2 s through the flood, never
 #     grows more than RSS_GROWTH_KB (16 MiB) above its peak in the unloaded
 #     run: a peer table capped at 4096 entries of well under 1 KiB each
@@ -46,6 +47,7 @@ SRV_IP=198.18.40.1
 CLI_IP=198.18.40.2
 FLOOD_SRC=198.18.128.0
 RSS_GROWTH_KB=$((16 * 1024))
+P99_FLOOR_US=10000
 FLOOD_BIN=$BUILD_DIR/tests/sctp_flood
 [[ -x $FLOOD_BIN ]] || fail "$FLOOD_BIN is not built"
 [[ $RATE =~ ^[1-9][0-9]*$ ]] || fail "RATE '$RATE' is not a positive number"
@@ -172,9 +174,16 @@ echo "FIGURE: flood $COUNT datagrams from $ENDPOINTS endpoints at" \
 if ((STRICT)); then
     # The median client's p99: one client's worst 1 % on this shared
     # 2-core machine (the flooder runs on it too) is scheduler noise.
-    ((p99_loaded_med <= 3 * p99_unloaded_med)) ||
+    # The bound is 3 x the unloaded p99 but not under P99_FLOOR_US: the
+    # unloaded reference itself ranged 0.7-3.6 ms between runs, and a
+    # flood that starved the clients would cost retransmissions (a
+    # second each, RTO.Min), far over either.
+    bound=$((3 * p99_unloaded_med))
+    ((bound >= P99_FLOOR_US)) || bound=$P99_FLOOR_US
+    ((p99_loaded_med <= bound)) ||
         failed "the median client's loaded p99 $p99_loaded_med us is over" \
-            "3 x the unloaded $p99_unloaded_med us"
+            "$bound us (3 x the unloaded $p99_unloaded_med us, at least" \
+            "$P99_FLOOR_US us)"
     ((rss_flood <= rss_unloaded + RSS_GROWTH_KB)) ||
         failed "server VmRSS grew to $rss_flood kB in the flood, over" \
             "$rss_unloaded + $RSS_GROWTH_KB kB"
