@@ -17,8 +17,10 @@
 # The same 10 clients (-i 0.01, 100 echoes/s each) run first unloaded,
 # then through the whole flood. Asserted:
 #   - every echo of every client verified, in both runs, exit 0;
-#   - loaded p99 RTT (the median client's) <= 3 x the unloaded one, or
-#     10 ms (P99_FLOOR_US) if that is more;
+#   - the server kept up: the kernel dropped none of its datagrams for a
+#     full receive buffer (4 MiB: 0.4 s of flood), and the median
+#     client's loaded p99 RTT is <= 3 x the unloaded one, or 100 ms
+#     (P99_FLOOR_US) if that is more;
 #   - the server's VmRSS, sampled every 0.2 s through the flood, never
 #     grows more than RSS_GROWTH_KB (16 MiB) above its peak in the unloaded
 #     run: a peer table capped at 4096 entries of well under 1 KiB each
@@ -47,7 +49,7 @@ SRV_IP=198.18.40.1
 CLI_IP=198.18.40.2
 FLOOD_SRC=198.18.128.0
 RSS_GROWTH_KB=$((16 * 1024))
-P99_FLOOR_US=10000
+P99_FLOOR_US=100000
 FLOOD_BIN=$BUILD_DIR/tests/sctp_flood
 [[ -x $FLOOD_BIN ]] || fail "$FLOOD_BIN is not built"
 [[ $RATE =~ ^[1-9][0-9]*$ ]] || fail "RATE '$RATE' is not a positive number"
@@ -109,10 +111,11 @@ clients unloaded "$UNLOADED_N"
 wait_clients || { cat "$WORK"/unloaded*.err >&2; fail "an unloaded client failed"; }
 out=$(echo_reports_ok unloaded "$CLIENTS") ||
     fail "unloaded clients: reports above"
-read -r p99_unloaded p99_unloaded_med sent_unloaded <<<"$out"
+read -r p99_unloaded p99_unloaded_med sent_unloaded p50_unloaded_med _ <<<"$out"
 rss_unloaded=$rss_max
 echo "unloaded: $sent_unloaded echoes verified; p99 worst client" \
-    "$p99_unloaded us (median client $p99_unloaded_med us);" \
+    "$p99_unloaded us (median client $p99_unloaded_med us, p50" \
+    "$p50_unloaded_med us);" \
     "server VmRSS $rss_idle kB idle, $rss_unloaded kB peak"
 
 # 2. The same clients, until the flood is over.
@@ -152,10 +155,11 @@ wait_clients || {
     failed "a loaded client failed in the flood"
 }
 out=$(echo_reports_ok loaded "$CLIENTS") || failed "loaded clients: reports above"
-read -r p99_loaded p99_loaded_med sent_loaded <<<"$out"
+read -r p99_loaded p99_loaded_med sent_loaded p50_loaded_med rtx_loaded <<<"$out"
 achieved=$(sed -nE 's/.* ([0-9]+)\/s$/\1/p' "$WORK/flood.out")
-echo "loaded: $sent_loaded echoes verified; p99 worst client $p99_loaded us" \
-    "(median client $p99_loaded_med us); server VmRSS peak $rss_flood kB"
+echo "loaded: $sent_loaded echoes verified ($rtx_loaded retransmitted);" \
+    "p99 worst client $p99_loaded us (median client $p99_loaded_med us," \
+    "p50 $p50_loaded_med us); server VmRSS peak $rss_flood kB"
 
 # The last SHUTDOWN-COMPLETEs may arrive just after the clients exit.
 for ((i = 0; i < 100; i++)); do
@@ -172,12 +176,16 @@ echo "FIGURE: flood $COUNT datagrams from $ENDPOINTS endpoints at" \
     "$rss_unloaded kB unloaded, $rss_flood kB peak in the flood"
 
 if ((STRICT)); then
-    # The median client's p99: one client's worst 1 % on this shared
-    # 2-core machine (the flooder runs on it too) is scheduler noise.
-    # The bound is 3 x the unloaded p99 but not under P99_FLOOR_US: the
-    # unloaded reference itself ranged 0.7-3.6 ms between runs, and a
-    # flood that starved the clients would cost retransmissions (a
-    # second each, RTO.Min), far over either.
+    # A server that falls behind the flood queues the clients' datagrams
+    # behind up to 4 MiB of it (hundreds of ms), then the kernel drops
+    # them (rcvbuf_drops) and the clients retransmit (RTO.Min: 1 s).
+    # Host noise is smaller but not small: on this shared 2-core machine
+    # (the flooder runs on it too) the median client's loaded p99 was
+    # 0.95-10.5 ms, the unloaded one 0.7-3.6 ms. So the p99 bound is
+    # 3 x the unloaded p99, but not under P99_FLOOR_US.
+    ((rcvbuf_drops == 0)) ||
+        failed "the kernel dropped $rcvbuf_drops datagrams for the" \
+            "server's full receive buffer: it fell behind the flood"
     bound=$((3 * p99_unloaded_med))
     ((bound >= P99_FLOOR_US)) || bound=$P99_FLOOR_US
     ((p99_loaded_med <= bound)) ||

@@ -137,7 +137,7 @@ for c in "${!CPIDS[@]}"; do
     ((rc == 0)) || failed "client $c exited $rc: $(cat "$WORK/c$c.err")"
 done
 out=$(echo_reports_ok c $((CLIENTS + 1))) || failed "client reports (above)"
-read -r p99_worst p99_med sent <<<"$out"
+read -r p99_worst _ sent _ <<<"$out"
 for ((i = 0; i < 100; i++)); do
     (($(grep -c ' closed: ' "$WORK/server.log") >= CLIENTS + 1)) && break
     sleep 0.05

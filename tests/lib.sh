@@ -521,27 +521,32 @@ peer_table() {
 
 # echo_reports_ok PREFIX N: the -J reports $WORK/PREFIX0.json ..
 # PREFIX(N-1).json each verified every echo it sent (at least one), none
-# lost or corrupt; prints "p99max p99median sent" over them (RTT p99 in
-# us), or a line per bad report on stderr and returns 1.
+# lost or corrupt; prints "p99max p99median sent p50median retransmits"
+# over them (RTT in us; the median client's p99 and p50; retransmissions
+# summed), or a line per bad report on stderr and returns 1.
 echo_reports_ok() {
     python3 - "$WORK/$1" "$2" <<'PY'
 import json, sys
 prefix, n = sys.argv[1], int(sys.argv[2])
-bad, p99, sent = 0, [], 0
+bad, p99, p50, sent, rtx = 0, [], [], 0, 0
 for c in range(n):
     try:
         j = json.load(open(f"{prefix}{c}.json"))
         ok = (j["sent"] == j["verified"] >= 1 and j["lost"] == 0
               and j["corrupt"] == 0 and not j.get("error"))
         p99.append(j["rtt_us"]["p99"])
+        p50.append(j["rtt_us"]["p50"])
         sent += j["sent"]
+        rtx += j["retransmits"]
     except Exception as e:
         ok, j = False, e
     if not ok:
         print(f"client report {prefix}{c}.json: {j}", file=sys.stderr)
         bad += 1
 p99.sort()
-print(max(p99, default=0), p99[len(p99) // 2] if p99 else 0, sent)
+p50.sort()
+print(max(p99, default=0), p99[len(p99) // 2] if p99 else 0, sent,
+      p50[len(p50) // 2] if p50 else 0, rtx)
 sys.exit(1 if bad else 0)
 PY
 }
