@@ -18,7 +18,6 @@
 #include "perf_server_priv.h"
 #include "perf_rows.h"
 
-/* Log why, tell the client if it can still hear, drop the test. */
 /* -1 serves one test however it ends: a test that failed was it, so the
  * server exits (with a failure) once its associations are gone. */
 static void count_failed_end(struct perf_test *t)
@@ -29,6 +28,7 @@ static void count_failed_end(struct perf_test *t)
     }
 }
 
+/* Log why, tell the client if it can still hear, drop the test. */
 void perf_server_test_abort(struct perf_test *t, const char *fmt, ...)
 {
     char why[256];

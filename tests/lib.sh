@@ -543,10 +543,8 @@ for c in range(n):
     if not ok:
         print(f"client report {prefix}{c}.json: {j}", file=sys.stderr)
         bad += 1
-p99.sort()
-p50.sort()
-print(max(p99, default=0), p99[len(p99) // 2] if p99 else 0, sent,
-      p50[len(p50) // 2] if p50 else 0, rtx)
+median = lambda v: sorted(v)[len(v) // 2] if v else 0
+print(max(p99, default=0), median(p99), sent, median(p50), rtx)
 sys.exit(1 if bad else 0)
 PY
 }
