@@ -12,8 +12,9 @@
 # server's (sctp_connectx). a has a third address, 198.18.44.1, which a
 # wildcard bind would announce: the echo server must list exactly the two
 # the echo client's -B names as its peer addresses. perf --verify and
-# echo run at once; 1.5 s in, va1, the primary path, goes down. The
-# associations must survive on the other path: both clients exit 0,
+# echo run at once; once both associations are up and a second has
+# passed, va1, the primary path, goes down. The associations must
+# survive on the other path, within 6.5 s: both clients exit 0,
 # --verify finds nothing missing, duplicated or corrupt, every echo is
 # verified, and the JSON of both clients lists the server's two addresses
 # and reports 198.18.42.2 unreachable. Both servers' banners say SCTP
@@ -44,6 +45,19 @@ wait_line() {
         sleep 0.1
     done
 }
+# wait_assocs NS N: up to 20 s for N SCTP associations in namespace NS
+wait_assocs() {
+    i=0
+    while [ "\$(ip netns exec "\$1" cat /proc/net/sctp/assocs | wc -l)" -le "\$2" ]; do
+        i=\$((i + 1))
+        [ \$i -lt 200 ] || {
+            { echo "not \$2 associations in \$1:"
+              ip netns exec "\$1" cat /proc/net/sctp/assocs; } >>setup.err
+            return 1
+        }
+        sleep 0.1
+    done
+}
 {
     ip netns add a && ip netns add b &&
     ip link add va1 type veth peer name vb1 &&
@@ -64,6 +78,7 @@ wait_line() {
 
 ip netns exec b "$B/sctpu-perf" -s $FAST -B 198.18.42.2,198.18.43.2 -1 -J \
     >perf-server.json 2>perf-server.err &
+PERF_SERVER=\$!
 ip netns exec b "$B/sctpu-echo" -s $FAST -ip 198.18.42.2,198.18.43.2 \
     >echo-server.log 2>&1 &
 wait_line perf-server.err 'Server listening' &&
@@ -77,7 +92,10 @@ PERF=\$!
 ip netns exec a "$B/sctpu-echo" -c 198.18.42.2,198.18.43.2 \
     -B 198.18.42.1,198.18.43.1 $FAST -n 40 -i 0.1 -J >echo.json 2>echo.err &
 ECHO=\$!
-sleep 1.5
+# Both clients' associations up (a sanitizer build in the emulated guest
+# can take over a second to get there), then a second of traffic.
+wait_assocs a 2 || { echo "setup-rc 3" >rc; exit 0; }
+sleep 1
 # The clients' warnings carry the guest's wall clock (HH:MM:SS.uuuuuu):
 # the failover is timed from here, not from the clients' own start, which
 # a sanitizer build in an emulated guest reaches a second or more late.
@@ -88,7 +106,8 @@ wait \$PERF
 echo "perf-rc \$?" >rc
 wait \$ECHO
 echo "echo-rc \$?" >>rc
-sleep 0.5
+# -1: the perf server exits once it has written its report
+wait \$PERF_SERVER
 GUEST
 
 bash "$REPO_DIR/tools/kernel-vm.sh" run --share "$BUILD_DIR" --share "$WORK" \
