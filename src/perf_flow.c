@@ -489,6 +489,15 @@ static bool all_acked(const struct transport_assoc_info *info)
     return info->unacked == 0;
 }
 
+bool perf_flow_all_delivered(const struct perf_flow *f)
+{
+    struct transport_assoc_info info;
+
+    if (f->ctrl_head != NULL)
+        return false;
+    return transport_get_info(f->conn, &info) != 0 || all_acked(&info);
+}
+
 static void check_drained(struct perf_flow *f)
 {
     struct transport_assoc_info info;

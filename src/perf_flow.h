@@ -176,6 +176,10 @@ uint64_t perf_flow_send_stop_ns(const struct perf_flow *f);
 uint64_t perf_flow_last_rx_ns(const struct perf_flow *f);
 
 bool perf_flow_sending(const struct perf_flow *f);
+/* Whether the peer has acknowledged every control message and every byte
+ * given to send: nothing waits in our backlog or in the stack. A closed
+ * association has nothing left. */
+bool perf_flow_all_delivered(const struct perf_flow *f);
 struct transport_conn *perf_flow_conn(const struct perf_flow *f);
 
 /* Owner's per-flow slot (association index and the like). */

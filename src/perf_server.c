@@ -379,6 +379,42 @@ static void server_check_idle(struct perf_server *srv, uint64_t now)
     event_base_loopexit(srv->rt.base, NULL);
 }
 
+/*
+ * Whether a finished test's associations have had their time to close.
+ * The client closes them once it has the results, so the grace counts
+ * from when it acknowledged them. Through heavy loss the results can
+ * take longer than the grace to get there (an ABORT then destroyed them:
+ * lab_loss_reorder at 20 % loss), and the client waits --timeout for
+ * them, so the server waits as long before it gives up on them.
+ */
+static bool closing_expired(struct perf_test *t, uint64_t now, char *why,
+                            size_t len)
+{
+    uint64_t grace = CLOSE_GRACE_S * 1000000000ull;
+    uint64_t wait = (uint64_t)(t->srv->cfg->timeout_s * 1e9);
+
+    if (wait < grace)
+        wait = grace;
+    if (t->winding_down) { /* no results: the ERROR is all it sent */
+        snprintf(why, len, "the client did not close within %d s",
+                 CLOSE_GRACE_S);
+        return now - t->phase_ns > grace;
+    }
+    if (t->results_acked_ns == 0 && perf_flow_all_delivered(t->flows[0]))
+        t->results_acked_ns = now;
+    if (t->results_acked_ns != 0) {
+        snprintf(why, len,
+                 "the client did not close within %d s of acknowledging "
+                 "the results",
+                 CLOSE_GRACE_S);
+        return now - t->results_acked_ns > grace;
+    }
+    snprintf(why, len,
+             "the client did not acknowledge the results within %.3g s",
+             (double)wait / 1e9);
+    return now - t->phase_ns > wait;
+}
+
 /* Tests whose client went quiet are aborted so the next can run. */
 static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -393,10 +429,12 @@ static void watchdog_cb(evutil_socket_t fd, short what, void *arg)
         struct perf_test *next = t->next;
 
         perf_server_test_report_paths(t);
-        if (t->phase == ST_CLOSING &&
-            now - t->phase_ns > CLOSE_GRACE_S * 1000000000ull)
-            perf_server_test_free(t, true);
-        else if (test_must_abort(t, now, why, sizeof(why)))
+        if (t->phase == ST_CLOSING) {
+            if (closing_expired(t, now, why, sizeof(why))) {
+                log_warn("test %u: %s; aborting its associations", t->id, why);
+                perf_server_test_free(t, true);
+            }
+        } else if (test_must_abort(t, now, why, sizeof(why)))
             perf_server_test_abort(t, "%s", why);
         t = next;
     }

@@ -67,6 +67,9 @@ struct perf_test {
     enum test_phase phase;
     bool winding_down; /* perf_server_test_wind_down: ST_CLOSING for good */
     uint64_t phase_ns;
+    /* ST_CLOSING: when the client had acknowledged the results; 0 = not
+     * yet */
+    uint64_t results_acked_ns;
     uint64_t start_ns;
     uint64_t last_ctrl_ns; /* the last control message from the client */
     bool *send_done;
