@@ -42,10 +42,6 @@ NFT
 release_results() {
     nft delete table inet sctpu_results
 }
-dropped() {
-    nft list table inet sctpu_results | grep -o 'packets [0-9]*' |
-        awk '{print $2}'
-}
 
 # run_case NAME SERVER_TIMEOUT: a -1 server and a 2 s client; the rule goes
 # in once the server reports the test's first interval (READY is through).
@@ -71,7 +67,7 @@ sleep "$HOLD_S"
 kill -0 "$SERVER" 2>/dev/null ||
     fail "held: the server exited while its results were held up:" \
         "$(cat "$WORK/held-server.log")"
-held_drops=$(dropped)
+held_drops=$(nft_packets sctpu_results)
 ((held_drops > 0)) || fail "held: the rule dropped nothing"
 release_results
 gone "$CLIENT" 15 || fail "held: the client still runs 15 s after the results"

@@ -34,10 +34,6 @@ table inet sctpu_shutdown {
     }
 }
 NFT
-dropped() {
-    nft list table inet sctpu_shutdown | grep -o 'packets [0-9]*' |
-        awk '{print $2}'
-}
 
 echo "== raw: --no-control"
 "$PERF_BIN" -s --no-control -1 -J -p 5431 --udp-port $UDP \
@@ -56,12 +52,12 @@ for ((i = 0; i < 60; i++)); do
 done
 kill -0 "$RAW" 2>/dev/null &&
     fail "raw: the server still waits 3 s after the client's end" \
-        "(SHUTDOWN-COMPLETE dropped $(dropped) times)"
+        "(SHUTDOWN-COMPLETE dropped $(nft_packets sctpu_shutdown) times)"
 wait "$RAW" || fail "raw: the server exited $?: $(cat "$WORK/raw.err")"
-((10#$(dropped) > 0)) || fail "raw: no SHUTDOWN-COMPLETE was dropped"
+((10#$(nft_packets sctpu_shutdown) > 0)) || fail "raw: no SHUTDOWN-COMPLETE was dropped"
 got=$(json_get "$WORK/raw.json" 'j["end"]["sum_received"]["bytes"]')
 ((got == 4194304)) || fail "raw: the server counted $got bytes, want 4194304"
-echo "raw: $got bytes reported; SHUTDOWN-COMPLETE dropped $(dropped) times"
+echo "raw: $got bytes reported; SHUTDOWN-COMPLETE dropped $(nft_packets sctpu_shutdown) times"
 
 echo "== control: the server takes the next test at once"
 start_perf_server ctl -p 5432 --udp-port $UDP

@@ -154,6 +154,12 @@ gone() {
     wait "$pid" || RC=$?
 }
 
+# nft_packets TABLE: the packets counted by the one counter of inet TABLE
+# (a rule with "counter drop": how many it dropped).
+nft_packets() {
+    nft list table inet "$1" | grep -o 'packets [0-9]*' | awk '{print $2}'
+}
+
 # silent_udp_port PORT: in this test's netns, drop every datagram to UDP
 # PORT on input, so a client there hears nothing at all: no ICMP port
 # unreachable (which sctpu reports at once) and no ABORT.
