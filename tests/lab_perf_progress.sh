@@ -29,8 +29,9 @@
 #      are shown, not asserted: 1 s RTO.Min timeouts set them, and they
 #      vary 3x from run to run (as tsctp's do here).
 #
-# Every run must also have moved the nft drop counters both ways. A summary
-# line (MB per run, ratios to tsctp) ends the output.
+# Every run must also have moved the nft drop counters both ways (unless an
+# end sent too few packets for a drop to be due; see drops_check). A
+# summary line (MB per run, ratios to tsctp) ends the output.
 #
 # usage: bash tests/lab_perf_progress.sh BUILD_DIR
 
@@ -130,7 +131,16 @@ at_least() {
 }
 
 # counters_before / drops_check NAME: the nft drop counters must have moved
-# both ways during NAME's run, or the loss never happened.
+# both ways during NAME's run, or the loss never happened. An end that sent
+# too few packets for a drop to be expected (a reference run stalled in its
+# handshake: tsctp's sender once lost 3 of its 4 packets, so the receiver
+# sent a single INIT-ACK) is not held to it; DROPS_MIN is the count at
+# which no drop at LOSS_PCT % has odds under one in a million. The whole
+# test must still have seen drops at both ends (checked at the end).
+DROPS_MIN=$(awk -v p="$LOSS_PCT" \
+    'BEGIN { n = log(1e-6) / log(1 - p / 100); print int(n) + 1 }')
+SRV_DROPS_ALL=0
+CLI_DROPS_ALL=0
 counters_before() {
     read -r SRV_SEEN0 SRV_DROP0 < <(loss_counters)
     read -r CLI_SEEN0 CLI_DROP0 < <(loss_counters in_child)
@@ -139,13 +149,25 @@ drops_check() {
     local name=$1 srv_seen srv_drop cli_seen cli_drop
     read -r srv_seen srv_drop < <(loss_counters)
     read -r cli_seen cli_drop < <(loss_counters in_child)
-    echo "$name: nft dropped $((srv_drop - SRV_DROP0)) of" \
-        "$((srv_seen - SRV_SEEN0)) packets at the receiver's end," \
-        "$((cli_drop - CLI_DROP0)) of $((cli_seen - CLI_SEEN0)) at the sender's"
-    ((srv_drop > SRV_DROP0)) ||
-        failed "$name: nft dropped nothing at the receiver's end"
-    ((cli_drop > CLI_DROP0)) ||
-        failed "$name: nft dropped nothing at the sender's end"
+    srv_seen=$((srv_seen - SRV_SEEN0)) srv_drop=$((srv_drop - SRV_DROP0))
+    cli_seen=$((cli_seen - CLI_SEEN0)) cli_drop=$((cli_drop - CLI_DROP0))
+    SRV_DROPS_ALL=$((SRV_DROPS_ALL + srv_drop))
+    CLI_DROPS_ALL=$((CLI_DROPS_ALL + cli_drop))
+    echo "$name: nft dropped $srv_drop of $srv_seen packets at the" \
+        "receiver's end, $cli_drop of $cli_seen at the sender's"
+    drops_seen "$name" "the receiver's end" "$srv_seen" "$srv_drop"
+    drops_seen "$name" "the sender's end" "$cli_seen" "$cli_drop"
+}
+# drops_seen NAME END SEEN DROPPED: one end's share of drops_check.
+drops_seen() {
+    local name=$1 end=$2 seen=$3 dropped=$4
+    ((dropped > 0)) && return
+    if ((seen >= DROPS_MIN)); then
+        failed "$name: nft dropped nothing at $end ($seen packets)"
+    else
+        echo "$name: note: $end sent only $seen packets (none dropped is" \
+            "a failure only from $DROPS_MIN on), not held to a drop"
+    fi
 }
 
 # run_tsctp NAME: tsctp -> tsctp for SECS s. Sets RESULT to the bytes its
@@ -318,6 +340,8 @@ echo "SUMMARY (MB in ${SECS} s, ${LOSS_PCT} % loss each way):" \
     "sctpu --rto-min 50 $(mb_or_na "$B_RTO50")" \
     "($(ratio "${B_RTO50:-0}" "$B_TSCTP"))"
 
+((SRV_DROPS_ALL > 0)) || failed "nft dropped nothing at the receiver's end in any run"
+((CLI_DROPS_ALL > 0)) || failed "nft dropped nothing at the sender's end in any run"
 ((FAILED == 0)) || fail "$FAILED check(s) failed (listed above)"
 echo "PASS: sctpu-perf's progress through ${LOSS_PCT} % loss, next to tsctp's," \
     "in $((SECONDS - T0)) s"
