@@ -30,7 +30,7 @@
 #      vary 3x from run to run (as tsctp's do here).
 #
 # Every run must also have moved the nft drop counters both ways (unless an
-# end sent too few packets for a drop to be due; see drops_check). A
+# end counted too few packets for a drop to be due; see drops_check). A
 # summary line (MB per run, ratios to tsctp) ends the output.
 #
 # usage: bash tests/lab_perf_progress.sh BUILD_DIR
@@ -131,12 +131,13 @@ at_least() {
 }
 
 # counters_before / drops_check NAME: the nft drop counters must have moved
-# both ways during NAME's run, or the loss never happened. An end that sent
-# too few packets for a drop to be expected (a reference run stalled in its
-# handshake: tsctp's sender once lost 3 of its 4 packets, so the receiver
-# sent a single INIT-ACK) is not held to it; DROPS_MIN is the count at
-# which no drop at LOSS_PCT % has odds under one in a million. The whole
-# test must still have seen drops at both ends (checked at the end).
+# both ways during NAME's run, or the loss never happened. An end whose
+# rule counted too few packets for a drop to be expected (a reference run
+# stalled in its handshake: tsctp's sender once lost 3 of its 4 packets,
+# so the receiver sent a single INIT-ACK) is not held to it; DROPS_MIN is
+# the count at which no drop at LOSS_PCT % has odds under one in a
+# million. The whole test must still have seen drops at both ends
+# (checked at the end).
 DROPS_MIN=$(awk -v p="$LOSS_PCT" \
     'BEGIN { n = log(1e-6) / log(1 - p / 100); print int(n) + 1 }')
 SRV_DROPS_ALL=0
@@ -165,8 +166,8 @@ drops_seen() {
     if ((seen >= DROPS_MIN)); then
         failed "$name: nft dropped nothing at $end ($seen packets)"
     else
-        echo "$name: note: $end sent only $seen packets (none dropped is" \
-            "a failure only from $DROPS_MIN on), not held to a drop"
+        echo "$name: note: nft counted only $seen packets at $end (none" \
+            "dropped is a failure only from $DROPS_MIN on), not held to a drop"
     fi
 }
 
